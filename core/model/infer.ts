@@ -1,0 +1,211 @@
+// Shape inference over a lowered graph: shapes, parameters, MACs, memory and receptive fields per layer.
+
+import type { Diagnostic, Edit, Fix, Related } from '../diagnostics';
+import { span } from '../syntax/span';
+import type { GraphNode, ModelGraph } from './graph';
+import type { Inferred, LayerDef, ParamCount, Problem, RfOp, SymbolicFix } from './registry';
+import { formatShape, type Shape } from './values';
+
+export interface ReceptiveField {
+  /** Input pixels seen by one output position, per spatial axis. */
+  readonly size: readonly number[];
+  /** Distance in input pixels between neighbouring output positions. */
+  readonly jump: readonly number[];
+  /** Centre of the first output position, in input pixel coordinates (pixel centres at 0.5). */
+  readonly start: readonly number[];
+  /** True once every output sees the whole input (after flatten, dense or global pooling). */
+  readonly global: boolean;
+}
+
+export interface LayerInfo {
+  readonly node: GraphNode;
+  readonly shape: Shape | null;
+  readonly params: ParamCount;
+  readonly macs: number;
+  /** float32 bytes of this layer's output for one sample; null when the shape is unknown. */
+  readonly activationBytes: number | null;
+  readonly rf: ReceptiveField | null;
+}
+
+export interface ModelTotals {
+  readonly params: number;
+  readonly trainable: number;
+  readonly nonTrainable: number;
+  readonly macs: number;
+  /** Sum of every layer's output bytes for one sample. */
+  readonly activationBytes: number;
+}
+
+const NO_PARAMS: ParamCount = { trainable: 0, nonTrainable: 0, formula: 'no parameters' };
+
+export function inferModel(graph: ModelGraph, text: string, diagnostics: Diagnostic[]): { layers: LayerInfo[]; totals: ModelTotals } {
+  const layers: LayerInfo[] = [];
+  for (const node of graph.nodes) layers.push(inferNode(node, layers, text, diagnostics));
+  const totals = layers.reduce(
+    (t, l) => ({
+      params: t.params + l.params.trainable + l.params.nonTrainable,
+      trainable: t.trainable + l.params.trainable,
+      nonTrainable: t.nonTrainable + l.params.nonTrainable,
+      macs: t.macs + l.macs,
+      activationBytes: t.activationBytes + (l.activationBytes ?? 0),
+    }),
+    { params: 0, trainable: 0, nonTrainable: 0, macs: 0, activationBytes: 0 },
+  );
+  return { layers, totals };
+}
+
+function unknown(node: GraphNode): LayerInfo {
+  return { node, shape: null, params: NO_PARAMS, macs: 0, activationBytes: null, rf: null };
+}
+
+function inferNode(node: GraphNode, done: readonly LayerInfo[], text: string, diagnostics: Diagnostic[]): LayerInfo {
+  const def = node.def;
+  if (!def || !node.valid) return unknown(node);
+  const inputs = node.inputs.map((id) => done[id]);
+  // Unknown inputs were already reported at their root cause: stay silent here.
+  if (inputs.some((i) => i.shape === null)) return unknown(node);
+  const shapes = inputs.map((i) => i.shape as Shape);
+  const rankProblem = checkRank(def, shapes, node);
+  if (rankProblem) {
+    diagnostics.push(toDiagnostic(rankProblem, node, text, rankProblem.code === 'rank-mismatch' && def.kind === 'dense' ? 'warning' : 'error'));
+    if (def.kind !== 'dense') return unknown(node);
+  }
+  const result = def.infer({ inputs: shapes, args: node.args });
+  if ('problem' in result) {
+    diagnostics.push(toDiagnostic(result.problem, node, text, 'error'));
+    return unknown(node);
+  }
+  return {
+    node,
+    shape: result.shape,
+    params: result.params ?? NO_PARAMS,
+    macs: result.macs ?? 0,
+    activationBytes: bytesOf(result.shape),
+    rf: receptiveField(def, result, inputs),
+  };
+}
+
+function bytesOf(shape: Shape): number | null {
+  return shape.every((d) => d !== null) ? 4 * (shape as number[]).reduce((a, b) => a * b, 1) : null;
+}
+
+function checkRank(def: LayerDef, shapes: readonly Shape[], node: GraphNode): Problem | undefined {
+  const want = def.inputRank;
+  if (want === undefined) return undefined;
+  for (const shape of shapes) {
+    const ok = typeof want === 'number' ? shape.length === want : shape.length >= want.min && (want.max === undefined || shape.length <= want.max);
+    if (ok) {
+      // Dense on an image-like tensor is legal (it applies per position) but almost always a missing flatten.
+      if (def.kind === 'dense' && shape.length === 3 && node.callSites.length === 0) return denseOnImage(shape);
+      continue;
+    }
+    const expected = typeof want === 'number' ? `rank ${want + 1}` : `rank ≥ ${want.min + 1}`;
+    const fixes: SymbolicFix[] = [];
+    if (shape.length === 1 && typeof want === 'number' && want === 3) {
+      fixes.push({ kind: 'insert-before', title: 'Insert reshape(…) to make the tensor an image', text: `reshape(${guessImage(shape[0])})` });
+    }
+    return {
+      code: 'rank-mismatch',
+      message: `${def.kind}() expects a ${expected} input (batch included, e.g. ${exampleShape(want)}), got ${formatShape(shape)}.`,
+      fixes,
+    };
+  }
+  return undefined;
+}
+
+function denseOnImage(shape: Shape): Problem {
+  return {
+    code: 'rank-mismatch',
+    message: `dense() on ${formatShape(shape)} applies to each of the ${shape[0]}×${shape[1]} positions separately; a classifier head usually needs flatten() or globalavgpool2d() first.`,
+    fixes: [
+      { kind: 'insert-before', title: 'Insert flatten() before dense', text: 'flatten()' },
+      { kind: 'insert-before', title: 'Insert globalavgpool2d() before dense', text: 'globalavgpool2d()' },
+    ],
+  };
+}
+
+function guessImage(size: number | null): string {
+  if (size === null) return '-1, 1, 1';
+  const side = Math.round(Math.sqrt(size));
+  return side * side === size ? `${side}, ${side}, 1` : `${size}, 1, 1`;
+}
+
+function exampleShape(want: number | { min: number }): string {
+  const rank = typeof want === 'number' ? want : want.min;
+  return rank === 3 ? '(None, 32, 32, 3)' : rank === 1 ? '(None, 128)' : rank === 2 ? '(None, 100, 64)' : `rank ${rank + 1}`;
+}
+
+// ---- diagnostics ------------------------------------------------------------------------------
+
+function toDiagnostic(problem: Problem, node: GraphNode, text: string, severity: 'error' | 'warning'): Diagnostic {
+  const at = (problem.arg && node.argSpans[problem.arg]) || node.span;
+  const related: Related[] = node.callSites.map((c) => ({ span: c.span, message: `in ${c.text}` }));
+  return {
+    code: problem.code,
+    severity,
+    message: problem.message,
+    span: at,
+    related: related.length > 0 ? related : undefined,
+    fixes: (problem.fixes ?? []).map((f) => toFix(f, node, text)).filter((f): f is Fix => f !== undefined),
+  };
+}
+
+function toFix(fix: SymbolicFix, node: GraphNode, text: string): Fix | undefined {
+  switch (fix.kind) {
+    case 'set-arg': {
+      const given = node.argSpans[fix.arg];
+      if (given) return { title: fix.title, edits: [{ span: given, newText: fix.value }], preferred: true };
+      return closingInsert(node, text, `${fix.arg}: ${fix.value}`, fix.title);
+    }
+    case 'insert-before':
+      return { title: fix.title, edits: [{ span: span(node.insertAt, node.insertAt), newText: `${fix.text} -> ` }], preferred: true };
+    case 'project-input': {
+      const where = node.argSpans.inputs;
+      if (!where) return undefined;
+      const edit: Edit = { span: span(where.end, where.end), newText: ` -> conv2d(${fix.filters}, 1${fix.stride > 1 ? `, stride: ${fix.stride}` : ''})` };
+      return fix.input === 1 && text.slice(where.start, where.end).includes(',') ? undefined : { title: fix.title, edits: [edit], preferred: true };
+    }
+  }
+}
+
+/** Adds `arg: value` as a new argument just before the call's closing parenthesis. */
+function closingInsert(node: GraphNode, text: string, argText: string, title: string): Fix | undefined {
+  const close = node.span.end - 1;
+  if (text[close] !== ')') return undefined;
+  let j = close - 1;
+  while (j > node.span.start && /\s/.test(text[j])) j--;
+  const empty = text[j] === '(';
+  return { title, edits: [{ span: span(close, close), newText: empty ? argText : `, ${argText}` }], preferred: true };
+}
+
+// ---- receptive field ------------------------------------------------------------------------
+
+function receptiveField(def: LayerDef, result: Inferred, inputs: readonly LayerInfo[]): ReceptiveField | null {
+  if (def.arity === 0) {
+    const spatial = Math.max(result.shape.length - 1, 0);
+    if (spatial === 0) return null;
+    return { size: Array(spatial).fill(1), jump: Array(spatial).fill(1), start: Array(spatial).fill(0.5), global: false };
+  }
+  const rfs = inputs.map((i) => i.rf).filter((r): r is ReceptiveField => r !== null);
+  if (rfs.length === 0) return null;
+  const base = rfs.length === 1 ? rfs[0] : mergeRf(rfs);
+  return applyRf(base, result.rf);
+}
+
+/** Over all paths: the widest field, the finest jump, the earliest start. */
+function mergeRf(rfs: readonly ReceptiveField[]): ReceptiveField {
+  const axes = Math.min(...rfs.map((r) => r.size.length));
+  const pick = (f: (r: ReceptiveField) => readonly number[], agg: (...x: number[]) => number) =>
+    Array.from({ length: axes }, (_, i) => agg(...rfs.map((r) => f(r)[i])));
+  return { size: pick((r) => r.size, Math.max), jump: pick((r) => r.jump, Math.min), start: pick((r) => r.start, Math.min), global: rfs.some((r) => r.global) };
+}
+
+function applyRf(rf: ReceptiveField, op: RfOp | undefined): ReceptiveField {
+  if (!op || rf.global) return rf;
+  if (op.kind === 'global') return { ...rf, global: true };
+  if (op.kind === 'upsample') return { ...rf, jump: rf.jump.map((j, i) => j / (op.factor[i] ?? 1)) };
+  const size = rf.size.map((r, i) => r + op.dilation[i] * (op.kernel[i] - 1) * rf.jump[i]);
+  const start = rf.start.map((s, i) => s + ((op.dilation[i] * (op.kernel[i] - 1)) / 2 - op.padStart[i]) * rf.jump[i]);
+  const jump = rf.jump.map((j, i) => j * op.stride[i]);
+  return { size, jump, start, global: false };
+}

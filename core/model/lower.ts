@@ -1,0 +1,428 @@
+// Lowering: expands blocks, repetition and merge arguments into a flat graph per model, with diagnostics.
+
+import type { Diagnostic, Fix } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import { span, type Span } from '../syntax/span';
+import { bindArgs, type BoundArg } from './args';
+import { evalExpr, type ParamBinding } from './eval';
+import type { CallSite, GraphNode, ModelGraph } from './graph';
+import type { LayerRegistry } from './registry';
+import { closest } from './suggest';
+import { formatValue, type Value } from './values';
+
+/** Stops runaway expansion (`× 100000` of a big block) while staying far above real networks. */
+const MAX_NODES = 100_000;
+
+interface TensorRef {
+  readonly id: number | null;
+  readonly span: Span;
+}
+
+interface Scope {
+  readonly tensors: Map<string, TensorRef>;
+  readonly params: ReadonlyMap<string, ParamBinding>;
+  /** undefined: no tensor yet (before input); null: unknown because of an earlier error. */
+  current: number | null | undefined;
+  readonly prefix: string;
+  readonly callSites: readonly CallSite[];
+  readonly blockStack: readonly string[];
+}
+
+export interface LowerContext {
+  readonly text: string;
+  readonly registry: LayerRegistry;
+  readonly blocks: ReadonlyMap<string, ast.BlockDecl>;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph {
+  const lowerer = new ModelLowerer(ctx);
+  const scope: Scope = { tensors: new Map(), params: new Map(), current: undefined, prefix: '', callSites: [], blockStack: [] };
+  for (const stmt of model.body) lowerer.statement(stmt, scope);
+  if (lowerer.nodes.length === 0 && !model.name.missing) {
+    ctx.diagnostics.push({
+      code: 'empty-model',
+      severity: 'warning',
+      message: `Model '${model.name.name}' has no layers; start with input(…).`,
+      span: model.name.span,
+    });
+  }
+  const outputs = lowerer.outputs ?? (typeof scope.current === 'number' ? [scope.current] : []);
+  const inputs = lowerer.nodes.filter((n) => n.kind === 'input').map((n) => n.id);
+  return { name: model.name.name, nameSpan: model.name.span, span: model.span, doc: model.doc, nodes: lowerer.nodes, inputs, outputs };
+}
+
+class ModelLowerer {
+  readonly nodes: GraphNode[] = [];
+  outputs: number[] | undefined;
+  private readonly kindCounters = new Map<string, number>();
+  private readonly instanceCounters = new Map<string, number>();
+  private missingInputReported = false;
+  private tooBigReported = false;
+
+  constructor(private readonly ctx: LowerContext) {}
+
+  private get diags(): Diagnostic[] {
+    return this.ctx.diagnostics;
+  }
+
+  /** statement := (target '=')? chain */
+  statement(stmt: ast.Statement, scope: Scope): void {
+    let cur = scope.current;
+    stmt.chain.forEach((elem, i) => {
+      const last = i === stmt.chain.length - 1;
+      const target = last && stmt.target && elem.kind === 'layer' ? stmt.target : undefined;
+      cur = elem.kind === 'ident' ? this.reference(elem, scope) : this.layerCall(elem, cur, scope, stmt, target);
+    });
+    if (stmt.target && !stmt.target.missing) this.define(stmt.target, cur ?? null, scope);
+    scope.current = cur;
+  }
+
+  private define(name: ast.Ident, id: number | null, scope: Scope): void {
+    const previous = scope.tensors.get(name.name);
+    if (previous || (name.name === 'in' && scope.blockStack.length > 0)) {
+      this.diags.push({
+        code: 'duplicate-name',
+        severity: 'error',
+        message: `'${name.name}' is already defined in this ${scope.blockStack.length > 0 ? 'block' : 'model'}; tensor names are single-assignment.`,
+        span: name.span,
+        related: previous ? [{ span: previous.span, message: `'${name.name}' first defined here` }] : undefined,
+      });
+      return;
+    }
+    scope.tensors.set(name.name, { id, span: name.span });
+  }
+
+  /** Resolves a tensor name: local tensors, then tensor-valued block parameters. */
+  private reference(ref: ast.Ident, scope: Scope): number | null {
+    if (ref.missing) return null;
+    const local = scope.tensors.get(ref.name);
+    if (local) return local.id;
+    const param = scope.params.get(ref.name);
+    if (param && 'tensor' in param) return param.tensor;
+    const candidates = [...scope.tensors.keys(), ...[...scope.params].filter(([, b]) => 'tensor' in b).map(([n]) => n)];
+    const guess = closest(ref.name, candidates);
+    const fixes: Fix[] = guess ? [{ title: `Change to '${guess}'`, edits: [{ span: ref.span, newText: guess }], preferred: true }] : [];
+    const known = candidates.length > 0 ? ` Known here: ${candidates.join(', ')}.` : '';
+    this.diags.push({
+      code: 'undefined-name',
+      severity: 'error',
+      message: `No tensor named '${ref.name}'${guess ? `; did you mean '${guess}'?` : '.'}${known}`,
+      span: ref.span,
+      fixes,
+    });
+    return null;
+  }
+
+  /** A call in a chain, repeated `× N` times. */
+  private layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
+    const times = this.repeatCount(elem, scope);
+    let cur = input;
+    for (let i = 0; i < times; i++) {
+      if (this.nodes.length >= MAX_NODES) return this.tooBig(elem.span);
+      cur = this.apply(elem.call, cur, scope, stmt, i === times - 1 ? target : undefined);
+    }
+    return cur ?? null;
+  }
+
+  private repeatCount(elem: ast.LayerCall, scope: Scope): number {
+    if (!elem.repeat) return 1;
+    const v = evalExpr(elem.repeat, scope.params, this.diags);
+    if (v?.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 && v.value <= MAX_NODES) return v.value;
+    if (v)
+      this.diags.push({
+        code: 'invalid-repeat',
+        severity: 'error',
+        message: `A repetition count must be a positive integer, got ${formatValue(v)}.`,
+        span: elem.repeat.span,
+      });
+    return 1;
+  }
+
+  private tooBig(at: Span): null {
+    if (!this.tooBigReported) {
+      this.tooBigReported = true;
+      this.diags.push({
+        code: 'invalid-repeat',
+        severity: 'error',
+        message: `The model expands to more than ${MAX_NODES.toLocaleString('en-US')} layers; expansion stopped here.`,
+        span: at,
+      });
+    }
+    return null;
+  }
+
+  /** Applies one layer or block to `input`; returns the produced node (or null when unknown). */
+  private apply(call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null | undefined {
+    const name = call.callee.name;
+    if (call.callee.missing) return null;
+    if (name === 'output') return this.output(call, input, scope);
+    const block = this.ctx.blocks.get(name);
+    if (block) return this.expandBlock(block, call, input, scope);
+    return this.layer(call, input, scope, stmt, target);
+  }
+
+  private layer(call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number {
+    const name = call.callee.name;
+    const def = this.ctx.registry.get(name);
+    let valid = true;
+    let inputs: number[] = [];
+    let args = {};
+    let argSpans = {};
+    if (!def) {
+      this.unknownLayer(call.callee, scope);
+      valid = false;
+    } else {
+      const given: BoundArg[] = [];
+      const tensors: (number | null)[] = [];
+      for (const arg of call.args) {
+        if (def.arity === 'many' && !arg.name && (arg.value.kind === 'ident' || arg.value.kind === 'chain')) {
+          tensors.push(this.tensorArg(arg.value, scope, stmt));
+          continue;
+        }
+        const value = evalExpr(arg.value, scope.params, this.diags);
+        if (!value) valid = false;
+        else given.push({ name: arg.name ? { name: arg.name.name, span: arg.name.span } : undefined, value, span: arg.span });
+      }
+      const bound = bindArgs(`${name}()`, def.args, given, call.callee.span, def.spatialRank ?? 1, this.diags);
+      valid &&= bound.ok;
+      args = bound.args;
+      const tensorArgs = call.args.filter((a) => def.arity === 'many' && !a.name && (a.value.kind === 'ident' || a.value.kind === 'chain'));
+      argSpans = tensorArgs.length > 0 ? { ...bound.spans, inputs: span(tensorArgs[0].span.start, tensorArgs[tensorArgs.length - 1].span.end) } : bound.spans;
+      const resolved = this.connect(def.arity, tensors, input, call, scope);
+      valid &&= resolved.ok;
+      inputs = resolved.inputs;
+    }
+    return this.push(
+      {
+        kind: def?.kind ?? name,
+        def,
+        args,
+        argSpans,
+        inputs,
+        span: call.span,
+        statementSpan: stmt.span,
+        insertAt: call.span.start,
+        callSites: scope.callSites,
+        valid,
+        target: target?.name,
+        doc: stmt.doc,
+      },
+      scope,
+      target,
+    );
+  }
+
+  /** Works out a layer's inputs from the current tensor and, for merges, its tensor arguments. */
+  private connect(
+    arity: 0 | 1 | 'many',
+    tensors: (number | null)[],
+    input: number | null | undefined,
+    call: ast.CallExpr,
+    scope: Scope,
+  ): { inputs: number[]; ok: boolean } {
+    if (arity === 0) return { inputs: [], ok: true };
+    if (input === undefined && !(arity === 'many' && tensors.length >= 2)) {
+      this.reportMissingInput(call, scope);
+      return { inputs: [], ok: false };
+    }
+    if (arity === 1) return input === null ? { inputs: [], ok: false } : { inputs: [input as number], ok: true };
+    if (tensors.length === 0) {
+      this.diags.push({
+        code: 'missing-argument',
+        severity: 'error',
+        message: `${call.callee.name}() needs the tensors to merge, e.g. ${call.callee.name}(skip).`,
+        span: call.span,
+      });
+      return { inputs: [], ok: false };
+    }
+    // One name merges the current tensor with it; two or more are the complete list.
+    const all = tensors.length === 1 ? [input as number | null, tensors[0]] : tensors;
+    return all.includes(null) ? { inputs: all.filter((t): t is number => t !== null), ok: false } : { inputs: all as number[], ok: true };
+  }
+
+  /** A merge argument: a tensor name, or a chain starting from one (`skip -> conv2d(64, 1)`). */
+  private tensorArg(expr: ast.Ident | ast.ChainExpr, scope: Scope, stmt: ast.Statement): number | null {
+    if (expr.kind === 'ident') return this.reference(expr, scope);
+    let cur: number | null = null;
+    for (const elem of expr.elems) cur = elem.kind === 'ident' ? this.reference(elem, scope) : this.layerCall(elem, cur, scope, stmt);
+    return cur;
+  }
+
+  private reportMissingInput(call: ast.CallExpr, scope: Scope): void {
+    if (this.missingInputReported) return;
+    this.missingInputReported = true;
+    const inBlock = scope.blockStack.length > 0;
+    this.diags.push({
+      code: 'missing-input',
+      severity: 'error',
+      message: inBlock
+        ? `${call.callee.name}() has no input tensor.`
+        : `${call.callee.name}() has no input: a model starts with input(…), e.g. input(28, 28, 1).`,
+      span: call.callee.span,
+      fixes: inBlock
+        ? undefined
+        : [{ title: 'Insert input(28, 28, 1) before it', edits: [{ span: span(call.span.start, call.span.start), newText: 'input(28, 28, 1)\n  ' }] }],
+    });
+  }
+
+  private unknownLayer(callee: ast.Ident, scope: Scope): void {
+    const names = [...this.ctx.registry.names(), ...this.ctx.blocks.keys()];
+    const guess = closest(callee.name, names);
+    const isTensor = scope.tensors.has(callee.name);
+    this.diags.push({
+      code: 'unknown-layer',
+      severity: 'error',
+      message: isTensor
+        ? `'${callee.name}' is a tensor, not a layer; to continue from it write '${callee.name} -> …'.`
+        : `Unknown layer '${callee.name}'${guess ? `; did you mean '${guess}'?` : '.'}`,
+      span: callee.span,
+      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ span: callee.span, newText: guess }], preferred: true }] : undefined,
+    });
+  }
+
+  /** `output(a, b)`: declares the model outputs explicitly. */
+  private output(call: ast.CallExpr, input: number | null | undefined, scope: Scope): number | null | undefined {
+    if (scope.blockStack.length > 0) {
+      this.diags.push({
+        code: 'unknown-layer',
+        severity: 'error',
+        message: 'output(…) declares model outputs and is only allowed in a model body.',
+        span: call.callee.span,
+      });
+      return input;
+    }
+    const ids: number[] = [];
+    for (const arg of call.args) {
+      if (arg.value.kind === 'ident') {
+        const id = this.reference(arg.value, scope);
+        if (id !== null) ids.push(id);
+      } else {
+        this.diags.push({ code: 'invalid-argument', severity: 'error', message: 'output(…) takes tensor names.', span: arg.span });
+      }
+    }
+    if (call.args.length === 0 && typeof input === 'number') ids.push(input);
+    this.outputs = [...(this.outputs ?? []), ...ids];
+    return input;
+  }
+
+  private push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number {
+    const id = this.nodes.length;
+    let base = target && !target.missing ? target.name : '';
+    if (!base) {
+      const n = (this.kindCounters.get(fields.kind) ?? 0) + 1;
+      this.kindCounters.set(fields.kind, n);
+      base = `${fields.kind}_${n}`;
+    }
+    this.nodes.push({ ...fields, id, name: scope.prefix + base });
+    return id;
+  }
+
+  // ---- blocks --------------------------------------------------------------------------------
+
+  private expandBlock(block: ast.BlockDecl, call: ast.CallExpr, input: number | null | undefined, scope: Scope): number | null {
+    const name = block.name.name;
+    if (scope.blockStack.includes(name)) {
+      const chain = [...scope.blockStack.slice(scope.blockStack.indexOf(name)), name].join(' → ');
+      this.diags.push({
+        code: 'cycle',
+        severity: 'error',
+        message: `Block '${name}' expands into itself (${chain}).`,
+        span: call.callee.span,
+        related: [{ span: block.name.span, message: `'${name}' is defined here` }],
+      });
+      return null;
+    }
+    if (input === undefined) {
+      this.reportMissingInput(call, scope);
+      input = null;
+    }
+    const params = this.bindBlockArgs(block, call, scope);
+    const n = (this.instanceCounters.get(name) ?? 0) + 1;
+    this.instanceCounters.set(name, n);
+    const instance = `${scope.prefix}${name}_${n}`;
+    const site: CallSite = { block: name, instance, span: call.span, text: this.ctx.text.slice(call.span.start, call.span.end) };
+    const inner: Scope = {
+      tensors: new Map([['in', { id: input, span: block.name.span }]]),
+      params,
+      current: input,
+      prefix: `${instance}/`,
+      callSites: [...scope.callSites, site],
+      blockStack: [...scope.blockStack, name],
+    };
+    for (const stmt of block.body) this.statement(stmt, inner);
+    return inner.current ?? null;
+  }
+
+  /** Binds block arguments: positional or named, defaults evaluated in order, tensors resolved in the caller. */
+  private bindBlockArgs(block: ast.BlockDecl, call: ast.CallExpr, scope: Scope): Map<string, ParamBinding> {
+    const bound = new Map<string, ParamBinding>();
+    const what = `block ${block.name.name}`;
+    let next = 0;
+    for (const arg of call.args) {
+      const param = arg.name ? block.params.find((p) => p.name.name === arg.name!.name) : block.params[next++];
+      if (!param) {
+        this.blockArgError(what, block, arg);
+        continue;
+      }
+      if (bound.has(param.name.name)) {
+        this.diags.push({ code: 'duplicate-argument', severity: 'error', message: `Argument '${param.name.name}' of ${what} is given twice.`, span: arg.span });
+        continue;
+      }
+      bound.set(param.name.name, this.blockArgValue(arg.value, scope));
+    }
+    for (const param of block.params) {
+      if (bound.has(param.name.name)) continue;
+      if (param.default) {
+        const value = evalExpr(param.default, bound, this.diags);
+        bound.set(param.name.name, value ? { value: { ...value, span: call.span } } : { tensor: null });
+      } else if (!param.name.missing) {
+        this.diags.push({
+          code: 'missing-argument',
+          severity: 'error',
+          message: `${what} needs '${param.name.name}' (it takes ${formatParams(block)}).`,
+          span: call.callee.span,
+          related: [{ span: param.span, message: `'${param.name.name}' declared here` }],
+        });
+        bound.set(param.name.name, { tensor: null });
+      }
+    }
+    return bound;
+  }
+
+  private blockArgValue(expr: ast.Expr, scope: Scope): ParamBinding {
+    if (expr.kind === 'ident' && (scope.tensors.has(expr.name) || (scope.params.get(expr.name) && 'tensor' in scope.params.get(expr.name)!))) {
+      return { tensor: this.reference(expr, scope) };
+    }
+    const value: Value | undefined = evalExpr(expr, scope.params, this.diags);
+    return value ? { value } : { tensor: null };
+  }
+
+  private blockArgError(what: string, block: ast.BlockDecl, arg: ast.Arg): void {
+    if (arg.name) {
+      const guess = closest(
+        arg.name.name,
+        block.params.map((p) => p.name.name),
+      );
+      this.diags.push({
+        code: 'unknown-argument',
+        severity: 'error',
+        message: `${what} has no parameter '${arg.name.name}'${guess ? `; did you mean '${guess}'?` : ''} It takes ${formatParams(block)}.`,
+        span: arg.name.span,
+        fixes: guess ? [{ title: `Rename to '${guess}'`, edits: [{ span: arg.name.span, newText: guess }], preferred: true }] : undefined,
+      });
+    } else {
+      this.diags.push({
+        code: 'too-many-arguments',
+        severity: 'error',
+        message: `${what} takes ${block.params.length} argument${block.params.length === 1 ? '' : 's'} (${formatParams(block)}).`,
+        span: arg.span,
+        fixes: [{ title: 'Remove this argument', edits: [{ span: arg.span, newText: '' }] }],
+      });
+    }
+  }
+}
+
+function formatParams(block: ast.BlockDecl): string {
+  return block.params.length === 0 ? 'no arguments' : block.params.map((p) => (p.default ? `${p.name.name} = …` : p.name.name)).join(', ');
+}

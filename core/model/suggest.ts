@@ -1,0 +1,31 @@
+// "Did you mean …?": the closest candidate by edit distance, if it is close enough to be a typo.
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    // Underscores and case are noise: `maxPool2D` should find `maxpool2d`.
+    const score = editDistance(lower.replace(/_/g, ''), c.toLowerCase().replace(/_/g, ''));
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  return best !== undefined && bestScore <= limit ? best : undefined;
+}

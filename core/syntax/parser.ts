@@ -1,0 +1,438 @@
+// Recovering recursive-descent parser: always returns a tree and a list of diagnostics.
+
+import type { Diagnostic, Related } from '../diagnostics';
+import type * as ast from './ast';
+import { lex, type Token, type TokenKind, type Comment } from './lexer';
+import { cover, span, type Span } from './span';
+
+export interface ParseResult {
+  readonly file: ast.SourceFile;
+  readonly diagnostics: Diagnostic[];
+  readonly comments: Comment[];
+  readonly tokens: Token[];
+}
+
+/** Item keywords: at the start of a line they end whatever construct is still open. */
+const ITEM_KEYWORDS = new Set(['block', 'model', 'train']);
+/** Expressions nest at most this deep; deeper input is reported, not recursed into. */
+const MAX_DEPTH = 200;
+
+export function parse(text: string): ParseResult {
+  const lexed = lex(text);
+  const parser = new Parser(lexed.tokens, lexed.diagnostics);
+  const file = parser.parseFile();
+  return { file, diagnostics: parser.diagnostics, comments: lexed.comments, tokens: lexed.tokens };
+}
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+  private lastErrorAt = -1;
+  private steps = 0;
+  private readonly stepLimit: number;
+
+  constructor(
+    private readonly tokens: Token[],
+    readonly diagnostics: Diagnostic[],
+  ) {
+    this.stepLimit = tokens.length * 8 + 1000;
+  }
+
+  // ---- token helpers -------------------------------------------------------------------------
+
+  private get tok(): Token {
+    return this.tokens[this.pos];
+  }
+
+  private peek(n = 1): Token {
+    return this.tokens[Math.min(this.pos + n, this.tokens.length - 1)];
+  }
+
+  private at(kind: TokenKind): boolean {
+    return this.tok.kind === kind;
+  }
+
+  private atIdent(name: string): boolean {
+    return this.tok.kind === 'ident' && this.tok.text === name;
+  }
+
+  /** True at a line-initial `block`/`model`/`train` followed by a name: the start of a new item. */
+  private atItemStart(): boolean {
+    return this.tok.newlineBefore && ITEM_KEYWORDS.has(this.tok.text) && this.at('ident') && this.peek().kind === 'ident';
+  }
+
+  private advance(): Token {
+    const t = this.tok;
+    if (++this.steps > this.stepLimit) throw new Error('parser made no progress (bug)');
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+
+  private eat(kind: TokenKind): Token | undefined {
+    return this.at(kind) ? this.advance() : undefined;
+  }
+
+  /** End of the previous token: where an inserted (missing) token is placed. */
+  private get prevEnd(): number {
+    return this.pos > 0 ? this.tokens[this.pos - 1].span.end : 0;
+  }
+
+  private error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
+    // Never two errors on one token: the first one explains it.
+    if (at.start === this.lastErrorAt) return;
+    this.lastErrorAt = at.start;
+    this.diagnostics.push({ code, severity: 'error', message, span: at, related });
+  }
+
+  private describe(t: Token): string {
+    return t.kind === 'eof' ? 'end of file' : `'${t.text}'`;
+  }
+
+  private errorHere(expected: string): void {
+    const t = this.tok;
+    const where = t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span;
+    this.error(`Expected ${expected}, found ${this.describe(t)}.`, where);
+  }
+
+  private expectIdent(what: string): ast.Ident {
+    if (this.at('ident')) {
+      const t = this.advance();
+      return { kind: 'ident', name: t.text, span: t.span };
+    }
+    this.errorHere(what);
+    return { kind: 'ident', name: '', span: span(this.prevEnd, this.prevEnd), missing: true };
+  }
+
+  /** Expects the closing bracket matching `open`; reports an unclosed bracket with where it opened. */
+  private expectClose(kind: ')' | '}' | ']', open: Token): number {
+    const close = this.eat(kind);
+    if (close) return close.span.end;
+    const t = this.tok;
+    const where = t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span;
+    this.error(
+      `Expected '${kind}' to close the '${open.text}', found ${this.describe(t)}.`,
+      where,
+      [{ span: open.span, message: `'${open.text}' opened here` }],
+      'unclosed-bracket',
+    );
+    return this.prevEnd;
+  }
+
+  /** Skips tokens until one in the sync set, without consuming it. */
+  private skipUntil(stop: (t: Token) => boolean): void {
+    while (!this.at('eof') && !stop(this.tok)) this.advance();
+  }
+
+  // ---- items ---------------------------------------------------------------------------------
+
+  /** file := item* */
+  parseFile(): ast.SourceFile {
+    const items: ast.Item[] = [];
+    while (!this.at('eof')) {
+      const before = this.pos;
+      const item = this.parseItem();
+      if (item) items.push(item);
+      if (this.pos === before) this.advance();
+    }
+    return { kind: 'file', items, span: span(0, this.tok.span.end) };
+  }
+
+  /** item := blockDecl | modelDecl | trainDecl */
+  private parseItem(): ast.Item | undefined {
+    if (this.atIdent('block')) return this.parseBlock();
+    if (this.atIdent('model')) return this.parseModel();
+    if (this.atIdent('train')) return this.parseTrain();
+    this.error(`Expected 'model', 'block' or 'train' at the top level, found ${this.describe(this.tok)}.`, this.tok.span);
+    this.advance();
+    this.skipUntil((t) => t.newlineBefore && ITEM_KEYWORDS.has(t.text));
+    return undefined;
+  }
+
+  /** blockDecl := 'block' IDENT '(' (param (',' param)* ','?)? ')' body */
+  private parseBlock(): ast.BlockDecl {
+    const kw = this.advance();
+    const name = this.expectIdent('a block name');
+    const params: ast.Param[] = [];
+    const open = this.eat('(');
+    if (open) {
+      while (!this.at(')') && !this.at('{') && !this.at('eof') && !this.atItemStart()) {
+        const before = this.pos;
+        params.push(this.parseParam());
+        if (!this.eat(',') && !this.at(')')) {
+          this.errorHere("',' or ')'");
+          this.skipUntil((t) => t.kind === ',' || t.kind === ')' || t.kind === '{');
+          this.eat(',');
+        }
+        if (this.pos === before) this.advance();
+      }
+      this.expectClose(')', open);
+    }
+    const body = this.parseBody();
+    return { kind: 'block', name, params, body: body.statements, doc: kw.doc, span: span(kw.span.start, body.span.end), bodySpan: body.span };
+  }
+
+  /** param := IDENT ('=' expr)? */
+  private parseParam(): ast.Param {
+    const name = this.expectIdent('a parameter name');
+    const def = this.eat('=') ? this.parseExpr() : undefined;
+    return { name, default: def, span: def ? cover(name.span, def.span) : name.span };
+  }
+
+  /** modelDecl := 'model' IDENT body */
+  private parseModel(): ast.ModelDecl {
+    const kw = this.advance();
+    const name = this.expectIdent('a model name');
+    const body = this.parseBody();
+    return { kind: 'model', name, body: body.statements, doc: kw.doc, span: span(kw.span.start, body.span.end), bodySpan: body.span };
+  }
+
+  /** trainDecl := 'train' IDENT '{' (IDENT ':' expr (',' | ';')?)* '}' */
+  private parseTrain(): ast.TrainDecl {
+    const kw = this.advance();
+    const model = this.expectIdent('the name of the model to train');
+    const entries: ast.TrainEntry[] = [];
+    const open = this.eat('{');
+    if (!open) {
+      this.errorHere("'{'");
+      return { kind: 'train', model, entries, doc: kw.doc, span: span(kw.span.start, this.prevEnd), bodySpan: span(this.prevEnd, this.prevEnd) };
+    }
+    while (!this.at('}') && !this.at('eof') && !this.atItemStart()) {
+      const before = this.pos;
+      const entry = this.parseEntry();
+      if (entry) entries.push(entry);
+      if (this.pos === before) this.advance();
+    }
+    const end = this.expectClose('}', open);
+    return { kind: 'train', model, entries, doc: kw.doc, span: span(kw.span.start, end), bodySpan: span(open.span.start, end) };
+  }
+
+  private parseEntry(): ast.TrainEntry | undefined {
+    if (!this.at('ident')) {
+      this.errorHere('a training setting such as `epochs: 5`');
+      this.skipUntil((t) => t.kind === '}' || (t.kind === 'ident' && t.newlineBefore));
+      return undefined;
+    }
+    const key = this.expectIdent('a setting name');
+    if (!this.eat(':')) {
+      this.errorHere(`':' after '${key.name}'`);
+      this.skipUntil((t) => t.kind === '}' || t.newlineBefore);
+      return undefined;
+    }
+    const value = this.parseExpr();
+    this.eat(',') ?? this.eat(';');
+    return { key, value, span: cover(key.span, value.span) };
+  }
+
+  // ---- statements ----------------------------------------------------------------------------
+
+  /** body := '{' statement* '}' */
+  private parseBody(): { statements: ast.Statement[]; span: Span } {
+    const open = this.eat('{');
+    if (!open) {
+      this.errorHere("'{'");
+      return { statements: [], span: span(this.prevEnd, this.prevEnd) };
+    }
+    const statements: ast.Statement[] = [];
+    while (!this.at('}') && !this.at('eof') && !this.atItemStart()) {
+      const before = this.pos;
+      const stmt = this.parseStatement();
+      if (stmt) statements.push(stmt);
+      if (this.pos === before) this.advance();
+    }
+    const end = this.expectClose('}', open);
+    return { statements, span: span(open.span.start, end) };
+  }
+
+  /** statement := (IDENT '=')? chain ';'? */
+  private parseStatement(): ast.Statement | undefined {
+    const first = this.tok;
+    if (!this.at('ident')) {
+      this.errorHere('a layer, such as `conv2d(32, 3)`, or `name = …`');
+      this.skipToStatementEnd();
+      return undefined;
+    }
+    let target: ast.Ident | undefined;
+    if (this.peek().kind === '=') {
+      target = this.expectIdent('a name');
+      this.advance();
+    }
+    const chain = this.parseChain();
+    this.eat(';');
+    this.checkStatementEnd();
+    const last = chain.length > 0 ? chain[chain.length - 1].span : (target?.span ?? first.span);
+    return { kind: 'statement', target, chain, doc: first.doc, span: span(first.span.start, last.end) };
+  }
+
+  /** After a statement the next token must start a new line (or be `}`); otherwise report and resync. */
+  private checkStatementEnd(): void {
+    if (this.at('}') || this.at('eof') || this.tok.newlineBefore || this.pos === 0) return;
+    const prev = this.tokens[this.pos - 1];
+    if (prev.kind === ';') return;
+    this.errorHere("a line break, ';' or '->'");
+    this.skipToStatementEnd();
+  }
+
+  private skipToStatementEnd(): void {
+    this.advance();
+    this.skipUntil((t) => t.kind === '}' || t.newlineBefore);
+  }
+
+  /** chain := elem ('->' elem)* */
+  private parseChain(): ast.ChainElem[] {
+    const chain: ast.ChainElem[] = [this.parseElem()];
+    while (this.eat('->')) chain.push(this.parseElem());
+    return chain;
+  }
+
+  /** elem := IDENT '(' args ')' repeat? | IDENT */
+  private parseElem(): ast.ChainElem {
+    if (this.at('ident') && this.peek().kind === '(') {
+      const call = this.parseCall();
+      const repeat = this.parseRepeat();
+      return { kind: 'layer', call, repeat, span: repeat ? cover(call.span, repeat.span) : call.span };
+    }
+    return this.expectIdent('a layer or a tensor name');
+  }
+
+  /** repeat := ('×' | '*' | 'x') primary */
+  private parseRepeat(): ast.Expr | undefined {
+    const isX = this.atIdent('x') && !this.tok.newlineBefore && this.peek().kind !== '=' && this.peek().kind !== '->';
+    if (this.at('×') || this.at('*') || isX) {
+      this.advance();
+      return this.parseUnary();
+    }
+    return undefined;
+  }
+
+  // ---- expressions ---------------------------------------------------------------------------
+
+  /** call := IDENT '(' (arg (',' arg)* ','?)? ')' */
+  private parseCall(): ast.CallExpr {
+    const callee = this.expectIdent('a name');
+    const open = this.advance(); // '('
+    const args: ast.Arg[] = [];
+    while (!this.at(')') && !this.at('eof') && !this.at('}') && !this.atItemStart()) {
+      const before = this.pos;
+      args.push(this.parseArg());
+      if (!this.eat(',') && !this.at(')')) {
+        if (this.tok.newlineBefore) break; // unclosed call: stop at the line end
+        this.errorHere("',' or ')'");
+        this.skipUntil((t) => t.kind === ',' || t.kind === ')' || t.kind === '}' || t.newlineBefore);
+        this.eat(',');
+      }
+      if (this.pos === before) this.advance();
+    }
+    const end = this.expectClose(')', open);
+    return { kind: 'call', callee, args, argsSpan: span(open.span.start, end), span: span(callee.span.start, end) };
+  }
+
+  /** arg := (IDENT ':')? (expr | IDENT ('->' elem)+) */
+  private parseArg(): ast.Arg {
+    let name: ast.Ident | undefined;
+    if (this.at('ident') && this.peek().kind === ':') {
+      name = this.expectIdent('an argument name');
+      this.advance();
+    }
+    let value = this.parseExpr();
+    if (value.kind === 'ident' && this.at('->')) {
+      const elems: ast.ChainElem[] = [value];
+      while (this.eat('->')) elems.push(this.parseElem());
+      value = { kind: 'chain', elems, span: cover(value.span, elems[elems.length - 1].span) };
+    }
+    return { name, value, span: name ? cover(name.span, value.span) : value.span };
+  }
+
+  /** expr := term (('+' | '-') term)* */
+  parseExpr(): ast.Expr {
+    if (this.depth >= MAX_DEPTH) return this.tooDeep();
+    this.depth++;
+    let left = this.parseTerm();
+    while (this.at('+') || this.at('-')) {
+      const op = this.advance().kind as '+' | '-';
+      const right = this.parseTerm();
+      left = { kind: 'binary', op, left, right, span: cover(left.span, right.span) };
+    }
+    this.depth--;
+    return left;
+  }
+
+  /** term := unary (('*' | '/') unary)* */
+  private parseTerm(): ast.Expr {
+    let left = this.parseUnary();
+    while ((this.at('*') || this.at('/')) && !this.tok.newlineBefore) {
+      const op = this.advance().kind as '*' | '/';
+      const right = this.parseUnary();
+      left = { kind: 'binary', op, left, right, span: cover(left.span, right.span) };
+    }
+    return left;
+  }
+
+  /** unary := '-' unary | primary */
+  private parseUnary(): ast.Expr {
+    if (this.at('-')) {
+      const minus = this.advance();
+      if (this.depth >= MAX_DEPTH) return this.tooDeep();
+      this.depth++;
+      const operand = this.parseUnary();
+      this.depth--;
+      return { kind: 'unary', op: '-', operand, span: cover(minus.span, operand.span) };
+    }
+    return this.parsePrimary();
+  }
+
+  /** primary := NUMBER | STRING | IDENT | call | '(' expr (',' expr)* ')' | '[' (expr (',' expr)*)? ']' */
+  private parsePrimary(): ast.Expr {
+    const t = this.tok;
+    switch (t.kind) {
+      case 'number':
+        this.advance();
+        return { kind: 'number', value: Number(t.text.replace(/_/g, '')), text: t.text, span: t.span };
+      case 'string':
+        this.advance();
+        return { kind: 'string', value: unquote(t.text), span: t.span };
+      case 'ident':
+        if (this.peek().kind === '(') return this.parseCall();
+        this.advance();
+        return { kind: 'ident', name: t.text, span: t.span };
+      case '(':
+      case '[':
+        return this.parseGroup();
+      default:
+        this.errorHere('a value (a number, name, string, tuple or list)');
+        return { kind: 'missing', span: t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span };
+    }
+  }
+
+  /** A parenthesised expression, a tuple `(3, 5)` or a list `[a, b]`. */
+  private parseGroup(): ast.Expr {
+    const open = this.advance();
+    const close = open.kind === '(' ? ')' : ']';
+    const items: ast.Expr[] = [];
+    let sawComma = false;
+    while (!this.at(close) && !this.at('eof') && !this.at('}') && !this.atItemStart()) {
+      const before = this.pos;
+      items.push(this.parseExpr());
+      if (this.eat(',')) sawComma = true;
+      else if (!this.at(close)) break;
+      if (this.pos === before) this.advance();
+    }
+    const end = this.expectClose(close, open);
+    const s = span(open.span.start, end);
+    if (open.kind === '[') return { kind: 'list', items, span: s };
+    if (items.length === 1 && !sawComma) return items[0];
+    return { kind: 'tuple', items, span: s };
+  }
+
+  private tooDeep(): ast.Expr {
+    const t = this.tok;
+    this.error(`Expression nested more than ${MAX_DEPTH} levels deep.`, t.span);
+    // Skip the whole nested region so the rest of the file still parses.
+    this.skipUntil((x) => x.newlineBefore || x.kind === '}');
+    return { kind: 'missing', span: t.span };
+  }
+}
+
+function unquote(text: string): string {
+  const body = text.length >= 2 && text[text.length - 1] === text[0] ? text.slice(1, -1) : text.slice(1);
+  return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
