@@ -172,6 +172,8 @@ class ModelLowerer {
     if (!def) {
       this.unknownLayer(call.callee, scope);
       valid = false;
+      // Keep the edge so the layers before an unknown one are not also reported as unused.
+      if (typeof input === 'number') inputs = [input];
     } else {
       const given: BoundArg[] = [];
       const tensors: (number | null)[] = [];
@@ -184,7 +186,8 @@ class ModelLowerer {
         if (!value) valid = false;
         else given.push({ name: arg.name ? { name: arg.name.name, span: arg.name.span } : undefined, value, span: arg.span });
       }
-      const bound = bindArgs(`${name}()`, def.args, given, call.callee.span, def.spatialRank ?? 1, this.diags);
+      // An argument that failed to evaluate was already reported; binding without it would shift the others.
+      const bound = bindArgs(`${name}()`, def.args, given, call.callee.span, def.spatialRank ?? 1, valid ? this.diags : []);
       valid &&= bound.ok;
       args = bound.args;
       const tensorArgs = call.args.filter((a) => def.arity === 'many' && !a.name && (a.value.kind === 'ident' || a.value.kind === 'chain'));

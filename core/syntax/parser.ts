@@ -80,6 +80,8 @@ class Parser {
   private error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
     // Never two errors on one token: the first one explains it.
     if (at.start === this.lastErrorAt) return;
+    // The lexer already reported a bad character; the parser stays silent about the same token.
+    if (this.tok.kind === 'error' && this.tok.span.start === at.start) return;
     this.lastErrorAt = at.start;
     this.diagnostics.push({ code, severity: 'error', message, span: at, related });
   }
@@ -107,6 +109,8 @@ class Parser {
   private expectClose(kind: ')' | '}' | ']', open: Token): number {
     const close = this.eat(kind);
     if (close) return close.span.end;
+    // An unterminated string swallowed the bracket; the lexer's diagnostic already explains it.
+    if (this.pos > 0 && isUnterminatedString(this.tokens[this.pos - 1])) return this.prevEnd;
     const t = this.tok;
     const where = t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span;
     this.error(
@@ -435,4 +439,8 @@ class Parser {
 function unquote(text: string): string {
   const body = text.length >= 2 && text[text.length - 1] === text[0] ? text.slice(1, -1) : text.slice(1);
   return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+function isUnterminatedString(t: Token): boolean {
+  return t.kind === 'string' && (t.text.length < 2 || t.text[t.text.length - 1] !== t.text[0]);
 }

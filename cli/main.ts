@@ -1,0 +1,141 @@
+// The `stride` command: check, summary, lsp (and train/predict where the training package is present).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, type Analysis } from '../core/analyze';
+import { formatTable, summarize } from '../core/summary';
+import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
+import { formatDiagnostics, paint } from './output';
+
+const USAGE = `Usage: stride <command> [options]
+
+Commands:
+  check FILE...                      Report diagnostics (exit status 1 on errors)
+  summary FILE [--model NAME] [--batch N] [--json]
+                                     Layer table with shapes, parameters, MACs, receptive fields
+  lsp --stdio                        Start the language server on stdin/stdout
+  help                               Show this help
+
+Options:
+  --json        Machine-readable output (summary, check)
+  --model NAME  Pick one model of the file
+  --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
+  --version     Print the version`;
+
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet']);
+
+/** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, BOOLEAN_FLAGS);
+    if (args.options.has('version')) return print(version());
+    if (args.options.has('help') || args.command === undefined || args.command === 'help')
+      return print(USAGE, args.command === undefined && !args.options.has('help') ? 2 : 0);
+    switch (args.command) {
+      case 'check':
+        return check(args);
+      case 'summary':
+        return summary(args);
+      case 'lsp':
+        return await lsp();
+      default:
+        throw new UsageError(`unknown command '${args.command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError) {
+      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${e.message}\n`);
+      if (e instanceof UsageError) process.stderr.write(`Run 'stride help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+class InputError extends Error {}
+
+function print(text: string, status = 0): number {
+  (status === 0 ? process.stdout : process.stderr).write(text + '\n');
+  return status;
+}
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return `stride ${pkg.version}`;
+}
+
+/** Reads a model file with clear errors for the usual mistakes. */
+export function readSource(file: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new InputError(`cannot read '${file}': no such file`);
+  }
+  if (stat.isDirectory()) throw new InputError(`'${file}' is a directory; pass a .stride file`);
+  try {
+    const buf = fs.readFileSync(file);
+    if (buf.includes(0)) throw new InputError(`'${file}' looks like a binary file, not Stride source`);
+    return buf.toString('utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read '${file}': ${(e as Error).message}`);
+  }
+}
+
+function check(args: ParsedArgs): number {
+  if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
+  let errors = 0;
+  let warnings = 0;
+  const json: unknown[] = [];
+  for (const file of args.positionals) {
+    const analysis = analyze(readSource(file));
+    errors += analysis.diagnostics.filter((d) => d.severity === 'error').length;
+    warnings += analysis.diagnostics.filter((d) => d.severity === 'warning').length;
+    if (args.options.has('json')) json.push({ file, diagnostics: summarize(analysis).diagnostics });
+    else if (analysis.diagnostics.length > 0) process.stdout.write(formatDiagnostics(file, analysis, process.stdout) + '\n');
+  }
+  if (args.options.has('json')) process.stdout.write(JSON.stringify({ files: json }, null, 2) + '\n');
+  else if (!args.options.has('quiet')) {
+    const files = `${args.positionals.length} file${args.positionals.length === 1 ? '' : 's'}`;
+    process.stderr.write(`${files} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function summary(args: ParsedArgs): number {
+  if (args.positionals.length !== 1) throw new UsageError('summary takes exactly one file');
+  const file = args.positionals[0];
+  const analysis: Analysis = analyze(readSource(file));
+  const model = stringOption(args.options, 'model');
+  if (model !== undefined && !analysis.models.some((m) => m.graph.name === model)) {
+    const names = analysis.models.map((m) => m.graph.name);
+    throw new InputError(`no model named '${model}' in ${file}${names.length ? ` (models: ${names.join(', ')})` : ''}`);
+  }
+  if (analysis.models.length === 0) throw new InputError(`${file} defines no model`);
+  const result = summarize(analysis, { model, batch: intOption(args.options, 'batch') });
+  if (args.options.has('json')) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } else {
+    process.stdout.write(result.models.map(formatTable).join('\n\n') + '\n');
+    if (analysis.diagnostics.length > 0) process.stderr.write(formatDiagnostics(file, analysis, process.stderr) + '\n');
+  }
+  return analysis.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function lsp(): Promise<number> {
+  // Loaded lazily and by path: check and summary must not pay for the server's dependencies.
+  const server = require(path.join(__dirname, '..', 'server', 'stdio.js')) as { runStdioServer: () => void };
+  server.runStdioServer();
+  return new Promise<number>(() => undefined);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (status) => (process.exitCode = status),
+    (e: unknown) => {
+      process.stderr.write(`stride: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,37 @@
+// Terminal output helpers: colour only on a TTY (and never with NO_COLOR), compiler-style diagnostics.
+
+import type { Analysis } from '../core/analyze';
+import { LineIndex } from '../core/syntax/span';
+
+const useColor = (stream: NodeJS.WriteStream) => stream.isTTY === true && !process.env.NO_COLOR;
+
+export function paint(stream: NodeJS.WriteStream, code: number, text: string): string {
+  return useColor(stream) ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+const SEVERITY_COLOR: Record<string, number> = { error: 31, warning: 33, info: 36, hint: 36 };
+
+/** `file:line:col: error[code]: message`, then the source line with a caret, related notes and fixes. */
+export function formatDiagnostics(file: string, analysis: Analysis, stream: NodeJS.WriteStream): string {
+  const index = new LineIndex(analysis.text);
+  const lines = analysis.text.split('\n');
+  const out: string[] = [];
+  for (const d of analysis.diagnostics) {
+    const p = index.position(d.span.start);
+    const e = index.position(d.span.end);
+    const sev = paint(stream, SEVERITY_COLOR[d.severity] ?? 0, `${d.severity}[${d.code}]`);
+    out.push(`${file}:${p.line + 1}:${p.character + 1}: ${sev}: ${d.message}`);
+    const src = (lines[p.line] ?? '').replace(/\r$/, '');
+    if (src.length <= 240) {
+      const width = e.line === p.line ? Math.max(1, e.character - p.character) : Math.max(1, src.length - p.character);
+      out.push(`    ${src}`);
+      out.push(`    ${' '.repeat(p.character)}${paint(stream, SEVERITY_COLOR[d.severity] ?? 0, '^'.repeat(width))}`);
+    }
+    for (const r of d.related ?? []) {
+      const rp = index.position(r.span.start);
+      out.push(`  note: ${file}:${rp.line + 1}:${rp.character + 1}: ${r.message}`);
+    }
+    for (const f of d.fixes ?? []) out.push(`  fix: ${f.title}`);
+  }
+  return out.join('\n');
+}
