@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Regenerates docs/layers.md from the layer registry (run after `npm run build`).
+const fs = require('node:fs');
+const path = require('node:path');
+const { layerReference } = require('../out/core/layer-docs.js');
+const { defaultRegistry } = require('../out/core/model/layers/index.js');
+fs.writeFileSync(path.join(__dirname, '..', 'docs', 'layers.md'), layerReference(defaultRegistry));
