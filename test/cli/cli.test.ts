@@ -131,3 +131,12 @@ test('help and version', () => {
   assert.match(stride('help').stdout, /stride <command>/);
   assert.match(stride('--version').stdout, /^stride \d+\.\d+\.\d+/);
 });
+
+test('a global install of the checkout puts a working `stride` on the PATH', () => {
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-global-'));
+  const install = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--offline', ROOT], { encoding: 'utf8' });
+  assert.equal(install.status, 0, install.stderr);
+  const r = spawnSync(path.join(prefix, 'bin', 'stride'), ['summary', write('global.stride', GOOD), '--model', 'Tiny'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Total params: 10/);
+});
