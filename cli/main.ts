@@ -113,14 +113,21 @@ function summary(args: ParsedArgs): number {
     throw new InputError(`no model named '${model}' in ${file}${names.length ? ` (models: ${names.join(', ')})` : ''}`);
   }
   if (analysis.models.length === 0) throw new InputError(`${file} defines no model`);
-  const result = summarize(analysis, { model, batch: intOption(args.options, 'batch') });
+  // With --model, diagnostics of the other models are noise; blocks and stray syntax errors may matter.
+  const shown =
+    model === undefined ? analysis : { ...analysis, diagnostics: analysis.diagnostics.filter((d) => !insideOtherModel(analysis, model, d.span.start)) };
+  const result = summarize(shown, { model, batch: intOption(args.options, 'batch') });
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
     process.stdout.write(result.models.map(formatTable).join('\n\n') + '\n');
-    if (analysis.diagnostics.length > 0) process.stderr.write(formatDiagnostics(file, analysis, process.stderr) + '\n');
+    if (shown.diagnostics.length > 0) process.stderr.write(formatDiagnostics(file, shown, process.stderr) + '\n');
   }
-  return analysis.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return shown.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function insideOtherModel(analysis: Analysis, model: string, offset: number): boolean {
+  return analysis.models.some((m) => m.graph.name !== model && offset >= m.graph.span.start && offset < m.graph.span.end);
 }
 
 function lsp(): Promise<number> {

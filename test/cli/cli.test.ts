@@ -140,3 +140,13 @@ test('a global install of the checkout puts a working `stride` on the PATH', () 
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Total params: 10/);
 });
+
+test('summary --model shows only that model and its diagnostics', () => {
+  const file = write('mixed.stride', GOOD + BAD);
+  const ok = stride('summary', file, '--model', 'Small');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.doesNotMatch(ok.stderr, /unknown-layer/);
+  const bad = stride('summary', file, '--model', 'Broken');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /error\[unknown-layer\]/);
+});
