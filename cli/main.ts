@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Analysis } from '../core/analyze';
+import { exportPyTorch } from '../core/export/pytorch';
 import { formatTable, summarize } from '../core/summary';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostics, paint } from './output';
@@ -13,6 +14,8 @@ Commands:
   check FILE...                      Report diagnostics (exit status 1 on errors)
   summary FILE [--model NAME] [--batch N] [--json]
                                      Layer table with shapes, parameters, MACs, receptive fields
+  export FILE [--model NAME] [--format pytorch|json] [--out FILE]
+                                     Generate PyTorch code (or the analysed graph as JSON)
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
 
@@ -37,6 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return check(args);
       case 'summary':
         return summary(args);
+      case 'export':
+        return exportModel(args);
       case 'lsp':
         return await lsp();
       default:
@@ -124,6 +129,45 @@ function summary(args: ParsedArgs): number {
     if (shown.diagnostics.length > 0) process.stderr.write(formatDiagnostics(file, shown, process.stderr) + '\n');
   }
   return shown.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function exportModel(args: ParsedArgs): number {
+  if (args.positionals.length !== 1) throw new UsageError('export takes exactly one file');
+  const file = args.positionals[0];
+  const analysis = analyze(readSource(file));
+  const format = stringOption(args.options, 'format') ?? 'pytorch';
+  if (format !== 'pytorch' && format !== 'json') throw new UsageError(`unknown export format '${format}' (pytorch, json)`);
+  const model = pickModel(analysis, file, stringOption(args.options, 'model'));
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.span.start >= model.graph.span.start && d.span.start < model.graph.span.end);
+  if (errors.length > 0) {
+    process.stderr.write(formatDiagnostics(file, { ...analysis, diagnostics: errors }, process.stderr) + '\n');
+    throw new InputError(`model '${model.graph.name}' has errors; fix them before exporting`);
+  }
+  let text: string;
+  if (format === 'json') {
+    text = JSON.stringify(summarize(analysis, { model: model.graph.name }).models[0], null, 2) + '\n';
+  } else {
+    const result = exportPyTorch(model);
+    if (result.unsupported.length > 0) throw new InputError(`no PyTorch translation for: ${result.unsupported.join(', ')}`);
+    text = result.code;
+  }
+  const out = stringOption(args.options, 'out');
+  if (out === undefined) process.stdout.write(text);
+  else {
+    fs.writeFileSync(out, text);
+    process.stderr.write(`wrote ${out}\n`);
+  }
+  return 0;
+}
+
+/** The model named by --model, or the only/first model of the file. */
+function pickModel(analysis: Analysis, file: string, name: string | undefined) {
+  const names = analysis.models.map((m) => m.graph.name);
+  if (names.length === 0) throw new InputError(`${file} defines no model`);
+  if (name === undefined) return analysis.models[0];
+  const found = analysis.models.find((m) => m.graph.name === name);
+  if (!found) throw new InputError(`no model named '${name}' in ${file} (models: ${names.join(', ')})`);
+  return found;
 }
 
 function insideOtherModel(analysis: Analysis, model: string, offset: number): boolean {

@@ -150,3 +150,19 @@ test('summary --model shows only that model and its diagnostics', () => {
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /error\[unknown-layer\]/);
 });
+
+test('export: PyTorch code to a file, JSON graph to stdout, refusal on errors', () => {
+  const out = path.join(dir, 'small.py');
+  const r = stride('export', write('exp.stride', GOOD), '--model', 'Small', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const code = fs.readFileSync(out, 'utf8');
+  assert.match(code, /class Small\(nn\.Module\):/);
+  assert.match(code, /nn\.Conv2d\(1, 8, kernel_size=\(3, 3\)/);
+  const json = stride('export', write('exp2.stride', GOOD), '--format', 'json', '--model', 'Tiny');
+  assert.equal(json.status, 0, json.stderr);
+  assert.equal(JSON.parse(json.stdout).totals.params, 10);
+  const bad = stride('export', write('exp3.stride', BAD));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /error\[unknown-layer\][\s\S]*model 'Broken' has errors/);
+  assert.match(stride('export', write('exp4.stride', GOOD), '--format', 'onnx').stderr, /unknown export format 'onnx'/);
+});
