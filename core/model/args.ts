@@ -56,7 +56,7 @@ export function bindArgs(
         });
         continue;
       }
-      raw.set(spec.name, [...(raw.get(spec.name) ?? []), arg]);
+      addRaw(raw, spec.name, arg);
     } else {
       const spec = positional[next];
       if (!spec) {
@@ -80,7 +80,7 @@ export function bindArgs(
         });
         continue;
       }
-      raw.set(spec.name, [...(raw.get(spec.name) ?? []), arg]);
+      addRaw(raw, spec.name, arg);
     }
   }
 
@@ -110,6 +110,13 @@ export function bindArgs(
     values[spec.name] = converted as ArgValue;
   }
   return { args: values, spans, ok };
+}
+
+/** Appends in place: `input(…)` with a million dimensions must stay linear. */
+function addRaw(raw: Map<string, BoundArg[]>, name: string, arg: BoundArg): void {
+  const list = raw.get(name);
+  if (list) list.push(arg);
+  else raw.set(name, [arg]);
 }
 
 function unknownArg(what: string, specs: readonly ArgSpec[], arg: BoundArg) {
@@ -180,7 +187,7 @@ function convert(spec: ArgSpec, values: readonly Value[], spatialRank: number): 
       const items = values.length === 1 && v.kind === 'tuple' ? v.items : values;
       if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad('integers');
       const nums = items.map((x) => (x as { value: number }).value);
-      const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || (spec.name === 'padding' && n === 0);
+      const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || ((spec.name === 'padding' || spec.name === 'cropping') && n === 0);
       if (!nums.every(allowed))
         return {
           error: `'${spec.name}' dimensions must be positive${t.wildcard ? ' (or -1 for unknown)' : ''}, got (${nums.join(', ')}).`,

@@ -16,6 +16,8 @@ export function evalExpr(expr: ast.Expr, params: ReadonlyMap<string, ParamBindin
     case 'ident': {
       const bound = params.get(expr.name);
       if (bound && 'value' in bound) return { ...bound.value, span: bound.value.span };
+      // A parameter whose argument was missing or failed: already reported at the call, so stay silent.
+      if (bound && bound.tensor === null) return undefined;
       return { kind: 'word', name: expr.name, span: expr.span };
     }
     case 'tuple':

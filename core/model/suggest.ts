@@ -15,17 +15,21 @@ export function editDistance(a: string, b: string): number {
 }
 
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const lower = name.toLowerCase();
+  // Underscores and case are noise: `maxPool2D` should find `maxpool2d`.
+  const key = name.toLowerCase().replace(/_/g, '');
+  const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {
-    // Underscores and case are noise: `maxPool2D` should find `maxpool2d`.
-    const score = editDistance(lower.replace(/_/g, ''), c.toLowerCase().replace(/_/g, ''));
+    const other = c.toLowerCase().replace(/_/g, '');
+    // The length difference is a lower bound of the distance: skip hopeless candidates without the O(n·m) table.
+    const gap = Math.abs(other.length - key.length);
+    if (gap > limit || gap >= bestScore) continue;
+    const score = editDistance(key, other);
     if (score < bestScore) {
       best = c;
       bestScore = score;
     }
   }
-  const limit = Math.max(1, Math.floor(name.length / 3));
   return best !== undefined && bestScore <= limit ? best : undefined;
 }

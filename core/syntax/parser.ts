@@ -80,8 +80,9 @@ class Parser {
   private error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
     // Never two errors on one token: the first one explains it.
     if (at.start === this.lastErrorAt) return;
-    // The lexer already reported a bad character; the parser stays silent about the same token.
-    if (this.tok.kind === 'error' && this.tok.span.start === at.start) return;
+    // The lexer already reported the bad character or unterminated string the parser stumbled on.
+    const flagged = this.tok.kind === 'error' || isUnterminatedString(this.tok);
+    if (flagged && (code === 'syntax-error' || at.start === this.tok.span.start)) return;
     this.lastErrorAt = at.start;
     this.diagnostics.push({ code, severity: 'error', message, span: at, related });
   }
@@ -94,6 +95,12 @@ class Parser {
     const t = this.tok;
     const where = t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span;
     this.error(`Expected ${expected}, found ${this.describe(t)}.`, where);
+  }
+
+  /** For a token that cannot start what is expected: points at the token itself, even at a line start. */
+  private errorAtToken(expected: string): void {
+    const t = this.tok;
+    this.error(`Expected ${expected}, found ${this.describe(t)}.`, t.kind === 'eof' ? span(this.prevEnd, this.prevEnd) : t.span);
   }
 
   private expectIdent(what: string): ast.Ident {
@@ -212,7 +219,7 @@ class Parser {
 
   private parseEntry(): ast.TrainEntry | undefined {
     if (!this.at('ident')) {
-      this.errorHere('a training setting such as `epochs: 5`');
+      this.errorAtToken('a training setting such as `epochs: 5`');
       this.skipUntil((t) => t.kind === '}' || (t.kind === 'ident' && t.newlineBefore));
       return undefined;
     }
@@ -231,9 +238,15 @@ class Parser {
 
   /** body := '{' statement* '}' */
   private parseBody(): { statements: ast.Statement[]; span: Span } {
+    const junk = !this.at('{') && !this.tok.newlineBefore && !this.at('eof');
+    if (junk) {
+      // Junk before the `{` on the header line (a bad name, an extra word): report it and keep the body.
+      this.errorHere("'{'");
+      this.skipUntil((t) => t.kind === '{' || t.newlineBefore);
+    }
     const open = this.eat('{');
     if (!open) {
-      this.errorHere("'{'");
+      if (!junk) this.errorHere("'{'");
       return { statements: [], span: span(this.prevEnd, this.prevEnd) };
     }
     const statements: ast.Statement[] = [];
@@ -251,7 +264,7 @@ class Parser {
   private parseStatement(): ast.Statement | undefined {
     const first = this.tok;
     if (!this.at('ident')) {
-      this.errorHere('a layer, such as `conv2d(32, 3)`, or `name = …`');
+      this.errorAtToken('a layer, such as `conv2d(32, 3)`, or `name = …`');
       this.skipToStatementEnd();
       return undefined;
     }
@@ -303,6 +316,11 @@ class Parser {
     const isX = this.atIdent('x') && !this.tok.newlineBefore && this.peek().kind !== '=' && this.peek().kind !== '->';
     if (this.at('×') || this.at('*') || isX) {
       this.advance();
+      // `relu() ×` at a line end: the count is missing; the next line is a statement of its own.
+      if (this.tok.newlineBefore || this.at('eof')) {
+        this.errorHere('a repetition count');
+        return { kind: 'missing', span: span(this.prevEnd, this.prevEnd) };
+      }
       return this.parseUnary();
     }
     return undefined;
@@ -430,8 +448,15 @@ class Parser {
   private tooDeep(): ast.Expr {
     const t = this.tok;
     this.error(`Expression nested more than ${MAX_DEPTH} levels deep.`, t.span);
-    // Skip the whole nested region so the rest of the file still parses.
-    this.skipUntil((x) => x.newlineBefore || x.kind === '}');
+    // Skip the nested region, balanced, so each enclosing bracket still finds its partner: one error in all.
+    let open = 0;
+    while (!this.at('eof') && !this.at('}') && !this.atItemStart()) {
+      const k = this.tok.kind;
+      if (open === 0 && (k === ')' || k === ']' || k === ',' || this.tok.newlineBefore)) break;
+      if (k === '(' || k === '[') open++;
+      else if (k === ')' || k === ']') open--;
+      this.advance();
+    }
     return { kind: 'missing', span: t.span };
   }
 }

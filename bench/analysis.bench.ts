@@ -1,0 +1,134 @@
+// Analysis benchmark: median and p90 time of analyze() on generated 1,000- and 10,000-layer models, split by phase.
+
+import * as os from 'node:os';
+import * as fs from 'node:fs';
+import { analyze } from '../core/analyze';
+import type { Diagnostic } from '../core/diagnostics';
+import { inferModel } from '../core/model/infer';
+import { defaultRegistry } from '../core/model/layers';
+import { lowerModel } from '../core/model/lower';
+import type * as ast from '../core/syntax/ast';
+import { lex } from '../core/syntax/lexer';
+import { parse } from '../core/syntax/parser';
+
+/** A plain chain: conv / batchnorm / relu, one layer per line. */
+function plainChain(layers: number): string {
+  const lines = ['model Plain {', '  input(32, 32, 16)'];
+  const cycle = ['  conv2d(16, 3, padding: same, bias: false)', '  batchnorm()', '  relu()'];
+  for (let i = 0; i < layers - 2; i++) lines.push(cycle[i % 3]);
+  lines.push('  globalavgpool2d()', '}');
+  return lines.join('\n') + '\n';
+}
+
+const BLOCKS = `block basic(filters) {
+  skip = in
+  conv2d(filters, 3, padding: same, bias: false) -> batchnorm() -> relu()
+  conv2d(filters, 3, padding: same, bias: false) -> batchnorm()
+  add(skip)
+  relu()
+}
+block branch(filters) {
+  a = in -> conv2d(filters, 1) -> relu()
+  b = in -> conv2d(filters, 3, padding: same) -> relu()
+  c = in -> maxpool2d(3, stride: 1, padding: same) -> conv2d(filters, 1)
+  concat(a, b, c)
+  conv2d(filters, 1)
+}
+`;
+
+/** Blocks and chains mixed: residual blocks (7 layers), inception-like branches (8), `->` chains and repetition. */
+function mixed(layers: number): string {
+  const lines = [BLOCKS + 'model Mixed {', '  input(32, 32, 16)'];
+  let count = 1;
+  for (let i = 0; count < layers - 1; i++) {
+    if (i % 4 === 0) (lines.push('  basic(16) × 2'), (count += 14));
+    else if (i % 4 === 1) (lines.push('  branch(16)'), (count += 8));
+    else if (i % 4 === 2) (lines.push('  t' + i + ' = conv2d(16, 3, padding: same) -> batchnorm() -> relu()'), (count += 3));
+    else (lines.push('  add(t' + (i - 1) + ' -> conv2d(16, 1))'), (count += 2));
+  }
+  lines.push('  globalavgpool2d()', '}');
+  return lines.join('\n') + '\n';
+}
+
+interface Stats {
+  readonly median: number;
+  readonly p90: number;
+  /** Median CPU time of the process (all threads, so parallel GC counts): less sensitive to a busy machine. */
+  readonly cpu: number;
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+
+function time(fn: () => void, repeats: number): Stats {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    const c = cpuMs();
+    fn();
+    cpu.push(cpuMs() - c);
+    wall.push(performance.now() - t);
+  }
+  wall.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  return { median: quantile(wall, 0.5), p90: quantile(wall, 0.9), cpu: quantile(cpu, 0.5) };
+}
+
+/** Phase split with the same functions analyze() calls: lexing, parsing, lowering, inference. */
+function phases(text: string, repeats: number): Record<string, Stats> {
+  const parsed = parse(text);
+  const blocks = new Map(parsed.file.items.filter((i): i is ast.BlockDecl => i.kind === 'block').map((b) => [b.name.name, b]));
+  const models = parsed.file.items.filter((i): i is ast.ModelDecl => i.kind === 'model');
+  const lower = () => models.map((m) => lowerModel(m, { text, registry: defaultRegistry, blocks, diagnostics: [] as Diagnostic[] }));
+  const graphs = lower();
+  return {
+    lex: time(() => lex(text), repeats),
+    'lex+parse': time(() => parse(text), repeats),
+    lower: time(lower, repeats),
+    infer: time(() => graphs.forEach((g) => inferModel(g, text, [])), repeats),
+  };
+}
+
+function machine(): string {
+  const cpu = fs.existsSync('/proc/cpuinfo') ? (/model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '?') : os.cpus()[0]?.model;
+  return `${cpu}, ${os.availableParallelism()} cores (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const fmt = (s: Stats) => `${s.median.toFixed(2)} / ${s.p90.toFixed(2)}`;
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+function main(): void {
+  console.log(`Machine: ${machine()}; load average before: ${load()}`);
+  console.log('Times in ms, wall-clock median / p90 over the repeats (after a warm-up); CPU = median process CPU time.\n');
+  console.log('| model | layers | lines | analyze | analyze CPU | lex | lex+parse | lower | infer |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const size of [1_000, 10_000]) {
+    for (const [name, gen] of [
+      ['plain chain', plainChain],
+      ['blocks + chains', mixed],
+    ] as const) {
+      const text = gen(size);
+      const a = analyze(text);
+      const layers = a.models.reduce((n, m) => n + m.graph.nodes.length, 0);
+      if (a.diagnostics.length > 0) throw new Error(`generated ${name} model has diagnostics: ${a.diagnostics[0].message}`);
+      const repeats = size <= 1_000 ? 200 : 30;
+      time(() => analyze(text), Math.ceil(repeats / 2)); // warm-up
+      const total = time(() => analyze(text), repeats);
+      const p = phases(text, repeats);
+      console.log(
+        `| ${name} | ${layers} | ${text.split('\n').length} | ${fmt(total)} | ${total.cpu.toFixed(2)} | ${fmt(p.lex)} | ${fmt(p['lex+parse'])} | ${fmt(p.lower)} | ${fmt(p.infer)} |`,
+      );
+    }
+  }
+  console.log(`\nLoad average after: ${load()}`);
+}
+
+main();

@@ -1,0 +1,85 @@
+// Deterministic, readable dumps of syntax trees and diagnostics for golden files.
+
+import type { Diagnostic } from '../../core/diagnostics';
+import type * as ast from '../../core/syntax/ast';
+import { LineIndex, type Span } from '../../core/syntax/span';
+
+/** `3:5-3:9`: 1-based lines and columns, as editors show them. */
+export function formatSpan(index: LineIndex, s: Span): string {
+  const a = index.position(s.start);
+  const b = index.position(s.end);
+  return `${a.line + 1}:${a.character + 1}-${b.line + 1}:${b.character + 1}`;
+}
+
+/** One line per node, indented by depth; expressions are printed inline in a fully bracketed form. */
+export function dumpTree(file: ast.SourceFile, text: string): string {
+  const index = new LineIndex(text);
+  const at = (s: Span) => formatSpan(index, s);
+  const lines: string[] = [`file ${at(file.span)}`];
+  for (const item of file.items) {
+    const doc = item.doc !== undefined ? ` doc=${JSON.stringify(item.doc)}` : '';
+    if (item.kind === 'train') {
+      lines.push(`  train ${ident(item.model)} ${at(item.span)} body=${at(item.bodySpan)}${doc}`);
+      for (const e of item.entries) lines.push(`    entry ${ident(e.key)}: ${expr(e.value)} ${at(e.span)}`);
+      continue;
+    }
+    lines.push(`  ${item.kind} ${ident(item.name)} ${at(item.span)} body=${at(item.bodySpan)}${doc}`);
+    if (item.kind === 'block') {
+      for (const p of item.params) lines.push(`    param ${ident(p.name)}${p.default ? ` = ${expr(p.default)}` : ''} ${at(p.span)}`);
+    }
+    for (const stmt of item.body) dumpStatement(stmt, lines, at);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function dumpStatement(stmt: ast.Statement, lines: string[], at: (s: Span) => string): void {
+  const target = stmt.target ? ` ${ident(stmt.target)} =` : '';
+  const doc = stmt.doc !== undefined ? ` doc=${JSON.stringify(stmt.doc)}` : '';
+  lines.push(`    statement${target} ${at(stmt.span)}${doc}`);
+  for (const elem of stmt.chain) lines.push(`      ${chainElem(elem)} ${at(elem.span)}`);
+}
+
+function ident(id: ast.Ident): string {
+  return id.missing ? '<missing>' : id.name;
+}
+
+function chainElem(elem: ast.ChainElem): string {
+  if (elem.kind === 'ident') return `ref ${ident(elem)}`;
+  return `layer ${expr(elem.call)}${elem.repeat ? ` × ${expr(elem.repeat)}` : ''}`;
+}
+
+function expr(e: ast.Expr): string {
+  switch (e.kind) {
+    case 'number':
+      return e.text;
+    case 'string':
+      return JSON.stringify(e.value);
+    case 'ident':
+      return ident(e);
+    case 'missing':
+      return '<missing>';
+    case 'tuple':
+      return `(${e.items.map(expr).join(', ')}${e.items.length === 1 ? ',' : ''})`;
+    case 'list':
+      return `[${e.items.map(expr).join(', ')}]`;
+    case 'binary':
+      return `(${expr(e.left)} ${e.op} ${expr(e.right)})`;
+    case 'unary':
+      return `(-${expr(e.operand)})`;
+    case 'call':
+      return `${ident(e.callee)}(${e.args.map((a) => (a.name ? `${ident(a.name)}: ` : '') + expr(a.value)).join(', ')})`;
+    case 'chain':
+      return `{${e.elems.map(chainElem).join(' -> ')}}`;
+  }
+}
+
+/** Diagnostics as `code span`, with related locations indented below; messages are left out on purpose. */
+export function dumpDiagnostics(diagnostics: readonly Diagnostic[], text: string): string {
+  const index = new LineIndex(text);
+  const lines: string[] = [];
+  for (const d of diagnostics) {
+    lines.push(`${d.severity} ${d.code} ${formatSpan(index, d.span)}`);
+    for (const r of d.related ?? []) lines.push(`  related ${formatSpan(index, r.span)}`);
+  }
+  return lines.length === 0 ? '(none)\n' : lines.join('\n') + '\n';
+}
