@@ -1,0 +1,106 @@
+// The command table: each entry turns the context into a handler, and answers gracefully when the server is down.
+
+import * as vscode from 'vscode';
+import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
+import { LANGUAGE_ID, type Ctx } from './ctx';
+import { openPreview } from './preview';
+import { showSummaryPanel } from './summary-view';
+
+type Handler = (...args: unknown[]) => unknown;
+type CommandFactory = (ctx: Ctx) => Handler;
+
+const SERVER_DOWN = 'Stride: the language server is not running. Run "Stride: Restart Language Server" and try again.';
+
+/** Shows a message without waiting for it: callers of executeCommand must not hang until someone dismisses it. */
+function notify(kind: 'info' | 'warning' | 'error', message: string): void {
+  if (kind === 'info') void vscode.window.showInformationMessage(message);
+  else if (kind === 'warning') void vscode.window.showWarningMessage(message);
+  else void vscode.window.showErrorMessage(message);
+}
+
+/** The document and model a command is about: explicit arguments (from a code lens) or the active editor. */
+function target(args: unknown[]): { uri: string; model?: string; position?: vscode.Position } | undefined {
+  const [uri, model] = args;
+  if (typeof uri === 'string') return { uri, model: typeof model === 'string' ? model : undefined };
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== LANGUAGE_ID) return undefined;
+  return { uri: editor.document.uri.toString(), position: editor.selection.active };
+}
+
+const showSummary: CommandFactory =
+  (ctx) =>
+  async (...args) => {
+    const t = target(args);
+    if (!t) return notify('info', 'Stride: open a .stride file to see its summary.');
+    if (!ctx.running) return notify('warning', SERVER_DOWN);
+    const result = await ctx.request<SummaryResult | null>(SUMMARY_METHOD, { uri: t.uri, model: t.model, position: t.position });
+    if (!result) return notify('info', 'Stride: this file has no model to summarise.');
+    showSummaryPanel(result);
+    return undefined;
+  };
+
+const checkWorkspace: CommandFactory = (ctx) => async () => {
+  if (!ctx.running) return notify('warning', SERVER_DOWN);
+  const uris = await vscode.workspace.findFiles('**/*.stride', '**/node_modules/**', 5000);
+  const files = await Promise.all(uris.map(async (u) => ({ uri: u.toString(), text: new TextDecoder().decode(await vscode.workspace.fs.readFile(u)) })));
+  const result = await ctx.request<CheckFilesResult>(CHECK_FILES_METHOD, { files });
+  if (!result) return notify('warning', SERVER_DOWN);
+  const errors = result.files.reduce((s, f) => s + f.errors, 0);
+  const warnings = result.files.reduce((s, f) => s + f.warnings, 0);
+  const bad = result.files.filter((f) => f.errors > 0).length;
+  const message = `Stride: checked ${result.files.length} file${result.files.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${bad > 0 ? ` in ${bad} file${bad === 1 ? '' : 's'}` : ''}.`;
+  notify(errors > 0 ? 'warning' : 'info', message);
+  return result;
+};
+
+const preview: CommandFactory =
+  (ctx) =>
+  (...args) => {
+    const t = target(args);
+    return openPreview(ctx, t?.uri, t?.model);
+  };
+
+/** PLACEHOLDER until the training panel exists: training runs from the command line. */
+const train: CommandFactory =
+  () =>
+  (...args) => {
+    const t = target(args);
+    const file = t ? vscode.Uri.parse(t.uri).fsPath : 'model.stride';
+    return notify(
+      'info',
+      `Stride: training runs from the CLI for now: \`stride train ${file}${t?.model ? ` --model ${t.model}` : ''}\`. The training panel is not available yet (placeholder).`,
+    );
+  };
+
+const restartServer: CommandFactory = (ctx) => async () => {
+  try {
+    await ctx.restart();
+    return notify('info', 'Stride: language server restarted.');
+  } catch (error) {
+    return notify('error', `Stride: the language server failed to restart: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
+  [COMMANDS.showSummary]: showSummary,
+  [COMMANDS.checkWorkspace]: checkWorkspace,
+  [COMMANDS.openPreview]: preview,
+  [COMMANDS.train]: train,
+  [COMMANDS.restartServer]: restartServer,
+};
+
+export function registerCommands(ctx: Ctx): void {
+  for (const [id, factory] of Object.entries(COMMAND_TABLE)) {
+    const handler = factory(ctx);
+    ctx.pushExtensionScoped(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (error) {
+          void vscode.window.showErrorMessage(`Stride: ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        }
+      }),
+    );
+  }
+}

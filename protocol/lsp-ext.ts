@@ -1,0 +1,141 @@
+// Stride's custom LSP methods (`stride/…`): names, parameters and results. Documented in docs/lsp-extensions.md.
+
+/** Same shape as LSP's Position and Range (UTF-16 columns), restated so this module stays dependency-free. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+/** Output shape with the batch axis excluded; `null` is an unknown dimension. */
+export type Shape = readonly (number | null)[];
+
+export interface Totals {
+  readonly params: number;
+  readonly trainable: number;
+  readonly nonTrainable: number;
+  readonly macs: number;
+  /** float32 bytes of every layer output for one sample. */
+  readonly activationBytes: number;
+}
+
+// ---- stride/modelGraph ----------------------------------------------------------------------
+
+export const MODEL_GRAPH_METHOD = 'stride/modelGraph';
+
+export interface ModelGraphParams {
+  readonly uri: string;
+  /** Model to return; default: the first model of the file. */
+  readonly model?: string;
+}
+
+export interface NodeDiagnostic {
+  readonly code: string;
+  readonly severity: 'error' | 'warning' | 'info' | 'hint';
+  readonly message: string;
+}
+
+export interface GraphNodeInfo {
+  readonly id: number;
+  /** Unique in the model, prefixed by block instances: `basic_1/conv2d_2`. */
+  readonly name: string;
+  readonly kind: string;
+  /** Arguments that differ from their defaults, e.g. `filters: 16, kernel: 3×3, padding: same`. */
+  readonly args: string;
+  readonly outputShape: Shape | null;
+  readonly params: number;
+  readonly trainable: number;
+  readonly nonTrainable: number;
+  readonly macs: number;
+  /** Producer node ids, in order. */
+  readonly inputs: readonly number[];
+  /** The layer call in the source (inside the block body for layers that come from a block). */
+  readonly range: Range;
+  /** Block instances that led here, outermost first, e.g. `['basic_1']`. */
+  readonly blockPath: readonly string[];
+  readonly diagnostics: readonly NodeDiagnostic[];
+}
+
+export interface ModelGraphResult {
+  readonly uri: string;
+  /** The document version the graph was computed from. */
+  readonly version: number;
+  readonly model: string;
+  /** Every model in the file, so a view can offer a switch. */
+  readonly models: readonly string[];
+  readonly nodes: readonly GraphNodeInfo[];
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly totals: Totals;
+}
+
+// ---- stride/summary -------------------------------------------------------------------------
+
+export const SUMMARY_METHOD = 'stride/summary';
+
+export interface SummaryParams {
+  readonly uri: string;
+  /** Model by name; else the model containing `position`; else the first model. */
+  readonly model?: string;
+  readonly position?: Position;
+  /** Leave out the per-layer rows (status bar use). Default true. */
+  readonly rows?: boolean;
+}
+
+export interface SummaryRow {
+  readonly name: string;
+  readonly kind: string;
+  /** `(None, 32, 32, 16)` */
+  readonly outputShape: string;
+  readonly params: number;
+  readonly trainable: number;
+  readonly macs: number;
+  /** Names of the producer layers. */
+  readonly connectedTo: readonly string[];
+}
+
+export interface SummaryResult {
+  readonly uri: string;
+  readonly version: number;
+  readonly model: string;
+  readonly models: readonly string[];
+  readonly rows: readonly SummaryRow[];
+  readonly totals: Totals;
+  /** Training-memory estimate in bytes for the configured batch size. */
+  readonly trainingMemory: { readonly batch: number; readonly optimizer: string; readonly bytes: number };
+  readonly errors: number;
+}
+
+// ---- stride/checkFiles ----------------------------------------------------------------------
+
+export const CHECK_FILES_METHOD = 'stride/checkFiles';
+
+export interface CheckFilesParams {
+  /** Files to check. `text` is used unless the server has the document open (then its live text wins). */
+  readonly files: readonly { readonly uri: string; readonly text: string }[];
+}
+
+export interface FileCheck {
+  readonly uri: string;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly models: number;
+}
+
+export interface CheckFilesResult {
+  readonly files: readonly FileCheck[];
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+/** Command ids the server puts into code lenses; the client registers them. Arguments: `(uri, modelName)`. */
+export const COMMANDS = {
+  showSummary: 'stride.showSummary',
+  checkWorkspace: 'stride.checkWorkspace',
+  openPreview: 'stride.openPreview',
+  train: 'stride.train',
+  restartServer: 'stride.restartServer',
+} as const;

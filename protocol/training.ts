@@ -1,0 +1,328 @@
+// Messages between the extension host and the training webview, their hand-written validators, and the page's HTML shell.
+
+/** A tfjs weights manifest entry (the subset of tf.io.WeightsManifestEntry both sides need). */
+export interface WeightSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32' | 'bool';
+}
+
+/** Weights in the tfjs format: specs plus one concatenated little-endian buffer. */
+export interface WeightsPayload {
+  readonly specs: readonly WeightSpec[];
+  readonly data: Uint8Array;
+}
+
+/** Where a run stood when its weights were checkpointed, so a resumed run continues its charts and epoch count. */
+export interface CheckpointPayload {
+  readonly model: string;
+  /** Epochs fully completed. */
+  readonly epoch: number;
+  readonly weights: WeightsPayload;
+  readonly history: readonly EpochRecord[];
+}
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number | null;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+}
+
+/** Recorded beside saved weights so later runs and predictions can name classes and check inputs. */
+export interface SavedMetadata {
+  readonly inputShape: readonly (number | null)[];
+  readonly classes: readonly string[];
+  readonly dataset: string;
+  readonly epochs: number;
+}
+
+/** Data sets only the extension host can load (files, downloads); `shapes` is drawn in the page. */
+export type HostDataSpec = { readonly kind: 'folder'; readonly path: string } | { readonly kind: 'mnist' | 'fashion_mnist' | 'cifar10' };
+
+export interface DatasetHeader {
+  readonly name: string;
+  readonly shape: readonly [number, number, number];
+  readonly classes: readonly string[];
+  readonly trainCount: number;
+  readonly testCount: number;
+}
+
+/** Host → webview. */
+export type ToWebview =
+  | {
+      readonly type: 'init';
+      readonly uri: string;
+      readonly text: string;
+      readonly model: string;
+      /** Weights saved by an earlier run, offered for loading. */
+      readonly saved: WeightsPayload | null;
+      /** A checkpoint of an interrupted run, offered for resuming. */
+      readonly checkpoint: CheckpointPayload | null;
+      readonly autoStart: boolean;
+    }
+  | { readonly type: 'showActivations'; readonly layer: string | null }
+  | { readonly type: 'dataStart'; readonly header: DatasetHeader }
+  | { readonly type: 'dataChunk'; readonly split: 'train' | 'test'; readonly offset: number; readonly images: Uint8Array; readonly labels: Uint8Array }
+  | { readonly type: 'dataEnd' }
+  | { readonly type: 'dataError'; readonly message: string }
+  | { readonly type: 'image'; readonly name: string; readonly shape: readonly [number, number, number]; readonly pixels: Uint8Array }
+  | { readonly type: 'saved'; readonly path: string }
+  /** Asks the page to request an image for the model's input size (Run Model on Image). */
+  | { readonly type: 'askImage' }
+  | { readonly type: 'error'; readonly message: string };
+
+/** Webview → host. */
+export type FromWebview =
+  | { readonly type: 'ready' }
+  | { readonly type: 'requestData'; readonly model: string; readonly spec: HostDataSpec; readonly inputShape: readonly [number, number, number] }
+  | { readonly type: 'checkpoint'; readonly checkpoint: CheckpointPayload }
+  | { readonly type: 'saveWeights'; readonly model: string; readonly topology: string; readonly weights: WeightsPayload; readonly metadata: SavedMetadata }
+  | { readonly type: 'pickImage'; readonly shape: readonly [number, number, number] }
+  | { readonly type: 'notify'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  | { readonly type: 'prediction'; readonly name: string; readonly top: readonly { readonly label: string; readonly probability: number }[] }
+  | { readonly type: 'runEnded'; readonly reason: 'finished' | 'stopped' | 'nan' | 'error'; readonly epoch: number; readonly loss: number | null };
+
+/** The outcome of validating untrusted input: the typed value, or why it was rejected. */
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+type Obj = Record<string, unknown>;
+
+class Invalid extends Error {}
+
+const fail = (what: string): never => {
+  throw new Invalid(what);
+};
+const obj = (v: unknown, what: string): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : fail(`${what} must be an object`));
+const str = (o: Obj, k: string, max = 10_000_000): string => {
+  const v = o[k];
+  return typeof v === 'string' && v.length <= max ? v : fail(`'${k}' must be a string`);
+};
+const bool = (o: Obj, k: string): boolean => (typeof o[k] === 'boolean' ? (o[k] as boolean) : fail(`'${k}' must be a boolean`));
+const int = (o: Obj, k: string, min = 0, max = 2 ** 31): number => {
+  const v = o[k];
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(`'${k}' must be an integer in [${min}, ${max}]`);
+};
+const finiteOrNull = (o: Obj, k: string): number | null => {
+  const v = o[k];
+  if (v === null) return null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : fail(`'${k}' must be a finite number or null`);
+};
+const bytes = (o: Obj, k: string): Uint8Array => (o[k] instanceof Uint8Array ? (o[k] as Uint8Array) : fail(`'${k}' must be a Uint8Array`));
+const oneOf = <T extends string>(o: Obj, k: string, allowed: readonly T[]): T =>
+  allowed.includes(o[k] as T) ? (o[k] as T) : fail(`'${k}' must be one of ${allowed.join(', ')}`);
+
+function imageShape(v: unknown, k: string): readonly [number, number, number] {
+  if (!Array.isArray(v) || v.length !== 3) return fail(`'${k}' must be [height, width, channels]`);
+  const [h, w, c] = v as unknown[];
+  const dim = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= 4096;
+  if (!dim(h) || !dim(w) || !(c === 1 || c === 3)) return fail(`'${k}' must hold positive sizes and 1 or 3 channels`);
+  return [h as number, w as number, c as number];
+}
+
+const DTYPES = ['float32', 'int32', 'bool'] as const;
+const DTYPE_BYTES: Record<WeightSpec['dtype'], number> = { float32: 4, int32: 4, bool: 1 };
+
+/** Checks each spec and that the buffer holds exactly the bytes the specs describe. */
+export function checkWeights(v: unknown): WeightsPayload {
+  const o = obj(v, 'weights');
+  if (!Array.isArray(o.specs)) return fail(`'specs' must be an array`);
+  let total = 0;
+  const specs = o.specs.map((s, i) => {
+    const e = obj(s, `specs[${i}]`);
+    const shape = e.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+      return fail(`specs[${i}].shape must be a list of sizes`);
+    }
+    const dtype = oneOf(e, 'dtype', DTYPES);
+    total += (shape as number[]).reduce((a, d) => a * d, 1) * DTYPE_BYTES[dtype];
+    return { name: str(e, 'name', 1000), shape: shape as number[], dtype };
+  });
+  const data = bytes(o, 'data');
+  if (data.byteLength !== total) return fail(`weight data has ${data.byteLength} bytes, the specs describe ${total}`);
+  return { specs, data };
+}
+
+function checkHistory(v: unknown): EpochRecord[] {
+  if (!Array.isArray(v)) return fail(`'history' must be an array`);
+  return v.map((r, i) => {
+    const e = obj(r, `history[${i}]`);
+    const loss = finiteOrNull(e, 'loss');
+    if (loss === null) return fail(`history[${i}].loss must be finite`);
+    return {
+      epoch: int(e, 'epoch'),
+      loss,
+      accuracy: finiteOrNull(e, 'accuracy'),
+      valLoss: finiteOrNull(e, 'valLoss'),
+      valAccuracy: finiteOrNull(e, 'valAccuracy'),
+    };
+  });
+}
+
+export function checkCheckpoint(v: unknown): CheckpointPayload {
+  const o = obj(v, 'checkpoint');
+  return { model: str(o, 'model', 1000), epoch: int(o, 'epoch'), weights: checkWeights(o.weights), history: checkHistory(o.history) };
+}
+
+function checkSpec(v: unknown): HostDataSpec {
+  const o = obj(v, 'spec');
+  const kind = oneOf(o, 'kind', ['folder', 'mnist', 'fashion_mnist', 'cifar10'] as const);
+  return kind === 'folder' ? { kind, path: str(o, 'path', 10_000) } : { kind };
+}
+
+function checkMetadata(v: unknown): SavedMetadata {
+  const o = obj(v, 'metadata');
+  const shape = o.inputShape;
+  if (!Array.isArray(shape) || !shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0)))
+    return fail(`'inputShape' must be a list of sizes`);
+  return { inputShape: shape as (number | null)[], classes: names(o.classes), dataset: str(o, 'dataset', 1000), epochs: int(o, 'epochs') };
+}
+
+function names(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length < 1 || v.length > 100_000 || !v.every((c) => typeof c === 'string')) return fail(`'classes' must be a list of names`);
+  return v as string[];
+}
+
+function checkHeader(v: unknown): DatasetHeader {
+  const o = obj(v, 'header');
+  return {
+    name: str(o, 'name', 1000),
+    shape: imageShape(o.shape, 'shape'),
+    classes: names(o.classes),
+    trainCount: int(o, 'trainCount', 1),
+    testCount: int(o, 'testCount'),
+  };
+}
+
+const nullable = <T>(v: unknown, check: (v: unknown) => T): T | null => (v === null ? null : check(v));
+
+function toWebview(v: unknown): ToWebview {
+  const o = obj(v, 'message');
+  const type = o.type as ToWebview['type'];
+  switch (type) {
+    case 'init':
+      return {
+        type,
+        uri: str(o, 'uri', 10_000),
+        text: str(o, 'text'),
+        model: str(o, 'model', 1000),
+        saved: nullable(o.saved, checkWeights),
+        checkpoint: nullable(o.checkpoint, checkCheckpoint),
+        autoStart: bool(o, 'autoStart'),
+      };
+    case 'showActivations':
+      return { type, layer: o.layer === null ? null : str(o, 'layer', 1000) };
+    case 'dataStart':
+      return { type, header: checkHeader(o.header) };
+    case 'dataChunk':
+      return { type, split: oneOf(o, 'split', ['train', 'test'] as const), offset: int(o, 'offset'), images: bytes(o, 'images'), labels: bytes(o, 'labels') };
+    case 'dataEnd':
+      return { type };
+    case 'dataError':
+    case 'error':
+      return { type, message: str(o, 'message', 100_000) };
+    case 'image': {
+      const shape = imageShape(o.shape, 'shape');
+      const pixels = bytes(o, 'pixels');
+      if (pixels.length !== shape[0] * shape[1] * shape[2]) return fail(`'pixels' must hold height × width × channels bytes`);
+      return { type, name: str(o, 'name', 10_000), shape, pixels };
+    }
+    case 'saved':
+      return { type, path: str(o, 'path', 10_000) };
+    case 'askImage':
+      return { type };
+    default:
+      return unknownType(type);
+  }
+}
+
+function fromWebview(v: unknown): FromWebview {
+  const o = obj(v, 'message');
+  const type = o.type as FromWebview['type'];
+  switch (type) {
+    case 'ready':
+      return { type };
+    case 'requestData':
+      return { type, model: str(o, 'model', 1000), spec: checkSpec(o.spec), inputShape: imageShape(o.inputShape, 'inputShape') };
+    case 'prediction': {
+      if (!Array.isArray(o.top) || o.top.length > 1000) return fail(`'top' must be a list`);
+      const top = o.top.map((e, i) => {
+        const t = obj(e, `top[${i}]`);
+        const probability = finiteOrNull(t, 'probability');
+        return { label: str(t, 'label', 1000), probability: probability ?? fail(`top[${i}].probability must be finite`) };
+      });
+      return { type, name: str(o, 'name', 10_000), top };
+    }
+    case 'checkpoint':
+      return { type, checkpoint: checkCheckpoint(o.checkpoint) };
+    case 'saveWeights':
+      return { type, model: str(o, 'model', 1000), topology: str(o, 'topology'), weights: checkWeights(o.weights), metadata: checkMetadata(o.metadata) };
+    case 'pickImage':
+      return { type, shape: imageShape(o.shape, 'shape') };
+    case 'notify':
+      return { type, level: oneOf(o, 'level', ['info', 'warning', 'error'] as const), message: str(o, 'message', 100_000) };
+    case 'runEnded':
+      return { type, reason: oneOf(o, 'reason', ['finished', 'stopped', 'nan', 'error'] as const), epoch: int(o, 'epoch'), loss: finiteOrNull(o, 'loss') };
+    default:
+      return unknownType(type);
+  }
+}
+
+/** Exhaustiveness: adding a message type without a case is a compile error here. */
+function unknownType(type: never): never {
+  return fail(`unknown message type ${JSON.stringify(type)}`);
+}
+
+function guard<T>(check: (v: unknown) => T): (v: unknown) => Checked<T> {
+  return (v) => {
+    try {
+      return { ok: true, value: check(v) };
+    } catch (e) {
+      if (e instanceof Invalid) return { ok: false, error: e.message };
+      throw e;
+    }
+  };
+}
+
+export const checkToWebview = guard(toWebview);
+export const checkFromWebview = guard(fromWebview);
+
+/** Model names become folder names: anything but letters, digits, `_`, `-` and `.` is refused rather than escaped. */
+export function isSafeModelName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(name) && !name.includes('..');
+}
+
+export interface PageOptions {
+  /** The webview's `cspSource` (VS Code) or the page origin (tests). */
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly scriptUri: string;
+}
+
+/**
+ * The page shell. Nothing from documents or messages is spliced in: only the host-made script URI, CSP source and
+ * nonce. No `unsafe-eval` (tfjs webgl does not need it); styles come from the bundle as a constructed style sheet.
+ */
+export function trainingPageHtml(o: PageOptions): string {
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${o.nonce}'`,
+    `style-src ${o.cspSource}`,
+    `img-src ${o.cspSource} data:`,
+    `font-src ${o.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Stride training</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,101 @@
+// Open documents and their analyses, cached by uri and version so no request ever sees a stale analysis.
+
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { analyze, type Analysis } from '../core/analyze';
+import { LineMap } from './positions';
+
+/** Texts longer than this are not analysed: requests on them stay fast and answer with empty results. */
+export const MAX_ANALYZED_LENGTH = 1_000_000;
+
+/** One version of one document with its analysis. Immutable: a newer version is a new snapshot. */
+export interface Snapshot {
+  readonly uri: string;
+  readonly version: number;
+  readonly analysis: Analysis;
+  readonly lines: LineMap;
+  /** True when the text exceeded MAX_ANALYZED_LENGTH and `analysis` is that of an empty file. */
+  readonly tooLarge: boolean;
+}
+
+interface Entry {
+  doc: TextDocument;
+  cached?: Snapshot;
+}
+
+export type ChangeOutcome = 'applied' | 'stale' | 'unknown' | 'malformed';
+
+export class DocumentStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly onAnalysisError: (uri: string, error: unknown) => void = () => {}) {}
+
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text) });
+  }
+
+  /**
+   * Applies edits for a newer version. Versions that do not increase are dropped: applying incremental
+   * edits out of order would corrupt the text, and the client resends the full state on reopen.
+   */
+  change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): ChangeOutcome {
+    const entry = this.entries.get(uri);
+    if (!entry) return 'unknown';
+    if (typeof version !== 'number' || version <= entry.doc.version) return 'stale';
+    if (!changes.every(wellFormed)) return 'malformed';
+    entry.doc = TextDocument.update(entry.doc, [...changes], version);
+    entry.cached = undefined;
+    return 'applied';
+  }
+
+  close(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.entries.has(uri);
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  version(uri: string): number | undefined {
+    return this.entries.get(uri)?.doc.version;
+  }
+
+  /** The analysed current version of `uri`, computed on first use after each change. */
+  snapshot(uri: string): Snapshot | undefined {
+    const entry = this.entries.get(typeof uri === 'string' ? uri : '');
+    if (!entry) return undefined;
+    if (entry.cached?.version !== entry.doc.version) {
+      entry.cached = analyzeText(uri, entry.doc.version, entry.doc.getText(), this.onAnalysisError);
+    }
+    return entry.cached;
+  }
+}
+
+/** A full-text change, or a ranged one whose positions are numbers (out-of-range numbers are clamped when applied). */
+function wellFormed(change: TextDocumentContentChangeEvent): boolean {
+  if (typeof change !== 'object' || change === null || typeof change.text !== 'string') return false;
+  if (!('range' in change) || change.range === undefined) return true;
+  const r = change.range as unknown as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
+  const pos = (p: { line?: unknown; character?: unknown } | undefined) => typeof p?.line === 'number' && typeof p.character === 'number';
+  return r !== null && pos(r.start) && pos(r.end);
+}
+
+/** Analyses a text that is not (or not necessarily) open, e.g. for a workspace check. */
+export function analyzeText(uri: string, version: number, text: string, onError: (uri: string, error: unknown) => void = () => {}): Snapshot {
+  const tooLarge = text.length > MAX_ANALYZED_LENGTH;
+  const source = tooLarge ? '' : text;
+  let analysis: Analysis;
+  try {
+    analysis = analyze(source);
+  } catch (error) {
+    // analyze() is total by contract; if a bug breaks that, degrade to "no facts" rather than crash.
+    onError(uri, error);
+    analysis = analyze('');
+    return { uri, version, analysis, lines: new LineMap(''), tooLarge };
+  }
+  return { uri, version, analysis, lines: new LineMap(source), tooLarge };
+}
