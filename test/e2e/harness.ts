@@ -1,0 +1,162 @@
+// Drives a real VS Code (code-server) in headless Chromium: start, open, act, wait, screenshot, and always tear down.
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from './code-server';
+import { ARTIFACTS, withDeadline } from './paths';
+
+/** Debian's Chromium; Playwright must never download its own. */
+export const CHROMIUM = process.env.STRIDE_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Workbench {
+  readonly server: CodeServer;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Lines the page logged, extension-host output included. */
+  readonly console: string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface WorkbenchOptions {
+  /** Loads this folder as an extension under development (no packaging needed). */
+  readonly extensionDevelopmentPath?: string;
+  /** A CommonJS module whose `run()` executes inside the extension host. */
+  readonly extensionTestsPath?: string;
+}
+
+/** Fails loudly when Chromium is missing: CI installs it, so a skip would hide a broken setup. */
+export function requireChromium(): string {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; run scripts/setup-e2e.sh`);
+  return CHROMIUM;
+}
+
+/** Starts code-server and a fresh headless Chromium profile; the caller must `close()` the workbench. */
+export async function startWorkbench(options: CodeServerOptions): Promise<Workbench> {
+  const executablePath = requireChromium();
+  const server = await startCodeServer(options);
+  const profile = mkdtempSync(join(tmpdir(), 'stride-e2e-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
+  } catch (error) {
+    await server.stop();
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const lines: string[] = [];
+  page.on('console', (message) => lines.push(message.text()));
+  page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
+  return {
+    server,
+    context,
+    page,
+    console: lines,
+    screenshot: (name) => screenshot(page, name),
+    close: async () => {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+      await server.stop();
+    },
+  };
+}
+
+/** Runs `body` with a workbench and tears it down afterwards, saving a screenshot when `body` fails. */
+export async function withWorkbench<T>(name: string, options: CodeServerOptions, body: (workbench: Workbench) => Promise<T>): Promise<T> {
+  const workbench = await startWorkbench(options);
+  try {
+    return await screenshotOnFailure(workbench, name, () => body(workbench));
+  } finally {
+    await workbench.close();
+  }
+}
+
+/** Runs `body`; when it fails, saves `<name>-failure.png` before passing the error on. */
+export async function screenshotOnFailure<T>(workbench: Workbench, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    await workbench.screenshot(`${name}-failure`).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Saves a full-page screenshot under test-artifacts/ and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, timeout: 10_000 });
+  return file;
+}
+
+/** The workbench URL: folder plus a payload that loads a development extension and its tests. */
+export function workbenchUrl(workbench: Workbench, folder: string, options: WorkbenchOptions = {}): string {
+  const remote = (path: string): string => `vscode-remote://${workbench.server.authority}${path}`;
+  const payload: [string, string][] = [];
+  if (options.extensionDevelopmentPath) {
+    payload.push(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
+  }
+  if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
+  const query = `folder=${encodeURIComponent(folder)}`;
+  const tail = payload.length > 0 ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '';
+  return `${workbench.server.url}/?${query}${tail}`;
+}
+
+/** Opens the workbench and waits until its editor area exists. */
+export async function openWorkbench(workbench: Workbench, folder: string, options: WorkbenchOptions = {}): Promise<void> {
+  await workbench.page.goto(workbenchUrl(workbench, folder, options));
+  await workbench.page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Runs the extension tests named in `options` inside the real extension host and resolves with
+ * the exit code the workbench reports through `window.codeAutomationExit`.
+ */
+export async function runExtensionHostTests(workbench: Workbench, folder: string, options: WorkbenchOptions & { timeoutMs: number }): Promise<number> {
+  let report: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (report = resolve));
+  await workbench.page.exposeFunction('codeAutomationExit', (code: number) => report(code));
+  await workbench.page.goto(workbenchUrl(workbench, folder, options));
+  return withDeadline(exited, options.timeoutMs, 'the extension-host tests to exit');
+}
+
+/** Opens a workspace file through Quick Open and waits for its editor tab to be active. */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+/** Runs a command by its title through the command palette. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
