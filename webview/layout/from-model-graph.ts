@@ -1,0 +1,86 @@
+// Turns the language server's `stride/modelGraph` result into the preview's graph, so the client can pass it on.
+
+import { formatShapeShort } from '../../core/model/values';
+import type { GraphNodeInfo, ModelGraphResult } from '../../protocol/lsp-ext';
+import type { PreviewDiagnostic, PreviewEdge, PreviewGraph, PreviewGroup, PreviewNode } from './types';
+
+/**
+ * The server result has no block call sites: an instance is labelled `block(…)` and reveals its first layer, and
+ * there is no training-memory estimate (no batch size). `toPreviewGraph` on the analysis gives both.
+ */
+export function fromModelGraph(result: ModelGraphResult): PreviewGraph {
+  const byId = new Map(result.nodes.map((n) => [n.id, n]));
+  const nodes = result.nodes.map(toNode);
+  const edges: PreviewEdge[] = [];
+  for (const n of result.nodes) {
+    for (const input of new Set(n.inputs)) {
+      const source = byId.get(input);
+      if (source) edges.push({ source: source.name, target: n.name, label: formatShapeShort(source.outputShape) });
+    }
+  }
+  return {
+    model: result.model,
+    nodes,
+    edges,
+    groups: toGroups(result.nodes),
+    totals: { params: result.totals.params, trainable: result.totals.trainable, nonTrainable: result.totals.nonTrainable, macs: result.totals.macs },
+    errorCount: nodes.reduce((sum, n) => sum + n.diagnostics.filter((d) => d.severity === 'error').length, 0),
+  };
+}
+
+function toNode(n: GraphNodeInfo): PreviewNode {
+  return {
+    id: n.name,
+    kind: n.kind,
+    args: n.args,
+    shape: formatShapeShort(n.outputShape),
+    params: n.params,
+    trainable: n.trainable,
+    macs: n.macs,
+    formula: '',
+    group: n.blockPath.length > 0 ? n.blockPath[n.blockPath.length - 1] : undefined,
+    range: n.range,
+    diagnostics: n.diagnostics
+      .filter((d) => d.severity === 'error' || d.severity === 'warning')
+      .map((d): PreviewDiagnostic => ({ severity: d.severity as PreviewDiagnostic['severity'], code: d.code, message: d.message })),
+  };
+}
+
+type MutableGroup = { -readonly [K in keyof PreviewGroup]: PreviewGroup[K] };
+
+/** Instances from the block paths, outer ones first, with totals over all their layers. */
+function toGroups(nodes: readonly GraphNodeInfo[]): PreviewGroup[] {
+  const groups = new Map<string, MutableGroup>();
+  for (const n of nodes) {
+    n.blockPath.forEach((instance, depth) => {
+      let g = groups.get(instance);
+      if (!g) {
+        const block = blockOf(instance);
+        g = {
+          id: instance,
+          block,
+          label: `${block}(…)`,
+          parent: depth > 0 ? n.blockPath[depth - 1] : undefined,
+          range: n.range,
+          layers: 0,
+          params: 0,
+          macs: 0,
+          shape: '?',
+          diagnostics: [],
+        };
+        groups.set(instance, g);
+      }
+      g.layers += 1;
+      g.params += n.params;
+      g.macs += n.macs;
+      g.shape = formatShapeShort(n.outputShape);
+    });
+  }
+  return [...groups.values()];
+}
+
+/** `stage_1/basic_2` → `basic`: the last path part without its instance number. */
+function blockOf(instance: string): string {
+  const last = instance.slice(instance.lastIndexOf('/') + 1);
+  return last.replace(/_\d+$/, '');
+}

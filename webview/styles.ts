@@ -1,0 +1,79 @@
+// The preview's stylesheet: colours come from VS Code's theme variables, with fallbacks for a plain browser.
+
+export const PREVIEW_CSS = `
+:root {
+  --fg: var(--vscode-editor-foreground, #cccccc);
+  --bg: var(--vscode-editor-background, #1e1e1e);
+  --muted: var(--vscode-descriptionForeground, #9d9d9d);
+  --box: var(--vscode-editorWidget-background, #252526);
+  --box-border: var(--vscode-editorWidget-border, #555555);
+  --edge: var(--vscode-editorLineNumber-foreground, #858585);
+  --focus: var(--vscode-focusBorder, #007fd4);
+  --error: var(--vscode-editorError-foreground, #f14c4c);
+  --warning: var(--vscode-editorWarning-foreground, #cca700);
+  --frame: var(--vscode-panel-border, #80808080);
+  --mono: var(--vscode-editor-font-family, Menlo, Consolas, 'DejaVu Sans Mono', monospace);
+}
+html, body { height: 100%; margin: 0; padding: 0; }
+body {
+  display: flex; flex-direction: column; overflow: hidden;
+  background: var(--bg); color: var(--fg);
+  font-family: var(--vscode-font-family, system-ui, sans-serif); font-size: var(--vscode-font-size, 13px);
+}
+#header { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px; padding: 6px 10px; border-bottom: 1px solid var(--frame); }
+#totals { flex: 1 1 auto; display: flex; flex-wrap: wrap; gap: 2px 14px; }
+#totals .model { font-weight: 600; }
+#totals .fact { white-space: nowrap; }
+#totals .fact b { font-weight: 600; }
+#totals .errors { color: var(--error); }
+#toolbar { display: flex; gap: 4px; }
+#toolbar button {
+  font: inherit; padding: 2px 8px; cursor: pointer; border-radius: 2px;
+  color: var(--vscode-button-secondaryForeground, var(--fg));
+  background: var(--vscode-button-secondaryBackground, #3a3d41);
+  border: 1px solid var(--vscode-button-border, transparent);
+}
+#toolbar button:hover { background: var(--vscode-button-secondaryHoverBackground, #45494e); }
+#toolbar button:focus-visible { outline: 1px solid var(--focus); outline-offset: 1px; }
+#stage { position: relative; flex: 1 1 auto; overflow: hidden; }
+#diagram { width: 100%; height: 100%; display: block; cursor: grab; user-select: none; }
+#diagram.panning { cursor: grabbing; }
+#status { position: absolute; left: 12px; top: 10px; color: var(--muted); }
+#status:empty { display: none; }
+#minimap {
+  position: absolute; right: 10px; bottom: 10px; width: 160px; height: 200px;
+  background: var(--box); border: 1px solid var(--box-border); opacity: 0.92; cursor: pointer;
+}
+#minimap.hidden { display: none; }
+#minimap .mini-box { fill: var(--edge); }
+#minimap .mini-box.error { fill: var(--error); }
+#minimap .mini-view { fill: none; stroke: var(--focus); stroke-width: 2; vector-effect: non-scaling-stroke; }
+.node { cursor: pointer; }
+.node rect.body { fill: var(--box); stroke: var(--box-border); stroke-width: 1; }
+.node rect.accent { stroke: none; }
+.node text { fill: var(--fg); font-family: var(--mono); font-size: 12px; }
+.node text.title { font-weight: 600; }
+.node text.detail { fill: var(--muted); }
+.node.group rect.body { stroke-dasharray: 4 2; }
+.node.warning rect.body { stroke: var(--warning); stroke-width: 2; }
+.node.error rect.body { stroke: var(--error); stroke-width: 2.5; }
+.node:focus { outline: none; }
+.node:focus rect.body, .node.highlight rect.body { stroke: var(--focus); stroke-width: 3; }
+.frame rect { fill: var(--fg); fill-opacity: 0.035; stroke: var(--frame); stroke-dasharray: 5 3; }
+.frame-title { fill: var(--muted); font-family: var(--mono); font-size: 12px; cursor: pointer; }
+/* A backing in the background colour keeps labels legible where an edge passes under them. */
+.label-bg { fill: var(--bg); }
+.frame.error rect { stroke: var(--error); }
+.edge { fill: none; stroke: var(--edge); stroke-width: 1.3; }
+.edge-label { fill: var(--muted); font-family: var(--mono); font-size: 10px; }
+#arrow path { fill: var(--edge); }
+.cat-conv { fill: var(--vscode-charts-blue, #3794ff); }
+.cat-pool { fill: var(--vscode-charts-green, #89d185); }
+.cat-norm { fill: var(--vscode-charts-purple, #b180d7); }
+.cat-act { fill: var(--vscode-charts-orange, #d18616); }
+.cat-merge { fill: var(--vscode-charts-yellow, #cca700); }
+.cat-dense { fill: var(--vscode-charts-red, #f14c4c); }
+.cat-other { fill: var(--muted); }
+body.vscode-high-contrast .node rect.body, body.vscode-high-contrast-light .node rect.body { stroke: var(--vscode-contrastBorder, #6fc3df); }
+body.vscode-high-contrast .edge, body.vscode-high-contrast-light .edge { stroke: var(--fg); }
+`;
