@@ -4,6 +4,7 @@ import type { Diagnostic } from './diagnostics';
 import { defaultRegistry } from './model/layers';
 import type { ModelGraph, TrainConfig } from './model/graph';
 import { inferModel, type LayerInfo, type ModelTotals } from './model/infer';
+import { libraryBlocks } from './model/library';
 import { lowerModel } from './model/lower';
 import type { LayerRegistry } from './model/registry';
 import { lowerTrain } from './model/train-config';
@@ -22,6 +23,8 @@ export interface Analysis {
   readonly parse: ParseResult;
   readonly models: readonly ModelAnalysis[];
   readonly blocks: ReadonlyMap<string, ast.BlockDecl>;
+  /** Library blocks every file may call (their spans lie beyond the text: see `sourceSlice`). */
+  readonly library: ReadonlyMap<string, ast.BlockDecl>;
   readonly trains: readonly TrainConfig[];
   /** Sorted by position; one per root cause. */
   readonly diagnostics: readonly Diagnostic[];
@@ -36,7 +39,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const blocks = collectBlocks(parsed.file, registry, diagnostics);
-  const ctx = { text, registry, blocks, diagnostics };
+  const library = libraryBlocks();
+  const ctx = { text, registry, blocks, library, diagnostics };
   const seenModels = new Map<string, ast.Ident>();
   const models: ModelAnalysis[] = [];
   for (const item of parsed.file.items) {
@@ -50,7 +54,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const modelNames = new Set(models.map((m) => m.graph.name));
   const trains = parsed.file.items.filter((i): i is ast.TrainDecl => i.kind === 'train').map((t) => lowerTrain(t, modelNames, diagnostics));
   const withTrain = models.map((m) => ({ ...m, train: trains.find((t) => t.model === m.graph.name) }));
-  return { text, parse: parsed, models: withTrain, blocks, trains, diagnostics: dedupe(diagnostics) };
+  return { text, parse: parsed, models: withTrain, blocks, library, trains, diagnostics: dedupe(diagnostics) };
 }
 
 function collectBlocks(file: ast.SourceFile, registry: LayerRegistry, diagnostics: Diagnostic[]): Map<string, ast.BlockDecl> {

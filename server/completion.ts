@@ -95,7 +95,7 @@ function insideBrackets(snap: Snapshot, ctx: TokenContext, item: ast.ModelDecl |
   const open = ctx.open!;
   const callee = open.callee ?? '';
   const def = defaultRegistry.get(callee);
-  const block = snap.analysis.blocks.get(callee);
+  const block = snap.analysis.blocks.get(callee) ?? snap.analysis.library.get(callee);
   // `name: |` — the value of a named argument.
   if (prevKind(ctx) === ':' && ctx.prev - 1 > open.index) {
     const spec = def?.args.find((a) => a.name === prevText(ctx, 1));
@@ -171,7 +171,9 @@ function lineStartsAt(text: string, offset: number): boolean {
 
 function chainItems(snap: Snapshot, item: ast.ModelDecl | ast.BlockDecl): CompletionItem[] {
   const layers = defaultRegistry.all().map(layerItem);
-  const blocks = [...snap.analysis.blocks.values()].map((b) => blockItem(b, snap.analysis.text));
+  const own = snap.analysis.blocks;
+  const library = [...snap.analysis.library.values()].filter((b) => !own.has(b.name.name));
+  const blocks = [...own.values(), ...library].map((b) => blockItem(b, snap.analysis.text));
   return [...layers, ...blocks, ...tensorItems(item)];
 }
 

@@ -2,6 +2,7 @@
 
 import type { Analysis } from '../core/analyze';
 import type { GraphNode } from '../core/model/graph';
+import { sourceSlice } from '../core/model/library';
 import type { ArgSpec, ArgType, ArgValue, LayerDef } from '../core/model/registry';
 import type { Shape } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
@@ -51,7 +52,7 @@ export function layerSignature(def: LayerDef, name = def.kind): string {
 }
 
 export function blockSignature(block: ast.BlockDecl, text: string): string {
-  const params = block.params.map((p) => (p.default ? `${p.name.name} = ${text.slice(p.default.span.start, p.default.span.end)}` : p.name.name));
+  const params = block.params.map((p) => (p.default ? `${p.name.name} = ${sourceSlice(text, p.default.span)}` : p.name.name));
   return `block ${block.name.name}(${params.join(', ')})`;
 }
 

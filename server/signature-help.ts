@@ -2,6 +2,7 @@
 
 import type { ParameterInformation, SignatureHelp } from 'vscode-languageserver';
 import { defaultRegistry } from '../core/model/layers';
+import { sourceSlice } from '../core/model/library';
 import type { Snapshot } from './documents';
 import { argLabel, typeText } from './describe';
 import { tokenContext, type TokenContext } from './token-context';
@@ -25,10 +26,10 @@ export function signatureHelp(snap: Snapshot, offset: number): SignatureHelp | n
       ),
     );
   }
-  const block = snap.analysis.blocks.get(callee);
+  const block = snap.analysis.blocks.get(callee) ?? snap.analysis.library.get(callee);
   if (!block) return null;
   const text = snap.analysis.text;
-  const params = block.params.map((p) => ({ label: p.default ? `${p.name.name} = ${text.slice(p.default.span.start, p.default.span.end)}` : p.name.name }));
+  const params = block.params.map((p) => ({ label: p.default ? `${p.name.name} = ${sourceSlice(text, p.default.span)}` : p.name.name }));
   const names = block.params.map((p) => p.name.name);
   return build(
     `${callee}(`,

@@ -28,6 +28,8 @@ export interface GraphNode {
   /** The tensor name given by `name = …`, if this node is the named end of its statement. */
   readonly target?: string;
   readonly doc?: string;
+  /** Expanded from a library block: its spans all point at the user's call, and text fixes do not apply. */
+  readonly library?: true;
 }
 
 export interface CallSite {

@@ -146,7 +146,7 @@ function toDiagnostic(problem: Problem, node: GraphNode, text: string, severity:
     message: problem.message,
     span: at,
     related: related.length > 0 ? related : undefined,
-    fixes: (problem.fixes ?? []).map((f) => toFix(f, node, text)).filter((f): f is Fix => f !== undefined),
+    fixes: node.library ? [] : (problem.fixes ?? []).map((f) => toFix(f, node, text)).filter((f): f is Fix => f !== undefined),
   };
 }
 

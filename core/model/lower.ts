@@ -7,6 +7,7 @@ import { bindArgs, type BoundArg } from './args';
 import { evalExpr, type ParamBinding } from './eval';
 import type { CallSite, GraphNode, ModelGraph } from './graph';
 import type { LayerRegistry } from './registry';
+import { isLibrarySpan, sourceSlice } from './library';
 import { closest } from './suggest';
 import { formatValue, type Value } from './values';
 
@@ -26,12 +27,16 @@ interface Scope {
   readonly prefix: string;
   readonly callSites: readonly CallSite[];
   readonly blockStack: readonly string[];
+  /** Inside a library block: the user-text span of the outermost library call, which stands for every library span. */
+  readonly library?: Span;
 }
 
 export interface LowerContext {
   readonly text: string;
   readonly registry: LayerRegistry;
   readonly blocks: ReadonlyMap<string, ast.BlockDecl>;
+  /** Library blocks (written in Stride, spans at LIBRARY_BASE); the file's own blocks shadow them. */
+  readonly library: ReadonlyMap<string, ast.BlockDecl>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -159,7 +164,7 @@ class ModelLowerer {
     const name = call.callee.name;
     if (call.callee.missing) return null;
     if (name === 'output') return this.output(call, input, scope);
-    const block = this.ctx.blocks.get(name);
+    const block = this.ctx.blocks.get(name) ?? this.ctx.library.get(name);
     if (block) return this.expandBlock(block, call, input, scope);
     return this.layer(call, input, scope, stmt, target);
   }
@@ -272,7 +277,7 @@ class ModelLowerer {
   }
 
   private unknownLayer(callee: ast.Ident, scope: Scope): void {
-    const names = [...this.ctx.registry.names(), ...this.ctx.blocks.keys()];
+    const names = [...this.ctx.registry.names(), ...this.ctx.blocks.keys(), ...this.ctx.library.keys()];
     const guess = closest(callee.name, names);
     const isTensor = scope.tensors.has(callee.name);
     this.diags.push({
@@ -324,6 +329,7 @@ class ModelLowerer {
     const node = fields as { -readonly [K in keyof GraphNode]: GraphNode[K] };
     node.id = id;
     node.name = scope.prefix + base;
+    if (scope.library) pinToCallSite(node, scope.library);
     this.nodes.push(node);
     return id;
   }
@@ -351,7 +357,10 @@ class ModelLowerer {
     const n = (this.instanceCounters.get(name) ?? 0) + 1;
     this.instanceCounters.set(name, n);
     const instance = `${scope.prefix}${name}_${n}`;
-    const site: CallSite = { block: name, instance, span: call.span, text: this.ctx.text.slice(call.span.start, call.span.end) };
+    const fromLibrary = isLibrarySpan(block.span);
+    const library = scope.library ?? (fromLibrary ? call.span : undefined);
+    const site: CallSite = { block: name, instance, span: scope.library ?? call.span, text: sourceSlice(this.ctx.text, call.span) };
+    const firstDiagnostic = this.diags.length;
     const inner: Scope = {
       tensors: new Map([['in', { id: input, span: block.name.span }]]),
       params,
@@ -359,8 +368,10 @@ class ModelLowerer {
       prefix: `${instance}/`,
       callSites: [...scope.callSites, site],
       blockStack: [...scope.blockStack, name],
+      library,
     };
     for (const stmt of block.body) this.statement(stmt, inner);
+    if (fromLibrary && !scope.library) pinDiagnostics(this.diags, firstDiagnostic, call.span);
     return inner.current ?? null;
   }
 
@@ -430,6 +441,27 @@ class ModelLowerer {
         fixes: [{ title: 'Remove this argument', edits: [{ span: arg.span, newText: '' }] }],
       });
     }
+  }
+}
+
+/** Layers expanded from a library block are located at the user's call: library text is not in the document. */
+function pinToCallSite(node: { span: Span; statementSpan: Span; insertAt: number; argSpans: Readonly<Record<string, Span>>; library?: true }, site: Span): void {
+  node.library = true;
+  node.span = site;
+  node.statementSpan = site;
+  node.insertAt = site.start;
+  if (Object.values(node.argSpans).some(isLibrarySpan)) {
+    node.argSpans = Object.fromEntries(Object.entries(node.argSpans).map(([k, v]) => [k, isLibrarySpan(v) ? site : v]));
+  }
+}
+
+/** Diagnostics raised inside a library block point at the call that expanded it. */
+function pinDiagnostics(diags: Diagnostic[], from: number, site: Span): void {
+  for (let i = from; i < diags.length; i++) {
+    const d = diags[i];
+    if (!isLibrarySpan(d.span) && !d.related?.some((r) => isLibrarySpan(r.span))) continue;
+    const related = d.related?.filter((r) => !isLibrarySpan(r.span));
+    diags[i] = { ...d, span: isLibrarySpan(d.span) ? site : d.span, related: related?.length ? related : undefined, fixes: d.fixes?.filter((f) => !f.edits.some((e) => isLibrarySpan(e.span))) };
   }
 }
 

@@ -70,8 +70,22 @@ const isIdentStart = (c: string) => /[A-Za-z_]/.test(c);
 const isIdentPart = (c: string) => /[A-Za-z0-9_]/.test(c);
 const isDigit = (c: string) => c >= '0' && c <= '9';
 
-/** Tokenizes `text`. Total: every input yields tokens ending with `eof`. */
-export function lex(text: string): LexResult {
+/**
+ * Tokenizes `text`. Total: every input yields tokens ending with `eof`. Spans start at `base`, so text
+ * that is not the user's document (the block library) gets offsets that can never be mistaken for it.
+ */
+export function lex(text: string, base = 0): LexResult {
+  const result = lexText(text);
+  if (base === 0) return result;
+  const shift = (s: Span) => span(s.start + base, s.end + base);
+  return {
+    tokens: result.tokens.map((t) => ({ ...t, span: shift(t.span) })),
+    comments: result.comments.map((c) => ({ ...c, span: shift(c.span) })),
+    diagnostics: result.diagnostics.map((d) => ({ ...d, span: shift(d.span) })),
+  };
+}
+
+function lexText(text: string): LexResult {
   const tokens: Token[] = [];
   const comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];

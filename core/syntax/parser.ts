@@ -17,9 +17,10 @@ const ITEM_KEYWORDS = new Set(['block', 'model', 'train']);
 /** Expressions nest at most this deep; deeper input is reported, not recursed into. */
 const MAX_DEPTH = 200;
 
-export function parse(text: string): ParseResult {
-  const lexed = lex(text);
-  const parser = new Parser(lexed.tokens, lexed.diagnostics);
+/** Parses `text`; `base` offsets every span (see `lex`). */
+export function parse(text: string, base = 0): ParseResult {
+  const lexed = lex(text, base);
+  const parser = new Parser(lexed.tokens, lexed.diagnostics, base);
   const file = parser.parseFile();
   return { file, diagnostics: parser.diagnostics, comments: lexed.comments, tokens: lexed.tokens };
 }
@@ -34,6 +35,7 @@ class Parser {
   constructor(
     private readonly tokens: Token[],
     readonly diagnostics: Diagnostic[],
+    private readonly base: number,
   ) {
     this.stepLimit = tokens.length * 8 + 1000;
   }
@@ -74,7 +76,7 @@ class Parser {
 
   /** End of the previous token: where an inserted (missing) token is placed. */
   private get prevEnd(): number {
-    return this.pos > 0 ? this.tokens[this.pos - 1].span.end : 0;
+    return this.pos > 0 ? this.tokens[this.pos - 1].span.end : this.base;
   }
 
   private error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
@@ -145,7 +147,7 @@ class Parser {
       if (item) items.push(item);
       if (this.pos === before) this.advance();
     }
-    return { kind: 'file', items, span: span(0, this.tok.span.end) };
+    return { kind: 'file', items, span: span(this.base, this.tok.span.end) };
   }
 
   /** item := blockDecl | modelDecl | trainDecl */

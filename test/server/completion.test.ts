@@ -44,6 +44,16 @@ describe('completion and signature help', () => {
     assert.ok(labels(items).includes('stem') && labels(items).includes('features'), 'tensor names in scope');
   });
 
+  it('library blocks: offered, with their signature and parameters', async () => {
+    const items = await complete('model M {\n  input(16, 64)\n  |\n}\n');
+    const encoder = items.find((i) => i.label === 'transformer_encoder')!;
+    assert.equal(encoder.insertText, 'transformer_encoder(${1:dim}, ${2:heads})');
+    assert.equal(encoder.detail, 'block transformer_encoder(dim, heads, ffn = dim * 4, dropout = 0.1, epsilon = 1e-6)');
+    const help = await signature('model M {\n  input(16, 64)\n  transformer_encoder(64, |)\n}\n');
+    assert.equal(help!.signatures[0].parameters!.length, 5);
+    assert.equal(help!.signatures[0].activeParameter ?? help!.activeParameter, 1);
+  });
+
   it('after -> and after =', async () => {
     assert.ok(labels(await complete('model M {\n  input(8, 8, 1) -> |\n}\n')).includes('maxpool2d'));
     assert.ok(labels(await complete('model M {\n  input(8, 8, 1)\n  a = |\n}\n')).includes('batchnorm'));

@@ -73,6 +73,16 @@ function inferBatchNorm(ctx: InferContext): Result {
   return { shape: input, params: { trainable, nonTrainable: 2 * c, formula } };
 }
 
+function inferSoftmax(ctx: InferContext): Result {
+  const input = ctx.inputs[0];
+  const axis = asNum(ctx.args.axis);
+  const rank = input.length + 1; // batch included, as Keras counts axes
+  const a = axis < 0 ? rank + axis : axis;
+  if (a < 1 || a >= rank)
+    return { problem: { code: 'out-of-range', arg: 'axis', message: `axis ${axis} is out of range for a rank-${rank} tensor (batch included).` } };
+  return { shape: input };
+}
+
 function activation(kind: string, fn: string, summary: string, extra: LayerDef['args'] = [], aliases?: string[]): LayerDef {
   return { kind, aliases, category: 'activation', summary, args: extra, arity: 1, infer: same, activationFn: fn };
 }
@@ -97,7 +107,7 @@ export const basicLayers: LayerDef[] = [
     inputRank: { min: 1 },
     infer: inferDense,
   },
-  { kind: 'flatten', category: 'core', summary: 'Flattens everything but the batch axis.', args: [], arity: 1, inputRank: { min: 1 }, infer: inferFlatten },
+  { kind: 'flatten', category: 'core', summary: 'Flattens everything but the batch axis.', args: [], arity: 1, inputRank: { min: 2 }, infer: inferFlatten },
   {
     kind: 'reshape',
     category: 'core',
@@ -139,14 +149,17 @@ export const basicLayers: LayerDef[] = [
     arity: 1,
     infer: same,
   },
-  activation('relu', 'relu', 'max(x, 0).'),
+  activation('relu', 'relu', 'Rectified linear unit: max(x, 0).'),
   activation('relu6', 'relu6', 'min(max(x, 0), 6).'),
   activation('sigmoid', 'sigmoid', '1 / (1 + e^−x): independent probabilities.'),
   activation('hard_sigmoid', 'hard_sigmoid', 'Piecewise-linear sigmoid.'),
   activation('tanh', 'tanh', 'Hyperbolic tangent.'),
-  activation('softmax', 'softmax', 'Normalizes the last axis into probabilities that sum to 1.', [
-    { name: 'axis', type: { type: 'int' }, default: -1, doc: 'Axis to normalize.' },
-  ]),
+  {
+    ...activation('softmax', 'softmax', 'Normalizes the last axis into probabilities that sum to 1.', [
+      { name: 'axis', type: { type: 'int' }, default: -1, doc: 'Axis to normalize (batch counted as 0).' },
+    ]),
+    infer: inferSoftmax,
+  },
   activation('softplus', 'softplus', 'log(1 + e^x).'),
   activation('elu', 'elu', 'x if x > 0 else α(e^x − 1).', [{ name: 'alpha', type: { type: 'float', min: 0 }, default: 1, doc: 'Slope for negatives.' }]),
   activation('selu', 'selu', 'Scaled ELU (self-normalizing).'),

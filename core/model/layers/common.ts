@@ -28,6 +28,11 @@ export const paddingArg: ArgSpec = {
   default: 'valid',
   doc: '`valid`: no padding; `same`: pad so that output = ceil(input / stride) (TensorFlow puts the odd extra zero after).',
 };
+export const causalPaddingArg: ArgSpec = {
+  ...paddingArg,
+  type: { type: 'enum', values: ['valid', 'same', 'causal'] },
+  doc: `${paddingArg.doc} \`causal\`: pad (k − 1)·dilation zeros on the left only, so no output sees the future.`,
+};
 export const dilationArg: ArgSpec = { name: 'dilation', type: { type: 'ints', min: 1 }, default: 1, doc: 'Spacing between kernel taps.' };
 export const biasArg: ArgSpec = { name: 'bias', type: { type: 'bool' }, default: true, doc: 'Add a learned bias per output channel.' };
 export const activationArg: ArgSpec = {

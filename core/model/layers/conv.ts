@@ -1,47 +1,12 @@
-// Convolution layers: conv2d, depthwise, separable and transposed, with Keras/tfjs shape and parameter rules.
+// Convolutions of rank 1–3: plain (with groups), depthwise and separable, with Keras/tfjs shape and parameter rules.
 
 import { formatInt } from '../values';
-import type { InferContext, Inferred, LayerDef, Problem } from '../registry';
-import { asNum, asNums, checkPositive, convOutputLength, deconvLength, padStart, type Padding } from '../shape-math';
-import { activationArg, biasArg, channelsOf, dilationArg, kernelArg, paddingArg, regularizerArgs, strideArg } from './common';
+import type { ArgSpec, InferContext, Inferred, LayerDef, Problem } from '../registry';
+import { asNum } from '../shape-math';
+import { activationArg, biasArg, causalPaddingArg, channelsOf, dilationArg, kernelArg, paddingArg, regularizerArgs, strideArg } from './common';
+import { area, kernelText, prod, rfOf, slide, windowOf } from './window';
 
 type Result = Inferred | { problem: Problem };
-
-interface Window {
-  readonly kernel: readonly number[];
-  readonly stride: readonly number[];
-  readonly dilation: readonly number[];
-  readonly padding: Padding;
-}
-
-function windowOf(ctx: InferContext): Window {
-  return {
-    kernel: asNums(ctx.args.kernel),
-    stride: asNums(ctx.args.stride),
-    dilation: asNums(ctx.args.dilation ?? [1, 1]),
-    padding: ctx.args.padding as Padding,
-  };
-}
-
-/** Output spatial dims of a sliding window, or a problem when one would be ≤ 0. */
-function slide(spatial: readonly (number | null)[], w: Window): readonly (number | null)[] | { problem: Problem } {
-  const out = spatial.map((d, i) => convOutputLength(d, w.kernel[i], w.padding, w.stride[i], w.dilation[i]));
-  const problem = checkPositive(out, spatial, w.kernel, w.padding);
-  return problem ? { problem } : out;
-}
-
-function rfOf(spatial: readonly (number | null)[], w: Window) {
-  return {
-    kind: 'window' as const,
-    kernel: w.kernel,
-    stride: w.stride,
-    dilation: w.dilation,
-    padStart: spatial.map((d, i) => padStart(d, w.kernel[i], w.padding, w.stride[i], w.dilation[i])),
-  };
-}
-
-const area = (dims: readonly (number | null)[]) => dims.reduce<number>((p, d) => p * (d ?? 0), 1);
-const kernelText = (k: readonly number[]) => k.join('·');
 
 function inferConv(ctx: InferContext): Result {
   const input = ctx.inputs[0];
@@ -59,8 +24,7 @@ function inferConv(ctx: InferContext): Result {
   const out = slide(spatial, w);
   if ('problem' in out) return out;
   const bias = ctx.args.bias === true;
-  const kArea = w.kernel.reduce((a, b) => a * b, 1);
-  const perFilter = cin === null ? 0 : (kArea * cin) / groups;
+  const perFilter = cin === null ? 0 : (prod(w.kernel) * cin) / groups;
   const total = (perFilter + (bias ? 1 : 0)) * filters;
   const cinText = groups === 1 ? `${cin}` : `${cin}/${groups}`;
   const formula = bias
@@ -82,7 +46,7 @@ function inferDepthwise(ctx: InferContext): Result {
   const spatial = input.slice(0, -1);
   const out = slide(spatial, w);
   if ('problem' in out) return out;
-  const kArea = w.kernel.reduce((a, b) => a * b, 1);
+  const kArea = prod(w.kernel);
   const cout = cin === null ? null : cin * mult;
   const bias = ctx.args.bias === true;
   const total = cin === null ? 0 : kArea * cin * mult + (bias ? cin * mult : 0);
@@ -105,7 +69,7 @@ function inferSeparable(ctx: InferContext): Result {
   const spatial = input.slice(0, -1);
   const out = slide(spatial, w);
   if ('problem' in out) return out;
-  const kArea = w.kernel.reduce((a, b) => a * b, 1);
+  const kArea = prod(w.kernel);
   const bias = ctx.args.bias === true;
   const depthwise = kArea * cin * mult;
   const pointwise = cin * mult * filters;
@@ -120,87 +84,58 @@ function inferSeparable(ctx: InferContext): Result {
   };
 }
 
-function inferTranspose(ctx: InferContext): Result {
-  const input = ctx.inputs[0];
-  const w = windowOf(ctx);
-  const cin = channelsOf(input);
-  const filters = asNum(ctx.args.filters);
-  const spatial = input.slice(0, -1);
-  const out = spatial.map((d, i) => deconvLength(d, w.kernel[i], w.padding, w.stride[i], w.dilation[i]));
-  const kArea = w.kernel.reduce((a, b) => a * b, 1);
-  const bias = ctx.args.bias === true;
-  const total = (kArea * (cin ?? 0) + (bias ? 1 : 0)) * filters;
-  const formula = bias
-    ? `(${kernelText(w.kernel)}·${cin} + 1)·${filters} = ${formatInt(total)}`
-    : `${kernelText(w.kernel)}·${cin}·${filters} = ${formatInt(total)}`;
+export const filtersArg: ArgSpec = { name: 'filters', type: { type: 'int', min: 1 }, doc: 'Number of output channels.' };
+const multiplierArg: ArgSpec = { name: 'depth_multiplier', type: { type: 'int', min: 1 }, default: 1, doc: 'Output channels per input channel.' };
+const groupsArg: ArgSpec = { name: 'groups', type: { type: 'int', min: 1 }, default: 1, doc: 'Split channels into this many independent groups.' };
+
+const AXES = ['', 'length', 'height and width', 'depth, height and width'];
+const KERNEL = ['', 'k', 'k_h·k_w', 'k_d·k_h·k_w'];
+
+/** Keras allows `causal` padding only for 1-D convolutions (sequences), where it pads on the left. */
+const paddingFor = (rank: number) => (rank === 1 ? causalPaddingArg : paddingArg);
+
+function convDef(rank: number): LayerDef {
   return {
-    shape: [...out, filters],
-    params: { trainable: total, nonTrainable: 0, formula },
-    // Every input position scatters a k·k·filters patch.
-    macs: area(spatial) * kArea * (cin ?? 0) * filters,
-    rf: { kind: 'upsample', factor: w.stride },
+    kind: `conv${rank}d`,
+    category: 'convolution',
+    summary: `${rank}-D convolution over ${AXES[rank]} (channels-last).`,
+    paramsDoc: `(${KERNEL[rank]}·C_in/groups + 1)·filters; no \`+ 1\` without bias.`,
+    args: [filtersArg, kernelArg, strideArg, paddingFor(rank), dilationArg, groupsArg, biasArg, activationArg, ...regularizerArgs],
+    arity: 1,
+    inputRank: rank + 1,
+    spatialRank: rank,
+    infer: inferConv,
   };
 }
 
-const filtersArg = { name: 'filters', type: { type: 'int', min: 1 }, doc: 'Number of output channels.' } as const;
-const multiplierArg = { name: 'depth_multiplier', type: { type: 'int', min: 1 }, default: 1, doc: 'Output channels per input channel.' } as const;
-
-export const convLayers: LayerDef[] = [
-  {
-    kind: 'conv2d',
+function depthwiseDef(rank: number): LayerDef {
+  return {
+    kind: `depthwise_conv${rank}d`,
+    aliases: [`depthwiseconv${rank}d`],
     category: 'convolution',
-    summary: '2-D convolution over height and width (channels-last).',
-    paramsDoc: '(k_h·k_w·C_in/groups + 1)·filters; no `+ 1` without bias.',
-    args: [
-      filtersArg,
-      kernelArg,
-      strideArg,
-      paddingArg,
-      dilationArg,
-      { name: 'groups', type: { type: 'int', min: 1 }, default: 1, doc: 'Split channels into this many independent groups.' },
-      biasArg,
-      activationArg,
-      ...regularizerArgs,
-    ],
+    summary: `Depthwise ${rank}-D convolution: one filter per input channel (times the depth multiplier).`,
+    paramsDoc: `(${KERNEL[rank]} + 1)·C_in·multiplier; no \`+ 1\` without bias.`,
+    args: [kernelArg, strideArg, paddingFor(rank), multiplierArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
     arity: 1,
-    inputRank: 3,
-    spatialRank: 2,
-    infer: inferConv,
-  },
-  {
-    kind: 'depthwise_conv2d',
-    aliases: ['depthwiseconv2d'],
-    category: 'convolution',
-    summary: 'Depthwise 2-D convolution: one filter per input channel (times the depth multiplier).',
-    paramsDoc: '(k_h·k_w + 1)·C_in·multiplier; no `+ 1` without bias.',
-    args: [kernelArg, strideArg, paddingArg, multiplierArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
-    arity: 1,
-    inputRank: 3,
-    spatialRank: 2,
+    inputRank: rank + 1,
+    spatialRank: rank,
     infer: inferDepthwise,
-  },
-  {
-    kind: 'separable_conv2d',
-    aliases: ['separableconv2d'],
+  };
+}
+
+function separableDef(rank: number): LayerDef {
+  return {
+    kind: `separable_conv${rank}d`,
+    aliases: [`separableconv${rank}d`],
     category: 'convolution',
-    summary: 'Depthwise convolution followed by a 1×1 pointwise convolution.',
-    paramsDoc: 'k_h·k_w·C_in·m + C_in·m·filters + filters (bias).',
-    args: [filtersArg, kernelArg, strideArg, paddingArg, multiplierArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
+    summary: `Depthwise ${rank}-D convolution followed by a pointwise (1×1) convolution.`,
+    paramsDoc: `${KERNEL[rank]}·C_in·m (depthwise) + C_in·m·filters (pointwise) + filters (bias).`,
+    args: [filtersArg, kernelArg, strideArg, paddingFor(rank), multiplierArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
     arity: 1,
-    inputRank: 3,
-    spatialRank: 2,
+    inputRank: rank + 1,
+    spatialRank: rank,
     infer: inferSeparable,
-  },
-  {
-    kind: 'conv2d_transpose',
-    aliases: ['conv2dtranspose', 'deconv2d'],
-    category: 'convolution',
-    summary: 'Transposed 2-D convolution (learned upsampling).',
-    paramsDoc: '(k_h·k_w·C_in + 1)·filters; no `+ 1` without bias.',
-    args: [filtersArg, kernelArg, strideArg, paddingArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
-    arity: 1,
-    inputRank: 3,
-    spatialRank: 2,
-    infer: inferTranspose,
-  },
-];
+  };
+}
+
+export const convLayers: LayerDef[] = [convDef(1), convDef(2), convDef(3), depthwiseDef(1), depthwiseDef(2), separableDef(1), separableDef(2)];

@@ -81,8 +81,20 @@ function elementwise(kind: string, summary: string, aliases?: string[]): LayerDe
   return { kind, aliases, category: 'merge', summary, args: [tensorsArg], arity: 'many', infer: inferElementwise };
 }
 
+/** Subtraction is defined for exactly two tensors: the first minus the second. */
+function inferSubtract(ctx: InferContext): Result {
+  if (ctx.inputs.length !== 2)
+    return { problem: { code: 'invalid-argument', arg: 'inputs', message: `subtract() takes exactly 2 tensors, got ${ctx.inputs.length}.` } };
+  return inferElementwise(ctx);
+}
+
 export const mergeLayers: LayerDef[] = [
   elementwise('add', 'Element-wise sum (residual connections).'),
+  { ...elementwise('subtract', 'Element-wise difference of exactly two tensors: first − second.'), infer: inferSubtract },
+  elementwise('multiply', 'Element-wise product (gating, attention masks).'),
+  elementwise('average', 'Element-wise mean.'),
+  elementwise('maximum', 'Element-wise maximum.'),
+  elementwise('minimum', 'Element-wise minimum.'),
   {
     kind: 'concat',
     aliases: ['concatenate'],

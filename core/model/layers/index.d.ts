@@ -1,0 +1,2 @@
+import { LayerRegistry } from '../registry';
+export declare const defaultRegistry: LayerRegistry;

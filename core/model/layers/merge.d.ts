@@ -1,0 +1,2 @@
+import type { LayerDef } from '../registry';
+export declare const mergeLayers: LayerDef[];
