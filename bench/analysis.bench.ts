@@ -6,6 +6,7 @@ import { analyze } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { inferModel } from '../core/model/infer';
 import { defaultRegistry } from '../core/model/layers';
+import { libraryBlocks } from '../core/model/library';
 import { lowerModel } from '../core/model/lower';
 import type * as ast from '../core/syntax/ast';
 import { lex } from '../core/syntax/lexer';
@@ -83,7 +84,7 @@ function phases(text: string, repeats: number): Record<string, Stats> {
   const parsed = parse(text);
   const blocks = new Map(parsed.file.items.filter((i): i is ast.BlockDecl => i.kind === 'block').map((b) => [b.name.name, b]));
   const models = parsed.file.items.filter((i): i is ast.ModelDecl => i.kind === 'model');
-  const lower = () => models.map((m) => lowerModel(m, { text, registry: defaultRegistry, blocks, diagnostics: [] as Diagnostic[] }));
+  const lower = () => models.map((m) => lowerModel(m, { text, registry: defaultRegistry, blocks, library: libraryBlocks(), diagnostics: [] as Diagnostic[] }));
   const graphs = lower();
   return {
     lex: time(() => lex(text), repeats),

@@ -8,6 +8,9 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
+/** A problem with the user's files or data: reported as `stride: error: …`, exit status 2. */
+export class InputError extends Error {}
+
 /** Parses argv (without node and script). Flags are `--name value`, `--name=value` or boolean `--name`. */
 export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<string>): ParsedArgs {
   const positionals: string[] = [];

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { analyze, type Analysis } from '../core/analyze';
 import { exportPyTorch } from '../core/export/pytorch';
 import { formatTable, summarize } from '../core/summary';
-import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
+import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostics, paint } from './output';
+import { predictCommand, train } from './train';
 
 const USAGE = `Usage: stride <command> [options]
 
@@ -16,6 +17,11 @@ Commands:
                                      Layer table with shapes, parameters, MACs, receptive fields
   export FILE [--model NAME] [--format pytorch|json] [--out FILE]
                                      Generate PyTorch code (or the analysed graph as JSON)
+  train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
+                                     Train with the file's train section; weights and metrics go to --out
+                                     (default FILE's folder/NAME.runs/MODEL); Ctrl-C stops and keeps the weights
+  predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
+                                     Classify images with trained weights
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
 
@@ -42,6 +48,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return summary(args);
       case 'export':
         return exportModel(args);
+      case 'train':
+        return await train(args, readSource);
+      case 'predict':
+        return await predictCommand(args, readSource);
       case 'lsp':
         return await lsp();
       default:
@@ -56,8 +66,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
 }
-
-class InputError extends Error {}
 
 function print(text: string, status = 0): number {
   (status === 0 ? process.stdout : process.stderr).write(text + '\n');

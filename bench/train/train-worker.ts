@@ -1,0 +1,77 @@
+// One throughput measurement in a fresh process: a Stride backend training one benchmark net.
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendName } from '../../train/backends/select';
+import { BENCH_MODELS } from './models';
+
+/** What the worker is asked to measure (argv as JSON, so parent and worker share one shape). */
+export interface WorkerJob {
+  backend: BackendName;
+  model: string;
+  batch: number;
+  warmupSteps: number;
+  minSteps: number;
+  minSeconds: number;
+}
+
+export interface WorkerResult {
+  description: string;
+  steps: number;
+  samplesPerSecond: number;
+  /** Samples per second of this process's CPU time: robust when other processes share the cores. */
+  samplesPerCpuSecond: number;
+  peakRssMb: number;
+}
+
+function emit(event: object): void {
+  process.stdout.write(JSON.stringify(event) + '\n');
+}
+
+/** A few fixed random batches, cycled, so every backend sees the same amount of data movement. */
+function makeBatches(shape: number[], classes: number, batch: number): Array<[tf.Tensor, tf.Tensor]> {
+  return Array.from({ length: 4 }, (_, i) => {
+    const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', i + 1);
+    const labels = tf.randomUniform([batch], 0, classes, 'int32', i + 101);
+    return [x, tf.oneHot(labels, classes)] as [tf.Tensor, tf.Tensor];
+  });
+}
+
+async function main(job: WorkerJob): Promise<void> {
+  const spec = BENCH_MODELS.find((m) => m.name === job.model);
+  if (!spec) throw new Error(`unknown model ${job.model}`);
+  const chosen = await selectBackend({ backend: job.backend, warn: () => undefined });
+  const model = spec.build();
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const batches = makeBatches(spec.inputShape, spec.classes, job.batch);
+  emit({ event: 'ready', description: chosen.description });
+  let step = 0;
+  const trainStep = async () => {
+    const [x, y] = batches[step++ % batches.length];
+    await model.trainOnBatch(x, y);
+  };
+  for (let i = 0; i < job.warmupSteps; i++) await trainStep();
+  const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let steps = 0;
+  while (steps < job.minSteps || performance.now() - wall0 < job.minSeconds * 1000) {
+    await trainStep();
+    steps++;
+  }
+  const wallSeconds = (performance.now() - wall0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const result: WorkerResult = {
+    description: chosen.description,
+    steps,
+    samplesPerSecond: (steps * job.batch) / wallSeconds,
+    samplesPerCpuSecond: (steps * job.batch) / cpuSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  emit({ event: 'result', ...result });
+}
+
+if (require.main === module) {
+  main(JSON.parse(process.argv[2]) as WorkerJob).catch((err) => {
+    emit({ event: 'error', message: String(err?.stack ?? err) });
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,198 @@
+// `stride train` and `stride predict`: the Node training path with a terminal progress bar.
+
+import * as path from 'node:path';
+import type { DataSpec } from '../train/data/spec';
+import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/run';
+import type { BatchProgress, EpochProgress } from '../train/trainer';
+import { InputError, intOption, stringOption, UsageError, type ParsedArgs } from './args';
+import { paint } from './output';
+
+interface TrainModule {
+  runTraining(o: RunTrainingOptions): Promise<RunResult>;
+  predict(o: PredictOptions): Promise<Prediction[]>;
+  pickModel(text: string, modelName: string | undefined, file?: string): { graph: { name: string } };
+}
+
+/** Loaded on demand: tfjs takes a few hundred milliseconds to start, which `check` must not pay. */
+function trainModule(): TrainModule {
+  return require(path.join(__dirname, '..', 'train', 'run.js')) as TrainModule;
+}
+
+/** The training package reports bad models, data and weights as plain errors with user-facing messages. */
+async function userFacing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError || !(e instanceof Error) || e instanceof TypeError || e instanceof RangeError) throw e;
+    throw new InputError(e.message);
+  }
+}
+
+const REMOTE_SETS = new Set(['mnist', 'fashion_mnist', 'cifar10']);
+
+function dataOption(args: ParsedArgs): DataSpec | undefined {
+  const v = stringOption(args.options, 'data');
+  if (v === undefined) return undefined;
+  if (v === 'shapes') return { kind: 'shapes' };
+  if (REMOTE_SETS.has(v)) return { kind: v as 'mnist' | 'fashion_mnist' | 'cifar10' };
+  return { kind: 'folder', path: path.resolve(v) };
+}
+
+function backendOption(args: ParsedArgs): RunTrainingOptions['backend'] {
+  const v = stringOption(args.options, 'backend');
+  if (v === undefined || ['auto', 'tensorflow', 'wasm', 'cpu'].includes(v)) return v as RunTrainingOptions['backend'];
+  throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, got '${v}'`);
+}
+
+/** The default run folder sits next to the model file: `resnet8.stride` → `resnet8.runs/ResNet8/`. */
+export function defaultRunDir(file: string, model: string): string {
+  const parsed = path.parse(path.resolve(file));
+  return path.join(parsed.dir, `${parsed.name}.runs`, model);
+}
+
+export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
+  return userFacing(() => trainRun(args, readSource));
+}
+
+async function trainRun(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
+  if (args.positionals.length !== 1) throw new UsageError('train takes exactly one file');
+  const file = args.positionals[0];
+  const text = readSource(file);
+  const mod = trainModule();
+  const modelName = mod.pickModel(text, stringOption(args.options, 'model'), file).graph.name;
+  const outDir = path.resolve(stringOption(args.options, 'out') ?? defaultRunDir(file, modelName));
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nStopping after the current batch (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  const bar = new ProgressBar(process.stderr);
+  try {
+    const result = await mod.runTraining({
+      text,
+      file,
+      modelName,
+      epochs: intOption(args.options, 'epochs'),
+      batch: intOption(args.options, 'batch'),
+      limit: intOption(args.options, 'limit'),
+      dataOverride: dataOption(args),
+      backend: backendOption(args),
+      outDir,
+      signal: controller.signal,
+      onProgress: (e) => bar.event(e),
+      warn: (m) => process.stderr.write(`${paint(process.stderr, 33, 'warning:')} ${m}\n`),
+    });
+    bar.done();
+    report(result);
+    return result.status === 'diverged' ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function report(result: RunResult): void {
+  const last = result.history[result.history.length - 1];
+  const out = process.stdout;
+  out.write(`${result.status === 'completed' ? 'Finished' : result.status === 'stopped' ? 'Stopped' : 'Diverged'}: ${result.model} on ${result.backend}${result.reason ? ` — ${result.reason}` : ''}\n`);
+  if (last) {
+    out.write(`Final evaluation after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`);
+    if (last.valLoss !== undefined) out.write(`; validation loss ${last.valLoss.toFixed(4)}${metricsText(last.valMetrics ?? {})}`);
+    out.write('\n');
+  }
+  if (result.weightsDir) out.write(`Weights: ${result.weightsDir}\n`);
+  out.write(`Metrics log: ${result.metricsLog}\n`);
+}
+
+function metricsText(metrics: Readonly<Record<string, number>>): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `, ${k} ${v.toFixed(4)}`)
+    .join('');
+}
+
+function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** One redrawn line on a terminal; one line per epoch otherwise (logs, CI). */
+class ProgressBar {
+  private drawn = false;
+  private lastDraw = 0;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  event(e: ProgressEvent): void {
+    switch (e.type) {
+      case 'backend':
+        return this.line(`Backend: ${e.description}`);
+      case 'data':
+        return this.line(`Data: ${e.name}, ${e.samples} training samples of shape (${e.shape.join(', ')}), ${e.classes.length} classes`);
+      case 'download': {
+        const p = e.progress as { file?: string; received?: number; total?: number };
+        return this.redraw(`Downloading ${p.file ?? ''} ${p.total ? `${Math.round((100 * (p.received ?? 0)) / p.total)}%` : `${p.received ?? 0} bytes`}`);
+      }
+      case 'load':
+        return this.redraw(`Loading images ${e.loaded}/${e.total}`);
+      case 'batch':
+        return this.batch(e.progress);
+      case 'epoch':
+        return this.epoch(e.progress);
+      case 'saved':
+        return this.line(`Saved weights to ${e.dir}`);
+    }
+  }
+
+  private batch(p: BatchProgress): void {
+    if (!this.stream.isTTY) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 100 && p.batch < p.batches) return;
+    this.lastDraw = now;
+    const width = 24;
+    const filled = Math.round((width * p.batch) / p.batches);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    this.redraw(`epoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${metricsText(p.metrics)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`);
+  }
+
+  private epoch(p: EpochProgress): void {
+    const val = p.valLoss !== undefined ? ` · val loss ${p.valLoss.toFixed(4)}${metricsText(p.valMetrics ?? {})}` : '';
+    this.line(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s · ${p.memory.numTensors} tensors`);
+  }
+
+  private redraw(text: string): void {
+    if (!this.stream.isTTY) return;
+    const cols = this.stream.columns ?? 100;
+    this.stream.write(`\r\x1b[K${text.slice(0, cols - 1)}`);
+    this.drawn = true;
+  }
+
+  private line(text: string): void {
+    if (this.drawn) this.stream.write('\r\x1b[K');
+    this.drawn = false;
+    this.stream.write(text + '\n');
+  }
+
+  done(): void {
+    if (this.drawn) this.stream.write('\r\x1b[K');
+  }
+}
+
+export function predictCommand(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
+  return userFacing(() => predictRun(args, readSource));
+}
+
+async function predictRun(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
+  const [file, ...images] = args.positionals;
+  if (!file || images.length === 0) throw new UsageError('predict takes a model file and at least one image');
+  const text = readSource(file);
+  const mod = trainModule();
+  const modelName = mod.pickModel(text, stringOption(args.options, 'model'), file).graph.name;
+  const weightsDir = path.resolve(stringOption(args.options, 'weights') ?? defaultRunDir(file, modelName));
+  const predictions = await mod.predict({ text, modelName, weightsDir, images, topK: intOption(args.options, 'top'), backend: backendOption(args) });
+  for (const p of predictions) {
+    process.stdout.write(`${p.source}: ${p.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}\n`);
+  }
+  return 0;
+}

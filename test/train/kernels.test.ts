@@ -1,0 +1,207 @@
+// Stride's wasm training kernels against the tfjs cpu backend, over declarative tables of configurations.
+
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { backpropInputStrategy } from '../../train/backends/wasm-conv-grad';
+import { WASM_TRAINING_KERNELS } from '../../train/backends/wasm-kernels';
+import { initBackends, input, maxRelativeError, onBoth, runKernel, TOLERANCE, wasmAllocations, type Input } from './kernels-support';
+
+type Pair = number | [number, number];
+type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+interface Check {
+  readonly label: string;
+  readonly kernel: string;
+  readonly inputs: Record<string, Input>;
+  readonly attrs: object;
+  readonly shape: number[];
+}
+
+/** The kernel on cpu and on wasm agree, wasm gives the expected shape, and repeating it leaks nothing. */
+async function agrees(check: Check): Promise<void> {
+  const { cpu, wasm } = await onBoth(() => runKernel(check.kernel, check.inputs, check.attrs));
+  assert.deepEqual(wasm.shape, check.shape, 'output shape');
+  assert.deepEqual(cpu.shape, check.shape, 'reference output shape');
+  const error = maxRelativeError(wasm.data, cpu.data);
+  assert.ok(error <= TOLERANCE, `${check.label}: max relative error ${error.toExponential(2)} > ${TOLERANCE}`);
+  const start = wasmAllocations();
+  for (let i = 0; i < 3; i++) runKernel(check.kernel, check.inputs, check.attrs);
+  assert.deepEqual(wasmAllocations(), start, 'tensors or heap buffers leaked');
+}
+
+// ---------------------------------------------------------------- convolution gradients
+
+interface ConvCase {
+  readonly x: [number, number, number, number];
+  readonly k: [number, number];
+  readonly co: number;
+  readonly s: Pair;
+  readonly pad: Pad;
+}
+
+const CONV: readonly ConvCase[] = [
+  { x: [1, 5, 5, 1], k: [3, 3], co: 1, s: 1, pad: 'valid' },
+  { x: [2, 7, 7, 3], k: [3, 3], co: 4, s: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], k: [3, 3], co: 5, s: 2, pad: 'same' },
+  { x: [3, 9, 7, 2], k: [3, 3], co: 4, s: 2, pad: 'valid' },
+  { x: [2, 6, 6, 4], k: [1, 1], co: 8, s: 1, pad: 'valid' },
+  { x: [2, 6, 6, 4], k: [1, 1], co: 8, s: 2, pad: 'same' },
+  { x: [1, 11, 10, 6], k: [5, 5], co: 7, s: [2, 1], pad: 'same' },
+  { x: [2, 9, 9, 3], k: [2, 3], co: 3, s: [1, 2], pad: 'same' },
+  { x: [2, 8, 6, 2], k: [2, 2], co: 3, s: 1, pad: 'same' },
+  {
+    x: [2, 8, 8, 2],
+    k: [3, 3],
+    co: 3,
+    s: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    x: [2, 6, 6, 3],
+    k: [3, 3],
+    co: 2,
+    s: 1,
+    pad: [
+      [0, 0],
+      [4, 3],
+      [3, 0],
+      [0, 0],
+    ],
+  },
+  { x: [1, 7, 7, 2], k: [3, 3], co: 2, s: 1, pad: 1 },
+  { x: [1, 8, 8, 16], k: [4, 4], co: 16, s: 4, pad: 'valid' },
+  { x: [5, 1, 9, 2], k: [1, 3], co: 3, s: 1, pad: 'same' },
+  { x: [2, 33, 33, 5], k: [3, 3], co: 6, s: 1, pad: 'same' },
+  { x: [4, 16, 16, 8], k: [3, 3], co: 16, s: 1, pad: 'valid' },
+];
+
+function convLabel(c: ConvCase): string {
+  return `x ${c.x.join('×')} k ${c.k.join('×')} → ${c.co}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
+}
+
+function convInfo(c: ConvCase): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], pair(c.s), 1, c.pad);
+}
+
+describe('wasm training kernels', () => {
+  before(initBackends);
+
+  test('registers the replacement kernels on wasm', () => {
+    for (const { config } of WASM_TRAINING_KERNELS) {
+      assert.equal(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc, config.kernelFunc, config.kernelName);
+    }
+  });
+
+  test('channels-first data is refused with a clear error, not computed wrongly', async () => {
+    await tf.setBackend('wasm');
+    const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 2, 4] };
+    assert.throws(
+      () => runKernel('Conv2DBackpropFilter', { x: input(1, [1, 2, 5, 5]), dy: input(2, [1, 4, 3, 3]) }, attrs),
+      /Conv2DBackpropFilter on wasm supports only channels-last \(NHWC\) data; got NCHW/,
+    );
+  });
+
+  describe('Conv2DBackpropFilter', () => {
+    CONV.forEach((c, i) =>
+      test(convLabel(c), async () => {
+        const info = convInfo(c);
+        await agrees({
+          label: convLabel(c),
+          kernel: 'Conv2DBackpropFilter',
+          inputs: { x: input(100 + i, c.x), dy: input(200 + i, info.outShape) },
+          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', filterShape: info.filterShape },
+          shape: info.filterShape,
+        });
+      }),
+    );
+  });
+
+  describe('Conv2DBackpropInput', () => {
+    test('the table covers both strategies (flipped convolution and col2im)', () => {
+      const used = new Set(CONV.map((c) => backpropInputStrategy(c.x, [...c.k, c.x[3], c.co], { strides: pair(c.s), pad: c.pad })));
+      assert.deepEqual([...used].sort(), ['col2im', 'flipped-conv']);
+    });
+    CONV.forEach((c, i) =>
+      test(convLabel(c), async () => {
+        const info = convInfo(c);
+        await agrees({
+          label: convLabel(c),
+          kernel: 'Conv2DBackpropInput',
+          inputs: { dy: input(300 + i, info.outShape), filter: input(400 + i, info.filterShape) },
+          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
+          shape: c.x,
+        });
+      }),
+    );
+  });
+
+  // ---------------------------------------------------------------- depthwise gradients
+
+  interface DepthwiseCase {
+    readonly x: [number, number, number, number];
+    readonly k: [number, number];
+    readonly mult: number;
+    readonly s: Pair;
+    readonly pad: Pad;
+  }
+  const DEPTHWISE: readonly DepthwiseCase[] = [
+    { x: [1, 5, 5, 1], k: [3, 3], mult: 1, s: 1, pad: 'valid' },
+    { x: [2, 7, 7, 3], k: [3, 3], mult: 1, s: 1, pad: 'same' },
+    { x: [2, 8, 8, 3], k: [3, 3], mult: 2, s: 2, pad: 'same' },
+    { x: [3, 9, 7, 2], k: [3, 3], mult: 3, s: 2, pad: 'valid' },
+    { x: [2, 9, 9, 4], k: [5, 5], mult: 2, s: 1, pad: 'same' },
+    { x: [1, 10, 7, 5], k: [2, 3], mult: 1, s: [2, 1], pad: 'same' },
+    {
+      x: [2, 6, 6, 2],
+      k: [3, 3],
+      mult: 2,
+      s: 1,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [2, 0],
+        [0, 0],
+      ],
+    },
+    { x: [4, 12, 12, 16], k: [3, 3], mult: 1, s: 2, pad: 'same' },
+  ];
+  const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
+  const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);
+
+  describe('DepthwiseConv2dNativeBackpropFilter', () => {
+    DEPTHWISE.forEach((c, i) =>
+      test(depthwiseLabel(c), async () => {
+        const info = depthwiseInfo(c);
+        await agrees({
+          label: depthwiseLabel(c),
+          kernel: 'DepthwiseConv2dNativeBackpropFilter',
+          inputs: { x: input(500 + i, c.x), dy: input(600 + i, info.outShape) },
+          attrs: { strides: pair(c.s), pad: c.pad, dilations: [1, 1], filterShape: info.filterShape },
+          shape: info.filterShape,
+        });
+      }),
+    );
+  });
+
+  describe('DepthwiseConv2dNativeBackpropInput', () => {
+    DEPTHWISE.forEach((c, i) =>
+      test(depthwiseLabel(c), async () => {
+        const info = depthwiseInfo(c);
+        await agrees({
+          label: depthwiseLabel(c),
+          kernel: 'DepthwiseConv2dNativeBackpropInput',
+          inputs: { dy: input(700 + i, info.outShape), filter: input(800 + i, info.filterShape) },
+          attrs: { strides: pair(c.s), pad: c.pad, dilations: [1, 1], inputShape: c.x },
+          shape: c.x,
+        });
+      }),
+    );
+  });
+});

@@ -1,0 +1,51 @@
+// Registers Stride's training kernels on the tfjs wasm backend, replacing missing, slow or wrong ones.
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
+import { conv2dBackpropInputConfig } from './wasm-conv-grad';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './wasm-depthwise-grad';
+import { batchMatMulConfig, FUSED_MATMUL_DELEGATES, fusedMatMulConfig } from './wasm-matmul';
+import { captureStock } from './wasm-heap';
+import { identityConfig } from './wasm-identity';
+import { maxPoolGradConfig } from './wasm-pool-grad';
+import { meanConfig, sumConfig } from './wasm-reduce';
+import { tileConfig } from './wasm-tile';
+
+/** Why each kernel is replaced; the CLI and docs list these. */
+export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason: string }> = [
+  { config: conv2dBackpropFilterConfig, reason: 'missing in tfjs-backend-wasm 4.22' },
+  { config: conv2dBackpropInputConfig, reason: 'stock kernel is a naive loop' },
+  { config: depthwiseBackpropFilterConfig, reason: 'missing' },
+  { config: depthwiseBackpropInputConfig, reason: 'missing' },
+  { config: maxPoolGradConfig, reason: 'stock kernel drops gradients of windows whose values are all ≤ 0' },
+  { config: tileConfig, reason: 'stock kernel was the slowest op of batch-norm gradients (~50 ms a call in ResNet-8)' },
+  { config: sumConfig, reason: 'per-channel sums (bias, batch-norm gradients) transposed the whole input first' },
+  { config: meanConfig, reason: 'per-channel means transposed the whole input first' },
+  { config: identityConfig, reason: 'stock kernel copied the buffer on every clone' },
+  { config: batchMatMulConfig, reason: 'transposed operands left the fast GEMM path' },
+  { config: fusedMatMulConfig, reason: 'transposed operands left the fast path; batched bias/activation were wrong' },
+];
+
+/** Stock kernels the replacements delegate to; captured before anything is unregistered. */
+const DELEGATES = ['Conv2D', 'Tile', 'Sum', 'Mean', 'Identity', ...FUSED_MATMUL_DELEGATES];
+
+let registered = false;
+
+/**
+ * Installs the kernels. The wasm backend must already be initialised (`await tf.setBackend('wasm')`):
+ * stock kernels receive their native bindings in their setup step at initialisation, and the
+ * replacements call some of them. Idempotent.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  if (registered) return WASM_TRAINING_KERNELS.map((k) => k.config.kernelName);
+  if (!tf.engine().registry.wasm) {
+    throw new Error('registerWasmTrainingKernels: initialise the wasm backend first (await tf.setBackend("wasm"))');
+  }
+  DELEGATES.forEach(captureStock);
+  for (const { config } of WASM_TRAINING_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+  registered = true;
+  return WASM_TRAINING_KERNELS.map((k) => k.config.kernelName);
+}

@@ -1,0 +1,61 @@
+// Stop, pause and resume for a running training loop, and a yield that keeps UIs and servers responsive.
+
+/** Shared between the trainer and whoever drives it (a CLI's Ctrl-C, a webview's buttons). */
+export class TrainControl {
+  private pausedResolve: (() => void) | undefined;
+  private pausedPromise: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(signal?: AbortSignal) {
+    signal?.addEventListener('abort', () => this.stop(), { once: true });
+    if (signal?.aborted) this.stopped = true;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  get isPaused(): boolean {
+    return this.pausedPromise !== undefined;
+  }
+
+  /** Ends training after the current batch; the weights trained so far are kept. */
+  stop(): void {
+    this.stopped = true;
+    this.resume();
+  }
+
+  pause(): void {
+    if (this.pausedPromise || this.stopped) return;
+    this.pausedPromise = new Promise((resolve) => (this.pausedResolve = resolve));
+  }
+
+  resume(): void {
+    const resolve = this.pausedResolve;
+    this.pausedPromise = undefined;
+    this.pausedResolve = undefined;
+    resolve?.();
+  }
+
+  /** Resolves at once unless paused; then when resumed or stopped. */
+  waitWhilePaused(): Promise<void> {
+    return this.pausedPromise ?? Promise.resolve();
+  }
+}
+
+/** Lets queued events run between batches: setImmediate in Node, a message-channel task in browsers. */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+  if (g.setImmediate) return new Promise((resolve) => g.setImmediate!(resolve));
+  if (g.MessageChannel) {
+    return new Promise((resolve) => {
+      const channel = new g.MessageChannel!();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(undefined);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,94 @@
+// Node-only image-folder data set: one sub-folder per class of PNG/JPEG files, decoded in pure JS and resized.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import type { Dataset } from './dataset';
+import { fromRgba, resizeBilinear } from './image';
+
+export interface FolderOptions {
+  /** Target size and channels: the model's input shape. */
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly onProgress?: (p: { readonly loaded: number; readonly total: number }) => void;
+}
+
+const IMAGE_EXT = /\.(png|jpe?g)$/i;
+
+/** A problem with the folder or one of its images; the message names the path. */
+export class FolderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FolderError';
+  }
+}
+
+export function loadFolder(dir: string, options: FolderOptions): Dataset {
+  if (options.channels !== 1 && options.channels !== 3) throw new FolderError(`Image folders load 1 or 3 channels; the model wants ${options.channels}.`);
+  const files = listClasses(dir);
+  const classes = [...files.keys()];
+  const total = [...files.values()].reduce((n, f) => n + f.length, 0);
+  const sample = options.height * options.width * options.channels;
+  const images = new Uint8Array(total * sample);
+  const labels = new Uint8Array(total);
+  let i = 0;
+  classes.forEach((cls, label) => {
+    for (const file of files.get(cls)!) {
+      images.set(loadImage(file, options), i * sample);
+      labels[i] = label;
+      i++;
+      options.onProgress?.({ loaded: i, total });
+    }
+  });
+  return { name: `folder(${dir})`, shape: [options.height, options.width, options.channels], classes, train: { images, labels, count: total } };
+}
+
+/** Class name → image paths, both sorted so labels are stable across runs and machines. */
+function listClasses(dir: string): Map<string, string[]> {
+  if (!fs.existsSync(dir)) throw new FolderError(`Image folder '${dir}' does not exist.`);
+  if (!fs.statSync(dir).isDirectory()) throw new FolderError(`'${dir}' is not a folder; give a folder with one sub-folder of images per class.`);
+  const classDirs = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  if (classDirs.length < 2) {
+    throw new FolderError(
+      `Image folder '${dir}' needs one sub-folder per class and at least two classes; found ${classDirs.length} (${classDirs.join(', ') || 'none'}).`,
+    );
+  }
+  const out = new Map<string, string[]>();
+  for (const cls of classDirs) {
+    const images = fs
+      .readdirSync(path.join(dir, cls))
+      .filter((f) => IMAGE_EXT.test(f))
+      .sort()
+      .map((f) => path.join(dir, cls, f));
+    if (images.length === 0) throw new FolderError(`Class folder '${path.join(dir, cls)}' has no PNG or JPEG images.`);
+    out.set(cls, images);
+  }
+  return out;
+}
+
+/** Decodes one PNG/JPEG file and converts it to the given channels and size. */
+export function loadImage(file: string, options: Pick<FolderOptions, 'height' | 'width' | 'channels'>): Uint8Array {
+  const { width, height, rgba } = decode(file);
+  const pixels = fromRgba(rgba, width * height, options.channels);
+  return resizeBilinear(pixels, height, width, options.channels, options.height, options.width);
+}
+
+function decode(file: string): { width: number; height: number; rgba: Uint8Array } {
+  const bytes = fs.readFileSync(file);
+  try {
+    if (/\.png$/i.test(file)) {
+      const png = PNG.sync.read(bytes);
+      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
+    }
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
+    return { width: img.width, height: img.height, rgba: img.data };
+  } catch (e) {
+    throw new FolderError(`Cannot decode image '${file}': ${e instanceof Error ? e.message : String(e)}.`);
+  }
+}

@@ -1,0 +1,277 @@
+// The training loop: seeded batches, loss and metrics, weight decay, progress callbacks, stop/pause, NaN detection.
+
+import * as tf from '@tensorflow/tfjs';
+import type { ModelAnalysis } from '../core/analyze';
+import { TrainControl, yieldToEventLoop } from './control';
+import { gather, permutation, rng, sampleSize, split, type Dataset } from './data/dataset';
+import { checkDataFits } from './data/validate';
+import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
+import { makeOptimizer, type OptimizerPlan, type OptimizerSetting } from './optimizers';
+
+/** The `train` section's settings the loop uses (core `TrainConfig` satisfies it). */
+export interface TrainSettings {
+  readonly optimizer: OptimizerSetting;
+  readonly loss: string;
+  readonly metrics: readonly string[];
+  readonly epochs: number;
+  readonly batch: number;
+  readonly validation: number;
+  readonly seed?: number;
+}
+
+export interface MemoryInfo {
+  readonly numTensors: number;
+  readonly numBytes: number;
+}
+
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  readonly loss: number;
+  /** Running averages over the epoch so far. */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly samplesPerSecond: number;
+  /** Seconds until the last epoch ends, at the current speed. */
+  readonly etaSeconds: number;
+  readonly memory: MemoryInfo;
+}
+
+export interface EpochProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly valLoss?: number;
+  readonly valMetrics?: Readonly<Record<string, number>>;
+  readonly seconds: number;
+  readonly samplesPerSecond: number;
+  readonly etaSeconds: number;
+  readonly memory: MemoryInfo;
+}
+
+export interface TrainOptions {
+  readonly settings: TrainSettings;
+  readonly data: Dataset;
+  readonly onBatch?: (p: BatchProgress) => void;
+  readonly onEpoch?: (p: EpochProgress) => void | Promise<void>;
+  /** Stop and pause; an AbortSignal may be given instead for stop only. */
+  readonly control?: TrainControl;
+  readonly signal?: AbortSignal;
+}
+
+export type TrainStatus = 'completed' | 'stopped' | 'diverged';
+
+export interface TrainResult {
+  readonly status: TrainStatus;
+  /** Why training ended early (stopped or diverged), in words. */
+  readonly reason?: string;
+  readonly history: readonly EpochProgress[];
+  /** The seed actually used (drawn at random when the settings give none), to reproduce the run. */
+  readonly seed: number;
+}
+
+interface Loop {
+  readonly model: tf.LayersModel;
+  readonly analysis: ModelAnalysis;
+  readonly options: TrainOptions;
+  readonly plan: OptimizerPlan;
+  readonly forms: readonly OutputForm[];
+  readonly control: TrainControl;
+  readonly sample: number;
+  readonly started: number;
+  pausedMs: number;
+  trained: number;
+}
+
+/** Trains `model` (built from `analysis`) in place. Resolves when done, stopped or diverged; never leaves tensors behind. */
+export async function trainModel(model: tf.LayersModel, analysis: ModelAnalysis, options: TrainOptions): Promise<TrainResult> {
+  const s = options.settings;
+  checkDataFits(analysis, options.data, s.loss);
+  const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const plan = makeOptimizer(s.optimizer);
+  const forms = analysis.graph.outputs.map((id) => outputForm(analysis, id));
+  const control = options.control ?? new TrainControl(options.signal);
+  if (options.control && options.signal) options.signal.addEventListener('abort', () => control.stop(), { once: true });
+  const loop: Loop = { model, analysis, options, plan, forms, control, sample: sampleSize(options.data), started: now(), pausedMs: 0, trained: 0 };
+  const { train, validation } = split(options.data.train.count, s.validation, seed);
+  if (train.length === 0) throw new Error(`Data set '${options.data.name}' has no training samples left after holding out ${s.validation} for validation.`);
+  const history: EpochProgress[] = [];
+  try {
+    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+      const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
+      const outcome = await runEpoch(loop, epoch, order);
+      if (outcome.status !== 'completed') return { status: outcome.status, reason: outcome.reason, history, seed };
+      const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
+      const progress = epochProgress(loop, epoch, outcome, val, train.length);
+      history.push(progress);
+      await options.onEpoch?.(progress);
+      if (control.isStopped) return { status: 'stopped', reason: 'Stopped on request.', history, seed };
+    }
+    return { status: 'completed', history, seed };
+  } finally {
+    plan.optimizer.dispose();
+  }
+}
+
+interface EpochOutcome {
+  readonly status: TrainStatus;
+  readonly reason?: string;
+  readonly loss: number;
+  readonly metrics: Record<string, number>;
+  readonly seconds: number;
+}
+
+async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<EpochOutcome> {
+  const { settings, data } = loop.options;
+  const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
+  const batches = Math.ceil(order.length / settings.batch);
+  const t0 = now();
+  let lossSum = 0;
+  let seen = 0;
+  for (let b = 0; b < batches; b++) {
+    await yieldToEventLoop();
+    await waitIfPaused(loop);
+    if (loop.control.isStopped)
+      return { status: 'stopped', reason: 'Stopped on request.', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
+    const batch = gather(data.train, loop.sample, order.subarray(b * settings.batch, (b + 1) * settings.batch));
+    const loss = await trainStep(loop, batch, metrics);
+    if (!Number.isFinite(loss)) return diverged(loop, epoch, b + 1, loss, t0);
+    lossSum += loss * batch.size;
+    seen += batch.size;
+    loop.trained += batch.size;
+    loop.options.onBatch?.({
+      epoch,
+      epochs: settings.epochs,
+      batch: b + 1,
+      batches,
+      loss,
+      metrics: metrics.result(),
+      ...speed(loop, epoch, seen, order.length),
+      memory: memory(),
+    });
+  }
+  return { status: 'completed', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
+}
+
+function diverged(loop: Loop, epoch: number, batch: number, loss: number, t0: number): EpochOutcome {
+  const lr = loop.plan.lr;
+  const reason =
+    `The loss became ${loss} at epoch ${epoch}, batch ${batch}: training diverged and was stopped before the bad update was applied. ` +
+    `Try a smaller learning rate (now ${lr}), batchnorm() after convolutions, or check the data for invalid values.`;
+  return { status: 'diverged', reason, loss, metrics: {}, seconds: (now() - t0) / 1000 };
+}
+
+async function waitIfPaused(loop: Loop): Promise<void> {
+  if (!loop.control.isPaused) return;
+  const t = now();
+  await loop.control.waitWhilePaused();
+  loop.pausedMs += now() - t;
+}
+
+/** One optimisation step; the update is applied only when the loss is finite. Returns the batch loss. */
+async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: MetricAccumulator): Promise<number> {
+  const { model, plan, forms } = loop;
+  const [h, w, c] = loop.options.data.shape;
+  const classes = loop.options.data.classes.length;
+  const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const step = tf.tidy(() => {
+    const xs = tf.tensor4d(batch.x, [batch.size, h, w, c]);
+    const ys = tf.tensor1d(batch.y, 'int32');
+    let firstPred: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const outs = toArray(model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]);
+      firstPred = tf.keep(outs[0]);
+      let total = outs.map((o, i) => outputLoss(loop.options.settings.loss, forms[i], o, ys, classes)).reduce((a, b) => tf.add(a, b));
+      for (const reg of model.calculateLosses()) total = tf.add(total, reg);
+      return total as tf.Scalar;
+    }, vars);
+    return { value, grads, pred: firstPred! };
+  });
+  try {
+    const loss = (await step.value.data())[0];
+    if (!Number.isFinite(loss)) return loss;
+    applyUpdate(plan, vars, step.grads);
+    await metrics.add(step.pred, batch.y);
+    return loss;
+  } finally {
+    tf.dispose([step.value, step.pred, ...Object.values(step.grads)]);
+  }
+}
+
+/** Weight decay (see OptimizerPlan.decay), then the optimizer's own update. */
+function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], grads: tf.NamedTensorMap): void {
+  tf.tidy(() => {
+    const wd = plan.weightDecay;
+    let g = grads;
+    if (wd > 0 && plan.decay === 'coupled') {
+      // A weight without a gradient (not on the path to the loss) is left alone, as the optimizer would.
+      g = Object.fromEntries(vars.filter((v) => grads[v.name]).map((v) => [v.name, tf.add(grads[v.name], tf.mul(wd, v))]));
+    } else if (wd > 0) {
+      for (const v of vars) if (grads[v.name]) v.assign(tf.mul(v, 1 - plan.lr * wd));
+    }
+    plan.optimizer.applyGradients(g);
+  });
+}
+
+/** Loss and metrics of the model in inference mode over the given samples. */
+async function evaluateIndices(loop: Loop, indices: Int32Array): Promise<{ loss: number; metrics: Record<string, number> }> {
+  const { data, settings } = loop.options;
+  const [h, w, c] = data.shape;
+  const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
+  const size = Math.max(settings.batch, 64);
+  let lossSum = 0;
+  for (let at = 0; at < indices.length; at += size) {
+    await yieldToEventLoop();
+    const batch = gather(data.train, loop.sample, indices.subarray(at, at + size));
+    const { loss, pred } = tf.tidy(() => {
+      const outs = toArray(loop.model.apply(tf.tensor4d(batch.x, [batch.size, h, w, c]), { training: false }) as tf.Tensor | tf.Tensor[]);
+      const ys = tf.tensor1d(batch.y, 'int32');
+      const total = outs.map((o, i) => outputLoss(settings.loss, loop.forms[i], o, ys, data.classes.length)).reduce((a, b) => tf.add(a, b));
+      return { loss: total, pred: outs[0] };
+    });
+    lossSum += (await loss.data())[0] * batch.size;
+    await metrics.add(pred, batch.y);
+    tf.dispose([loss, pred]);
+  }
+  return { loss: lossSum / indices.length, metrics: metrics.result() };
+}
+
+function epochProgress(
+  loop: Loop,
+  epoch: number,
+  o: EpochOutcome,
+  val: { loss: number; metrics: Record<string, number> } | undefined,
+  perEpoch: number,
+): EpochProgress {
+  const s = loop.options.settings;
+  const sp = speed(loop, epoch, perEpoch, perEpoch);
+  return {
+    epoch,
+    epochs: s.epochs,
+    loss: o.loss,
+    metrics: o.metrics,
+    valLoss: val?.loss,
+    valMetrics: val?.metrics,
+    seconds: o.seconds,
+    ...sp,
+    memory: memory(),
+  };
+}
+
+/** Throughput since the start (pauses excluded) and the time left for the remaining samples. */
+function speed(loop: Loop, epoch: number, seenThisEpoch: number, perEpoch: number): { samplesPerSecond: number; etaSeconds: number } {
+  const seconds = Math.max((now() - loop.started - loop.pausedMs) / 1000, 1e-6);
+  const samplesPerSecond = loop.trained / seconds;
+  const remaining = perEpoch - seenThisEpoch + (loop.options.settings.epochs - epoch) * perEpoch;
+  return { samplesPerSecond, etaSeconds: samplesPerSecond > 0 ? remaining / samplesPerSecond : 0 };
+}
+
+function memory(): MemoryInfo {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+}
+
+const toArray = (t: tf.Tensor | tf.Tensor[]): tf.Tensor[] => (Array.isArray(t) ? t : [t]);
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
