@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkFromWebview, isSafeModelName, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
+import { checkFromWebview, decodeBytes, encodeBytes, isSafeModelName, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
 import { loadImage } from '../../train/data/folder';
 import { feedData } from './data-feed';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, weightsDir, writeCheckpoint } from './storage';
@@ -66,14 +66,18 @@ export class TrainingPanel {
     return checkpointDir(this.context.globalStorageUri.fsPath, this.state.uri, this.state.model);
   }
 
+  /** Bytes travel as base64 both ways: VS Code does not carry Node Buffers (or, page→host, any typed array) intact. */
   post(m: ToWebview): Thenable<boolean> {
-    return this.panel.webview.postMessage(m);
+    return this.panel.webview.postMessage(encodeBytes(m));
   }
 
   /** Validates, then dispatches; the switch is exhaustive over the protocol. */
   private async receive(raw: unknown): Promise<void> {
-    const checked = checkFromWebview(raw);
-    if (!checked.ok) return void vscode.window.showErrorMessage(`Stride: ignored an invalid message from the training panel: ${checked.error}.`);
+    const checked = checkFromWebview(decodeBytes(raw));
+    if (!checked.ok) {
+      console.error(`Stride training panel: invalid message: ${checked.error}`);
+      return void vscode.window.showErrorMessage(`Stride: ignored an invalid message from the training panel: ${checked.error}.`);
+    }
     const m = checked.value;
     this.log.push(m.type);
     if (this.log.length > 1000) this.log.shift();
@@ -89,7 +93,10 @@ export class TrainingPanel {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        return this.sendInit();
+        await this.sendInit();
+        // Run Model on Image before the page was ready: ask for the image now that it listens.
+        if (this.pendingImage) await this.post({ type: 'askImage' });
+        return;
       case 'requestData':
         return this.sendData(m);
       case 'checkpoint':
@@ -99,7 +106,11 @@ export class TrainingPanel {
       case 'pickImage':
         return this.sendImage(m.shape);
       case 'notify':
-        return void (m.level === 'error' ? vscode.window.showErrorMessage(m.message) : m.level === 'warning' ? vscode.window.showWarningMessage(m.message) : vscode.window.showInformationMessage(m.message));
+        return void (m.level === 'error'
+          ? vscode.window.showErrorMessage(m.message)
+          : m.level === 'warning'
+            ? vscode.window.showWarningMessage(m.message)
+            : vscode.window.showInformationMessage(m.message));
       case 'prediction':
         return this.predicted(m);
       case 'runEnded':
@@ -122,17 +133,23 @@ export class TrainingPanel {
     const autoStart = this.autoStart;
     this.autoStart = false;
     await this.post({ type: 'init', uri: this.state.uri, text: doc.getText(), model: this.state.model, saved, checkpoint, autoStart });
-    if (this.pendingImage) await this.post({ type: 'askImage' });
   }
 
   private async sendData(m: Extract<FromWebview, { type: 'requestData' }>): Promise<void> {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stride: loading ${m.spec.kind}` }, (progress) =>
-      feedData({ spec: m.spec, inputShape: m.inputShape, modelFile: this.modelFile, post: (x) => this.post(x), onProgress: (message) => progress.report({ message }) }),
+      feedData({
+        spec: m.spec,
+        inputShape: m.inputShape,
+        modelFile: this.modelFile,
+        post: (x) => this.post(x),
+        onProgress: (message) => progress.report({ message }),
+      }),
     );
   }
 
   private async save(m: Extract<FromWebview, { type: 'saveWeights' }>): Promise<void> {
-    if (m.model !== this.state.model || !isSafeModelName(m.model)) throw new Error(`Refused to save weights for model '${m.model}' from the panel of '${this.state.model}'.`);
+    if (m.model !== this.state.model || !isSafeModelName(m.model))
+      throw new Error(`Refused to save weights for model '${m.model}' from the panel of '${this.state.model}'.`);
     const dir = weightsDir(this.modelFile, m.model);
     saveWeights(dir, m.model, m.topology, m.weights, m.metadata);
     await this.post({ type: 'saved', path: vscode.workspace.asRelativePath(dir) });
@@ -142,7 +159,11 @@ export class TrainingPanel {
     let file = this.pendingImage;
     this.pendingImage = undefined;
     if (!file) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, title: 'Run the model on an image' });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { Images: ['png', 'jpg', 'jpeg'] },
+        title: 'Run the model on an image',
+      });
       if (!picked?.[0]) return;
       file = picked[0].fsPath;
     }
@@ -160,7 +181,7 @@ export class TrainingPanel {
   async predictFile(file: string): Promise<Prediction> {
     this.pendingImage = file;
     const result = new Promise<Prediction>((resolve) => this.predictionWaiters.push(resolve));
-    // Before the page is ready, sendInit asks for the image right after the document.
+    // Before the page is ready, the 'ready' handler asks for the image right after the document.
     if (this.ready) await this.post({ type: 'askImage' });
     return result;
   }
@@ -189,7 +210,8 @@ export function modelNames(text: string): string[] {
 
 async function chooseModel(doc: vscode.TextDocument, model: string | undefined): Promise<string | undefined> {
   const names = modelNames(doc.getText());
-  if (model) return names.includes(model) ? model : void vscode.window.showErrorMessage(`Stride: ${path.basename(doc.uri.fsPath)} has no model named '${model}'.`);
+  if (model)
+    return names.includes(model) ? model : void vscode.window.showErrorMessage(`Stride: ${path.basename(doc.uri.fsPath)} has no model named '${model}'.`);
   if (names.length === 0) return void vscode.window.showInformationMessage('Stride: this file declares no model to train.');
   if (names.length === 1) return names[0];
   const trained = names.filter((n) => new RegExp(`^[ \\t]*train[ \\t]+${n}\\b`, 'm').test(doc.getText()));
@@ -266,7 +288,10 @@ export async function runModelOnImage(context: vscode.ExtensionContext, uri?: st
     void vscode.window.showWarningMessage(`Stride: '${name}' has no trained weights yet. Train it first (Stride: Train Model).`);
     return undefined;
   }
-  const image = file ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, title: 'Run the model on an image' }))?.[0]?.fsPath;
+  const image =
+    file ??
+    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, title: 'Run the model on an image' }))?.[0]
+      ?.fsPath;
   if (!image) return undefined;
   const panel = await openTrainingPanel(context, doc.uri, name);
   if (!panel) return undefined;

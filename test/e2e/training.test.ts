@@ -67,7 +67,8 @@ async function panelFrame(page: Page): Promise<Frame> {
 
 function requireBuilds(): void {
   for (const f of ['dist/webview/training.js', 'out/client/training/panel.js']) {
-    if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing; build it first (npx tsc -b && npx webpack --config webview/training/webpack.training.js)`);
+    if (!existsSync(join(ROOT, f)))
+      throw new Error(`${f} is missing; build it first (npx tsc -b && npx webpack --config webview/training/webpack.training.js)`);
   }
 }
 
@@ -78,13 +79,16 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
     await withWorkbench('training-panel', { workspace: ws }, async (workbench) => {
       const page = workbench.page;
       await openWorkbench(workbench, ws, { extensionDevelopmentPath: HOST_EXTENSION });
+      await page.locator('.statusbar-item', { hasText: 'stride-training-host-ready' }).waitFor({ timeout: 60_000 });
       await runCommand(page, 'Stride Test: Train Tiny');
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await panel.locator('#backend', { hasText: 'WebGL' }).waitFor({ timeout: 120_000 });
       await panel.locator('#stat-state', { hasText: /finished|diverged|error/ }).waitFor({ timeout: 300_000 });
       const frame = await panelFrame(page);
       const run = await frame.evaluate(() => {
-        const s = (globalThis as unknown as { strideTraining: { tf: { getBackend(): string }; app: { status: string; batchLosses: number[]; epochTensors: number[] } } }).strideTraining;
+        const s = (
+          globalThis as unknown as { strideTraining: { tf: { getBackend(): string }; app: { status: string; batchLosses: number[]; epochTensors: number[] } } }
+        ).strideTraining;
         return { backend: s.tf.getBackend(), status: s.app.status, losses: s.app.batchLosses, tensors: s.app.epochTensors };
       });
       assert.equal(run.status, 'finished');
@@ -93,7 +97,13 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
       assert.ok(mean(run.losses.slice(-3)) < mean(run.losses.slice(0, 3)), `loss should fall: ${run.losses.slice(0, 3)} … ${run.losses.slice(-3)}`);
       assert.ok(run.tensors.length === 3 && run.tensors.every((n) => n === run.tensors[0]), `tensors per epoch: ${run.tensors}`);
       // The weights went through VS Code's message transport to the extension host, which wrote them atomically.
-      await panel.locator('[data-key="saved"]').waitFor({ timeout: 60_000 });
+      await panel
+        .locator('[data-key="saved"]')
+        .waitFor({ timeout: 60_000 })
+        .catch((e) => {
+          console.log(workbench.console.filter((l) => /stride|invalid/i.test(l)).join('\n'));
+          throw e;
+        });
       const json = JSON.parse(readFileSync(join(ws, 'tiny.weights/Tiny/model.json'), 'utf8'));
       assert.equal(json.format, 'layers-model');
       assert.ok(readFileSync(join(ws, 'tiny.weights/Tiny/weights.bin')).length > 10_000);
@@ -104,7 +114,14 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
       await panel.locator('.feature-maps').first().scrollIntoViewIfNeeded();
       await workbench.screenshot('e2e-training-activations');
       await runCommand(page, 'Stride Test: Run Tiny on square.png');
-      await page.locator('.notifications-toasts', { hasText: 'square.png →' }).waitFor({ timeout: 60_000 });
+      await page
+        .locator('.notifications-toasts', { hasText: 'square.png →' })
+        .waitFor({ timeout: 60_000 })
+        .catch(async (e) => {
+          console.log(workbench.console.filter((l) => /stride|error|square/i.test(l)).join('\n'));
+          console.log('notes:', await panel.locator('#notes').innerText());
+          throw e;
+        });
       await panel.locator('.sample', { hasText: 'square.png' }).waitFor();
       await workbench.screenshot('e2e-run-on-image');
     });

@@ -1,0 +1,126 @@
+// The training panel's message validators: every message kind accepted in its valid form, malformed ones refused with a reason.
+
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  checkCheckpoint,
+  checkFromWebview,
+  checkToWebview,
+  checkWeights,
+  decodeBytes,
+  encodeBytes,
+  fromBase64,
+  isSafeModelName,
+  toBase64,
+  trainingPageHtml,
+} from '../../protocol/training';
+
+const weights = () => ({ specs: [{ name: 'conv/kernel', shape: [3, 3, 1, 2], dtype: 'float32' }], data: new Uint8Array(3 * 3 * 2 * 4) });
+const checkpoint = () => ({ model: 'Tiny', epoch: 1, weights: weights(), history: [{ epoch: 1, loss: 1.2, accuracy: 0.4, valLoss: null, valAccuracy: null }] });
+
+const validToWebview: unknown[] = [
+  { type: 'init', uri: 'file:///a.stride', text: 'model A {}', model: 'A', saved: null, checkpoint: null, autoStart: false },
+  { type: 'init', uri: 'file:///a.stride', text: '', model: 'A', saved: weights(), checkpoint: checkpoint(), autoStart: true },
+  { type: 'showActivations', layer: 'conv2d_1' },
+  { type: 'showActivations', layer: null },
+  { type: 'dataStart', header: { name: 'mnist', shape: [28, 28, 1], classes: ['0', '1'], trainCount: 10, testCount: 0 } },
+  { type: 'dataChunk', split: 'train', offset: 0, images: new Uint8Array(4), labels: new Uint8Array(1) },
+  { type: 'dataEnd' },
+  { type: 'dataError', message: 'offline' },
+  { type: 'image', name: 'a.png', shape: [2, 2, 3], pixels: new Uint8Array(12) },
+  { type: 'saved', path: 'a.weights/A' },
+  { type: 'askImage' },
+  { type: 'error', message: 'x' },
+];
+
+const validFromWebview: unknown[] = [
+  { type: 'ready' },
+  { type: 'requestData', model: 'A', spec: { kind: 'folder', path: 'images' }, inputShape: [32, 32, 3] },
+  { type: 'requestData', model: 'A', spec: { kind: 'mnist' }, inputShape: [28, 28, 1] },
+  { type: 'checkpoint', checkpoint: checkpoint() },
+  { type: 'saveWeights', model: 'A', topology: '{}', weights: weights(), metadata: { inputShape: [null, 8, 1], classes: ['a'], dataset: 'shapes', epochs: 2 } },
+  { type: 'pickImage', shape: [32, 32, 1] },
+  { type: 'notify', level: 'warning', message: 'hm' },
+  { type: 'prediction', name: 'a.png', top: [{ label: 'circle', probability: 0.9 }] },
+  { type: 'runEnded', reason: 'nan', epoch: 0, loss: null },
+];
+
+describe('training messages', () => {
+  it('accepts every host message kind in its valid form', () => {
+    for (const m of validToWebview) assert.deepEqual(checkToWebview(m), { ok: true, value: m }, JSON.stringify((m as { type: string }).type));
+  });
+
+  it('accepts every page message kind in its valid form', () => {
+    for (const m of validFromWebview) assert.deepEqual(checkFromWebview(m), { ok: true, value: m }, JSON.stringify((m as { type: string }).type));
+  });
+
+  const refused: [string, unknown, RegExp][] = [
+    ['not an object', 'init', /message must be an object/],
+    ['an array', [], /message must be an object/],
+    ['an unknown type', { type: 'rm -rf' }, /unknown message type "rm -rf"/],
+    ['a missing field', { type: 'init', uri: 'u', model: 'A', saved: null, checkpoint: null, autoStart: true }, /'text' must be a string/],
+    ['a wrong field type', { type: 'showActivations', layer: 3 }, /'layer' must be a string/],
+    ['pixels that do not fill the shape', { type: 'image', name: 'a', shape: [2, 2, 1], pixels: new Uint8Array(3) }, /'pixels'/],
+    ['pixels as a plain array', { type: 'image', name: 'a', shape: [1, 1, 1], pixels: [0] }, /Uint8Array/],
+    ['two channels', { type: 'image', name: 'a', shape: [2, 2, 2], pixels: new Uint8Array(8) }, /1 or 3 channels/],
+    ['a negative offset', { type: 'dataChunk', split: 'train', offset: -1, images: new Uint8Array(0), labels: new Uint8Array(0) }, /'offset'/],
+    ['a bad split', { type: 'dataChunk', split: 'all', offset: 0, images: new Uint8Array(0), labels: new Uint8Array(0) }, /'split' must be one of train, test/],
+  ];
+  for (const [what, message, error] of refused) {
+    it(`refuses a host message with ${what}`, () => {
+      const r = checkToWebview(message);
+      assert.equal(r.ok, false);
+      assert.match((r as { error: string }).error, error);
+    });
+  }
+
+  it('refuses weights whose bytes do not match their specs', () => {
+    const w = weights();
+    assert.throws(() => checkWeights({ ...w, data: new Uint8Array(5) }), /5 bytes, the specs describe 72/);
+    assert.throws(() => checkWeights({ ...w, specs: [{ name: 'k', shape: [2.5], dtype: 'float32' }] }), /shape must be a list of sizes/);
+    assert.throws(() => checkWeights({ ...w, specs: [{ name: 'k', shape: [18], dtype: 'float64' }] }), /'dtype' must be one of/);
+  });
+
+  it('refuses checkpoints with non-finite losses and page messages with bad levels or data sets', () => {
+    const c = checkpoint();
+    assert.throws(() => checkCheckpoint({ ...c, history: [{ ...c.history[0], loss: NaN }] }), /'loss' must be a finite number/);
+    assert.match((checkFromWebview({ type: 'notify', level: 'fatal', message: 'x' }) as { error: string }).error, /'level'/);
+    assert.match(
+      (checkFromWebview({ type: 'requestData', model: 'A', spec: { kind: 'imagenet' }, inputShape: [1, 1, 1] }) as { error: string }).error,
+      /'kind'/,
+    );
+    assert.match((checkFromWebview({ type: 'runEnded', reason: 'finished', epoch: 1, loss: Infinity }) as { error: string }).error, /'loss'/);
+  });
+
+  it('lets only plain model names become folder names', () => {
+    for (const ok of ['ResNet8', 'a_b-c.d', '_x']) assert.ok(isSafeModelName(ok), ok);
+    for (const bad of ['', '../x', 'a/b', 'a\\b', '.hidden', 'a..b', 'x'.repeat(200)]) assert.ok(!isSafeModelName(bad), bad);
+  });
+
+  it('builds a page with a strict CSP and nothing but the given script', () => {
+    const html = trainingPageHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview/training.js' });
+    const csp = /content="([^"]+)"/.exec(html)![1];
+    assert.match(csp, /^default-src 'none'; script-src 'nonce-abc123';/);
+    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
+    assert.equal(html.match(/<script/g)!.length, 1);
+    assert.match(html, /<script nonce="abc123" src="https:\/\/x\.vscode-cdn\.net\/dist\/webview\/training\.js"><\/script>/);
+  });
+});
+
+describe('bytes on the wire', () => {
+  it('round-trip through JSON as base64, at every length and byte value', () => {
+    for (const n of [0, 1, 2, 3, 4, 5, 255, 256, 10_000]) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n) & 255);
+      const wire = JSON.parse(JSON.stringify(encodeBytes({ type: 'x', nested: [{ data: bytes }] })));
+      assert.deepEqual(decodeBytes(wire), { type: 'x', nested: [{ data: bytes }] });
+    }
+    assert.equal(toBase64(Uint8Array.from([0xfb, 0xff])), '+/8=');
+    assert.deepEqual(fromBase64('+/8='), Uint8Array.from([0xfb, 0xff]));
+  });
+
+  it('leave malformed base64 undecoded, so validation refuses it', () => {
+    for (const bad of ['abc', 'ab$=', '=abc']) assert.equal(fromBase64(bad), null, bad);
+    const m = decodeBytes({ type: 'checkpoint', checkpoint: { model: 'A', epoch: 0, weights: { specs: [], data: { $bytes: 'abc' } }, history: [] } });
+    assert.match((checkFromWebview(m) as { error: string }).error, /'data' must be a Uint8Array/);
+  });
+});

@@ -1,0 +1,394 @@
+// The training panel's controller: turns host messages and button clicks into runs, charts, checkpoints and activation views.
+
+import * as tf from '@tensorflow/tfjs';
+import { analyze, type ModelAnalysis } from '../../core/analyze';
+import type { CheckpointPayload, EpochRecord, FromWebview, ToWebview, WeightsPayload } from '../../protocol/training';
+import type { Dataset } from '../../train/data/dataset';
+import { dataSpecOf } from '../../train/data/spec';
+import { buildModel, tfName } from '../../train/model-builder';
+import type { BatchProgress, TrainResult } from '../../train/trainer';
+import { highlightLayer, renderActivations, type Sample } from './activations';
+import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
+import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
+import { ChunkedDataset, localDataset } from './data';
+import { settingsOf, TrainingRun, type RunStart } from './session';
+import { formatBytes, formatDuration, Throughput } from './telemetry';
+import { PanelView, type Action } from './view';
+
+export interface Host {
+  post(message: FromWebview): void;
+  setState(state: { uri: string; model: string }): void;
+}
+
+export type Status = 'starting' | 'loading' | 'ready' | 'training' | 'paused' | 'recovering' | 'finished' | 'stopped' | 'diverged' | 'error';
+type Init = Extract<ToWebview, { type: 'init' }>;
+
+export class TrainingApp {
+  status: Status = 'starting';
+  backend: BackendInfo | undefined;
+  analysis: ModelAnalysis | undefined;
+  data: Dataset | undefined;
+  run: TrainingRun | undefined;
+  /** tf.memory().numTensors after each epoch: flat when nothing leaks. */
+  readonly epochTensors: number[] = [];
+  readonly batchLosses: number[] = [];
+  lastPrediction: string | undefined;
+  private init: Init | undefined;
+  private chunks: ChunkedDataset | undefined;
+  private checkpoint: CheckpointPayload | null = null;
+  private saved: WeightsPayload | null = null;
+  private viewModel: tf.LayersModel | undefined;
+  private unwatch: () => void = () => undefined;
+  private readonly throughput = new Throughput();
+  private lastDraw = 0;
+  readonly view: PanelView;
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: Host,
+  ) {
+    this.view = new PanelView(root, (a) => void this.act(a).catch((e) => this.fail(e)));
+    this.refreshButtons();
+  }
+
+  async startBackend(): Promise<void> {
+    this.backend = await chooseBackend();
+    this.view.backend.textContent = this.backend.note;
+    this.view.backend.className = `note ${this.backend.slow ? 'warning' : 'info'}`;
+  }
+
+  /** Dispatches a validated host message; the switch is exhaustive over the protocol. */
+  async receive(m: ToWebview): Promise<void> {
+    switch (m.type) {
+      case 'init':
+        return this.load(m);
+      case 'showActivations':
+        return this.showActivations(m.layer);
+      case 'dataStart':
+        this.chunks = new ChunkedDataset(m.header);
+        return this.view.note('data', 'info', `Loading ${m.header.name}: 0%`);
+      case 'dataChunk':
+        if (!this.chunks) throw new Error('A data chunk arrived before its data set was announced.');
+        this.chunks.add(m.split, m.offset, m.images, m.labels);
+        return this.view.note('data', 'info', `Loading ${this.chunks.header.name}: ${Math.round(this.chunks.progress * 100)}%`);
+      case 'dataEnd':
+        return this.dataReady();
+      case 'dataError':
+        this.status = 'error';
+        this.view.note('data', 'error', m.message);
+        return this.refreshButtons();
+      case 'image':
+        return this.showSample({ label: m.name, shape: m.shape, pixels: Float32Array.from(m.pixels, (v) => v / 255) });
+      case 'saved':
+        return this.view.note('saved', 'info', `Weights saved to ${m.path}`);
+      case 'askImage':
+        return this.act('pickImage');
+      case 'error':
+        return this.view.note('host', 'error', m.message);
+      default:
+        return assertNever(m);
+    }
+  }
+
+  private async load(m: Init): Promise<void> {
+    if (this.status === 'training' || this.status === 'paused')
+      return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
+    this.init = m;
+    this.saved = m.saved;
+    this.checkpoint = m.checkpoint;
+    this.host.setState({ uri: m.uri, model: m.model });
+    this.view.title.textContent = `Training ${m.model}`;
+    const analysis = analyze(m.text).models.find((x) => x.graph.name === m.model);
+    if (!analysis) return this.fail(new Error(`The document has no model named '${m.model}'.`));
+    this.analysis = analysis;
+    this.disposeViewModel();
+    const inputShape = analysis.layers[analysis.graph.inputs[0]]?.shape ?? [];
+    this.data = localDataset(analysis.train, inputShape) ?? undefined;
+    this.labelCheckpoint();
+    if (this.data) return this.dataReady(m.autoStart);
+    this.status = 'loading';
+    this.refreshButtons();
+    const spec = dataSpecOf(analysis.train?.data);
+    if (spec.kind === 'shapes') throw new Error('The shapes data set is drawn in the page.');
+    const [h, w, c] = inputShape;
+    if (inputShape.length !== 3 || !h || !w || !c) throw new Error(`Data set ${spec.kind} needs a model input of fixed (height, width, channels).`);
+    this.host.post({ type: 'requestData', model: m.model, spec, inputShape: [h, w, c] });
+  }
+
+  private async dataReady(autoStart = this.init?.autoStart ?? false): Promise<void> {
+    if (this.chunks) this.data = this.chunks.finish();
+    this.chunks = undefined;
+    this.view.clearNote('data');
+    this.status = 'ready';
+    this.refreshButtons();
+    if (this.data && this.analysis) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
+    if (autoStart) await this.start(null, 0, []);
+  }
+
+  private async act(a: Action): Promise<void> {
+    switch (a) {
+      case 'train':
+        return this.start(null, 0, []);
+      case 'loadSaved':
+        return this.start(this.saved, 0, []);
+      case 'resumeCheckpoint':
+        return this.checkpoint ? this.start(this.checkpoint.weights, this.checkpoint.epoch, this.checkpoint.history) : undefined;
+      case 'pause':
+        this.run?.control.pause();
+        this.status = 'paused';
+        this.run?.checkpoint(this.run.history.length);
+        return this.refreshButtons();
+      case 'resume':
+        this.run?.control.resume();
+        this.status = 'training';
+        return this.refreshButtons();
+      case 'stop':
+        return this.run?.control.stop();
+      case 'save':
+        return this.save();
+      case 'showSample':
+        return this.showActivations(null);
+      case 'randomSample':
+        this.view.sampleIndex.value = String(Math.floor(Math.random() * this.sampleSet().count));
+        return this.showActivations(null);
+      case 'pickImage': {
+        const [h, w, c] = this.inputShape();
+        return this.host.post({ type: 'pickImage', shape: [h, w, c] });
+      }
+      default:
+        return assertNever(a);
+    }
+  }
+
+  /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
+  private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
+    if (!this.analysis || !this.data || this.status === 'training' || this.status === 'paused') return;
+    this.run?.dispose();
+    this.run = undefined;
+    this.disposeViewModel();
+    this.view.resetCharts();
+    this.batchLosses.length = 0;
+    for (const r of history) this.pushEpoch(r);
+    for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
+    const begin: RunStart = { analysis: this.analysis, data: this.data, weights, doneEpochs, history };
+    // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
+    const live = () => this.run === run;
+    const run: TrainingRun = new TrainingRun(begin, {
+      onBatch: (p, offset) => live() && this.onBatch(p, offset),
+      onEpoch: (r) => {
+        if (!live()) return;
+        this.pushEpoch(r);
+        this.epochTensors.push(tf.memory().numTensors);
+        this.view.drawCharts();
+      },
+      onCheckpoint: (c) => {
+        if (!live()) return;
+        this.checkpoint = c;
+        this.labelCheckpoint();
+        this.host.post({ type: 'checkpoint', checkpoint: c });
+      },
+    });
+    this.run = run;
+    // After a context loss the trainer's pending GPU read never settles: the run is abandoned, not awaited.
+    const lost = new Promise<'lost'>((resolve) => (this.unwatch = watchContextLoss(() => (this.onContextLost(), resolve('lost')))));
+    this.status = 'training';
+    this.throughput.reset();
+    this.refreshButtons();
+    const outcome = await Promise.race([
+      run.run().then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      ),
+      lost,
+    ]);
+    this.unwatch();
+    if (outcome === 'lost') return this.recover();
+    if ('error' in outcome) return this.fail(outcome.error);
+    this.finish(outcome.result);
+  }
+
+  private onBatch(p: BatchProgress, offset: number): void {
+    const settings = settingsOf(this.analysis?.train);
+    const x = (p.epoch - 1) * p.batches + p.batch;
+    this.batchLosses.push(p.loss);
+    this.view.batchLoss.xs.push(x);
+    this.view.batchLoss.ys.push(p.loss);
+    this.view.batchAcc.xs.push(x);
+    this.view.batchAcc.ys.push(p.metrics.accuracy ?? NaN);
+    this.throughput.mark(performance.now() / 1000, x * settings.batch);
+    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+    const v = this.view;
+    v.set('state', this.status);
+    v.set('epoch', `${p.epoch + offset} / ${p.epochs + offset}`);
+    v.set('batch', `${p.batch} / ${p.batches}`);
+    v.set('loss', p.loss.toPrecision(4));
+    v.set('accuracy', p.metrics.accuracy === undefined ? '–' : `${(p.metrics.accuracy * 100).toFixed(1)}%`);
+    v.set('throughput', `${Math.round(this.throughput.rate() ?? p.samplesPerSecond)} samples/s`);
+    v.set('remaining', formatDuration(p.etaSeconds));
+    v.set('tensors', String(m.numTensors));
+    v.set('memory', `${formatBytes(m.numBytes)}${m.numBytesInGPU !== undefined ? `, GPU ${formatBytes(m.numBytesInGPU)}` : ''}`);
+    if (performance.now() - this.lastDraw > 150) {
+      this.lastDraw = performance.now();
+      v.drawCharts();
+    }
+  }
+
+  private pushEpoch(r: EpochRecord): void {
+    const push = (s: { xs: number[]; ys: number[] }, y: number | null) => {
+      s.xs.push(r.epoch);
+      s.ys.push(y ?? NaN);
+    };
+    push(this.view.epochLoss[0], r.loss);
+    push(this.view.epochLoss[1], r.valLoss);
+    push(this.view.epochAcc[0], r.accuracy);
+    push(this.view.epochAcc[1], r.valAccuracy);
+  }
+
+  private finish(result: TrainResult): void {
+    const run = this.run!;
+    const epoch = run.history.length;
+    const loss = this.batchLosses.length ? this.batchLosses[this.batchLosses.length - 1] : null;
+    this.view.drawCharts();
+    if (result.status === 'diverged') {
+      this.status = 'diverged';
+      const text = `Training stopped: ${result.reason ?? 'the loss is not a finite number.'} The weights were not saved.`;
+      this.view.note('result', 'error', text);
+      this.host.post({ type: 'notify', level: 'error', message: text });
+      this.host.post({ type: 'runEnded', reason: 'nan', epoch, loss: null });
+    } else {
+      this.status = result.status === 'completed' ? 'finished' : 'stopped';
+      const done = result.status === 'completed' ? 'Training finished' : 'Training stopped; the weights trained so far are kept';
+      this.view.note('result', 'info', `${done} after ${epoch} epoch(s).`);
+      if (result.status === 'completed') this.save();
+      this.host.post({
+        type: 'runEnded',
+        reason: result.status === 'completed' ? 'finished' : 'stopped',
+        epoch,
+        loss: loss !== null && Number.isFinite(loss) ? loss : null,
+      });
+    }
+    this.view.set('state', this.status);
+    this.refreshButtons();
+  }
+
+  private onContextLost(): void {
+    this.run?.control.stop();
+    const from = this.checkpoint ? `the checkpoint after epoch ${this.checkpoint.epoch}` : 'the start';
+    this.view.note(
+      'context',
+      'warning',
+      `The WebGL context was lost (the GPU was reset or reclaimed). Training stops and resumes from ${from}, so no garbage is trained.`,
+    );
+    this.host.post({ type: 'notify', level: 'warning', message: `Stride: the WebGL context of the training panel was lost; resuming from ${from}.` });
+  }
+
+  /** A fresh WebGL backend, a rebuilt model and the last checkpoint's weights; results after the checkpoint are discarded. */
+  private async recover(): Promise<void> {
+    this.status = 'recovering';
+    this.view.set('state', this.status);
+    this.run?.dispose();
+    this.run = undefined;
+    this.backend = await replaceWebglBackend();
+    this.view.backend.textContent = `${this.backend.note} Restarted after the WebGL context was lost.`;
+    this.status = 'ready';
+    const c = this.checkpoint;
+    await (c ? this.start(c.weights, c.epoch, c.history) : this.start(null, 0, []));
+  }
+
+  private save(): void {
+    const model = this.run?.model;
+    if (!model || !this.analysis || !this.data) return;
+    this.host.post({
+      type: 'saveWeights',
+      model: this.analysis.graph.name,
+      topology: topologyJson(model),
+      weights: captureWeights(model),
+      metadata: { inputShape: this.inputShape(), classes: this.data.classes, dataset: this.data.name, epochs: this.run!.history.length },
+    });
+  }
+
+  /** The model's image input size (known before any data arrives), else the data's. */
+  private inputShape(): [number, number, number] {
+    const a = this.analysis;
+    const declared = a ? a.layers[a.graph.inputs[0]]?.shape : undefined;
+    const shape = declared && declared.length === 3 && declared.every((d) => d !== null) ? (declared as number[]) : (this.data?.shape ?? [32, 32, 1]);
+    return [shape[0], shape[1], shape[2]];
+  }
+
+  /** Validation samples come from the held-out test split when there is one, else from the training images. */
+  private sampleSet(): Dataset['train'] {
+    return this.data!.test ?? this.data!.train;
+  }
+
+  private async showActivations(layer: string | null): Promise<void> {
+    if (!this.data || !this.analysis) return this.view.note('activations', 'warning', 'Load a model first.');
+    const set = this.sampleSet();
+    const i = Math.min(set.count - 1, Math.max(0, Math.floor(Number(this.view.sampleIndex.value) || 0)));
+    const size = this.data.shape[0] * this.data.shape[1] * this.data.shape[2];
+    const scale = set.images instanceof Uint8Array ? 1 / 255 : 1;
+    const pixels = Float32Array.from(set.images.subarray(i * size, (i + 1) * size), (v) => v * scale);
+    await this.showSample({ label: `Sample ${i}`, shape: this.inputShape(), pixels, truth: this.data.classes[set.labels[i]] });
+    if (layer !== null && !highlightLayer(this.view.activations, layer, tfName))
+      this.view.note('activations', 'warning', `No layer '${layer}' in the activations.`);
+  }
+
+  private async showSample(sample: Sample): Promise<void> {
+    const model = this.activationModel();
+    if (!model) return;
+    const classes = this.data?.classes ?? [];
+    const top = await renderActivations(this.view.activations, model, sample, classes);
+    this.lastPrediction = top[0]?.label;
+    this.view.clearNote('activations');
+    this.host.post({ type: 'prediction', name: sample.label, top });
+  }
+
+  /** The trained (or training) model; before any run, a fresh one with the saved weights if there are some. */
+  private activationModel(): tf.LayersModel | undefined {
+    if (this.run) return this.run.model;
+    if (this.viewModel || !this.analysis) return this.viewModel;
+    this.viewModel = buildModel(this.analysis, { seed: settingsOf(this.analysis.train).seed });
+    if (this.saved) restoreWeights(this.viewModel, this.saved);
+    else this.view.note('activations', 'warning', 'The model is untrained: these are the activations of its initial weights.');
+    return this.viewModel;
+  }
+
+  private disposeViewModel(): void {
+    this.viewModel?.dispose();
+    this.viewModel = undefined;
+  }
+
+  private labelCheckpoint(): void {
+    const c = this.checkpoint;
+    this.view.buttons.resumeCheckpoint.textContent = c ? `Resume from checkpoint (epoch ${c.epoch})` : 'Resume from checkpoint';
+  }
+
+  private refreshButtons(): void {
+    const running = this.status === 'training' || this.status === 'paused' || this.status === 'recovering';
+    const idle = !running && this.status !== 'loading' && this.status !== 'starting' && !!this.data;
+    this.view.enable({
+      train: idle,
+      loadSaved: idle && !!this.saved,
+      resumeCheckpoint: idle && !!this.checkpoint,
+      pause: this.status === 'training',
+      resume: this.status === 'paused',
+      stop: running,
+      save: !running && !!this.run,
+      showSample: !!this.data,
+      randomSample: !!this.data,
+      pickImage: !!this.data,
+    });
+    this.view.set('state', this.status);
+  }
+
+  fail(e: unknown): void {
+    this.status = 'error';
+    const message = e instanceof Error ? e.message : String(e);
+    this.view.note('error', 'error', message);
+    this.host.post({ type: 'notify', level: 'error', message: `Stride training: ${message}` });
+    this.refreshButtons();
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled case ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,125 @@
+// One training run in the page: builds the model, drives the shared trainer, checkpoints, and reports progress to the view.
+
+import * as tf from '@tensorflow/tfjs';
+import type { ModelAnalysis } from '../../core/analyze';
+import type { TrainConfig } from '../../core/model/graph';
+import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training';
+import { TrainControl } from '../../train/control';
+import type { Dataset } from '../../train/data/dataset';
+import { buildModel } from '../../train/model-builder';
+import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../../train/trainer';
+import { captureWeights, restoreWeights } from './checkpoint';
+
+/** The `train` section, or the language's defaults when the model has none. */
+export function settingsOf(config: TrainConfig | undefined): Omit<TrainConfig, 'span' | 'data' | 'model' | 'seed'> & { seed: number } {
+  return {
+    optimizer: config?.optimizer ?? { name: 'adam', args: { lr: 0.001 } },
+    loss: config?.loss ?? 'crossentropy',
+    metrics: config?.metrics ?? ['accuracy'],
+    epochs: config?.epochs ?? 5,
+    batch: config?.batch ?? 32,
+    validation: config?.validation ?? 0.1,
+    seed: config?.seed ?? 1,
+  };
+}
+
+export interface RunHooks {
+  onBatch(p: BatchProgress, epochOffset: number): void;
+  onEpoch(record: EpochRecord, p: EpochProgress): void;
+  /** A checkpoint to keep (in the page and at the host). */
+  onCheckpoint(c: CheckpointPayload): void;
+}
+
+export interface RunStart {
+  readonly analysis: ModelAnalysis;
+  readonly data: Dataset;
+  /** Weights to start from (saved weights or a checkpoint); null starts from the seeded initialisation. */
+  readonly weights: WeightsPayload | null;
+  /** Epochs already done (a resumed checkpoint); the run trains the rest. */
+  readonly doneEpochs: number;
+  readonly history: readonly EpochRecord[];
+}
+
+/** How often, at most, weights are checkpointed in the middle of an epoch. */
+const CHECKPOINT_SECONDS = 20;
+
+export class TrainingRun {
+  readonly control = new TrainControl();
+  readonly model: tf.LayersModel;
+  readonly history: EpochRecord[];
+  private lastCheckpoint = performance.now();
+
+  constructor(
+    private readonly start: RunStart,
+    private readonly hooks: RunHooks,
+  ) {
+    const settings = settingsOf(start.analysis.train);
+    this.model = buildModel(start.analysis, { seed: settings.seed });
+    if (start.weights) {
+      try {
+        restoreWeights(this.model, start.weights);
+      } catch (e) {
+        this.model.dispose();
+        throw e;
+      }
+    }
+    this.history = [...start.history];
+  }
+
+  get modelName(): string {
+    return this.start.analysis.graph.name;
+  }
+
+  /** Trains the remaining epochs; resolves with the trainer's outcome (the model stays alive for activations). */
+  async run(): Promise<TrainResult> {
+    const settings = settingsOf(this.start.analysis.train);
+    const offset = this.start.doneEpochs;
+    return trainModel(this.model, this.start.analysis, {
+      settings: { ...settings, epochs: Math.max(0, settings.epochs - offset), seed: settings.seed + offset },
+      data: this.start.data,
+      control: this.control,
+      onBatch: (p) => {
+        this.hooks.onBatch(p, offset);
+        this.maybeCheckpointMidEpoch(offset + p.epoch - 1);
+      },
+      onEpoch: (p) => {
+        const record = toRecord(p, offset);
+        this.history.push(record);
+        this.hooks.onEpoch(record, p);
+        this.checkpoint(record.epoch);
+      },
+    });
+  }
+
+  /** Between batches the weights are stable, so a synchronous read gives a consistent snapshot. */
+  private maybeCheckpointMidEpoch(doneEpochs: number): void {
+    if ((performance.now() - this.lastCheckpoint) / 1000 < CHECKPOINT_SECONDS) return;
+    this.lastCheckpoint = performance.now();
+    this.checkpoint(doneEpochs);
+  }
+
+  checkpoint(doneEpochs: number): void {
+    this.lastCheckpoint = performance.now();
+    const weights = captureWeights(this.model);
+    this.hooks.onCheckpoint({ model: this.modelName, epoch: doneEpochs, weights, history: this.history.slice(0, doneEpochs) });
+  }
+
+  dispose(): void {
+    try {
+      this.model.dispose();
+    } catch {
+      // A model whose WebGL context was lost cannot free its textures; they went with the context.
+    }
+  }
+}
+
+function toRecord(p: EpochProgress, offset: number): EpochRecord {
+  const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+  return {
+    epoch: p.epoch + offset,
+    loss: p.loss,
+    accuracy: finite(p.metrics.accuracy),
+    valLoss: finite(p.valLoss),
+    valAccuracy: finite(p.valMetrics?.accuracy),
+  };
+}

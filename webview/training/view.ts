@@ -1,0 +1,91 @@
+// The panel's DOM: header, notes, run controls, live statistics, the four charts and the activations area.
+
+import { LineChart, type Series } from './charts';
+import { button, el } from './dom';
+
+export type Action = 'train' | 'pause' | 'resume' | 'stop' | 'save' | 'loadSaved' | 'resumeCheckpoint' | 'showSample' | 'randomSample' | 'pickImage';
+
+const series = (label: string): Series => ({ label, xs: [], ys: [] });
+
+export class PanelView {
+  readonly title = el('h2', { text: 'Stride training' });
+  readonly backend = el('div', { className: 'note', attrs: { id: 'backend' }, text: 'Backend: starting…' });
+  readonly notes = el('div', { attrs: { id: 'notes' } });
+  readonly buttons: Record<Action, HTMLButtonElement>;
+  readonly stats = el('div', { className: 'stats', attrs: { id: 'stats' } });
+  readonly batchLoss = series('train');
+  readonly batchAcc = series('train (running)');
+  readonly epochLoss = [series('train'), series('validation')];
+  readonly epochAcc = [series('train'), series('validation')];
+  readonly charts: LineChart[];
+  readonly sampleIndex = el('input', { attrs: { id: 'sample-index', type: 'number', min: '0', value: '0' } });
+  readonly activations = el('div', { attrs: { id: 'activations' } });
+  private readonly fields = new Map<string, HTMLElement>();
+
+  constructor(root: HTMLElement, act: (a: Action) => void) {
+    const b = (a: Action, label: string) => button(label, () => act(a), `btn-${a}`);
+    this.buttons = {
+      train: b('train', 'Train'),
+      pause: b('pause', 'Pause'),
+      resume: b('resume', 'Resume'),
+      stop: b('stop', 'Stop'),
+      save: b('save', 'Save weights'),
+      loadSaved: b('loadSaved', 'Train from saved weights'),
+      resumeCheckpoint: b('resumeCheckpoint', 'Resume from checkpoint'),
+      showSample: b('showSample', 'Show activations'),
+      randomSample: b('randomSample', 'Random sample'),
+      pickImage: b('pickImage', 'Image file…'),
+    };
+    for (const k of ['stop', 'loadSaved', 'resumeCheckpoint', 'randomSample', 'pickImage'] as const) this.buttons[k].classList.add('secondary');
+    this.charts = [
+      new LineChart('Loss per batch', [this.batchLoss], 'batch', 'chart-batch-loss'),
+      new LineChart('Accuracy per batch', [this.batchAcc], 'batch', 'chart-batch-acc'),
+      new LineChart('Loss per epoch', this.epochLoss, 'epoch', 'chart-epoch-loss'),
+      new LineChart('Accuracy per epoch', this.epochAcc, 'epoch', 'chart-epoch-acc'),
+    ];
+    const bt = this.buttons;
+    const controls = el('div', {}, bt.train, bt.pause, bt.resume, bt.stop, bt.save, bt.loadSaved, bt.resumeCheckpoint);
+    const sampleBar = el('div', {}, el('label', { text: 'Validation sample ' }), this.sampleIndex, bt.showSample, bt.randomSample, bt.pickImage);
+    for (const f of ['state', 'epoch', 'batch', 'loss', 'accuracy', 'throughput', 'remaining', 'tensors', 'memory']) {
+      const value = el('b', { text: '–', attrs: { id: `stat-${f}` } });
+      this.fields.set(f, value);
+      this.stats.appendChild(el('span', { text: `${f}: ` }, value));
+    }
+    const charts = el('div', { className: 'charts' }, ...this.charts.map((c) => c.root));
+    root.replaceChildren(this.title, this.backend, this.notes, controls, this.stats, charts, el('h2', { text: 'Activations' }), sampleBar, this.activations);
+  }
+
+  set(field: string, text: string): void {
+    const f = this.fields.get(field);
+    if (f) f.textContent = text;
+  }
+
+  /** Shows a note; notes with the same key replace each other (so a status does not pile up). */
+  note(key: string, level: 'info' | 'warning' | 'error', text: string): void {
+    const id = `note-${key}`;
+    const existing = this.notes.querySelector<HTMLElement>(`[data-key="${key}"]`);
+    const note = existing ?? el('div', { attrs: { 'data-key': key, id } });
+    note.className = `note ${level}`;
+    note.textContent = text;
+    if (!existing) this.notes.appendChild(note);
+  }
+
+  clearNote(key: string): void {
+    this.notes.querySelector(`[data-key="${key}"]`)?.remove();
+  }
+
+  enable(enabled: Partial<Record<Action, boolean>>): void {
+    for (const [k, v] of Object.entries(enabled)) this.buttons[k as Action].disabled = !v;
+  }
+
+  resetCharts(): void {
+    for (const s of [this.batchLoss, this.batchAcc, ...this.epochLoss, ...this.epochAcc]) {
+      s.xs.length = 0;
+      s.ys.length = 0;
+    }
+  }
+
+  drawCharts(): void {
+    for (const c of this.charts) c.draw();
+  }
+}

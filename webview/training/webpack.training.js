@@ -1,0 +1,32 @@
+// Bundles the training webview (TypeScript + tfjs) into dist/webview/training.js for the browser; no Node built-ins.
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** @type {(env?: unknown, argv?: { mode?: string }) => import('webpack').Configuration} */
+module.exports = (_env, argv = {}) => ({
+  name: 'training-webview',
+  target: 'web',
+  mode: argv.mode ?? 'production',
+  entry: path.join(__dirname, 'main.ts'),
+  // Always written, so the bundle's time stamp tells tests it was built from the current sources.
+  output: { path: path.join(root, 'dist', 'webview'), filename: 'training.js', compareBeforeEmit: false },
+  resolve: {
+    extensions: ['.ts', '.js'],
+    // tfjs's package.json points browsers at its ES module builds; Node built-ins must never be needed.
+    fallback: { fs: false, path: false, crypto: false, os: false, util: false, worker_threads: false, perf_hooks: false },
+  },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        exclude: /node_modules/,
+        loader: 'ts-loader',
+        // Type checking is `tsc -b`'s job; the bundle only transpiles, which keeps it fast.
+        options: { transpileOnly: true, configFile: path.join(__dirname, 'tsconfig.json') },
+      },
+    ],
+  },
+  devtool: false,
+  performance: { hints: false },
+});
