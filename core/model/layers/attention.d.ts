@@ -1,2 +1,0 @@
-import type { LayerDef } from '../registry';
-export declare const attentionLayers: LayerDef[];

@@ -1,2 +1,0 @@
-import { LayerRegistry } from '../registry';
-export declare const defaultRegistry: LayerRegistry;
