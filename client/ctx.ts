@@ -25,10 +25,14 @@ export class Ctx {
   /** Disposed when the client stops or restarts (status bar listeners, per-client state). */
   private clientScope: vscode.Disposable[] = [];
   readonly output: vscode.OutputChannel;
+  private readonly started = new vscode.EventEmitter<void>();
+  /** Fires each time a language client is up (first start and every restart): views refetch what they show. */
+  readonly onDidStart = this.started.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Stride');
     this.pushExtensionScoped(this.output);
+    this.pushExtensionScoped(this.started);
   }
 
   /** Lives until the extension deactivates. */
@@ -63,6 +67,7 @@ export class Ctx {
     this.pushClientScoped(
       client.onDidChangeState((e) => {
         if (e.newState === State.Stopped && this.client === client) this.output.appendLine('Stride language server stopped.');
+        if (e.newState === State.Running && this.client === client) this.started.fire();
       }),
     );
     await client.start();

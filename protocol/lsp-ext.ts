@@ -28,8 +28,9 @@ export const MODEL_GRAPH_METHOD = 'stride/modelGraph';
 
 export interface ModelGraphParams {
   readonly uri: string;
-  /** Model to return; default: the first model of the file. */
+  /** Model to return; default: the model containing `position`, else the first model of the file. */
   readonly model?: string;
+  readonly position?: Position;
 }
 
 export interface NodeDiagnostic {
@@ -59,6 +60,19 @@ export interface GraphNodeInfo {
   readonly diagnostics: readonly NodeDiagnostic[];
 }
 
+/** One call of a block in the model: the layers whose `blockPath` names `id` came from it. */
+export interface BlockInstanceInfo {
+  /** Instance name, unique in the model: `basic_2`, nested `stage_1/basic_2`. */
+  readonly id: string;
+  readonly block: string;
+  /** The call as written, whitespace collapsed, e.g. `basic(64)`. */
+  readonly label: string;
+  /** The enclosing instance, for blocks called inside blocks. */
+  readonly parent?: string;
+  /** The call in the source (for nested instances: inside the enclosing block's body). */
+  readonly range: Range;
+}
+
 export interface ModelGraphResult {
   readonly uri: string;
   /** The document version the graph was computed from. */
@@ -69,6 +83,8 @@ export interface ModelGraphResult {
   readonly nodes: readonly GraphNodeInfo[];
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
+  /** Block instances, outer ones before those nested in them. */
+  readonly instances: readonly BlockInstanceInfo[];
   readonly totals: Totals;
 }
 

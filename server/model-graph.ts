@@ -2,8 +2,9 @@
 
 import type { ModelAnalysis } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
+import type { GraphNode } from '../core/model/graph';
 import type { LayerInfo } from '../core/model/infer';
-import type { GraphNodeInfo, ModelGraphParams, ModelGraphResult, NodeDiagnostic, Position } from '../protocol/lsp-ext';
+import type { BlockInstanceInfo, GraphNodeInfo, ModelGraphParams, ModelGraphResult, NodeDiagnostic, Position } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
 import { keyArgs } from './describe';
 
@@ -26,7 +27,7 @@ export function offsetOf(snap: Snapshot, position: Position | undefined): number
 }
 
 export function modelGraph(snap: Snapshot, params: ModelGraphParams): ModelGraphResult | null {
-  const model = pickModel(snap, params.model);
+  const model = pickModel(snap, params.model, offsetOf(snap, params.position));
   if (!model) return null;
   const diagnostics = snap.analysis.diagnostics;
   return {
@@ -37,6 +38,7 @@ export function modelGraph(snap: Snapshot, params: ModelGraphParams): ModelGraph
     nodes: model.layers.map((info) => nodeInfo(snap, info, diagnostics)),
     inputs: model.graph.inputs,
     outputs: model.graph.outputs,
+    instances: instances(snap, model.layers),
     totals: model.totals,
   };
 }
@@ -56,15 +58,50 @@ function nodeInfo(snap: Snapshot, info: LayerInfo, diagnostics: readonly Diagnos
     inputs: node.inputs,
     range: snap.lines.range(node.span),
     blockPath: node.callSites.map((c) => c.instance),
-    diagnostics: nodeDiagnostics(node.span, diagnostics),
+    diagnostics: nodeDiagnostics(node, diagnostics),
   };
 }
 
-/** Diagnostics located inside the node's call: its arguments, its name or the call as a whole. */
-function nodeDiagnostics(span: { start: number; end: number }, diagnostics: readonly Diagnostic[]): NodeDiagnostic[] {
+/** Every block call, from the layers' call-site chains, in order of first appearance (so parents come first). */
+function instances(snap: Snapshot, layers: readonly LayerInfo[]): BlockInstanceInfo[] {
+  const seen = new Map<string, BlockInstanceInfo>();
+  for (const layer of layers) {
+    layer.node.callSites.forEach((site, depth) => {
+      if (seen.has(site.instance)) return;
+      const parent = depth > 0 ? layer.node.callSites[depth - 1].instance : undefined;
+      const label = oneLine(site.text);
+      const range = snap.lines.range(site.span);
+      seen.set(
+        site.instance,
+        parent === undefined ? { id: site.instance, block: site.block, label, range } : { id: site.instance, block: site.block, label, parent, range },
+      );
+    });
+  }
+  return [...seen.values()];
+}
+
+/** Call text for a label: whitespace collapsed, long calls shortened. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 48 ? `${flat.slice(0, 47)}…` : flat;
+}
+
+/**
+ * Diagnostics located inside the node's call: its arguments, its name or the call as a whole. Inside a block body,
+ * only for the instances the diagnostic names as call sites (related "in …" notes), not every instance of the block.
+ */
+function nodeDiagnostics(node: GraphNode, diagnostics: readonly Diagnostic[]): NodeDiagnostic[] {
   const out: NodeDiagnostic[] = [];
   for (const d of diagnostics) {
-    if (d.span.start >= span.start && d.span.end <= span.end) out.push({ code: d.code, severity: d.severity, message: d.message });
+    if (belongsToNode(d, node)) out.push({ code: d.code, severity: d.severity, message: d.message });
   }
   return out;
+}
+
+function belongsToNode(d: Diagnostic, node: GraphNode): boolean {
+  if (d.span.start < node.span.start || d.span.end > node.span.end) return false;
+  const sites = (d.related ?? []).filter((r) => r.message.startsWith('in '));
+  if (node.callSites.length === 0 || sites.length === 0) return true;
+  const outer = node.callSites[0].span;
+  return sites.some((r) => r.span.start === outer.start && r.span.end === outer.end);
 }

@@ -31,9 +31,10 @@ test('the server graph of ResNet-18 has the same layers, edges, instances and to
   );
   assert.deepEqual(fromServer.edges, fromCore.edges);
   assert.deepEqual(
-    fromServer.groups.map((g) => [g.id, g.block, g.parent ?? null, g.layers, g.params, g.macs, g.shape]),
-    fromCore.groups.map((g) => [g.id, g.block, g.parent ?? null, g.layers, g.params, g.macs, g.shape]),
+    fromServer.groups.map((g) => [g.id, g.block, g.label, g.range, g.parent ?? null, g.layers, g.params, g.macs, g.shape]),
+    fromCore.groups.map((g) => [g.id, g.block, g.label, g.range, g.parent ?? null, g.layers, g.params, g.macs, g.shape]),
   );
+  assert.equal(fromServer.groups.find((g) => g.id === 'basic_1')?.label, 'basic(64)');
   assert.deepEqual({ ...fromServer.totals, memory: undefined }, { ...fromCore.totals, memory: undefined });
   assert.equal(fromServer.totals.memory, undefined);
 });
@@ -44,6 +45,15 @@ test('the server graph lays out and carries node diagnostics', async () => {
   assert.ok(isPreviewGraph(graph));
   assert.ok(graph.errorCount >= 1);
   assert.ok(graph.nodes.find((n) => n.id === 'res_2/add_2')!.diagnostics.some((d) => d.code === 'shape-mismatch'));
+  // Only the instance the mistake was reported for is marked, and a collapsed instance carries its layers' problems.
+  assert.deepEqual(graph.nodes.find((n) => n.id === 'res_1/add_1')!.diagnostics, []);
+  assert.deepEqual(
+    graph.groups.map((g) => [g.id, g.diagnostics.map((d) => d.code)]),
+    [
+      ['res_1', []],
+      ['res_2', ['shape-mismatch']],
+    ],
+  );
   const layout = await layoutGraph(graph, new Set(['res_1']));
   assert.equal(layout.boxes.length, graph.nodes.length - 2 + 1);
   assert.ok(layout.edges.every((e) => e.points.length >= 2));

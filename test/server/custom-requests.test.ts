@@ -48,6 +48,23 @@ describe('custom requests', () => {
     assert.deepEqual(g.inputs, [0]);
   });
 
+  it('stride/modelGraph lists block calls as instances and picks the model at a position', async () => {
+    const g = (await client.request<ModelGraphResult>(MODEL_GRAPH_METHOD, { uri }))!;
+    assert.deepEqual(
+      g.instances.map((i) => [i.id, i.block, i.label, i.parent ?? null]),
+      [['basic_1', 'basic', 'basic(32)', null]],
+    );
+    assert.deepEqual(g.instances[0].range.start, positionOf(NET, 'basic(32)'));
+    const u = 'file:///custom/two.stride';
+    const two = 'model A {\n  input(4)\n  dense(2)\n}\nmodel B {\n  input(4)\n  dense(3)\n}\n';
+    await client.openAndWait(u, two);
+    const atB = (await client.request<ModelGraphResult>(MODEL_GRAPH_METHOD, { uri: u, position: { line: 6, character: 2 } }))!;
+    assert.equal(atB.model, 'B');
+    assert.deepEqual(atB.models, ['A', 'B']);
+    const named = (await client.request<ModelGraphResult>(MODEL_GRAPH_METHOD, { uri: u, model: 'A', position: { line: 6, character: 2 } }))!;
+    assert.equal(named.model, 'A', 'an explicit model wins over the position');
+  });
+
   it('stride/modelGraph attaches diagnostics to their nodes and answers null for unknown models and documents', async () => {
     const u = 'file:///custom/broken.stride';
     await client.openAndWait(u, BROKEN);

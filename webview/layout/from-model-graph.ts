@@ -1,12 +1,13 @@
 // Turns the language server's `stride/modelGraph` result into the preview's graph, so the client can pass it on.
 
 import { formatShapeShort } from '../../core/model/values';
-import type { GraphNodeInfo, ModelGraphResult } from '../../protocol/lsp-ext';
+import type { BlockInstanceInfo, GraphNodeInfo, ModelGraphResult } from '../../protocol/lsp-ext';
 import type { PreviewDiagnostic, PreviewEdge, PreviewGraph, PreviewGroup, PreviewNode } from './types';
 
 /**
- * The server result has no block call sites: an instance is labelled `block(…)` and reveals its first layer, and
- * there is no training-memory estimate (no batch size). `toPreviewGraph` on the analysis gives both.
+ * Instances take their label and range from the result's block call sites (`basic(64)`, revealing the call);
+ * a result without them falls back to `block(…)` and the first layer. There is no training-memory estimate (no
+ * batch size): `toPreviewGraph` on the analysis gives one.
  */
 export function fromModelGraph(result: ModelGraphResult): PreviewGraph {
   const byId = new Map(result.nodes.map((n) => [n.id, n]));
@@ -22,7 +23,7 @@ export function fromModelGraph(result: ModelGraphResult): PreviewGraph {
     model: result.model,
     nodes,
     edges,
-    groups: toGroups(result.nodes),
+    groups: toGroups(result.nodes, result.instances ?? []),
     totals: { params: result.totals.params, trainable: result.totals.trainable, nonTrainable: result.totals.nonTrainable, macs: result.totals.macs },
     errorCount: nodes.reduce((sum, n) => sum + n.diagnostics.filter((d) => d.severity === 'error').length, 0),
   };
@@ -40,28 +41,34 @@ function toNode(n: GraphNodeInfo): PreviewNode {
     formula: '',
     group: n.blockPath.length > 0 ? n.blockPath[n.blockPath.length - 1] : undefined,
     range: n.range,
-    diagnostics: n.diagnostics
-      .filter((d) => d.severity === 'error' || d.severity === 'warning')
-      .map((d): PreviewDiagnostic => ({ severity: d.severity as PreviewDiagnostic['severity'], code: d.code, message: d.message })),
+    diagnostics: nodeProblems(n),
   };
+}
+
+function nodeProblems(n: GraphNodeInfo): PreviewDiagnostic[] {
+  return n.diagnostics
+    .filter((d) => d.severity === 'error' || d.severity === 'warning')
+    .map((d): PreviewDiagnostic => ({ severity: d.severity as PreviewDiagnostic['severity'], code: d.code, message: d.message }));
 }
 
 type MutableGroup = { -readonly [K in keyof PreviewGroup]: PreviewGroup[K] };
 
 /** Instances from the block paths, outer ones first, with totals over all their layers. */
-function toGroups(nodes: readonly GraphNodeInfo[]): PreviewGroup[] {
+function toGroups(nodes: readonly GraphNodeInfo[], instances: readonly BlockInstanceInfo[]): PreviewGroup[] {
+  const calls = new Map(instances.map((i) => [i.id, i]));
   const groups = new Map<string, MutableGroup>();
   for (const n of nodes) {
     n.blockPath.forEach((instance, depth) => {
       let g = groups.get(instance);
       if (!g) {
-        const block = blockOf(instance);
+        const call = calls.get(instance);
+        const block = call?.block ?? blockOf(instance);
         g = {
           id: instance,
           block,
-          label: `${block}(…)`,
+          label: call?.label ?? `${block}(…)`,
           parent: depth > 0 ? n.blockPath[depth - 1] : undefined,
-          range: n.range,
+          range: call?.range ?? n.range,
           layers: 0,
           params: 0,
           macs: 0,
@@ -74,9 +81,20 @@ function toGroups(nodes: readonly GraphNodeInfo[]): PreviewGroup[] {
       g.params += n.params;
       g.macs += n.macs;
       g.shape = formatShapeShort(n.outputShape);
+      g.diagnostics = withProblems(g.diagnostics, nodeProblems(n));
     });
   }
   return [...groups.values()];
+}
+
+/** A collapsed instance shows the problems of the layers it hides (each once, a tooltip's worth). */
+function withProblems(have: readonly PreviewDiagnostic[], more: readonly PreviewDiagnostic[]): readonly PreviewDiagnostic[] {
+  const out = [...have];
+  for (const d of more) {
+    if (out.length >= 20) break;
+    if (!out.some((o) => o.code === d.code && o.message === d.message)) out.push(d);
+  }
+  return out;
 }
 
 /** `stage_1/basic_2` → `basic`: the last path part without its instance number. */
