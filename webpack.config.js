@@ -1,5 +1,5 @@
 // Bundles the extension: the client (extension host) and the language server, both for Node, `vscode` left external.
-// Further bundles (webview, CLI) join the exported list with their own target.
+// The architecture preview's page (target web) comes from its own config; further bundles join the list the same way.
 
 'use strict';
 
@@ -39,4 +39,9 @@ function nodeBundle(name, entry) {
   };
 }
 
-module.exports = [nodeBundle('client', './client/extension.ts'), nodeBundle('server', './server/main.ts')];
+module.exports = (env, argv) => [
+  nodeBundle('client', './client/extension.ts'),
+  nodeBundle('server', './server/main.ts'),
+  require('./webview/webpack.preview.js'),
+  require('./webview/training/webpack.training.js')(env, argv),
+];

@@ -1,5 +1,6 @@
 // `stride train` and `stride predict`: the Node training path with a terminal progress bar.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSpec } from '../train/data/spec';
 import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/run';
@@ -50,6 +51,16 @@ export function defaultRunDir(file: string, model: string): string {
   return path.join(parsed.dir, `${parsed.name}.runs`, model);
 }
 
+/** The last `stride train` run, else the weights the editor's training panel saved (`NAME.weights/MODEL`). */
+function defaultWeights(file: string, model: string): string {
+  const run = defaultRunDir(file, model);
+  if (fs.existsSync(run)) return run;
+  const parsed = path.parse(path.resolve(file));
+  const panel = path.join(parsed.dir, `${parsed.name}.weights`, model);
+  if (fs.existsSync(panel)) return panel;
+  throw new InputError(`no trained weights for '${model}': run 'stride train ${file}' first, or pass --weights DIR`);
+}
+
 export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
   return userFacing(() => trainRun(args, readSource));
 }
@@ -95,9 +106,13 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
 function report(result: RunResult): void {
   const last = result.history[result.history.length - 1];
   const out = process.stdout;
-  out.write(`${result.status === 'completed' ? 'Finished' : result.status === 'stopped' ? 'Stopped' : 'Diverged'}: ${result.model} on ${result.backend}${result.reason ? ` — ${result.reason}` : ''}\n`);
+  out.write(
+    `${result.status === 'completed' ? 'Finished' : result.status === 'stopped' ? 'Stopped' : 'Diverged'}: ${result.model} on ${result.backend}${result.reason ? ` — ${result.reason}` : ''}\n`,
+  );
   if (last) {
-    out.write(`Final evaluation after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`);
+    out.write(
+      `Final evaluation after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`,
+    );
     if (last.valLoss !== undefined) out.write(`; validation loss ${last.valLoss.toFixed(4)}${metricsText(last.valMetrics ?? {})}`);
     out.write('\n');
   }
@@ -153,12 +168,16 @@ class ProgressBar {
     const width = 24;
     const filled = Math.round((width * p.batch) / p.batches);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    this.redraw(`epoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${metricsText(p.metrics)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`);
+    this.redraw(
+      `epoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${metricsText(p.metrics)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`,
+    );
   }
 
   private epoch(p: EpochProgress): void {
     const val = p.valLoss !== undefined ? ` · val loss ${p.valLoss.toFixed(4)}${metricsText(p.valMetrics ?? {})}` : '';
-    this.line(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s · ${p.memory.numTensors} tensors`);
+    this.line(
+      `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s · ${p.memory.numTensors} tensors`,
+    );
   }
 
   private redraw(text: string): void {
@@ -189,7 +208,7 @@ async function predictRun(args: ParsedArgs, readSource: (file: string) => string
   const text = readSource(file);
   const mod = trainModule();
   const modelName = mod.pickModel(text, stringOption(args.options, 'model'), file).graph.name;
-  const weightsDir = path.resolve(stringOption(args.options, 'weights') ?? defaultRunDir(file, modelName));
+  const weightsDir = path.resolve(stringOption(args.options, 'weights') ?? defaultWeights(file, modelName));
   const predictions = await mod.predict({ text, modelName, weightsDir, images, topK: intOption(args.options, 'top'), backend: backendOption(args) });
   for (const p of predictions) {
     process.stdout.write(`${p.source}: ${p.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}\n`);

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
-import { openPreview } from './preview';
+import { openPreview, pickPreviewModel, PREVIEW_MODEL_COMMAND } from './preview';
+import { openTrainingPanel } from './training/panel';
 import { showSummaryPanel } from './summary-view';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -57,19 +58,19 @@ const preview: CommandFactory =
   (ctx) =>
   (...args) => {
     const t = target(args);
-    return openPreview(ctx, t?.uri, t?.model);
+    if (t && !ctx.running) return notify('warning', SERVER_DOWN);
+    openPreview(ctx, t?.uri, t?.model, t?.position);
+    return undefined;
   };
 
-/** PLACEHOLDER until the training panel exists: training runs from the command line. */
+const previewModel: CommandFactory = () => () => pickPreviewModel();
+
+/** Opens the training panel for the code lens's model, else the active editor's (asking when there are several). */
 const train: CommandFactory =
-  () =>
+  (ctx) =>
   (...args) => {
     const t = target(args);
-    const file = t ? vscode.Uri.parse(t.uri).fsPath : 'model.stride';
-    return notify(
-      'info',
-      `Stride: training runs from the CLI for now: \`stride train ${file}${t?.model ? ` --model ${t.model}` : ''}\`. The training panel is not available yet (placeholder).`,
-    );
+    return openTrainingPanel(ctx.extension, t?.uri, t?.model, { autoStart: true });
   };
 
 const restartServer: CommandFactory = (ctx) => async () => {
@@ -85,6 +86,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   [COMMANDS.showSummary]: showSummary,
   [COMMANDS.checkWorkspace]: checkWorkspace,
   [COMMANDS.openPreview]: preview,
+  [PREVIEW_MODEL_COMMAND]: previewModel,
   [COMMANDS.train]: train,
   [COMMANDS.restartServer]: restartServer,
 };

@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { registerPreviewSerializer } from './preview';
 import { registerStatusBar } from './status-bar';
+import { registerTrainingCommands, registerTrainingSerializer } from './training/panel';
 
 let current: Ctx | undefined;
 
@@ -12,6 +14,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   current = ctx;
   registerCommands(ctx);
   registerStatusBar(ctx);
+  registerPreviewSerializer(ctx);
+  context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context));
   try {
     await ctx.start();
   } catch (error) {

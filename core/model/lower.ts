@@ -445,7 +445,10 @@ class ModelLowerer {
 }
 
 /** Layers expanded from a library block are located at the user's call: library text is not in the document. */
-function pinToCallSite(node: { span: Span; statementSpan: Span; insertAt: number; argSpans: Readonly<Record<string, Span>>; library?: true }, site: Span): void {
+function pinToCallSite(
+  node: { span: Span; statementSpan: Span; insertAt: number; argSpans: Readonly<Record<string, Span>>; library?: true },
+  site: Span,
+): void {
   node.library = true;
   node.span = site;
   node.statementSpan = site;
@@ -461,7 +464,12 @@ function pinDiagnostics(diags: Diagnostic[], from: number, site: Span): void {
     const d = diags[i];
     if (!isLibrarySpan(d.span) && !d.related?.some((r) => isLibrarySpan(r.span))) continue;
     const related = d.related?.filter((r) => !isLibrarySpan(r.span));
-    diags[i] = { ...d, span: isLibrarySpan(d.span) ? site : d.span, related: related?.length ? related : undefined, fixes: d.fixes?.filter((f) => !f.edits.some((e) => isLibrarySpan(e.span))) };
+    diags[i] = {
+      ...d,
+      span: isLibrarySpan(d.span) ? site : d.span,
+      related: related?.length ? related : undefined,
+      fixes: d.fixes?.filter((f) => !f.edits.some((e) => isLibrarySpan(e.span))),
+    };
   }
 }
 

@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 import { commandCases } from './command-cases';
 import { EXTENSION_ID, serverReady } from './host';
 import { languageCases } from './language-cases';
+import { previewCases } from './preview-cases';
 import { runCases, type Case } from './runner';
+import { trainingCases } from './training-cases';
 
 const activation: Case = {
   name: 'the extension is installed and activates on a .stride file',
@@ -19,5 +21,5 @@ const activation: Case = {
 };
 
 export function run(): Promise<void> {
-  return runCases([activation, ...languageCases, ...commandCases]);
+  return runCases([activation, ...languageCases, ...commandCases, ...previewCases, ...trainingCases]);
 }

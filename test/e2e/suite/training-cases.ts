@@ -1,0 +1,45 @@
+// Extension-host cases for the training commands of the real extension: the panel opens, and the preview can jump to it.
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Case } from './runner';
+import { serverReady, workspaceUri } from './host';
+
+function trainingTabs(): vscode.Tab[] {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+  return tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('stride.training'));
+}
+
+/** Resolves once a training tab is labelled `label`, checking now and whenever tabs change. */
+function waitForTrainingTab(label: string, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!trainingTabs().some((t) => t.label === label)) return;
+      subscription.dispose();
+      clearTimeout(timer);
+      resolve();
+    };
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(check);
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`no training tab "${label}" after ${ms} ms; training tabs: ${JSON.stringify(trainingTabs().map((t) => t.label))}`));
+    }, ms);
+    check();
+  });
+}
+
+/** The code lens's ▶ Train opens the training panel for its model; the preview's jump to activations reaches it. */
+async function trainFromLens(): Promise<void> {
+  await serverReady();
+  const uri = workspaceUri('small.stride');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  assert.equal(await vscode.commands.executeCommand('stride.showActivations', 'conv2d_1', uri.toString(), 'Small'), false, 'no panel yet');
+  const tab = waitForTrainingTab('Train Small');
+  await vscode.commands.executeCommand('stride.train', uri.toString(), 'Small');
+  await tab;
+  assert.equal(await vscode.commands.executeCommand('stride.showActivations', 'conv2d_1', uri.toString(), 'Small'), true, 'the open panel accepts the jump');
+  await vscode.window.tabGroups.close(trainingTabs());
+  assert.equal(trainingTabs().length, 0);
+}
+
+export const trainingCases: readonly Case[] = [{ name: 'stride.train opens the training panel that the preview can jump into', run: trainFromLens }];
