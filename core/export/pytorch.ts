@@ -149,6 +149,11 @@ function transpose(ctx: Ctx, cin: number): Emitted {
   return { init: `${ctx.self} = ${init}`, expr: withActivation(`${ctx.self}(${ctx.inputs[0]})`, ctx) };
 }
 
+/** `n`, `(h, w)` or `(top, bottom, left, right)` → [top, bottom, left, right]. */
+function fourSides(p: number[]): number[] {
+  return p.length === 1 ? [p[0], p[0], p[0], p[0]] : p.length === 2 ? [p[0], p[0], p[1], p[1]] : p;
+}
+
 /** Keras axis (batch = 0, channels last) → PyTorch dim for a tensor of the given rank (batch excluded). */
 function torchDim(axis: number, rank: number): number {
   const a = axis < 0 ? rank + 1 + axis : axis;
@@ -213,9 +218,13 @@ function emit(ctx: Ctx): Emitted | undefined {
     case 'concat':
       return { expr: `torch.cat([${ctx.inputs.join(', ')}], dim=${torchDim(args.axis as number, rank)})` };
     case 'zeropad2d': {
-      const p = nums(args.padding);
-      const [t, b, l, r] = p.length === 1 ? [p[0], p[0], p[0], p[0]] : p.length === 2 ? [p[0], p[0], p[1], p[1]] : p;
+      const [t, b, l, r] = fourSides(nums(args.padding));
       return { expr: `F.pad(${x}, (${l}, ${r}, ${t}, ${b}))` };
+    }
+    case 'cropping2d': {
+      const [t, b, l, r] = fourSides(nums(args.cropping));
+      const [h, w] = [inShapes[0][0] as number, inShapes[0][1] as number];
+      return { expr: `${x}[:, :, ${t}:${h - b}, ${l}:${w - r}]` };
     }
     case 'upsample2d': {
       const mode = args.interpolation === 'bilinear' ? ', mode="bilinear", align_corners=False' : '';

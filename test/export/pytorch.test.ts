@@ -116,6 +116,18 @@ test('PyTorch export of the example networks matches Stride in real PyTorch', ()
       exported.push(file);
     }
   }
-  for (const required of ['lenet5.stride', 'vgg16.stride', 'resnet18.stride', 'mobilenetv2.stride'])
+  for (const required of [
+    'lenet5.stride',
+    'vgg16.stride',
+    'resnet18.stride',
+    'mobilenetv2.stride',
+    'unet.stride',
+    'tiny-yolo.stride',
+    'faster-rcnn-rpn.stride',
+    'googlenet.stride',
+    'densenet121.stride',
+    'resnet50.stride',
+    'alexnet.stride',
+  ])
     assert.ok(exported.includes(required), `${required} exported`);
 });
