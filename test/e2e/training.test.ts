@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { openWorkbench, runCommand, withWorkbench } from './harness';
+import { openFile, openWorkbench, runCommand, withWorkbench } from './harness';
 import { ROOT } from './paths';
-
-const HOST_EXTENSION = join(ROOT, 'test/training-panel/host-extension');
 
 const TINY = `model Tiny {
   input(16, 16, 1)
@@ -66,9 +64,8 @@ async function panelFrame(page: Page): Promise<Frame> {
 }
 
 function requireBuilds(): void {
-  for (const f of ['dist/webview/training.js', 'out/client/training/panel.js']) {
-    if (!existsSync(join(ROOT, f)))
-      throw new Error(`${f} is missing; build it first (npx tsc -b && npx webpack --config webview/training/webpack.training.js)`);
+  for (const f of ['dist/webview/training.js', 'dist/client.js']) {
+    if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing; build it first (npm run build:ext)`);
   }
 }
 
@@ -78,9 +75,10 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
   try {
     await withWorkbench('training-panel', { workspace: ws }, async (workbench) => {
       const page = workbench.page;
-      await openWorkbench(workbench, ws, { extensionDevelopmentPath: HOST_EXTENSION });
-      await page.locator('.statusbar-item', { hasText: 'stride-training-host-ready' }).waitFor({ timeout: 60_000 });
-      await runCommand(page, 'Stride Test: Train Tiny');
+      // The extension under development, as a user runs it: open the model, then Stride: Train Model.
+      await openWorkbench(workbench, ws, { extensionDevelopmentPath: ROOT });
+      await openFile(page, 'tiny.stride');
+      await runCommand(page, 'Stride: Train Model');
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await panel.locator('#backend', { hasText: 'WebGL' }).waitFor({ timeout: 120_000 });
       await panel.locator('#stat-state', { hasText: /finished|diverged|error/ }).waitFor({ timeout: 300_000 });
@@ -113,7 +111,13 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
       assert.equal(await panel.locator('.feature-maps').count(), 4);
       await panel.locator('.feature-maps').first().scrollIntoViewIfNeeded();
       await workbench.screenshot('e2e-training-activations');
-      await runCommand(page, 'Stride Test: Run Tiny on square.png');
+      // Run Model on Image… asks for the image in VS Code's own file dialog: type its path and accept.
+      await page.locator('.tab[aria-label="tiny.stride"]').click();
+      await runCommand(page, 'Stride: Run Model on Image…');
+      const dialog = page.locator('.quick-input-widget');
+      // Choosing a file in the list accepts the dialog.
+      await dialog.locator('.monaco-list-row', { hasText: 'square.png' }).click();
+      await dialog.waitFor({ state: 'hidden' });
       await page
         .locator('.notifications-toasts', { hasText: 'square.png →' })
         .waitFor({ timeout: 60_000 })
