@@ -40,25 +40,15 @@ export function bindArgs(
   const positional = specs.filter((s) => !s.namedOnly);
   let next = 0;
   for (const arg of given) {
+    let spec: ArgSpec | undefined;
     if (arg.name) {
-      const spec = specs.find((s) => s.name === arg.name!.name);
+      spec = specs.find((s) => s.name === arg.name!.name);
       if (!spec) {
         report(unknownArg(what, specs, arg));
         continue;
       }
-      if (raw.has(spec.name) && !spec.rest) {
-        report({
-          code: 'duplicate-argument',
-          severity: 'error',
-          message: `Argument '${spec.name}' of ${what} is given twice.`,
-          span: arg.span,
-          fixes: [removeFix(arg)],
-        });
-        continue;
-      }
-      addRaw(raw, spec.name, arg);
     } else {
-      const spec = positional[next];
+      spec = positional[next];
       if (!spec) {
         report({
           code: 'too-many-arguments',
@@ -70,18 +60,19 @@ export function bindArgs(
         continue;
       }
       if (!spec.rest) next++;
-      if (raw.has(spec.name) && !spec.rest) {
-        report({
-          code: 'duplicate-argument',
-          severity: 'error',
-          message: `Argument '${spec.name}' of ${what} is given twice.`,
-          span: arg.span,
-          fixes: [removeFix(arg)],
-        });
-        continue;
-      }
-      addRaw(raw, spec.name, arg);
     }
+    // Named or positional, an argument may fill each parameter once (rest parameters collect many).
+    if (raw.has(spec.name) && !spec.rest) {
+      report({
+        code: 'duplicate-argument',
+        severity: 'error',
+        message: `Argument '${spec.name}' of ${what} is given twice.`,
+        span: arg.span,
+        fixes: [removeFix(arg)],
+      });
+      continue;
+    }
+    addRaw(raw, spec.name, arg);
   }
 
   for (const spec of specs) {

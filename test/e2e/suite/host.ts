@@ -89,3 +89,27 @@ export function hoverText(hovers: readonly vscode.Hover[]): string {
 export function inlayLabel(hint: vscode.InlayHint): string {
   return typeof hint.label === 'string' ? hint.label : hint.label.map((part) => part.value).join('');
 }
+
+/** Open webview tabs of one view type (`stride.preview`, `stride.training`). */
+export function webviewTabs(viewType: string): vscode.Tab[] {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+  return tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+}
+
+/** Resolves once a webview tab of `viewType` is labelled `label`, checking now and whenever tabs change. */
+export function waitForWebviewTab(viewType: string, label: string, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!webviewTabs(viewType).some((t) => t.label === label)) return;
+      subscription.dispose();
+      clearTimeout(timer);
+      resolve();
+    };
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(check);
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`no ${viewType} tab "${label}" after ${ms} ms; tabs: ${JSON.stringify(webviewTabs(viewType).map((t) => t.label))}`));
+    }, ms);
+    check();
+  });
+}

@@ -3,32 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Case } from './runner';
-import { serverReady, workspaceUri } from './host';
+import { serverReady, waitForWebviewTab, webviewTabs, workspaceUri } from './host';
 
 const TWO_MODELS = 'model Wide {\n  input(8)\n  dense(16)\n}\n\nmodel Narrow {\n  input(8)\n  dense(2)\n}\n';
 
-function previewTabs(): vscode.Tab[] {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-  return tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('stride.preview'));
-}
-
-/** Resolves once a preview tab is labelled `label`, checking now and whenever tabs change. */
-function waitForPreviewTab(label: string, ms = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!previewTabs().some((t) => t.label === label)) return;
-      subscription.dispose();
-      clearTimeout(timer);
-      resolve();
-    };
-    const subscription = vscode.window.tabGroups.onDidChangeTabs(check);
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`no preview tab "${label}" after ${ms} ms; preview tabs: ${JSON.stringify(previewTabs().map((t) => t.label))}`));
-    }, ms);
-    check();
-  });
-}
+const previewTabs = (): vscode.Tab[] => webviewTabs('stride.preview');
+const waitForPreviewTab = (label: string): Promise<void> => waitForWebviewTab('stride.preview', label);
 
 async function closePreviews(): Promise<void> {
   await vscode.window.tabGroups.close(previewTabs());

@@ -3,30 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Case } from './runner';
-import { serverReady, workspaceUri } from './host';
+import { serverReady, waitForWebviewTab, webviewTabs, workspaceUri } from './host';
 
-function trainingTabs(): vscode.Tab[] {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-  return tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('stride.training'));
-}
-
-/** Resolves once a training tab is labelled `label`, checking now and whenever tabs change. */
-function waitForTrainingTab(label: string, ms = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!trainingTabs().some((t) => t.label === label)) return;
-      subscription.dispose();
-      clearTimeout(timer);
-      resolve();
-    };
-    const subscription = vscode.window.tabGroups.onDidChangeTabs(check);
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`no training tab "${label}" after ${ms} ms; training tabs: ${JSON.stringify(trainingTabs().map((t) => t.label))}`));
-    }, ms);
-    check();
-  });
-}
+const trainingTabs = (): vscode.Tab[] => webviewTabs('stride.training');
 
 /** The code lens's ▶ Train opens the training panel for its model; the preview's jump to activations reaches it. */
 async function trainFromLens(): Promise<void> {
@@ -34,7 +13,7 @@ async function trainFromLens(): Promise<void> {
   const uri = workspaceUri('small.stride');
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   assert.equal(await vscode.commands.executeCommand('stride.showActivations', 'conv2d_1', uri.toString(), 'Small'), false, 'no panel yet');
-  const tab = waitForTrainingTab('Train Small');
+  const tab = waitForWebviewTab('stride.training', 'Train Small');
   await vscode.commands.executeCommand('stride.train', uri.toString(), 'Small');
   await tab;
   assert.equal(await vscode.commands.executeCommand('stride.showActivations', 'conv2d_1', uri.toString(), 'Small'), true, 'the open panel accepts the jump');
