@@ -142,7 +142,15 @@ export async function runExtensionHostTests(workbench: Workbench, folder: string
 export async function openFile(page: Page, fileName: string): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  // A focused webview may keep the key to itself; the title bar's command center opens Quick Open by mouse.
+  const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!shown) {
+    await page.locator('.command-center .command-center-center').first().click();
+    await input.waitFor({ state: 'visible' });
+  }
   await input.fill(fileName);
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
   await page.keyboard.press('Enter');
