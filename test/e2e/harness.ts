@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startCodeServer, type CodeServer, type CodeServerOptions } from './code-server';
-import { ARTIFACTS, withDeadline } from './paths';
+import { after, before } from 'node:test';
+import { ARTIFACTS, copyWorkspace, EXTENSION, requireExtensionBuild, withDeadline } from './paths';
 
 /** Debian's Chromium; Playwright must never download its own. */
 export const CHROMIUM = process.env.STRIDE_CHROMIUM ?? '/usr/bin/chromium';
@@ -167,4 +168,28 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
+}
+
+/**
+ * One workbench for a whole test file, on a fresh copy of the e2e workspace with the extension under development:
+ * started before the file's tests, closed (and the copy removed) after them. `prepare` may add files to the copy.
+ */
+export function workbenchPerFile(prepare?: (workspace: string) => void): () => Workbench {
+  let workbench: Workbench | undefined;
+  let workspace = '';
+  before(async () => {
+    requireExtensionBuild();
+    workspace = copyWorkspace();
+    prepare?.(workspace);
+    workbench = await startWorkbench({ workspace });
+    await openWorkbench(workbench, workspace, { extensionDevelopmentPath: EXTENSION });
+  });
+  after(async () => {
+    await workbench?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+  return () => {
+    if (!workbench) throw new Error('the workbench did not start');
+    return workbench;
+  };
 }

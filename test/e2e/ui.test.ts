@@ -1,32 +1,14 @@
 // UI tests in a real VS Code: type a mistake and fix it with Ctrl+., and read the summary panel's rendered table.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './harness';
-import { EXTENSION, copyWorkspace, requireExtensionBuild } from './paths';
+import { openFile, runCommand, screenshotOnFailure, workbenchPerFile, type Workbench } from './harness';
 
-let workbench: Workbench | undefined;
 let workspace = '';
-
-before(async () => {
-  requireExtensionBuild();
-  workspace = copyWorkspace();
-  workbench = await startWorkbench({ workspace });
-  await openWorkbench(workbench, workspace, { extensionDevelopmentPath: EXTENSION });
-});
-
-after(async () => {
-  await workbench?.close();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
-
-function current(): Workbench {
-  assert.ok(workbench, 'the workbench did not start');
-  return workbench;
-}
+const current = workbenchPerFile((ws) => (workspace = ws));
 
 /** The editor of the active editor group (another group may hold a webview). */
 function activeEditor(page: Page): Locator {
