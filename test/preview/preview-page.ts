@@ -10,17 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import webpack, { type Configuration, type Stats } from 'webpack';
 import { previewHtml } from '../../webview/html';
 import { ROOT } from '../helpers/fixtures';
-
-const CHROMIUM = process.env.STRIDE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from '../helpers/chromium';
 
 /** Bundles with the real webpack config (webview/webpack.preview.js) into a temporary folder; returns the bundle text. */
 export async function bundlePreview(): Promise<string> {
@@ -47,7 +37,7 @@ export interface PreviewPage {
 
 /** Serves the panel HTML built by `previewHtml` (same CSP as in VS Code) and opens it in a fresh profile. */
 export async function openPreviewPage(bundle: string): Promise<PreviewPage> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; run scripts/setup-e2e.sh`);
+  requireChromium();
   const nonce = 'c3RyaWRlLXByZXZpZXctdGVzdC1ub25jZQ';
   const server = http.createServer((req, res) => {
     const origin = `http://${req.headers.host}`;

@@ -8,21 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { checkFromWebview, decodeBytes, encodeBytes, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 /** The shipped bundle; STRIDE_TRAINING_BUNDLE points elsewhere (e.g. a development build). */
 export const BUNDLE = process.env.STRIDE_TRAINING_BUNDLE ?? path.join(ROOT, 'dist/webview/training.js');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.STRIDE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The panel's own sources: a bundle older than any of them would test stale code. */
 const SOURCES = ['webview/training', 'protocol/training.ts'];
