@@ -1,6 +1,7 @@
 // tfjs optimizers from a `train` section's optimizer setting, and how its weight decay is applied.
 
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_ADAM, type FusedAdamAttrs } from './backends/wasm-adam';
 
 export interface OptimizerSetting {
   readonly name: string;
@@ -32,14 +33,72 @@ export function makeOptimizer(setting: OptimizerSetting): OptimizerPlan {
       return plan(momentum > 0 || a.nesterov === true ? tf.train.momentum(lr, momentum, a.nesterov === true) : tf.train.sgd(lr));
     }
     case 'adam':
-      return plan(tf.train.adam(lr, numArg(a, 'beta1') ?? 0.9, numArg(a, 'beta2') ?? 0.999, numArg(a, 'epsilon')));
+      return plan(new FusedAdamOptimizer(lr, numArg(a, 'beta1') ?? 0.9, numArg(a, 'beta2') ?? 0.999, numArg(a, 'epsilon')));
     case 'adamw':
-      return plan(tf.train.adam(lr, numArg(a, 'beta1') ?? 0.9, numArg(a, 'beta2') ?? 0.999, numArg(a, 'epsilon')), 'decoupled');
+      return plan(new FusedAdamOptimizer(lr, numArg(a, 'beta1') ?? 0.9, numArg(a, 'beta2') ?? 0.999, numArg(a, 'epsilon')), 'decoupled');
     case 'rmsprop':
       return plan(tf.train.rmsprop(lr, numArg(a, 'rho') ?? 0.9, numArg(a, 'momentum') ?? 0, numArg(a, 'epsilon')));
     case 'adagrad':
       return plan(tf.train.adagrad(lr));
     default:
       throw new Error(`Unknown optimizer '${setting.name}'; known: sgd, adam, adamw, rmsprop, adagrad.`);
+  }
+}
+
+/** The private state of tfjs's AdamOptimizer that a fused step reads and updates (same fields, same names). */
+interface AdamState {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+  incrementIterations(): void;
+}
+
+/**
+ * tfjs's Adam, with one fused kernel per weight where the backend has it (wasm, train/backends/wasm-adam.ts):
+ * the same state, serialisation and float32 arithmetic in the same order, so results are those of tf.train.adam;
+ * elsewhere (webgl, cpu, tensorflow) it is tf.train.adam itself.
+ */
+export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (!tf.getKernel(FUSED_ADAM, tf.getBackend())) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const state = this as unknown as AdamState;
+    const named: { name: string; tensor: tf.Tensor | null }[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    tf.tidy(() => {
+      // 1 − βᵗ as tfjs computes it: a float32 subtraction from its float32 accumulators.
+      const attrs: FusedAdamAttrs = {
+        learningRate: state.learningRate,
+        beta1: state.beta1,
+        beta2: state.beta2,
+        epsilon: state.epsilon,
+        oneMinusAccBeta1: Math.fround(1 - state.accBeta1.dataSync()[0]),
+        oneMinusAccBeta2: Math.fround(1 - state.accBeta2.dataSync()[0]),
+      };
+      named.forEach(({ name, tensor: gradient }, i) => {
+        const value = tf.engine().registeredVariables[name];
+        state.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        state.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        if (gradient == null) return;
+        const m = state.accumulatedFirstMoment[i].variable;
+        const v = state.accumulatedSecondMoment[i].variable;
+        const inputs = { value, m, v, gradient } as unknown as tf.NamedTensorMap;
+        const [newValue, newM, newV] = tf.engine().runKernel(FUSED_ADAM, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        m.assign(newM);
+        v.assign(newV);
+        value.assign(newValue);
+      });
+      state.accBeta1.assign(tf.mul(state.accBeta1, state.beta1));
+      state.accBeta2.assign(tf.mul(state.accBeta2, state.beta2));
+    });
+    state.incrementIterations();
   }
 }

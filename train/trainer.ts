@@ -172,18 +172,53 @@ async function waitIfPaused(loop: Loop): Promise<void> {
 
 /** One optimisation step; the update is applied only when the loss is finite. Returns the batch loss. */
 async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: MetricAccumulator): Promise<number> {
-  const { model, plan, forms } = loop;
   const [h, w, c] = loop.options.data.shape;
-  const classes = loop.options.data.classes.length;
+  const xs = tf.tensor4d(batch.x, [batch.size, h, w, c]);
+  const ys = tf.tensor1d(batch.y, 'int32');
+  try {
+    const step = await optimizeBatch(loop.model, loop.plan, xs, ys, {
+      loss: loop.options.settings.loss,
+      forms: loop.forms,
+      classes: loop.options.data.classes.length,
+    });
+    try {
+      if (Number.isFinite(step.loss)) await metrics.add(step.pred, batch.y);
+      return step.loss;
+    } finally {
+      step.pred.dispose();
+    }
+  } finally {
+    tf.dispose([xs, ys]);
+  }
+}
+
+/** What a step needs to turn outputs into a loss: the loss name, each output's form, the number of classes. */
+export interface StepObjective {
+  readonly loss: string;
+  readonly forms: readonly OutputForm[];
+  readonly classes: number;
+}
+
+/**
+ * One optimisation step of `model` on (xs, integer labels ys): forward in training mode, the loss summed over the
+ * outputs plus the layers' regularisation losses, gradients, then weight decay and the optimizer's update — applied
+ * only when the loss is finite. Returns the loss and the first output's predictions (the caller disposes them).
+ * The training loop and the throughput benchmark both run this.
+ */
+export async function optimizeBatch(
+  model: tf.LayersModel,
+  plan: OptimizerPlan,
+  xs: tf.Tensor,
+  ys: tf.Tensor1D,
+  objective: StepObjective,
+): Promise<{ loss: number; pred: tf.Tensor }> {
   const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
   const step = tf.tidy(() => {
-    const xs = tf.tensor4d(batch.x, [batch.size, h, w, c]);
-    const ys = tf.tensor1d(batch.y, 'int32');
     let firstPred: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const outs = toArray(model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]);
       firstPred = tf.keep(outs[0]);
-      let total = outs.map((o, i) => outputLoss(loop.options.settings.loss, forms[i], o, ys, classes)).reduce((a, b) => tf.add(a, b));
+      let total = outs.map((o, i) => outputLoss(objective.loss, objective.forms[i], o, ys, objective.classes)).reduce((a, b) => tf.add(a, b));
       for (const reg of model.calculateLosses()) total = tf.add(total, reg);
       return total as tf.Scalar;
     }, vars);
@@ -191,12 +226,13 @@ async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: 
   });
   try {
     const loss = (await step.value.data())[0];
-    if (!Number.isFinite(loss)) return loss;
-    applyUpdate(plan, vars, step.grads);
-    await metrics.add(step.pred, batch.y);
-    return loss;
+    if (Number.isFinite(loss)) applyUpdate(plan, vars, step.grads);
+    return { loss, pred: step.pred };
+  } catch (err) {
+    step.pred.dispose();
+    throw err;
   } finally {
-    tf.dispose([step.value, step.pred, ...Object.values(step.grads)]);
+    tf.dispose([step.value, ...Object.values(step.grads)]);
   }
 }
 

@@ -1,6 +1,8 @@
 // One throughput measurement in a fresh process: a Stride backend training one benchmark net.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../../train/backends/select';
+import { makeOptimizer } from '../../train/optimizers';
+import { optimizeBatch } from '../../train/trainer';
 import { BENCH_MODELS } from './models';
 
 /** What the worker is asked to measure (argv as JSON, so parent and worker share one shape). */
@@ -26,12 +28,11 @@ function emit(event: object): void {
   process.stdout.write(JSON.stringify(event) + '\n');
 }
 
-/** A few fixed random batches, cycled, so every backend sees the same amount of data movement. */
-function makeBatches(shape: number[], classes: number, batch: number): Array<[tf.Tensor, tf.Tensor]> {
+/** A few fixed random batches (inputs, integer labels), cycled, so every backend sees the same data movement. */
+function makeBatches(shape: number[], classes: number, batch: number): Array<[tf.Tensor, tf.Tensor1D]> {
   return Array.from({ length: 4 }, (_, i) => {
     const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', i + 1);
-    const labels = tf.randomUniform([batch], 0, classes, 'int32', i + 101);
-    return [x, tf.oneHot(labels, classes)] as [tf.Tensor, tf.Tensor];
+    return [x, tf.randomUniform([batch], 0, classes, 'int32', i + 101) as tf.Tensor1D];
   });
 }
 
@@ -40,13 +41,16 @@ async function main(job: WorkerJob): Promise<void> {
   if (!spec) throw new Error(`unknown model ${job.model}`);
   const chosen = await selectBackend({ backend: job.backend, warn: () => undefined });
   const model = spec.build();
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  // Stride's own training step (train/trainer.ts) and optimizer (train/optimizers.ts), as `stride train` runs them.
+  const plan = makeOptimizer({ name: 'adam', args: { lr: 1e-3 } });
+  const objective = { loss: 'crossentropy', forms: ['softmax' as const], classes: spec.classes };
   const batches = makeBatches(spec.inputShape, spec.classes, job.batch);
   emit({ event: 'ready', description: chosen.description });
   let step = 0;
   const trainStep = async () => {
     const [x, y] = batches[step++ % batches.length];
-    await model.trainOnBatch(x, y);
+    const { pred } = await optimizeBatch(model, plan, x, y, objective);
+    pred.dispose();
   };
   for (let i = 0; i < job.warmupSteps; i++) await trainStep();
   const wall0 = performance.now();

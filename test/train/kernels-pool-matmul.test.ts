@@ -32,6 +32,11 @@ const POOL: readonly PoolCase[] = [
   { x: [3, 5, 5, 1], f: 5, s: 1, pad: 'valid', values: 'negative' },
   { x: [2, 6, 6, 2], f: 3, s: 2, pad: 1, values: 'mixed' },
   { x: [4, 16, 16, 16], f: 2, s: 2, pad: 'valid', values: 'mixed' },
+  // Channel counts that mix four-channel SIMD lanes with single channels.
+  { x: [2, 6, 6, 7], f: 2, s: 2, pad: 'valid', values: 'negative' },
+  { x: [1, 5, 5, 6], f: 3, s: 2, pad: 'same', values: 'mixed' },
+  { x: [1, 4, 4, 8], f: 2, s: 1, pad: 'same', values: 'ties' },
+  { x: [3, 9, 7, 5], f: [3, 2], s: [2, 3], pad: 'same', values: 'negative' },
 ];
 
 function poolInput(seed: number, c: PoolCase): Input {
@@ -73,6 +78,24 @@ describe('MaxPoolGrad', () => {
       maxPoolGradient(c, x, dy);
       assert.deepEqual(wasmAllocations(), start, 'leak');
     });
+  });
+});
+
+describe('MaxPoolGrad with NaN inputs', () => {
+  before(initBackends);
+  test('a NaN never takes the gradient, in 2×2 windows and in the general path, as on cpu', async () => {
+    // Channel 0 of every window starts with NaN; channel 1..3 are ordinary. Four channels take the SIMD paths.
+    for (const [f, s] of [[2, 2], [3, 1]] as const) {
+      const shape: [number, number, number, number] = [1, 4, 4, 4];
+      const x = Float32Array.from({ length: 64 }, (_, i) => (i % 4 === 0 && i % 8 === 0 ? NaN : ((i * 37) % 11) - 5));
+      const grad = () =>
+        tf.tidy(() => {
+          const dx = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, f, s, 'valid').sum())(tf.tensor4d(x, shape));
+          return Array.from(dx.dataSync());
+        });
+      const { cpu, wasm } = await onBoth(grad);
+      assert.deepEqual(wasm, cpu, `pool ${f} stride ${s}`);
+    }
   });
 });
 
@@ -189,6 +212,10 @@ describe('Sum and Mean', () => {
     { shape: [4, 5, 6, 3], axis: [1, 2], keepDims: false },
     { shape: [4, 5, 6, 3], axis: [0, 1, 2, 3], keepDims: false },
     { shape: [6, 4], axis: [0], keepDims: false, dtype: 'int32' },
+    // Eight-channel SIMD blocks with and without a remainder, and one row.
+    { shape: [3, 9, 9, 8], axis: [0, 1, 2], keepDims: false },
+    { shape: [2, 5, 5, 29], axis: [0, 1, 2], keepDims: true },
+    { shape: [1, 12], axis: [0], keepDims: false },
   ];
   for (const kernel of ['Sum', 'Mean']) {
     CASES.forEach((c, i) =>
@@ -204,6 +231,57 @@ describe('Sum and Mean', () => {
       }),
     );
   }
+});
+
+describe('Add with a per-channel bias', () => {
+  before(initBackends);
+  const CASES: ReadonlyArray<{ a: number[]; b: number[] }> = [
+    { a: [2, 5, 5, 8], b: [8] },
+    { a: [3, 4, 7], b: [7] },
+    { a: [2, 3, 3, 6], b: [1, 1, 1, 6] },
+    { a: [5], b: [5] },
+    { a: [10], b: [2, 5, 10] },
+    { a: [4, 3], b: [4, 1] },
+    { a: [2, 3, 4], b: [2, 3, 4] },
+  ];
+  CASES.forEach((c, i) =>
+    test(`${c.a.join('×')} + ${c.b.join('×')} and the other way round`, async () => {
+      const a = input(3000 + i, c.a, -2, 2);
+      const b = input(3100 + i, c.b, -2, 2);
+      for (const inputs of [{ a, b }, { a: b, b: a }]) {
+        const { cpu, wasm } = await onBoth(() => runKernel('Add', inputs, {}));
+        assert.deepEqual(wasm.shape, cpu.shape);
+        assert.ok(maxRelativeError(wasm.data, cpu.data) <= 1e-6);
+      }
+      const start = wasmAllocations();
+      runKernel('Add', { a, b }, {});
+      assert.deepEqual(wasmAllocations(), start, 'leak');
+    }),
+  );
+});
+
+describe('Cast', () => {
+  before(initBackends);
+  test('to the same type shares the buffer and keeps the values after the source is gone', async () => {
+    await tf.setBackend('wasm');
+    const start = wasmAllocations();
+    const source = tf.tensor([1.5, -2, 3, 4], [2, 2]);
+    const same = tf.engine().runKernel('Cast', { x: source }, { dtype: 'float32' }) as tf.Tensor;
+    assert.equal(wasmAllocations().buffers, start.buffers + 1, 'one buffer for both tensors');
+    source.dispose();
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 3, 4]);
+    same.dispose();
+    assert.deepEqual(wasmAllocations(), start);
+  });
+  test('to another type converts like the cpu backend (the stock kernel got bool wrong)', async () => {
+    const floats: Input = { shape: [7], data: Float32Array.from([1.7, -2.2, 0, 3.5, -0.5, 9, NaN]) };
+    const ints: Input = { shape: [4], data: Int32Array.from([0, -3, 7, 0]), dtype: 'int32' };
+    for (const [x, dtype] of [[floats, 'int32'], [floats, 'bool'], [floats, 'float32'], [ints, 'bool'], [ints, 'float32']] as const) {
+      const { cpu, wasm } = await onBoth(() => runKernel('Cast', { x }, { dtype }));
+      assert.equal(wasm.dtype, dtype);
+      assert.deepEqual(Array.from(wasm.data), Array.from(cpu.data), `${x.dtype ?? 'float32'} → ${dtype}`);
+    }
+  });
 });
 
 describe('Identity shares the buffer safely', () => {

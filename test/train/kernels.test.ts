@@ -80,6 +80,29 @@ const CONV: readonly ConvCase[] = [
   { x: [5, 1, 9, 2], k: [1, 3], co: 3, s: 1, pad: 'same' },
   { x: [2, 33, 33, 5], k: [3, 3], co: 6, s: 1, pad: 'same' },
   { x: [4, 16, 16, 8], k: [3, 3], co: 16, s: 1, pad: 'valid' },
+  // Output channels in multiples of 4 take the direct SIMD filter-gradient kernel: input channels that leave
+  // partial column tiles, 8 + 4 channel tiles, strides that do and do not merge patch rows, padding wider than
+  // the filter, several cache blocks per image.
+  { x: [3, 7, 9, 1], k: [3, 3], co: 16, s: 1, pad: 'valid' },
+  { x: [2, 8, 8, 3], k: [3, 3], co: 8, s: 2, pad: 'same' },
+  { x: [1, 11, 10, 6], k: [5, 5], co: 12, s: [2, 1], pad: 'same' },
+  { x: [2, 9, 9, 3], k: [2, 3], co: 4, s: [1, 2], pad: 'same' },
+  { x: [1, 8, 8, 2], k: [3, 3], co: 4, s: 2, pad: 'valid' },
+  {
+    x: [2, 6, 6, 3],
+    k: [3, 3],
+    co: 8,
+    s: 1,
+    pad: [
+      [0, 0],
+      [4, 3],
+      [3, 0],
+      [0, 0],
+    ],
+  },
+  { x: [2, 33, 33, 5], k: [3, 3], co: 8, s: 1, pad: 'same' },
+  { x: [1, 1, 1, 4], k: [1, 1], co: 4, s: 1, pad: 'valid' },
+  { x: [4, 12, 12, 32], k: [3, 3], co: 24, s: 1, pad: 'same' },
 ];
 
 function convLabel(c: ConvCase): string {
@@ -121,6 +144,40 @@ describe('wasm training kernels', () => {
         });
       }),
     );
+  });
+
+  describe('Conv2D (forward)', () => {
+    CONV.forEach((c, i) =>
+      test(convLabel(c), async () => {
+        const info = convInfo(c);
+        await agrees({
+          label: convLabel(c),
+          kernel: 'Conv2D',
+          inputs: { x: input(150 + i, c.x), filter: input(250 + i, info.filterShape) },
+          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] },
+          shape: info.outShape,
+        });
+      }),
+    );
+    // Dilation is a forward-only attribute here (tfjs has no gradients for dilated conv2d).
+    const DILATED: readonly { x: [number, number, number, number]; k: [number, number]; co: number; d: [number, number]; pad: 'valid' | 'same' }[] = [
+      { x: [2, 9, 9, 3], k: [3, 3], co: 8, d: [2, 2], pad: 'same' },
+      { x: [1, 12, 10, 4], k: [3, 2], co: 4, d: [3, 2], pad: 'valid' },
+      { x: [2, 7, 8, 1], k: [2, 3], co: 12, d: [1, 3], pad: 'same' },
+    ];
+    DILATED.forEach((c, i) => {
+      const label = `x ${c.x.join('×')} k ${c.k.join('×')} → ${c.co}, dilation ${c.d.join(',')}, pad ${c.pad}`;
+      test(label, async () => {
+        const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], [1, 1], c.d, c.pad);
+        await agrees({
+          label,
+          kernel: 'Conv2D',
+          inputs: { x: input(160 + i, c.x), filter: input(260 + i, info.filterShape) },
+          attrs: { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: c.d },
+          shape: info.outShape,
+        });
+      });
+    });
   });
 
   describe('Conv2DBackpropInput', () => {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { directApplies, directConv2d } from './wasm-conv';
 import { alloc, assertChannelsLast, free, heap, matmul, runStock, transposeInto, view, type Info, type KernelArgs } from './wasm-heap';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
@@ -75,17 +76,15 @@ function backpropInputByConv(backend: BackendWasm, dy: Info, filter: Info, c: Co
     [pads[2], pads[3]],
     [0, 0],
   ];
-  const dx = runStock(
-    'Conv2D',
-    backend,
-    { x: dy, filter: flipped },
-    {
-      strides: [1, 1],
-      pad,
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    },
+  const attrs = { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] };
+  const flippedInfo = tf.backend_util.computeConv2DInfo(
+    dy.shape as [number, number, number, number],
+    flipped.shape as [number, number, number, number],
+    [1, 1],
+    1,
+    pad as tf.backend_util.ExplicitPadding,
   );
+  const dx = directApplies(flippedInfo) ? directConv2d(backend, dy, flipped, flippedInfo) : runStock('Conv2D', backend, { x: dy, filter: flipped }, attrs);
   free(backend, flipped);
   return dx;
 }

@@ -1,12 +1,14 @@
 // Sum and Mean over all leading axes (per-channel reductions) for wasm, without the stock transpose.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
-import { alloc, heap, runStock, type Info, type KernelArgs } from './wasm-heap';
+import { alloc, runStock, type Info, type KernelArgs } from './wasm-heap';
+import { ptr, simdKernels } from './wasm-simd';
 
 /**
  * Bias and batch-norm gradients reduce [N, H, W, C] over N, H and W. The stock kernels first
- * transpose the reduced axes innermost (a full copy) and then reduce; summing rows straight
- * into a per-channel accumulator reads the data once. Other reductions keep the stock path.
+ * transpose the reduced axes innermost (a full copy) and then reduce; a wasm-SIMD kernel sums the
+ * rows straight into per-channel float64 accumulators, reading the data once. Other reductions keep
+ * the stock path.
  */
 function leadingAxesOnly(x: Info, axis: unknown): boolean {
   const rank = x.shape.length;
@@ -18,14 +20,8 @@ function leadingAxesOnly(x: Info, axis: unknown): boolean {
 function channelSums(backend: KernelArgs['backend'], x: Info, scale: number, keepDims: boolean): Info {
   const channels = x.shape[x.shape.length - 1];
   const out = alloc(backend, keepDims ? x.shape.map((d, i) => (i === x.shape.length - 1 ? d : 1)) : [channels]);
-  const values = heap(backend, x);
-  const target = heap(backend, out);
-  // One scalar accumulator per channel (strided reads) measured faster than a vector of sums.
-  for (let ch = 0; ch < channels; ch++) {
-    let sum = 0;
-    for (let i = ch; i < values.length; i += channels) sum += values[i];
-    target[ch] = sum * scale;
-  }
+  const rows = tf.util.sizeFromShape(x.shape.slice(0, -1));
+  simdKernels(backend).channelSums(ptr(backend, x), ptr(backend, out), rows, channels, scale);
   return out;
 }
 

@@ -1,0 +1,57 @@
+// Loads Stride's wasm-SIMD kernels (train/simd/kernels.ts) onto the tfjs wasm backend's own memory.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SIMD_KERNELS_WASM_BASE64 } from './simd-binary.generated';
+import type { Info } from './wasm-heap';
+
+/** The exports of train/simd/kernels.ts; every pointer is a byte offset on the backend's heap. */
+export interface SimdKernels {
+  maxPoolGrad(
+    x: number, dy: number, dx: number,
+    batch: number, H: number, W: number, C: number, Ho: number, Wo: number,
+    KH: number, KW: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number,
+  ): void;
+  convFilterGrad(
+    x: number, dy: number, dw: number, pad: number,
+    batch: number, H: number, W: number, Ci: number, Ho: number, Wo: number, Co: number,
+    KH: number, KW: number, sh: number, sw: number, dh: number, dwl: number, pt: number, pl: number, Hp: number, Wp: number,
+    rowsPerBlock: number,
+  ): void;
+  conv2d(
+    x: number, w: number, out: number, pad: number,
+    batch: number, H: number, W: number, Ci: number, Ho: number, Wo: number, Co: number,
+    KH: number, KW: number, sh: number, sw: number, dh: number, dwl: number, pt: number, pl: number, Hp: number, Wp: number,
+  ): void;
+  channelSums(x: number, out: number, rows: number, C: number, scale: number): void;
+  biasAdd(x: number, bias: number, out: number, rows: number, C: number): void;
+  adam(
+    w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, minusLr: number,
+  ): void;
+}
+
+type WasmModule = { asm?: { memory?: WebAssembly.Memory } };
+
+let compiled: WebAssembly.Module | undefined;
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/**
+ * The kernels bound to `backend`'s memory (instantiated once per memory). The module has no memory, data or
+ * globals of its own, so it can only touch the tensors it is handed.
+ */
+export function simdKernels(backend: BackendWasm): SimdKernels {
+  const memory = (backend.wasm as unknown as WasmModule).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('the tfjs wasm backend does not expose its memory');
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM_BASE64, 'base64'));
+    kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+/** Byte offset of a tensor's data on the backend's heap. */
+export function ptr(backend: BackendWasm, info: Info): number {
+  return backend.getMemoryOffset(info.dataId);
+}
