@@ -3,10 +3,11 @@
 
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 
-/** @param {string} name @param {string} entry @returns {import('webpack').Configuration} */
-function nodeBundle(name, entry) {
+/** @param {string} name @param {string} entry @param {string} project @returns {import('webpack').Configuration} */
+function nodeBundle(name, entry, project = name) {
   return {
     name,
     target: 'node20',
@@ -31,7 +32,7 @@ function nodeBundle(name, entry) {
           test: /\.ts$/,
           exclude: /node_modules/,
           // Type checking is `tsc -b`'s job; the bundler only strips types.
-          use: [{ loader: 'ts-loader', options: { transpileOnly: true, configFile: path.resolve(__dirname, `${name}/tsconfig.json`) } }],
+          use: [{ loader: 'ts-loader', options: { transpileOnly: true, configFile: path.resolve(__dirname, `${project}/tsconfig.json`) } }],
         },
       ],
     },
@@ -39,9 +40,45 @@ function nodeBundle(name, entry) {
   };
 }
 
+const WASM_DIR = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+/** Emits the wasm backend's binaries beside the bundle: the .vsix has no node_modules, and the worker points setWasmPaths there. */
+class CopyWasmBinaries {
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    const { Compilation, sources } = compiler.webpack;
+    compiler.hooks.thisCompilation.tap('CopyWasmBinaries', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'CopyWasmBinaries', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        for (const file of WASM_BINARIES) {
+          const from = path.join(WASM_DIR, file);
+          compilation.fileDependencies.add(from);
+          compilation.emitAsset(file, new sources.RawSource(fs.readFileSync(from)));
+        }
+      });
+    });
+  }
+}
+
+/**
+ * The background trainer for worker_threads: tfjs and its wasm backend bundled in, the binaries copied beside it, and
+ * tfjs-node left to a runtime require that fails cleanly (and falls back to wasm) where it is not installed, as in the .vsix.
+ */
+function trainWorkerBundle() {
+  const config = nodeBundle('train-worker', './client/training/background-worker.ts', 'client');
+  return {
+    ...config,
+    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
+    // The real folder at run time: the wasm loader and setWasmPaths look for the binaries there.
+    node: { __dirname: false, __filename: false },
+    plugins: [new CopyWasmBinaries()],
+  };
+}
+
 module.exports = (env, argv) => [
   nodeBundle('client', './client/extension.ts'),
   nodeBundle('server', './server/main.ts'),
+  trainWorkerBundle(),
   require('./webview/webpack.preview.js'),
   require('./webview/training/webpack.training.js')(env, argv),
 ];

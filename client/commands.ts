@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
 import { openPreview, pickPreviewModel, PREVIEW_MODEL_COMMAND } from './preview';
+import { trainInBackground } from './training/background';
 import { openTrainingPanel } from './training/panel';
 import { showSummaryPanel } from './summary-view';
 
@@ -73,6 +74,16 @@ const train: CommandFactory =
     return openTrainingPanel(ctx.extension, t?.uri, t?.model, { autoStart: true });
   };
 
+/** Trains the code lens's (or the active editor's) model in a worker; arguments 3 to 5 override epochs, batch and sample limit. */
+const trainBackground: CommandFactory =
+  (ctx) =>
+  (...args) => {
+    const t = target(args);
+    const [, , epochs, batch, limit] = args;
+    const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+    return trainInBackground(ctx.extension, t?.uri, t?.model, { epochs: count(epochs), batch: count(batch), limit: count(limit) });
+  };
+
 const restartServer: CommandFactory = (ctx) => async () => {
   try {
     await ctx.restart();
@@ -88,6 +99,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   [COMMANDS.openPreview]: preview,
   [PREVIEW_MODEL_COMMAND]: previewModel,
   [COMMANDS.train]: train,
+  [COMMANDS.trainInBackground]: trainBackground,
   [COMMANDS.restartServer]: restartServer,
 };
 

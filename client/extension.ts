@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerPreviewSerializer } from './preview';
 import { registerStatusBar } from './status-bar';
+import { disposeBackgroundRuns } from './training/background';
 import { registerTrainingCommands, registerTrainingSerializer } from './training/panel';
 
 let current: Ctx | undefined;
@@ -15,7 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(ctx);
   registerStatusBar(ctx);
   registerPreviewSerializer(ctx);
-  context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context));
+  context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context), disposeBackgroundRuns());
   try {
     await ctx.start();
   } catch (error) {

@@ -153,5 +153,6 @@ export const COMMANDS = {
   checkWorkspace: 'stride.checkWorkspace',
   openPreview: 'stride.openPreview',
   train: 'stride.train',
+  trainInBackground: 'stride.trainInBackground',
   restartServer: 'stride.restartServer',
 } as const;

@@ -30,6 +30,22 @@ export interface EpochRecord {
   readonly valAccuracy: number | null;
 }
 
+/** One batch of a background run (Stride: Train in Background), as the panel's charts and the progress notification show it. */
+export interface BackgroundBatch {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** Null when the loss was not a finite number (the run then stops as diverged). */
+  readonly loss: number | null;
+  readonly accuracy: number | null;
+  readonly samplesPerSecond: number;
+  /** Null while the speed is not known yet. */
+  readonly etaSeconds: number | null;
+}
+
+export type BackgroundEnd = 'completed' | 'stopped' | 'diverged' | 'error';
+
 /** Recorded beside saved weights so later runs and predictions can name classes and check inputs. */
 export interface SavedMetadata {
   readonly inputShape: readonly (number | null)[];
@@ -71,7 +87,12 @@ export type ToWebview =
   | { readonly type: 'saved'; readonly path: string }
   /** Asks the page to request an image for the model's input size (Run Model on Image). */
   | { readonly type: 'askImage' }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** A background run of this model started, or is under way: the batches and epochs so far come with it. */
+  | { readonly type: 'backgroundStart'; readonly backend: string; readonly batches: readonly BackgroundBatch[]; readonly history: readonly EpochRecord[] }
+  | { readonly type: 'backgroundBatch'; readonly progress: BackgroundBatch }
+  | { readonly type: 'backgroundEpoch'; readonly record: EpochRecord }
+  | { readonly type: 'backgroundEnd'; readonly status: BackgroundEnd; readonly message: string };
 
 /** Webview → host. */
 export type FromWebview =
@@ -82,7 +103,9 @@ export type FromWebview =
   | { readonly type: 'pickImage'; readonly shape: readonly [number, number, number] }
   | { readonly type: 'notify'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   | { readonly type: 'prediction'; readonly name: string; readonly top: readonly { readonly label: string; readonly probability: number }[] }
-  | { readonly type: 'runEnded'; readonly reason: 'finished' | 'stopped' | 'nan' | 'error'; readonly epoch: number; readonly loss: number | null };
+  | { readonly type: 'runEnded'; readonly reason: 'finished' | 'stopped' | 'nan' | 'error'; readonly epoch: number; readonly loss: number | null }
+  /** The Stop button during a background run: the host stops the worker. */
+  | { readonly type: 'stopBackground' };
 
 /** The outcome of validating untrusted input: the typed value, or why it was rejected. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -146,18 +169,41 @@ export function checkWeights(v: unknown): WeightsPayload {
 
 function checkHistory(v: unknown): EpochRecord[] {
   if (!Array.isArray(v)) return fail(`'history' must be an array`);
-  return v.map((r, i) => {
-    const e = obj(r, `history[${i}]`);
-    const loss = finiteOrNull(e, 'loss');
-    if (loss === null) return fail(`history[${i}].loss must be finite`);
-    return {
-      epoch: int(e, 'epoch'),
-      loss,
-      accuracy: finiteOrNull(e, 'accuracy'),
-      valLoss: finiteOrNull(e, 'valLoss'),
-      valAccuracy: finiteOrNull(e, 'valAccuracy'),
-    };
-  });
+  return v.map((r, i) => checkEpochRecord(r, `history[${i}]`));
+}
+
+function checkEpochRecord(v: unknown, what: string): EpochRecord {
+  const e = obj(v, what);
+  const loss = finiteOrNull(e, 'loss');
+  if (loss === null) return fail(`${what}.loss must be finite`);
+  return {
+    epoch: int(e, 'epoch'),
+    loss,
+    accuracy: finiteOrNull(e, 'accuracy'),
+    valLoss: finiteOrNull(e, 'valLoss'),
+    valAccuracy: finiteOrNull(e, 'valAccuracy'),
+  };
+}
+
+/** Batches of a background run; a non-finite count or size is refused, a non-finite loss must be null. */
+export function checkBackgroundBatch(v: unknown): BackgroundBatch {
+  const o = obj(v, 'progress');
+  const epochs = int(o, 'epochs', 1, 1_000_000);
+  const batches = int(o, 'batches', 1);
+  const speed = finiteOrNull(o, 'samplesPerSecond');
+  if (speed === null || speed < 0) return fail(`'samplesPerSecond' must be a finite number ≥ 0`);
+  const eta = finiteOrNull(o, 'etaSeconds');
+  if (eta !== null && eta < 0) return fail(`'etaSeconds' must be ≥ 0 or null`);
+  return {
+    epoch: int(o, 'epoch', 1, epochs),
+    epochs,
+    batch: int(o, 'batch', 1, batches),
+    batches,
+    loss: finiteOrNull(o, 'loss'),
+    accuracy: finiteOrNull(o, 'accuracy'),
+    samplesPerSecond: speed,
+    etaSeconds: eta,
+  };
 }
 
 export function checkCheckpoint(v: unknown): CheckpointPayload {
@@ -232,10 +278,23 @@ function toWebview(v: unknown): ToWebview {
       return { type, path: str(o, 'path', 10_000) };
     case 'askImage':
       return { type };
+    case 'backgroundStart': {
+      if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
+      return { type, backend: str(o, 'backend', 1000), batches: o.batches.map(checkBackgroundBatch), history: checkHistory(o.history) };
+    }
+    case 'backgroundBatch':
+      return { type, progress: checkBackgroundBatch(o.progress) };
+    case 'backgroundEpoch':
+      return { type, record: checkEpochRecord(o.record, 'record') };
+    case 'backgroundEnd':
+      return { type, status: oneOf(o, 'status', ['completed', 'stopped', 'diverged', 'error'] as const), message: str(o, 'message', 100_000) };
     default:
       return unknownType(type);
   }
 }
+
+/** Batches replayed to a panel that opens during a background run (the host keeps at most this many). */
+export const MAX_REPLAY = 20_000;
 
 function fromWebview(v: unknown): FromWebview {
   const o = obj(v, 'message');
@@ -264,6 +323,8 @@ function fromWebview(v: unknown): FromWebview {
       return { type, level: oneOf(o, 'level', ['info', 'warning', 'error'] as const), message: str(o, 'message', 100_000) };
     case 'runEnded':
       return { type, reason: oneOf(o, 'reason', ['finished', 'stopped', 'nan', 'error'] as const), epoch: int(o, 'epoch'), loss: finiteOrNull(o, 'loss') };
+    case 'stopBackground':
+      return { type };
     default:
       return unknownType(type);
   }
@@ -287,6 +348,9 @@ function guard<T>(check: (v: unknown) => T): (v: unknown) => Checked<T> {
 
 export const checkToWebview = guard(toWebview);
 export const checkFromWebview = guard(fromWebview);
+
+/** The validation helpers, for the other message protocols of training (protocol/train-worker.ts). */
+export const validate = { fail, obj, str, bool, int, finiteOrNull, oneOf, guard, checkEpochRecord } as const;
 
 /** Model names become folder names: anything but letters, digits, `_`, `-` and `.` is refused rather than escaped. */
 export function isSafeModelName(name: string): boolean {

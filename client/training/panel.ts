@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkFromWebview, decodeBytes, encodeBytes, isSafeModelName, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
 import { loadImage } from '../../train/data/folder';
+import { backgroundRun, replayMessage } from './background-runs';
 import { feedData } from './data-feed';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, weightsDir, writeCheckpoint } from './storage';
 
@@ -116,6 +117,8 @@ export class TrainingPanel {
       case 'runEnded':
         if (m.reason === 'finished') removeCheckpoint(this.checkpointFolder);
         return;
+      case 'stopBackground':
+        return backgroundRun(this.state.uri, this.state.model)?.stop();
       default:
         return assertNever(m);
     }
@@ -130,9 +133,24 @@ export class TrainingPanel {
       void vscode.window.showWarningMessage(`Stride: ${e instanceof Error ? e.message : String(e)}`);
     }
     const checkpoint = readCheckpoint(this.checkpointFolder);
-    const autoStart = this.autoStart;
+    // A background run of this model owns the charts: the page must not start a second run beside it.
+    const background = backgroundRun(this.state.uri, this.state.model);
+    const autoStart = this.autoStart && !background;
+    if (this.autoStart && background)
+      void vscode.window.showInformationMessage(`Stride: ${this.state.model} is training in the background; the panel shows that run.`);
     this.autoStart = false;
     await this.post({ type: 'init', uri: this.state.uri, text: doc.getText(), model: this.state.model, saved, checkpoint, autoStart });
+    if (background) await this.post(replayMessage(background));
+  }
+
+  /** A background run's progress; before the page is ready nothing is sent (its init replays the run so far). */
+  postBackground(m: ToWebview): void {
+    if (this.ready) void this.post(m);
+  }
+
+  /** Reloads the document and the saved weights into the page (after a background run saved new ones). */
+  refresh(): void {
+    if (this.ready) void this.sendInit();
   }
 
   private async sendData(m: Extract<FromWebview, { type: 'requestData' }>): Promise<void> {
@@ -208,7 +226,7 @@ export function modelNames(text: string): string[] {
   return [...text.matchAll(/^[ \t]*model[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]);
 }
 
-async function chooseModel(doc: vscode.TextDocument, model: string | undefined): Promise<string | undefined> {
+export async function chooseModel(doc: vscode.TextDocument, model: string | undefined): Promise<string | undefined> {
   const names = modelNames(doc.getText());
   if (model)
     return names.includes(model) ? model : void vscode.window.showErrorMessage(`Stride: ${path.basename(doc.uri.fsPath)} has no model named '${model}'.`);
@@ -218,12 +236,17 @@ async function chooseModel(doc: vscode.TextDocument, model: string | undefined):
   return vscode.window.showQuickPick(trained.length === 1 ? [trained[0], ...names.filter((n) => n !== trained[0])] : names, { title: 'Stride: which model?' });
 }
 
-async function targetDocument(uri: string | vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+export async function targetDocument(uri: string | vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
   if (uri) return vscode.workspace.openTextDocument(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri);
   const editor = vscode.window.activeTextEditor;
   if (editor?.document.languageId === 'stride') return editor.document;
   void vscode.window.showInformationMessage('Stride: open a .stride file to train one of its models.');
   return undefined;
+}
+
+/** The open training panel of a document's model, if any. */
+export function trainingPanelFor(uri: string, model: string): TrainingPanel | undefined {
+  return panels.get(keyOf({ uri, model }));
 }
 
 /** Opens (or reveals) the training panel for a model of a document; `autoStart` starts training at once. */

@@ -14,6 +14,12 @@ export function weightsDir(modelFile: string, model: string): string {
   return path.join(path.dirname(modelFile), `${base}.weights`, model);
 }
 
+/** `resnet8.stride` + `ResNet8` → `resnet8.runs/ResNet8`: the run folder `stride train` writes by default (cli/train.ts). */
+export function runDir(modelFile: string, model: string): string {
+  const parsed = path.parse(path.resolve(modelFile));
+  return path.join(parsed.dir, `${parsed.name}.runs`, model);
+}
+
 /** A checkpoint folder per (document, model) under the extension's storage. */
 export function checkpointDir(storageRoot: string, uri: string, model: string): string {
   const key = crypto.createHash('sha256').update(`${uri}\n${model}`).digest('hex').slice(0, 24);

@@ -16,6 +16,7 @@ import {
 } from '../../protocol/training';
 
 const weights = () => ({ specs: [{ name: 'conv/kernel', shape: [3, 3, 1, 2], dtype: 'float32' }], data: new Uint8Array(3 * 3 * 2 * 4) });
+const backgroundBatch = () => ({ epoch: 2, epochs: 5, batch: 3, batches: 10, loss: 0.7, accuracy: 0.6, samplesPerSecond: 1800, etaSeconds: 12.5 });
 const checkpoint = () => ({ model: 'Tiny', epoch: 1, weights: weights(), history: [{ epoch: 1, loss: 1.2, accuracy: 0.4, valLoss: null, valAccuracy: null }] });
 
 const validToWebview: unknown[] = [
@@ -31,6 +32,13 @@ const validToWebview: unknown[] = [
   { type: 'saved', path: 'a.weights/A' },
   { type: 'askImage' },
   { type: 'error', message: 'x' },
+  { type: 'backgroundStart', backend: 'wasm (SIMD)', batches: [], history: [] },
+  { type: 'backgroundStart', backend: 'cpu', batches: [backgroundBatch()], history: checkpoint().history },
+  { type: 'backgroundBatch', progress: backgroundBatch() },
+  { type: 'backgroundBatch', progress: { ...backgroundBatch(), loss: null, accuracy: null, etaSeconds: null } },
+  { type: 'backgroundEpoch', record: { epoch: 2, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: null } },
+  { type: 'backgroundEnd', status: 'stopped', message: 'stopped after 2 epochs' },
+  { type: 'backgroundEnd', status: 'error', message: 'the worker crashed' },
 ];
 
 const validFromWebview: unknown[] = [
@@ -43,6 +51,7 @@ const validFromWebview: unknown[] = [
   { type: 'notify', level: 'warning', message: 'hm' },
   { type: 'prediction', name: 'a.png', top: [{ label: 'circle', probability: 0.9 }] },
   { type: 'runEnded', reason: 'nan', epoch: 0, loss: null },
+  { type: 'stopBackground' },
 ];
 
 describe('training messages', () => {
@@ -90,6 +99,29 @@ describe('training messages', () => {
       /'kind'/,
     );
     assert.match((checkFromWebview({ type: 'runEnded', reason: 'finished', epoch: 1, loss: Infinity }) as { error: string }).error, /'loss'/);
+  });
+
+  it('refuses background-run messages with impossible progress, non-finite numbers or unknown outcomes', () => {
+    const b = backgroundBatch();
+    const refused: [unknown, RegExp][] = [
+      [{ type: 'backgroundBatch', progress: { ...b, batch: 11 } }, /'batch' must be an integer in \[1, 10\]/],
+      [{ type: 'backgroundBatch', progress: { ...b, epoch: 0 } }, /'epoch' must be an integer in \[1, 5\]/],
+      [{ type: 'backgroundBatch', progress: { ...b, loss: NaN } }, /'loss' must be a finite number or null/],
+      [{ type: 'backgroundBatch', progress: { ...b, samplesPerSecond: -1 } }, /'samplesPerSecond'/],
+      [{ type: 'backgroundBatch', progress: { ...b, etaSeconds: Infinity } }, /'etaSeconds'/],
+      [{ type: 'backgroundBatch' }, /progress must be an object/],
+      [{ type: 'backgroundStart', backend: 'cpu', batches: 'all', history: [] }, /'batches' must be a list/],
+      [{ type: 'backgroundStart', backend: 'cpu', batches: [{ ...b, batches: 0 }], history: [] }, /'batches' must be an integer/],
+      [{ type: 'backgroundStart', backend: 'cpu', batches: new Array(20_001).fill(b), history: [] }, /at most 20000/],
+      [{ type: 'backgroundStart', backend: 7, batches: [], history: [] }, /'backend' must be a string/],
+      [{ type: 'backgroundEpoch', record: { epoch: 1, loss: null, accuracy: null, valLoss: null, valAccuracy: null } }, /record\.loss must be finite/],
+      [{ type: 'backgroundEnd', status: 'exploded', message: '' }, /'status' must be one of/],
+    ];
+    for (const [m, why] of refused) {
+      const r = checkToWebview(m);
+      assert.equal(r.ok, false, JSON.stringify(m).slice(0, 200));
+      assert.match((r as { error: string }).error, why);
+    }
   });
 
   it('lets only plain model names become folder names', () => {

@@ -8,6 +8,7 @@ import { dataSpecOf } from '../../train/data/spec';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
 import { highlightLayer, renderActivations, type Sample } from './activations';
+import { BackgroundView } from './background-view';
 import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
 import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
@@ -20,7 +21,8 @@ export interface Host {
   setState(state: { uri: string; model: string }): void;
 }
 
-export type Status = 'starting' | 'loading' | 'ready' | 'training' | 'paused' | 'recovering' | 'finished' | 'stopped' | 'diverged' | 'error';
+/** `background`: a run of Stride: Train in Background owns the charts, and the page trains nothing itself. */
+export type Status = 'starting' | 'loading' | 'ready' | 'training' | 'paused' | 'recovering' | 'finished' | 'stopped' | 'diverged' | 'error' | 'background';
 type Init = Extract<ToWebview, { type: 'init' }>;
 
 export class TrainingApp {
@@ -42,12 +44,14 @@ export class TrainingApp {
   private readonly throughput = new Throughput();
   private lastDraw = 0;
   readonly view: PanelView;
+  readonly background: BackgroundView;
 
   constructor(
     root: HTMLElement,
     private readonly host: Host,
   ) {
     this.view = new PanelView(root, (a) => void this.act(a).catch((e) => this.fail(e)));
+    this.background = new BackgroundView(this.view);
     this.refreshButtons();
   }
 
@@ -85,13 +89,35 @@ export class TrainingApp {
         return this.act('pickImage');
       case 'error':
         return this.view.note('host', 'error', m.message);
+      case 'backgroundStart':
+      case 'backgroundBatch':
+      case 'backgroundEpoch':
+      case 'backgroundEnd':
+        return this.onBackground(m);
       default:
         return assertNever(m);
     }
   }
 
+  /** A background run's metrics go to the charts unless the page runs its own (then they are not mixed in). */
+  private onBackground(m: Extract<ToWebview, { type: `background${string}` }>): void {
+    if (this.status === 'training' || this.status === 'paused' || this.status === 'recovering')
+      return this.view.note('background', 'warning', 'A background run of this model is under way; its metrics are not shown while this panel trains.');
+    if (m.type === 'backgroundStart') {
+      this.status = 'background';
+      this.background.start(m);
+      return this.refreshButtons();
+    }
+    if (this.status !== 'background') return;
+    if (m.type === 'backgroundBatch') return this.background.batch(m.progress);
+    if (m.type === 'backgroundEpoch') return this.background.epoch(m.record);
+    this.status = m.status === 'completed' ? 'finished' : m.status;
+    this.background.end(m);
+    this.refreshButtons();
+  }
+
   private async load(m: Init): Promise<void> {
-    if (this.status === 'training' || this.status === 'paused')
+    if (this.status === 'training' || this.status === 'paused' || this.status === 'background')
       return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
     this.init = m;
     this.saved = m.saved;
@@ -143,7 +169,7 @@ export class TrainingApp {
         this.status = 'training';
         return this.refreshButtons();
       case 'stop':
-        return this.run?.control.stop();
+        return this.status === 'background' ? this.host.post({ type: 'stopBackground' }) : this.run?.control.stop();
       case 'save':
         return this.save();
       case 'showSample':
@@ -162,7 +188,7 @@ export class TrainingApp {
 
   /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
   private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
-    if (!this.analysis || !this.data || this.status === 'training' || this.status === 'paused') return;
+    if (!this.analysis || !this.data || this.status === 'training' || this.status === 'paused' || this.status === 'background') return;
     this.run?.dispose();
     this.run = undefined;
     this.disposeViewModel();
@@ -363,7 +389,7 @@ export class TrainingApp {
   }
 
   private refreshButtons(): void {
-    const running = this.status === 'training' || this.status === 'paused' || this.status === 'recovering';
+    const running = this.status === 'training' || this.status === 'paused' || this.status === 'recovering' || this.status === 'background';
     const idle = !running && this.status !== 'loading' && this.status !== 'starting' && !!this.data;
     this.view.enable({
       train: idle,

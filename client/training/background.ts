@@ -1,0 +1,253 @@
+// Stride: Train in Background: the Node trainer in a worker thread, a cancellable progress notification, metrics streamed to the panel.
+
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { isSafeModelName, type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
+import { checkFromWorker, type EpochSummary, type FromWorker, type RunSummary, type ToWorker, type WorkerStart } from '../../protocol/train-worker';
+import { addBackgroundRun, allBackgroundRuns, backgroundRun, recordBatch, removeBackgroundRun, replayMessage, type BackgroundRun } from './background-runs';
+import { chooseModel, openTrainingPanel, targetDocument, trainingPanelFor } from './panel';
+import { runDir, weightsDir } from './storage';
+
+/** Overrides for quick runs (code lenses, tests); the `train` section decides otherwise. */
+export interface BackgroundOptions {
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly limit?: number;
+}
+
+/** How long a stopped worker may take to finish its batch and save before it is terminated (saves are atomic). */
+const STOP_GRACE_MS = 15_000;
+
+let output: vscode.OutputChannel | undefined;
+
+function log(context: vscode.ExtensionContext, line: string): void {
+  if (!output) {
+    output = vscode.window.createOutputChannel('Stride Training');
+    context.subscriptions.push(output);
+  }
+  output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`);
+}
+
+const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+
+function clock(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function batchText(p: BackgroundBatch): string {
+  const loss = p.loss === null ? 'not finite' : p.loss.toFixed(4);
+  return `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${loss} · accuracy ${percent(p.accuracy)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`;
+}
+
+function evaluationText(e: EpochSummary): string {
+  const val = e.valLoss === null ? '' : `; validation loss ${e.valLoss.toFixed(4)}, accuracy ${percent(e.valAccuracy)}`;
+  return `loss ${e.loss.toFixed(4)}, accuracy ${percent(e.accuracy)}${val}`;
+}
+
+/** One worker thread training one model; settles when the worker reports its end or dies. */
+class WorkerRun implements BackgroundRun {
+  backend = 'the Node trainer';
+  readonly batches: BackgroundBatch[] = [];
+  readonly history: BackgroundRun['history'] = [];
+  private readonly worker: Worker;
+  private stopTimer: NodeJS.Timeout | undefined;
+  private done: (outcome: RunSummary | Error) => void = () => undefined;
+  readonly outcome = new Promise<RunSummary | Error>((resolve) => (this.done = resolve));
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly uri: string,
+    readonly model: string,
+    private readonly onBatch: (p: BackgroundBatch) => void,
+  ) {
+    this.worker = new Worker(context.asAbsolutePath(path.join('dist', 'train-worker.js')));
+    this.worker.on('message', (raw: unknown) => this.receive(raw));
+    this.worker.on('error', (e) => this.end(new Error(`the training worker crashed: ${e.message}`)));
+    this.worker.on('exit', (code) => this.end(new Error(`the training worker exited unexpectedly (code ${code})`)));
+  }
+
+  start(options: WorkerStart): void {
+    this.send({ type: 'start', options });
+  }
+
+  stop(): void {
+    if (this.stopTimer) return;
+    this.send({ type: 'stop' });
+    this.stopTimer = setTimeout(() => {
+      log(this.context, `${this.model}: the worker did not stop within ${STOP_GRACE_MS / 1000} s; terminated (saved weights are untouched).`);
+      this.end(new Error('training was stopped before it could save'));
+    }, STOP_GRACE_MS);
+  }
+
+  private panel() {
+    return trainingPanelFor(this.uri, this.model);
+  }
+
+  private send(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  /** The worker is trusted no more than a webview: a malformed message ends the run. */
+  private receive(raw: unknown): void {
+    const checked = checkFromWorker(raw);
+    if (!checked.ok) return this.end(new Error(`the training worker sent an invalid message: ${checked.error}`));
+    this.handle(checked.value);
+  }
+
+  private handle(m: FromWorker): void {
+    switch (m.type) {
+      case 'backend':
+        this.backend = m.description;
+        this.panel()?.postBackground(replayMessage(this));
+        return log(this.context, `${this.model}: backend ${m.description}`);
+      case 'data':
+        return log(this.context, `${this.model}: data ${m.name}, ${m.samples} training samples, ${m.classes.length} classes`);
+      case 'status':
+        return log(this.context, `${this.model}: ${m.message}`);
+      case 'warning':
+        return log(this.context, `${this.model}: warning: ${m.message}`);
+      case 'batch':
+        recordBatch(this, m.progress);
+        this.panel()?.postBackground({ type: 'backgroundBatch', progress: m.progress });
+        return this.onBatch(m.progress);
+      case 'epoch': {
+        const e = m.progress;
+        this.history.push({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy });
+        this.panel()?.postBackground({ type: 'backgroundEpoch', record: this.history[this.history.length - 1] });
+        return log(
+          this.context,
+          `${this.model}: epoch ${e.epoch}/${e.epochs}: ${evaluationText(e)} · ${e.seconds.toFixed(1)} s · ${Math.round(e.samplesPerSecond)} samples/s`,
+        );
+      }
+      case 'saved':
+        return log(this.context, `${this.model}: saved weights to ${m.dir}`);
+      case 'done':
+        return this.end(m.result);
+      case 'error':
+        return this.end(new Error(m.message));
+    }
+  }
+
+  /** The first end wins: a worker that reported `done` and then exits has not crashed. */
+  private end(outcome: RunSummary | Error): void {
+    clearTimeout(this.stopTimer);
+    this.done(outcome);
+    this.done = () => undefined;
+    this.worker.removeAllListeners();
+    this.worker.on('error', () => undefined);
+    void this.worker.terminate();
+  }
+
+  /** Extension shutdown: the worker goes at once; a save in progress leaves the previous weights (atomic swap). */
+  terminate(): void {
+    this.end(new Error('VS Code is closing'));
+  }
+}
+
+/** Runs a document's model in a worker; resolves with its summary when it ends (undefined when nothing ran). */
+export async function trainInBackground(
+  context: vscode.ExtensionContext,
+  uri?: string | vscode.Uri,
+  model?: string,
+  options: BackgroundOptions = {},
+): Promise<RunSummary | undefined> {
+  const doc = await targetDocument(uri);
+  if (!doc) return undefined;
+  const name = await chooseModel(doc, model);
+  if (!name) return undefined;
+  if (!isSafeModelName(name)) return void vscode.window.showErrorMessage(`Stride: model name '${name}' cannot name a weights folder.`);
+  if (doc.uri.scheme !== 'file') return void vscode.window.showErrorMessage('Stride: save the file first: weights are written next to it.');
+  const file = doc.uri.fsPath;
+  if (backgroundRun(doc.uri.toString(), name))
+    return void vscode.window.showInformationMessage(`Stride: ${name} is already training in the background; cancel that run first.`);
+  let report: (p: BackgroundBatch) => void = () => undefined;
+  const run = new WorkerRun(context, doc.uri.toString(), name, (p) => report(p));
+  addBackgroundRun(run);
+  const start: WorkerStart = {
+    text: doc.getText(),
+    file,
+    model: name,
+    outDir: runDir(file, name),
+    panelDir: weightsDir(file, name),
+    epochs: options.epochs ?? null,
+    batch: options.batch ?? null,
+    limit: options.limit ?? null,
+    backend: 'auto',
+    cacheDir: null,
+  };
+  log(context, `${name}: training ${path.basename(file)} in the background; run folder ${start.outDir}`);
+  trainingPanelFor(run.uri, name)?.postBackground(replayMessage(run));
+  try {
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Stride: training ${name} in the background`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => {
+          log(context, `${name}: cancelled; stopping after the current batch`);
+          progress.report({ message: 'stopping after the current batch…' });
+          run.stop();
+        });
+        let done = 0;
+        report = (p) => {
+          const fraction = (100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches);
+          progress.report({ message: batchText(p), increment: Math.max(0, fraction - done) });
+          done = Math.max(done, fraction);
+        };
+        progress.report({ message: 'starting…' });
+        run.start(start);
+        return run.outcome;
+      },
+    );
+    return finished(context, run, outcome);
+  } finally {
+    removeBackgroundRun(run);
+  }
+}
+
+/** Tells the user (and an open panel) how the run ended; failures are errors, nothing else throws. */
+function finished(context: vscode.ExtensionContext, run: WorkerRun, outcome: RunSummary | Error): RunSummary | undefined {
+  const panel = trainingPanelFor(run.uri, run.model);
+  const end = (status: BackgroundEnd, message: string) => {
+    panel?.postBackground({ type: 'backgroundEnd', status, message });
+    panel?.refresh();
+  };
+  if (outcome instanceof Error) {
+    log(context, `${run.model}: failed: ${outcome.message}`);
+    end('error', `The background run failed: ${outcome.message}`);
+    void vscode.window.showErrorMessage(`Stride: background training of ${run.model} failed: ${outcome.message}`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') output?.show();
+    });
+    return undefined;
+  }
+  const r = outcome;
+  const epochs = `${r.epochsDone} epoch${r.epochsDone === 1 ? '' : 's'}`;
+  const evaluation = r.final ? ` Final evaluation: ${evaluationText(r.final)}.` : '';
+  log(context, `${r.model}: ${r.status} after ${epochs}${r.reason ? ` (${r.reason})` : ''}; metrics log ${r.metricsLog}`);
+  if (r.status === 'diverged') {
+    const text = `Training ${r.model} diverged: ${r.reason ?? 'the loss is not a finite number'}. The weights were not saved.`;
+    end('diverged', text);
+    void vscode.window.showWarningMessage(`Stride: ${text}`, 'Show Log').then((choice) => choice === 'Show Log' && output?.show());
+    return r;
+  }
+  const shown = r.panelDir ?? r.weightsDir;
+  const where = shown ? ` Weights: ${vscode.workspace.asRelativePath(shown)}.` : '';
+  const text =
+    r.status === 'completed'
+      ? `Trained ${r.model} for ${epochs} on ${r.backend}.${evaluation}${where}`
+      : `Stopped training ${r.model} after ${epochs} on ${r.backend}; the weights trained so far are saved.${evaluation}${where}`;
+  end(r.status, text);
+  void vscode.window.showInformationMessage(`Stride: ${text}`, 'Show Weights', 'Open Training Panel').then((choice) => {
+    if (choice === 'Show Weights' && shown) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(shown));
+    if (choice === 'Open Training Panel') void openTrainingPanel(context, run.uri, run.model);
+  });
+  return r;
+}
+
+/** Ends every worker when the extension deactivates. */
+export function disposeBackgroundRuns(): vscode.Disposable {
+  return new vscode.Disposable(() => {
+    for (const run of allBackgroundRuns()) if (run instanceof WorkerRun) run.terminate();
+  });
+}

@@ -1,0 +1,122 @@
+// The bundled training webview following a background run (Stride: Train in Background): charts, status, Stop, and no run of its own.
+
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BackgroundBatch } from '../../protocol/training';
+import { openTrainingPage, type TrainingPage } from './page';
+
+const TINY = `model Tiny {
+  input(16, 16, 1)
+  conv2d(8, 3, padding: same, activation: relu)
+  maxpool2d(2)
+  flatten()
+  dense(4, activation: softmax)
+}
+train Tiny {
+  data: shapes(count: 200)
+  epochs: 3
+  batch: 32
+}
+`;
+
+const batch = (epoch: number, b: number, loss: number | null = 1.4 - 0.05 * (epoch * 10 + b)): BackgroundBatch => ({
+  epoch,
+  epochs: 3,
+  batch: b,
+  batches: 6,
+  loss,
+  accuracy: 0.25 + 0.02 * b,
+  samplesPerSecond: 1500,
+  etaSeconds: 4,
+});
+
+type App = { status: string; background: { points: number } };
+
+function app(t: TrainingPage): Promise<App> {
+  return t.page.evaluate(() => {
+    const a = (globalThis as unknown as { strideTraining: { app: App } }).strideTraining.app;
+    return { status: a.status, background: { points: a.background.points } };
+  });
+}
+
+function waitForStatus(t: TrainingPage, status: string): Promise<unknown> {
+  return t.page.waitForFunction((s) => (globalThis as unknown as { strideTraining?: { app: App } }).strideTraining?.app.status === s, status, {
+    timeout: 60_000,
+  });
+}
+
+/** Messages are handled as tasks after `send` returns: wait for their effect rather than read at once. */
+function waitForPoints(t: TrainingPage, n: number): Promise<unknown> {
+  return t.page.waitForFunction((k) => (globalThis as unknown as { strideTraining: { app: App } }).strideTraining.app.background.points === k, n, {
+    timeout: 30_000,
+  });
+}
+
+const points = (t: TrainingPage, chart: string) =>
+  t.page
+    .locator(`#${chart} path`)
+    .evaluateAll((paths) => paths.map((p) => Number((p as unknown as { getAttribute(n: string): string }).getAttribute('data-points'))));
+
+describe('training webview during a background run', { timeout: 300_000 }, () => {
+  let t: TrainingPage;
+  before(async () => {
+    t = await openTrainingPage();
+    await t.waitForMessage('ready');
+    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text: TINY, model: 'Tiny', saved: null, checkpoint: null, autoStart: false });
+    await waitForStatus(t, 'ready');
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  it('draws the replayed and streamed metrics, says whose they are, and offers only Stop', async () => {
+    const replay = [batch(1, 1), batch(1, 6)];
+    await t.send({
+      type: 'backgroundStart',
+      backend: 'wasm (SIMD, 1 thread)',
+      batches: replay,
+      history: [{ epoch: 1, loss: 1.1, accuracy: 0.4, valLoss: 1.2, valAccuracy: 0.3 }],
+    });
+    await waitForStatus(t, 'background');
+    assert.match(await t.page.locator('[data-key="background"]').innerText(), /Training in the background \(wasm \(SIMD, 1 thread\)\)/);
+    assert.deepEqual(await points(t, 'chart-batch-loss'), [2]);
+    assert.deepEqual(await points(t, 'chart-epoch-loss'), [1, 1]);
+    for (let b = 1; b <= 6; b++) await t.send({ type: 'backgroundBatch', progress: batch(2, b) });
+    await t.send({ type: 'backgroundEpoch', record: { epoch: 2, loss: 0.9, accuracy: 0.5, valLoss: 1.0, valAccuracy: 0.45 } });
+    await waitForPoints(t, 8);
+    await t.page.locator('#chart-epoch-loss path[data-points="2"]').first().waitFor();
+    assert.deepEqual(await points(t, 'chart-epoch-loss'), [2, 2]);
+    assert.equal(await t.page.locator('#stat-epoch').innerText(), '2 / 3');
+    assert.equal(await t.page.locator('#stat-throughput').innerText(), '1500 samples/s');
+    for (const b of ['train', 'loadSaved', 'resumeCheckpoint', 'pause', 'save']) assert.ok(await t.page.locator(`#btn-${b}`).isDisabled(), `${b} is disabled`);
+    assert.ok(await t.page.locator('#btn-stop').isEnabled());
+    await t.screenshot('training-panel-background');
+  });
+
+  it('does not start a run of its own, even when the host asks for one, and sends Stop to the host', async () => {
+    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text: TINY, model: 'Tiny', saved: null, checkpoint: null, autoStart: true });
+    await t.page.locator('[data-key="busy"]').waitFor();
+    assert.equal((await app(t)).status, 'background');
+    await t.page.locator('#btn-stop').click();
+    await t.waitForMessage('stopBackground');
+    assert.equal(t.received.filter((m) => m.type === 'checkpoint' || m.type === 'runEnded' || m.type === 'saveWeights').length, 0, 'the page trained nothing');
+  });
+
+  it('ends with the run, ignores later batches and refuses malformed ones', async () => {
+    await t.send({ type: 'backgroundBatch', progress: batch(3, 1, null) });
+    await t.send({ type: 'backgroundEnd', status: 'stopped', message: 'Stopped after 2 epochs; the weights are saved.' });
+    await waitForStatus(t, 'stopped');
+    assert.match(await t.page.locator('[data-key="background"]').innerText(), /Background run stopped: Stopped after 2 epochs/);
+    assert.equal((await app(t)).background.points, 9, 'the batch with a non-finite loss is plotted as a gap');
+    await t.send({ type: 'backgroundBatch', progress: batch(3, 2) });
+    // An invalid message sent after it is handled after it: once its note shows, the batch was handled (and ignored).
+    await t.page.evaluate(() =>
+      (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'backgroundBatch', progress: { epoch: 9, epochs: 3 } }, '*'),
+    );
+    await t.page.locator('[data-key="protocol"]', { hasText: 'Ignored an invalid message' }).waitFor();
+    assert.equal((await app(t)).background.points, 9, 'no batches after the end');
+    assert.ok(await t.page.locator('#btn-train').isEnabled(), 'the page may train again');
+    assert.deepEqual(t.invalid, []);
+    assert.deepEqual(t.violations, []);
+  });
+});

@@ -1,0 +1,75 @@
+// A background run (Stride: Train in Background) seen from the panel: its metrics fill the charts, and a note says whose they are.
+
+import type { BackgroundBatch, EpochRecord, ToWebview } from '../../protocol/training';
+import { formatDuration } from './telemetry';
+import type { PanelView } from './view';
+
+type Start = Extract<ToWebview, { type: 'backgroundStart' }>;
+type End = Extract<ToWebview, { type: 'backgroundEnd' }>;
+
+/** Charts are redrawn at most this often while batches stream in. */
+const DRAW_MS = 150;
+
+export class BackgroundView {
+  /** Batches drawn from the background run so far (tests read it). */
+  points = 0;
+  private lastDraw = 0;
+
+  constructor(private readonly view: PanelView) {}
+
+  /** Starts the charts afresh with the run so far (a panel may open in the middle of a run). */
+  start(m: Start): void {
+    this.view.resetCharts();
+    this.points = 0;
+    for (const b of m.batches) this.plotBatch(b);
+    for (const r of m.history) this.epoch(r, false);
+    this.view.note('background', 'info', `Training in the background (${m.backend}): the charts show that run. Stop ends it after the current batch.`);
+    this.view.set('state', 'background');
+    this.view.drawCharts();
+  }
+
+  batch(p: BackgroundBatch): void {
+    this.plotBatch(p);
+    const v = this.view;
+    v.set('epoch', `${p.epoch} / ${p.epochs}`);
+    v.set('batch', `${p.batch} / ${p.batches}`);
+    v.set('loss', p.loss === null ? 'not finite' : p.loss.toPrecision(4));
+    v.set('accuracy', p.accuracy === null ? '–' : `${(p.accuracy * 100).toFixed(1)}%`);
+    v.set('throughput', `${Math.round(p.samplesPerSecond)} samples/s`);
+    v.set('remaining', formatDuration(p.etaSeconds));
+    // Tensors and memory belong to the page's own backend, not to the worker's.
+    v.set('tensors', '–');
+    v.set('memory', '–');
+    if (performance.now() - this.lastDraw > DRAW_MS) {
+      this.lastDraw = performance.now();
+      v.drawCharts();
+    }
+  }
+
+  epoch(r: EpochRecord, draw = true): void {
+    const push = (s: { xs: number[]; ys: number[] }, y: number | null) => {
+      s.xs.push(r.epoch);
+      s.ys.push(y ?? NaN);
+    };
+    push(this.view.epochLoss[0], r.loss);
+    push(this.view.epochLoss[1], r.valLoss);
+    push(this.view.epochAcc[0], r.accuracy);
+    push(this.view.epochAcc[1], r.valAccuracy);
+    if (draw) this.view.drawCharts();
+  }
+
+  end(m: End): void {
+    const level = m.status === 'completed' || m.status === 'stopped' ? 'info' : m.status === 'diverged' ? 'warning' : 'error';
+    this.view.note('background', level, `Background run ${m.status === 'completed' ? 'finished' : m.status}: ${m.message}`);
+    this.view.drawCharts();
+  }
+
+  private plotBatch(p: BackgroundBatch): void {
+    const x = (p.epoch - 1) * p.batches + p.batch;
+    this.view.batchLoss.xs.push(x);
+    this.view.batchLoss.ys.push(p.loss ?? NaN);
+    this.view.batchAcc.xs.push(x);
+    this.view.batchAcc.ys.push(p.accuracy ?? NaN);
+    this.points++;
+  }
+}
