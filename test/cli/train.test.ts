@@ -98,3 +98,22 @@ test('Ctrl-C stops after the current batch and keeps the weights', async () => {
   assert.match(stdout, /^Stopped: Tiny/m);
   assert.ok(fs.existsSync(path.join(dir, 'long.runs', 'Tiny', 'weights', 'model.json')));
 });
+
+test("the README's main job: `stride train examples/shapes.stride` reaches at least 97% validation accuracy", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  assert.match(readme, /npx stride train examples\/shapes\.stride/, 'the README runs this example');
+  // A copy, so the run folder lands in the temporary directory and not among the examples.
+  const file = write('shapes.stride', fs.readFileSync(path.join(ROOT, 'examples', 'shapes.stride'), 'utf8'));
+  const r = spawnSync(process.execPath, [BIN, 'train', file], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const epochs = fs
+    .readFileSync(path.join(dir, 'shapes.runs', 'ShapesNet', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.event === 'epoch');
+  assert.equal(epochs.length, 8);
+  const last = epochs[epochs.length - 1];
+  assert.ok(last.valMetrics.accuracy >= 0.97, `validation accuracy ${last.valMetrics.accuracy}`);
+  assert.match(r.stdout, /Final evaluation after 8 epochs: .*validation loss [\d.]+, accuracy 0\.9\d+/);
+});
