@@ -15,6 +15,16 @@ export async function useCpu(): Promise<void> {
 }
 
 /** The backend training uses by default (the fast one when it loads, else cpu). */
+/** Whether the optional @tensorflow/tfjs-node package is installed (its install downloads libtensorflow). */
+export function tfjsNodeInstalled(): boolean {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function useTrainingBackend(): Promise<void> {
   await selectBackend({ warn: () => undefined });
 }

@@ -4,15 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../train/backends/select';
-
-function tfjsNodeInstalled(): boolean {
-  try {
-    require.resolve('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { tfjsNodeInstalled } from './helpers';
 
 /** Collects warnings instead of printing them. */
 function warnings(): { warn: (m: string) => void; seen: string[] } {

@@ -8,8 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { DataMismatchError } from '../../train/data/validate';
 import { encodeIdx } from '../../train/data/idx';
+import { BACKEND_NAMES } from '../../train/backends/select';
 import { predict, runTraining, type ProgressEvent } from '../../train/run';
-import { bytes, gzip, serveFiles, tempDir, useTrainingBackend } from './helpers';
+import { bytes, gzip, serveFiles, tempDir, tfjsNodeInstalled, useTrainingBackend } from './helpers';
 
 const SHAPES = `model Tiny {
   input(16, 16, 1)
@@ -58,6 +59,41 @@ describe('runTraining and predict', () => {
     assert.equal(lines[0].settings.optimizer.name, 'adamw');
     assert.ok(Number.isFinite(lines[2].loss) && Number.isFinite(lines[2].valMetrics.accuracy));
   });
+
+  // Every backend that loads here (tfjs-node only where it is installed); the suite's own backend is restored after.
+  const FALLS = `model Falls {
+  input(32, 32, 1)
+  conv2d(4, 3, stride: 2, padding: same, activation: relu)
+  maxpool2d(2)
+  flatten()
+  dense(4, activation: softmax)
+}
+train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epochs: 5  batch: 32  validation: 0.2  seed: 3 }`;
+  for (const backend of BACKEND_NAMES) {
+    test(`the loss falls on the built-in data set with the ${backend} backend, when available`, async (t) => {
+      if (backend === 'tensorflow' && !tfjsNodeInstalled()) return t.skip('@tensorflow/tfjs-node is not installed here');
+      try {
+        const losses: number[] = [];
+        let description = '';
+        const r = await runTraining({
+          text: FALLS,
+          outDir: path.join(tmp.dir, `falls-${backend}`),
+          backend,
+          warn: () => undefined,
+          onProgress: (e) => {
+            if (e.type === 'epoch') losses.push(e.progress.loss);
+            if (e.type === 'backend') description = e.description;
+          },
+        });
+        assert.equal(r.status, 'completed');
+        assert.ok(description.startsWith(backend), `ran on ${description}`);
+        assert.equal(losses.length, 5);
+        assert.ok(losses[4] < 0.85 * losses[0], `${backend}: epoch losses ${losses.map((l) => l.toFixed(3)).join(', ')}`);
+      } finally {
+        await useTrainingBackend();
+      }
+    });
+  }
 
   test('a folder data set is found relative to the model file, and no tensors are left behind', async () => {
     for (const [cls, value] of [

@@ -27,7 +27,11 @@ function conv2dBackpropFilter(args: KernelArgs): Info {
   assertChannelsLast(attrs.dataFormat, 'Conv2DBackpropFilter');
   const { x, dy } = inputs;
   const c = conv2dInfo(x.shape, attrs.filterShape as number[], attrs);
-  if (c.outChannels % 4 === 0) return direct(backend, x, dy, c);
+  return c.outChannels % 4 === 0 ? direct(backend, x, dy, c) : byGemm(backend, x, dy, c);
+}
+
+/** The GEMM paths (any channel counts); exported for the kernel benchmark, which compares them with `direct`. */
+export function byGemm(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
   const dw = c.strideHeight === 1 && c.strideWidth === 1 ? byShiftedGrid(backend, x, dy, c) : byGather(backend, x, dy, c);
   return view(dw, c.filterShape);
 }

@@ -1,0 +1,58 @@
+// Stride's wasm-SIMD convolution kernels against the alternatives they replaced, per call, side by side in one process.
+import * as os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../../train/backends/select';
+import { conv2dInfo } from '../../train/backends/wasm-conv-grad';
+import { byGemm } from '../../train/backends/wasm-conv-filter-grad';
+import { runStock, type Info } from '../../train/backends/wasm-heap';
+
+/** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
+const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: number; pad: 'valid' | 'same' }> = [
+  { name: 'tiny-cnn conv1 28×28×1 → 8', x: [32, 28, 28, 1], w: [3, 3, 1, 8], stride: 1, pad: 'valid' },
+  { name: 'tiny-cnn conv2 13×13×8 → 16', x: [32, 13, 13, 8], w: [3, 3, 8, 16], stride: 1, pad: 'valid' },
+  { name: 'vgg-small conv1 32×32×3 → 32', x: [32, 32, 32, 3], w: [3, 3, 3, 32], stride: 1, pad: 'same' },
+  { name: 'vgg-small conv2 32×32×32 → 32', x: [32, 32, 32, 32], w: [3, 3, 32, 32], stride: 1, pad: 'same' },
+  { name: 'vgg-small conv4 16×16×64 → 64', x: [32, 16, 16, 64], w: [3, 3, 64, 64], stride: 1, pad: 'same' },
+  { name: 'resnet8 32×32×16 → 32, stride 2', x: [32, 32, 32, 16], w: [3, 3, 16, 32], stride: 2, pad: 'same' },
+  { name: 'resnet8 8×8×64 → 64', x: [32, 8, 8, 64], w: [3, 3, 64, 64], stride: 1, pad: 'same' },
+];
+
+/** Best of `reps` calls, in microseconds: other processes only ever slow a call down. */
+function best(backend: BackendWasm, run: () => Info, reps: number): number {
+  let min = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const out = run();
+    min = Math.min(min, performance.now() - t0);
+    backend.disposeData(out.dataId);
+  }
+  return min * 1000;
+}
+
+async function main(): Promise<void> {
+  const chosen = await selectBackend({ backend: 'wasm', warn: () => undefined });
+  const backend = tf.backend() as unknown as BackendWasm;
+  const load = os.loadavg().map((v) => v.toFixed(1)).join(' ');
+  console.log(`${new Date().toISOString()} · ${os.cpus()[0].model} × ${os.cpus().length} · Node ${process.version} · ${chosen.description} · load ${load}`);
+  console.log('| layer (batch 32) | stock forward (XNNPACK) | Stride forward | × | filter gradient, GEMM path | Stride filter gradient | × |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const l of LAYERS) {
+    const x = tf.randomNormal(l.x);
+    const w = tf.randomNormal(l.w);
+    const attrs = { strides: [l.stride, l.stride], pad: l.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+    const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, l.stride, l.pad);
+    const dy = tf.randomNormal(y.shape);
+    const c = conv2dInfo(l.x, l.w, attrs);
+    const reps = l.x.reduce((a, b) => a * b, 1) > 300_000 ? 8 : 50;
+    const stock = best(backend, () => runStock('Conv2D', backend, { x, filter: w }, attrs), reps);
+    const direct = best(backend, () => tf.engine().runKernel('Conv2D', { x, filter: w }, attrs) as Info, reps);
+    const gemm = best(backend, () => byGemm(backend, x, dy, c), reps);
+    const filter = best(backend, () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: l.w }) as Info, reps);
+    const row = [l.name, stock.toFixed(0), direct.toFixed(0), `${(stock / direct).toFixed(2)}×`, gemm.toFixed(0), filter.toFixed(0), `${(gemm / filter).toFixed(2)}×`];
+    console.log(`| ${row.join(' | ')} |`);
+    tf.dispose([x, w, y, dy]);
+  }
+}
+
+void main();
