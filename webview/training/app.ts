@@ -194,7 +194,7 @@ export class TrainingApp {
     this.disposeViewModel();
     this.view.resetCharts();
     this.batchLosses.length = 0;
-    for (const r of history) this.pushEpoch(r);
+    for (const r of history) this.view.pushEpoch(r);
     for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
     const begin: RunStart = { analysis: this.analysis, data: this.data, weights, doneEpochs, history };
     // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
@@ -203,7 +203,7 @@ export class TrainingApp {
       onBatch: (p, offset) => live() && this.onBatch(p, offset),
       onEpoch: (r) => {
         if (!live()) return;
-        this.pushEpoch(r);
+        this.view.pushEpoch(r);
         this.epochTensors.push(tf.memory().numTensors);
         this.view.drawCharts();
       },
@@ -257,17 +257,6 @@ export class TrainingApp {
       this.lastDraw = performance.now();
       v.drawCharts();
     }
-  }
-
-  private pushEpoch(r: EpochRecord): void {
-    const push = (s: { xs: number[]; ys: number[] }, y: number | null) => {
-      s.xs.push(r.epoch);
-      s.ys.push(y ?? NaN);
-    };
-    push(this.view.epochLoss[0], r.loss);
-    push(this.view.epochLoss[1], r.valLoss);
-    push(this.view.epochAcc[0], r.accuracy);
-    push(this.view.epochAcc[1], r.valAccuracy);
   }
 
   private finish(result: TrainResult): void {

@@ -47,14 +47,7 @@ export class BackgroundView {
   }
 
   epoch(r: EpochRecord, draw = true): void {
-    const push = (s: { xs: number[]; ys: number[] }, y: number | null) => {
-      s.xs.push(r.epoch);
-      s.ys.push(y ?? NaN);
-    };
-    push(this.view.epochLoss[0], r.loss);
-    push(this.view.epochLoss[1], r.valLoss);
-    push(this.view.epochAcc[0], r.accuracy);
-    push(this.view.epochAcc[1], r.valAccuracy);
+    this.view.pushEpoch(r);
     if (draw) this.view.drawCharts();
   }
 

@@ -1,5 +1,6 @@
 // The panel's DOM: header, notes, run controls, live statistics, the four charts and the activations area.
 
+import type { EpochRecord } from '../../protocol/training';
 import { LineChart, type Series } from './charts';
 import { button, el } from './dom';
 
@@ -83,6 +84,18 @@ export class PanelView {
       s.xs.length = 0;
       s.ys.length = 0;
     }
+  }
+
+  /** Adds one epoch's losses and accuracies (missing values as gaps) to the per-epoch charts; drawing is the caller's. */
+  pushEpoch(r: EpochRecord): void {
+    const push = (s: Series, y: number | null) => {
+      s.xs.push(r.epoch);
+      s.ys.push(y ?? NaN);
+    };
+    push(this.epochLoss[0], r.loss);
+    push(this.epochLoss[1], r.valLoss);
+    push(this.epochAcc[0], r.accuracy);
+    push(this.epochAcc[1], r.valAccuracy);
   }
 
   drawCharts(): void {
