@@ -103,6 +103,8 @@ export type FromWebview =
   | { readonly type: 'pickImage'; readonly shape: readonly [number, number, number] }
   | { readonly type: 'notify'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   | { readonly type: 'prediction'; readonly name: string; readonly top: readonly { readonly label: string; readonly probability: number }[] }
+  /** The page began training (the host then refuses a background run of the same model until `runEnded`). */
+  | { readonly type: 'runStarted' }
   | { readonly type: 'runEnded'; readonly reason: 'finished' | 'stopped' | 'nan' | 'error'; readonly epoch: number; readonly loss: number | null }
   /** The Stop button during a background run: the host stops the worker. */
   | { readonly type: 'stopBackground' };
@@ -323,6 +325,7 @@ function fromWebview(v: unknown): FromWebview {
       return { type, level: oneOf(o, 'level', ['info', 'warning', 'error'] as const), message: str(o, 'message', 100_000) };
     case 'runEnded':
       return { type, reason: oneOf(o, 'reason', ['finished', 'stopped', 'nan', 'error'] as const), epoch: int(o, 'epoch'), loss: finiteOrNull(o, 'loss') };
+    case 'runStarted':
     case 'stopBackground':
       return { type };
     default:

@@ -163,6 +163,9 @@ export async function trainInBackground(
   const file = doc.uri.fsPath;
   if (backgroundRun(doc.uri.toString(), name))
     return void vscode.window.showInformationMessage(`Stride: ${name} is already training in the background; cancel that run first.`);
+  // Both runs would save to the same weights folder: one run per model at a time.
+  if (trainingPanelFor(doc.uri.toString(), name)?.training)
+    return void vscode.window.showInformationMessage(`Stride: ${name} is training in its training panel; stop it there first, or let it finish.`);
   let report: (p: BackgroundBatch) => void = () => undefined;
   const run = new WorkerRun(context, doc.uri.toString(), name, (p) => report(p));
   addBackgroundRun(run);

@@ -33,6 +33,8 @@ export class TrainingPanel {
   private autoStart: boolean;
   private predictionWaiters: ((p: Prediction) => void)[] = [];
   lastPrediction: Prediction | undefined;
+  /** The page is training (between its `runStarted` and `runEnded`): a background run of the model must wait. */
+  training = false;
   /** Every validated message from the page, newest last (bounded): what tests inspect. */
   readonly log: FromWebview['type'][] = [];
 
@@ -114,7 +116,11 @@ export class TrainingPanel {
             : vscode.window.showInformationMessage(m.message));
       case 'prediction':
         return this.predicted(m);
+      case 'runStarted':
+        this.training = true;
+        return;
       case 'runEnded':
+        this.training = false;
         if (m.reason === 'finished') removeCheckpoint(this.checkpointFolder);
         return;
       case 'stopBackground':

@@ -11,6 +11,25 @@ import { ROOT } from './paths';
 let workspace = '';
 const current = workbenchPerFile((ws) => (workspace = ws));
 
+test('Train in Background waits while the training panel trains the same model', { timeout: 240_000 }, async () => {
+  const workbench = current();
+  const { page } = workbench;
+  await screenshotOnFailure(workbench, 'e2e-background-busy', async () => {
+    await openFile(page, 'shapes.stride');
+    await runCommand(page, 'Stride: Train Model');
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await panel.locator('#stat-state', { hasText: 'training' }).waitFor({ timeout: 120_000 });
+    await page.locator('.tab[aria-label="shapes.stride"]').click();
+    await runCommand(page, 'Stride: Train in Background');
+    const toasts = page.locator('.notifications-toasts');
+    await toasts.locator('.notification-toast-container', { hasText: 'Shapes is training in its training panel; stop it there first' }).waitFor({ timeout: 30_000 });
+    assert.ok(!existsSync(join(workspace, 'shapes.runs')), 'no background run started beside the panel');
+    await panel.locator('#btn-stop').click();
+    await panel.locator('#stat-state', { hasText: 'stopped' }).waitFor({ timeout: 60_000 });
+    await runCommand(page, 'View: Close All Editors');
+  });
+});
+
 test(
   'Train in Background: progress notification, streaming into the open panel, a second start refused, cancel keeps the weights',
   { timeout: 240_000 },

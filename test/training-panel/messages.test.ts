@@ -50,6 +50,7 @@ const validFromWebview: unknown[] = [
   { type: 'pickImage', shape: [32, 32, 1] },
   { type: 'notify', level: 'warning', message: 'hm' },
   { type: 'prediction', name: 'a.png', top: [{ label: 'circle', probability: 0.9 }] },
+  { type: 'runStarted' },
   { type: 'runEnded', reason: 'nan', epoch: 0, loss: null },
   { type: 'stopBackground' },
 ];

@@ -116,6 +116,9 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
     assert.ok(JSON.parse(saved.topology).config.layers.length >= 7);
     const ended = await t.waitForMessage('runEnded');
     assert.equal(ended.reason, 'finished');
+    // The host learns when the page trains (it keeps background runs of the model out meanwhile).
+    const kinds = t.received.map((m) => m.type);
+    assert.ok(kinds.indexOf('runStarted') >= 0 && kinds.indexOf('runStarted') < kinds.indexOf('checkpoint'), kinds.join(' '));
     // Charts were drawn from the run: every series has a path.
     assert.equal(await t.page.locator('#chart-batch-loss path').count(), 1);
     assert.equal(await t.page.locator('#chart-epoch-loss path').count(), 2);

@@ -220,6 +220,7 @@ export class TrainingApp {
     this.status = 'training';
     this.throughput.reset();
     this.refreshButtons();
+    this.host.post({ type: 'runStarted' });
     const outcome = await Promise.race([
       run.run().then(
         (result) => ({ result }),
@@ -229,7 +230,10 @@ export class TrainingApp {
     ]);
     this.unwatch();
     if (outcome === 'lost') return this.recover();
-    if ('error' in outcome) return this.fail(outcome.error);
+    if ('error' in outcome) {
+      this.host.post({ type: 'runEnded', reason: 'error', epoch: run.history.length, loss: null });
+      return this.fail(outcome.error);
+    }
     this.finish(outcome.result);
   }
 
