@@ -233,7 +233,7 @@ describe('Sum and Mean', () => {
   }
 });
 
-describe('Add with a per-channel bias', () => {
+describe('Add, Sub, Multiply and RealDiv with a per-channel operand', () => {
   before(initBackends);
   const CASES: ReadonlyArray<{ a: number[]; b: number[] }> = [
     { a: [2, 5, 5, 8], b: [8] },
@@ -244,20 +244,23 @@ describe('Add with a per-channel bias', () => {
     { a: [4, 3], b: [4, 1] },
     { a: [2, 3, 4], b: [2, 3, 4] },
   ];
-  CASES.forEach((c, i) =>
-    test(`${c.a.join('×')} + ${c.b.join('×')} and the other way round`, async () => {
-      const a = input(3000 + i, c.a, -2, 2);
-      const b = input(3100 + i, c.b, -2, 2);
-      for (const inputs of [{ a, b }, { a: b, b: a }]) {
-        const { cpu, wasm } = await onBoth(() => runKernel('Add', inputs, {}));
-        assert.deepEqual(wasm.shape, cpu.shape);
-        assert.ok(maxRelativeError(wasm.data, cpu.data) <= 1e-6);
-      }
-      const start = wasmAllocations();
-      runKernel('Add', { a, b }, {});
-      assert.deepEqual(wasmAllocations(), start, 'leak');
-    }),
-  );
+  for (const kernel of ['Add', 'Sub', 'Multiply', 'RealDiv']) {
+    CASES.forEach((c, i) =>
+      test(`${kernel} ${c.a.join('×')} and ${c.b.join('×')}, both ways round`, async () => {
+        // Divisors kept away from zero, so the comparison measures the kernels and not a blow-up.
+        const a = input(3000 + i, c.a, 0.5, 2);
+        const b = input(3100 + i, c.b, -2, -0.5);
+        for (const inputs of [{ a, b }, { a: b, b: a }]) {
+          const { cpu, wasm } = await onBoth(() => runKernel(kernel, inputs, {}));
+          assert.deepEqual(wasm.shape, cpu.shape);
+          assert.ok(maxRelativeError(wasm.data, cpu.data) <= 1e-6);
+        }
+        const start = wasmAllocations();
+        runKernel(kernel, { a, b }, {});
+        assert.deepEqual(wasmAllocations(), start, 'leak');
+      }),
+    );
+  }
 });
 
 describe('Cast', () => {

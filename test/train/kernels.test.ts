@@ -180,6 +180,33 @@ describe('wasm training kernels', () => {
     });
   });
 
+  describe('FusedConv2D (conv + bias + activation)', () => {
+    const FUSED: ReadonlyArray<{ c: ConvCase; bias: boolean; activation: string }> = [
+      { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: false, activation: 'linear' },
+      { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'linear' },
+      { c: { x: [1, 10, 8, 4], k: [3, 3], co: 12, s: 2, pad: 'valid' }, bias: true, activation: 'relu' },
+      { c: { x: [2, 6, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'same' }, bias: false, activation: 'relu' },
+      // Kept on the stock kernel: output channels not a multiple of 4, another activation.
+      { c: { x: [2, 7, 7, 2], k: [3, 3], co: 6, s: 1, pad: 'same' }, bias: true, activation: 'relu' },
+      { c: { x: [2, 7, 7, 2], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'elu' },
+    ];
+    FUSED.forEach(({ c, bias, activation }, i) => {
+      const label = `${convLabel(c)}${bias ? ', bias' : ''}, ${activation}`;
+      test(label, async () => {
+        const info = convInfo(c);
+        const inputs: Record<string, Input> = { x: input(170 + i, c.x), filter: input(270 + i, info.filterShape) };
+        if (bias) inputs.bias = input(370 + i, [c.co]);
+        await agrees({
+          label,
+          kernel: 'FusedConv2D',
+          inputs,
+          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation },
+          shape: info.outShape,
+        });
+      });
+    });
+  });
+
   describe('Conv2DBackpropInput', () => {
     test('the table covers both strategies (flipped convolution and col2im)', () => {
       const used = new Set(CONV.map((c) => backpropInputStrategy(c.x, [...c.k, c.x[3], c.co], { strides: pair(c.s), pad: c.pad })));

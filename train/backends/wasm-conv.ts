@@ -38,14 +38,8 @@ export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: Con
   return out;
 }
 
-/**
- * Measured on the benchmark nets' layers, the direct kernel beat the backend's XNNPACK convolution (e.g. a
- * 32-image 26×26×8 layer). Other layouts and output channel counts keep the stock kernel.
- */
-function conv2d(args: KernelArgs): Info {
-  const { backend, inputs, attrs } = args;
-  const { x, filter } = inputs;
-  const c = tf.backend_util.computeConv2DInfo(
+function convInfoOf(x: Info, filter: Info, attrs: Record<string, unknown>): ConvInfo {
+  return tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
     attrs.strides as [number, number],
@@ -55,8 +49,41 @@ function conv2d(args: KernelArgs): Info {
     false,
     attrs.dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
   );
+}
+
+/**
+ * Measured on the benchmark nets' layers, the direct kernel beat the backend's XNNPACK convolution (e.g. a
+ * 32-image 26×26×8 layer). Other layouts and output channel counts keep the stock kernel.
+ */
+function conv2d(args: KernelArgs): Info {
+  const { backend, inputs, attrs } = args;
+  const { x, filter } = inputs;
+  const c = convInfoOf(x, filter, attrs);
   if (!directApplies(c) || x.dtype !== 'float32') return runStock('Conv2D', backend, inputs, attrs);
   return directConv2d(backend, x, filter, c);
 }
 
+/**
+ * FusedConv2D (a convolution, an optional per-channel bias and an activation) is what tfjs-layers runs for a conv
+ * layer without activation even while training (ResNet's conv → batch norm), and for every conv layer in inference.
+ * The direct kernel, then the bias in place, then ReLU; other activations keep the stock kernel.
+ */
+function fusedConv2d(args: KernelArgs): Info {
+  const { backend, inputs, attrs } = args;
+  const { x, filter, bias, preluActivationWeights } = inputs;
+  const activation = (attrs.activation as string | undefined) ?? 'linear';
+  const c = convInfoOf(x, filter, attrs);
+  const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights;
+  const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels && bias.dtype === 'float32');
+  if (!simple || !plainBias || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
+  const y = directConv2d(backend, x, filter, c);
+  const Co = c.outChannels;
+  if (bias) simdKernels(backend).channelBinary(0, ptr(backend, y), ptr(backend, bias), ptr(backend, y), tf.util.sizeFromShape(c.outShape) / Co, Co, false);
+  if (activation === 'linear') return y;
+  const out = runStock('Relu', backend, { x: y }, {});
+  free(backend, y);
+  return out;
+}
+
 export const conv2dConfig: KernelConfig = { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: conv2d as unknown as KernelFunc };
+export const fusedConv2dConfig: KernelConfig = { kernelName: 'FusedConv2D', backendName: 'wasm', kernelFunc: fusedConv2d as unknown as KernelFunc };

@@ -2,13 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { fusedAdamConfig } from './wasm-adam';
-import { conv2dConfig } from './wasm-conv';
+import { conv2dConfig, fusedConv2dConfig } from './wasm-conv';
 import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
 import { conv2dBackpropInputConfig } from './wasm-conv-grad';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './wasm-depthwise-grad';
 import { batchMatMulConfig, FUSED_MATMUL_DELEGATES, fusedMatMulConfig } from './wasm-matmul';
 import { captureStock } from './wasm-heap';
-import { addConfig, castConfig } from './wasm-elementwise';
+import { castConfig, channelBroadcastConfigs } from './wasm-elementwise';
 import { identityConfig } from './wasm-identity';
 import { maxPoolGradConfig } from './wasm-pool-grad';
 import { meanConfig, sumConfig } from './wasm-reduce';
@@ -17,6 +17,7 @@ import { tileConfig } from './wasm-tile';
 /** Why each kernel is replaced; the CLI and docs list these. */
 export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason: string }> = [
   { config: conv2dConfig, reason: 'a direct SIMD kernel beat the stock (XNNPACK) convolution on training-size layers' },
+  { config: fusedConv2dConfig, reason: 'the same direct kernel for conv + bias (+ ReLU), what conv layers run in inference and before batch norm' },
   { config: conv2dBackpropFilterConfig, reason: 'missing in tfjs-backend-wasm 4.22' },
   { config: conv2dBackpropInputConfig, reason: 'stock kernel is a naive loop' },
   { config: depthwiseBackpropFilterConfig, reason: 'missing' },
@@ -28,13 +29,13 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
   { config: identityConfig, reason: 'stock kernel copied the buffer on every clone' },
   { config: batchMatMulConfig, reason: 'transposed operands left the fast GEMM path' },
   { config: fusedMatMulConfig, reason: 'transposed operands left the fast path; batched bias/activation were wrong' },
-  { config: addConfig, reason: 'a per-channel bias took the slow general broadcasting loop' },
+  ...channelBroadcastConfigs.map((config) => ({ config, reason: 'a per-channel operand (bias, batch norm) took the slow general broadcasting loop' })),
   { config: castConfig, reason: 'a cast to the same type copied the buffer element by element (every ReLU gradient)' },
   { config: fusedAdamConfig, reason: 'new: one Adam update per weight instead of ~13 elementwise kernels (train/optimizers.ts)' },
 ];
 
 /** Stock kernels the replacements delegate to; captured before anything is unregistered. */
-const DELEGATES = ['Conv2D', 'Tile', 'Sum', 'Mean', 'Identity', 'Add', 'Cast', ...FUSED_MATMUL_DELEGATES];
+const DELEGATES = ['Conv2D', 'FusedConv2D', 'Relu', 'Tile', 'Sum', 'Mean', 'Identity', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', ...FUSED_MATMUL_DELEGATES];
 
 let registered = false;
 

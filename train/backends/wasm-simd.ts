@@ -22,7 +22,7 @@ export interface SimdKernels {
     KH: number, KW: number, sh: number, sw: number, dh: number, dwl: number, pt: number, pl: number, Hp: number, Wp: number,
   ): void;
   channelSums(x: number, out: number, rows: number, C: number, scale: number): void;
-  biasAdd(x: number, bias: number, out: number, rows: number, C: number): void;
+  channelBinary(op: number, x: number, k: number, out: number, rows: number, C: number, swap: boolean): void;
   adam(
     w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,

@@ -382,8 +382,27 @@ export function channelSums(xPtr: usize, outPtr: usize, rows: i32, C: i32, scale
   }
 }
 
-/** out[r, c] = x[r, c] + bias[c] over `rows` rows of C values (a bias broadcast along the last axis). */
-export function biasAdd(xPtr: usize, biasPtr: usize, outPtr: usize, rows: i32, C: i32): void {
+/**
+ * out[r, c] = x[r, c] ∘ k[c] over `rows` rows of C values — a per-channel operand broadcast along the last axis, as in
+ * bias additions and batch normalisation — for ∘ = add (0), subtract (1), multiply (2), divide (3); with `swap`,
+ * out = k ∘ x. Float32 arithmetic, one IEEE operation per element, as the stock kernels.
+ */
+export function channelBinary(op: i32, xPtr: usize, kPtr: usize, outPtr: usize, rows: i32, C: i32, swap: bool): void {
+  if (op == 0) channelLoop(0, xPtr, kPtr, outPtr, rows, C, false);
+  else if (op == 2) channelLoop(2, xPtr, kPtr, outPtr, rows, C, false);
+  else if (op == 1) {
+    if (swap) channelLoop(1, xPtr, kPtr, outPtr, rows, C, true);
+    else channelLoop(1, xPtr, kPtr, outPtr, rows, C, false);
+  } else {
+    if (swap) channelLoop(3, xPtr, kPtr, outPtr, rows, C, true);
+    else channelLoop(3, xPtr, kPtr, outPtr, rows, C, false);
+  }
+}
+
+/** The loop of channelBinary for one operation, inlined with `op` and `swap` constant so each copy has no branches inside. */
+// @ts-ignore: decorator
+@inline
+function channelLoop(op: i32, xPtr: usize, kPtr: usize, outPtr: usize, rows: i32, C: i32, swap: bool): void {
   const C4 = C & ~3;
   let x = xPtr, out = outPtr;
   const rowBytes = (<usize>C) << 2;
@@ -391,11 +410,15 @@ export function biasAdd(xPtr: usize, biasPtr: usize, outPtr: usize, rows: i32, C
     let c = 0;
     for (; c < C4; c += 4) {
       const at = <usize>c << 2;
-      v128.store(out + at, f32x4.add(v128.load(x + at), v128.load(biasPtr + at)));
+      const a = swap ? v128.load(kPtr + at) : v128.load(x + at);
+      const b = swap ? v128.load(x + at) : v128.load(kPtr + at);
+      v128.store(out + at, op == 0 ? f32x4.add(a, b) : op == 1 ? f32x4.sub(a, b) : op == 2 ? f32x4.mul(a, b) : f32x4.div(a, b));
     }
     for (; c < C; c++) {
       const at = <usize>c << 2;
-      store<f32>(out + at, load<f32>(x + at) + load<f32>(biasPtr + at));
+      const a = swap ? load<f32>(kPtr + at) : load<f32>(x + at);
+      const b = swap ? load<f32>(x + at) : load<f32>(kPtr + at);
+      store<f32>(out + at, op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b);
     }
     x += rowBytes;
     out += rowBytes;
