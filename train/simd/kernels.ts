@@ -168,6 +168,19 @@ function addAt(base: usize, index: i32, value: f32): void {
 }
 
 /**
+ * Copies one image (H rows of `rowBytes`) into the interior of the zero-bordered grid at padPtr (Wp columns, the
+ * borders zeroed once by the caller); returns the grid.
+ */
+// @ts-ignore: decorator
+@inline
+function padImage(image: usize, padPtr: usize, H: i32, Wp: i32, Ci: i32, pt: i32, pl: i32, rowBytes: usize): usize {
+  for (let iy = 0; iy < H; iy++) {
+    memory.copy(padPtr + ((<usize>(((iy + pt) * Wp + pl) * Ci)) << 2), image + (<usize>iy) * rowBytes, rowBytes);
+  }
+  return padPtr;
+}
+
+/**
  * Conv2DBackpropFilter, directly (no im2col): dW[ky, kx, ci, co] = Σ over (n, oy, ox) of
  * xp[n, oy·sh + ky·dh, ox·sw + kx·dw, ci] · dy[n, oy, ox, co], where xp is x zero-padded by (pt, pl) on top and
  * left (and enough at the bottom and right). Each image is padded into `padPtr` (Hp·Wp·Ci floats, borders
@@ -193,13 +206,8 @@ export function convFilterGrad(
   const columns = merged ? KW * Ci : Ci;
   const rowBytes = (<usize>(W * Ci)) << 2;
   for (let n = 0; n < batch; n++) {
-    let image = xPtr + (<usize>n) * H * rowBytes;
-    if (padded) {
-      for (let iy = 0; iy < H; iy++) {
-        memory.copy(padPtr + ((<usize>(((iy + pt) * Wp + pl) * Ci)) << 2), image + (<usize>iy) * rowBytes, rowBytes);
-      }
-      image = padPtr;
-    }
+    const source = xPtr + (<usize>n) * H * rowBytes;
+    const image = padded ? padImage(source, padPtr, H, Wp, Ci, pt, pl, rowBytes) : source;
     for (let oy0 = 0; oy0 < Ho; oy0 += rowsPerBlock) {
       const oy1 = min(oy0 + rowsPerBlock, Ho);
       for (let ky = 0; ky < KH; ky++) {
@@ -446,13 +454,8 @@ export function conv2d(
   const xStep = (<usize>(sw * Ci)) << 2;
   const wRow = (<usize>Co) << 2;
   for (let n = 0; n < batch; n++) {
-    let image = xPtr + (<usize>n) * H * rowBytes;
-    if (padded) {
-      for (let iy = 0; iy < H; iy++) {
-        memory.copy(padPtr + ((<usize>(((iy + pt) * Wp + pl) * Ci)) << 2), image + (<usize>iy) * rowBytes, rowBytes);
-      }
-      image = padPtr;
-    }
+    const source = xPtr + (<usize>n) * H * rowBytes;
+    const image = padded ? padImage(source, padPtr, H, Wp, Ci, pt, pl, rowBytes) : source;
     for (let oy = 0; oy < Ho; oy++) {
       const outRow = outPtr + ((<usize>((n * Ho + oy) * Wo * Co)) << 2);
       let ox = 0;
