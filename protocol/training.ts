@@ -89,7 +89,16 @@ export type ToWebview =
   | { readonly type: 'askImage' }
   | { readonly type: 'error'; readonly message: string }
   /** A background run of this model started, or is under way: the batches and epochs so far come with it. */
-  | { readonly type: 'backgroundStart'; readonly backend: string; readonly batches: readonly BackgroundBatch[]; readonly history: readonly EpochRecord[] }
+  | {
+      readonly type: 'backgroundStart';
+      readonly backend: string;
+      readonly batches: readonly BackgroundBatch[];
+      readonly history: readonly EpochRecord[];
+      /** Paused from a panel (this one, before it was reopened, or another). */
+      readonly paused: boolean;
+    }
+  /** The background run was paused or resumed. */
+  | { readonly type: 'backgroundPaused'; readonly paused: boolean }
   | { readonly type: 'backgroundBatch'; readonly progress: BackgroundBatch }
   | { readonly type: 'backgroundEpoch'; readonly record: EpochRecord }
   | { readonly type: 'backgroundEnd'; readonly status: BackgroundEnd; readonly message: string };
@@ -106,8 +115,10 @@ export type FromWebview =
   /** The page began training (the host then refuses a background run of the same model until `runEnded`). */
   | { readonly type: 'runStarted' }
   | { readonly type: 'runEnded'; readonly reason: 'finished' | 'stopped' | 'nan' | 'error'; readonly epoch: number; readonly loss: number | null }
-  /** The Stop button during a background run: the host stops the worker. */
-  | { readonly type: 'stopBackground' };
+  /** The Stop, Pause and Resume buttons during a background run: the host passes them to the worker. */
+  | { readonly type: 'stopBackground' }
+  | { readonly type: 'pauseBackground' }
+  | { readonly type: 'resumeBackground' };
 
 /** The outcome of validating untrusted input: the typed value, or why it was rejected. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -282,10 +293,12 @@ function toWebview(v: unknown): ToWebview {
       return { type };
     case 'backgroundStart': {
       if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
-      return { type, backend: str(o, 'backend', 1000), batches: o.batches.map(checkBackgroundBatch), history: checkHistory(o.history) };
+      return { type, backend: str(o, 'backend', 1000), batches: o.batches.map(checkBackgroundBatch), history: checkHistory(o.history), paused: bool(o, 'paused') };
     }
     case 'backgroundBatch':
       return { type, progress: checkBackgroundBatch(o.progress) };
+    case 'backgroundPaused':
+      return { type, paused: bool(o, 'paused') };
     case 'backgroundEpoch':
       return { type, record: checkEpochRecord(o.record, 'record') };
     case 'backgroundEnd':
@@ -327,6 +340,8 @@ function fromWebview(v: unknown): FromWebview {
       return { type, reason: oneOf(o, 'reason', ['finished', 'stopped', 'nan', 'error'] as const), epoch: int(o, 'epoch'), loss: finiteOrNull(o, 'loss') };
     case 'runStarted':
     case 'stopBackground':
+    case 'pauseBackground':
+    case 'resumeBackground':
       return { type };
     default:
       return unknownType(type);

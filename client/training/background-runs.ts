@@ -11,6 +11,10 @@ export interface BackgroundRun {
   readonly history: EpochRecord[];
   /** Ends the run after the current batch; the weights trained so far are saved. */
   stop(): void;
+  /** Holds the run after the current batch until `resume` (or `stop`). */
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
 }
 
 const runs = new Map<string, BackgroundRun>();
@@ -42,5 +46,5 @@ export function recordBatch(run: BackgroundRun, b: BackgroundBatch): void {
 
 /** The message that brings a panel up to date with a run under way. */
 export function replayMessage(run: BackgroundRun): ToWebview {
-  return { type: 'backgroundStart', backend: run.backend, batches: [...run.batches], history: [...run.history] };
+  return { type: 'backgroundStart', backend: run.backend, batches: [...run.batches], history: [...run.history], paused: run.paused };
 }

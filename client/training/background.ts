@@ -73,6 +73,27 @@ class WorkerRun implements BackgroundRun {
     this.send({ type: 'start', options });
   }
 
+  paused = false;
+  /** Told when the run is paused or resumed (the progress notification says so). */
+  onPauseChange: (paused: boolean) => void = () => undefined;
+
+  pause(): void {
+    this.setPaused(true);
+  }
+
+  resume(): void {
+    this.setPaused(false);
+  }
+
+  private setPaused(paused: boolean): void {
+    if (this.paused === paused || this.stopTimer) return;
+    this.paused = paused;
+    this.send({ type: paused ? 'pause' : 'resume' });
+    log(this.context, `${this.model}: ${paused ? 'paused after the current batch' : 'resumed'}`);
+    this.panel()?.postBackground({ type: 'backgroundPaused', paused });
+    this.onPauseChange(paused);
+  }
+
   stop(): void {
     if (this.stopTimer) return;
     this.send({ type: 'stop' });
@@ -193,9 +214,12 @@ export async function trainInBackground(
           run.stop();
         });
         let done = 0;
+        const PAUSED = 'paused — Resume in the training panel';
+        run.onPauseChange = (paused) => progress.report({ message: paused ? PAUSED : 'resuming…' });
         report = (p) => {
           const fraction = (100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches);
-          progress.report({ message: batchText(p), increment: Math.max(0, fraction - done) });
+          // A batch under way when Pause came still reports: the message keeps saying the run is paused.
+          progress.report({ message: run.paused ? PAUSED : batchText(p), increment: Math.max(0, fraction - done) });
           done = Math.max(done, fraction);
         };
         progress.report({ message: 'starting…' });

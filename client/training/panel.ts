@@ -125,6 +125,10 @@ export class TrainingPanel {
         return;
       case 'stopBackground':
         return backgroundRun(this.state.uri, this.state.model)?.stop();
+      case 'pauseBackground':
+        return backgroundRun(this.state.uri, this.state.model)?.pause();
+      case 'resumeBackground':
+        return backgroundRun(this.state.uri, this.state.model)?.resume();
       default:
         return assertNever(m);
     }

@@ -63,6 +63,16 @@ test(
       assert.ok(await panel.locator('#btn-train').isDisabled(), 'the panel offers no run of its own');
       await workbench.screenshot('e2e-background-panel');
 
+      // Pause in the panel holds the worker after its batch (the notification says so); Resume lets it go on.
+      await panel.locator('#btn-pause').click();
+      await panel.locator('#stat-state', { hasText: 'background, paused' }).waitFor({ timeout: 30_000 });
+      await progress.filter({ hasText: 'paused — Resume in the training panel' }).waitFor({ timeout: 30_000 });
+      const held = await backgroundPoints(frame);
+      await page.waitForTimeout(2_000);
+      assert.ok((await backgroundPoints(frame)) <= held + 1, 'no batches while paused (one may have been under way)');
+      await panel.locator('#btn-resume').click();
+      await frame.waitForFunction((n) => (globalThis as unknown as Hooks).strideTraining.app.background.points > n + 2, held + 1, { timeout: 30_000 });
+
       // One run per model: a second start is refused while the first runs.
       await page.locator('.tab[aria-label="shapes.stride"]').click();
       await runCommand(page, 'Stride: Train in Background');

@@ -69,13 +69,14 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
     await t?.close();
   });
 
-  it('draws the replayed and streamed metrics, says whose they are, and offers only Stop', async () => {
+  it('draws the replayed and streamed metrics, says whose they are, and offers only Stop and Pause', async () => {
     const replay = [batch(1, 1), batch(1, 6)];
     await t.send({
       type: 'backgroundStart',
       backend: 'wasm (SIMD, 1 thread)',
       batches: replay,
       history: [{ epoch: 1, loss: 1.1, accuracy: 0.4, valLoss: 1.2, valAccuracy: 0.3 }],
+      paused: false,
     });
     await waitForStatus(t, 'background');
     assert.match(await t.page.locator('[data-key="background"]').innerText(), /Training in the background \(wasm \(SIMD, 1 thread\)\)/);
@@ -88,9 +89,23 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
     assert.deepEqual(await points(t, 'chart-epoch-loss'), [2, 2]);
     assert.equal(await t.page.locator('#stat-epoch').innerText(), '2 / 3');
     assert.equal(await t.page.locator('#stat-throughput').innerText(), '1500 samples/s');
-    for (const b of ['train', 'loadSaved', 'resumeCheckpoint', 'pause', 'save']) assert.ok(await t.page.locator(`#btn-${b}`).isDisabled(), `${b} is disabled`);
-    assert.ok(await t.page.locator('#btn-stop').isEnabled());
+    for (const b of ['train', 'loadSaved', 'resumeCheckpoint', 'resume', 'save']) assert.ok(await t.page.locator(`#btn-${b}`).isDisabled(), `${b} is disabled`);
+    for (const b of ['stop', 'pause']) assert.ok(await t.page.locator(`#btn-${b}`).isEnabled(), `${b} is enabled`);
     await t.screenshot('training-panel-background');
+  });
+
+  it('Pause and Resume go to the host, and the buttons follow the run', async () => {
+    await t.page.locator('#btn-pause').click();
+    await t.waitForMessage('pauseBackground');
+    await t.send({ type: 'backgroundPaused', paused: true });
+    await t.page.locator('#stat-state', { hasText: 'background, paused' }).waitFor();
+    assert.ok(await t.page.locator('#btn-pause').isDisabled());
+    await t.page.locator('#btn-resume').click();
+    await t.waitForMessage('resumeBackground');
+    await t.send({ type: 'backgroundPaused', paused: false });
+    await t.page.locator('#btn-pause:not([disabled])').waitFor();
+    assert.equal(await t.page.locator('#stat-state').innerText(), 'background');
+    assert.ok(await t.page.locator('#btn-resume').isDisabled());
   });
 
   it('does not start a run of its own, even when the host asks for one, and sends Stop to the host', async () => {

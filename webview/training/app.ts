@@ -90,6 +90,7 @@ export class TrainingApp {
       case 'error':
         return this.view.note('host', 'error', m.message);
       case 'backgroundStart':
+      case 'backgroundPaused':
       case 'backgroundBatch':
       case 'backgroundEpoch':
       case 'backgroundEnd':
@@ -109,6 +110,10 @@ export class TrainingApp {
       return this.refreshButtons();
     }
     if (this.status !== 'background') return;
+    if (m.type === 'backgroundPaused') {
+      this.background.setPaused(m.paused);
+      return this.refreshButtons();
+    }
     if (m.type === 'backgroundBatch') return this.background.batch(m.progress);
     if (m.type === 'backgroundEpoch') return this.background.epoch(m.record);
     this.status = m.status === 'completed' ? 'finished' : m.status;
@@ -160,11 +165,13 @@ export class TrainingApp {
       case 'resumeCheckpoint':
         return this.checkpoint ? this.start(this.checkpoint.weights, this.checkpoint.epoch, this.checkpoint.history) : undefined;
       case 'pause':
+        if (this.status === 'background') return this.host.post({ type: 'pauseBackground' });
         this.run?.control.pause();
         this.status = 'paused';
         this.run?.checkpoint(this.run.history.length);
         return this.refreshButtons();
       case 'resume':
+        if (this.status === 'background') return this.host.post({ type: 'resumeBackground' });
         this.run?.control.resume();
         this.status = 'training';
         return this.refreshButtons();
@@ -388,15 +395,15 @@ export class TrainingApp {
       train: idle,
       loadSaved: idle && !!this.saved,
       resumeCheckpoint: idle && !!this.checkpoint,
-      pause: this.status === 'training',
-      resume: this.status === 'paused',
+      pause: this.status === 'training' || (this.status === 'background' && !this.background.paused),
+      resume: this.status === 'paused' || (this.status === 'background' && this.background.paused),
       stop: running,
       save: !running && !!this.run,
       showSample: !!this.data,
       randomSample: !!this.data,
       pickImage: !!this.data,
     });
-    this.view.set('state', this.status);
+    this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
 
   fail(e: unknown): void {

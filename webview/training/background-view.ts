@@ -13,6 +13,8 @@ const DRAW_MS = 150;
 export class BackgroundView {
   /** Batches drawn from the background run so far (tests read it). */
   points = 0;
+  /** The run is paused (its Pause and Resume buttons follow this). */
+  paused = false;
   private lastDraw = 0;
 
   constructor(private readonly view: PanelView) {}
@@ -24,8 +26,13 @@ export class BackgroundView {
     for (const b of m.batches) this.plotBatch(b);
     for (const r of m.history) this.epoch(r, false);
     this.view.note('background', 'info', `Training in the background (${m.backend}): the charts show that run. Stop ends it after the current batch.`);
-    this.view.set('state', 'background');
+    this.setPaused(m.paused);
     this.view.drawCharts();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.view.set('state', paused ? 'background, paused' : 'background');
   }
 
   batch(p: BackgroundBatch): void {
