@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSpec } from '../train/data/spec';
+import { runDir, weightsDir } from '../train/saved-files';
 import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/run';
 import type { BatchProgress, EpochProgress } from '../train/trainer';
 import { InputError, intOption, stringOption, UsageError, type ParsedArgs } from './args';
@@ -45,18 +46,11 @@ function backendOption(args: ParsedArgs): RunTrainingOptions['backend'] {
   throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, got '${v}'`);
 }
 
-/** The default run folder sits next to the model file: `resnet8.stride` → `resnet8.runs/ResNet8/`. */
-export function defaultRunDir(file: string, model: string): string {
-  const parsed = path.parse(path.resolve(file));
-  return path.join(parsed.dir, `${parsed.name}.runs`, model);
-}
-
 /** The last `stride train` run, else the weights the editor's training panel saved (`NAME.weights/MODEL`). */
 function defaultWeights(file: string, model: string): string {
-  const run = defaultRunDir(file, model);
+  const run = runDir(file, model);
   if (fs.existsSync(run)) return run;
-  const parsed = path.parse(path.resolve(file));
-  const panel = path.join(parsed.dir, `${parsed.name}.weights`, model);
+  const panel = weightsDir(file, model);
   if (fs.existsSync(panel)) return panel;
   throw new InputError(`no trained weights for '${model}': run 'stride train ${file}' first, or pass --weights DIR`);
 }
@@ -71,7 +65,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   const text = readSource(file);
   const mod = trainModule();
   const modelName = mod.pickModel(text, stringOption(args.options, 'model'), file).graph.name;
-  const outDir = path.resolve(stringOption(args.options, 'out') ?? defaultRunDir(file, modelName));
+  const outDir = path.resolve(stringOption(args.options, 'out') ?? runDir(file, modelName));
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write('\nStopping after the current batch (Ctrl-C again to quit at once)…\n');

@@ -17,7 +17,8 @@ import { checkDataFits } from './data/validate';
 import { buildModel } from './model-builder';
 import { outputForm } from './objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult, type TrainSettings } from './trainer';
-import { loadWeightsInto, saveModel, type StrideMetadata } from './weights';
+import type { StrideMetadata } from './saved-files';
+import { loadWeightsInto, saveModel } from './weights';
 
 export type ProgressEvent =
   | { readonly type: 'backend'; readonly description: string }

@@ -8,7 +8,7 @@ import { checkToWorker, type EpochSummary, type FromWorker, type RunSummary, typ
 import { TrainControl } from '../../train/control';
 import { runTraining, type ProgressEvent, type RunResult } from '../../train/run';
 import type { BatchProgress, EpochProgress } from '../../train/trainer';
-import { MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically } from './storage';
+import { MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically } from '../../train/saved-files';
 
 /** Batches are reported at most this often (plus the last of each epoch): enough for charts, cheap for the host. */
 const BATCH_INTERVAL_MS = 100;

@@ -7,7 +7,8 @@ import { checkFromWebview, decodeBytes, encodeBytes, isSafeModelName, trainingPa
 import { loadImage } from '../../train/data/folder';
 import { backgroundRun, replayMessage } from './background-runs';
 import { feedData } from './data-feed';
-import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, weightsDir, writeCheckpoint } from './storage';
+import { weightsDir } from '../../train/saved-files';
+import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, writeCheckpoint } from './storage';
 
 export const TRAINING_VIEW_TYPE = 'stride.training';
 

@@ -1,72 +1,16 @@
-// Node-only files of the training panel: trained weights beside the model file and run checkpoints, both written atomically.
+// Node-only files of the training panel: trained weights beside the model file and run checkpoints, both written
+// atomically by train/saved-files.ts, which also names the folders.
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkCheckpoint, checkWeights, type CheckpointPayload, type SavedMetadata, type WeightsPayload } from '../../protocol/training';
-
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
-
-/** `resnet8.stride` + `ResNet8` → `resnet8.weights/ResNet8`, next to the model file. */
-export function weightsDir(modelFile: string, model: string): string {
-  const base = path.basename(modelFile).replace(/\.stride$/i, '');
-  return path.join(path.dirname(modelFile), `${base}.weights`, model);
-}
-
-/** `resnet8.stride` + `ResNet8` → `resnet8.runs/ResNet8`: the run folder `stride train` writes by default (cli/train.ts). */
-export function runDir(modelFile: string, model: string): string {
-  const parsed = path.parse(path.resolve(modelFile));
-  return path.join(parsed.dir, `${parsed.name}.runs`, model);
-}
+import { loadModelFiles, MODEL_JSON, savedFolder, WEIGHTS_BIN, writeFolderAtomically } from '../../train/saved-files';
 
 /** A checkpoint folder per (document, model) under the extension's storage. */
 export function checkpointDir(storageRoot: string, uri: string, model: string): string {
   const key = crypto.createHash('sha256').update(`${uri}\n${model}`).digest('hex').slice(0, 24);
   return path.join(storageRoot, 'checkpoints', key);
-}
-
-function writeSynced(file: string, data: Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Writes the files into a sibling temporary folder and swaps it in with renames (the layout and `.previous` fallback
- * of train/weights.ts), so a crash or a full disk never leaves half-written weights where the old ones were.
- */
-export function writeFolderAtomically(dir: string, files: Readonly<Record<string, Uint8Array>>): void {
-  const parent = path.dirname(path.resolve(dir));
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
-  try {
-    for (const [name, data] of Object.entries(files)) writeSynced(path.join(tmp, name), data);
-    const previous = `${dir}.previous`;
-    fs.rmSync(previous, { recursive: true, force: true });
-    const hadOld = fs.existsSync(dir);
-    if (hadOld) fs.renameSync(dir, previous);
-    try {
-      fs.renameSync(tmp, dir);
-    } catch (e) {
-      if (hadOld) fs.renameSync(previous, dir);
-      throw e;
-    }
-    fs.rmSync(previous, { recursive: true, force: true });
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-/** The folder to read: the saved one, or its `.previous` copy when a save was interrupted between the renames. */
-function readable(dir: string): string | null {
-  if (fs.existsSync(path.join(dir, MODEL_JSON))) return dir;
-  if (fs.existsSync(path.join(`${dir}.previous`, MODEL_JSON))) return `${dir}.previous`;
-  return null;
 }
 
 /** Saves in the tfjs layers-model format that `tf.loadLayersModel` and `stride predict` read. */
@@ -84,21 +28,14 @@ export function saveWeights(dir: string, model: string, topology: string, weight
 
 /** Saved weights, or null when there are none; damaged files are an error that says which file. */
 export function readSavedWeights(dir: string): WeightsPayload | null {
-  const use = readable(dir);
-  if (!use) return null;
-  const jsonPath = path.join(use, MODEL_JSON);
-  let json: { weightsManifest?: { weights?: unknown[] }[] };
+  if (!savedFolder(dir)) return null;
+  const files = loadModelFiles(dir);
+  // The files are untrusted: a manifest without entries is reported as damaged weights below.
+  const specs = (files.json.weightsManifest ?? []).flatMap((g) => g.weights ?? []);
   try {
-    json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
+    return checkWeights({ specs, data: new Uint8Array(files.weights) });
   } catch (e) {
-    throw new Error(`'${jsonPath}' is not valid JSON: ${e instanceof Error ? e.message : String(e)}.`);
-  }
-  const specs = (json.weightsManifest ?? []).flatMap((g) => g.weights ?? []);
-  const data = new Uint8Array(fs.readFileSync(path.join(use, WEIGHTS_BIN)));
-  try {
-    return checkWeights({ specs, data });
-  } catch (e) {
-    throw new Error(`The saved weights in '${use}' are damaged: ${e instanceof Error ? e.message : String(e)}.`);
+    throw new Error(`The saved weights in '${files.dir}' are damaged: ${e instanceof Error ? e.message : String(e)}.`);
   }
 }
 

@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import { buildModel } from '../../train/model-builder';
-import { loadModelFiles, loadWeightsInto, saveModel, type StrideMetadata } from '../../train/weights';
+import { loadModelFiles, type StrideMetadata } from '../../train/saved-files';
+import { loadWeightsInto, saveModel } from '../../train/weights';
 import { EXAMPLES } from '../helpers/fixtures';
 import { tempDir, useCpu } from './helpers';
 

@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { defaultRunDir } from '../../cli/train';
-import { readSavedWeights, runDir, weightsDir } from '../../client/training/storage';
+import { readSavedWeights } from '../../client/training/storage';
 import { checkFromWorker, type FromWorker, type RunSummary, type WorkerStart } from '../../protocol/train-worker';
 import { buildModel } from '../../train/model-builder';
 import { pickModel, predict } from '../../train/run';
+import { runDir, weightsDir } from '../../train/saved-files';
 import { restoreWeights } from '../../webview/training/checkpoint';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -153,8 +153,8 @@ describe('background training worker', { timeout: 180_000 }, () => {
     assert.deepEqual(saved, [path.join(o.outDir, 'weights'), o.panelDir]);
     assert.equal(r.weightsDir, path.join(o.outDir, 'weights'));
     assert.equal(r.panelDir, o.panelDir);
-    // The run folder is the one `stride train` and `stride predict` use by default.
-    assert.equal(o.outDir, defaultRunDir(o.file, 'Tiny'));
+    // The run folder is the one `stride train` and `stride predict` use by default (test/cli/train.test.ts pins the same path).
+    assert.equal(o.outDir, path.join(path.dirname(o.file), 'tiny.runs', 'Tiny'));
     const log = fs
       .readFileSync(r.metricsLog, 'utf8')
       .trim()
