@@ -1,6 +1,7 @@
 // Stride arguments → the equivalent tfjs-layers layer, one adapter per Stride kind; only given arguments are passed.
 
 import * as tf from '@tensorflow/tfjs';
+import { TFJS_ACTIVATION } from '../../train/layers/common';
 import type { Make } from './tfjs-oracle';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,25 +14,6 @@ function opt(o: Record<string, unknown>): Cfg {
 
 const conv = (a: Cfg) => ({ kernelSize: a.kernel, strides: a.stride, padding: a.padding, dilationRate: a.dilation, useBias: a.bias, activation: a.activation });
 const pool = (a: Cfg) => opt({ poolSize: a.pool, strides: a.stride, padding: a.padding });
-
-/** tfjs activation identifiers for Stride's activation names. */
-export const TFJS_ACTIVATION: Readonly<Record<string, string>> = {
-  linear: 'linear',
-  relu: 'relu',
-  relu6: 'relu6',
-  sigmoid: 'sigmoid',
-  hard_sigmoid: 'hardSigmoid',
-  tanh: 'tanh',
-  softmax: 'softmax',
-  softplus: 'softplus',
-  softsign: 'softsign',
-  elu: 'elu',
-  selu: 'selu',
-  gelu: 'gelu',
-  swish: 'swish',
-  silu: 'swish',
-  mish: 'mish',
-};
 
 /** `add`/`concat` etc. take their inputs positionally in Stride; tfjs merges take a list. */
 const merge = (f: (c: Cfg) => tf.layers.Layer) => (a: Cfg) => f(opt({ axis: a.axis }));

@@ -1,7 +1,7 @@
 // The tfjs-layers oracle table: argument grids per layer kind, including odd sizes, tuples and invalid configurations.
 
 import { grid, type OracleCase } from './cases';
-import { TFJS_ACTIVATION } from './tfjs-adapters';
+import { TFJS_ACTIVATION } from '../../train/layers/common';
 import { conv13Cases, moreCases, pool13Cases, sequenceCases } from './tfjs-table-more';
 
 const images = [
