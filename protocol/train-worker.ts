@@ -1,8 +1,7 @@
 // Messages between the extension host and the background training worker (worker_threads), and their validators.
 
-import { checkBackgroundBatch, validate, type BackgroundBatch, type Checked } from './training';
-
-const { fail, obj, str, int, finiteOrNull, oneOf, guard } = validate;
+import { checkBackgroundBatch, type BackgroundBatch } from './training';
+import { fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType, type Checked } from './validate';
 
 export type WorkerBackend = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -183,10 +182,6 @@ function fromWorker(v: unknown): FromWorker {
     default:
       return unknownType(type);
   }
-}
-
-function unknownType(type: never): never {
-  return fail(`unknown message type ${JSON.stringify(type)}`);
 }
 
 export const checkToWorker: (v: unknown) => Checked<ToWorker> = guard(toWorker);

@@ -1,5 +1,12 @@
 // Messages between the extension host and the training webview, their hand-written validators, and the page's HTML shell.
 
+import { bool, bytes, fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType } from './validate';
+import { webviewHtml } from './webview-html';
+
+import type { Checked } from './validate';
+
+export type { Checked };
+
 /** A tfjs weights manifest entry (the subset of tf.io.WeightsManifestEntry both sides need). */
 export interface WeightSpec {
   readonly name: string;
@@ -119,35 +126,6 @@ export type FromWebview =
   | { readonly type: 'stopBackground' }
   | { readonly type: 'pauseBackground' }
   | { readonly type: 'resumeBackground' };
-
-/** The outcome of validating untrusted input: the typed value, or why it was rejected. */
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-type Obj = Record<string, unknown>;
-
-class Invalid extends Error {}
-
-const fail = (what: string): never => {
-  throw new Invalid(what);
-};
-const obj = (v: unknown, what: string): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : fail(`${what} must be an object`));
-const str = (o: Obj, k: string, max = 10_000_000): string => {
-  const v = o[k];
-  return typeof v === 'string' && v.length <= max ? v : fail(`'${k}' must be a string`);
-};
-const bool = (o: Obj, k: string): boolean => (typeof o[k] === 'boolean' ? (o[k] as boolean) : fail(`'${k}' must be a boolean`));
-const int = (o: Obj, k: string, min = 0, max = 2 ** 31): number => {
-  const v = o[k];
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(`'${k}' must be an integer in [${min}, ${max}]`);
-};
-const finiteOrNull = (o: Obj, k: string): number | null => {
-  const v = o[k];
-  if (v === null) return null;
-  return typeof v === 'number' && Number.isFinite(v) ? v : fail(`'${k}' must be a finite number or null`);
-};
-const bytes = (o: Obj, k: string): Uint8Array => (o[k] instanceof Uint8Array ? (o[k] as Uint8Array) : fail(`'${k}' must be a Uint8Array`));
-const oneOf = <T extends string>(o: Obj, k: string, allowed: readonly T[]): T =>
-  allowed.includes(o[k] as T) ? (o[k] as T) : fail(`'${k}' must be one of ${allowed.join(', ')}`);
 
 function imageShape(v: unknown, k: string): readonly [number, number, number] {
   if (!Array.isArray(v) || v.length !== 3) return fail(`'${k}' must be [height, width, channels]`);
@@ -348,27 +326,11 @@ function fromWebview(v: unknown): FromWebview {
   }
 }
 
-/** Exhaustiveness: adding a message type without a case is a compile error here. */
-function unknownType(type: never): never {
-  return fail(`unknown message type ${JSON.stringify(type)}`);
-}
-
-function guard<T>(check: (v: unknown) => T): (v: unknown) => Checked<T> {
-  return (v) => {
-    try {
-      return { ok: true, value: check(v) };
-    } catch (e) {
-      if (e instanceof Invalid) return { ok: false, error: e.message };
-      throw e;
-    }
-  };
-}
-
 export const checkToWebview = guard(toWebview);
 export const checkFromWebview = guard(fromWebview);
 
 /** The validation helpers, for the other message protocols of training (protocol/train-worker.ts). */
-export const validate = { fail, obj, str, bool, int, finiteOrNull, oneOf, guard, checkEpochRecord } as const;
+export { checkEpochRecord };
 
 /** Model names become folder names: anything but letters, digits, `_`, `-` and `.` is refused rather than escaped. */
 export function isSafeModelName(name: string): boolean {
@@ -387,26 +349,7 @@ export interface PageOptions {
  * nonce. No `unsafe-eval` (tfjs webgl does not need it); styles come from the bundle as a constructed style sheet.
  */
 export function trainingPageHtml(o: PageOptions): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${o.nonce}'`,
-    `style-src ${o.cspSource}`,
-    `img-src ${o.cspSource} data:`,
-    `font-src ${o.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Stride training</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
-</body>
-</html>`;
+  return webviewHtml({ ...o, title: 'Stride training' });
 }
 
 // ---- Byte arrays from the page ------------------------------------------------------------------

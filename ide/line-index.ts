@@ -1,0 +1,61 @@
+// The one offset ↔ line/column conversion: the CLI, the server, the tests and every view count lines the same way.
+
+/**
+ * Line starts of one text. Columns are UTF-16 code units, exactly like core offsets. Lines end at `\n`, `\r\n`
+ * or a lone `\r`, as the Language Server Protocol (and every editor applying edits) defines them, so a file with
+ * old Mac line ends reads as many lines to the CLI just as it does in the editor.
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Line and column (both 0-based) of an offset; offsets outside the text clamp to its ends. */
+  position(offset: number): { line: number; character: number } {
+    const clamped = clampInt(offset, 0, this.text.length);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: clamped - this.starts[lo] };
+  }
+
+  /**
+   * Offset of a line and column. Total: positions past the end of a line or of the text (or garbage, from a client)
+   * clamp to the nearest valid offset instead of failing.
+   */
+  offset(line: unknown, character: unknown): number {
+    const l = clampInt(line, 0, Number.MAX_SAFE_INTEGER);
+    if (l >= this.starts.length) return this.text.length;
+    return Math.min(this.starts[l] + clampInt(character, 0, Number.MAX_SAFE_INTEGER), this.lineEnd(l));
+  }
+
+  /** Offset of the end of a line's content (before `\r\n`, `\n` or `\r`). */
+  lineEnd(line: number): number {
+    const l = clampInt(line, 0, this.starts.length - 1);
+    if (l + 1 >= this.starts.length) return this.text.length;
+    const next = this.starts[l + 1] - 1;
+    return this.text.charCodeAt(next) === 10 && next > this.starts[l] && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+  }
+
+  lineStart(line: number): number {
+    return this.starts[clampInt(line, 0, this.starts.length - 1)];
+  }
+}
+
+function clampInt(v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return min;
+  return Math.max(min, Math.min(max, Math.floor(v)));
+}
