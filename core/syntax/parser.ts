@@ -1,8 +1,9 @@
 // Recovering recursive-descent parser: always returns a tree and a list of diagnostics.
 
-import type { Diagnostic, Related } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import type * as ast from './ast';
-import { lex, type Token, type TokenKind, type Comment } from './lexer';
+import { atItemKeyword, atStatementEnd, SYNC, TokenCursor } from './cursor';
+import { lex, type Comment, type Token } from './lexer';
 import { cover, span, type Span } from './span';
 
 export interface ParseResult {
@@ -12,8 +13,6 @@ export interface ParseResult {
   readonly tokens: Token[];
 }
 
-/** Item keywords: at the start of a line they end whatever construct is still open. */
-const ITEM_KEYWORDS = new Set(['block', 'model', 'train']);
 /** Expressions nest at most this deep; deeper input is reported, not recursed into. */
 const MAX_DEPTH = 200;
 
@@ -25,116 +24,8 @@ export function parse(text: string, base = 0): ParseResult {
   return { file, diagnostics: parser.diagnostics, comments: lexed.comments, tokens: lexed.tokens };
 }
 
-class Parser {
-  private pos = 0;
+class Parser extends TokenCursor {
   private depth = 0;
-  private lastErrorAt = -1;
-  private steps = 0;
-  private readonly stepLimit: number;
-
-  constructor(
-    private readonly tokens: Token[],
-    readonly diagnostics: Diagnostic[],
-    private readonly base: number,
-  ) {
-    this.stepLimit = tokens.length * 8 + 1000;
-  }
-
-  // ---- token helpers -------------------------------------------------------------------------
-
-  private get tok(): Token {
-    return this.tokens[this.pos];
-  }
-
-  private peek(n = 1): Token {
-    return this.tokens[Math.min(this.pos + n, this.tokens.length - 1)];
-  }
-
-  private at(kind: TokenKind): boolean {
-    return this.tok.kind === kind;
-  }
-
-  private atIdent(name: string): boolean {
-    return this.tok.kind === 'ident' && this.tok.text === name;
-  }
-
-  /** True at a line-initial `block`/`model`/`train` followed by a name: the start of a new item. */
-  private atItemStart(): boolean {
-    return this.tok.newlineBefore && ITEM_KEYWORDS.has(this.tok.text) && this.at('ident') && this.peek().kind === 'ident';
-  }
-
-  private advance(): Token {
-    const t = this.tok;
-    if (++this.steps > this.stepLimit) throw new Error('parser made no progress (bug)');
-    if (t.kind !== 'eof') this.pos++;
-    return t;
-  }
-
-  private eat(kind: TokenKind): Token | undefined {
-    return this.at(kind) ? this.advance() : undefined;
-  }
-
-  /** End of the previous token: where an inserted (missing) token is placed. */
-  private get prevEnd(): number {
-    return this.pos > 0 ? this.tokens[this.pos - 1].span.end : this.base;
-  }
-
-  private error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
-    // Never two errors on one token: the first one explains it.
-    if (at.start === this.lastErrorAt) return;
-    // The lexer already reported the bad character or unterminated string the parser stumbled on.
-    const flagged = this.tok.kind === 'error' || isUnterminatedString(this.tok);
-    if (flagged && (code === 'syntax-error' || at.start === this.tok.span.start)) return;
-    this.lastErrorAt = at.start;
-    this.diagnostics.push({ code, severity: 'error', message, span: at, related });
-  }
-
-  private describe(t: Token): string {
-    return t.kind === 'eof' ? 'end of file' : `'${t.text}'`;
-  }
-
-  private errorHere(expected: string): void {
-    const t = this.tok;
-    const where = t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span;
-    this.error(`Expected ${expected}, found ${this.describe(t)}.`, where);
-  }
-
-  /** For a token that cannot start what is expected: points at the token itself, even at a line start. */
-  private errorAtToken(expected: string): void {
-    const t = this.tok;
-    this.error(`Expected ${expected}, found ${this.describe(t)}.`, t.kind === 'eof' ? span(this.prevEnd, this.prevEnd) : t.span);
-  }
-
-  private expectIdent(what: string): ast.Ident {
-    if (this.at('ident')) {
-      const t = this.advance();
-      return { kind: 'ident', name: t.text, span: t.span };
-    }
-    this.errorHere(what);
-    return { kind: 'ident', name: '', span: span(this.prevEnd, this.prevEnd), missing: true };
-  }
-
-  /** Expects the closing bracket matching `open`; reports an unclosed bracket with where it opened. */
-  private expectClose(kind: ')' | '}' | ']', open: Token): number {
-    const close = this.eat(kind);
-    if (close) return close.span.end;
-    // An unterminated string swallowed the bracket; the lexer's diagnostic already explains it.
-    if (this.pos > 0 && isUnterminatedString(this.tokens[this.pos - 1])) return this.prevEnd;
-    const t = this.tok;
-    const where = t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span;
-    this.error(
-      `Expected '${kind}' to close the '${open.text}', found ${this.describe(t)}.`,
-      where,
-      [{ span: open.span, message: `'${open.text}' opened here` }],
-      'unclosed-bracket',
-    );
-    return this.prevEnd;
-  }
-
-  /** Skips tokens until one in the sync set, without consuming it. */
-  private skipUntil(stop: (t: Token) => boolean): void {
-    while (!this.at('eof') && !stop(this.tok)) this.advance();
-  }
 
   // ---- items ---------------------------------------------------------------------------------
 
@@ -157,7 +48,7 @@ class Parser {
     if (this.atIdent('train')) return this.parseTrain();
     this.error(`Expected 'model', 'block' or 'train' at the top level, found ${this.describe(this.tok)}.`, this.tok.span);
     this.advance();
-    this.skipUntil((t) => t.newlineBefore && ITEM_KEYWORDS.has(t.text));
+    this.skipUntil(atItemKeyword);
     return undefined;
   }
 
@@ -165,21 +56,8 @@ class Parser {
   private parseBlock(): ast.BlockDecl {
     const kw = this.advance();
     const name = this.expectIdent('a block name');
-    const params: ast.Param[] = [];
     const open = this.eat('(');
-    if (open) {
-      while (!this.at(')') && !this.at('{') && !this.at('eof') && !this.atItemStart()) {
-        const before = this.pos;
-        params.push(this.parseParam());
-        if (!this.eat(',') && !this.at(')')) {
-          this.errorHere("',' or ')'");
-          this.skipUntil((t) => t.kind === ',' || t.kind === ')' || t.kind === '{');
-          this.eat(',');
-        }
-        if (this.pos === before) this.advance();
-      }
-      this.expectClose(')', open);
-    }
+    const params = open ? this.list(open, ')', () => this.parseParam(), SYNC.params).items : [];
     const body = this.parseBody();
     return { kind: 'block', name, params, body: body.statements, doc: kw.doc, span: span(kw.span.start, body.span.end), bodySpan: body.span };
   }
@@ -203,22 +81,16 @@ class Parser {
   private parseTrain(): ast.TrainDecl {
     const kw = this.advance();
     const model = this.expectIdent('the name of the model to train');
-    const entries: ast.TrainEntry[] = [];
     const open = this.eat('{');
     if (!open) {
       this.errorHere("'{'");
-      return { kind: 'train', model, entries, doc: kw.doc, span: span(kw.span.start, this.prevEnd), bodySpan: span(this.prevEnd, this.prevEnd) };
+      return { kind: 'train', model, entries: [], doc: kw.doc, span: span(kw.span.start, this.prevEnd), bodySpan: span(this.prevEnd, this.prevEnd) };
     }
-    while (!this.at('}') && !this.at('eof') && !this.atItemStart()) {
-      const before = this.pos;
-      const entry = this.parseEntry();
-      if (entry) entries.push(entry);
-      if (this.pos === before) this.advance();
-    }
-    const end = this.expectClose('}', open);
+    const { items: entries, end } = this.list(open, '}', () => this.parseEntry(), SYNC.body);
     return { kind: 'train', model, entries, doc: kw.doc, span: span(kw.span.start, end), bodySpan: span(open.span.start, end) };
   }
 
+  /** entry := IDENT ':' expr (',' | ';')? */
   private parseEntry(): ast.TrainEntry | undefined {
     if (!this.at('ident')) {
       this.errorAtToken('a training setting such as `epochs: 5`');
@@ -228,7 +100,7 @@ class Parser {
     const key = this.expectIdent('a setting name');
     if (!this.eat(':')) {
       this.errorHere(`':' after '${key.name}'`);
-      this.skipUntil((t) => t.kind === '}' || t.newlineBefore);
+      this.skipUntil(atStatementEnd);
       return undefined;
     }
     const value = this.parseExpr();
@@ -251,14 +123,7 @@ class Parser {
       if (!junk) this.errorHere("'{'");
       return { statements: [], span: span(this.prevEnd, this.prevEnd) };
     }
-    const statements: ast.Statement[] = [];
-    while (!this.at('}') && !this.at('eof') && !this.atItemStart()) {
-      const before = this.pos;
-      const stmt = this.parseStatement();
-      if (stmt) statements.push(stmt);
-      if (this.pos === before) this.advance();
-    }
-    const end = this.expectClose('}', open);
+    const { items: statements, end } = this.list(open, '}', () => this.parseStatement(), SYNC.body);
     return { statements, span: span(open.span.start, end) };
   }
 
@@ -293,7 +158,7 @@ class Parser {
 
   private skipToStatementEnd(): void {
     this.advance();
-    this.skipUntil((t) => t.kind === '}' || t.newlineBefore);
+    this.skipUntil(atStatementEnd);
   }
 
   /** chain := elem ('->' elem)* */
@@ -334,19 +199,7 @@ class Parser {
   private parseCall(): ast.CallExpr {
     const callee = this.expectIdent('a name');
     const open = this.advance(); // '('
-    const args: ast.Arg[] = [];
-    while (!this.at(')') && !this.at('eof') && !this.at('}') && !this.atItemStart()) {
-      const before = this.pos;
-      args.push(this.parseArg());
-      if (!this.eat(',') && !this.at(')')) {
-        if (this.tok.newlineBefore) break; // unclosed call: stop at the line end
-        this.errorHere("',' or ')'");
-        this.skipUntil((t) => t.kind === ',' || t.kind === ')' || t.kind === '}' || t.newlineBefore);
-        this.eat(',');
-      }
-      if (this.pos === before) this.advance();
-    }
-    const end = this.expectClose(')', open);
+    const { items: args, end } = this.list(open, ')', () => this.parseArg(), SYNC.args);
     return { kind: 'call', callee, args, argsSpan: span(open.span.start, end), span: span(callee.span.start, end) };
   }
 
@@ -427,26 +280,18 @@ class Parser {
     }
   }
 
-  /** A parenthesised expression, a tuple `(3, 5)` or a list `[a, b]`. */
+  /** group := '(' expr ')' | '(' (expr (',' expr)* ','?)? ')' | '[' (expr (',' expr)* ','?)? ']' */
   private parseGroup(): ast.Expr {
     const open = this.advance();
     const close = open.kind === '(' ? ')' : ']';
-    const items: ast.Expr[] = [];
-    let sawComma = false;
-    while (!this.at(close) && !this.at('eof') && !this.at('}') && !this.atItemStart()) {
-      const before = this.pos;
-      items.push(this.parseExpr());
-      if (this.eat(',')) sawComma = true;
-      else if (!this.at(close)) break;
-      if (this.pos === before) this.advance();
-    }
-    const end = this.expectClose(close, open);
+    const { items, end, commas } = this.list(open, close, () => this.parseExpr(), SYNC.group);
     const s = span(open.span.start, end);
     if (open.kind === '[') return { kind: 'list', items, span: s };
-    if (items.length === 1 && !sawComma) return items[0];
+    if (items.length === 1 && !commas) return items[0];
     return { kind: 'tuple', items, span: s };
   }
 
+  /** Reports input nested beyond MAX_DEPTH once and skips it, so the stack stays bounded. */
   private tooDeep(): ast.Expr {
     const t = this.tok;
     this.error(`Expression nested more than ${MAX_DEPTH} levels deep.`, t.span);
@@ -466,8 +311,4 @@ class Parser {
 function unquote(text: string): string {
   const body = text.length >= 2 && text[text.length - 1] === text[0] ? text.slice(1, -1) : text.slice(1);
   return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-function isUnterminatedString(t: Token): boolean {
-  return t.kind === 'string' && (t.text.length < 2 || t.text[t.text.length - 1] !== t.text[0]);
 }
