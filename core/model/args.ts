@@ -3,7 +3,7 @@
 import type { Diagnostic, Fix } from '../diagnostics';
 import { span, type Span } from '../syntax/span';
 import type { ArgSpec, ArgValue, ResolvedArgs } from './registry';
-import { closest } from './suggest';
+import { didYouMean, suggest } from './suggest';
 import { formatValue, type Value } from './values';
 
 export interface BoundArg {
@@ -112,17 +112,18 @@ function addRaw(raw: Map<string, BoundArg[]>, name: string, arg: BoundArg): void
 
 function unknownArg(what: string, specs: readonly ArgSpec[], arg: BoundArg) {
   const name = arg.name!;
-  const guess = closest(
+  const s = suggest(
     name.name,
-    specs.map((s) => s.name),
+    specs.map((spec) => spec.name),
+    name.span,
+    'Rename',
   );
-  const fixes: Fix[] = guess ? [{ title: `Rename to '${guess}'`, edits: [{ span: name.span, newText: guess }], preferred: true }] : [];
   return {
     code: 'unknown-argument' as const,
     severity: 'error' as const,
-    message: `${what} has no argument '${name.name}'${guess ? `; did you mean '${guess}'?` : ''} It takes: ${specs.map((s) => s.name).join(', ')}.`,
+    message: `${what} has no argument '${name.name}'${didYouMean(s)} It takes: ${specs.map((spec) => spec.name).join(', ')}.`,
     span: name.span,
-    fixes,
+    fixes: s ? [s.fix] : [],
   };
 }
 
@@ -158,11 +159,11 @@ function convert(spec: ArgSpec, values: readonly Value[], spatialRank: number): 
     case 'enum': {
       const word = v.kind === 'word' ? v.name : v.kind === 'string' ? v.value : undefined;
       if (word !== undefined && t.values.includes(word)) return word;
-      const guess = word !== undefined ? closest(word, t.values) : undefined;
+      const s = word !== undefined ? suggest(word, t.values, v.span) : undefined;
       return {
-        error: `'${spec.name}' must be one of ${t.values.join(', ')}; got ${formatValue(v)}${guess ? ` (did you mean '${guess}'?)` : ''}.`,
+        error: `'${spec.name}' must be one of ${t.values.join(', ')}; got ${formatValue(v)}${s ? ` (did you mean '${s.guess}'?)` : ''}.`,
         code: 'invalid-argument',
-        fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ span: v.span, newText: guess }], preferred: true }] : undefined,
+        fixes: s ? [s.fix] : undefined,
       };
     }
     case 'ints': {

@@ -1,6 +1,6 @@
 // Lowering: expands blocks, repetition and merge arguments into a flat graph per model, with diagnostics.
 
-import type { Diagnostic, Fix } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { span, type Span } from '../syntax/span';
 import { bindArgs, type BoundArg } from './args';
@@ -8,7 +8,7 @@ import { evalExpr, type ParamBinding } from './eval';
 import type { CallSite, GraphNode, ModelGraph } from './graph';
 import type { LayerRegistry } from './registry';
 import { isLibrarySpan, sourceSlice } from './library';
-import { closest } from './suggest';
+import { didYouMean, suggest } from './suggest';
 import { formatValue, type Value } from './values';
 
 /** Stops runaway expansion (`× 100000` of a big block) while staying far above real networks. */
@@ -106,17 +106,16 @@ class ModelLowerer {
     const param = scope.params.get(ref.name);
     if (param && 'tensor' in param) return param.tensor;
     const candidates = [...scope.tensors.keys(), ...[...scope.params].filter(([, b]) => 'tensor' in b).map(([n]) => n)];
-    const guess = closest(ref.name, candidates);
-    const fixes: Fix[] = guess ? [{ title: `Change to '${guess}'`, edits: [{ span: ref.span, newText: guess }], preferred: true }] : [];
+    const s = suggest(ref.name, candidates, ref.span);
     // Name at most a handful: a model with thousands of tensors must not produce a megabyte message per typo.
     const shown = candidates.slice(0, 12).join(', ') + (candidates.length > 12 ? `, … (${candidates.length - 12} more)` : '');
     const known = candidates.length > 0 ? ` Known here: ${shown}.` : '';
     this.diags.push({
       code: 'undefined-name',
       severity: 'error',
-      message: `No tensor named '${ref.name}'${guess ? `; did you mean '${guess}'?` : '.'}${known}`,
+      message: `No tensor named '${ref.name}'${didYouMean(s, '.')}${known}`,
       span: ref.span,
-      fixes,
+      fixes: s ? [s.fix] : [],
     });
     return null;
   }
@@ -278,16 +277,16 @@ class ModelLowerer {
 
   private unknownLayer(callee: ast.Ident, scope: Scope): void {
     const names = [...this.ctx.registry.names(), ...this.ctx.blocks.keys(), ...this.ctx.library.keys()];
-    const guess = closest(callee.name, names);
+    const s = suggest(callee.name, names, callee.span);
     const isTensor = scope.tensors.has(callee.name);
     this.diags.push({
       code: 'unknown-layer',
       severity: 'error',
       message: isTensor
         ? `'${callee.name}' is a tensor, not a layer; to continue from it write '${callee.name} -> …'.`
-        : `Unknown layer '${callee.name}'${guess ? `; did you mean '${guess}'?` : '.'}`,
+        : `Unknown layer '${callee.name}'${didYouMean(s, '.')}`,
       span: callee.span,
-      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ span: callee.span, newText: guess }], preferred: true }] : undefined,
+      fixes: s ? [s.fix] : undefined,
     });
   }
 
@@ -421,16 +420,18 @@ class ModelLowerer {
 
   private blockArgError(what: string, block: ast.BlockDecl, arg: ast.Arg): void {
     if (arg.name) {
-      const guess = closest(
+      const s = suggest(
         arg.name.name,
         block.params.map((p) => p.name.name),
+        arg.name.span,
+        'Rename',
       );
       this.diags.push({
         code: 'unknown-argument',
         severity: 'error',
-        message: `${what} has no parameter '${arg.name.name}'${guess ? `; did you mean '${guess}'?` : ''} It takes ${formatParams(block)}.`,
+        message: `${what} has no parameter '${arg.name.name}'${didYouMean(s)} It takes ${formatParams(block)}.`,
         span: arg.name.span,
-        fixes: guess ? [{ title: `Rename to '${guess}'`, edits: [{ span: arg.name.span, newText: guess }], preferred: true }] : undefined,
+        fixes: s ? [s.fix] : undefined,
       });
     } else {
       this.diags.push({

@@ -1,4 +1,7 @@
-// "Did you mean …?": the closest candidate by edit distance, if it is close enough to be a typo.
+// "Did you mean …?": the closest candidate by edit distance, if it is close enough to be a typo, and its quick fix.
+
+import type { Fix } from '../diagnostics';
+import type { Span } from '../syntax/span';
 
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -32,4 +35,22 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     }
   }
   return best !== undefined && bestScore <= limit ? best : undefined;
+}
+
+/** A did-you-mean: the closest candidate and the quick fix that writes it over the misspelt name. */
+export interface Suggestion {
+  readonly guess: string;
+  readonly fix: Fix;
+}
+
+/** The did-you-mean for `name` written at `at`, or undefined when no candidate is close enough to be a typo. */
+export function suggest(name: string, candidates: Iterable<string>, at: Span, verb: 'Change' | 'Rename' = 'Change'): Suggestion | undefined {
+  const guess = closest(name, candidates);
+  if (!guess) return undefined;
+  return { guess, fix: { title: `${verb} to '${guess}'`, edits: [{ span: at, newText: guess }], preferred: true } };
+}
+
+/** The message tail for a suggestion: `; did you mean 'x'?`, else `otherwise`. */
+export function didYouMean(s: Suggestion | undefined, otherwise = ''): string {
+  return s ? `; did you mean '${s.guess}'?` : otherwise;
 }
