@@ -19,6 +19,62 @@ export interface BindResult {
   readonly ok: boolean;
 }
 
+/** A parameter a call can fill: by name, or by position unless named-only; a rest parameter takes every later positional. */
+export interface Slot {
+  readonly name: string;
+  readonly namedOnly?: boolean;
+  readonly rest?: boolean;
+}
+
+/** An argument as written: its name when it is named, and where it is. */
+export interface GivenArg {
+  readonly name?: { readonly name: string; readonly span: Span };
+  readonly span: Span;
+}
+
+/** The diagnostics for arguments that fit no parameter; layers and blocks word them differently. */
+export interface Misfits<A> {
+  /** A named argument whose name is no parameter. */
+  unknown(arg: A): Diagnostic;
+  /** A positional argument after the last positional parameter. */
+  tooMany(arg: A): Diagnostic;
+  /** A second argument for a parameter that takes one. */
+  duplicate(slot: string, arg: A): Diagnostic;
+}
+
+/**
+ * The one argument binder's first step, shared by layers and blocks: pairs each argument with its parameter,
+ * named by name and positional in order, reporting misfits. `onMatch` sees each pair as it is made, so work on
+ * an argument (and its diagnostics) keeps source order. Returns the arguments per parameter name.
+ */
+export function matchArgs<S extends Slot, A extends GivenArg>(
+  slots: readonly S[],
+  given: readonly A[],
+  misfits: Misfits<A>,
+  report: (d: Diagnostic) => void,
+  onMatch?: (slot: S, arg: A) => void,
+): Map<string, A[]> {
+  const matched = new Map<string, A[]>();
+  const positional = slots.filter((s) => !s.namedOnly);
+  let next = 0;
+  for (const arg of given) {
+    const slot = arg.name ? slots.find((s) => s.name === arg.name!.name) : positional[next];
+    if (!slot) {
+      report(arg.name ? misfits.unknown(arg) : misfits.tooMany(arg));
+      continue;
+    }
+    if (!arg.name && !slot.rest) next++;
+    // Named or positional, an argument may fill each parameter once (rest parameters collect many).
+    if (matched.has(slot.name) && !slot.rest) {
+      report(misfits.duplicate(slot.name, arg));
+      continue;
+    }
+    addRaw(matched, slot.name, arg);
+    onMatch?.(slot, arg);
+  }
+  return matched;
+}
+
 /** Binds `given` to `specs`. `what` names the callee in messages; `callSpan` locates missing arguments. */
 export function bindArgs(
   what: string,
@@ -28,83 +84,79 @@ export function bindArgs(
   spatialRank: number,
   out: Diagnostic[],
 ): BindResult {
-  const values: Record<string, ArgValue> = {};
-  const spans: Record<string, Span> = {};
-  const raw = new Map<string, BoundArg[]>();
   let ok = true;
   const report = (d: Diagnostic) => {
     out.push(d);
     ok = false;
   };
-
-  const positional = specs.filter((s) => !s.namedOnly);
-  let next = 0;
-  for (const arg of given) {
-    let spec: ArgSpec | undefined;
-    if (arg.name) {
-      spec = specs.find((s) => s.name === arg.name!.name);
-      if (!spec) {
-        report(unknownArg(what, specs, arg));
-        continue;
-      }
-    } else {
-      spec = positional[next];
-      if (!spec) {
-        report({
-          code: 'too-many-arguments',
-          severity: 'error',
-          message: `${what} takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${positional.map((s) => s.name).join(', ') || 'none'}).`,
-          span: arg.span,
-          fixes: [removeFix(arg)],
-        });
-        continue;
-      }
-      if (!spec.rest) next++;
-    }
-    // Named or positional, an argument may fill each parameter once (rest parameters collect many).
-    if (raw.has(spec.name) && !spec.rest) {
-      report({
-        code: 'duplicate-argument',
-        severity: 'error',
-        message: `Argument '${spec.name}' of ${what} is given twice.`,
-        span: arg.span,
-        fixes: [removeFix(arg)],
-      });
-      continue;
-    }
-    addRaw(raw, spec.name, arg);
-  }
-
+  const raw = matchArgs(specs, given, layerMisfits(what, specs), report);
+  const bound: Binding = { values: {}, spans: {} };
   for (const spec of specs) {
-    const args = raw.get(spec.name);
-    if (!args) {
-      if (spec.default !== undefined || spec.rest) {
-        const d = spec.default ?? (spec.type.type === 'dims' ? [] : null);
-        // `stride: 1` means 1 on every spatial axis, defaults included.
-        values[spec.name] = spec.type.type === 'ints' && typeof d === 'number' ? Array(spatialRank).fill(d) : d;
-        continue;
-      }
-      report({ code: 'missing-argument', severity: 'error', message: `${what} needs '${spec.name}': ${spec.doc}`, span: callSpan });
-      continue;
-    }
-    spans[spec.name] = args.length === 1 ? args[0].value.span : span(args[0].span.start, args[args.length - 1].span.end);
-    if (spec.type.type === 'tensors') continue;
-    const converted = convert(
-      spec,
-      args.map((a) => a.value),
-      spatialRank,
-    );
-    if (typeof converted === 'object' && converted !== null && 'error' in converted) {
-      report({ code: converted.code, severity: 'error', message: `${what}: ${converted.error}`, span: spans[spec.name], fixes: converted.fixes });
-      continue;
-    }
-    values[spec.name] = converted as ArgValue;
+    const problem = bindOne(what, spec, raw.get(spec.name), { callSpan, spatialRank }, bound);
+    if (problem) report(problem);
   }
-  return { args: values, spans, ok };
+  return { args: bound.values, spans: bound.spans, ok };
+}
+
+interface Binding {
+  readonly values: Record<string, ArgValue>;
+  readonly spans: Record<string, Span>;
+}
+
+/** How layers word arguments that fit no parameter. */
+function layerMisfits(what: string, specs: readonly ArgSpec[]): Misfits<BoundArg> {
+  const positional = specs.filter((s) => !s.namedOnly);
+  return {
+    unknown: (arg) => unknownArg(what, specs, arg),
+    tooMany: (arg) => ({
+      code: 'too-many-arguments',
+      severity: 'error',
+      message: `${what} takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${positional.map((s) => s.name).join(', ') || 'none'}).`,
+      span: arg.span,
+      fixes: [removeFix(arg)],
+    }),
+    duplicate: (name, arg) => ({
+      code: 'duplicate-argument',
+      severity: 'error',
+      message: `Argument '${name}' of ${what} is given twice.`,
+      span: arg.span,
+      fixes: [removeFix(arg)],
+    }),
+  };
+}
+
+/** Fills one parameter from its arguments, or its default, into `bound`; returns the problem if there is one. */
+function bindOne(
+  what: string,
+  spec: ArgSpec,
+  args: readonly BoundArg[] | undefined,
+  call: { readonly callSpan: Span; readonly spatialRank: number },
+  bound: Binding,
+): Diagnostic | undefined {
+  if (!args) {
+    if (spec.default === undefined && !spec.rest)
+      return { code: 'missing-argument', severity: 'error', message: `${what} needs '${spec.name}': ${spec.doc}`, span: call.callSpan };
+    const d = spec.default ?? (spec.type.type === 'dims' ? [] : null);
+    // `stride: 1` means 1 on every spatial axis, defaults included.
+    bound.values[spec.name] = spec.type.type === 'ints' && typeof d === 'number' ? Array(call.spatialRank).fill(d) : d;
+    return undefined;
+  }
+  const at = args.length === 1 ? args[0].value.span : span(args[0].span.start, args[args.length - 1].span.end);
+  bound.spans[spec.name] = at;
+  if (spec.type.type === 'tensors') return undefined;
+  const converted = convert(
+    spec,
+    args.map((a) => a.value),
+    call.spatialRank,
+  );
+  if (typeof converted === 'object' && converted !== null && 'error' in converted)
+    return { code: converted.code, severity: 'error', message: `${what}: ${converted.error}`, span: at, fixes: converted.fixes };
+  bound.values[spec.name] = converted as ArgValue;
+  return undefined;
 }
 
 /** Appends in place: `input(…)` with a million dimensions must stay linear. */
-function addRaw(raw: Map<string, BoundArg[]>, name: string, arg: BoundArg): void {
+function addRaw<A>(raw: Map<string, A[]>, name: string, arg: A): void {
   const list = raw.get(name);
   if (list) list.push(arg);
   else raw.set(name, [arg]);

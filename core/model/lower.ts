@@ -4,45 +4,22 @@ import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { span, type Span } from '../syntax/span';
 import { bindArgs, type BoundArg } from './args';
-import { evalExpr, type ParamBinding } from './eval';
-import type { CallSite, GraphNode, ModelGraph } from './graph';
-import type { LayerRegistry } from './registry';
-import { isLibrarySpan, sourceSlice } from './library';
+import { expandBlock, pinToCallSite, type BlockHost } from './blocks';
+import { evalExpr } from './eval';
+import type { GraphNode, ModelGraph } from './graph';
+import type { LayerDef, ResolvedArgs } from './registry';
+import { modelScope, type LowerContext, type Scope } from './scope';
 import { didYouMean, suggest } from './suggest';
-import { formatValue, type Value } from './values';
+import { formatValue } from './values';
+
+export type { LowerContext } from './scope';
 
 /** Stops runaway expansion (`× 100000` of a big block) while staying far above real networks. */
 const MAX_NODES = 100_000;
 
-interface TensorRef {
-  readonly id: number | null;
-  readonly span: Span;
-}
-
-interface Scope {
-  readonly tensors: Map<string, TensorRef>;
-  readonly params: ReadonlyMap<string, ParamBinding>;
-  /** undefined: no tensor yet (before input); null: unknown because of an earlier error. */
-  current: number | null | undefined;
-  readonly prefix: string;
-  readonly callSites: readonly CallSite[];
-  readonly blockStack: readonly string[];
-  /** Inside a library block: the user-text span of the outermost library call, which stands for every library span. */
-  readonly library?: Span;
-}
-
-export interface LowerContext {
-  readonly text: string;
-  readonly registry: LayerRegistry;
-  readonly blocks: ReadonlyMap<string, ast.BlockDecl>;
-  /** Library blocks (written in Stride, spans at LIBRARY_BASE); the file's own blocks shadow them. */
-  readonly library: ReadonlyMap<string, ast.BlockDecl>;
-  readonly diagnostics: Diagnostic[];
-}
-
 export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph {
   const lowerer = new ModelLowerer(ctx);
-  const scope: Scope = { tensors: new Map(), params: new Map(), current: undefined, prefix: '', callSites: [], blockStack: [] };
+  const scope = modelScope();
   for (const stmt of model.body) lowerer.statement(stmt, scope);
   if (lowerer.nodes.length === 0 && !model.name.missing) {
     ctx.diagnostics.push({
@@ -57,7 +34,16 @@ export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph 
   return { name: model.name.name, nameSpan: model.name.span, span: model.span, doc: model.doc, nodes: lowerer.nodes, inputs, outputs };
 }
 
-class ModelLowerer {
+/** What a layer call binds to: its arguments, where they were written, its inputs, and whether all of it worked. */
+interface LayerBinding {
+  readonly args: ResolvedArgs;
+  readonly argSpans: Readonly<Record<string, Span>>;
+  readonly inputs: number[];
+  readonly valid: boolean;
+}
+
+/** Lowers one model: the statement rules and name resolution; blocks expand through `expandBlock`. */
+class ModelLowerer implements BlockHost {
   readonly nodes: GraphNode[] = [];
   outputs: number[] | undefined;
   private readonly kindCounters = new Map<string, number>();
@@ -65,10 +51,16 @@ class ModelLowerer {
   private missingInputReported = false;
   private tooBigReported = false;
 
-  constructor(private readonly ctx: LowerContext) {}
+  constructor(readonly ctx: LowerContext) {}
 
   private get diags(): Diagnostic[] {
     return this.ctx.diagnostics;
+  }
+
+  nextInstance(block: string): number {
+    const n = (this.instanceCounters.get(block) ?? 0) + 1;
+    this.instanceCounters.set(block, n);
+    return n;
   }
 
   /** statement := (target '=')? chain */
@@ -99,7 +91,7 @@ class ModelLowerer {
   }
 
   /** Resolves a tensor name: local tensors, then tensor-valued block parameters. */
-  private reference(ref: ast.Ident, scope: Scope): number | null {
+  reference(ref: ast.Ident, scope: Scope): number | null {
     if (ref.missing) return null;
     const local = scope.tensors.get(ref.name);
     if (local) return local.id;
@@ -164,62 +156,54 @@ class ModelLowerer {
     if (call.callee.missing) return null;
     if (name === 'output') return this.output(call, input, scope);
     const block = this.ctx.blocks.get(name) ?? this.ctx.library.get(name);
-    if (block) return this.expandBlock(block, call, input, scope);
+    if (block) return expandBlock(this, block, call, input, scope);
     return this.layer(call, input, scope, stmt, target);
   }
 
   private layer(call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number {
     const name = call.callee.name;
     const def = this.ctx.registry.get(name);
-    let valid = true;
-    let inputs: number[] = [];
-    let args = {};
-    let argSpans = {};
-    if (!def) {
-      this.unknownLayer(call.callee, scope);
-      valid = false;
-      // Keep the edge so the layers before an unknown one are not also reported as unused.
-      if (typeof input === 'number') inputs = [input];
-    } else {
-      const given: BoundArg[] = [];
-      const tensors: (number | null)[] = [];
-      for (const arg of call.args) {
-        if (def.arity === 'many' && !arg.name && (arg.value.kind === 'ident' || arg.value.kind === 'chain')) {
-          tensors.push(this.tensorArg(arg.value, scope, stmt));
-          continue;
-        }
-        const value = evalExpr(arg.value, scope.params, this.diags);
-        if (!value) valid = false;
-        else given.push({ name: arg.name ? { name: arg.name.name, span: arg.name.span } : undefined, value, span: arg.span });
-      }
-      // An argument that failed to evaluate was already reported; binding without it would shift the others.
-      const bound = bindArgs(`${name}()`, def.args, given, call.callee.span, def.spatialRank ?? 1, valid ? this.diags : []);
-      valid &&= bound.ok;
-      args = bound.args;
-      const tensorArgs = call.args.filter((a) => def.arity === 'many' && !a.name && (a.value.kind === 'ident' || a.value.kind === 'chain'));
-      argSpans = tensorArgs.length > 0 ? { ...bound.spans, inputs: span(tensorArgs[0].span.start, tensorArgs[tensorArgs.length - 1].span.end) } : bound.spans;
-      const resolved = this.connect(def.arity, tensors, input, call, scope);
-      valid &&= resolved.ok;
-      inputs = resolved.inputs;
-    }
+    const bound = def ? this.bindLayer(def, call, input, scope, stmt) : this.unknownLayer(call.callee, input, scope);
     return this.push(
       {
         kind: def?.kind ?? name,
         def,
-        args,
-        argSpans,
-        inputs,
+        args: bound.args,
+        argSpans: bound.argSpans,
+        inputs: bound.inputs,
         span: call.span,
         statementSpan: stmt.span,
         insertAt: call.span.start,
         callSites: scope.callSites,
-        valid,
+        valid: bound.valid,
         target: target?.name,
         doc: stmt.doc,
       },
       scope,
       target,
     );
+  }
+
+  /** Evaluates and binds a known layer's arguments and connects its inputs; merge tensors are resolved here. */
+  private bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
+    let valid = true;
+    const given: BoundArg[] = [];
+    const tensors: (number | null)[] = [];
+    for (const arg of call.args) {
+      if (isTensorArg(def, arg)) {
+        tensors.push(this.tensorArg(arg.value as ast.Ident | ast.ChainExpr, scope, stmt));
+        continue;
+      }
+      const value = evalExpr(arg.value, scope.params, this.diags);
+      if (!value) valid = false;
+      else given.push({ name: arg.name ? { name: arg.name.name, span: arg.name.span } : undefined, value, span: arg.span });
+    }
+    // An argument that failed to evaluate was already reported; binding without it would shift the others.
+    const bound = bindArgs(`${call.callee.name}()`, def.args, given, call.callee.span, def.spatialRank ?? 1, valid ? this.diags : []);
+    const tensorArgs = call.args.filter((a) => isTensorArg(def, a));
+    const argSpans = tensorArgs.length > 0 ? { ...bound.spans, inputs: span(tensorArgs[0].span.start, tensorArgs[tensorArgs.length - 1].span.end) } : bound.spans;
+    const resolved = this.connect(def.arity, tensors, input, call, scope);
+    return { args: bound.args, argSpans, inputs: resolved.inputs, valid: valid && bound.ok && resolved.ok };
   }
 
   /** Works out a layer's inputs from the current tensor and, for merges, its tensor arguments. */
@@ -258,7 +242,7 @@ class ModelLowerer {
     return cur;
   }
 
-  private reportMissingInput(call: ast.CallExpr, scope: Scope): void {
+  reportMissingInput(call: ast.CallExpr, scope: Scope): void {
     if (this.missingInputReported) return;
     this.missingInputReported = true;
     const inBlock = scope.blockStack.length > 0;
@@ -275,7 +259,8 @@ class ModelLowerer {
     });
   }
 
-  private unknownLayer(callee: ast.Ident, scope: Scope): void {
+  /** Reports a call to no layer or block; the edge is kept so the layers before it are not also reported as unused. */
+  private unknownLayer(callee: ast.Ident, input: number | null | undefined, scope: Scope): LayerBinding {
     const names = [...this.ctx.registry.names(), ...this.ctx.blocks.keys(), ...this.ctx.library.keys()];
     const s = suggest(callee.name, names, callee.span);
     const isTensor = scope.tensors.has(callee.name);
@@ -288,6 +273,7 @@ class ModelLowerer {
       span: callee.span,
       fixes: s ? [s.fix] : undefined,
     });
+    return { args: {}, argSpans: {}, inputs: typeof input === 'number' ? [input] : [], valid: false };
   }
 
   /** `output(a, b)`: declares the model outputs explicitly. */
@@ -332,148 +318,9 @@ class ModelLowerer {
     this.nodes.push(node);
     return id;
   }
-
-  // ---- blocks --------------------------------------------------------------------------------
-
-  private expandBlock(block: ast.BlockDecl, call: ast.CallExpr, input: number | null | undefined, scope: Scope): number | null {
-    const name = block.name.name;
-    if (scope.blockStack.includes(name)) {
-      const chain = [...scope.blockStack.slice(scope.blockStack.indexOf(name)), name].join(' → ');
-      this.diags.push({
-        code: 'cycle',
-        severity: 'error',
-        message: `Block '${name}' expands into itself (${chain}).`,
-        span: call.callee.span,
-        related: [{ span: block.name.span, message: `'${name}' is defined here` }],
-      });
-      return null;
-    }
-    if (input === undefined) {
-      this.reportMissingInput(call, scope);
-      input = null;
-    }
-    const params = this.bindBlockArgs(block, call, scope);
-    const n = (this.instanceCounters.get(name) ?? 0) + 1;
-    this.instanceCounters.set(name, n);
-    const instance = `${scope.prefix}${name}_${n}`;
-    const fromLibrary = isLibrarySpan(block.span);
-    const library = scope.library ?? (fromLibrary ? call.span : undefined);
-    const site: CallSite = { block: name, instance, span: scope.library ?? call.span, text: sourceSlice(this.ctx.text, call.span) };
-    const firstDiagnostic = this.diags.length;
-    const inner: Scope = {
-      tensors: new Map([['in', { id: input, span: block.name.span }]]),
-      params,
-      current: input,
-      prefix: `${instance}/`,
-      callSites: [...scope.callSites, site],
-      blockStack: [...scope.blockStack, name],
-      library,
-    };
-    for (const stmt of block.body) this.statement(stmt, inner);
-    if (fromLibrary && !scope.library) pinDiagnostics(this.diags, firstDiagnostic, call.span);
-    return inner.current ?? null;
-  }
-
-  /** Binds block arguments: positional or named, defaults evaluated in order, tensors resolved in the caller. */
-  private bindBlockArgs(block: ast.BlockDecl, call: ast.CallExpr, scope: Scope): Map<string, ParamBinding> {
-    const bound = new Map<string, ParamBinding>();
-    const what = `block ${block.name.name}`;
-    let next = 0;
-    for (const arg of call.args) {
-      const param = arg.name ? block.params.find((p) => p.name.name === arg.name!.name) : block.params[next++];
-      if (!param) {
-        this.blockArgError(what, block, arg);
-        continue;
-      }
-      if (bound.has(param.name.name)) {
-        this.diags.push({ code: 'duplicate-argument', severity: 'error', message: `Argument '${param.name.name}' of ${what} is given twice.`, span: arg.span });
-        continue;
-      }
-      bound.set(param.name.name, this.blockArgValue(arg.value, scope));
-    }
-    for (const param of block.params) {
-      if (bound.has(param.name.name)) continue;
-      if (param.default) {
-        const value = evalExpr(param.default, bound, this.diags);
-        bound.set(param.name.name, value ? { value: { ...value, span: call.span } } : { tensor: null });
-      } else if (!param.name.missing) {
-        this.diags.push({
-          code: 'missing-argument',
-          severity: 'error',
-          message: `${what} needs '${param.name.name}' (it takes ${formatParams(block)}).`,
-          span: call.callee.span,
-          related: [{ span: param.span, message: `'${param.name.name}' declared here` }],
-        });
-        bound.set(param.name.name, { tensor: null });
-      }
-    }
-    return bound;
-  }
-
-  private blockArgValue(expr: ast.Expr, scope: Scope): ParamBinding {
-    if (expr.kind === 'ident' && (scope.tensors.has(expr.name) || (scope.params.get(expr.name) && 'tensor' in scope.params.get(expr.name)!))) {
-      return { tensor: this.reference(expr, scope) };
-    }
-    const value: Value | undefined = evalExpr(expr, scope.params, this.diags);
-    return value ? { value } : { tensor: null };
-  }
-
-  private blockArgError(what: string, block: ast.BlockDecl, arg: ast.Arg): void {
-    if (arg.name) {
-      const s = suggest(
-        arg.name.name,
-        block.params.map((p) => p.name.name),
-        arg.name.span,
-        'Rename',
-      );
-      this.diags.push({
-        code: 'unknown-argument',
-        severity: 'error',
-        message: `${what} has no parameter '${arg.name.name}'${didYouMean(s)} It takes ${formatParams(block)}.`,
-        span: arg.name.span,
-        fixes: s ? [s.fix] : undefined,
-      });
-    } else {
-      this.diags.push({
-        code: 'too-many-arguments',
-        severity: 'error',
-        message: `${what} takes ${block.params.length} argument${block.params.length === 1 ? '' : 's'} (${formatParams(block)}).`,
-        span: arg.span,
-        fixes: [{ title: 'Remove this argument', edits: [{ span: arg.span, newText: '' }] }],
-      });
-    }
-  }
 }
 
-/** Layers expanded from a library block are located at the user's call: library text is not in the document. */
-function pinToCallSite(
-  node: { span: Span; statementSpan: Span; insertAt: number; argSpans: Readonly<Record<string, Span>>; library?: true },
-  site: Span,
-): void {
-  node.library = true;
-  node.span = site;
-  node.statementSpan = site;
-  node.insertAt = site.start;
-  if (Object.values(node.argSpans).some(isLibrarySpan)) {
-    node.argSpans = Object.fromEntries(Object.entries(node.argSpans).map(([k, v]) => [k, isLibrarySpan(v) ? site : v]));
-  }
-}
-
-/** Diagnostics raised inside a library block point at the call that expanded it. */
-function pinDiagnostics(diags: Diagnostic[], from: number, site: Span): void {
-  for (let i = from; i < diags.length; i++) {
-    const d = diags[i];
-    if (!isLibrarySpan(d.span) && !d.related?.some((r) => isLibrarySpan(r.span))) continue;
-    const related = d.related?.filter((r) => !isLibrarySpan(r.span));
-    diags[i] = {
-      ...d,
-      span: isLibrarySpan(d.span) ? site : d.span,
-      related: related?.length ? related : undefined,
-      fixes: d.fixes?.filter((f) => !f.edits.some((e) => isLibrarySpan(e.span))),
-    };
-  }
-}
-
-function formatParams(block: ast.BlockDecl): string {
-  return block.params.length === 0 ? 'no arguments' : block.params.map((p) => (p.default ? `${p.name.name} = …` : p.name.name)).join(', ');
+/** A merge layer's unnamed tensor name or chain argument: an input, not a value. */
+function isTensorArg(def: LayerDef, arg: ast.Arg): boolean {
+  return def.arity === 'many' && !arg.name && (arg.value.kind === 'ident' || arg.value.kind === 'chain');
 }
