@@ -161,81 +161,91 @@ function torchDim(axis: number, rank: number): number {
   return a === 3 ? 1 : a + 1;
 }
 
+/** What most emitters need of a layer's first input: its name, its rank (batch excluded) and its channels. */
+interface In {
+  readonly x: string;
+  readonly rank: number;
+  readonly cin: number;
+}
+
+type Emitter = (ctx: Ctx, input: In) => Emitted | undefined;
+
+/** Convolutions, pooling and normalisation: the layers with NCHW modules. */
+const SPATIAL: Record<string, Emitter> = {
+  conv2d: (ctx, { cin }) => conv(ctx, cin, ctx.args.filters as number, ctx.args.groups as number),
+  depthwise_conv2d: (ctx, { cin }) => conv(ctx, cin, cin * (ctx.args.depth_multiplier as number), cin),
+  separable_conv2d: (ctx, { cin }) => {
+    const { args, self } = ctx;
+    const mid = cin * (args.depth_multiplier as number);
+    const dw = conv({ ...ctx, self: `${self}_depthwise`, args: { ...args, bias: false, activation: 'linear' } }, cin, mid, cin);
+    const pwInit = `${self}_pointwise = nn.Conv2d(${mid}, ${args.filters}, kernel_size=1, bias=${py(args.bias)})`;
+    return { init: `${dw.init}\n${pwInit}`, expr: withActivation(`${self}_pointwise(${dw.expr})`, ctx) };
+  },
+  conv2d_transpose: (ctx, { cin }) => transpose(ctx, cin),
+  maxpool2d: (ctx) => pool(ctx, 'max'),
+  avgpool2d: (ctx) => pool(ctx, 'avg'),
+  globalavgpool2d: ({ args }, { x }) => ({ expr: `${x}.mean(dim=(2, 3)${args.keepdims ? ', keepdim=True' : ''})` }),
+  globalmaxpool2d: ({ args }, { x }) => ({ expr: `${x}.amax(dim=(2, 3)${args.keepdims ? ', keepdim=True' : ''})` }),
+  batchnorm: ({ args, self }, { x, rank, cin }) => {
+    if (args.center !== args.scale) return undefined;
+    const cls = rank === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
+    return {
+      init: `${self} = nn.${cls}(${cin}, eps=${py(args.epsilon)}, momentum=${py(Number((1 - (args.momentum as number)).toFixed(6)))}, affine=${py(args.scale)})`,
+      expr: `${self}(${x})`,
+    };
+  },
+};
+
+/** Layers that move, pad, crop or resize elements. */
+const LAYOUT: Record<string, Emitter> = {
+  // Keras flattens channels-last; permuting first keeps the element order (and imported weights) identical.
+  flatten: (_, { x, rank }) => ({ expr: rank === 3 ? `${x}.permute(0, 2, 3, 1).flatten(1)` : `${x}.flatten(1)` }),
+  reshape: (ctx, { x, rank }) => {
+    const out = ctx.info.shape as number[];
+    const src = rank === 3 ? `${x}.permute(0, 2, 3, 1)` : x;
+    const reshaped = `${src}.reshape(-1, ${out.join(', ')})`;
+    return { expr: out.length === 3 ? `${reshaped}.permute(0, 3, 1, 2)` : reshaped };
+  },
+  zeropad2d: ({ args }, { x }) => {
+    const [t, b, l, r] = fourSides(nums(args.padding));
+    return { expr: `F.pad(${x}, (${l}, ${r}, ${t}, ${b}))` };
+  },
+  cropping2d: ({ args, inShapes }, { x }) => {
+    const [t, b, l, r] = fourSides(nums(args.cropping));
+    const [h, w] = [inShapes[0][0] as number, inShapes[0][1] as number];
+    return { expr: `${x}[:, :, ${t}:${h - b}, ${l}:${w - r}]` };
+  },
+  upsample2d: ({ args }, { x }) => {
+    const mode = args.interpolation === 'bilinear' ? ', mode="bilinear", align_corners=False' : '';
+    return { expr: `F.interpolate(${x}, scale_factor=${py(nums(args.size).map((n) => n * 1.0))}${mode})` };
+  },
+};
+
+/** Dense layers, activations, dropout and merges. */
+const ELEMENTWISE: Record<string, Emitter> = {
+  dropout: ({ args, self }, { x }) => ({ init: `${self} = nn.Dropout(${py(args.rate)})`, expr: `${self}(${x})` }),
+  dense: (ctx, { x, rank, cin }) => {
+    const init = `${ctx.self} = nn.Linear(${cin}, ${ctx.args.units}, bias=${py(ctx.args.bias)})`;
+    const applied = rank === 3 ? `${ctx.self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${ctx.self}(${x})`;
+    return { init, expr: withActivation(applied, ctx) };
+  },
+  activation: ({ args }, { x, rank }) => ({ expr: ACT[args.fn as string](x, args, rank) }),
+  add: ({ inputs }) => ({ expr: inputs.join(' + ') }),
+  concat: ({ args, inputs }, { rank }) => ({ expr: `torch.cat([${inputs.join(', ')}], dim=${torchDim(args.axis as number, rank)})` }),
+};
+
+const EMITTERS: Readonly<Record<string, Emitter>> = { ...SPATIAL, ...LAYOUT, ...ELEMENTWISE };
+
+/** The PyTorch module and forward expression of one layer, or undefined when it has no translation. */
 function emit(ctx: Ctx): Emitted | undefined {
-  const { args, inShapes } = ctx;
-  const x = ctx.inputs[0];
-  const rank = inShapes[0]?.length ?? 0;
-  const cin = (inShapes[0]?.[rank - 1] ?? 0) as number;
-  switch (ctx.info.node.kind) {
-    case 'conv2d':
-      return conv(ctx, cin, args.filters as number, args.groups as number);
-    case 'depthwise_conv2d':
-      return conv(ctx, cin, cin * (args.depth_multiplier as number), cin);
-    case 'separable_conv2d': {
-      const mid = cin * (args.depth_multiplier as number);
-      const dw = conv({ ...ctx, self: `${ctx.self}_depthwise`, args: { ...args, bias: false, activation: 'linear' } }, cin, mid, cin);
-      const pwInit = `${ctx.self}_pointwise = nn.Conv2d(${mid}, ${args.filters}, kernel_size=1, bias=${py(args.bias)})`;
-      return { init: `${dw.init}\n${pwInit}`, expr: withActivation(`${ctx.self}_pointwise(${dw.expr})`, ctx) };
-    }
-    case 'conv2d_transpose':
-      return transpose(ctx, cin);
-    case 'maxpool2d':
-      return pool(ctx, 'max');
-    case 'avgpool2d':
-      return pool(ctx, 'avg');
-    case 'globalavgpool2d':
-      return { expr: `${x}.mean(dim=(2, 3)${args.keepdims ? ', keepdim=True' : ''})` };
-    case 'globalmaxpool2d':
-      return { expr: `${x}.amax(dim=(2, 3)${args.keepdims ? ', keepdim=True' : ''})` };
-    case 'batchnorm': {
-      if (args.center !== args.scale) return undefined;
-      const cls = rank === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
-      return {
-        init: `${ctx.self} = nn.${cls}(${cin}, eps=${py(args.epsilon)}, momentum=${py(Number((1 - (args.momentum as number)).toFixed(6)))}, affine=${py(args.scale)})`,
-        expr: `${ctx.self}(${x})`,
-      };
-    }
-    case 'dropout':
-      return { init: `${ctx.self} = nn.Dropout(${py(args.rate)})`, expr: `${ctx.self}(${x})` };
-    case 'flatten':
-      // Keras flattens channels-last; permuting first keeps the element order (and imported weights) identical.
-      return { expr: rank === 3 ? `${x}.permute(0, 2, 3, 1).flatten(1)` : `${x}.flatten(1)` };
-    case 'reshape': {
-      const out = ctx.info.shape as number[];
-      const src = rank === 3 ? `${x}.permute(0, 2, 3, 1)` : x;
-      const reshaped = `${src}.reshape(-1, ${out.join(', ')})`;
-      return { expr: out.length === 3 ? `${reshaped}.permute(0, 3, 1, 2)` : reshaped };
-    }
-    case 'dense': {
-      const init = `${ctx.self} = nn.Linear(${cin}, ${args.units}, bias=${py(args.bias)})`;
-      const applied = rank === 3 ? `${ctx.self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${ctx.self}(${x})`;
-      return { init, expr: withActivation(applied, ctx) };
-    }
-    case 'activation':
-      return { expr: ACT[args.fn as string](x, args, rank) };
-    case 'add':
-      return { expr: ctx.inputs.join(' + ') };
-    case 'concat':
-      return { expr: `torch.cat([${ctx.inputs.join(', ')}], dim=${torchDim(args.axis as number, rank)})` };
-    case 'zeropad2d': {
-      const [t, b, l, r] = fourSides(nums(args.padding));
-      return { expr: `F.pad(${x}, (${l}, ${r}, ${t}, ${b}))` };
-    }
-    case 'cropping2d': {
-      const [t, b, l, r] = fourSides(nums(args.cropping));
-      const [h, w] = [inShapes[0][0] as number, inShapes[0][1] as number];
-      return { expr: `${x}[:, :, ${t}:${h - b}, ${l}:${w - r}]` };
-    }
-    case 'upsample2d': {
-      const mode = args.interpolation === 'bilinear' ? ', mode="bilinear", align_corners=False' : '';
-      return { expr: `F.interpolate(${x}, scale_factor=${py(nums(args.size).map((n) => n * 1.0))}${mode})` };
-    }
-    default: {
-      const def = ctx.info.node.def;
-      if (def?.activationFn && ACT[def.activationFn]) return { expr: ACT[def.activationFn](x, args, rank) };
-      return undefined;
-    }
-  }
+  const rank = ctx.inShapes[0]?.length ?? 0;
+  const input: In = { x: ctx.inputs[0], rank, cin: (ctx.inShapes[0]?.[rank - 1] ?? 0) as number };
+  const emitter = Object.hasOwn(EMITTERS, ctx.info.node.kind) ? EMITTERS[ctx.info.node.kind] : undefined;
+  if (emitter) return emitter(ctx, input);
+  // Activation layers (relu(), softmax(), …) translate through the activation table.
+  const def = ctx.info.node.def;
+  if (def?.activationFn && ACT[def.activationFn]) return { expr: ACT[def.activationFn](input.x, ctx.args, rank) };
+  return undefined;
 }
 
 const PRELUDE = `import torch

@@ -86,78 +86,93 @@ export function lex(text: string, base = 0): LexResult {
 }
 
 function lexText(text: string): LexResult {
-  const tokens: Token[] = [];
-  const comments: Comment[] = [];
-  const diagnostics: Diagnostic[] = [];
-  let i = 0;
-  let newline = true;
-  let docLines: string[] = [];
+  const lexer = new Lexer(text);
+  while (lexer.i < text.length) lexer.step();
+  lexer.push('eof', text.length, text.length);
+  return { tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics };
+}
 
-  const push = (kind: TokenKind, start: number, end: number) => {
-    const doc = docLines.length > 0 ? docLines.join('\n') : undefined;
-    tokens.push({ kind, text: text.slice(start, end), span: span(start, end), newlineBefore: newline, doc });
-    newline = false;
-    docLines = [];
-  };
+/** The lexer's state while it walks the text: position, whether a line break came since the last token, pending doc lines. */
+class Lexer {
+  readonly tokens: Token[] = [];
+  readonly comments: Comment[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  i = 0;
+  private newline = true;
+  private docLines: string[] = [];
 
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\n') {
-      // A blank line detaches a doc comment from what follows.
-      if (newline && docLines.length > 0 && lineIsBlank(text, i)) docLines = [];
-      newline = true;
-      i++;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF') {
-      i++;
-    } else if (c === '#') {
-      const start = i;
-      while (i < text.length && text[i] !== '\n') i++;
-      const isDoc = text[start + 1] === '#';
-      comments.push({ span: span(start, i), doc: isDoc });
-      if (isDoc && newline)
-        docLines.push(
-          text
-            .slice(start + 2, i)
-            .replace(/^ /, '')
-            .trimEnd(),
-        );
-    } else if (isIdentStart(c)) {
-      const start = i;
-      while (i < text.length && isIdentPart(text[i])) i++;
-      push('ident', start, i);
-    } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
-      const start = i;
-      i = scanNumber(text, i);
-      push('number', start, i);
-    } else if (c === '"' || c === "'") {
-      const start = i;
-      i = scanString(text, i, diagnostics);
-      push('string', start, i);
-    } else if (c === '-' && text[i + 1] === '>') {
-      push('->', i, i + 2);
-      i += 2;
-    } else if (c === '-') {
-      push('-', i, i + 1);
-      i++;
-    } else if (SINGLE[c] !== undefined) {
-      push(SINGLE[c], i, i + 1);
-      i++;
-    } else {
-      const start = i;
-      // Keep surrogate pairs together so spans never split a character.
-      const cp = text.codePointAt(i) ?? 0;
-      i += cp > 0xffff ? 2 : 1;
-      diagnostics.push({
-        code: 'unexpected-character',
-        severity: 'error',
-        message: `Unexpected character '${text.slice(start, i)}' (U+${cp.toString(16).toUpperCase().padStart(4, '0')}).`,
-        span: span(start, i),
-      });
-      push('error', start, i);
-    }
+  constructor(private readonly text: string) {}
+
+  push(kind: TokenKind, start: number, end: number): void {
+    const doc = this.docLines.length > 0 ? this.docLines.join('\n') : undefined;
+    this.tokens.push({ kind, text: this.text.slice(start, end), span: span(start, end), newlineBefore: this.newline, doc });
+    this.newline = false;
+    this.docLines = [];
   }
-  push('eof', text.length, text.length);
-  return { tokens, comments, diagnostics };
+
+  /** Consumes one token, comment, line break or run of nothing at the current position. */
+  step(): void {
+    const text = this.text;
+    const c = text[this.i];
+    if (c === '\n') this.lineBreak();
+    else if (c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF') this.i++;
+    else if (c === '#') this.comment();
+    else if (isIdentStart(c)) this.token('ident', scanIdent(text, this.i));
+    else if (isDigit(c) || (c === '.' && isDigit(text[this.i + 1] ?? ''))) this.token('number', scanNumber(text, this.i));
+    else if (c === '"' || c === "'") this.token('string', scanString(text, this.i, this.diagnostics));
+    else if (c === '-' && text[this.i + 1] === '>') this.token('->', this.i + 2);
+    else if (c === '-') this.token('-', this.i + 1);
+    else if (SINGLE[c] !== undefined) this.token(SINGLE[c], this.i + 1);
+    else this.unexpected();
+  }
+
+  /** Pushes a token from the current position to `end` and moves past it. */
+  private token(kind: TokenKind, end: number): void {
+    this.push(kind, this.i, end);
+    this.i = end;
+  }
+
+  private lineBreak(): void {
+    // A blank line detaches a doc comment from what follows.
+    if (this.newline && this.docLines.length > 0 && lineIsBlank(this.text, this.i)) this.docLines = [];
+    this.newline = true;
+    this.i++;
+  }
+
+  /** `# …` to the line end; `## …` at a line start is a doc comment for the next token. */
+  private comment(): void {
+    const text = this.text;
+    const start = this.i;
+    while (this.i < text.length && text[this.i] !== '\n') this.i++;
+    const isDoc = text[start + 1] === '#';
+    this.comments.push({ span: span(start, this.i), doc: isDoc });
+    if (isDoc && this.newline)
+      this.docLines.push(
+        text
+          .slice(start + 2, this.i)
+          .replace(/^ /, '')
+          .trimEnd(),
+      );
+  }
+
+  private unexpected(): void {
+    const start = this.i;
+    // Keep surrogate pairs together so spans never split a character.
+    const cp = this.text.codePointAt(start) ?? 0;
+    const end = start + (cp > 0xffff ? 2 : 1);
+    this.diagnostics.push({
+      code: 'unexpected-character',
+      severity: 'error',
+      message: `Unexpected character '${this.text.slice(start, end)}' (U+${cp.toString(16).toUpperCase().padStart(4, '0')}).`,
+      span: span(start, end),
+    });
+    this.token('error', end);
+  }
+}
+
+function scanIdent(text: string, i: number): number {
+  while (i < text.length && isIdentPart(text[i])) i++;
+  return i;
 }
 
 function lineIsBlank(text: string, newlineAt: number): boolean {
