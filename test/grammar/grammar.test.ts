@@ -59,11 +59,21 @@ function snapshot(grammar: IGrammar, text: string): string {
   return out.join('\n') + '\n';
 }
 
-describe('TextMate grammar', () => {
+let loading: Promise<IGrammar> | undefined;
+
+/** The grammar, loaded once for every suite (oniguruma's wasm loads once per process); with UPDATE, regenerated first. */
+function sharedGrammar(): Promise<IGrammar> {
+  loading ??= (async () => {
+    if (UPDATE) syncLayerNames();
+    return loadGrammar();
+  })();
+  return loading;
+}
+
+describe('TextMate grammar: snapshots and scopes', () => {
   let grammar: IGrammar;
   before(async () => {
-    if (UPDATE) syncLayerNames();
-    grammar = await loadGrammar();
+    grammar = await sharedGrammar();
   });
 
   it('matches the golden snapshot of every fixture', () => {
@@ -103,6 +113,14 @@ describe('TextMate grammar', () => {
     assert.equal(scopeOf('*'), 'keyword.operator.arithmetic.stride', 'multiplication, not repetition');
     assert.equal(scopeOf('train'), 'storage.type.train.stride');
     assert.equal(scopeOf('data'), 'variable.parameter.argument.stride');
+  });
+
+});
+
+describe('TextMate grammar: coverage of layers and examples', () => {
+  let grammar: IGrammar;
+  before(async () => {
+    grammar = await sharedGrammar();
   });
 
   it('highlights every registered layer name (kinds and aliases) as a layer', () => {
