@@ -261,10 +261,36 @@ def _avg_pool_same(x, kernel, stride, pad):
 
 /** Generates a PyTorch module for one analysed model. Inputs are NCHW for images, as PyTorch expects. */
 export function exportPyTorch(model: ModelAnalysis): ExportResult {
+  const names = model.layers.map((l) => pyName(l.node.name));
+  const body = moduleBody(model, names);
+  const inputs = model.graph.inputs.map((i) => names[i]);
+  const outputs = model.graph.outputs.map((i) => names[i]);
+  const lines = [
+    PRELUDE,
+    '',
+    `class ${pyName(model.graph.name)}(nn.Module):`,
+    `    """${(model.graph.doc ?? `The ${model.graph.name} model.`).replace(/"""/g, "'''")}"""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...(body.init.length ? body.init.map((l) => `        ${l}`) : ['        pass']),
+    '',
+    `    def forward(self, ${inputs.join(', ')}):`,
+    ...body.forward.map((l) => `        ${l}`),
+    `        return ${outputs.length === 1 ? outputs[0] : `(${outputs.join(', ')})`}`,
+    '',
+    '',
+    `INPUT_SHAPES = ${py(model.graph.inputs.map((i) => toTorchShape(model.layers[i].shape ?? [])))}`,
+    '',
+  ];
+  return { code: lines.join('\n'), unsupported: body.unsupported };
+}
+
+/** The `__init__` and `forward` lines of every layer, and the layers that have no translation. */
+function moduleBody(model: ModelAnalysis, names: readonly string[]): { init: string[]; forward: string[]; unsupported: string[] } {
   const init: string[] = [];
   const forward: string[] = [];
   const unsupported: string[] = [];
-  const names = model.layers.map((l) => pyName(l.node.name));
   for (const info of model.layers) {
     const name = names[info.node.id];
     if (info.node.kind === 'input') continue;
@@ -283,28 +309,7 @@ export function exportPyTorch(model: ModelAnalysis): ExportResult {
     if (out.init) init.push(...out.init.split('\n'));
     forward.push(`${name} = ${out.expr}  # ${shapeComment(info.shape)}`);
   }
-  const inputs = model.graph.inputs.map((i) => names[i]);
-  const outputs = model.graph.outputs.map((i) => names[i]);
-  const className = pyName(model.graph.name);
-  const lines = [
-    PRELUDE,
-    '',
-    `class ${className}(nn.Module):`,
-    `    """${(model.graph.doc ?? `The ${model.graph.name} model.`).replace(/"""/g, "'''")}"""`,
-    '',
-    '    def __init__(self):',
-    '        super().__init__()',
-    ...(init.length ? init.map((l) => `        ${l}`) : ['        pass']),
-    '',
-    `    def forward(self, ${inputs.join(', ')}):`,
-    ...forward.map((l) => `        ${l}`),
-    `        return ${outputs.length === 1 ? outputs[0] : `(${outputs.join(', ')})`}`,
-    '',
-    '',
-    `INPUT_SHAPES = ${py(model.graph.inputs.map((i) => toTorchShape(model.layers[i].shape ?? [])))}`,
-    '',
-  ];
-  return { code: lines.join('\n'), unsupported };
+  return { init, forward, unsupported };
 }
 
 /** Channels-last (H, W, C) → PyTorch (C, H, W); other ranks unchanged. */

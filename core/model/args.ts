@@ -2,7 +2,7 @@
 
 import type { Diagnostic, Fix } from '../diagnostics';
 import { span, type Span } from '../syntax/span';
-import type { ArgSpec, ArgValue, ResolvedArgs } from './registry';
+import type { ArgSpec, ArgType, ArgValue, ResolvedArgs } from './registry';
 import { didYouMean, suggest } from './suggest';
 import { formatValue, type Value } from './values';
 
@@ -185,63 +185,83 @@ function removeFix(arg: BoundArg): Fix {
 
 type ConvertError = { error: string; code: 'invalid-argument' | 'out-of-range'; fixes?: Fix[] };
 
+type TypeOf<K extends ArgType['type']> = Extract<ArgType, { type: K }>;
+
+/** `'name' must be <expected>, got <values>.` */
+function bad(spec: ArgSpec, values: readonly Value[], expected: string): ConvertError {
+  return { error: `'${spec.name}' must be ${expected}, got ${values.map(formatValue).join(', ')}.`, code: 'invalid-argument' };
+}
+
+/** Converts the written values of one parameter to the value its type asks for. */
 function convert(spec: ArgSpec, values: readonly Value[], spatialRank: number): ArgValue | ConvertError {
   const t = spec.type;
   const v = values[0];
-  const bad = (expected: string): ConvertError => ({
-    error: `'${spec.name}' must be ${expected}, got ${values.map(formatValue).join(', ')}.`,
-    code: 'invalid-argument',
-  });
   switch (t.type) {
     case 'int':
-    case 'float': {
-      if (v.kind !== 'number' || (t.type === 'int' && !Number.isInteger(v.value))) return bad(t.type === 'int' ? 'an integer' : 'a number');
-      const below = t.min !== undefined && ('exclusiveMin' in t && t.exclusiveMin ? v.value <= t.min : v.value < t.min);
-      if (below || (t.max !== undefined && v.value > t.max))
-        return { error: `'${spec.name}' is ${v.value}, outside ${rangeText(t.min, t.max)}.`, code: 'out-of-range' };
-      return v.value;
-    }
+    case 'float':
+      return convertNumber(spec, t, values);
     case 'bool':
       if (v.kind === 'word' && (v.name === 'true' || v.name === 'false')) return v.name === 'true';
-      return bad('true or false');
+      return bad(spec, values, 'true or false');
     case 'string':
       if (v.kind === 'string') return v.value;
       if (v.kind === 'word') return v.name;
-      return bad('a string');
-    case 'enum': {
-      const word = v.kind === 'word' ? v.name : v.kind === 'string' ? v.value : undefined;
-      if (word !== undefined && t.values.includes(word)) return word;
-      const s = word !== undefined ? suggest(word, t.values, v.span) : undefined;
-      return {
-        error: `'${spec.name}' must be one of ${t.values.join(', ')}; got ${formatValue(v)}${s ? ` (did you mean '${s.guess}'?)` : ''}.`,
-        code: 'invalid-argument',
-        fixes: s ? [s.fix] : undefined,
-      };
-    }
-    case 'ints': {
-      const items = v.kind === 'tuple' ? v.items : [v];
-      if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(`an integer or a tuple of ${spatialRank} integers`);
-      const nums = items.map((x) => (x as { value: number }).value);
-      if (nums.length !== 1 && nums.length !== spatialRank) return bad(`an integer or a tuple of ${spatialRank} integers`);
-      if (t.min !== undefined && nums.some((n) => n < t.min!))
-        return { error: `'${spec.name}' must be ≥ ${t.min}, got ${formatValue(v)}.`, code: 'out-of-range' };
-      return nums.length === 1 ? Array(spatialRank).fill(nums[0]) : nums;
-    }
-    case 'dims': {
-      const items = values.length === 1 && v.kind === 'tuple' ? v.items : values;
-      if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad('integers');
-      const nums = items.map((x) => (x as { value: number }).value);
-      const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || ((spec.name === 'padding' || spec.name === 'cropping') && n === 0);
-      if (!nums.every(allowed))
-        return {
-          error: `'${spec.name}' dimensions must be positive${t.wildcard ? ' (or -1 for unknown)' : ''}, got (${nums.join(', ')}).`,
-          code: 'out-of-range',
-        };
-      return nums;
-    }
+      return bad(spec, values, 'a string');
+    case 'enum':
+      return convertEnum(spec, t, v);
+    case 'ints':
+      return convertInts(spec, t, values, spatialRank);
+    case 'dims':
+      return convertDims(spec, t, values);
     case 'tensors':
       return null;
   }
+}
+
+function convertNumber(spec: ArgSpec, t: TypeOf<'int' | 'float'>, values: readonly Value[]): ArgValue | ConvertError {
+  const v = values[0];
+  if (v.kind !== 'number' || (t.type === 'int' && !Number.isInteger(v.value))) return bad(spec, values, t.type === 'int' ? 'an integer' : 'a number');
+  const below = t.min !== undefined && ('exclusiveMin' in t && t.exclusiveMin ? v.value <= t.min : v.value < t.min);
+  if (below || (t.max !== undefined && v.value > t.max)) return { error: `'${spec.name}' is ${v.value}, outside ${rangeText(t.min, t.max)}.`, code: 'out-of-range' };
+  return v.value;
+}
+
+function convertEnum(spec: ArgSpec, t: TypeOf<'enum'>, v: Value): ArgValue | ConvertError {
+  const word = v.kind === 'word' ? v.name : v.kind === 'string' ? v.value : undefined;
+  if (word !== undefined && t.values.includes(word)) return word;
+  const s = word !== undefined ? suggest(word, t.values, v.span) : undefined;
+  return {
+    error: `'${spec.name}' must be one of ${t.values.join(', ')}; got ${formatValue(v)}${s ? ` (did you mean '${s.guess}'?)` : ''}.`,
+    code: 'invalid-argument',
+    fixes: s ? [s.fix] : undefined,
+  };
+}
+
+/** One integer for every spatial axis, or a tuple with one per axis. */
+function convertInts(spec: ArgSpec, t: TypeOf<'ints'>, values: readonly Value[], spatialRank: number): ArgValue | ConvertError {
+  const v = values[0];
+  const items = v.kind === 'tuple' ? v.items : [v];
+  const expected = `an integer or a tuple of ${spatialRank} integers`;
+  if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, expected);
+  const nums = items.map((x) => (x as { value: number }).value);
+  if (nums.length !== 1 && nums.length !== spatialRank) return bad(spec, values, expected);
+  if (t.min !== undefined && nums.some((n) => n < t.min!)) return { error: `'${spec.name}' must be ≥ ${t.min}, got ${formatValue(v)}.`, code: 'out-of-range' };
+  return nums.length === 1 ? Array(spatialRank).fill(nums[0]) : nums;
+}
+
+/** Dimensions written as several arguments or one tuple: positive, or -1 where a wildcard is allowed. */
+function convertDims(spec: ArgSpec, t: TypeOf<'dims'>, values: readonly Value[]): ArgValue | ConvertError {
+  const v = values[0];
+  const items = values.length === 1 && v.kind === 'tuple' ? v.items : values;
+  if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, 'integers');
+  const nums = items.map((x) => (x as { value: number }).value);
+  const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || ((spec.name === 'padding' || spec.name === 'cropping') && n === 0);
+  if (!nums.every(allowed))
+    return {
+      error: `'${spec.name}' dimensions must be positive${t.wildcard ? ' (or -1 for unknown)' : ''}, got (${nums.join(', ')}).`,
+      code: 'out-of-range',
+    };
+  return nums;
 }
 
 function rangeText(min?: number, max?: number): string {
