@@ -114,7 +114,7 @@ class Lexer {
   step(): void {
     const text = this.text;
     const c = text[this.i];
-    if (c === '\n') this.lineBreak();
+    if (isLineBreak(text, this.i)) this.lineBreak();
     else if (c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF') this.i++;
     else if (c === '#') this.comment();
     else if (isIdentStart(c)) this.token('ident', scanIdent(text, this.i));
@@ -143,7 +143,7 @@ class Lexer {
   private comment(): void {
     const text = this.text;
     const start = this.i;
-    while (this.i < text.length && text[this.i] !== '\n') this.i++;
+    while (this.i < text.length && !isLineBreak(text, this.i)) this.i++;
     const isDoc = text[start + 1] === '#';
     this.comments.push({ span: span(start, this.i), doc: isDoc });
     if (isDoc && this.newline)
@@ -175,11 +175,19 @@ function scanIdent(text: string, i: number): number {
   return i;
 }
 
+/**
+ * A line ends at `\n` or at a `\r` not followed by `\n` (the `\r` of `\r\n` is skipped as whitespace): the LSP rules,
+ * so the parser's line breaks are the lines an editor shows.
+ */
+function isLineBreak(text: string, i: number): boolean {
+  return text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n');
+}
+
 function lineIsBlank(text: string, newlineAt: number): boolean {
-  // Called on a newline that follows another newline: the line just ended was blank.
+  // Called on a line break that follows another one: the line just ended was blank.
   let j = newlineAt - 1;
-  while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j--;
-  return j < 0 || text[j] === '\n';
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || (text[j] === '\r' && text[j + 1] === '\n'))) j--;
+  return j < 0 || isLineBreak(text, j);
 }
 
 function scanNumber(text: string, i: number): number {
@@ -202,7 +210,7 @@ function scanString(text: string, i: number, diagnostics: Diagnostic[]): number 
   const quote = text[i];
   const start = i;
   i++;
-  while (i < text.length && text[i] !== quote && text[i] !== '\n') {
+  while (i < text.length && text[i] !== quote && !isLineBreak(text, i)) {
     i += text[i] === '\\' ? 2 : 1;
   }
   if (text[i] === quote) return i + 1;
