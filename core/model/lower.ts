@@ -1,4 +1,4 @@
-// Lowering: expands blocks, repetition and merge arguments into a flat graph per model, with diagnostics.
+// Lowering: turns a model body into a flat graph (statements, repetition, merge arguments, names); blocks expand in blocks.ts.
 
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
@@ -191,7 +191,7 @@ class ModelLowerer implements BlockHost {
     const tensors: (number | null)[] = [];
     for (const arg of call.args) {
       if (isTensorArg(def, arg)) {
-        tensors.push(this.tensorArg(arg.value as ast.Ident | ast.ChainExpr, scope, stmt));
+        tensors.push(this.tensorArg(arg.value, scope, stmt));
         continue;
       }
       const value = evalExpr(arg.value, scope.params, this.diags);
@@ -321,6 +321,6 @@ class ModelLowerer implements BlockHost {
 }
 
 /** A merge layer's unnamed tensor name or chain argument: an input, not a value. */
-function isTensorArg(def: LayerDef, arg: ast.Arg): boolean {
+function isTensorArg(def: LayerDef, arg: ast.Arg): arg is ast.Arg & { readonly value: ast.Ident | ast.ChainExpr } {
   return def.arity === 'many' && !arg.name && (arg.value.kind === 'ident' || arg.value.kind === 'chain');
 }
