@@ -222,7 +222,8 @@ function convertNumber(spec: ArgSpec, t: TypeOf<'int' | 'float'>, values: readon
   const v = values[0];
   if (v.kind !== 'number' || (t.type === 'int' && !Number.isInteger(v.value))) return bad(spec, values, t.type === 'int' ? 'an integer' : 'a number');
   const below = t.min !== undefined && ('exclusiveMin' in t && t.exclusiveMin ? v.value <= t.min : v.value < t.min);
-  if (below || (t.max !== undefined && v.value > t.max)) return { error: `'${spec.name}' is ${v.value}, outside ${rangeText(t.min, t.max)}.`, code: 'out-of-range' };
+  if (below || (t.max !== undefined && v.value > t.max))
+    return { error: `'${spec.name}' is ${v.value}, outside ${rangeText(t.min, t.max)}.`, code: 'out-of-range' };
   return v.value;
 }
 

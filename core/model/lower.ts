@@ -201,7 +201,8 @@ class ModelLowerer implements BlockHost {
     // An argument that failed to evaluate was already reported; binding without it would shift the others.
     const bound = bindArgs(`${call.callee.name}()`, def.args, given, call.callee.span, def.spatialRank ?? 1, valid ? this.diags : []);
     const tensorArgs = call.args.filter((a) => isTensorArg(def, a));
-    const argSpans = tensorArgs.length > 0 ? { ...bound.spans, inputs: span(tensorArgs[0].span.start, tensorArgs[tensorArgs.length - 1].span.end) } : bound.spans;
+    const argSpans =
+      tensorArgs.length > 0 ? { ...bound.spans, inputs: span(tensorArgs[0].span.start, tensorArgs[tensorArgs.length - 1].span.end) } : bound.spans;
     const resolved = this.connect(def.arity, tensors, input, call, scope);
     return { args: bound.args, argSpans, inputs: resolved.inputs, valid: valid && bound.ok && resolved.ok };
   }

@@ -24,7 +24,7 @@ test('with nothing close enough there is no suggestion, and the message tail fal
   assert.equal(didYouMean(undefined, '.'), '.');
 });
 
-test('an unknown layer, tensor and block parameter each carry the helper\'s fix through analysis', () => {
+test("an unknown layer, tensor and block parameter each carry the helper's fix through analysis", () => {
   const text = 'block b(width) {\n  dense(width)\n}\nmodel M {\n  input(8)\n  x = dense(4)\n  dense(unitz: 3)\n  b(wdth: 2)\n  dens(2)\n  add(y)\n}\n';
   const fixes = analyze(text)
     .diagnostics.filter((d) => d.fixes?.length)

@@ -114,7 +114,6 @@ describe('TextMate grammar: snapshots and scopes', () => {
     assert.equal(scopeOf('train'), 'storage.type.train.stride');
     assert.equal(scopeOf('data'), 'variable.parameter.argument.stride');
   });
-
 });
 
 describe('TextMate grammar: coverage of layers and examples', () => {
