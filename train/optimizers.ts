@@ -1,7 +1,7 @@
 // tfjs optimizers from a `train` section's optimizer setting, and how its weight decay is applied.
 
 import * as tf from '@tensorflow/tfjs';
-import { FUSED_ADAM, type FusedAdamAttrs } from './backends/wasm-adam';
+import { FUSED_ADAM, type FusedAdamAttrs } from './node/backends/wasm-adam';
 
 export interface OptimizerSetting {
   readonly name: string;
@@ -59,7 +59,7 @@ interface AdamState {
 }
 
 /**
- * tfjs's Adam, with one fused kernel per weight where the backend has it (wasm, train/backends/wasm-adam.ts):
+ * tfjs's Adam, with one fused kernel per weight where the backend has it (wasm, train/node/backends/wasm-adam.ts):
  * the same state, serialisation and float32 arithmetic in the same order, so results are those of tf.train.adam;
  * elsewhere (webgl, cpu, tensorflow) it is tf.train.adam itself.
  */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { FUSED_ADAM } from '../../train/backends/wasm-adam';
+import { FUSED_ADAM } from '../../train/node/backends/wasm-adam';
 import { FusedAdamOptimizer, makeOptimizer } from '../../train/optimizers';
 import { initBackends, values, wasmAllocations } from './kernels-support';
 
