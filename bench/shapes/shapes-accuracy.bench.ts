@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTraining } from '../../train/run';
+import { runTraining } from '../../train/node/run';
 
 const SOURCE = `
 model ShapesNet {

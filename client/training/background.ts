@@ -7,7 +7,7 @@ import { isSafeModelName, type BackgroundBatch, type BackgroundEnd } from '../..
 import { checkFromWorker, type EpochSummary, type FromWorker, type RunSummary, type ToWorker, type WorkerStart } from '../../protocol/train-worker';
 import { addBackgroundRun, allBackgroundRuns, backgroundRun, recordBatch, removeBackgroundRun, replayMessage, type BackgroundRun } from './background-runs';
 import { chooseModel, openTrainingPanel, targetDocument, trainingPanelFor } from './panel';
-import { runDir, weightsDir } from '../../train/saved-files';
+import { runDir, weightsDir } from '../../train/node/saved-files';
 
 /** Overrides for quick runs (code lenses, tests); the `train` section decides otherwise. */
 export interface BackgroundOptions {

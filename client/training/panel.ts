@@ -4,10 +4,10 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkFromWebview, decodeBytes, encodeBytes, isSafeModelName, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
-import { loadImage } from '../../train/data/folder';
+import { loadImage } from '../../train/node/data/folder';
 import { backgroundRun, replayMessage } from './background-runs';
 import { feedData } from './data-feed';
-import { weightsDir } from '../../train/saved-files';
+import { weightsDir } from '../../train/node/saved-files';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, writeCheckpoint } from './storage';
 
 export const TRAINING_VIEW_TYPE = 'stride.training';

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { DataMismatchError } from '../../train/data/validate';
 import { encodeIdx } from '../../train/data/idx';
-import { BACKEND_NAMES } from '../../train/backends/select';
-import { predict, runTraining, type ProgressEvent } from '../../train/run';
+import { BACKEND_NAMES } from '../../train/node/backends/select';
+import { predict, runTraining, type ProgressEvent } from '../../train/node/run';
 import { bytes, gzip, serveFiles, tempDir, tfjsNodeInstalled, useTrainingBackend } from './helpers';
 
 const SHAPES = `model Tiny {

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import { buildModel } from '../../train/model-builder';
-import { loadModelFiles, type StrideMetadata } from '../../train/saved-files';
-import { loadWeightsInto, saveModel } from '../../train/weights';
+import { loadModelFiles, type StrideMetadata } from '../../train/node/saved-files';
+import { loadWeightsInto, saveModel } from '../../train/node/weights';
 import { EXAMPLES } from '../helpers/fixtures';
 import { tempDir, useCpu } from './helpers';
 
@@ -18,11 +18,11 @@ const analysis = analyze(SOURCE).models[0];
 const META: StrideMetadata = { model: 'W', inputShape: [6, 6, 2], classes: ['a', 'b', 'c', 'd'], dataset: 'test', epochs: 1, seed: 1 };
 const values = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
-describe('weights', () => {
-  const tmp = tempDir('weights');
-  before(useCpu);
-  after(tmp.cleanup);
+const tmp = tempDir('weights');
+before(useCpu);
+after(tmp.cleanup);
 
+describe('weights: the tfjs format round-trips', () => {
   test('save then load into a freshly built model restores every weight and the predictions', async () => {
     const dir = path.join(tmp.dir, 'roundtrip');
     const a = buildModel(analysis, { seed: 1 });
@@ -70,7 +70,9 @@ describe('weights', () => {
     assert.equal(loaded.countParams(), buildModel(analysis).countParams());
     loaded.dispose();
   });
+});
 
+describe('weights: a failed or killed save', () => {
   test('a save that fails before the swap leaves the old weights and no temporary folder', async () => {
     const dir = path.join(tmp.dir, 'atomic');
     const old = buildModel(analysis, { seed: 1 });
@@ -104,7 +106,7 @@ describe('weights', () => {
       const tf = require('@tensorflow/tfjs');
       const { analyze } = require(${JSON.stringify(path.join(out, 'core', 'analyze'))});
       const { buildModel } = require(${JSON.stringify(path.join(out, 'train', 'model-builder'))});
-      const { saveModel } = require(${JSON.stringify(path.join(out, 'train', 'weights'))});
+      const { saveModel } = require(${JSON.stringify(path.join(out, 'train', 'node', 'weights'))});
       tf.setBackend('cpu').then(() => saveModel(buildModel(analyze(${JSON.stringify(SOURCE)}).models[0], { seed: 7 }), ${JSON.stringify(dir)}, {}, {
         beforeCommit: () => process.kill(process.pid, 'SIGKILL'),
       }));`;
@@ -118,7 +120,9 @@ describe('weights', () => {
     old.dispose();
     check.dispose();
   });
+});
 
+describe('weights: recovery and damaged files', () => {
   test('a crash between the two renames is recovered from the previous copy', async () => {
     const dir = path.join(tmp.dir, 'swap');
     const old = buildModel(analysis, { seed: 1 });

@@ -10,8 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { readSavedWeights } from '../../client/training/storage';
 import { checkFromWorker, type FromWorker, type RunSummary, type WorkerStart } from '../../protocol/train-worker';
 import { buildModel } from '../../train/model-builder';
-import { pickModel, predict } from '../../train/run';
-import { runDir, weightsDir } from '../../train/saved-files';
+import { pickModel, predict } from '../../train/node/run';
+import { runDir, weightsDir } from '../../train/node/saved-files';
 import { restoreWeights } from '../../webview/training/checkpoint';
 
 const ROOT = path.resolve(__dirname, '../../..');
