@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Analysis } from '../core/analyze';
 import { exportPyTorch } from '../core/export/pytorch';
-import { formatTable, summarize } from '../core/summary';
+import { formatTable, summarize } from '../ide/summary';
 import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostics, paint } from './output';
 import { predictCommand, train } from './train';

@@ -23,7 +23,7 @@ export function pickModel(snap: Snapshot, name?: string, offset?: number): Model
 }
 
 export function offsetOf(snap: Snapshot, position: Position | undefined): number | undefined {
-  return position ? snap.lines.offset(position) : undefined;
+  return position ? snap.lines.offsetAt(position) : undefined;
 }
 
 export function modelGraph(snap: Snapshot, params: ModelGraphParams): ModelGraphResult | null {

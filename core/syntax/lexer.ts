@@ -102,7 +102,7 @@ function lexText(text: string): LexResult {
 
   while (i < text.length) {
     const c = text[i];
-    if (c === '\n') {
+    if (isLineEnd(text, i)) {
       // A blank line detaches a doc comment from what follows.
       if (newline && docLines.length > 0 && lineIsBlank(text, i)) docLines = [];
       newline = true;
@@ -111,7 +111,7 @@ function lexText(text: string): LexResult {
       i++;
     } else if (c === '#') {
       const start = i;
-      while (i < text.length && text[i] !== '\n') i++;
+      while (i < text.length && !isLineEnd(text, i)) i++;
       const isDoc = text[start + 1] === '#';
       comments.push({ span: span(start, i), doc: isDoc });
       if (isDoc && newline)
@@ -163,8 +163,14 @@ function lexText(text: string): LexResult {
 function lineIsBlank(text: string, newlineAt: number): boolean {
   // Called on a newline that follows another newline: the line just ended was blank.
   let j = newlineAt - 1;
-  while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j--;
-  return j < 0 || text[j] === '\n';
+  if (text[newlineAt] === '\n' && text[j] === '\r') j--;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  return j < 0 || isLineEnd(text, j);
+}
+
+/** Lines end at `\n`, `\r\n` (at its `\n`) or a lone `\r`: the rule of ide's LineIndex and of every editor. */
+function isLineEnd(text: string, i: number): boolean {
+  return text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n');
 }
 
 function scanNumber(text: string, i: number): number {
@@ -187,7 +193,7 @@ function scanString(text: string, i: number, diagnostics: Diagnostic[]): number 
   const quote = text[i];
   const start = i;
   i++;
-  while (i < text.length && text[i] !== quote && text[i] !== '\n') {
+  while (i < text.length && text[i] !== quote && !isLineEnd(text, i)) {
     i += text[i] === '\\' ? 2 : 1;
   }
   if (text[i] === quote) return i + 1;

@@ -6,7 +6,8 @@ import type { GraphNode } from '../../core/model/graph';
 import type { LayerInfo } from '../../core/model/infer';
 import { estimateTrainingMemory } from '../../core/model/memory';
 import { formatShapeShort } from '../../core/model/values';
-import { LineIndex, type Span } from '../../core/syntax/span';
+import type { Span } from '../../core/syntax/span';
+import { LineIndex } from '../../ide/line-index';
 import { keyArgs } from './labels';
 import type { PreviewDiagnostic, PreviewEdge, PreviewGraph, PreviewGroup, PreviewNode, PreviewRange } from './types';
 
