@@ -8,6 +8,7 @@ import type { Snapshot } from './documents';
 import { factsOf, occurrenceAt, type Facts, type LayerFact, type Occurrence } from './facts';
 import { blockSignature, distinct, layerSignature, tensorFacts, TRAIN_KEY_DOCS, typeText, argValueText } from './describe';
 import { defaultRegistry } from '../core/model/layers';
+import { findModel } from '../ide/model-at';
 
 export interface HoverOptions {
   readonly memoryBatchSize: number;
@@ -147,7 +148,7 @@ function allInstances(facts: Facts, block: string): [string, readonly LayerFact[
 }
 
 function modelHover(snap: Snapshot, name: string, options: HoverOptions): string | undefined {
-  const model = snap.analysis.models.find((m) => m.graph.name === name);
+  const model = findModel(snap.analysis, { name });
   if (!model) return undefined;
   const t = model.totals;
   const mem = estimateTrainingMemory(model.layers, t, options.memoryBatchSize, model.train?.optimizer);

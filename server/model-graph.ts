@@ -7,19 +7,11 @@ import type { LayerInfo } from '../core/model/infer';
 import type { BlockInstanceInfo, GraphNodeInfo, ModelGraphParams, ModelGraphResult, NodeDiagnostic, Position } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
 import { keyArgs } from './describe';
+import { findModel } from '../ide/model-at';
 
-/** The model named, else the one containing `offset`, else the first. */
+/** The model a request names or points into, by ide's one rule (`modelAt`). */
 export function pickModel(snap: Snapshot, name?: string, offset?: number): ModelAnalysis | undefined {
-  const models = snap.analysis.models;
-  if (typeof name === 'string' && name !== '') return models.find((m) => m.graph.name === name);
-  if (offset !== undefined) {
-    const at = models.find((m) => m.graph.span.start <= offset && offset <= m.graph.span.end);
-    if (at) return at;
-    const train = snap.analysis.trains.find((t) => t.span.start <= offset && offset <= t.span.end);
-    const trained = train && models.find((m) => m.graph.name === train.model);
-    if (trained) return trained;
-  }
-  return models[0];
+  return findModel(snap.analysis, { name, offset });
 }
 
 export function offsetOf(snap: Snapshot, position: Position | undefined): number | undefined {
