@@ -6,7 +6,7 @@ import type { ArgSpec, LayerDef } from '../core/model/registry';
 import { DATASETS, LOSSES, METRICS, OPTIMIZERS, TRAIN_KEYS } from '../core/model/train-config';
 import type * as ast from '../core/syntax/ast';
 import type { Snapshot } from './documents';
-import { argLabel, blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText } from './describe';
+import { argLabel, blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText } from '../ide/signatures';
 import { tokenContext, type TokenContext } from './token-context';
 
 export function completion(snap: Snapshot, offset: number): CompletionItem[] {

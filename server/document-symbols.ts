@@ -5,7 +5,8 @@ import { formatCompact, formatShapeShort } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
 import type { Snapshot } from './documents';
-import { blockSignature, distinct, tensorFacts } from './describe';
+import { distinct, tensorFacts } from './describe';
+import { blockSignature } from '../ide/signatures';
 import { factsOf } from './facts';
 
 export function documentSymbols(snap: Snapshot): DocumentSymbol[] {

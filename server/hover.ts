@@ -6,7 +6,8 @@ import { formatBytes, formatCompact, formatInt, formatShape } from '../core/mode
 import type * as ast from '../core/syntax/ast';
 import type { Snapshot } from './documents';
 import { factsOf, occurrenceAt, type Facts, type LayerFact, type Occurrence } from './facts';
-import { blockSignature, distinct, layerSignature, tensorFacts, TRAIN_KEY_DOCS, typeText, argValueText } from './describe';
+import { distinct, tensorFacts } from './describe';
+import { blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText, argValueText } from '../ide/signatures';
 import { defaultRegistry } from '../core/model/layers';
 import { findModel } from '../ide/model-at';
 

@@ -6,7 +6,7 @@ import type { GraphNode } from '../core/model/graph';
 import type { LayerInfo } from '../core/model/infer';
 import type { BlockInstanceInfo, GraphNodeInfo, ModelGraphParams, ModelGraphResult, NodeDiagnostic, Position } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
-import { keyArgs } from './describe';
+import { keyArgs } from '../ide/signatures';
 import { findModel } from '../ide/model-at';
 
 /** The model a request names or points into, by ide's one rule (`modelAt`). */

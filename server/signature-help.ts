@@ -4,7 +4,7 @@ import type { ParameterInformation, SignatureHelp } from 'vscode-languageserver'
 import { defaultRegistry } from '../core/model/layers';
 import { sourceSlice } from '../core/model/library';
 import type { Snapshot } from './documents';
-import { argLabel, typeText } from './describe';
+import { argLabel, typeText } from '../ide/signatures';
 import { tokenContext, type TokenContext } from './token-context';
 
 export function signatureHelp(snap: Snapshot, offset: number): SignatureHelp | null {

@@ -35,7 +35,7 @@ describe('custom requests', () => {
     );
     const conv = g.nodes.find((n) => n.name === 'conv2d_1')!;
     assert.equal(conv.kind, 'conv2d');
-    assert.equal(conv.args, 'filters: 32, kernel: 3×3, padding: same');
+    assert.equal(conv.args, '32, 3×3, same');
     assert.deepEqual(conv.outputShape, [32, 32, 32]);
     assert.equal(conv.params, 4640);
     assert.equal(conv.macs, 32 * 32 * 9 * 16 * 32);

@@ -8,7 +8,7 @@ import { estimateTrainingMemory } from '../../core/model/memory';
 import { formatShapeShort } from '../../core/model/values';
 import type { Span } from '../../core/syntax/span';
 import { LineIndex } from '../../ide/line-index';
-import { keyArgs } from './labels';
+import { keyArgs } from '../../ide/signatures';
 import type { PreviewDiagnostic, PreviewEdge, PreviewGraph, PreviewGroup, PreviewNode, PreviewRange } from './types';
 
 /** Batch size assumed for the memory estimate when the model has no `train` section. */
