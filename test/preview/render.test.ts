@@ -7,8 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { analyze } from '../../core/analyze';
-import { toPreviewGraph } from '../../webview/layout/convert';
+import { previewGraphOf } from './graph-of';
 import type { PreviewGraph } from '../../webview/layout/types';
 import { EXAMPLES, ROOT } from '../helpers/fixtures';
 import { bundlePreview, openPreviewPage, send, type FakeHostWindow, type PreviewPage } from './preview-page';
@@ -17,7 +16,7 @@ const RESNET18 = fs.readFileSync(path.join(EXAMPLES, 'resnet18.stride'), 'utf8')
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 function graphOf(text: string): PreviewGraph {
-  const g = toPreviewGraph(analyze(text));
+  const g = previewGraphOf(text);
   assert.ok(g);
   return g;
 }
