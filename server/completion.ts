@@ -7,7 +7,7 @@ import { DATASETS, LOSSES, METRICS, OPTIMIZERS, TRAIN_KEYS } from '../core/model
 import type * as ast from '../core/syntax/ast';
 import type { Snapshot } from './documents';
 import { argLabel, blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText } from '../ide/signatures';
-import { tokenContext, type TokenContext } from './token-context';
+import { tokenContext, type TokenContext } from '../ide/token-context';
 
 export function completion(snap: Snapshot, offset: number): CompletionItem[] {
   const text = snap.analysis.text;

@@ -5,9 +5,9 @@ import { formatCompact, formatShapeShort } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
 import type { Snapshot } from './documents';
-import { distinct, tensorFacts } from './describe';
+import { distinct, tensorFacts } from '../ide/tensor-facts';
 import { blockSignature } from '../ide/signatures';
-import { factsOf } from './facts';
+import { factsOf } from '../ide/facts';
 
 export function documentSymbols(snap: Snapshot): DocumentSymbol[] {
   return snap.analysis.parse.file.items.flatMap((item) => {

@@ -5,8 +5,8 @@ import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memor
 import { formatBytes, formatCompact, formatInt, formatShape } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
 import type { Snapshot } from './documents';
-import { factsOf, occurrenceAt, type Facts, type LayerFact, type Occurrence } from './facts';
-import { distinct, tensorFacts } from './describe';
+import { factsOf, occurrenceAt, type Facts, type LayerFact, type Occurrence } from '../ide/facts';
+import { distinct, tensorFacts } from '../ide/tensor-facts';
 import { blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText, argValueText } from '../ide/signatures';
 import { defaultRegistry } from '../core/model/layers';
 import { findModel } from '../ide/model-at';

@@ -4,8 +4,8 @@ import { InlayHintKind, type InlayHint } from 'vscode-languageserver';
 import { formatShapeShort } from '../core/model/values';
 import type { Span } from '../core/syntax/span';
 import type { Snapshot } from './documents';
-import { distinct, lastPerInstance } from './describe';
-import { factsOf } from './facts';
+import { distinct, lastPerInstance } from '../ide/tensor-facts';
+import { factsOf } from '../ide/facts';
 
 /** Blocks used with different widths show up to this many shapes per line. */
 const MAX_SHAPES = 3;

@@ -2,7 +2,7 @@
 
 import { DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver';
 import type { Snapshot } from './documents';
-import { factsOf, occurrenceAt, occurrencesOf, type Occurrence } from './facts';
+import { factsOf, occurrenceAt, occurrencesOf, type Occurrence } from '../ide/facts';
 
 export function symbolAt(snap: Snapshot, offset: number): Occurrence | undefined {
   const occ = occurrenceAt(factsOf(snap.analysis), offset);

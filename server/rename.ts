@@ -3,7 +3,7 @@
 import { ResponseError, ErrorCodes, type Range, type WorkspaceEdit } from 'vscode-languageserver';
 import { defaultRegistry } from '../core/model/layers';
 import type { Snapshot } from './documents';
-import { factsOf, occurrencesOf, type Occurrence } from './facts';
+import { factsOf, occurrencesOf, type Occurrence } from '../ide/facts';
 import { symbolAt } from './navigation';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

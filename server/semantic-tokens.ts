@@ -4,7 +4,7 @@ import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver
 import { defaultRegistry } from '../core/model/layers';
 import type { Span } from '../core/syntax/span';
 import type { Snapshot } from './documents';
-import { factsOf, type Occurrence } from './facts';
+import { factsOf, type Occurrence } from '../ide/facts';
 
 export const TOKEN_TYPES = [
   'keyword',

@@ -5,7 +5,7 @@ import { defaultRegistry } from '../core/model/layers';
 import { sourceSlice } from '../core/model/library';
 import type { Snapshot } from './documents';
 import { argLabel, typeText } from '../ide/signatures';
-import { tokenContext, type TokenContext } from './token-context';
+import { tokenContext, type TokenContext } from '../ide/token-context';
 
 export function signatureHelp(snap: Snapshot, offset: number): SignatureHelp | null {
   const ctx = tokenContext(snap.analysis.parse, snap.analysis.text, offset);
