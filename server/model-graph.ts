@@ -1,16 +1,10 @@
 // `stride/modelGraph`: ide's model graph with spans turned into LSP ranges; nothing else is computed here.
 
-import type { ModelAnalysis } from '../core/analyze';
-import { findModel } from '../ide/model-at';
 import { modelGraph as graphFacts } from '../ide/model-graph';
 import type { ModelGraphParams, ModelGraphResult, Position } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
 
-/** The model a request names or points into, by ide's one rule (`modelAt`). */
-export function pickModel(snap: Snapshot, name?: string, offset?: number): ModelAnalysis | undefined {
-  return findModel(snap.analysis, { name, offset });
-}
-
+/** The offset of a request's optional position, for ide's `modelAt`. */
 export function offsetOf(snap: Snapshot, position: Position | undefined): number | undefined {
   return position ? snap.lines.offsetAt(position) : undefined;
 }
