@@ -11,39 +11,37 @@ export interface Fold {
   readonly kind?: 'region' | 'comment';
 }
 
-type Doc = { readonly analysis: Analysis; readonly lines: LineIndex };
-
+/** Folds of one analysed text; `lines` is that text's index (the server already holds one per version). */
 export function foldingRanges(analysis: Analysis, lines: LineIndex): Fold[] {
-  const snap: Doc = { analysis, lines };
   const out: Fold[] = [];
   const add = (span: Span, kind?: Fold['kind']) => {
-    const start = snap.lines.position(span.start).line;
-    let end = snap.lines.position(span.end).line;
+    const start = lines.position(span.start).line;
+    let end = lines.position(span.end).line;
     // Keep a closing bracket that sits on its own line visible.
-    if (/^[ \t]*[})\]]/.test(lineText(snap, end))) end--;
+    if (/^[ \t]*[})\]]/.test(lineText(lines, end))) end--;
     if (end > start) out.push({ startLine: start, endLine: end, kind });
   };
-  for (const item of snap.analysis.parse.file.items) {
+  for (const item of analysis.parse.file.items) {
     add(item.bodySpan, 'region');
     if (item.kind !== 'train') for (const stmt of item.body) for (const elem of stmt.chain) if (elem.kind === 'layer') add(elem.call.argsSpan);
   }
-  commentRuns(snap, out);
+  commentRuns(analysis, lines, out);
   return out;
 }
 
-function lineText(snap: Doc, line: number): string {
-  return snap.analysis.text.slice(snap.lines.lineStart(line), snap.lines.lineEnd(line));
+function lineText(lines: LineIndex, line: number): string {
+  return lines.text.slice(lines.lineStart(line), lines.lineEnd(line));
 }
 
-function commentRuns(snap: Doc, out: Fold[]): void {
+function commentRuns(analysis: Analysis, lines: LineIndex, out: Fold[]): void {
   let runStart = -1;
   let runEnd = -1;
   const flush = () => {
     if (runStart >= 0 && runEnd > runStart) out.push({ startLine: runStart, endLine: runEnd, kind: 'comment' });
   };
-  for (const c of snap.analysis.parse.comments) {
-    const line = snap.lines.position(c.span.start).line;
-    const ownLine = /^[ \t]*$/.test(snap.analysis.text.slice(snap.lines.lineStart(line), c.span.start));
+  for (const c of analysis.parse.comments) {
+    const line = lines.position(c.span.start).line;
+    const ownLine = /^[ \t]*$/.test(analysis.text.slice(lines.lineStart(line), c.span.start));
     if (!ownLine) continue;
     if (line === runEnd + 1 && runStart >= 0) runEnd = line;
     else {
