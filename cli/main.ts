@@ -2,9 +2,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, type Analysis } from '../core/analyze';
+import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
 import { exportPyTorch } from '../core/export/pytorch';
-import { formatTable, summarize } from '../core/summary';
+import { modelAt, modelChoiceError } from '../ide/model-at';
+import { formatTable, summarize } from '../ide/summary';
 import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostics, paint } from './output';
 import { predictCommand, train } from './train';
@@ -121,11 +122,8 @@ function summary(args: ParsedArgs): number {
   const file = args.positionals[0];
   const analysis: Analysis = analyze(readSource(file));
   const model = stringOption(args.options, 'model');
-  if (model !== undefined && !analysis.models.some((m) => m.graph.name === model)) {
-    const names = analysis.models.map((m) => m.graph.name);
-    throw new InputError(`no model named '${model}' in ${file}${names.length ? ` (models: ${names.join(', ')})` : ''}`);
-  }
-  if (analysis.models.length === 0) throw new InputError(`${file} defines no model`);
+  // Only checks the choice: without --model the summary lists every model.
+  pickModel(analysis, file, model);
   // With --model, diagnostics of the other models are noise; blocks and stray syntax errors may matter.
   const shown =
     model === undefined ? analysis : { ...analysis, diagnostics: analysis.diagnostics.filter((d) => !insideOtherModel(analysis, model, d.span.start)) };
@@ -168,14 +166,11 @@ function exportModel(args: ParsedArgs): number {
   return 0;
 }
 
-/** The model named by --model, or the only/first model of the file. */
-function pickModel(analysis: Analysis, file: string, name: string | undefined) {
-  const names = analysis.models.map((m) => m.graph.name);
-  if (names.length === 0) throw new InputError(`${file} defines no model`);
-  if (name === undefined) return analysis.models[0];
-  const found = analysis.models.find((m) => m.graph.name === name);
-  if (!found) throw new InputError(`no model named '${name}' in ${file} (models: ${names.join(', ')})`);
-  return found;
+/** The model named by --model, else the one the file trains, else the first (ide's one rule for every view). */
+function pickModel(analysis: Analysis, file: string, name: string | undefined): ModelAnalysis {
+  const choice = modelAt(analysis, { name });
+  if (choice.kind !== 'found') throw new InputError(modelChoiceError(choice, file));
+  return choice.model;
 }
 
 function insideOtherModel(analysis: Analysis, model: string, offset: number): boolean {

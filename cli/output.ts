@@ -1,7 +1,7 @@
 // Terminal output helpers: colour only on a TTY (and never with NO_COLOR), compiler-style diagnostics.
 
 import type { Analysis } from '../core/analyze';
-import { LineIndex } from '../core/syntax/span';
+import { LineIndex } from '../ide/line-index';
 
 const useColor = (stream: NodeJS.WriteStream) => stream.isTTY === true && !process.env.NO_COLOR;
 
@@ -14,14 +14,13 @@ const SEVERITY_COLOR: Record<string, number> = { error: 31, warning: 33, info: 3
 /** `file:line:col: error[code]: message`, then the source line with a caret, related notes and fixes. */
 export function formatDiagnostics(file: string, analysis: Analysis, stream: NodeJS.WriteStream): string {
   const index = new LineIndex(analysis.text);
-  const lines = analysis.text.split('\n');
   const out: string[] = [];
   for (const d of analysis.diagnostics) {
     const p = index.position(d.span.start);
     const e = index.position(d.span.end);
     const sev = paint(stream, SEVERITY_COLOR[d.severity] ?? 0, `${d.severity}[${d.code}]`);
     out.push(`${file}:${p.line + 1}:${p.character + 1}: ${sev}: ${d.message}`);
-    const src = (lines[p.line] ?? '').replace(/\r$/, '');
+    const src = analysis.text.slice(index.lineStart(p.line), index.lineEnd(p.line));
     if (src.length <= 240) {
       const width = e.line === p.line ? Math.max(1, e.character - p.character) : Math.max(1, src.length - p.character);
       out.push(`    ${src}`);

@@ -28,7 +28,7 @@ export const MODEL_GRAPH_METHOD = 'stride/modelGraph';
 
 export interface ModelGraphParams {
   readonly uri: string;
-  /** Model to return; default: the model containing `position`, else the first model of the file. */
+  /** Model to return; default: the model containing `position` (or trained by the `train` section there), else the one the file trains, else the first. */
   readonly model?: string;
   readonly position?: Position;
 }
@@ -44,8 +44,10 @@ export interface GraphNodeInfo {
   /** Unique in the model, prefixed by block instances: `basic_1/conv2d_2`. */
   readonly name: string;
   readonly kind: string;
-  /** Arguments that differ from their defaults, e.g. `filters: 16, kernel: 3×3, padding: same`. */
+  /** Key arguments that differ from their defaults, in the preview's short form, e.g. `16, 3×3, same`. */
   readonly args: string;
+  /** How the parameters are counted, e.g. `(3·3·16 + 1)·32`. */
+  readonly formula: string;
   readonly outputShape: Shape | null;
   readonly params: number;
   readonly trainable: number;
@@ -86,6 +88,18 @@ export interface ModelGraphResult {
   /** Block instances, outer ones before those nested in them. */
   readonly instances: readonly BlockInstanceInfo[];
   readonly totals: Totals;
+  /** Training memory at the `train` section's batch size (else 32). */
+  readonly memory: TrainingMemory;
+  /** Errors in the whole document, so a view can say the drawing may be incomplete. */
+  readonly errors: number;
+}
+
+export interface TrainingMemory {
+  readonly batch: number;
+  readonly optimizer: string;
+  /** Bytes: weights + gradients + optimizer state + saved activations. */
+  readonly total: number;
+  readonly activations: number;
 }
 
 // ---- stride/summary -------------------------------------------------------------------------

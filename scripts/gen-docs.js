@@ -2,6 +2,6 @@
 // Regenerates docs/layers.md from the layer registry (run after `npm run build`).
 const fs = require('node:fs');
 const path = require('node:path');
-const { layerReference } = require('../out/core/layer-docs.js');
+const { layerReference } = require('../out/ide/signatures.js');
 const { defaultRegistry } = require('../out/core/model/layers/index.js');
 fs.writeFileSync(path.join(__dirname, '..', 'docs', 'layers.md'), layerReference(defaultRegistry));

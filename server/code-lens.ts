@@ -1,21 +1,15 @@
-// Code lenses above each model: `params · MACs` (opens the summary), `▶ Train`, `⧉ Preview`.
+// Code lenses: ide's lenses above each model, bound to the client's commands with `[uri, modelName]` arguments.
 
 import type { CodeLens } from 'vscode-languageserver';
-import { formatCompact } from '../core/model/values';
+import { codeLenses as modelLenses, type LensAction } from '../ide/code-lens';
 import { COMMANDS } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
 
+const COMMAND_OF: Record<LensAction, string> = { summary: COMMANDS.showSummary, train: COMMANDS.train, preview: COMMANDS.openPreview };
+
 export function codeLenses(snap: Snapshot): CodeLens[] {
-  const lenses: CodeLens[] = [];
-  for (const model of snap.analysis.models) {
-    const range = snap.lines.range(model.graph.nameSpan);
-    const args = [snap.uri, model.graph.name];
-    const t = model.totals;
-    lenses.push(
-      { range, command: { title: `${formatCompact(t.params)} params · ${formatCompact(t.macs)} MACs`, command: COMMANDS.showSummary, arguments: args } },
-      { range, command: { title: '▶ Train', command: COMMANDS.train, arguments: args } },
-      { range, command: { title: '⧉ Preview', command: COMMANDS.openPreview, arguments: args } },
-    );
-  }
-  return lenses;
+  return modelLenses(snap.analysis).map((l) => ({
+    range: snap.lines.range(l.span),
+    command: { title: l.title, command: COMMAND_OF[l.action], arguments: [snap.uri, l.model] },
+  }));
 }

@@ -1,45 +1,13 @@
-// Folding ranges: item bodies, multi-line calls and runs of comment lines.
+// Folding ranges: ide's folds (item bodies, multi-line calls, comment runs) as LSP folding ranges.
 
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver';
-import type { Span } from '../core/syntax/span';
+import { foldingRanges as folds } from '../ide/folding';
 import type { Snapshot } from './documents';
 
 export function foldingRanges(snap: Snapshot): FoldingRange[] {
-  const out: FoldingRange[] = [];
-  const add = (span: Span, kind?: FoldingRangeKind) => {
-    const start = snap.lines.position(span.start).line;
-    let end = snap.lines.position(span.end).line;
-    // Keep a closing bracket that sits on its own line visible.
-    if (/^[ \t]*[})\]]/.test(lineText(snap, end))) end--;
-    if (end > start) out.push({ startLine: start, endLine: end, kind });
-  };
-  for (const item of snap.analysis.parse.file.items) {
-    add(item.bodySpan, FoldingRangeKind.Region);
-    if (item.kind !== 'train') for (const stmt of item.body) for (const elem of stmt.chain) if (elem.kind === 'layer') add(elem.call.argsSpan);
-  }
-  commentRuns(snap, out);
-  return out;
-}
-
-function lineText(snap: Snapshot, line: number): string {
-  return snap.analysis.text.slice(snap.lines.lineStart(line), snap.lines.lineEnd(line));
-}
-
-function commentRuns(snap: Snapshot, out: FoldingRange[]): void {
-  let runStart = -1;
-  let runEnd = -1;
-  const flush = () => {
-    if (runStart >= 0 && runEnd > runStart) out.push({ startLine: runStart, endLine: runEnd, kind: FoldingRangeKind.Comment });
-  };
-  for (const c of snap.analysis.parse.comments) {
-    const line = snap.lines.position(c.span.start).line;
-    const ownLine = /^[ \t]*$/.test(snap.analysis.text.slice(snap.lines.lineStart(line), c.span.start));
-    if (!ownLine) continue;
-    if (line === runEnd + 1 && runStart >= 0) runEnd = line;
-    else {
-      flush();
-      runStart = runEnd = line;
-    }
-  }
-  flush();
+  return folds(snap.analysis, snap.lines).map((f) => ({
+    startLine: f.startLine,
+    endLine: f.endLine,
+    kind: f.kind === 'region' ? FoldingRangeKind.Region : f.kind === 'comment' ? FoldingRangeKind.Comment : undefined,
+  }));
 }

@@ -1,30 +1,10 @@
-// Inlay hints: the output shape at the end of each layer line (`→ 32×32×16`).
+// Inlay hints: ide's output shapes at the end of layer lines, as LSP type hints.
 
 import { InlayHintKind, type InlayHint } from 'vscode-languageserver';
-import { formatShapeShort } from '../core/model/values';
 import type { Span } from '../core/syntax/span';
+import { inlayHints as shapeHints } from '../ide/inlay-hints';
 import type { Snapshot } from './documents';
-import { distinct, lastPerInstance } from './describe';
-import { factsOf } from './facts';
-
-/** Blocks used with different widths show up to this many shapes per line. */
-const MAX_SHAPES = 3;
 
 export function inlayHints(snap: Snapshot, range: Span): InlayHint[] {
-  const facts = factsOf(snap.analysis);
-  const hints: InlayHint[] = [];
-  for (const item of snap.analysis.parse.file.items) {
-    if (item.kind === 'train' || item.span.end < range.start || item.span.start > range.end) continue;
-    for (const stmt of item.body) {
-      if (stmt.span.end < range.start || stmt.span.end > range.end) continue;
-      const last = stmt.chain[stmt.chain.length - 1];
-      if (!last || last.kind !== 'layer') continue;
-      const instances = lastPerInstance(facts.layersByCall.get(last.call.span.start) ?? []);
-      const shapes = distinct(instances.map((f) => formatShapeShort(f.info.shape)));
-      if (shapes.length === 0 || shapes.every((s) => s === '?')) continue;
-      const shown = shapes.slice(0, MAX_SHAPES).join(' | ') + (shapes.length > MAX_SHAPES ? ' | …' : '');
-      hints.push({ position: snap.lines.position(stmt.span.end), label: `→ ${shown}`, kind: InlayHintKind.Type, paddingLeft: true });
-    }
-  }
-  return hints;
+  return shapeHints(snap.analysis, range).map((h) => ({ position: snap.lines.position(h.offset), label: h.label, kind: InlayHintKind.Type, paddingLeft: true }));
 }

@@ -1,35 +1,20 @@
-// Go to definition, find references and document highlights for tensors, block parameters, blocks and models.
+// Go to definition, find references and document highlights: ide's spans as LSP locations.
 
 import { DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver';
+import * as nav from '../ide/navigation';
 import type { Snapshot } from './documents';
-import { factsOf, occurrenceAt, occurrencesOf, type Occurrence } from './facts';
-
-export function symbolAt(snap: Snapshot, offset: number): Occurrence | undefined {
-  const occ = occurrenceAt(factsOf(snap.analysis), offset);
-  return occ?.key ? occ : undefined;
-}
 
 export function definition(snap: Snapshot, offset: number): Location[] {
-  const occ = symbolAt(snap, offset);
-  if (!occ) return [];
-  return occurrencesOf(factsOf(snap.analysis), occ.key!)
-    .filter((o) => o.def)
-    .map((o) => ({ uri: snap.uri, range: snap.lines.range(o.span) }));
+  return nav.definitions(snap.analysis, offset).map((span) => ({ uri: snap.uri, range: snap.lines.range(span) }));
 }
 
 export function references(snap: Snapshot, offset: number, includeDeclaration: boolean): Location[] {
-  const occ = symbolAt(snap, offset);
-  if (!occ) return [];
-  return occurrencesOf(factsOf(snap.analysis), occ.key!)
-    .filter((o) => includeDeclaration || !o.def)
-    .map((o) => ({ uri: snap.uri, range: snap.lines.range(o.span) }));
+  return nav.references(snap.analysis, offset, includeDeclaration).map((span) => ({ uri: snap.uri, range: snap.lines.range(span) }));
 }
 
 export function documentHighlights(snap: Snapshot, offset: number): DocumentHighlight[] {
-  const occ = symbolAt(snap, offset);
-  if (!occ) return [];
-  return occurrencesOf(factsOf(snap.analysis), occ.key!).map((o) => ({
-    range: snap.lines.range(o.span),
-    kind: o.def ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+  return nav.highlights(snap.analysis, offset).map((h) => ({
+    range: snap.lines.range(h.span),
+    kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
   }));
 }

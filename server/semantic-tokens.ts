@@ -1,79 +1,14 @@
-// Semantic tokens: what each name means (layer, block, tensor, parameter, model…), beyond what the TextMate grammar can know.
+// Semantic tokens: ide's classified tokens in LSP's relative line/character encoding.
 
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
-import { defaultRegistry } from '../core/model/layers';
-import type { Span } from '../core/syntax/span';
+import { classify, TOKEN_MODIFIERS, TOKEN_TYPES, type Classified } from '../ide/semantic-tokens';
 import type { Snapshot } from './documents';
-import { factsOf, type Occurrence } from './facts';
 
-export const TOKEN_TYPES = [
-  'keyword',
-  'type',
-  'function',
-  'class',
-  'variable',
-  'parameter',
-  'property',
-  'enumMember',
-  'number',
-  'string',
-  'comment',
-  'operator',
-] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'documentation', 'defaultLibrary'] as const;
+export { TOKEN_MODIFIERS, TOKEN_TYPES };
 export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
-type TokenType = (typeof TOKEN_TYPES)[number];
-type Modifier = (typeof TOKEN_MODIFIERS)[number];
-
-interface Classified {
-  readonly span: Span;
-  readonly type: TokenType;
-  readonly modifiers: readonly Modifier[];
-}
-
-const OCCURRENCE_TYPE: Record<Occurrence['kind'], TokenType> = {
-  model: 'type',
-  block: 'class',
-  tensor: 'variable',
-  param: 'parameter',
-  layer: 'function',
-  'arg-name': 'property',
-  'train-key': 'property',
-  value: 'enumMember',
-  keyword: 'keyword',
-};
-
-const OPERATORS = new Set(['->', '×', '=', '+', '-', '*', '/']);
-
 export function semanticTokens(snap: Snapshot): SemanticTokens {
-  return { data: encode(snap, classify(snap)) };
-}
-
-function classify(snap: Snapshot): Classified[] {
-  const byStart = new Map<number, Occurrence>();
-  for (const o of factsOf(snap.analysis).occurrences) byStart.set(o.span.start, o);
-  const out: Classified[] = [];
-  for (const t of snap.analysis.parse.tokens) {
-    if (t.kind === 'number') out.push({ span: t.span, type: 'number', modifiers: [] });
-    else if (t.kind === 'string') out.push({ span: t.span, type: 'string', modifiers: [] });
-    else if (OPERATORS.has(t.kind)) out.push({ span: t.span, type: 'operator', modifiers: [] });
-    else if (t.kind === 'ident') {
-      const occ = byStart.get(t.span.start);
-      // `x` as the repetition operator is an identifier token with no occurrence.
-      if (occ) out.push({ span: t.span, type: OCCURRENCE_TYPE[occ.kind], modifiers: modifiersOf(occ) });
-      else if (t.text === 'x') out.push({ span: t.span, type: 'operator', modifiers: [] });
-    }
-  }
-  for (const c of snap.analysis.parse.comments) out.push({ span: c.span, type: 'comment', modifiers: c.doc ? ['documentation'] : [] });
-  return out.sort((a, b) => a.span.start - b.span.start);
-}
-
-function modifiersOf(occ: Occurrence): Modifier[] {
-  const mods: Modifier[] = [];
-  if (occ.def) mods.push('declaration');
-  if (occ.kind === 'layer' && defaultRegistry.get(occ.name)) mods.push('defaultLibrary');
-  return mods;
+  return { data: encode(snap, classify(snap.analysis)) };
 }
 
 /** LSP's relative encoding: (Δline, Δstart, length, type, modifier bits) per token; tokens never span lines here. */

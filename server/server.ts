@@ -157,19 +157,19 @@ class StrideServer {
   /** Features asked about one position. */
   private registerPositionFeatures(): void {
     const c = this.connection;
-    c.onHover(this.onDoc(null, (s, p) => hover(s, s.lines.offset(p.position), { memoryBatchSize: this.settings.memoryBatchSize })));
-    c.onCompletion(this.onDoc([], (s, p) => completion(s, s.lines.offset(p.position))));
-    c.onSignatureHelp(this.onDoc(null, (s, p) => signatureHelp(s, s.lines.offset(p.position))));
-    c.onDefinition(this.onDoc([], (s, p) => definition(s, s.lines.offset(p.position))));
-    c.onReferences(this.onDoc([], (s, p) => references(s, s.lines.offset(p.position), p.context?.includeDeclaration !== false)));
-    c.onDocumentHighlight(this.onDoc([], (s, p) => documentHighlights(s, s.lines.offset(p.position))));
-    c.onPrepareRename(this.onDoc(null, (s, p) => prepareRename(s, s.lines.offset(p.position))));
-    c.onRenameRequest(this.onDoc(null, (s, p) => rename(s, s.lines.offset(p.position), p.newName)));
+    c.onHover(this.onDoc(null, (s, p) => hover(s, s.lines.offsetAt(p.position), { memoryBatchSize: this.settings.memoryBatchSize })));
+    c.onCompletion(this.onDoc([], (s, p) => completion(s, s.lines.offsetAt(p.position))));
+    c.onSignatureHelp(this.onDoc(null, (s, p) => signatureHelp(s, s.lines.offsetAt(p.position))));
+    c.onDefinition(this.onDoc([], (s, p) => definition(s, s.lines.offsetAt(p.position))));
+    c.onReferences(this.onDoc([], (s, p) => references(s, s.lines.offsetAt(p.position), p.context?.includeDeclaration !== false)));
+    c.onDocumentHighlight(this.onDoc([], (s, p) => documentHighlights(s, s.lines.offsetAt(p.position))));
+    c.onPrepareRename(this.onDoc(null, (s, p) => prepareRename(s, s.lines.offsetAt(p.position))));
+    c.onRenameRequest(this.onDoc(null, (s, p) => rename(s, s.lines.offsetAt(p.position), p.newName)));
     c.onSelectionRanges(
       this.onDoc([], (s, p) =>
         selectionRanges(
           s,
-          (Array.isArray(p.positions) ? p.positions : []).map((pos) => s.lines.offset(pos)),
+          (Array.isArray(p.positions) ? p.positions : []).map((pos) => s.lines.offsetAt(pos)),
         ),
       ),
     );

@@ -1,83 +1,12 @@
-// Signature help for layer and block calls: the argument list with the one being typed highlighted.
+// Signature help: ide's signature of the call around the cursor as an LSP SignatureHelp.
 
-import type { ParameterInformation, SignatureHelp } from 'vscode-languageserver';
-import { defaultRegistry } from '../core/model/layers';
-import { sourceSlice } from '../core/model/library';
+import type { SignatureHelp } from 'vscode-languageserver';
+import { signatureHelp as signatureInfo } from '../ide/signature-help';
 import type { Snapshot } from './documents';
-import { argLabel, typeText } from './describe';
-import { tokenContext, type TokenContext } from './token-context';
 
 export function signatureHelp(snap: Snapshot, offset: number): SignatureHelp | null {
-  const ctx = tokenContext(snap.analysis.parse, snap.analysis.text, offset);
-  if (ctx.inert || !ctx.open || ctx.open.kind !== '(' || !ctx.open.callee) return null;
-  const callee = ctx.open.callee;
-  const def = defaultRegistry.get(callee);
-  if (def) {
-    const params = def.args.map((a) => ({ label: argLabel(a), documentation: `${typeText(a.type)}: ${a.doc}` }));
-    return build(
-      `${callee}(`,
-      params,
-      def.summary,
-      activeIndex(
-        ctx,
-        def.args.map((a) => a.name),
-        def.args.map((a) => !!a.rest),
-        def.args.map((a) => !!a.namedOnly),
-      ),
-    );
-  }
-  const block = snap.analysis.blocks.get(callee) ?? snap.analysis.library.get(callee);
-  if (!block) return null;
-  const text = snap.analysis.text;
-  const params = block.params.map((p) => ({ label: p.default ? `${p.name.name} = ${sourceSlice(text, p.default.span)}` : p.name.name }));
-  const names = block.params.map((p) => p.name.name);
-  return build(
-    `${callee}(`,
-    params,
-    block.doc,
-    activeIndex(
-      ctx,
-      names,
-      names.map(() => false),
-      names.map(() => false),
-    ),
-  );
-}
-
-function build(open: string, params: ParameterInformation[], doc: string | undefined, active: number): SignatureHelp {
-  const labels = params.map((p) => p.label as string);
-  return {
-    signatures: [{ label: `${open}${labels.join(', ')})`, documentation: doc, parameters: params, activeParameter: active }],
-    activeSignature: 0,
-    activeParameter: active,
-  };
-}
-
-/** The named argument being typed, else the positional slot given by the comma count (rest slots absorb the tail). */
-function activeIndex(ctx: TokenContext, names: readonly string[], rest: readonly boolean[], namedOnly: readonly boolean[]): number {
-  const named = currentName(ctx);
-  if (named !== undefined) {
-    const i = names.indexOf(named);
-    if (i >= 0) return i;
-  }
-  const positional = names.map((_, i) => i).filter((i) => !namedOnly[i]);
-  let slot = ctx.open!.commas;
-  for (const i of positional) {
-    if (rest[i] || slot === 0) return i;
-    slot--;
-  }
-  return Math.max(0, names.length - 1);
-}
-
-/** `padding: sa|` → padding: walks back to the argument's start at this bracket depth. */
-function currentName(ctx: TokenContext): string | undefined {
-  let depth = 0;
-  for (let i = ctx.prev; i > ctx.open!.index; i--) {
-    const k = ctx.tokens[i].kind;
-    if (k === ')' || k === ']') depth++;
-    else if (k === '(' || k === '[') depth--;
-    else if (depth === 0 && k === ',') return undefined;
-    else if (depth === 0 && k === ':' && ctx.tokens[i - 1]?.kind === 'ident') return ctx.tokens[i - 1].text;
-  }
-  return undefined;
+  const info = signatureInfo(snap.analysis, offset);
+  if (!info) return null;
+  const signature = { label: info.label, documentation: info.documentation, parameters: [...info.parameters], activeParameter: info.activeParameter };
+  return { signatures: [signature], activeSignature: 0, activeParameter: info.activeParameter };
 }

@@ -1,11 +1,12 @@
-// Time from document text to a laid-out preview diagram (analyze + convert + ELK layout) on large reference networks.
+// Time from document text to a laid-out preview diagram (analysis + model graph + preview shape + ELK layout, as the product runs it) on large reference networks.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze } from '../../core/analyze';
 import { defaultCollapsed } from '../../webview/layout/collapse';
-import { toPreviewGraph } from '../../webview/layout/convert';
+import { analyzeText } from '../../server/documents';
+import { modelGraph } from '../../server/model-graph';
+import { fromModelGraph } from '../../webview/layout/from-model-graph';
 import { layoutGraph } from '../../webview/layout/layout';
 import { DENSENET121, RESNET50 } from './networks';
 
@@ -27,8 +28,9 @@ const CASES: Case[] = [
 
 /** One keystroke's worth of work: the text changes, the preview needs a new drawing with the default collapse. */
 async function textToDiagram(text: string, expandAll: boolean): Promise<{ boxes: number; layers: number }> {
-  const graph = toPreviewGraph(analyze(text));
-  if (!graph) throw new Error('no model in the benchmark text');
+  const result = modelGraph(analyzeText('file:///bench.stride', 1, text), { uri: 'file:///bench.stride' });
+  if (!result) throw new Error('no model in the benchmark text');
+  const graph = fromModelGraph(result);
   const layout = await layoutGraph(graph, new Set(expandAll ? [] : defaultCollapsed(graph)));
   return { boxes: layout.boxes.length, layers: graph.nodes.length };
 }

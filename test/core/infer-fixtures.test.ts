@@ -10,7 +10,7 @@ import { defaultRegistry } from '../../core/model/layers';
 import type { LayerInfo } from '../../core/model/infer';
 import { estimateTrainingMemory } from '../../core/model/memory';
 import { formatShape } from '../../core/model/values';
-import { LineIndex } from '../../core/syntax/span';
+import { LineIndex } from '../../ide/line-index';
 import { readExpectations, parseCount, type LineExpectation } from '../helpers/expectations';
 import { FIXTURES, strideFiles } from '../helpers/fixtures';
 import { analysisProblems } from '../helpers/invariants';

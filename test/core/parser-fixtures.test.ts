@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse, type ParseResult } from '../../core/syntax/parser';
-import { LineIndex } from '../../core/syntax/span';
+import { LineIndex } from '../../ide/line-index';
 import { checkGolden, FIXTURES, strideFiles } from '../helpers/fixtures';
 import { spanProblems, tokensWithTwoErrors } from '../helpers/invariants';
 import { dumpDiagnostics, dumpTree } from '../helpers/tree-dump';

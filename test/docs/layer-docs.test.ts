@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { layerReference, layerSignature } from '../../core/layer-docs';
+import { layerReference, layerSignature } from '../../ide/signatures';
 import { defaultRegistry } from '../../core/model/layers';
 
 const DOC = path.resolve(__dirname, '..', '..', '..', 'docs', 'layers.md');

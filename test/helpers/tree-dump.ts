@@ -2,7 +2,8 @@
 
 import type { Diagnostic } from '../../core/diagnostics';
 import type * as ast from '../../core/syntax/ast';
-import { LineIndex, type Span } from '../../core/syntax/span';
+import type { Span } from '../../core/syntax/span';
+import { LineIndex } from '../../ide/line-index';
 
 /** `3:5-3:9`: 1-based lines and columns, as editors show them. */
 export function formatSpan(index: LineIndex, s: Span): string {

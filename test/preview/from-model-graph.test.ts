@@ -1,42 +1,38 @@
-// The language server's stride/modelGraph result, converted for the preview, validates and lays out like the analysis.
+// The language server's stride/modelGraph result, converted for the preview, validates, lays out and carries
+// what the drawing shows: labels, instances, totals with training memory, and problems per layer.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyzeText } from '../../server/documents';
-import { modelGraph } from '../../server/model-graph';
-import { toPreviewGraph } from '../../webview/layout/convert';
-import { fromModelGraph } from '../../webview/layout/from-model-graph';
 import { layoutGraph } from '../../webview/layout/layout';
 import { isPreviewGraph } from '../../webview/protocol';
-import { analyze } from '../../core/analyze';
 import { EXAMPLES } from '../helpers/fixtures';
+import { previewGraphOf } from './graph-of';
 
 const RESNET18 = fs.readFileSync(path.join(EXAMPLES, 'resnet18.stride'), 'utf8');
 
 function serverGraph(text: string) {
-  const result = modelGraph(analyzeText('file:///net.stride', 1, text), { uri: 'file:///net.stride' });
-  assert.ok(result, 'the server found a model');
-  return fromModelGraph(result);
+  const graph = previewGraphOf(text);
+  assert.ok(graph, 'the server found a model');
+  return graph;
 }
 
-test('the server graph of ResNet-18 has the same layers, edges, instances and totals as the analysis', () => {
-  const fromServer = serverGraph(RESNET18);
-  const fromCore = toPreviewGraph(analyze(RESNET18))!;
-  assert.ok(isPreviewGraph(fromServer));
-  assert.deepEqual(
-    fromServer.nodes.map((n) => [n.id, n.kind, n.shape, n.params, n.group ?? null]),
-    fromCore.nodes.map((n) => [n.id, n.kind, n.shape, n.params, n.group ?? null]),
-  );
-  assert.deepEqual(fromServer.edges, fromCore.edges);
-  assert.deepEqual(
-    fromServer.groups.map((g) => [g.id, g.block, g.label, g.range, g.parent ?? null, g.layers, g.params, g.macs, g.shape]),
-    fromCore.groups.map((g) => [g.id, g.block, g.label, g.range, g.parent ?? null, g.layers, g.params, g.macs, g.shape]),
-  );
-  assert.equal(fromServer.groups.find((g) => g.id === 'basic_1')?.label, 'basic(64)');
-  assert.deepEqual({ ...fromServer.totals, memory: undefined }, { ...fromCore.totals, memory: undefined });
-  assert.equal(fromServer.totals.memory, undefined);
+test('the server graph of ResNet-18 has its layers, edges, instances and totals', () => {
+  const graph = serverGraph(RESNET18);
+  assert.ok(isPreviewGraph(graph));
+  assert.equal(graph.nodes.length, new Set(graph.nodes.map((n) => n.id)).size, 'node ids are unique');
+  const names = new Set(graph.nodes.map((n) => n.id));
+  assert.ok(graph.edges.every((e) => names.has(e.source) && names.has(e.target)), 'edges join drawn layers');
+  const stem = graph.nodes.find((n) => n.id === 'conv2d_1')!;
+  assert.deepEqual([stem.kind, stem.shape, stem.params], ['conv2d', '112×112×64', 9408]);
+  assert.ok(stem.formula.length > 0, 'the tooltip can explain the parameter count');
+  const basic = graph.groups.find((g) => g.id === 'basic_1')!;
+  assert.deepEqual([basic.block, basic.label, basic.parent ?? null, basic.layers], ['basic', 'basic(64)', null, 7]);
+  assert.equal(basic.range.start.line, RESNET18.split('\n').findIndex((l) => l.includes('basic(64)')));
+  assert.deepEqual([graph.totals.params, graph.totals.trainable], [11_699_112, 11_689_512]);
+  assert.equal(graph.totals.memory?.batch, 256, "the train section's batch size");
+  assert.equal(graph.errorCount, 0);
 });
 
 test('the server graph lays out and carries node diagnostics', async () => {

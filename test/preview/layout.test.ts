@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze } from '../../core/analyze';
 import { AUTO_COLLAPSE_LAYERS, defaultCollapsed, groupKey, layerKey, visibleGraph } from '../../webview/layout/collapse';
-import { toPreviewGraph } from '../../webview/layout/convert';
+import { previewGraphOf } from './graph-of';
 import { layoutGraph, type DiagramLayout, type LaidOutBox, type Rect } from '../../webview/layout/layout';
 import { nodeAtPosition } from '../../webview/layout/locate';
 import { textWidth } from '../../webview/layout/text';
@@ -15,7 +14,7 @@ import { isPreviewGraph } from '../../webview/protocol';
 import { EXAMPLES } from '../helpers/fixtures';
 
 function graphOf(text: string, model?: string): PreviewGraph {
-  const graph = toPreviewGraph(analyze(text), model);
+  const graph = previewGraphOf(text, model);
   assert.ok(graph, 'the text has a model');
   return graph;
 }
@@ -239,9 +238,11 @@ test('diagnostics mark only the layer and the instance they were reported for', 
   assert.ok(graph.errorCount >= 1);
 });
 
-test('a file without a model has no preview graph; an unknown model name falls back to the first', () => {
-  assert.equal(toPreviewGraph(analyze('block b(f) {\n  relu()\n}\n')), undefined);
-  assert.equal(graphOf(UNET, 'Nope').model, 'UNet');
+test('a file without a model has no preview graph; an unknown model name has none, and the default is the first', () => {
+  assert.equal(previewGraphOf('block b(f) {\n  relu()\n}\n'), undefined);
+  // The panel asks again without a name when the one it remembered is gone (a rename): that answer is the fallback.
+  assert.equal(previewGraphOf(UNET, 'Nope'), undefined);
+  assert.equal(graphOf(UNET).model, 'UNet');
 });
 
 test('large graphs start with top-level instances collapsed, small ones expanded', async () => {
@@ -287,7 +288,7 @@ test('degenerate and broken models still convert, validate and lay out', async (
     'model Unclosed {\n  input(8, 8, 3\n  conv2d(\n',
   ];
   for (const text of texts) {
-    const graph = toPreviewGraph(analyze(text));
+    const graph = previewGraphOf(text);
     assert.ok(graph, text);
     assert.ok(isPreviewGraph(graph), text);
     const layout = await layoutGraph(graph);

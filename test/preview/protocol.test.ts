@@ -4,14 +4,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze } from '../../core/analyze';
-import { toPreviewGraph } from '../../webview/layout/convert';
+import { previewGraphOf } from './graph-of';
 import type { PreviewGraph } from '../../webview/layout/types';
 import { contentSecurityPolicy, previewHtml } from '../../webview/html';
 import { isPreviewGraph, parseFromWebview, parseToWebview } from '../../webview/protocol';
 import { EXAMPLES } from '../helpers/fixtures';
 
-const graph = toPreviewGraph(analyze(fs.readFileSync(path.join(EXAMPLES, 'mobilenetv2.stride'), 'utf8')))!;
+const graph = previewGraphOf(fs.readFileSync(path.join(EXAMPLES, 'mobilenetv2.stride'), 'utf8'))!;
 /** A deep copy to break in one place. */
 const copy = (): { -readonly [K in keyof PreviewGraph]: any } => JSON.parse(JSON.stringify(graph));
 

@@ -7,8 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { analyze } from '../../core/analyze';
-import { toPreviewGraph } from '../../webview/layout/convert';
+import { previewGraphOf } from './graph-of';
 import type { PreviewGraph } from '../../webview/layout/types';
 import { EXAMPLES, ROOT } from '../helpers/fixtures';
 import { bundlePreview, openPreviewPage, send, type FakeHostWindow, type PreviewPage } from './preview-page';
@@ -17,7 +16,7 @@ const RESNET18 = fs.readFileSync(path.join(EXAMPLES, 'resnet18.stride'), 'utf8')
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 function graphOf(text: string): PreviewGraph {
-  const g = toPreviewGraph(analyze(text));
+  const g = previewGraphOf(text);
   assert.ok(g);
   return g;
 }
@@ -40,20 +39,20 @@ async function waitForPosted(page: Page, type: string, count: number) {
   return (await posted(page)).filter((m) => m.type === type);
 }
 
-describe('architecture preview in Chromium', () => {
-  let session: PreviewPage;
-  let page: Page;
-  const graph = graphOf(RESNET18);
+let session: PreviewPage;
+let page: Page;
+const graph = graphOf(RESNET18);
 
-  before(async () => {
-    session = await openPreviewPage(await bundlePreview());
-    page = session.page;
-  });
+before(async () => {
+  session = await openPreviewPage(await bundlePreview());
+  page = session.page;
+});
 
-  after(async () => {
-    await session?.close();
-  });
+after(async () => {
+  await session?.close();
+});
 
+describe('preview in Chromium: drawing ResNet-18', () => {
   test('draws ResNet-18: one box per layer, shapes on boxes and edges, totals in the header', async () => {
     await send(page, { type: 'graph', graph, uri: 'file:///work/resnet18.stride' });
     await drawnAfter(page, 0);
@@ -87,7 +86,9 @@ describe('architecture preview in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'preview-resnet18.png') });
     assert.ok(fs.statSync(path.join(ARTIFACTS, 'preview-resnet18.png')).size > 10_000);
   });
+});
 
+describe('preview in Chromium: collapsing and message validation', () => {
   test('collapsing a block instance replaces its layers by one box; expanding restores them', async () => {
     let seq = await readySeq(page);
     await page.locator('.frame-title[data-group="basic_1"]').click();
@@ -134,7 +135,9 @@ describe('architecture preview in Chromium', () => {
     assert.equal(await nodeCount(page), 69);
     assert.deepEqual(session.errors, []);
   });
+});
 
+describe('preview in Chromium: zoom and reveal', () => {
   test('a second graph message keeps zoom and position', async () => {
     await page.click('#zoom-out');
     await page.mouse.move(600, 500);
@@ -160,7 +163,9 @@ describe('architecture preview in Chromium', () => {
     assert.deepEqual(reveals[0], { type: 'reveal', nodeId: 'maxpool2d_1', range: graph.nodes.find((n) => n.id === 'maxpool2d_1')!.range });
     assert.deepEqual(reveals[1], { type: 'reveal', nodeId: 'conv2d_1', range: stem.range });
   });
+});
 
+describe('preview in Chromium: keyboard and diagnostics', () => {
   test('keyboard: + and - zoom, 0 fits, Tab reaches the boxes', async () => {
     const scale = async () => Number(/scale\(([\d.]+)\)/.exec((await transformOf(page)) ?? '')![1]);
     await page.locator('[data-id="conv2d_1"]').focus();
@@ -208,7 +213,9 @@ describe('architecture preview in Chromium', () => {
     assert.equal(stroke, 'rgb(241, 76, 76)');
     assert.match((await page.textContent('#totals')) ?? '', /1 error/);
   });
+});
 
+describe('preview in Chromium: export, reload state, empty graph', () => {
   test('export: SVG text and a PNG rendered through a canvas are posted to the extension', async () => {
     await page.click('#export-svg');
     const [svg] = await waitForPosted(page, 'export', 1);

@@ -6,31 +6,31 @@ import type { CompletionItem, CompletionList, SignatureHelp } from 'vscode-langu
 import { positionOf, TestClient } from './harness';
 import { NET } from './fixtures';
 
-describe('completion and signature help', () => {
-  let client: TestClient;
-  let n = 0;
-  /** Opens `text` with the cursor at `|` and asks for completions there. */
-  const complete = async (marked: string): Promise<CompletionItem[]> => {
-    const uri = `file:///completion/${n++}.stride`;
-    const text = marked.replace('|', '');
-    await client.openAndWait(uri, text);
-    const r = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', {
-      textDocument: { uri },
-      position: positionOf(marked, '|'),
-    });
-    return Array.isArray(r) ? r : r.items;
-  };
-  const labels = (items: CompletionItem[]) => items.map((i) => i.label);
-  const signature = async (marked: string): Promise<SignatureHelp | null> => {
-    const uri = `file:///signature/${n++}.stride`;
-    await client.openAndWait(uri, marked.replace('|', ''));
-    return client.request<SignatureHelp | null>('textDocument/signatureHelp', { textDocument: { uri }, position: positionOf(marked, '|') });
-  };
-  before(async () => {
-    client = await TestClient.start();
+let client: TestClient;
+let n = 0;
+/** Opens `text` with the cursor at `|` and asks for completions there. */
+const complete = async (marked: string): Promise<CompletionItem[]> => {
+  const uri = `file:///completion/${n++}.stride`;
+  const text = marked.replace('|', '');
+  await client.openAndWait(uri, text);
+  const r = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', {
+    textDocument: { uri },
+    position: positionOf(marked, '|'),
   });
-  after(() => client.stop());
+  return Array.isArray(r) ? r : r.items;
+};
+const labels = (items: CompletionItem[]) => items.map((i) => i.label);
+const signature = async (marked: string): Promise<SignatureHelp | null> => {
+  const uri = `file:///signature/${n++}.stride`;
+  await client.openAndWait(uri, marked.replace('|', ''));
+  return client.request<SignatureHelp | null>('textDocument/signatureHelp', { textDocument: { uri }, position: positionOf(marked, '|') });
+};
+before(async () => {
+  client = await TestClient.start();
+});
+after(() => client.stop());
 
+describe('completion: layers, blocks, tensors and arguments', () => {
   it('layer kinds with snippets of their required arguments, blocks and tensors at a line start', async () => {
     const items = await complete(NET.replace('  flatten()', '  |\n  flatten()'));
     const conv = items.find((i) => i.label === 'conv2d')!;
@@ -81,7 +81,9 @@ describe('completion and signature help', () => {
     assert.ok(inBlock.includes('width'), inBlock.join(' '));
     assert.ok(inBlock.includes('filters:'));
   });
+});
 
+describe('completion in train sections and at the top level; signature help', () => {
   it('training settings, and values per setting', async () => {
     const keys = labels(await complete('model M {\n  input(4)\n}\ntrain M {\n  epochs: 3\n  |\n}\n'));
     assert.ok(keys.includes('optimizer') && keys.includes('data') && !keys.includes('epochs'), keys.join(' '));

@@ -14,15 +14,15 @@ import {
 import { positionOf, TestClient } from './harness';
 import { BROKEN, NET, NET_TOTAL_PARAMS } from './fixtures';
 
-describe('custom requests', () => {
-  let client: TestClient;
-  const uri = 'file:///custom/net.stride';
-  before(async () => {
-    client = await TestClient.start();
-    await client.openAndWait(uri, NET);
-  });
-  after(() => client.stop());
+let client: TestClient;
+const uri = 'file:///custom/net.stride';
+before(async () => {
+  client = await TestClient.start();
+  await client.openAndWait(uri, NET);
+});
+after(() => client.stop());
 
+describe('stride/modelGraph: nodes, facts and instances', () => {
   it('stride/modelGraph returns nodes with facts, ranges, block paths and totals', async () => {
     const g = (await client.request<ModelGraphResult>(MODEL_GRAPH_METHOD, { uri }))!;
     assert.equal(g.model, 'Net');
@@ -35,7 +35,7 @@ describe('custom requests', () => {
     );
     const conv = g.nodes.find((n) => n.name === 'conv2d_1')!;
     assert.equal(conv.kind, 'conv2d');
-    assert.equal(conv.args, 'filters: 32, kernel: 3×3, padding: same');
+    assert.equal(conv.args, '32, 3×3, same');
     assert.deepEqual(conv.outputShape, [32, 32, 32]);
     assert.equal(conv.params, 4640);
     assert.equal(conv.macs, 32 * 32 * 9 * 16 * 32);
@@ -64,7 +64,9 @@ describe('custom requests', () => {
     const named = (await client.request<ModelGraphResult>(MODEL_GRAPH_METHOD, { uri: u, model: 'A', position: { line: 6, character: 2 } }))!;
     assert.equal(named.model, 'A', 'an explicit model wins over the position');
   });
+});
 
+describe('stride/modelGraph diagnostics; stride/summary', () => {
   it('stride/modelGraph attaches diagnostics to their nodes and answers null for unknown models and documents', async () => {
     const u = 'file:///custom/broken.stride';
     await client.openAndWait(u, BROKEN);
@@ -115,7 +117,9 @@ describe('custom requests', () => {
     assert.deepEqual(s.rows, []);
     assert.equal(s.totals.params, 15);
   });
+});
 
+describe('stride/checkFiles; UTF-16 ranges', () => {
   it('stride/checkFiles analyses unopened files, publishes their diagnostics and counts problems', async () => {
     const closed = 'file:///custom/closed.stride';
     const waiting = client.waitForDiagnostics(closed);

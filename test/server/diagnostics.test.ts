@@ -6,13 +6,13 @@ import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languagese
 import { applyEdits, positionOf, TestClient } from './harness';
 import { BROKEN, NET } from './fixtures';
 
-describe('diagnostics', () => {
-  let client: TestClient;
-  before(async () => {
-    client = await TestClient.start();
-  });
-  after(() => client.stop());
+let client: TestClient;
+before(async () => {
+  client = await TestClient.start();
+});
+after(() => client.stop());
 
+describe('diagnostics: codes, ranges, related locations', () => {
   it('publishes core diagnostics with codes, ranges and source', async () => {
     const published = await client.openAndWait('file:///diag/broken.stride', BROKEN);
     const codes = published.diagnostics.map((d) => d.code);
@@ -41,7 +41,9 @@ describe('diagnostics', () => {
     assert.ok(unused.length > 0, 'unused-layer reported');
     for (const d of unused) assert.deepEqual(d.tags, [1]);
   });
+});
 
+describe('diagnostics: quick fixes', () => {
   it('offers each fix as a quick fix; applying the preferred one removes the diagnostic', async () => {
     const uri = 'file:///diag/fix.stride';
     const published = await client.openAndWait(uri, BROKEN);
@@ -84,7 +86,9 @@ describe('diagnostics', () => {
     const edits = (actions[0].edit!.documentChanges![0] as TextDocumentEdit).edits;
     assert.match(applyEdits(BROKEN, edits), /padding: same\)/);
   });
+});
 
+describe('diagnostics: code action kinds, debouncing and versions', () => {
   it('answers no actions when only refactorings are asked for', async () => {
     const uri = 'file:///diag/fix3.stride';
     await client.openAndWait(uri, BROKEN);
@@ -131,7 +135,9 @@ describe('diagnostics', () => {
       [5],
     );
   });
+});
 
+describe('diagnostics: closing a document', () => {
   it('clears diagnostics when a document closes', async () => {
     const uri = 'file:///diag/close.stride';
     await client.openAndWait(uri, BROKEN);

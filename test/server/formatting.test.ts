@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TextEdit } from 'vscode-languageserver';
 import { parse } from '../../core/syntax/parser';
-import { formatText } from '../../server/formatting';
+import { formatText } from '../../ide/formatting';
 import { applyEdits, TestClient } from './harness';
 
 const MESSY = `## doc

@@ -101,85 +101,85 @@ function position(text: string, offset: number): { line: number; character: numb
   return { line: lines.length - 1, character: lines[lines.length - 1].length };
 }
 
-describe('protocol fuzz', () => {
-  let client: TestClient;
-  const rng = new Prng(Number(process.env.STRIDE_FUZZ_SEED ?? 20241125));
-  before(async () => {
-    client = await TestClient.start({ settings: { diagnostics: { delayMs: 0 } } });
+let client: TestClient;
+const rng = new Prng(Number(process.env.STRIDE_FUZZ_SEED ?? 20241125));
+before(async () => {
+  client = await TestClient.start({ settings: { diagnostics: { delayMs: 0 } } });
+});
+after(() => client.stop());
+
+const answered = async (method: string, params: unknown): Promise<{ ok: boolean; error?: string }> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${method} did not answer within ${ANSWER_WITHIN_MS} ms`)), ANSWER_WITHIN_MS);
   });
-  after(() => client.stop());
+  try {
+    await Promise.race([client.request(method, params), timeout]);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Error && error.message.includes('did not answer')) throw error;
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
-  const answered = async (method: string, params: unknown): Promise<{ ok: boolean; error?: string }> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${method} did not answer within ${ANSWER_WITHIN_MS} ms`)), ANSWER_WITHIN_MS);
-    });
-    try {
-      await Promise.race([client.request(method, params), timeout]);
-      return { ok: true };
-    } catch (error) {
-      if (error instanceof Error && error.message.includes('did not answer')) throw error;
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
-    }
+const mutate = (doc: Doc): void => {
+  const roll = rng.next();
+  if (roll < 0.03) {
+    // An out-of-order version: the server must ignore it, the mirror stays as it is.
+    client.change(doc.uri, doc.version - 1 - rng.int(3), [{ text: 'ignored' }]);
+    return;
+  }
+  doc.version++;
+  if (roll < 0.06) {
+    doc.text = rng.pick(seeds());
+    client.change(doc.uri, doc.version, [{ text: doc.text }]);
+    return;
+  }
+  const start = rng.int(doc.text.length + 1);
+  const end = Math.min(doc.text.length, start + (rng.next() < 0.5 ? 0 : rng.int(12)));
+  let insert = '';
+  for (let k = rng.int(3); k >= 0; k--) insert += rng.pick(SNIPPETS);
+  if (rng.next() < 0.3) insert = '';
+  // Never split a surrogate pair or a `\r\n`: editors do not, and such a position has no LSP equivalent.
+  const splits = (o: number) => o > 0 && o < doc.text.length && (/[\uDC00-\uDFFF]/.test(doc.text[o]) || (doc.text[o - 1] === '\r' && doc.text[o] === '\n'));
+  const safe = (o: number) => (splits(o) ? o - 1 : o);
+  const s = safe(start);
+  const e = Math.max(s, safe(end));
+  client.change(doc.uri, doc.version, [{ range: { start: position(doc.text, s), end: position(doc.text, e) }, text: insert }]);
+  doc.text = doc.text.slice(0, s) + insert + doc.text.slice(e);
+};
+
+const randomPosition = (doc: Doc): unknown => {
+  const r = rng.next();
+  if (r < 0.05) return { line: -1, character: -5 };
+  if (r < 0.1) return { line: 1e9, character: 1e9 };
+  if (r < 0.12) return { line: 'x', character: null };
+  if (r < 0.14) return null;
+  return position(doc.text, rng.int(doc.text.length + 1));
+};
+
+const randomRequest = async (doc: Doc): Promise<void> => {
+  const method = rng.pick(REQUESTS);
+  const uri = rng.next() < 0.05 ? 'file:///fuzz/unknown.stride' : doc.uri;
+  const pos = randomPosition(doc);
+  const params: Record<string, unknown> = {
+    textDocument: rng.next() < 0.03 ? undefined : { uri },
+    uri,
+    position: pos,
+    positions: [pos, randomPosition(doc)],
+    range: { start: randomPosition(doc), end: randomPosition(doc) },
+    context: { includeDeclaration: true, diagnostics: [] },
+    newName: rng.pick(['renamed', '1bad', 'conv2d', 'in', '', 'ok_name']),
+    options: { tabSize: 2, insertSpaces: true },
   };
+  const result = await answered(method, params);
+  // Only rename may refuse a request (an invalid or clashing name); anything else is an unhandled failure.
+  if (!result.ok) assert.equal(method, 'textDocument/rename', `${method} failed: ${result.error}`);
+};
 
-  const mutate = (doc: Doc): void => {
-    const roll = rng.next();
-    if (roll < 0.03) {
-      // An out-of-order version: the server must ignore it, the mirror stays as it is.
-      client.change(doc.uri, doc.version - 1 - rng.int(3), [{ text: 'ignored' }]);
-      return;
-    }
-    doc.version++;
-    if (roll < 0.06) {
-      doc.text = rng.pick(seeds());
-      client.change(doc.uri, doc.version, [{ text: doc.text }]);
-      return;
-    }
-    const start = rng.int(doc.text.length + 1);
-    const end = Math.min(doc.text.length, start + (rng.next() < 0.5 ? 0 : rng.int(12)));
-    let insert = '';
-    for (let k = rng.int(3); k >= 0; k--) insert += rng.pick(SNIPPETS);
-    if (rng.next() < 0.3) insert = '';
-    // Never split a surrogate pair or a `\r\n`: editors do not, and such a position has no LSP equivalent.
-    const splits = (o: number) => o > 0 && o < doc.text.length && (/[\uDC00-\uDFFF]/.test(doc.text[o]) || (doc.text[o - 1] === '\r' && doc.text[o] === '\n'));
-    const safe = (o: number) => (splits(o) ? o - 1 : o);
-    const s = safe(start);
-    const e = Math.max(s, safe(end));
-    client.change(doc.uri, doc.version, [{ range: { start: position(doc.text, s), end: position(doc.text, e) }, text: insert }]);
-    doc.text = doc.text.slice(0, s) + insert + doc.text.slice(e);
-  };
-
-  const randomPosition = (doc: Doc): unknown => {
-    const r = rng.next();
-    if (r < 0.05) return { line: -1, character: -5 };
-    if (r < 0.1) return { line: 1e9, character: 1e9 };
-    if (r < 0.12) return { line: 'x', character: null };
-    if (r < 0.14) return null;
-    return position(doc.text, rng.int(doc.text.length + 1));
-  };
-
-  const randomRequest = async (doc: Doc): Promise<void> => {
-    const method = rng.pick(REQUESTS);
-    const uri = rng.next() < 0.05 ? 'file:///fuzz/unknown.stride' : doc.uri;
-    const pos = randomPosition(doc);
-    const params: Record<string, unknown> = {
-      textDocument: rng.next() < 0.03 ? undefined : { uri },
-      uri,
-      position: pos,
-      positions: [pos, randomPosition(doc)],
-      range: { start: randomPosition(doc), end: randomPosition(doc) },
-      context: { includeDeclaration: true, diagnostics: [] },
-      newName: rng.pick(['renamed', '1bad', 'conv2d', 'in', '', 'ok_name']),
-      options: { tabSize: 2, insertSpaces: true },
-    };
-    const result = await answered(method, params);
-    // Only rename may refuse a request (an invalid or clashing name); anything else is an unhandled failure.
-    if (!result.ok) assert.equal(method, 'textDocument/rename', `${method} failed: ${result.error}`);
-  };
-
+describe('protocol fuzz: random edits and requests', () => {
   it(`survives ${EDITS} random edits interleaved with random and malformed requests`, async () => {
     const docs: Doc[] = seeds().map((text, i) => ({ uri: `file:///fuzz/${i}.stride`, text, version: 1 }));
     for (const d of docs) client.open(d.uri, d.text, d.version);
@@ -199,7 +199,9 @@ describe('protocol fuzz', () => {
     const internal = client.logs.filter((l) => l.includes('request failed') || l.includes('analysis failed'));
     assert.deepEqual(internal, [], 'no internal errors were swallowed');
   });
+});
 
+describe('protocol fuzz: malformed messages', () => {
   it('answers malformed notifications and requests without dying', async () => {
     client.rpc.sendNotification('textDocument/didOpen', { textDocument: null });
     client.rpc.sendNotification('textDocument/didOpen', {});
@@ -234,7 +236,9 @@ describe('protocol fuzz', () => {
     });
     assert.ok(hover.contents.value.includes('96,266'), 'still fully working');
   });
+});
 
+describe('protocol fuzz: huge inputs', () => {
   it('bounds work on huge inputs: deep nesting, long lines, a very large file', async () => {
     const deep = `model M {\n  input(${'('.repeat(5000)}1${')'.repeat(5000)})\n}\n`;
     const long = `model M {\n  input(8, 8, 1)\n${'  relu()'.repeat(20000)}\n}\n`;

@@ -6,19 +6,19 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { positionOf, TestClient } from './harness';
 import { BN, NET } from './fixtures';
 
-describe('hover', () => {
-  let client: TestClient;
-  const uri = 'file:///hover/net.stride';
-  const hoverAt = async (text: string, needle: string, delta = 1, n = 0, at = uri) => {
-    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: at }, position: positionOf(text, needle, delta, n) });
-    return h ? (h.contents as MarkupContent).value : undefined;
-  };
-  before(async () => {
-    client = await TestClient.start();
-    await client.openAndWait(uri, NET);
-  });
-  after(() => client.stop());
+let client: TestClient;
+const uri = 'file:///hover/net.stride';
+const hoverAt = async (text: string, needle: string, delta = 1, n = 0, at = uri) => {
+  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: at }, position: positionOf(text, needle, delta, n) });
+  return h ? (h.contents as MarkupContent).value : undefined;
+};
+before(async () => {
+  client = await TestClient.start();
+  await client.openAndWait(uri, NET);
+});
+after(() => client.stop());
 
+describe('hover: layers, tensors and models', () => {
   it('on a layer: output shape, parameter formula, split, MACs, memory, receptive field and docs', async () => {
     const md = (await hoverAt(NET, 'conv2d(32'))!;
     assert.ok(md.includes('`(None, 32, 32, 32)`'), md);
@@ -60,7 +60,9 @@ describe('hover', () => {
     const viaTrain = (await hoverAt(NET, 'Net {', 1, 1))!;
     assert.equal(viaTrain, md, 'the train section reference shows the same');
   });
+});
 
+describe('hover: memory setting, blocks, arguments and where there is none', () => {
   it('memory estimate follows stride.memoryBatchSize', async () => {
     const other = await TestClient.start({ settings: { memoryBatchSize: 7 } });
     try {

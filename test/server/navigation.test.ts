@@ -6,17 +6,17 @@ import type { DocumentHighlight, Location, Range, WorkspaceEdit } from 'vscode-l
 import { applyEdits, positionOf, TestClient } from './harness';
 import { NET } from './fixtures';
 
-describe('navigation and rename', () => {
-  let client: TestClient;
-  const uri = 'file:///nav/net.stride';
-  const at = (needle: string, delta = 1, n = 0) => ({ textDocument: { uri }, position: positionOf(NET, needle, delta, n) });
-  const starts = (locs: { range: Range }[]) => locs.map((l) => l.range.start);
-  before(async () => {
-    client = await TestClient.start();
-    await client.openAndWait(uri, NET);
-  });
-  after(() => client.stop());
+let client: TestClient;
+const uri = 'file:///nav/net.stride';
+const at = (needle: string, delta = 1, n = 0) => ({ textDocument: { uri }, position: positionOf(NET, needle, delta, n) });
+const starts = (locs: { range: Range }[]) => locs.map((l) => l.range.start);
+before(async () => {
+  client = await TestClient.start();
+  await client.openAndWait(uri, NET);
+});
+after(() => client.stop());
 
+describe('navigation: definition, references, highlights', () => {
   it('definition of a tensor reference, a block call and a model in a train section', async () => {
     const tensor = await client.request<Location[]>('textDocument/definition', at('skip)'));
     assert.deepEqual(starts(tensor), [positionOf(NET, 'skip = in')]);
@@ -60,7 +60,9 @@ describe('navigation and rename', () => {
     const published = await client.openAndWait(other, renamed);
     assert.deepEqual(published.diagnostics, []);
   });
+});
 
+describe('rename', () => {
   it('renames a tensor and a model (with its train section)', async () => {
     const tensor = await client.request<WorkspaceEdit>('textDocument/rename', { ...at('skip = in'), newName: 'shortcut' });
     const text = applyEdits(NET, tensor.changes![uri]);

@@ -7,17 +7,17 @@ import { positionOf, TestClient } from './harness';
 import { NET } from './fixtures';
 import { LEGEND } from '../../server/semantic-tokens';
 
-describe('views', () => {
-  let client: TestClient;
-  const uri = 'file:///views/net.stride';
-  const doc = { textDocument: { uri } };
-  const whole = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
-  before(async () => {
-    client = await TestClient.start();
-    await client.openAndWait(uri, NET);
-  });
-  after(() => client.stop());
+let client: TestClient;
+const uri = 'file:///views/net.stride';
+const doc = { textDocument: { uri } };
+const whole = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
+before(async () => {
+  client = await TestClient.start();
+  await client.openAndWait(uri, NET);
+});
+after(() => client.stop());
 
+describe('views: inlay hints and settings', () => {
   it('inlay hints: the output shape at the end of each layer line', async () => {
     const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { ...doc, range: whole });
     const byLine = new Map(hints.map((h) => [h.position.line, h.label]));
@@ -66,7 +66,9 @@ describe('views', () => {
       await pull.stop();
     }
   });
+});
 
+describe('views: code lenses and document symbols', () => {
   it('code lenses on each model: params · MACs, Train, Preview with uri and model name', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', doc);
     assert.deepEqual(
@@ -106,7 +108,9 @@ describe('views', () => {
       ['data', 'optimizer', 'epochs'],
     );
   });
+});
 
+describe('views: folding, semantic tokens, selection ranges', () => {
   it('folding ranges for bodies (closing brace stays visible) and comment runs', async () => {
     const text = '# one\n# two\n# three\nmodel M {\n  input(8, 8, 1)\n  conv2d(\n    8,\n    3)\n}\n';
     const u = 'file:///views/fold.stride';
@@ -154,7 +158,9 @@ describe('views', () => {
     assert.deepEqual(chain.slice(0, 4), ['16', '(16, 3, padding: same)', 'conv2d(16, 3, padding: same)', 'stem = conv2d(16, 3, padding: same)']);
     assert.deepEqual(chain.slice(4), ['8-16', '8-16', '0-23']);
   });
+});
 
+describe('capabilities', () => {
   it('announces every capability it implements', async () => {
     const fresh = await TestClient.start();
     try {

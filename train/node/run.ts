@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyze, type ModelAnalysis } from '../../core/analyze';
-import { LineIndex } from '../../core/syntax/span';
+import { LineIndex } from '../../ide/line-index';
 import { selectBackend, type BackendName } from './backends/select';
 import type { TrainControl } from '../control';
 import type { Dataset } from '../data/dataset';

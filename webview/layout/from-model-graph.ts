@@ -1,4 +1,5 @@
-// Turns the language server's `stride/modelGraph` result into the preview's graph, so the client can pass it on.
+// The preview's view of the language server's `stride/modelGraph` result (itself ide's model graph with ranges):
+// names instead of ids, short shapes, edges and instance totals for drawing. The only converter to PreviewGraph.
 
 import { formatShapeShort } from '../../core/model/values';
 import type { BlockInstanceInfo, GraphNodeInfo, ModelGraphResult } from '../../protocol/lsp-ext';
@@ -6,8 +7,7 @@ import type { PreviewDiagnostic, PreviewEdge, PreviewGraph, PreviewGroup, Previe
 
 /**
  * Instances take their label and range from the result's block call sites (`basic(64)`, revealing the call);
- * a result without them falls back to `block(…)` and the first layer. There is no training-memory estimate (no
- * batch size): `toPreviewGraph` on the analysis gives one.
+ * a result without them falls back to `block(…)` and the first layer.
  */
 export function fromModelGraph(result: ModelGraphResult): PreviewGraph {
   const byId = new Map(result.nodes.map((n) => [n.id, n]));
@@ -24,8 +24,14 @@ export function fromModelGraph(result: ModelGraphResult): PreviewGraph {
     nodes,
     edges,
     groups: toGroups(result.nodes, result.instances ?? []),
-    totals: { params: result.totals.params, trainable: result.totals.trainable, nonTrainable: result.totals.nonTrainable, macs: result.totals.macs },
-    errorCount: nodes.reduce((sum, n) => sum + n.diagnostics.filter((d) => d.severity === 'error').length, 0),
+    totals: {
+      params: result.totals.params,
+      trainable: result.totals.trainable,
+      nonTrainable: result.totals.nonTrainable,
+      macs: result.totals.macs,
+      memory: result.memory,
+    },
+    errorCount: result.errors,
   };
 }
 
@@ -38,7 +44,7 @@ function toNode(n: GraphNodeInfo): PreviewNode {
     params: n.params,
     trainable: n.trainable,
     macs: n.macs,
-    formula: '',
+    formula: n.formula,
     group: n.blockPath.length > 0 ? n.blockPath[n.blockPath.length - 1] : undefined,
     range: n.range,
     diagnostics: nodeProblems(n),

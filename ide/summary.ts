@@ -1,10 +1,10 @@
 // Model summaries: the data behind `stride summary` (table and JSON), hover totals and the preview header.
 
-import type { Analysis, ModelAnalysis } from './analyze';
-import type { Diagnostic } from './diagnostics';
-import { estimateTrainingMemory, type MemoryEstimate } from './model/memory';
-import { formatBytes, formatInt, formatShape, type Shape } from './model/values';
-import { LineIndex } from './syntax/span';
+import type { Analysis, ModelAnalysis } from '../core/analyze';
+import type { Diagnostic } from '../core/diagnostics';
+import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
+import { formatBytes, formatInt, formatShape, type Shape } from '../core/model/values';
+import { LineIndex } from './line-index';
 
 export interface SummaryLayer {
   readonly name: string;

@@ -1,0 +1,42 @@
+// Tensor facts shared by hover, symbols and inlay hints: what a name stands for and the shapes it has.
+
+import type { Analysis } from '../core/analyze';
+import type { Shape } from '../core/model/values';
+import type * as ast from '../core/syntax/ast';
+import type { Facts, LayerFact } from './facts';
+
+export interface TensorFacts {
+  /** One entry per model/instance where the tensor exists. */
+  readonly shapes: readonly (Shape | null)[];
+  readonly statement?: ast.Statement;
+  /** True for a block's `in`. */
+  readonly blockInput: boolean;
+}
+
+/** What a tensor name stands for: the statement that defines it and the shapes its layer produced. */
+export function tensorFacts(analysis: Analysis, facts: Facts, item: ast.Item, name: string, depth = 0): TensorFacts {
+  if (item.kind === 'train') return { shapes: [], blockInput: false };
+  if (item.kind === 'block' && name === 'in') return { shapes: [], blockInput: true };
+  const statement = item.body.find((s) => s.target?.name === name);
+  const last = statement?.chain[statement.chain.length - 1];
+  if (!statement || !last) return { shapes: [], blockInput: false };
+  if (last.kind === 'ident') {
+    if (depth > 20) return { shapes: [], statement, blockInput: false };
+    const inner = tensorFacts(analysis, facts, item, last.name, depth + 1);
+    return { ...inner, statement };
+  }
+  return { shapes: lastPerInstance(facts.layersByCall.get(last.call.span.start) ?? []).map((f) => f.info.shape), statement, blockInput: false };
+}
+
+/** With repetition (`× 3`) a call makes several nodes per instance: the tensor is the last one of each. */
+export function lastPerInstance(list: readonly LayerFact[]): LayerFact[] {
+  const byInstance = new Map<string, LayerFact>();
+  for (const f of list) byInstance.set(`${f.model.graph.name}:${f.info.node.callSites.map((c) => c.instance).join('/')}`, f);
+  return [...byInstance.values()];
+}
+
+export function distinct<T>(values: readonly T[], key: (v: T) => string = (v) => JSON.stringify(v)): T[] {
+  const seen = new Map<string, T>();
+  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
+  return [...seen.values()];
+}
