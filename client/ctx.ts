@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
+import { Previews } from './preview';
 
 export const LANGUAGE_ID = 'stride';
 
@@ -28,11 +29,15 @@ export class Ctx {
   private readonly started = new vscode.EventEmitter<void>();
   /** Fires each time a language client is up (first start and every restart): views refetch what they show. */
   readonly onDidStart = this.started.event;
+  /** The architecture previews, one per document. */
+  readonly previews: Previews;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Stride');
     this.pushExtensionScoped(this.output);
     this.pushExtensionScoped(this.started);
+    this.previews = new Previews(this);
+    this.pushExtensionScoped(this.previews);
   }
 
   /** Lives until the extension deactivates. */

@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
-import { registerPreviewSerializer } from './preview';
 import { registerStatusBar } from './status-bar';
 import { disposeBackgroundRuns } from './training/background';
 import { registerTrainingCommands, registerTrainingSerializer } from './training/panel';
@@ -15,7 +14,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   current = ctx;
   registerCommands(ctx);
   registerStatusBar(ctx);
-  registerPreviewSerializer(ctx);
+  ctx.pushExtensionScoped(ctx.previews.registerSerializer());
   context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context), disposeBackgroundRuns());
   try {
     await ctx.start();

@@ -6,8 +6,7 @@ import { MODEL_GRAPH_METHOD, type ModelGraphParams, type ModelGraphResult } from
 import { previewHtml } from '../webview/html';
 import { fromModelGraph } from '../webview/layout/from-model-graph';
 import { nodeAtPosition } from '../webview/layout/locate';
-import type { PreviewGraph, PreviewRange } from '../webview/layout/types';
-import { parseFromWebview, type ExportMessage, type FromWebview, type ToWebview } from '../webview/protocol';
+import { checkFromPreview, type ExportMessage, type FromPreview, type PreviewGraph, type PreviewRange, type ToPreview } from '../protocol/preview';
 import type { Ctx } from './ctx';
 
 export const PREVIEW_VIEW_TYPE = 'stride.preview';
@@ -108,11 +107,11 @@ export class PreviewPanel {
 
   /** Every message from the page is validated; anything unknown or malformed is ignored. */
   private receive(raw: unknown): void {
-    const message = parseFromWebview(raw);
-    if (message) void this.handle(message).catch((e: unknown) => this.fail(e));
+    const message = checkFromPreview(raw);
+    if (message.ok) void this.handle(message.value).catch((e: unknown) => this.fail(e));
   }
 
-  private async handle(m: FromWebview): Promise<void> {
+  private async handle(m: FromPreview): Promise<void> {
     switch (m.type) {
       case 'ready':
         // A fresh page (first load, or reloaded): it has at most its saved state, so send everything again.
@@ -129,7 +128,7 @@ export class PreviewPanel {
     }
   }
 
-  private post(message: ToWebview): void {
+  private post(message: ToPreview): void {
     void this.panel.webview.postMessage(message);
   }
 

@@ -9,7 +9,7 @@ import { modelGraph } from '../../server/model-graph';
 import { toPreviewGraph } from '../../webview/layout/convert';
 import { fromModelGraph } from '../../webview/layout/from-model-graph';
 import { layoutGraph } from '../../webview/layout/layout';
-import { isPreviewGraph } from '../../webview/protocol';
+import { isPreviewGraph } from '../../protocol/preview';
 import { analyze } from '../../core/analyze';
 import { EXAMPLES } from '../helpers/fixtures';
 
