@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
-import { showSummaryPanel } from './summary-view';
 import { trainInBackground } from './training/background';
 import { openTrainingPanel } from './training/panel';
 
@@ -39,7 +38,7 @@ const showSummary: CommandFactory =
     if (!ctx.running) return notify('warning', SERVER_DOWN);
     const result = await ctx.request<SummaryResult | null>(SUMMARY_METHOD, { uri: t.uri, model: t.model, position: t.position });
     if (!result) return notify('info', 'Stride: this file has no model to summarise.');
-    showSummaryPanel(result);
+    ctx.summaries.show(result);
     return undefined;
   };
 

@@ -14,6 +14,7 @@ import {
 import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
 import { Previews } from './preview';
+import { Summaries } from './summary-view';
 
 export const LANGUAGE_ID = 'stride';
 
@@ -31,6 +32,8 @@ export class Ctx {
   readonly onDidStart = this.started.event;
   /** The architecture previews, one per document. */
   readonly previews: Previews;
+  /** The model summary pages. */
+  readonly summaries: Summaries;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Stride');
@@ -38,6 +41,8 @@ export class Ctx {
     this.pushExtensionScoped(this.started);
     this.previews = new Previews(this);
     this.pushExtensionScoped(this.previews);
+    this.summaries = new Summaries(extension.extensionUri);
+    this.pushExtensionScoped(this.summaries);
   }
 
   /** Lives until the extension deactivates. */
