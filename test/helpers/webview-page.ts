@@ -18,7 +18,9 @@ export async function bundleWebview(config: string, file: string): Promise<strin
   const loaded = require(path.join(ROOT, config)) as Configuration;
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-webview-bundle-'));
   const stats = await new Promise<Stats>((resolve, reject) =>
-    webpack({ ...loaded, output: { ...loaded.output, path: outDir } }, (err, s) => (err || !s ? reject(err ?? new Error('webpack gave no stats')) : resolve(s))),
+    webpack({ ...loaded, output: { ...loaded.output, path: outDir } }, (err, s) =>
+      err || !s ? reject(err ?? new Error('webpack gave no stats')) : resolve(s),
+    ),
   );
   if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
   const text = fs.readFileSync(path.join(outDir, file), 'utf8');

@@ -40,20 +40,21 @@ async function waitForPosted(page: Page, type: string, count: number) {
   return (await posted(page)).filter((m) => m.type === type);
 }
 
-describe('architecture preview in Chromium', () => {
-  let session: PreviewPage;
-  let page: Page;
-  const graph = graphOf(RESNET18);
+// One page for the whole file: the suites below run in order, each starting from what the one before left on screen.
+let session: PreviewPage;
+let page: Page;
+const graph = graphOf(RESNET18);
 
-  before(async () => {
-    session = await openPreviewPage(await bundlePreview());
-    page = session.page;
-  });
+before(async () => {
+  session = await openPreviewPage(await bundlePreview());
+  page = session.page;
+});
 
-  after(async () => {
-    await session?.close();
-  });
+after(async () => {
+  await session?.close();
+});
 
+describe('architecture preview in Chromium: drawing', () => {
   test('draws ResNet-18: one box per layer, shapes on boxes and edges, totals in the header', async () => {
     await send(page, { type: 'graph', graph, uri: 'file:///work/resnet18.stride' });
     await drawnAfter(page, 0);
@@ -87,7 +88,9 @@ describe('architecture preview in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'preview-resnet18.png') });
     assert.ok(fs.statSync(path.join(ARTIFACTS, 'preview-resnet18.png')).size > 10_000);
   });
+});
 
+describe('architecture preview in Chromium: collapse', () => {
   test('collapsing a block instance replaces its layers by one box; expanding restores them', async () => {
     let seq = await readySeq(page);
     await page.locator('.frame-title[data-group="basic_1"]').click();
@@ -111,7 +114,9 @@ describe('architecture preview in Chromium', () => {
     await drawnAfter(page, seq);
     assert.equal(await nodeCount(page), 69);
   });
+});
 
+describe('architecture preview in Chromium: messages', () => {
   test('malformed and unknown messages are ignored', async () => {
     const seq = await readySeq(page);
     const broken = { ...graph, edges: [...graph.edges, { source: 'nope', target: 'conv2d_1', label: '?' }] };
@@ -149,7 +154,9 @@ describe('architecture preview in Chromium', () => {
     assert.equal(await transformOf(page), before);
     assert.match((await page.locator('[data-id="dense_1"] text').allTextContents()).join(' '), /10 · 5\.13K params/);
   });
+});
 
+describe('architecture preview in Chromium: mouse and keyboard', () => {
   test('click and Enter on a layer post reveal with its source range', async () => {
     const before = (await posted(page)).filter((m) => m.type === 'reveal').length;
     await page.locator('[data-id="maxpool2d_1"]').click();
@@ -195,7 +202,9 @@ describe('architecture preview in Chromium', () => {
     assert.equal(await nodeCount(page), 69);
     assert.equal(await focused(), 'basic_1/conv2d_2');
   });
+});
 
+describe('architecture preview in Chromium: diagnostics and export', () => {
   test('a node with a diagnostic has a red outline and the message in its tooltip', async () => {
     const seq = await readySeq(page);
     const bad = graphOf(RESNET18.replace('  globalavgpool2d()\n', '  globalavgpool2d()\n  conv2d(8, 3)\n'));
@@ -225,7 +234,9 @@ describe('architecture preview in Chromium', () => {
     assert.ok(image.width > 400 && image.height > 4000, `${image.width}×${image.height}`);
     assert.deepEqual(session.errors, []);
   });
+});
 
+describe('architecture preview in Chromium: page lifecycle', () => {
   test('state survives a reload: graph, collapsed instances and view come back', async () => {
     let seq = await readySeq(page);
     await page.locator('.frame-title[data-group="down_1"]').click();

@@ -16,7 +16,11 @@ let summary: SummaryResult;
 before(async () => {
   summary = await serverSummary();
   const bundle = await bundleWebview('webview/webpack.summary.js', 'summary.js');
-  session = await openWebviewPage({ bundle, html: (cspSource, scriptUri) => summaryHtml({ nonce: TEST_NONCE, cspSource, scriptUri }), viewport: { width: 900, height: 500 } });
+  session = await openWebviewPage({
+    bundle,
+    html: (cspSource, scriptUri) => summaryHtml({ nonce: TEST_NONCE, cspSource, scriptUri }),
+    viewport: { width: 900, height: 500 },
+  });
   page = session.page;
 });
 
