@@ -1,5 +1,5 @@
 // Bundles the extension: the client (extension host) and the language server, both for Node, `vscode` left external.
-// The architecture preview's page (target web) comes from its own config; further bundles join the list the same way.
+// Each webview page (target web) comes from its own config beside its sources; further bundles join the list the same way.
 
 'use strict';
 
@@ -80,5 +80,6 @@ module.exports = (env, argv) => [
   nodeBundle('server', './server/main.ts'),
   trainWorkerBundle(),
   require('./webview/webpack.preview.js'),
+  require('./webview/webpack.summary.js'),
   require('./webview/training/webpack.training.js')(env, argv),
 ];

@@ -3,13 +3,14 @@
 import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
-import { openPreview, pickPreviewModel, PREVIEW_MODEL_COMMAND } from './preview';
 import { trainInBackground } from './training/background';
 import { openTrainingPanel } from './training/panel';
-import { showSummaryPanel } from './summary-view';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (ctx: Ctx) => Handler;
+
+/** Shown in the architecture preview's title bar; not a code lens command, so not in the protocol's list. */
+export const PREVIEW_MODEL_COMMAND = 'stride.previewModel';
 
 const SERVER_DOWN = 'Stride: the language server is not running. Run "Stride: Restart Language Server" and try again.';
 
@@ -37,7 +38,7 @@ const showSummary: CommandFactory =
     if (!ctx.running) return notify('warning', SERVER_DOWN);
     const result = await ctx.request<SummaryResult | null>(SUMMARY_METHOD, { uri: t.uri, model: t.model, position: t.position });
     if (!result) return notify('info', 'Stride: this file has no model to summarise.');
-    showSummaryPanel(result);
+    ctx.summaries.show(result);
     return undefined;
   };
 
@@ -60,11 +61,11 @@ const preview: CommandFactory =
   (...args) => {
     const t = target(args);
     if (t && !ctx.running) return notify('warning', SERVER_DOWN);
-    openPreview(ctx, t?.uri, t?.model, t?.position);
+    ctx.previews.open(t?.uri, t?.model, t?.position);
     return undefined;
   };
 
-const previewModel: CommandFactory = () => () => pickPreviewModel();
+const previewModel: CommandFactory = (ctx) => () => ctx.previews.pickModel();
 
 /** Opens the training panel for the code lens's model, else the active editor's (asking when there are several). */
 const train: CommandFactory =

@@ -13,6 +13,8 @@ import {
 } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
+import { Previews } from './preview';
+import { Summaries } from './summary-view';
 
 export const LANGUAGE_ID = 'stride';
 
@@ -28,11 +30,19 @@ export class Ctx {
   private readonly started = new vscode.EventEmitter<void>();
   /** Fires each time a language client is up (first start and every restart): views refetch what they show. */
   readonly onDidStart = this.started.event;
+  /** The architecture previews, one per document. */
+  readonly previews: Previews;
+  /** The model summary pages. */
+  readonly summaries: Summaries;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Stride');
     this.pushExtensionScoped(this.output);
     this.pushExtensionScoped(this.started);
+    this.previews = new Previews(this);
+    this.pushExtensionScoped(this.previews);
+    this.summaries = new Summaries(extension.extensionUri);
+    this.pushExtensionScoped(this.summaries);
   }
 
   /** Lives until the extension deactivates. */

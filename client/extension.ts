@@ -3,30 +3,42 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
-import { registerPreviewSerializer } from './preview';
 import { registerStatusBar } from './status-bar';
 import { disposeBackgroundRuns } from './training/background';
 import { registerTrainingCommands, registerTrainingSerializer } from './training/panel';
 
+/**
+ * The one piece of module state: VS Code calls `deactivate()` without arguments, and stopping the server must be
+ * awaited there (a disposable's `dispose` is not). Everything else lives in the context.
+ */
 let current: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const ctx = new Ctx(context);
   current = ctx;
-  registerCommands(ctx);
-  registerStatusBar(ctx);
-  registerPreviewSerializer(ctx);
-  context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context), disposeBackgroundRuns());
+  try {
+    registerCommands(ctx);
+    registerStatusBar(ctx);
+    ctx.pushExtensionScoped(ctx.previews.registerSerializer());
+    context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context), disposeBackgroundRuns());
+  } catch (error) {
+    // Whatever did register keeps working; the user learns that something is missing rather than finding out later.
+    return showActivationError(ctx, 'could not set up its commands and views', error);
+  }
   try {
     await ctx.start();
   } catch (error) {
     // Commands stay registered and answer that the server is down; restarting is one command away.
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.output.appendLine(`Stride language server failed to start: ${message}`);
-    void vscode.window.showErrorMessage(`Stride: the language server failed to start: ${message}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') ctx.output.show();
-    });
+    showActivationError(ctx, 'the language server failed to start', error);
   }
+}
+
+function showActivationError(ctx: Ctx, what: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.output.appendLine(`Stride: ${what}: ${message}`);
+  void vscode.window.showErrorMessage(`Stride: ${what}: ${message}`, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') ctx.output.show();
+  });
 }
 
 export async function deactivate(): Promise<void> {

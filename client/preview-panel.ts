@@ -1,14 +1,13 @@
 // One architecture preview: a webview panel that draws one model of one document from the server's graph, live.
 
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { MODEL_GRAPH_METHOD, type ModelGraphParams, type ModelGraphResult } from '../protocol/lsp-ext';
 import { previewHtml } from '../webview/html';
 import { fromModelGraph } from '../webview/layout/from-model-graph';
 import { nodeAtPosition } from '../webview/layout/locate';
-import type { PreviewGraph, PreviewRange } from '../webview/layout/types';
-import { parseFromWebview, type ExportMessage, type FromWebview, type ToWebview } from '../webview/protocol';
+import { checkFromPreview, type ExportMessage, type FromPreview, type PreviewGraph, type PreviewRange, type ToPreview } from '../protocol/preview';
 import type { Ctx } from './ctx';
+import { bundleFolder, pageOptions } from './webview-page';
 
 export const PREVIEW_VIEW_TYPE = 'stride.preview';
 /** Quiet time after the last keystroke before the graph is fetched again: typing stays smooth on large models. */
@@ -20,7 +19,7 @@ export function previewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableScripts: true,
     // Keeps the laid-out diagram while the tab is in the background: switching back needs no new layout.
     retainContextWhenHidden: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    localResourceRoots: [bundleFolder(extensionUri)],
   };
 }
 
@@ -51,8 +50,7 @@ export class PreviewPanel {
     const extensionUri = ctx.extension.extensionUri;
     panel.webview.options = previewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'icons', 'stride-file.svg');
-    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'preview.js'));
-    panel.webview.html = previewHtml({ nonce: crypto.randomBytes(16).toString('hex'), cspSource: panel.webview.cspSource, scriptUri: script.toString() });
+    panel.webview.html = previewHtml(pageOptions(panel.webview, extensionUri, 'preview'));
     this.listen();
   }
 
@@ -108,11 +106,11 @@ export class PreviewPanel {
 
   /** Every message from the page is validated; anything unknown or malformed is ignored. */
   private receive(raw: unknown): void {
-    const message = parseFromWebview(raw);
-    if (message) void this.handle(message).catch((e: unknown) => this.fail(e));
+    const message = checkFromPreview(raw);
+    if (message.ok) void this.handle(message.value).catch((e: unknown) => this.fail(e));
   }
 
-  private async handle(m: FromWebview): Promise<void> {
+  private async handle(m: FromPreview): Promise<void> {
     switch (m.type) {
       case 'ready':
         // A fresh page (first load, or reloaded): it has at most its saved state, so send everything again.
@@ -129,7 +127,7 @@ export class PreviewPanel {
     }
   }
 
-  private post(message: ToWebview): void {
+  private post(message: ToPreview): void {
     void this.panel.webview.postMessage(message);
   }
 

@@ -1,5 +1,7 @@
 // The `stride.*` settings: one typed shape, defaults and a validator shared by the client and the server.
 
+import { bool, guard, int, type Obj } from './validate';
+
 export interface StrideSettings {
   /** Show the output shape after each layer line as an inlay hint. */
   readonly inlayHintsShapes: boolean;
@@ -34,13 +36,18 @@ export const SETTING_KEYS = {
  * Total: anything missing or ill-typed falls back to its default, so a bad settings file never breaks the server.
  */
 export function parseSettings(raw: unknown): StrideSettings {
-  const get = (key: string): unknown => lookup(raw, key);
   return {
-    inlayHintsShapes: bool(get(SETTING_KEYS.inlayHintsShapes), DEFAULT_SETTINGS.inlayHintsShapes),
-    codeLens: bool(get(SETTING_KEYS.codeLens), DEFAULT_SETTINGS.codeLens),
-    memoryBatchSize: int(get(SETTING_KEYS.memoryBatchSize), DEFAULT_SETTINGS.memoryBatchSize, 1, 1 << 20),
-    diagnosticsDelayMs: int(get(SETTING_KEYS.diagnosticsDelayMs), DEFAULT_SETTINGS.diagnosticsDelayMs, 0, 10_000),
+    inlayHintsShapes: setting(raw, SETTING_KEYS.inlayHintsShapes, bool, DEFAULT_SETTINGS.inlayHintsShapes),
+    codeLens: setting(raw, SETTING_KEYS.codeLens, bool, DEFAULT_SETTINGS.codeLens),
+    memoryBatchSize: setting(raw, SETTING_KEYS.memoryBatchSize, (o, k) => int(o, k, 1, 1 << 20), DEFAULT_SETTINGS.memoryBatchSize),
+    diagnosticsDelayMs: setting(raw, SETTING_KEYS.diagnosticsDelayMs, (o, k) => int(o, k, 0, 10_000), DEFAULT_SETTINGS.diagnosticsDelayMs),
   };
+}
+
+/** One setting checked with the validator kit; a missing or ill-typed value falls back to the default. */
+function setting<T>(raw: unknown, key: string, check: (o: Obj, k: string) => T, fallback: T): T {
+  const checked = guard(() => check({ [key]: lookup(raw, key) }, key))(undefined);
+  return checked.ok ? checked.value : fallback;
 }
 
 function lookup(raw: unknown, dotted: string): unknown {
@@ -53,12 +60,4 @@ function lookup(raw: unknown, dotted: string): unknown {
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
-}
-
-function bool(v: unknown, fallback: boolean): boolean {
-  return typeof v === 'boolean' ? v : fallback;
-}
-
-function int(v: unknown, fallback: number, min: number, max: number): number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
 }

@@ -35,6 +35,12 @@ export const finiteOrNull = (o: Obj, k: string): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : fail(`'${k}' must be a finite number or null`);
 };
 
+/** A count or size: finite and not negative, and unlike `int` not capped at 2³¹ (MAC counts pass it). */
+export const count = (o: Obj, k: string): number => {
+  const v = o[k];
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(`'${k}' must be a non-negative number`);
+};
+
 export const bytes = (o: Obj, k: string): Uint8Array => (o[k] instanceof Uint8Array ? (o[k] as Uint8Array) : fail(`'${k}' must be a Uint8Array`));
 
 export const oneOf = <T extends string>(o: Obj, k: string, allowed: readonly T[]): T =>

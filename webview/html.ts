@@ -1,20 +1,24 @@
-// Builds the preview panel's HTML: a strict Content Security Policy, the stylesheet and the bundled script. Pure.
+// Builds the HTML of the preview and summary pages: a strict Content Security Policy, the stylesheet and the bundled script. Pure.
 
 import { webviewHtml } from '../protocol/webview-html';
 
 export { contentSecurityPolicy } from '../protocol/webview-html';
-import { PREVIEW_CSS } from './styles';
+import { PREVIEW_CSS, SUMMARY_CSS } from './styles';
 
-export interface PreviewHtmlOptions {
+export interface PageHtmlOptions {
   /** A fresh random value per page load (e.g. 32 hex characters from `crypto.randomBytes`). */
   readonly nonce: string;
   /** `webview.cspSource`: the origin webview resources are served from. */
   readonly cspSource: string;
-  /** `webview.asWebviewUri(…/dist/webview/preview.js)` as a string. */
+  /** `webview.asWebviewUri(…/dist/webview/NAME.js)` as a string. */
   readonly scriptUri: string;
   readonly title?: string;
 }
 
-export function previewHtml(options: PreviewHtmlOptions): string {
+export function previewHtml(options: PageHtmlOptions): string {
   return webviewHtml({ ...options, title: options.title ?? 'Stride architecture', css: PREVIEW_CSS });
+}
+
+export function summaryHtml(options: PageHtmlOptions): string {
+  return webviewHtml({ ...options, title: options.title ?? 'Stride model summary', css: SUMMARY_CSS });
 }

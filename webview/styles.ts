@@ -77,3 +77,16 @@ body {
 body.vscode-high-contrast .node rect.body, body.vscode-high-contrast-light .node rect.body { stroke: var(--vscode-contrastBorder, #6fc3df); }
 body.vscode-high-contrast .edge, body.vscode-high-contrast-light .edge { stroke: var(--fg); }
 `;
+
+/** The model summary page: a plain table in the editor's fonts and colours. */
+export const SUMMARY_CSS = `
+body {
+  margin: 0; padding: 8px 16px;
+  background: var(--vscode-editor-background, #1e1e1e); color: var(--vscode-foreground, #cccccc);
+  font-family: var(--vscode-font-family, system-ui, sans-serif); font-size: var(--vscode-font-size, 13px);
+}
+table { border-collapse: collapse; font-family: var(--vscode-editor-font-family, Menlo, Consolas, 'DejaVu Sans Mono', monospace); }
+th, td { padding: 2px 10px; border-bottom: 1px solid var(--vscode-panel-border, #80808080); text-align: left; }
+td.num { text-align: right; }
+#totals { color: var(--vscode-descriptionForeground, #9d9d9d); }
+`;

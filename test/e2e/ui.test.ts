@@ -1,4 +1,5 @@
-// UI tests in a real VS Code: type a mistake and fix it with Ctrl+., and read the summary panel's rendered table.
+// UI tests in a real VS Code: type a mistake and fix it with Ctrl+., and read the summary page's rendered table and theme.
+/// <reference lib="dom" />
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -91,5 +92,19 @@ test('the summary command renders the model table in a webview', async () => {
     // A header plus input, conv2d, maxpool2d, flatten, dense.
     assert.equal(rows.length, 6, rows.join('\n'));
     assert.match(rows[2], /conv2d[\s\S]*26, 26, 8[\s\S]*80/);
+    assert.deepEqual(rows[0].split('\t'), ['Layer (type)', 'Output shape', 'Params', 'MACs', 'Connected to']);
+    // The page is the bundled script under the strict CSP, coloured by the workbench theme.
+    const [themed, shown] = await view.locator('body').evaluate((body) => {
+      const probe = document.createElement('span');
+      probe.style.color = getComputedStyle(document.documentElement).getPropertyValue('--vscode-foreground').trim();
+      body.append(probe);
+      const colours = [getComputedStyle(probe).color, getComputedStyle(body).color];
+      probe.remove();
+      return colours;
+    });
+    assert.equal(shown, themed);
+    assert.notEqual(themed, '');
+    assert.equal(await view.locator('script[nonce]').count(), 1);
+    assert.match((await view.locator('script[nonce]').getAttribute('src')) ?? '', /dist\/webview\/summary\.js/);
   });
 });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { layoutGraph } from '../../webview/layout/layout';
-import { isPreviewGraph } from '../../webview/protocol';
+import { isPreviewGraph } from '../../protocol/preview';
 import { EXAMPLES } from '../helpers/fixtures';
 import { previewGraphOf } from './graph-of';
 

@@ -10,7 +10,7 @@ import { layoutGraph, type DiagramLayout, type LaidOutBox, type Rect } from '../
 import { nodeAtPosition } from '../../webview/layout/locate';
 import { textWidth } from '../../webview/layout/text';
 import type { PreviewGraph } from '../../webview/layout/types';
-import { isPreviewGraph } from '../../webview/protocol';
+import { isPreviewGraph } from '../../protocol/preview';
 import { EXAMPLES } from '../helpers/fixtures';
 
 function graphOf(text: string, model?: string): PreviewGraph {

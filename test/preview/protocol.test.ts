@@ -5,12 +5,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { previewGraphOf } from './graph-of';
-import type { PreviewGraph } from '../../webview/layout/types';
+import type { Checked } from '../../protocol/validate';
+import { checkFromPreview, checkPreviewTarget, checkToPreview, isPreviewGraph, type PreviewGraph } from '../../protocol/preview';
 import { contentSecurityPolicy, previewHtml } from '../../webview/html';
-import { isPreviewGraph, parseFromWebview, parseToWebview } from '../../webview/protocol';
 import { EXAMPLES } from '../helpers/fixtures';
 
 const graph = previewGraphOf(fs.readFileSync(path.join(EXAMPLES, 'mobilenetv2.stride'), 'utf8'))!;
+/** The value of an accepted message; undefined for a rejected one, which must say why. */
+function accepted<T>(checked: Checked<T>): T | undefined {
+  if (checked.ok) return checked.value;
+  assert.ok(checked.error.length > 0);
+  return undefined;
+}
+const parseToWebview = (m: unknown) => accepted(checkToPreview(m));
+const parseFromWebview = (m: unknown) => accepted(checkFromPreview(m));
+
 /** A deep copy to break in one place. */
 const copy = (): { -readonly [K in keyof PreviewGraph]: any } => JSON.parse(JSON.stringify(graph));
 
@@ -51,6 +60,26 @@ for (const [what, breakIt] of BROKEN) {
 test('unknown and malformed messages are rejected', () => {
   for (const m of [null, 'graph', 42, [], { type: 'eval' }, { type: 'highlight', nodeId: 3 }, { type: 'requestExport', format: 'gif' }, { type: 'empty' }]) {
     assert.equal(parseToWebview(m), undefined, JSON.stringify(m));
+  }
+});
+
+test('a rejected graph says what was wrong', () => {
+  const g = copy();
+  g.nodes[2].params = -1;
+  const checked = checkToPreview({ type: 'graph', graph: g });
+  assert.equal(checked.ok, false);
+  assert.match(checked.ok ? '' : checked.error, /'params' must be a non-negative number/);
+  const orphan = copy();
+  orphan.edges.push({ source: 'ghost', target: orphan.nodes[0].id, label: '?' });
+  const result = checkToPreview({ type: 'graph', graph: orphan });
+  assert.match(result.ok ? '' : result.error, /edges\[\d+\] must join known nodes/);
+});
+
+test('a restored panel reads its document and model from the saved page state, and nothing else', () => {
+  assert.deepEqual(accepted(checkPreviewTarget({ v: 1, uri: 'file:///a.stride', graph, collapsed: [] })), { uri: 'file:///a.stride', model: graph.model });
+  assert.deepEqual(accepted(checkPreviewTarget({ uri: 'file:///a.stride' })), { uri: 'file:///a.stride' });
+  for (const state of [undefined, null, 'file:///a.stride', { uri: 7 }, { graph }]) {
+    assert.equal(accepted(checkPreviewTarget(state)), undefined, JSON.stringify(state));
   }
 });
 

@@ -39,6 +39,7 @@ async function waitForPosted(page: Page, type: string, count: number) {
   return (await posted(page)).filter((m) => m.type === type);
 }
 
+// One page for the whole file: the suites below run in order, each starting from what the one before left on screen.
 let session: PreviewPage;
 let page: Page;
 const graph = graphOf(RESNET18);
@@ -52,7 +53,7 @@ after(async () => {
   await session?.close();
 });
 
-describe('preview in Chromium: drawing ResNet-18', () => {
+describe('architecture preview in Chromium: drawing', () => {
   test('draws ResNet-18: one box per layer, shapes on boxes and edges, totals in the header', async () => {
     await send(page, { type: 'graph', graph, uri: 'file:///work/resnet18.stride' });
     await drawnAfter(page, 0);
@@ -88,7 +89,7 @@ describe('preview in Chromium: drawing ResNet-18', () => {
   });
 });
 
-describe('preview in Chromium: collapsing and message validation', () => {
+describe('architecture preview in Chromium: collapse', () => {
   test('collapsing a block instance replaces its layers by one box; expanding restores them', async () => {
     let seq = await readySeq(page);
     await page.locator('.frame-title[data-group="basic_1"]').click();
@@ -112,7 +113,9 @@ describe('preview in Chromium: collapsing and message validation', () => {
     await drawnAfter(page, seq);
     assert.equal(await nodeCount(page), 69);
   });
+});
 
+describe('architecture preview in Chromium: messages', () => {
   test('malformed and unknown messages are ignored', async () => {
     const seq = await readySeq(page);
     const broken = { ...graph, edges: [...graph.edges, { source: 'nope', target: 'conv2d_1', label: '?' }] };
@@ -152,7 +155,9 @@ describe('preview in Chromium: zoom and reveal', () => {
     assert.equal(await transformOf(page), before);
     assert.match((await page.locator('[data-id="dense_1"] text').allTextContents()).join(' '), /10 · 5\.13K params/);
   });
+});
 
+describe('architecture preview in Chromium: mouse and keyboard', () => {
   test('click and Enter on a layer post reveal with its source range', async () => {
     const before = (await posted(page)).filter((m) => m.type === 'reveal').length;
     await page.locator('[data-id="maxpool2d_1"]').click();
@@ -200,7 +205,9 @@ describe('preview in Chromium: keyboard and diagnostics', () => {
     assert.equal(await nodeCount(page), 69);
     assert.equal(await focused(), 'basic_1/conv2d_2');
   });
+});
 
+describe('architecture preview in Chromium: diagnostics and export', () => {
   test('a node with a diagnostic has a red outline and the message in its tooltip', async () => {
     const seq = await readySeq(page);
     const bad = graphOf(RESNET18.replace('  globalavgpool2d()\n', '  globalavgpool2d()\n  conv2d(8, 3)\n'));
@@ -232,7 +239,9 @@ describe('preview in Chromium: export, reload state, empty graph', () => {
     assert.ok(image.width > 400 && image.height > 4000, `${image.width}×${image.height}`);
     assert.deepEqual(session.errors, []);
   });
+});
 
+describe('architecture preview in Chromium: page lifecycle', () => {
   test('state survives a reload: graph, collapsed instances and view come back', async () => {
     let seq = await readySeq(page);
     await page.locator('.frame-title[data-group="down_1"]').click();

@@ -3,7 +3,7 @@
 import { defaultCollapsed, groupKey, layerKey } from '../layout/collapse';
 import { layoutGraph, type DiagramLayout, type Rect } from '../layout/layout';
 import type { PreviewGraph } from '../layout/types';
-import { isPreviewGraph, parseToWebview, type ExportFormat, type FromWebview, type ToWebview } from '../protocol';
+import { checkToPreview, isPreviewGraph, type ExportFormat, type FromPreview, type ToPreview } from '../../protocol/preview';
 import { htmlEl, svgEl } from './dom';
 import { arrowMarker, drawDiagram, type Drawing } from './draw';
 import { exportPng, exportSvg } from './export';
@@ -13,7 +13,7 @@ import { PanZoom, type ViewTransform } from './view';
 
 /** What VS Code's `acquireVsCodeApi()` returns, narrowed to what the preview uses. */
 export interface Host {
-  postMessage(message: FromWebview): void;
+  postMessage(message: FromPreview): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
@@ -84,11 +84,11 @@ export class PreviewApp {
 
   /** Entry point for every incoming message; anything malformed is dropped here. */
   receive(data: unknown): void {
-    const message = parseToWebview(data);
-    if (message) void this.handle(message);
+    const message = checkToPreview(data);
+    if (message.ok) void this.handle(message.value);
   }
 
-  private async handle(m: ToWebview): Promise<void> {
+  private async handle(m: ToPreview): Promise<void> {
     switch (m.type) {
       case 'graph':
         this.uri = m.uri ?? this.uri;
