@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
+import { TrainingHost } from './training/host';
 
 export const LANGUAGE_ID = 'stride';
 
@@ -28,11 +29,15 @@ export class Ctx {
   private readonly started = new vscode.EventEmitter<void>();
   /** Fires each time a language client is up (first start and every restart): views refetch what they show. */
   readonly onDidStart = this.started.event;
+  /** Training's panels and background runs for this activation; their workers end when the extension does. */
+  readonly training: TrainingHost;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Stride');
     this.pushExtensionScoped(this.output);
     this.pushExtensionScoped(this.started);
+    this.training = new TrainingHost(this);
+    this.pushExtensionScoped(this.training);
   }
 
   /** Lives until the extension deactivates. */

@@ -5,8 +5,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerPreviewSerializer } from './preview';
 import { registerStatusBar } from './status-bar';
-import { disposeBackgroundRuns } from './training/background';
-import { registerTrainingCommands, registerTrainingSerializer } from './training/panel';
+import { registerTrainingSerializer } from './training/commands';
 
 let current: Ctx | undefined;
 
@@ -16,7 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(ctx);
   registerStatusBar(ctx);
   registerPreviewSerializer(ctx);
-  context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context), disposeBackgroundRuns());
+  context.subscriptions.push(registerTrainingSerializer(ctx.training));
   try {
     await ctx.start();
   } catch (error) {

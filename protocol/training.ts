@@ -1,5 +1,6 @@
 // Messages between the extension host and the training webview, their hand-written validators, and the page's HTML shell.
 
+import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { bool, bytes, fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType } from './validate';
 import { webviewHtml } from './webview-html';
 
@@ -77,8 +78,9 @@ export type ToWebview =
   | {
       readonly type: 'init';
       readonly uri: string;
-      readonly text: string;
       readonly model: string;
+      /** The model lowered by the language server from the analysis the diagnostics came from: the page parses nothing. */
+      readonly training: TrainingModel;
       /** Weights saved by an earlier run, offered for loading. */
       readonly saved: WeightsPayload | null;
       /** A checkpoint of an interrupted run, offered for resuming. */
@@ -238,16 +240,20 @@ function toWebview(v: unknown): ToWebview {
   const o = obj(v, 'message');
   const type = o.type as ToWebview['type'];
   switch (type) {
-    case 'init':
+    case 'init': {
+      const model = str(o, 'model', 1000);
+      const training = checkTrainingModelValue(o.training);
+      if (training.name !== model) return fail(`'training' is model '${training.name}', not '${model}'`);
       return {
         type,
         uri: str(o, 'uri', 10_000),
-        text: str(o, 'text'),
-        model: str(o, 'model', 1000),
+        model,
+        training,
         saved: nullable(o.saved, checkWeights),
         checkpoint: nullable(o.checkpoint, checkCheckpoint),
         autoStart: bool(o, 'autoStart'),
       };
+    }
     case 'showActivations':
       return { type, layer: o.layer === null ? null : str(o, 'layer', 1000) };
     case 'dataStart':

@@ -8,9 +8,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { checkFromWebview, decodeBytes, encodeBytes, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
+import { analyze } from '../../core/analyze';
+import { trainingModel } from '../../ide/training-model';
+import type { TrainingModel } from '../../protocol/training-model';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+
+/** What the host sends the page for a model of a source: the language server's lowered model. */
+export function trainingOf(text: string, model: string): TrainingModel {
+  const found = analyze(text).models.find((m) => m.graph.name === model);
+  if (!found) throw new Error(`no model ${model}`);
+  const lowered = trainingModel(found);
+  if (!lowered.ok) throw new Error(lowered.error);
+  return lowered.value;
+}
 /** The shipped bundle; STRIDE_TRAINING_BUNDLE points elsewhere (e.g. a development build). */
 export const BUNDLE = process.env.STRIDE_TRAINING_BUNDLE ?? path.join(ROOT, 'dist/webview/training.js');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');

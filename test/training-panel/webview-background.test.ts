@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BackgroundBatch } from '../../protocol/training';
-import { openTrainingPage, type TrainingPage } from './page';
+import { openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const TINY = `model Tiny {
   input(16, 16, 1)
@@ -62,7 +62,7 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
   before(async () => {
     t = await openTrainingPage();
     await t.waitForMessage('ready');
-    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text: TINY, model: 'Tiny', saved: null, checkpoint: null, autoStart: false });
+    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(TINY, 'Tiny'), saved: null, checkpoint: null, autoStart: false });
     await waitForStatus(t, 'ready');
   });
   after(async () => {
@@ -109,7 +109,7 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
   });
 
   it('does not start a run of its own, even when the host asks for one, and sends Stop to the host', async () => {
-    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text: TINY, model: 'Tiny', saved: null, checkpoint: null, autoStart: true });
+    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(TINY, 'Tiny'), saved: null, checkpoint: null, autoStart: true });
     await t.page.locator('[data-key="busy"]').waitFor();
     assert.equal((await app(t)).status, 'background');
     await t.page.locator('#btn-stop').click();

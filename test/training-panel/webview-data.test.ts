@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openTrainingPage, type TrainingPage } from './page';
+import { openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const HOSTED = `
 model Hosted {
@@ -34,7 +34,7 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
     const t = await openTrainingPage();
     try {
       await t.waitForMessage('ready');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', text: HOSTED, model: 'Hosted', saved: null, checkpoint: null, autoStart: true });
+      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(HOSTED, 'Hosted'), saved: null, checkpoint: null, autoStart: true });
       const request = await t.waitForMessage('requestData');
       assert.deepEqual(request.spec, { kind: 'mnist' });
       assert.deepEqual(request.inputShape, [8, 8, 1]);
@@ -63,7 +63,7 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
     const t = await openTrainingPage();
     try {
       await t.waitForMessage('ready');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', text: HOSTED, model: 'Hosted', saved: null, checkpoint: null, autoStart: false });
+      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(HOSTED, 'Hosted'), saved: null, checkpoint: null, autoStart: false });
       await t.waitForMessage('requestData');
       await t.send({ type: 'dataStart', header: { name: 'mnist', shape: [8, 8, 1], classes: ['dark', 'bright'], trainCount: 4, testCount: 0 } });
       await t.send({ type: 'dataChunk', split: 'train', offset: 2, ...images(4, 0) });
@@ -81,7 +81,7 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
         .replace('input(8, 8, 1)', 'input(16, 16, 1)')
         .replace('epochs: 2', 'epochs: 20')
         .replace('dense(2,', 'dense(4,');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', text, model: 'Hosted', saved: null, checkpoint: null, autoStart: true });
+      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(text, 'Hosted'), saved: null, checkpoint: null, autoStart: true });
       const batches = () =>
         t.page.evaluate(() => (globalThis as unknown as { strideTraining: { app: { batchLosses: number[] } } }).strideTraining.app.batchLosses.length);
       await t.page.waitForFunction(

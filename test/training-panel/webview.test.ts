@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as path from 'node:path';
 import type { CheckpointPayload, FromWebview } from '../../protocol/training';
-import { ARTIFACTS, openTrainingPage, type TrainingPage } from './page';
+import { ARTIFACTS, openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const TINY = `
 model Tiny {
@@ -72,7 +72,7 @@ async function waitForEnd(t: TrainingPage): Promise<Snapshot> {
 
 async function init(t: TrainingPage, text: string, checkpoint: CheckpointPayload | null = null, autoStart = true): Promise<void> {
   await t.waitForMessage('ready');
-  await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text, model: 'Tiny', saved: null, checkpoint, autoStart });
+  await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(text, 'Tiny'), saved: null, checkpoint, autoStart });
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

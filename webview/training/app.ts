@@ -1,10 +1,9 @@
 // The training panel's controller: turns host messages and button clicks into runs, charts, checkpoints and activation views.
 
 import * as tf from '@tensorflow/tfjs';
-import { analyze, type ModelAnalysis } from '../../core/analyze';
 import type { CheckpointPayload, EpochRecord, FromWebview, ToWebview, WeightsPayload } from '../../protocol/training';
+import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
-import { dataSpecOf } from '../../train/data/spec';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
 import { highlightLayer, renderActivations, type Sample } from './activations';
@@ -12,7 +11,8 @@ import { BackgroundView } from './background-view';
 import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
 import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
-import { settingsOf, TrainingRun, type RunStart } from './session';
+import { TrainingRun, type RunStart } from './session';
+import { blocksStart, isBusy, isLocalRun, isRunning, type Status } from './status';
 import { formatBytes, formatDuration, Throughput } from './telemetry';
 import { PanelView, type Action } from './view';
 
@@ -21,14 +21,14 @@ export interface Host {
   setState(state: { uri: string; model: string }): void;
 }
 
-/** `background`: a run of Stride: Train in Background owns the charts, and the page trains nothing itself. */
-export type Status = 'starting' | 'loading' | 'ready' | 'training' | 'paused' | 'recovering' | 'finished' | 'stopped' | 'diverged' | 'error' | 'background';
+export type { Status };
 type Init = Extract<ToWebview, { type: 'init' }>;
 
 export class TrainingApp {
   status: Status = 'starting';
   backend: BackendInfo | undefined;
-  analysis: ModelAnalysis | undefined;
+  /** The model the host sent, lowered from the same analysis as its diagnostics. */
+  analysis: TrainingModel | undefined;
   data: Dataset | undefined;
   run: TrainingRun | undefined;
   /** tf.memory().numTensors after each epoch: flat when nothing leaks. */
@@ -102,7 +102,7 @@ export class TrainingApp {
 
   /** A background run's metrics go to the charts unless the page runs its own (then they are not mixed in). */
   private onBackground(m: Extract<ToWebview, { type: `background${string}` }>): void {
-    if (this.status === 'training' || this.status === 'paused' || this.status === 'recovering')
+    if (isLocalRun(this.status))
       return this.view.note('background', 'warning', 'A background run of this model is under way; its metrics are not shown while this panel trains.');
     if (m.type === 'backgroundStart') {
       this.status = 'background';
@@ -122,24 +122,22 @@ export class TrainingApp {
   }
 
   private async load(m: Init): Promise<void> {
-    if (this.status === 'training' || this.status === 'paused' || this.status === 'background')
-      return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
+    if (isBusy(this.status)) return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
     this.init = m;
     this.saved = m.saved;
     this.checkpoint = m.checkpoint;
     this.host.setState({ uri: m.uri, model: m.model });
     this.view.title.textContent = `Training ${m.model}`;
-    const analysis = analyze(m.text).models.find((x) => x.graph.name === m.model);
-    if (!analysis) return this.fail(new Error(`The document has no model named '${m.model}'.`));
-    this.analysis = analysis;
+    const training = m.training;
+    this.analysis = training;
     this.disposeViewModel();
-    const inputShape = analysis.layers[analysis.graph.inputs[0]]?.shape ?? [];
-    this.data = localDataset(analysis.train, inputShape) ?? undefined;
+    const inputShape = training.nodes[training.inputs[0]]?.shape ?? [];
+    this.data = localDataset(training.settings, inputShape) ?? undefined;
     this.labelCheckpoint();
     if (this.data) return this.dataReady(m.autoStart);
     this.status = 'loading';
     this.refreshButtons();
-    const spec = dataSpecOf(analysis.train?.data);
+    const spec = training.settings.data;
     if (spec.kind === 'shapes') throw new Error('The shapes data set is drawn in the page.');
     const [h, w, c] = inputShape;
     if (inputShape.length !== 3 || !h || !w || !c) throw new Error(`Data set ${spec.kind} needs a model input of fixed (height, width, channels).`);
@@ -195,7 +193,7 @@ export class TrainingApp {
 
   /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
   private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
-    if (!this.analysis || !this.data || this.status === 'training' || this.status === 'paused' || this.status === 'background') return;
+    if (!this.analysis || !this.data || isBusy(this.status)) return;
     this.run?.dispose();
     this.run = undefined;
     this.disposeViewModel();
@@ -203,7 +201,7 @@ export class TrainingApp {
     this.batchLosses.length = 0;
     for (const r of history) this.view.pushEpoch(r);
     for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
-    const begin: RunStart = { analysis: this.analysis, data: this.data, weights, doneEpochs, history };
+    const begin: RunStart = { training: this.analysis, data: this.data, weights, doneEpochs, history };
     // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
     const live = () => this.run === run;
     const run: TrainingRun = new TrainingRun(begin, {
@@ -245,14 +243,14 @@ export class TrainingApp {
   }
 
   private onBatch(p: BatchProgress, offset: number): void {
-    const settings = settingsOf(this.analysis?.train);
+    const batch = this.analysis?.settings.batch ?? 0;
     const x = (p.epoch - 1) * p.batches + p.batch;
     this.batchLosses.push(p.loss);
     this.view.batchLoss.xs.push(x);
     this.view.batchLoss.ys.push(p.loss);
     this.view.batchAcc.xs.push(x);
     this.view.batchAcc.ys.push(p.metrics.accuracy ?? NaN);
-    this.throughput.mark(performance.now() / 1000, x * settings.batch);
+    this.throughput.mark(performance.now() / 1000, x * batch);
     const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
     const v = this.view;
     v.set('state', this.status);
@@ -326,7 +324,7 @@ export class TrainingApp {
     if (!model || !this.analysis || !this.data) return;
     this.host.post({
       type: 'saveWeights',
-      model: this.analysis.graph.name,
+      model: this.analysis.name,
       topology: topologyJson(model),
       weights: captureWeights(model),
       metadata: { inputShape: this.inputShape(), classes: this.data.classes, dataset: this.data.name, epochs: this.run!.history.length },
@@ -336,7 +334,7 @@ export class TrainingApp {
   /** The model's image input size (known before any data arrives), else the data's. */
   private inputShape(): [number, number, number] {
     const a = this.analysis;
-    const declared = a ? a.layers[a.graph.inputs[0]]?.shape : undefined;
+    const declared = a ? a.nodes[a.inputs[0]]?.shape : undefined;
     const shape = declared && declared.length === 3 && declared.every((d) => d !== null) ? (declared as number[]) : (this.data?.shape ?? [32, 32, 1]);
     return [shape[0], shape[1], shape[2]];
   }
@@ -372,7 +370,7 @@ export class TrainingApp {
   private activationModel(): tf.LayersModel | undefined {
     if (this.run) return this.run.model;
     if (this.viewModel || !this.analysis) return this.viewModel;
-    this.viewModel = buildModel(this.analysis, { seed: settingsOf(this.analysis.train).seed });
+    this.viewModel = buildModel(this.analysis, { seed: this.analysis.settings.seed });
     if (this.saved) restoreWeights(this.viewModel, this.saved);
     else this.view.note('activations', 'warning', 'The model is untrained: these are the activations of its initial weights.');
     return this.viewModel;
@@ -389,8 +387,8 @@ export class TrainingApp {
   }
 
   private refreshButtons(): void {
-    const running = this.status === 'training' || this.status === 'paused' || this.status === 'recovering' || this.status === 'background';
-    const idle = !running && this.status !== 'loading' && this.status !== 'starting' && !!this.data;
+    const running = isRunning(this.status);
+    const idle = !blocksStart(this.status) && !!this.data;
     this.view.enable({
       train: idle,
       loadSaved: idle && !!this.saved,
