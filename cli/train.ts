@@ -6,8 +6,8 @@ import { analyze } from '../core/analyze';
 import { trainingModelFor } from '../ide/training-model';
 import type { TrainingModel } from '../protocol/training-model';
 import type { DataSpec } from '../train/data/spec';
-import { runDir, weightsDir } from '../train/saved-files';
-import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/run';
+import { runDir, weightsDir } from '../train/node/saved-files';
+import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/node/run';
 import type { BatchProgress, EpochProgress } from '../train/trainer';
 import { InputError, intOption, stringOption, UsageError, type ParsedArgs } from './args';
 import { paint } from './output';
@@ -19,7 +19,7 @@ interface TrainModule {
 
 /** Loaded on demand: tfjs takes a few hundred milliseconds to start, which `check` must not pay. */
 function trainModule(): TrainModule {
-  return require(path.join(__dirname, '..', 'train', 'run.js')) as TrainModule;
+  return require(path.join(__dirname, '..', 'train', 'node', 'run.js')) as TrainModule;
 }
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles Stride's wasm-SIMD kernels (train/simd/kernels.ts, AssemblyScript) and embeds the binary as base64 in
-// train/backends/simd-binary.generated.ts, so tsc, the CLI and the bundles all carry it without a file path to find.
+// train/node/backends/simd-binary.generated.ts, so tsc, the CLI and the bundles all carry it without a file path to find.
 // Skips the compile when the generated file is newer than the source and this script.
 'use strict';
 const fs = require('node:fs');
@@ -9,7 +9,7 @@ const { execFileSync } = require('node:child_process');
 
 const root = path.join(__dirname, '..');
 const source = path.join(root, 'train', 'simd', 'kernels.ts');
-const target = path.join(root, 'train', 'backends', 'simd-binary.generated.ts');
+const target = path.join(root, 'train', 'node', 'backends', 'simd-binary.generated.ts');
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 
 if (mtime(target) > Math.max(mtime(source), mtime(__filename))) process.exit(0);

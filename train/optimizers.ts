@@ -1,7 +1,23 @@
 // tfjs optimizers from a `train` section's optimizer setting, and how its weight decay is applied.
 
 import * as tf from '@tensorflow/tfjs';
-import { FUSED_ADAM, type FusedAdamAttrs } from './backends/wasm-adam';
+
+/**
+ * The fused Adam step a backend may register (the wasm one does, in train/node/backends/wasm-adam.ts). Only its name
+ * and attributes live here, so the optimizer, which the training page bundles too, needs no backend code.
+ */
+export const FUSED_ADAM = 'StrideFusedAdam';
+
+/** Attributes of one fused step: the optimizer's constants and this step's bias corrections. */
+export interface FusedAdamAttrs {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** 1 − β1ᵗ and 1 − β2ᵗ of this step, as float32 values (what tfjs computes from its accumulators). */
+  readonly oneMinusAccBeta1: number;
+  readonly oneMinusAccBeta2: number;
+}
 
 export interface OptimizerSetting {
   readonly name: string;
@@ -59,7 +75,7 @@ interface AdamState {
 }
 
 /**
- * tfjs's Adam, with one fused kernel per weight where the backend has it (wasm, train/backends/wasm-adam.ts):
+ * tfjs's Adam, with one fused kernel per weight where the backend has it (wasm, train/node/backends/wasm-adam.ts):
  * the same state, serialisation and float32 arithmetic in the same order, so results are those of tf.train.adam;
  * elsewhere (webgl, cpu, tensorflow) it is tf.train.adam itself.
  */

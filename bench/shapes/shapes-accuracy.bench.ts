@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../../core/analyze';
 import { trainingModelFor } from '../../ide/training-model';
-import { runTraining } from '../../train/run';
+import { runTraining } from '../../train/node/run';
 
 const SOURCE = `
 model ShapesNet {

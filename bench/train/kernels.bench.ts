@@ -2,10 +2,10 @@
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { selectBackend } from '../../train/backends/select';
-import { conv2dInfo } from '../../train/backends/wasm-conv-grad';
-import { byGemm } from '../../train/backends/wasm-conv-filter-grad';
-import { runStock, type Info } from '../../train/backends/wasm-heap';
+import { selectBackend } from '../../train/node/backends/select';
+import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
+import { byGemm } from '../../train/node/backends/wasm-conv-filter-grad';
+import { runStock, type Info } from '../../train/node/backends/wasm-heap';
 
 /** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
 const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: number; pad: 'valid' | 'same' }> = [

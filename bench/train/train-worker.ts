@@ -1,6 +1,6 @@
 // One throughput measurement in a fresh process: a Stride backend training one benchmark net.
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendName } from '../../train/backends/select';
+import { selectBackend, type BackendName } from '../../train/node/backends/select';
 import { makeOptimizer } from '../../train/optimizers';
 import { optimizeBatch } from '../../train/trainer';
 import { BENCH_MODELS } from './models';

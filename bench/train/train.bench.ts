@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WASM_THREADS } from '../../train/backends/select';
+import { WASM_THREADS } from '../../train/node/backends/select';
 import { BENCH_MODELS } from './models';
 import type { WorkerJob, WorkerResult } from './train-worker';
 

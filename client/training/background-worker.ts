@@ -6,9 +6,9 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { BackgroundBatch } from '../../protocol/training';
 import { checkToWorker, type EpochSummary, type FromWorker, type RunSummary, type WorkerStart } from '../../protocol/train-worker';
 import { TrainControl } from '../../train/control';
-import { runTraining, type ProgressEvent, type RunResult } from '../../train/run';
+import { runTraining, type ProgressEvent, type RunResult } from '../../train/node/run';
 import type { BatchProgress, EpochProgress } from '../../train/trainer';
-import { MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically } from '../../train/saved-files';
+import { MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically } from '../../train/node/saved-files';
 
 /** Batches are reported at most this often (plus the last of each epoch): enough for charts, cheap for the host. */
 const BATCH_INTERVAL_MS = 100;

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { isSafeModelName, type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
 import { checkFromWorker, type EpochSummary, type FromWorker, type RunSummary, type ToWorker, type WorkerStart } from '../../protocol/train-worker';
 import type { TrainingModel } from '../../protocol/training-model';
-import { runDir, weightsDir } from '../../train/saved-files';
+import { runDir, weightsDir } from '../../train/node/saved-files';
 import { recordBatch, replayMessage, type BackgroundRun } from './background-runs';
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isSafeModelName } from '../../protocol/training';
-import { weightsDir } from '../../train/saved-files';
+import { weightsDir } from '../../train/node/saved-files';
 import type { TrainingHost } from './host';
 import { TrainingPanel, type PanelState, type Prediction } from './panel';
 import { readSavedWeights } from './storage';

@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import type { DatasetHeader, HostDataSpec, ImageSet, ToWebview } from './types';
-import { loadData } from '../../train/data/load';
+import { loadData } from '../../train/node/data/load';
 
 /** About 4 MiB of pixels per message: large enough to be quick, small enough not to stall the webview. */
 const CHUNK_BYTES = 4 << 20;

@@ -1,11 +1,11 @@
 // Node-only files of the training panel: trained weights beside the model file and run checkpoints, both written
-// atomically by train/saved-files.ts, which also names the folders.
+// atomically by train/node/saved-files.ts, which also names the folders.
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkCheckpoint, checkWeights, type CheckpointPayload, type SavedMetadata, type WeightsPayload } from '../../protocol/training';
-import { loadModelFiles, MODEL_JSON, savedFolder, WEIGHTS_BIN, writeFolderAtomically } from '../../train/saved-files';
+import { loadModelFiles, MODEL_JSON, savedFolder, WEIGHTS_BIN, writeFolderAtomically } from '../../train/node/saved-files';
 
 /** A checkpoint folder per (document, model) under the extension's storage. */
 export function checkpointDir(storageRoot: string, uri: string, model: string): string {

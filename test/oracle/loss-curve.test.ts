@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import { exportPyTorch } from '../../core/export/pytorch';
-import { selectBackend } from '../../train/backends/select';
+import { selectBackend } from '../../train/node/backends/select';
 import { makeShapes } from '../../train/data/shapes';
 import { buildModel } from '../../train/model-builder';
 import { makeOptimizer } from '../../train/optimizers';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { FolderError, loadFolder } from '../../train/data/folder';
+import { FolderError, loadFolder } from '../../train/node/data/folder';
 import { tempDir } from './helpers';
 
 function png(width: number, height: number, rgb: [number, number, number]): Buffer {

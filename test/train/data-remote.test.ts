@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { encodeIdx, parseIdx } from '../../train/data/idx';
-import { DownloadError, type DownloadProgress } from '../../train/data/node-io';
-import { CIFAR10_ARCHIVE, loadRemote } from '../../train/data/remote';
+import { DownloadError, type DownloadProgress } from '../../train/node/data/node-io';
+import { CIFAR10_ARCHIVE, loadRemote } from '../../train/node/data/remote';
 import { bytes, gzip, serveFiles, tempDir, writeTar, type FileServer } from './helpers';
 
 const TRAIN = 12;

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { FUSED_ADAM } from '../../train/backends/wasm-adam';
-import { FusedAdamOptimizer, makeOptimizer } from '../../train/optimizers';
+import { FUSED_ADAM, FusedAdamOptimizer, makeOptimizer } from '../../train/optimizers';
 import { initBackends, values, wasmAllocations } from './kernels-support';
 
 /** Weight sizes that exercise whole SIMD vectors, a remainder, and a lone scalar. */

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../train/backends/select';
+import { selectBackend } from '../../train/node/backends/select';
 
 /** The pure-JS cpu backend: deterministic reference kernels, no native code. */
 export async function useCpu(): Promise<void> {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../train/backends/select';
+import { selectBackend } from '../../train/node/backends/select';
 import { input, maxRelativeError, onBoth, runKernel, TOLERANCE, type Input } from './kernels-support';
 
 interface ResizeCase {

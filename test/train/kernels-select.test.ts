@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../train/backends/select';
+import { selectBackend } from '../../train/node/backends/select';
 import { tfjsNodeInstalled } from './helpers';
 
 /** Collects warnings instead of printing them. */

@@ -1,7 +1,7 @@
 // Shared set-up for the wasm kernel tests: backends, seeded inputs, cpu-vs-wasm comparison, leak checks.
 
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../train/backends/select';
+import { selectBackend } from '../../train/node/backends/select';
 import { Prng } from '../helpers/prng';
 
 /** Initialises both backends once (wasm through the real selection path, with Stride's kernels). */

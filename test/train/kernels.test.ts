@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { backpropInputStrategy } from '../../train/backends/wasm-conv-grad';
-import { WASM_TRAINING_KERNELS } from '../../train/backends/wasm-kernels';
+import { backpropInputStrategy } from '../../train/node/backends/wasm-conv-grad';
+import { WASM_TRAINING_KERNELS } from '../../train/node/backends/wasm-kernels';
 import { initBackends, input, maxRelativeError, onBoth, runKernel, TOLERANCE, wasmAllocations, type Input } from './kernels-support';
 
 type Pair = number | [number, number];

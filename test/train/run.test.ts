@@ -8,11 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { DataMismatchError } from '../../train/data/validate';
 import { encodeIdx } from '../../train/data/idx';
-import { BACKEND_NAMES } from '../../train/backends/select';
+import { BACKEND_NAMES } from '../../train/node/backends/select';
 import { analyze } from '../../core/analyze';
 import { trainingModelFor } from '../../ide/training-model';
 import type { TrainingModel } from '../../protocol/training-model';
-import { predict, runTraining, type ProgressEvent } from '../../train/run';
+import { predict, runTraining, type ProgressEvent } from '../../train/node/run';
 import { bytes, gzip, serveFiles, tempDir, tfjsNodeInstalled, useTrainingBackend } from './helpers';
 
 /** What the CLI does as the host: analyse once, refuse errors, choose the model, lower it. */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze, type ModelAnalysis } from '../../core/analyze';
-import { loadData } from '../../train/data/load';
+import { loadData } from '../../train/node/data/load';
 import { dataSpecOf } from '../../train/data/spec';
 import { checkDataFits, DataMismatchError } from '../../train/data/validate';
 import { EXAMPLES, strideFiles } from '../helpers/fixtures';

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import { buildModel } from '../../train/model-builder';
-import { loadModelFiles, type StrideMetadata } from '../../train/saved-files';
-import { loadWeightsInto, saveModel } from '../../train/weights';
+import { loadModelFiles, type StrideMetadata } from '../../train/node/saved-files';
+import { loadWeightsInto, saveModel } from '../../train/node/weights';
 import { EXAMPLES } from '../helpers/fixtures';
 import { tempDir, useCpu } from './helpers';
 import { lowered } from '../helpers/training';
@@ -105,7 +105,7 @@ describe('weights', () => {
       const tf = require('@tensorflow/tfjs');
       const { analyze } = require(${JSON.stringify(path.join(out, 'core', 'analyze'))});
       const { buildModel } = require(${JSON.stringify(path.join(out, 'train', 'model-builder'))});
-      const { saveModel } = require(${JSON.stringify(path.join(out, 'train', 'weights'))});
+      const { saveModel } = require(${JSON.stringify(path.join(out, 'train', 'node', 'weights'))});
       tf.setBackend('cpu').then(() => saveModel(buildModel(analyze(${JSON.stringify(SOURCE)}).models[0], { seed: 7 }), ${JSON.stringify(dir)}, {}, {
         beforeCommit: () => process.kill(process.pid, 'SIGKILL'),
       }));`;

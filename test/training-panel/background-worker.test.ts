@@ -13,8 +13,8 @@ import { trainingModelFor } from '../../ide/training-model';
 import { checkFromWorker, type FromWorker, type RunSummary, type WorkerStart } from '../../protocol/train-worker';
 import type { TrainingModel } from '../../protocol/training-model';
 import { buildModel } from '../../train/model-builder';
-import { predict } from '../../train/run';
-import { runDir, weightsDir } from '../../train/saved-files';
+import { predict } from '../../train/node/run';
+import { runDir, weightsDir } from '../../train/node/saved-files';
 import { restoreWeights } from '../../webview/training/checkpoint';
 
 const ROOT = path.resolve(__dirname, '../../..');

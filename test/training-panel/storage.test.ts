@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { checkpointDir, readCheckpoint, readSavedWeights, saveWeights, writeCheckpoint } from '../../client/training/storage';
-import { weightsDir, writeFolderAtomically } from '../../train/saved-files';
+import { weightsDir, writeFolderAtomically } from '../../train/node/saved-files';
 
 const payload = (fill: number) => ({ specs: [{ name: 'dense/kernel', shape: [2, 3], dtype: 'float32' as const }], data: new Uint8Array(24).fill(fill) });
 const meta = { inputShape: [4, 4, 1], classes: ['a', 'b', 'c'], dataset: 'shapes', epochs: 2 };

@@ -11,11 +11,9 @@ module.exports = (_env, argv = {}) => ({
   entry: path.join(__dirname, 'main.ts'),
   // Always written, so the bundle's time stamp tells tests it was built from the current sources.
   output: { path: path.join(root, 'dist', 'webview'), filename: 'training.js', compareBeforeEmit: false },
-  resolve: {
-    extensions: ['.ts', '.js'],
-    // tfjs's package.json points browsers at its ES module builds; Node built-ins must never be needed.
-    fallback: { fs: false, path: false, crypto: false, os: false, util: false, worker_threads: false, perf_hooks: false },
-  },
+  // No Node built-in is stubbed: the page bundles only the browser-safe part of train/ (its tsconfig has no Node
+  // types), and tfjs's package.json points browsers at its ES module builds.
+  resolve: { extensions: ['.ts', '.js'] },
   module: {
     rules: [
       {

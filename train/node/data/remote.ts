@@ -1,9 +1,9 @@
 // Node-only loaders for MNIST, Fashion-MNIST and CIFAR-10: downloaded on first use, cached, parsed.
 
 import * as path from 'node:path';
-import { CIFAR10_CLASSES, concatSets, parseCifarBatch, untar } from './cifar';
-import type { Dataset, ImageSet } from './dataset';
-import { parseIdx } from './idx';
+import { CIFAR10_CLASSES, concatSets, parseCifarBatch, untar } from '../../data/cifar';
+import type { Dataset, ImageSet } from '../../data/dataset';
+import { parseIdx } from '../../data/idx';
 import { cachedDownload, defaultCacheDir, gunzip, type FetchOptions } from './node-io';
 
 export type RemoteName = 'mnist' | 'fashion_mnist' | 'cifar10';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadModelFiles, MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically, type StrideMetadata, type WriteHooks } from './saved-files';
 
 /**
- * Saves atomically (train/saved-files.ts): a failure before the swap leaves the previous weights untouched, and a
+ * Saves atomically (train/node/saved-files.ts): a failure before the swap leaves the previous weights untouched, and a
  * crash between its two renames leaves them in `<dir>.previous`, which `loadModelFiles` falls back to.
  */
 export async function saveModel(model: tf.LayersModel, dir: string, metadata: StrideMetadata, hooks: WriteHooks = {}): Promise<void> {

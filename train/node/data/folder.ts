@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import type { Dataset } from './dataset';
-import { fromRgba, resizeBilinear } from './image';
+import type { Dataset } from '../../data/dataset';
+import { fromRgba, resizeBilinear } from '../../data/image';
 
 export interface FolderOptions {
   /** Target size and channels: the model's input shape. */

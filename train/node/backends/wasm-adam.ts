@@ -1,20 +1,8 @@
 // A fused Adam update for wasm: one kernel per variable instead of ~13 elementwise ones.
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import { FUSED_ADAM, type FusedAdamAttrs } from '../../optimizers';
 import { alloc, type Info, type KernelArgs } from './wasm-heap';
 import { ptr, simdKernels } from './wasm-simd';
-
-export const FUSED_ADAM = 'StrideFusedAdam';
-
-/** Attributes of one fused step: the optimizer's constants and this step's bias corrections. */
-export interface FusedAdamAttrs {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  /** 1 − β1ᵗ and 1 − β2ᵗ of this step, as float32 values (what tfjs computes from its accumulators). */
-  readonly oneMinusAccBeta1: number;
-  readonly oneMinusAccBeta2: number;
-}
 
 /** Inputs value, m, v, gradient (same shape, float32) → [value', m', v'], as the SIMD kernel computes them. */
 function fusedAdam(args: KernelArgs): Info[] {

@@ -1,12 +1,12 @@
 // Node-only: turns a DataSpec into a loaded Dataset sized for the model (shapes drawn, folders resized, sets downloaded).
 
 import * as path from 'node:path';
-import type { Dataset } from './dataset';
+import type { Dataset } from '../../data/dataset';
 import { loadFolder } from './folder';
 import type { FetchOptions } from './node-io';
 import { loadRemote } from './remote';
-import { makeShapes } from './shapes';
-import type { DataSpec } from './spec';
+import { makeShapes } from '../../data/shapes';
+import type { DataSpec } from '../../data/spec';
 
 export interface LoadOptions extends FetchOptions {
   /** The model's input shape, batch excluded: shapes and folders are produced at this size. */

@@ -3,19 +3,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingModel } from '../protocol/training-model';
+import type { TrainingModel } from '../../protocol/training-model';
 import { selectBackend, type BackendName } from './backends/select';
-import type { TrainControl } from './control';
-import type { Dataset } from './data/dataset';
-import { limitSet, sampleSize } from './data/dataset';
+import type { TrainControl } from '../control';
+import type { Dataset } from '../data/dataset';
+import { limitSet, sampleSize } from '../data/dataset';
 import { loadImage } from './data/folder';
 import { loadData } from './data/load';
 import type { DownloadProgress } from './data/node-io';
-import type { DataSpec } from './data/spec';
-import { checkDataFits } from './data/validate';
-import { buildModel } from './model-builder';
-import { outputForm } from './objective';
-import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from './trainer';
+import type { DataSpec } from '../data/spec';
+import { checkDataFits } from '../data/validate';
+import { buildModel } from '../model-builder';
+import { outputForm } from '../objective';
+import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import type { StrideMetadata } from './saved-files';
 import { loadWeightsInto, saveModel } from './weights';
 
