@@ -105,8 +105,9 @@ describe('weights', () => {
       const tf = require('@tensorflow/tfjs');
       const { analyze } = require(${JSON.stringify(path.join(out, 'core', 'analyze'))});
       const { buildModel } = require(${JSON.stringify(path.join(out, 'train', 'model-builder'))});
+      const { trainingModel } = require(${JSON.stringify(path.join(out, 'ide', 'training-model'))});
       const { saveModel } = require(${JSON.stringify(path.join(out, 'train', 'node', 'weights'))});
-      tf.setBackend('cpu').then(() => saveModel(buildModel(analyze(${JSON.stringify(SOURCE)}).models[0], { seed: 7 }), ${JSON.stringify(dir)}, {}, {
+      tf.setBackend('cpu').then(() => saveModel(buildModel(trainingModel(analyze(${JSON.stringify(SOURCE)}).models[0]).value, { seed: 7 }), ${JSON.stringify(dir)}, {}, {
         beforeCommit: () => process.kill(process.pid, 'SIGKILL'),
       }));`;
     const child = spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(out, '..'), encoding: 'utf8', timeout: 60_000 });
