@@ -1,6 +1,7 @@
 // The background runs in progress, one per (document, model): what an open training panel replays, and how it stops one.
 
-import { MAX_REPLAY, type BackgroundBatch, type EpochRecord, type ToWebview } from '../../protocol/training';
+import { MAX_REPLAY, type BackgroundBatch, type ToWebview } from '../../protocol/training';
+import { type EpochRecord } from '../../protocol/training-payloads';
 
 export interface BackgroundRun {
   readonly uri: string;

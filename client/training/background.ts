@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { isSafeModelName, type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
+import { type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
+import { isSafeModelName } from '../../protocol/training-payloads';
 import { checkFromWorker, type EpochSummary, type FromWorker, type RunSummary, type ToWorker, type WorkerStart } from '../../protocol/train-worker';
 import type { TrainingModel } from '../../protocol/training-model';
 import { runDir, weightsDir } from '../../train/node/saved-files';

@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isSafeModelName } from '../../protocol/training';
+import { isSafeModelName } from '../../protocol/training-payloads';
 import { weightsDir } from '../../train/node/saved-files';
 import type { TrainingHost } from './host';
 import { TrainingPanel, type PanelState, type Prediction } from './panel';

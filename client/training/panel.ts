@@ -3,7 +3,10 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkFromWebview, decodeBytes, encodeBytes, isSafeModelName, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
+import { checkFromWebview, type FromWebview, type ToWebview } from '../../protocol/training';
+import { trainingPageHtml } from '../../protocol/training-page';
+import { isSafeModelName } from '../../protocol/training-payloads';
+import { decodeBytes, encodeBytes } from '../../protocol/wire-bytes';
 import { loadImage } from '../../train/node/data/folder';
 import { replayMessage } from './background-runs';
 import { weightsDir } from '../../train/node/saved-files';

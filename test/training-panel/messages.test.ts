@@ -2,18 +2,10 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  checkCheckpoint,
-  checkFromWebview,
-  checkToWebview,
-  checkWeights,
-  decodeBytes,
-  encodeBytes,
-  fromBase64,
-  isSafeModelName,
-  toBase64,
-  trainingPageHtml,
-} from '../../protocol/training';
+import { checkFromWebview, checkToWebview } from '../../protocol/training';
+import { trainingPageHtml } from '../../protocol/training-page';
+import { checkCheckpoint, checkWeights, isSafeModelName } from '../../protocol/training-payloads';
+import { decodeBytes, encodeBytes, fromBase64, toBase64 } from '../../protocol/wire-bytes';
 import { analyze } from '../../core/analyze';
 import { lowered } from '../helpers/training';
 

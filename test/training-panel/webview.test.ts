@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as path from 'node:path';
-import type { CheckpointPayload, FromWebview } from '../../protocol/training';
+import type { FromWebview } from '../../protocol/training';
+import type { CheckpointPayload } from '../../protocol/training-payloads';
 import { ARTIFACTS, openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const TINY = `

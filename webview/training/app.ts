@@ -1,7 +1,8 @@
 // The training panel's controller: turns host messages and button clicks into runs, charts, checkpoints and activation views.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CheckpointPayload, EpochRecord, FromWebview, ToWebview, WeightsPayload } from '../../protocol/training';
+import type { FromWebview, ToWebview } from '../../protocol/training';
+import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
 import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel, tfName } from '../../train/model-builder';
@@ -12,8 +13,9 @@ import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo 
 import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
-import { blocksStart, isBusy, isLocalRun, isRunning, type Status } from './status';
-import { formatBytes, formatDuration, Throughput } from './telemetry';
+import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
+import { showBatchReadout } from './readout';
+import { Throughput } from './telemetry';
 import { PanelView, type Action } from './view';
 
 export interface Host {
@@ -28,7 +30,7 @@ export class TrainingApp {
   status: Status = 'starting';
   backend: BackendInfo | undefined;
   /** The model the host sent, lowered from the same analysis as its diagnostics. */
-  analysis: TrainingModel | undefined;
+  training: TrainingModel | undefined;
   data: Dataset | undefined;
   run: TrainingRun | undefined;
   /** tf.memory().numTensors after each epoch: flat when nothing leaks. */
@@ -129,7 +131,7 @@ export class TrainingApp {
     this.host.setState({ uri: m.uri, model: m.model });
     this.view.title.textContent = `Training ${m.model}`;
     const training = m.training;
-    this.analysis = training;
+    this.training = training;
     this.disposeViewModel();
     const inputShape = training.nodes[training.inputs[0]]?.shape ?? [];
     this.data = localDataset(training.settings, inputShape) ?? undefined;
@@ -150,7 +152,7 @@ export class TrainingApp {
     this.view.clearNote('data');
     this.status = 'ready';
     this.refreshButtons();
-    if (this.data && this.analysis) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
+    if (this.data && this.training) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
     if (autoStart) await this.start(null, 0, []);
   }
 
@@ -193,7 +195,7 @@ export class TrainingApp {
 
   /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
   private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
-    if (!this.analysis || !this.data || isBusy(this.status)) return;
+    if (!this.training || !this.data || isBusy(this.status)) return;
     this.run?.dispose();
     this.run = undefined;
     this.disposeViewModel();
@@ -201,7 +203,7 @@ export class TrainingApp {
     this.batchLosses.length = 0;
     for (const r of history) this.view.pushEpoch(r);
     for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
-    const begin: RunStart = { training: this.analysis, data: this.data, weights, doneEpochs, history };
+    const begin: RunStart = { training: this.training, data: this.data, weights, doneEpochs, history };
     // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
     const live = () => this.run === run;
     const run: TrainingRun = new TrainingRun(begin, {
@@ -243,7 +245,7 @@ export class TrainingApp {
   }
 
   private onBatch(p: BatchProgress, offset: number): void {
-    const batch = this.analysis?.settings.batch ?? 0;
+    const batch = this.training?.settings.batch ?? 0;
     const x = (p.epoch - 1) * p.batches + p.batch;
     this.batchLosses.push(p.loss);
     this.view.batchLoss.xs.push(x);
@@ -251,20 +253,10 @@ export class TrainingApp {
     this.view.batchAcc.xs.push(x);
     this.view.batchAcc.ys.push(p.metrics.accuracy ?? NaN);
     this.throughput.mark(performance.now() / 1000, x * batch);
-    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-    const v = this.view;
-    v.set('state', this.status);
-    v.set('epoch', `${p.epoch + offset} / ${p.epochs + offset}`);
-    v.set('batch', `${p.batch} / ${p.batches}`);
-    v.set('loss', p.loss.toPrecision(4));
-    v.set('accuracy', p.metrics.accuracy === undefined ? '–' : `${(p.metrics.accuracy * 100).toFixed(1)}%`);
-    v.set('throughput', `${Math.round(this.throughput.rate() ?? p.samplesPerSecond)} samples/s`);
-    v.set('remaining', formatDuration(p.etaSeconds));
-    v.set('tensors', String(m.numTensors));
-    v.set('memory', `${formatBytes(m.numBytes)}${m.numBytesInGPU !== undefined ? `, GPU ${formatBytes(m.numBytesInGPU)}` : ''}`);
+    showBatchReadout(this.view, this.status, p, offset, this.throughput.rate() ?? p.samplesPerSecond);
     if (performance.now() - this.lastDraw > 150) {
       this.lastDraw = performance.now();
-      v.drawCharts();
+      this.view.drawCharts();
     }
   }
 
@@ -321,10 +313,10 @@ export class TrainingApp {
 
   private save(): void {
     const model = this.run?.model;
-    if (!model || !this.analysis || !this.data) return;
+    if (!model || !this.training || !this.data) return;
     this.host.post({
       type: 'saveWeights',
-      model: this.analysis.name,
+      model: this.training.name,
       topology: topologyJson(model),
       weights: captureWeights(model),
       metadata: { inputShape: this.inputShape(), classes: this.data.classes, dataset: this.data.name, epochs: this.run!.history.length },
@@ -333,7 +325,7 @@ export class TrainingApp {
 
   /** The model's image input size (known before any data arrives), else the data's. */
   private inputShape(): [number, number, number] {
-    const a = this.analysis;
+    const a = this.training;
     const declared = a ? a.nodes[a.inputs[0]]?.shape : undefined;
     const shape = declared && declared.length === 3 && declared.every((d) => d !== null) ? (declared as number[]) : (this.data?.shape ?? [32, 32, 1]);
     return [shape[0], shape[1], shape[2]];
@@ -345,7 +337,7 @@ export class TrainingApp {
   }
 
   private async showActivations(layer: string | null): Promise<void> {
-    if (!this.data || !this.analysis) return this.view.note('activations', 'warning', 'Load a model first.');
+    if (!this.data || !this.training) return this.view.note('activations', 'warning', 'Load a model first.');
     const set = this.sampleSet();
     const i = Math.min(set.count - 1, Math.max(0, Math.floor(Number(this.view.sampleIndex.value) || 0)));
     const size = this.data.shape[0] * this.data.shape[1] * this.data.shape[2];
@@ -369,8 +361,8 @@ export class TrainingApp {
   /** The trained (or training) model; before any run, a fresh one with the saved weights if there are some. */
   private activationModel(): tf.LayersModel | undefined {
     if (this.run) return this.run.model;
-    if (this.viewModel || !this.analysis) return this.viewModel;
-    this.viewModel = buildModel(this.analysis, { seed: this.analysis.settings.seed });
+    if (this.viewModel || !this.training) return this.viewModel;
+    this.viewModel = buildModel(this.training, { seed: this.training.settings.seed });
     if (this.saved) restoreWeights(this.viewModel, this.saved);
     else this.view.note('activations', 'warning', 'The model is untrained: these are the activations of its initial weights.');
     return this.viewModel;
@@ -387,20 +379,8 @@ export class TrainingApp {
   }
 
   private refreshButtons(): void {
-    const running = isRunning(this.status);
-    const idle = !blocksStart(this.status) && !!this.data;
-    this.view.enable({
-      train: idle,
-      loadSaved: idle && !!this.saved,
-      resumeCheckpoint: idle && !!this.checkpoint,
-      pause: this.status === 'training' || (this.status === 'background' && !this.background.paused),
-      resume: this.status === 'paused' || (this.status === 'background' && this.background.paused),
-      stop: running,
-      save: !running && !!this.run,
-      showSample: !!this.data,
-      randomSample: !!this.data,
-      pickImage: !!this.data,
-    });
+    const facts = { hasData: !!this.data, hasSaved: !!this.saved, hasCheckpoint: !!this.checkpoint, hasRun: !!this.run, backgroundPaused: this.background.paused };
+    this.view.enable(enabledButtons(this.status, facts));
     this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
 

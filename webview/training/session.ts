@@ -1,7 +1,7 @@
 // One training run in the page: builds the model, drives the shared trainer, checkpoints, and reports progress to the view.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training';
+import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
 import type { TrainingModel } from '../../protocol/training-model';
 import { TrainControl } from '../../train/control';
 import type { Dataset } from '../../train/data/dataset';

@@ -1,4 +1,6 @@
-// The training page's states as one table: what each allows, instead of comparisons scattered through the controller.
+// The training page's states as one table: what each allows, and which buttons it enables, instead of scattered comparisons.
+
+import type { Action } from './view';
 
 /** `background`: a run of Stride: Train in Background owns the charts, and the page trains nothing itself. */
 export type Status = 'starting' | 'loading' | 'ready' | 'training' | 'paused' | 'recovering' | 'finished' | 'stopped' | 'diverged' | 'error' | 'background';
@@ -40,3 +42,32 @@ export const isBusy = (s: Status): boolean => FACTS[s].busy;
 
 /** No run can start: a run is under way, or the backend or data is not there yet. */
 export const blocksStart = (s: Status): boolean => FACTS[s].running || FACTS[s].waiting;
+
+/** What besides the status decides the buttons. */
+export interface ButtonFacts {
+  readonly hasData: boolean;
+  readonly hasSaved: boolean;
+  readonly hasCheckpoint: boolean;
+  /** A run of the page's own has ended (or is under way): its weights can be saved. */
+  readonly hasRun: boolean;
+  /** The background run is paused (meaningful in `background` only). */
+  readonly backgroundPaused: boolean;
+}
+
+/** Which buttons a status enables: the same table drives the view and the tests that read it. */
+export function enabledButtons(s: Status, f: ButtonFacts): Record<Action, boolean> {
+  const running = isRunning(s);
+  const idle = !blocksStart(s) && f.hasData;
+  return {
+    train: idle,
+    loadSaved: idle && f.hasSaved,
+    resumeCheckpoint: idle && f.hasCheckpoint,
+    pause: s === 'training' || (s === 'background' && !f.backgroundPaused),
+    resume: s === 'paused' || (s === 'background' && f.backgroundPaused),
+    stop: running,
+    save: !running && f.hasRun,
+    showSample: f.hasData,
+    randomSample: f.hasData,
+    pickImage: f.hasData,
+  };
+}
