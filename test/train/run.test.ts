@@ -40,11 +40,11 @@ train Tiny {
 }
 `;
 
-describe('runTraining and predict', () => {
-  const tmp = tempDir('run');
-  before(useTrainingBackend);
-  after(tmp.cleanup);
+const tmp = tempDir('run');
+before(useTrainingBackend);
+after(tmp.cleanup);
 
+describe('runTraining and predict', () => {
   test('trains a lowered model, saves weights atomically and logs JSON lines', async () => {
     const events: ProgressEvent[] = [];
     const outDir = path.join(tmp.dir, 'shapes');
@@ -71,6 +71,9 @@ describe('runTraining and predict', () => {
   });
 
   // Every backend that loads here (tfjs-node only where it is installed); the suite's own backend is restored after.
+});
+
+describe('runTraining on every backend', () => {
   const FALLS = `model Falls {
   input(32, 32, 1)
   conv2d(4, 3, stride: 2, padding: same, activation: relu)
@@ -104,7 +107,9 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
       }
     });
   }
+});
 
+describe('runTraining on image folders, and predict', () => {
   test('a folder data set is found relative to the model file, and no tensors are left behind', async () => {
     for (const [cls, value] of [
       ['dark', 30],
@@ -143,7 +148,9 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
     assert.equal(fromFile[0].source, file);
     assert.equal(fromFile[0].top.length, 3);
   });
+});
 
+describe('stopping and refusing', () => {
   test('an abort stops after the current batch and keeps the weights trained so far', async () => {
     const abort = new AbortController();
     const outDir = path.join(tmp.dir, 'aborted');
@@ -173,7 +180,9 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
       (e: Error) => e instanceof DataMismatchError && /10 units but data set 'shapes' has 4 classes/.test(e.message),
     );
   });
+});
 
+describe('downloaded data sets', () => {
   test('MNIST through a loopback mirror: downloaded, checked and trained', async () => {
     const n = 40;
     const labels = bytes(n, 1).map((b) => b % 10);

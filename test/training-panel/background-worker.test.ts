@@ -122,16 +122,42 @@ function samples(): { data: Float32Array; count: number } {
   return { data: Float32Array.from({ length: count * 16 * 16 }, (_, i) => ((i * 37) % 101) / 100), count };
 }
 
-describe('background training worker', { timeout: 180_000 }, () => {
-  let tmp = '';
-  let entry = '';
-  before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-bg-worker-'));
-    entry = isolatedBundle(path.join(tmp, 'dist'));
-    await tf.setBackend('cpu');
-  });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+/** The panel's reader, the page's loader and `stride predict` all load the run's weights and compute the same outputs. */
+async function checkEveryReaderLoads(o: WorkerStart): Promise<void> {
+  // The panel's reader accepts the published copy, and the page's loader puts it into a freshly built model.
+  const payload = readSavedWeights(o.panelDir!);
+  assert.ok(payload && payload.specs.length === 4, `specs: ${JSON.stringify(payload?.specs.map((s) => s.name))}`);
+  const model = buildModel(TRAINING);
+  const input = samples();
+  let fromPage: number[][];
+  try {
+    restoreWeights(model, payload);
+    const out = model.predict(tf.tensor4d(input.data, [input.count, 16, 16, 1])) as tf.Tensor;
+    fromPage = (await out.array()) as number[][];
+    out.dispose();
+  } finally {
+    model.dispose();
+  }
+  // `stride predict` reads the run folder and the panel's copy alike, and computes what the page computes.
+  for (const dir of [o.outDir, o.panelDir!]) {
+    const predictions = await predict({ model: TRAINING, weightsDir: dir, samples: input, topK: 4, backend: 'cpu' });
+    predictions.forEach((p, i) => {
+      assert.deepEqual(p.top.map((t) => t.label).sort(), ['circle', 'cross', 'square', 'triangle']);
+      for (const t of p.top) assert.ok(Math.abs(t.probability - fromPage[i][t.index]) < 1e-5, `${dir} sample ${i} class ${t.label}`);
+    });
+  }
+}
 
+let tmp = '';
+let entry = '';
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-bg-worker-'));
+  entry = isolatedBundle(path.join(tmp, 'dist'));
+  await tf.setBackend('cpu');
+});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('background training worker', { timeout: 180_000 }, () => {
   it('trains in a thread on the shipped wasm backend and saves weights the panel, its page and `stride predict` all load', async () => {
     const ws = path.join(tmp, 'complete');
     const o = startOptions(ws);
@@ -174,30 +200,11 @@ describe('background training worker', { timeout: 180_000 }, () => {
       .map((l) => JSON.parse(l).event);
     assert.deepEqual(log, ['start', 'epoch', 'epoch', 'end']);
 
-    // The panel's reader accepts the published copy, and the page's loader puts it into a freshly built model.
-    const payload = readSavedWeights(o.panelDir!);
-    assert.ok(payload && payload.specs.length === 4, `specs: ${JSON.stringify(payload?.specs.map((s) => s.name))}`);
-    const model = buildModel(TRAINING);
-    const input = samples();
-    let fromPage: number[][];
-    try {
-      restoreWeights(model, payload);
-      const out = model.predict(tf.tensor4d(input.data, [input.count, 16, 16, 1])) as tf.Tensor;
-      fromPage = (await out.array()) as number[][];
-      out.dispose();
-    } finally {
-      model.dispose();
-    }
-    // `stride predict` reads the run folder and the panel's copy alike, and computes what the page computes.
-    for (const dir of [o.outDir, o.panelDir!]) {
-      const predictions = await predict({ model: TRAINING, weightsDir: dir, samples: input, topK: 4, backend: 'cpu' });
-      predictions.forEach((p, i) => {
-        assert.deepEqual(p.top.map((t) => t.label).sort(), ['circle', 'cross', 'square', 'triangle']);
-        for (const t of p.top) assert.ok(Math.abs(t.probability - fromPage[i][t.index]) < 1e-5, `${dir} sample ${i} class ${t.label}`);
-      });
-    }
+    await checkEveryReaderLoads(o);
   });
+});
 
+describe('background training worker: stopping', { timeout: 180_000 }, () => {
   it('stops after the current batch when told to, and keeps a valid weights folder', async () => {
     const ws = path.join(tmp, 'stop');
     const o = startOptions(ws, { epochs: 1000 });
@@ -216,7 +223,9 @@ describe('background training worker', { timeout: 180_000 }, () => {
     assert.equal(predictions.length, 3);
     assert.deepEqual(fs.readdirSync(path.dirname(o.panelDir!)), ['Tiny'], 'no temporary or .previous folders are left');
   });
+});
 
+describe('background training worker: refusals', { timeout: 180_000 }, () => {
   it('refuses an invalid start message, ignores an invalid control message, and reports an unbuildable model as an error', async () => {
     const ws = path.join(tmp, 'invalid');
     const bad = spawn(entry);

@@ -55,6 +55,7 @@ const validFromWebview: unknown[] = [
   { type: 'stopBackground' },
 ];
 
+
 describe('training messages', () => {
   it('accepts every host message kind in its valid form', () => {
     for (const m of validToWebview) assert.deepEqual(checkToWebview(m), { ok: true, value: m }, JSON.stringify((m as { type: string }).type));
@@ -86,7 +87,9 @@ describe('training messages', () => {
       assert.match((r as { error: string }).error, error);
     });
   }
+});
 
+describe('training messages: payloads and page', () => {
   it('refuses weights whose bytes do not match their specs', () => {
     const w = weights();
     assert.throws(() => checkWeights({ ...w, data: new Uint8Array(5) }), /5 bytes, the specs describe 72/);

@@ -85,6 +85,31 @@ const TRANSPORT = `
   document.addEventListener('securitypolicyviolation', (e) => e.blockedURI === 'wasm-eval' || window.strideViolation('CSP: ' + e.violatedDirective + ' ' + e.blockedURI));
 `;
 
+/** The host's end of the page: every message validated as the extension host does, CSP violations and page errors kept. */
+async function hostSide(page: Page): Promise<Pick<TrainingPage, 'received' | 'invalid' | 'violations' | 'waitForMessage'>> {
+  const received: FromWebview[] = [];
+  const invalid: string[] = [];
+  const violations: string[] = [];
+  const waiters: { test: (m: FromWebview) => boolean; resolve: (m: FromWebview) => void }[] = [];
+  await page.exposeFunction('strideHostReceive', (m: unknown) => {
+    // Decoded exactly as the extension host does: the page sends bytes as base64 because VS Code carries its messages as JSON.
+    const checked = checkFromWebview(decodeBytes(m));
+    if (!checked.ok) return void invalid.push(checked.error);
+    received.push(checked.value);
+    for (const w of waiters.splice(0)) w.test(checked.value) ? w.resolve(checked.value) : waiters.push(w);
+  });
+  await page.exposeFunction('strideViolation', (v: string) => violations.push(v));
+  page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+  const waitForMessage: TrainingPage['waitForMessage'] = (type, where) =>
+    new Promise((resolve) => {
+      const test = (m: FromWebview) => m.type === type && (!where || where(m as never));
+      const found = received.find(test);
+      if (found) return resolve(found as never);
+      waiters.push({ test, resolve: resolve as (m: FromWebview) => void });
+    });
+  return { received, invalid, violations, waitForMessage };
+}
+
 /** `args` are extra Chromium flags (e.g. one that removes WebGL). */
 export async function openTrainingPage(args: readonly string[] = []): Promise<TrainingPage> {
   requireFreshBundle();
@@ -99,38 +124,17 @@ export async function openTrainingPage(args: readonly string[] = []): Promise<Tr
       viewport: { width: 1200, height: 900 },
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    const received: FromWebview[] = [];
-    const invalid: string[] = [];
-    const violations: string[] = [];
-    const waiters: { test: (m: FromWebview) => boolean; resolve: (m: FromWebview) => void }[] = [];
-    await page.exposeFunction('strideHostReceive', (m: unknown) => {
-      // Decoded exactly as the extension host does: the page sends bytes as base64 because VS Code carries its messages as JSON.
-      const checked = checkFromWebview(decodeBytes(m));
-      if (!checked.ok) return void invalid.push(checked.error);
-      received.push(checked.value);
-      for (const w of waiters.splice(0)) w.test(checked.value) ? w.resolve(checked.value) : waiters.push(w);
-    });
-    await page.exposeFunction('strideViolation', (v: string) => violations.push(v));
-    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    const host = await hostSide(page);
     await page.addInitScript(TRANSPORT);
     const { port } = server.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/`);
     const ctx = context;
     return {
       page,
-      received,
-      invalid,
-      violations,
+      ...host,
       // Encoded as the extension host does, then carried as JSON by Playwright.
       send: (message) =>
         page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), encodeBytes(message) as never),
-      waitForMessage: (type, where) =>
-        new Promise((resolve) => {
-          const test = (m: FromWebview) => m.type === type && (!where || where(m as never));
-          const found = received.find(test);
-          if (found) return resolve(found as never);
-          waiters.push({ test, resolve: resolve as (m: FromWebview) => void });
-        }),
       screenshot: async (name) => {
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         const file = path.join(ARTIFACTS, `${name}.png`);

@@ -29,7 +29,8 @@ const state = (t: TrainingPage) =>
     return { status: s.app.status, backend: s.tf.getBackend(), epochs: s.app.run?.history.length ?? 0 };
   });
 
-describe('training webview: host data and fallback', { timeout: 300_000 }, () => {
+
+describe('training webview: host data', { timeout: 300_000 }, () => {
   it('asks the host for a data set it cannot draw, assembles the chunks and trains on them', async () => {
     const t = await openTrainingPage();
     try {
@@ -72,7 +73,9 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
       await t.close();
     }
   });
+});
 
+describe('training webview: pause, resume and stop', { timeout: 300_000 }, () => {
   it('pauses between batches with a checkpoint, resumes, and stops on request', async () => {
     const t = await openTrainingPage();
     try {
@@ -119,7 +122,9 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
       await t.close();
     }
   });
+});
 
+describe('training webview: fallback', { timeout: 300_000 }, () => {
   it('falls back to the cpu backend with a visible note when the browser has no WebGL', async () => {
     const t = await openTrainingPage(['--disable-software-rasterizer']);
     try {
