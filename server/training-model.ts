@@ -1,7 +1,7 @@
 // `stride/trainingModel`: the models of a document, the one chosen, and its lowered training model for the page or worker.
 
 import { fileURLToPath } from 'node:url';
-import { modelAt } from '../ide/model-at';
+import { modelAt, modelChoiceError } from '../ide/model-at';
 import { trainingModel, trainingModelFor } from '../ide/training-model';
 import type { TrainingModelParams, TrainingModelResult } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
@@ -14,9 +14,10 @@ export function trainingModelRequest(snap: Snapshot, params: TrainingModelParams
   const choice = modelAt(analysis, query);
   const model = choice.kind === 'found' ? choice.model.graph.name : null;
   const base = { uri: snap.uri, version: snap.version, models, model };
-  const lowered = params.strict ? trainingModelFor(analysis, query, fileOf(snap.uri)) : choice.kind === 'found' ? trainingModel(choice.model) : undefined;
-  if (lowered?.ok) return { ...base, training: lowered.value, error: null };
-  return { ...base, training: null, error: lowered ? lowered.error : 'no model' };
+  const file = fileOf(snap.uri);
+  if (choice.kind !== 'found') return { ...base, training: null, error: modelChoiceError(choice, file) };
+  const lowered = params.strict ? trainingModelFor(analysis, query, file) : trainingModel(choice.model);
+  return lowered.ok ? { ...base, training: lowered.value, error: null } : { ...base, training: null, error: lowered.error };
 }
 
 /** Errors name the file as the CLI does: its path on disk where it has one. */
