@@ -28,20 +28,20 @@ function write(root: string, files: Record<string, Buffer | string>): void {
   }
 }
 
-describe('image folder data set', () => {
-  const tmp = tempDir('folder');
-  after(tmp.cleanup);
-  const good = path.join(tmp.dir, 'good');
-  before(() =>
-    write(good, {
-      'red/a.png': png(10, 6, [200, 0, 0]),
-      'red/b.PNG': png(4, 4, [200, 0, 0]),
-      'blue/c.jpg': jpg(16, 16, [0, 0, 220]),
-      'blue/notes.txt': 'ignored',
-      'green/d.jpeg': jpg(8, 12, [0, 180, 0]),
-    }),
-  );
+const tmp = tempDir('folder');
+after(tmp.cleanup);
+const good = path.join(tmp.dir, 'good');
+before(() =>
+  write(good, {
+    'red/a.png': png(10, 6, [200, 0, 0]),
+    'red/b.PNG': png(4, 4, [200, 0, 0]),
+    'blue/c.jpg': jpg(16, 16, [0, 0, 220]),
+    'blue/notes.txt': 'ignored',
+    'green/d.jpeg': jpg(8, 12, [0, 180, 0]),
+  }),
+);
 
+describe('image folder data set: decoding', () => {
   test('classes are the sorted sub-folders; images are resized, labelled and converted', () => {
     const d = loadFolder(good, { height: 8, width: 8, channels: 3 });
     assert.deepEqual(d.classes, ['blue', 'green', 'red']);
@@ -62,7 +62,9 @@ describe('image folder data set', () => {
     assert.equal(d.train.images.length, 4 * 16);
     assert.equal(d.train.images[2 * 16], Math.round(0.299 * 200));
   });
+});
 
+describe('image folder data set: errors', () => {
   test('a missing folder, a file instead of a folder and a single class are refused', () => {
     const opts = { height: 8, width: 8, channels: 1 };
     assert.throws(

@@ -33,25 +33,26 @@ function cifarRecords(count: number, seed: number): Uint8Array {
   return out;
 }
 
+// One loopback server for the whole file: MNIST and Fashion-MNIST files, a CIFAR-10 archive and a broken download.
+const tmp = tempDir('remote');
+let server: FileServer;
+const files = new Map([...idxFiles('/mnist', 1), ...idxFiles('/fashion', 10)]);
+const batches = [1, 2, 3, 4, 5].map((i) => cifarRecords(3, 20 + i));
+const testBatch = cifarRecords(2, 30);
+const tar = new Map(batches.map((b, i) => [`cifar-10-batches-bin/data_batch_${i + 1}.bin`, b]));
+tar.set('cifar-10-batches-bin/test_batch.bin', testBatch);
+files.set(`/cifar/${CIFAR10_ARCHIVE}`, gzip(writeTar(tar)));
+files.set('/broken/train-images-idx3-ubyte.gz', new Uint8Array([1, 2, 3, 4]));
+
+before(async () => {
+  server = await serveFiles(files);
+});
+after(async () => {
+  await server.close();
+  tmp.cleanup();
+});
+
 describe('downloaded data sets', () => {
-  const tmp = tempDir('remote');
-  let server: FileServer;
-  const files = new Map([...idxFiles('/mnist', 1), ...idxFiles('/fashion', 10)]);
-  const batches = [1, 2, 3, 4, 5].map((i) => cifarRecords(3, 20 + i));
-  const testBatch = cifarRecords(2, 30);
-  const tar = new Map(batches.map((b, i) => [`cifar-10-batches-bin/data_batch_${i + 1}.bin`, b]));
-  tar.set('cifar-10-batches-bin/test_batch.bin', testBatch);
-  files.set(`/cifar/${CIFAR10_ARCHIVE}`, gzip(writeTar(tar)));
-  files.set('/broken/train-images-idx3-ubyte.gz', new Uint8Array([1, 2, 3, 4]));
-
-  before(async () => {
-    server = await serveFiles(files);
-  });
-  after(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
-
   test('MNIST downloads with progress, parses, and is cached for the next load', async () => {
     const cacheDir = path.join(tmp.dir, 'cache1');
     const progress: DownloadProgress[] = [];
@@ -94,7 +95,9 @@ describe('downloaded data sets', () => {
     ])
       assert.equal(d.train.images[4 * 3072 + p * 3 + c], rec[1 + c * 1024 + p]);
   });
+});
 
+describe('downloaded data sets: errors', () => {
   test('offline: a clear error that says so, and nothing is cached', async () => {
     const closed = await serveFiles(new Map());
     const url = closed.url;

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { classCounts, gather, split } from '../../train/data/dataset';
 import { makeShapes, SHAPE_CLASSES } from '../../train/data/shapes';
 
-describe('shapes data set', () => {
+describe('shapes data set: reproducible and balanced', () => {
   test('the same seed gives byte-identical images and labels; another seed different images', () => {
     const a = makeShapes({ count: 40, seed: 7 });
     const b = makeShapes({ count: 40, seed: 7 });
@@ -29,7 +29,9 @@ describe('shapes data set', () => {
       );
     }
   });
+});
 
+describe('shapes data set: what the images look like', () => {
   test('images have the requested size and channels, with pixel values spread over [0, 1]', () => {
     const d = makeShapes({ count: 8, height: 20, width: 12, channels: 3 });
     assert.deepEqual(d.shape, [20, 12, 3]);
@@ -52,7 +54,9 @@ describe('shapes data set', () => {
     const brightness = means.map((m) => m.reduce((a, b) => a + b, 0) / size);
     assert.ok(brightness[1] > brightness[2] && brightness[1] > brightness[3], `brightness per class: ${brightness}`);
   });
+});
 
+describe('shapes data set: the validation split and bad settings', () => {
   test('the validation split is seeded and disjoint', () => {
     const s1 = split(100, 0.2, 5);
     const s2 = split(100, 0.2, 5);

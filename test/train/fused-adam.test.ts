@@ -57,9 +57,9 @@ function assertClose(actual: Float32Array, expected: Float32Array, tolerance: nu
   }
 }
 
-describe('fused Adam', () => {
-  before(initBackends);
+before(initBackends);
 
+describe('fused Adam: the same numbers as tf.train.adam', () => {
   test('the kernel is registered on wasm and makeOptimizer uses it for adam and adamw', async () => {
     await tf.setBackend('wasm');
     assert.ok(tf.getKernel(FUSED_ADAM, 'wasm'));
@@ -84,7 +84,9 @@ describe('fused Adam', () => {
     await tf.setBackend('wasm');
     assertSameTrace(fused, reference, 1e-6);
   });
+});
 
+describe('fused Adam: saved state, leaks and bad input', () => {
   test('resumes from saved optimizer state like tf.train.adam', async () => {
     await tf.setBackend('wasm');
     const first = new FusedAdamOptimizer(0.01, 0.9, 0.999);

@@ -113,9 +113,9 @@ function convInfo(c: ConvCase): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], pair(c.s), 1, c.pad);
 }
 
-describe('wasm training kernels', () => {
-  before(initBackends);
+before(initBackends);
 
+describe('wasm training kernels', () => {
   test('registers the replacement kernels on wasm', () => {
     for (const { config } of WASM_TRAINING_KERNELS) {
       assert.equal(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc, config.kernelFunc, config.kernelName);
@@ -130,162 +130,162 @@ describe('wasm training kernels', () => {
       /Conv2DBackpropFilter on wasm supports only channels-last \(NHWC\) data; got NCHW/,
     );
   });
+});
 
-  describe('Conv2DBackpropFilter', () => {
-    CONV.forEach((c, i) =>
-      test(convLabel(c), async () => {
-        const info = convInfo(c);
-        await agrees({
-          label: convLabel(c),
-          kernel: 'Conv2DBackpropFilter',
-          inputs: { x: input(100 + i, c.x), dy: input(200 + i, info.outShape) },
-          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', filterShape: info.filterShape },
-          shape: info.filterShape,
-        });
-      }),
-    );
-  });
-
-  describe('Conv2D (forward)', () => {
-    CONV.forEach((c, i) =>
-      test(convLabel(c), async () => {
-        const info = convInfo(c);
-        await agrees({
-          label: convLabel(c),
-          kernel: 'Conv2D',
-          inputs: { x: input(150 + i, c.x), filter: input(250 + i, info.filterShape) },
-          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] },
-          shape: info.outShape,
-        });
-      }),
-    );
-    // Dilation is a forward-only attribute here (tfjs has no gradients for dilated conv2d).
-    const DILATED: readonly { x: [number, number, number, number]; k: [number, number]; co: number; d: [number, number]; pad: 'valid' | 'same' }[] = [
-      { x: [2, 9, 9, 3], k: [3, 3], co: 8, d: [2, 2], pad: 'same' },
-      { x: [1, 12, 10, 4], k: [3, 2], co: 4, d: [3, 2], pad: 'valid' },
-      { x: [2, 7, 8, 1], k: [2, 3], co: 12, d: [1, 3], pad: 'same' },
-    ];
-    DILATED.forEach((c, i) => {
-      const label = `x ${c.x.join('×')} k ${c.k.join('×')} → ${c.co}, dilation ${c.d.join(',')}, pad ${c.pad}`;
-      test(label, async () => {
-        const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], [1, 1], c.d, c.pad);
-        await agrees({
-          label,
-          kernel: 'Conv2D',
-          inputs: { x: input(160 + i, c.x), filter: input(260 + i, info.filterShape) },
-          attrs: { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: c.d },
-          shape: info.outShape,
-        });
+describe('wasm training kernels: Conv2DBackpropFilter', () => {
+  CONV.forEach((c, i) =>
+    test(convLabel(c), async () => {
+      const info = convInfo(c);
+      await agrees({
+        label: convLabel(c),
+        kernel: 'Conv2DBackpropFilter',
+        inputs: { x: input(100 + i, c.x), dy: input(200 + i, info.outShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', filterShape: info.filterShape },
+        shape: info.filterShape,
       });
-    });
-  });
+    }),
+  );
+});
 
-  describe('FusedConv2D (conv + bias + activation)', () => {
-    const FUSED: ReadonlyArray<{ c: ConvCase; bias: boolean; activation: string }> = [
-      { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: false, activation: 'linear' },
-      { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'linear' },
-      { c: { x: [1, 10, 8, 4], k: [3, 3], co: 12, s: 2, pad: 'valid' }, bias: true, activation: 'relu' },
-      { c: { x: [2, 6, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'same' }, bias: false, activation: 'relu' },
-      // Kept on the stock kernel: output channels not a multiple of 4, another activation.
-      { c: { x: [2, 7, 7, 2], k: [3, 3], co: 6, s: 1, pad: 'same' }, bias: true, activation: 'relu' },
-      { c: { x: [2, 7, 7, 2], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'elu' },
-    ];
-    FUSED.forEach(({ c, bias, activation }, i) => {
-      const label = `${convLabel(c)}${bias ? ', bias' : ''}, ${activation}`;
-      test(label, async () => {
-        const info = convInfo(c);
-        const inputs: Record<string, Input> = { x: input(170 + i, c.x), filter: input(270 + i, info.filterShape) };
-        if (bias) inputs.bias = input(370 + i, [c.co]);
-        await agrees({
-          label,
-          kernel: 'FusedConv2D',
-          inputs,
-          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation },
-          shape: info.outShape,
-        });
+describe('wasm training kernels: Conv2D (forward)', () => {
+  CONV.forEach((c, i) =>
+    test(convLabel(c), async () => {
+      const info = convInfo(c);
+      await agrees({
+        label: convLabel(c),
+        kernel: 'Conv2D',
+        inputs: { x: input(150 + i, c.x), filter: input(250 + i, info.filterShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] },
+        shape: info.outShape,
       });
-    });
-  });
-
-  describe('Conv2DBackpropInput', () => {
-    test('the table covers both strategies (flipped convolution and col2im)', () => {
-      const used = new Set(CONV.map((c) => backpropInputStrategy(c.x, [...c.k, c.x[3], c.co], { strides: pair(c.s), pad: c.pad })));
-      assert.deepEqual([...used].sort(), ['col2im', 'flipped-conv']);
-    });
-    CONV.forEach((c, i) =>
-      test(convLabel(c), async () => {
-        const info = convInfo(c);
-        await agrees({
-          label: convLabel(c),
-          kernel: 'Conv2DBackpropInput',
-          inputs: { dy: input(300 + i, info.outShape), filter: input(400 + i, info.filterShape) },
-          attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
-          shape: c.x,
-        });
-      }),
-    );
-  });
-
-  // ---------------------------------------------------------------- depthwise gradients
-
-  interface DepthwiseCase {
-    readonly x: [number, number, number, number];
-    readonly k: [number, number];
-    readonly mult: number;
-    readonly s: Pair;
-    readonly pad: Pad;
-  }
-  const DEPTHWISE: readonly DepthwiseCase[] = [
-    { x: [1, 5, 5, 1], k: [3, 3], mult: 1, s: 1, pad: 'valid' },
-    { x: [2, 7, 7, 3], k: [3, 3], mult: 1, s: 1, pad: 'same' },
-    { x: [2, 8, 8, 3], k: [3, 3], mult: 2, s: 2, pad: 'same' },
-    { x: [3, 9, 7, 2], k: [3, 3], mult: 3, s: 2, pad: 'valid' },
-    { x: [2, 9, 9, 4], k: [5, 5], mult: 2, s: 1, pad: 'same' },
-    { x: [1, 10, 7, 5], k: [2, 3], mult: 1, s: [2, 1], pad: 'same' },
-    {
-      x: [2, 6, 6, 2],
-      k: [3, 3],
-      mult: 2,
-      s: 1,
-      pad: [
-        [0, 0],
-        [1, 2],
-        [2, 0],
-        [0, 0],
-      ],
-    },
-    { x: [4, 12, 12, 16], k: [3, 3], mult: 1, s: 2, pad: 'same' },
+    }),
+  );
+  // Dilation is a forward-only attribute here (tfjs has no gradients for dilated conv2d).
+  const DILATED: readonly { x: [number, number, number, number]; k: [number, number]; co: number; d: [number, number]; pad: 'valid' | 'same' }[] = [
+    { x: [2, 9, 9, 3], k: [3, 3], co: 8, d: [2, 2], pad: 'same' },
+    { x: [1, 12, 10, 4], k: [3, 2], co: 4, d: [3, 2], pad: 'valid' },
+    { x: [2, 7, 8, 1], k: [2, 3], co: 12, d: [1, 3], pad: 'same' },
   ];
-  const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
-  const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);
-
-  describe('DepthwiseConv2dNativeBackpropFilter', () => {
-    DEPTHWISE.forEach((c, i) =>
-      test(depthwiseLabel(c), async () => {
-        const info = depthwiseInfo(c);
-        await agrees({
-          label: depthwiseLabel(c),
-          kernel: 'DepthwiseConv2dNativeBackpropFilter',
-          inputs: { x: input(500 + i, c.x), dy: input(600 + i, info.outShape) },
-          attrs: { strides: pair(c.s), pad: c.pad, dilations: [1, 1], filterShape: info.filterShape },
-          shape: info.filterShape,
-        });
-      }),
-    );
+  DILATED.forEach((c, i) => {
+    const label = `x ${c.x.join('×')} k ${c.k.join('×')} → ${c.co}, dilation ${c.d.join(',')}, pad ${c.pad}`;
+    test(label, async () => {
+      const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], [1, 1], c.d, c.pad);
+      await agrees({
+        label,
+        kernel: 'Conv2D',
+        inputs: { x: input(160 + i, c.x), filter: input(260 + i, info.filterShape) },
+        attrs: { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: c.d },
+        shape: info.outShape,
+      });
+    });
   });
+});
 
-  describe('DepthwiseConv2dNativeBackpropInput', () => {
-    DEPTHWISE.forEach((c, i) =>
-      test(depthwiseLabel(c), async () => {
-        const info = depthwiseInfo(c);
-        await agrees({
-          label: depthwiseLabel(c),
-          kernel: 'DepthwiseConv2dNativeBackpropInput',
-          inputs: { dy: input(700 + i, info.outShape), filter: input(800 + i, info.filterShape) },
-          attrs: { strides: pair(c.s), pad: c.pad, dilations: [1, 1], inputShape: c.x },
-          shape: c.x,
-        });
-      }),
-    );
+describe('wasm training kernels: FusedConv2D (conv + bias + activation)', () => {
+  const FUSED: ReadonlyArray<{ c: ConvCase; bias: boolean; activation: string }> = [
+    { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: false, activation: 'linear' },
+    { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'linear' },
+    { c: { x: [1, 10, 8, 4], k: [3, 3], co: 12, s: 2, pad: 'valid' }, bias: true, activation: 'relu' },
+    { c: { x: [2, 6, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'same' }, bias: false, activation: 'relu' },
+    // Kept on the stock kernel: output channels not a multiple of 4, another activation.
+    { c: { x: [2, 7, 7, 2], k: [3, 3], co: 6, s: 1, pad: 'same' }, bias: true, activation: 'relu' },
+    { c: { x: [2, 7, 7, 2], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'elu' },
+  ];
+  FUSED.forEach(({ c, bias, activation }, i) => {
+    const label = `${convLabel(c)}${bias ? ', bias' : ''}, ${activation}`;
+    test(label, async () => {
+      const info = convInfo(c);
+      const inputs: Record<string, Input> = { x: input(170 + i, c.x), filter: input(270 + i, info.filterShape) };
+      if (bias) inputs.bias = input(370 + i, [c.co]);
+      await agrees({
+        label,
+        kernel: 'FusedConv2D',
+        inputs,
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation },
+        shape: info.outShape,
+      });
+    });
   });
+});
+
+describe('wasm training kernels: Conv2DBackpropInput', () => {
+  test('the table covers both strategies (flipped convolution and col2im)', () => {
+    const used = new Set(CONV.map((c) => backpropInputStrategy(c.x, [...c.k, c.x[3], c.co], { strides: pair(c.s), pad: c.pad })));
+    assert.deepEqual([...used].sort(), ['col2im', 'flipped-conv']);
+  });
+  CONV.forEach((c, i) =>
+    test(convLabel(c), async () => {
+      const info = convInfo(c);
+      await agrees({
+        label: convLabel(c),
+        kernel: 'Conv2DBackpropInput',
+        inputs: { dy: input(300 + i, info.outShape), filter: input(400 + i, info.filterShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
+        shape: c.x,
+      });
+    }),
+  );
+});
+
+// ---------------------------------------------------------------- depthwise gradients
+
+interface DepthwiseCase {
+  readonly x: [number, number, number, number];
+  readonly k: [number, number];
+  readonly mult: number;
+  readonly s: Pair;
+  readonly pad: Pad;
+}
+const DEPTHWISE: readonly DepthwiseCase[] = [
+  { x: [1, 5, 5, 1], k: [3, 3], mult: 1, s: 1, pad: 'valid' },
+  { x: [2, 7, 7, 3], k: [3, 3], mult: 1, s: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], k: [3, 3], mult: 2, s: 2, pad: 'same' },
+  { x: [3, 9, 7, 2], k: [3, 3], mult: 3, s: 2, pad: 'valid' },
+  { x: [2, 9, 9, 4], k: [5, 5], mult: 2, s: 1, pad: 'same' },
+  { x: [1, 10, 7, 5], k: [2, 3], mult: 1, s: [2, 1], pad: 'same' },
+  {
+    x: [2, 6, 6, 2],
+    k: [3, 3],
+    mult: 2,
+    s: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+  { x: [4, 12, 12, 16], k: [3, 3], mult: 1, s: 2, pad: 'same' },
+];
+const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
+const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);
+
+describe('wasm training kernels: DepthwiseConv2dNativeBackpropFilter', () => {
+  DEPTHWISE.forEach((c, i) =>
+    test(depthwiseLabel(c), async () => {
+      const info = depthwiseInfo(c);
+      await agrees({
+        label: depthwiseLabel(c),
+        kernel: 'DepthwiseConv2dNativeBackpropFilter',
+        inputs: { x: input(500 + i, c.x), dy: input(600 + i, info.outShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dilations: [1, 1], filterShape: info.filterShape },
+        shape: info.filterShape,
+      });
+    }),
+  );
+});
+
+describe('wasm training kernels: DepthwiseConv2dNativeBackpropInput', () => {
+  DEPTHWISE.forEach((c, i) =>
+    test(depthwiseLabel(c), async () => {
+      const info = depthwiseInfo(c);
+      await agrees({
+        label: depthwiseLabel(c),
+        kernel: 'DepthwiseConv2dNativeBackpropInput',
+        inputs: { dy: input(700 + i, info.outShape), filter: input(800 + i, info.filterShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dilations: [1, 1], inputShape: c.x },
+        shape: c.x,
+      });
+    }),
+  );
 });

@@ -202,31 +202,31 @@ const singleLowered = (text: string) => lowered(single(text));
 
 const kindOf = (stmt: string) => /(\w+)\(/.exec(stmt.split('\n').pop()!)![1];
 
-describe('model builder', () => {
-  before(useCpu);
+before(useCpu);
 
-  describe('examples', () => {
-    for (const file of strideFiles(EXAMPLES)) {
-      const analysis = analyze(fs.readFileSync(file, 'utf8'));
-      for (const m of analysis.models) {
-        // diagnostics.stride holds deliberately broken models; only complete ones can be built.
-        const complete = m.graph.inputs.length > 0 && m.graph.outputs.length > 0 && m.layers.every((l) => l.shape !== null && l.node.valid);
-        if (!complete) continue;
-        test(`${file.split('/').pop()}: ${m.graph.name}`, () => checkAgainstCore(m));
-      }
+describe('model builder: examples', () => {
+  for (const file of strideFiles(EXAMPLES)) {
+    const analysis = analyze(fs.readFileSync(file, 'utf8'));
+    for (const m of analysis.models) {
+      // diagnostics.stride holds deliberately broken models; only complete ones can be built.
+      const complete = m.graph.inputs.length > 0 && m.graph.outputs.length > 0 && m.layers.every((l) => l.shape !== null && l.node.valid);
+      if (!complete) continue;
+      test(`${file.split('/').pop()}: ${m.graph.name}`, () => checkAgainstCore(m));
     }
-  });
+  }
+});
 
-  describe('one-layer models', () => {
-    for (const [input, stmt] of CASES) {
-      test(`${stmt.replace(/\n\s*/g, '; ')} on (${input})`, () => {
-        const m = single(`model M {\n  input(${input})\n  ${stmt}\n}\n`);
-        checkAgainstCore(m);
-        checkForward(m);
-      });
-    }
-  });
+describe('model builder: one-layer models', () => {
+  for (const [input, stmt] of CASES) {
+    test(`${stmt.replace(/\n\s*/g, '; ')} on (${input})`, () => {
+      const m = single(`model M {\n  input(${input})\n  ${stmt}\n}\n`);
+      checkAgainstCore(m);
+      checkForward(m);
+    });
+  }
+});
 
+describe('model builder: kinds, errors and outputs', () => {
   test('every registered kind the builder supports has a case above', () => {
     const covered = new Set(CASES.map(([, s]) => defaultRegistry.get(kindOf(s))?.kind));
     const missing = supportedKinds().filter((k) => k !== 'input' && defaultRegistry.get(k) && !covered.has(defaultRegistry.get(k)!.kind));
@@ -266,7 +266,9 @@ describe('model builder', () => {
     );
     model.dispose();
   });
+});
 
+describe('model builder: seeds and dropout', () => {
   test('the same seed gives the same initial weights; another seed different ones', () => {
     const m = single('model M {\n  input(6, 6, 2)\n  conv2d(4, 3, groups: 2)\n  depthwise_conv2d(3)\n  flatten()\n  dense(3)\n}\n');
     const weights = (seed: number) => {
@@ -304,7 +306,9 @@ describe('model builder', () => {
     for (let c = 0; c < 16; c++) assert.equal(new Set(y.map((row) => row[c])).size, 1, `channel ${c} is not dropped as a whole`);
     assert.ok(new Set(y[0]).size === 2, 'some channels are kept and some dropped');
   });
+});
 
+describe('model builder: gradients, regularizers and groups', () => {
   test('dilated convolutions have gradients for every weight (tfjs has none for its dilated ops)', () => {
     const m = single(
       'model M {\n  x = input(12, 12, 4)\n  conv2d(4, 3, dilation: 2)\n  depthwise_conv2d(3, dilation: 2, padding: same)\n  separable_conv2d(4, 3, dilation: (1, 2))\n  conv2d(4, 3, groups: 2, dilation: 2, padding: same)\n}\n',

@@ -36,9 +36,9 @@ const analysisOf = (text: string): ModelAnalysis => analyze(text).models[0];
 const data = makeShapes({ height: 16, width: 16, count: 320, seed: 2 });
 const DENSE = 'model D {\n  input(16, 16, 1)\n  flatten()\n  dense(4, activation: softmax)\n}';
 
-describe('trainer', () => {
-  before(useTrainingBackend);
+before(useTrainingBackend);
 
+describe('trainer: learning and reproducibility', () => {
   test('loss falls on the shapes data, with per-batch and per-epoch progress', async () => {
     const analysis = analysisOf(SMALL);
     const model = buildModel(lowered(analysis), { seed: 1 });
@@ -77,7 +77,9 @@ describe('trainer', () => {
     };
     assert.deepEqual(await run(), await run());
   });
+});
 
+describe('trainer: NaN and divergence', () => {
   test('a NaN loss stops training with an explanation, before the bad update', async () => {
     const bad: Dataset = { ...data, train: { ...data.train, images: Float32Array.from(data.train.images, (v, i) => (i === 5 ? NaN : v / 255)) } };
     const analysis = analysisOf(DENSE);
@@ -101,7 +103,9 @@ describe('trainer', () => {
     assert.equal(result.status, 'diverged');
     assert.match(result.reason!, /loss became (NaN|Infinity) at epoch \d+, batch \d+.*now 1e\+30/);
   });
+});
 
+describe('trainer: stop and pause', () => {
   test('stop ends training after the current batch; an AbortSignal does the same', async () => {
     const analysis = analysisOf(SMALL);
     const model = buildModel(lowered(analysis), { seed: 1 });
@@ -146,7 +150,9 @@ describe('trainer', () => {
     assert.equal(result.status, 'completed');
     assert.equal(seen, 8);
   });
+});
 
+describe('trainer: leaks, losses and outputs', () => {
   test('no tensors leak: the count is flat across epochs and repeated runs', async () => {
     const analysis = analysisOf(SMALL.replace('maxpool2d(2)', 'batchnorm()\n  dropout(0.2)\n  maxpool2d(2)'));
     const model = buildModel(lowered(analysis), { seed: 1 });
@@ -190,7 +196,9 @@ describe('trainer', () => {
     assert.equal(r.status, 'completed');
     after.forEach((w, i) => assert.notDeepEqual(w, before[i], `weight ${i} of the two heads was not trained`));
   });
+});
 
+describe('trainer: data checks and weight decay', () => {
   test('data that does not fit the model is refused before any step', async () => {
     const analysis = analysisOf(SMALL.replace('dense(4', 'dense(7'));
     const model = buildModel(lowered(analysis), { seed: 1 });

@@ -23,7 +23,7 @@ const KNOWN: Record<string, { shape: [number, number, number]; classes: number }
   cifar10: { shape: [32, 32, 3], classes: 10 },
 };
 
-describe('data validation', () => {
+describe('data validation: the examples fit their data sets', () => {
   for (const file of strideFiles(EXAMPLES)) {
     const analysis = analyze(fs.readFileSync(file, 'utf8'));
     for (const m of analysis.models.filter((x) => x.train && x.graph.outputs.length > 0 && x.layers.every((l) => l.shape !== null && l.node.valid))) {
@@ -36,7 +36,9 @@ describe('data validation', () => {
       });
     }
   }
+});
 
+describe('data validation: the input', () => {
   test('a fitting model passes', () => {
     checkDataFits(model(`  input(32, 32, 1)\n${head(4)}`), shapes);
   });
@@ -56,7 +58,9 @@ describe('data validation', () => {
   test('unknown input dimensions accept any size', () => {
     checkDataFits(model(`  input(-1, -1, 1)\n  globalavgpool2d()\n  dense(4)`), shapes);
   });
+});
 
+describe('data validation: the outputs and the data settings', () => {
   test('output units must equal the number of classes', () => {
     assert.throws(
       () => checkDataFits(model(`  input(32, 32, 1)\n${head(10)}`), shapes),

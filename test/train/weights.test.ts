@@ -19,11 +19,11 @@ const analysis = analyze(SOURCE).models[0];
 const META: StrideMetadata = { model: 'W', inputShape: [6, 6, 2], classes: ['a', 'b', 'c', 'd'], dataset: 'test', epochs: 1, seed: 1 };
 const values = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
-describe('weights', () => {
-  const tmp = tempDir('weights');
-  before(useCpu);
-  after(tmp.cleanup);
+const tmp = tempDir('weights');
+before(useCpu);
+after(tmp.cleanup);
 
+describe('weights: the tfjs format round-trips', () => {
   test('save then load into a freshly built model restores every weight and the predictions', async () => {
     const dir = path.join(tmp.dir, 'roundtrip');
     const a = buildModel(lowered(analysis), { seed: 1 });
@@ -71,7 +71,9 @@ describe('weights', () => {
     assert.equal(loaded.countParams(), buildModel(lowered(analysis)).countParams());
     loaded.dispose();
   });
+});
 
+describe('weights: a failed or killed save', () => {
   test('a save that fails before the swap leaves the old weights and no temporary folder', async () => {
     const dir = path.join(tmp.dir, 'atomic');
     const old = buildModel(lowered(analysis), { seed: 1 });
@@ -120,7 +122,9 @@ describe('weights', () => {
     old.dispose();
     check.dispose();
   });
+});
 
+describe('weights: recovery and damaged files', () => {
   test('a crash between the two renames is recovered from the previous copy', async () => {
     const dir = path.join(tmp.dir, 'swap');
     const old = buildModel(lowered(analysis), { seed: 1 });
