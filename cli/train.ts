@@ -2,6 +2,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { analyze } from '../core/analyze';
+import { trainingModelFor } from '../ide/training-model';
+import type { TrainingModel } from '../protocol/training-model';
 import type { DataSpec } from '../train/data/spec';
 import { runDir, weightsDir } from '../train/node/saved-files';
 import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/node/run';
@@ -12,12 +15,21 @@ import { paint } from './output';
 interface TrainModule {
   runTraining(o: RunTrainingOptions): Promise<RunResult>;
   predict(o: PredictOptions): Promise<Prediction[]>;
-  pickModel(text: string, modelName: string | undefined, file?: string): { graph: { name: string } };
 }
 
 /** Loaded on demand: tfjs takes a few hundred milliseconds to start, which `check` must not pay. */
 function trainModule(): TrainModule {
   return require(path.join(__dirname, '..', 'train', 'node', 'run.js')) as TrainModule;
+}
+
+/**
+ * The CLI is its own host: it analyses the file once, refuses errors, chooses the model by the editor's rule and lowers
+ * it, exactly as the language server does for the training panel and the background worker.
+ */
+function hostModel(text: string, args: ParsedArgs, file: string): TrainingModel {
+  const lowered = trainingModelFor(analyze(text), { name: stringOption(args.options, 'model') }, file);
+  if (!lowered.ok) throw new InputError(lowered.error);
+  return lowered.value;
 }
 
 /** The training package reports bad models, data and weights as plain errors with user-facing messages. */
@@ -62,10 +74,9 @@ export function train(args: ParsedArgs, readSource: (file: string) => string): P
 async function trainRun(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('train takes exactly one file');
   const file = args.positionals[0];
-  const text = readSource(file);
+  const model = hostModel(readSource(file), args, file);
   const mod = trainModule();
-  const modelName = mod.pickModel(text, stringOption(args.options, 'model'), file).graph.name;
-  const outDir = path.resolve(stringOption(args.options, 'out') ?? runDir(file, modelName));
+  const outDir = path.resolve(stringOption(args.options, 'out') ?? runDir(file, model.name));
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write('\nStopping after the current batch (Ctrl-C again to quit at once)…\n');
@@ -76,9 +87,8 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   const bar = new ProgressBar(process.stderr);
   try {
     const result = await mod.runTraining({
-      text,
+      model,
       file,
-      modelName,
       epochs: intOption(args.options, 'epochs'),
       batch: intOption(args.options, 'batch'),
       limit: intOption(args.options, 'limit'),
@@ -199,11 +209,10 @@ export function predictCommand(args: ParsedArgs, readSource: (file: string) => s
 async function predictRun(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
   const [file, ...images] = args.positionals;
   if (!file || images.length === 0) throw new UsageError('predict takes a model file and at least one image');
-  const text = readSource(file);
+  const model = hostModel(readSource(file), args, file);
   const mod = trainModule();
-  const modelName = mod.pickModel(text, stringOption(args.options, 'model'), file).graph.name;
-  const weightsDir = path.resolve(stringOption(args.options, 'weights') ?? defaultWeights(file, modelName));
-  const predictions = await mod.predict({ text, modelName, weightsDir, images, topK: intOption(args.options, 'top'), backend: backendOption(args) });
+  const weightsDir = path.resolve(stringOption(args.options, 'weights') ?? defaultWeights(file, model.name));
+  const predictions = await mod.predict({ model, weightsDir, images, topK: intOption(args.options, 'top'), backend: backendOption(args) });
   for (const p of predictions) {
     process.stdout.write(`${p.source}: ${p.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}\n`);
   }

@@ -4,7 +4,10 @@ import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
 import { trainInBackground } from './training/background';
-import { openTrainingPanel } from './training/panel';
+import { openTrainingPanel, runModelOnImage, showActivations } from './training/commands';
+
+/** Training commands no code lens carries (the server does not name them). */
+const TRAINING_COMMANDS = { runOnImage: 'stride.runOnImage', showActivations: 'stride.showActivations' } as const;
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (ctx: Ctx) => Handler;
@@ -72,7 +75,7 @@ const train: CommandFactory =
   (ctx) =>
   (...args) => {
     const t = target(args);
-    return openTrainingPanel(ctx.extension, t?.uri, t?.model, { autoStart: true });
+    return openTrainingPanel(ctx.training, t?.uri, t?.model, { autoStart: true });
   };
 
 /** Trains the code lens's (or the active editor's) model in a worker; arguments 3 to 5 override epochs, batch and sample limit. */
@@ -82,8 +85,22 @@ const trainBackground: CommandFactory =
     const t = target(args);
     const [, , epochs, batch, limit] = args;
     const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
-    return trainInBackground(ctx.extension, t?.uri, t?.model, { epochs: count(epochs), batch: count(batch), limit: count(limit) });
+    return trainInBackground(ctx.training, t?.uri, t?.model, { epochs: count(epochs), batch: count(batch), limit: count(limit) });
   };
+
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof vscode.Uri ? v.toString() : undefined);
+
+/** Predicts with the saved weights on an image (arguments: uri, model, image file; each asked for when absent). */
+const runOnImage: CommandFactory =
+  (ctx) =>
+  (uri, model, file) =>
+    runModelOnImage(ctx.training, asString(uri), asString(model), asString(file));
+
+/** The preview's jump to a layer's activations in an open training panel (arguments: layer, uri, model). */
+const activations: CommandFactory =
+  (ctx) =>
+  (layer, uri, model) =>
+    typeof layer === 'string' ? showActivations(ctx.training, layer, asString(uri), asString(model)) : false;
 
 const restartServer: CommandFactory = (ctx) => async () => {
   try {
@@ -101,6 +118,8 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   [PREVIEW_MODEL_COMMAND]: previewModel,
   [COMMANDS.train]: train,
   [COMMANDS.trainInBackground]: trainBackground,
+  [TRAINING_COMMANDS.runOnImage]: runOnImage,
+  [TRAINING_COMMANDS.showActivations]: activations,
   [COMMANDS.restartServer]: restartServer,
 };
 

@@ -15,6 +15,7 @@ import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
 import { Previews } from './preview';
 import { Summaries } from './summary-view';
+import { TrainingHost } from './training/host';
 
 export const LANGUAGE_ID = 'stride';
 
@@ -34,6 +35,8 @@ export class Ctx {
   readonly previews: Previews;
   /** The model summary pages. */
   readonly summaries: Summaries;
+  /** Training's panels and background runs for this activation; their workers end when the extension does. */
+  readonly training: TrainingHost;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Stride');
@@ -43,6 +46,8 @@ export class Ctx {
     this.pushExtensionScoped(this.previews);
     this.summaries = new Summaries(extension.extensionUri);
     this.pushExtensionScoped(this.summaries);
+    this.training = new TrainingHost(this);
+    this.pushExtensionScoped(this.training);
   }
 
   /** Lives until the extension deactivates. */

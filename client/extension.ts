@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerStatusBar } from './status-bar';
-import { disposeBackgroundRuns } from './training/background';
-import { registerTrainingCommands, registerTrainingSerializer } from './training/panel';
+import { registerTrainingSerializer } from './training/commands';
 
 /**
  * The one piece of module state: VS Code calls `deactivate()` without arguments, and stopping the server must be
@@ -20,7 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerCommands(ctx);
     registerStatusBar(ctx);
     ctx.pushExtensionScoped(ctx.previews.registerSerializer());
-    context.subscriptions.push(registerTrainingSerializer(context), ...registerTrainingCommands(context), disposeBackgroundRuns());
+    ctx.pushExtensionScoped(registerTrainingSerializer(ctx.training));
   } catch (error) {
     // Whatever did register keeps working; the user learns that something is missing rather than finding out later.
     return showActivationError(ctx, 'could not set up its commands and views', error);

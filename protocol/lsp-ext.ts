@@ -1,5 +1,7 @@
 // Stride's custom LSP methods (`stride/…`): names, parameters and results. Documented in docs/lsp-extensions.md.
 
+import type { TrainingModel } from './training-model';
+
 /** Same shape as LSP's Position and Range (UTF-16 columns), restated so this module stays dependency-free. */
 export interface Position {
   readonly line: number;
@@ -157,6 +159,31 @@ export interface FileCheck {
 
 export interface CheckFilesResult {
   readonly files: readonly FileCheck[];
+}
+
+// ---- stride/trainingModel --------------------------------------------------------------------
+
+export const TRAINING_MODEL_METHOD = 'stride/trainingModel';
+
+export interface TrainingModelParams {
+  readonly uri: string;
+  /** Model by name; else the model containing `position`; else the only one with a `train` section; else the first. */
+  readonly model?: string;
+  readonly position?: Position;
+  /** Refuse a document with any error (a background run); otherwise only the model's own layers must build. */
+  readonly strict?: boolean;
+}
+
+export interface TrainingModelResult {
+  readonly uri: string;
+  readonly version: number;
+  /** Every model of the document in source order, and whether it has a `train` section. */
+  readonly models: readonly { readonly name: string; readonly trained: boolean }[];
+  /** The model the rule chose (null when none could be). */
+  readonly model: string | null;
+  /** The lowered model, from the same analysis as the diagnostics; null with `error` saying why. */
+  readonly training: TrainingModel | null;
+  readonly error: string | null;
 }
 
 // ---- commands -------------------------------------------------------------------------------

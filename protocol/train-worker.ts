@@ -1,14 +1,15 @@
 // Messages between the extension host and the background training worker (worker_threads), and their validators.
 
 import { checkBackgroundBatch, type BackgroundBatch } from './training';
+import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType, type Checked } from './validate';
 
 export type WorkerBackend = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** What to train and where to write; paths are absolute, chosen by the host. */
 export interface WorkerStart {
-  /** The `.stride` source text. */
-  readonly text: string;
+  /** The model and its settings, lowered by the host from the analysis its diagnostics came from: the worker parses nothing. */
+  readonly training: TrainingModel;
   /** The model file: relative `folder("…")` paths resolve against its folder. */
   readonly file: string;
   readonly model: string;
@@ -91,8 +92,10 @@ function checkStart(v: unknown): WorkerStart {
   const o = obj(v, 'options');
   const model = str(o, 'model', 128);
   if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(model) || model.includes('..')) return fail(`'model' must be a model name`);
+  const training = checkTrainingModelValue(o.training);
+  if (training.name !== model) return fail(`'training' is model '${training.name}', not '${model}'`);
   return {
-    text: str(o, 'text'),
+    training,
     file: absolutePath(o, 'file'),
     model,
     outDir: absolutePath(o, 'outDir'),

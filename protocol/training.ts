@@ -1,41 +1,12 @@
-// Messages between the extension host and the training webview, their hand-written validators, and the page's HTML shell.
+// Messages between the extension host and the training webview, and their validators (built from protocol/validate.ts).
 
+import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { bool, bytes, fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType } from './validate';
-import { webviewHtml } from './webview-html';
+import { checkCheckpoint, checkEpochRecord, checkHistory, checkMetadata, checkWeights, names, type CheckpointPayload, type EpochRecord, type SavedMetadata, type WeightsPayload } from './training-payloads';
 
 import type { Checked } from './validate';
 
 export type { Checked };
-
-/** A tfjs weights manifest entry (the subset of tf.io.WeightsManifestEntry both sides need). */
-export interface WeightSpec {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly dtype: 'float32' | 'int32' | 'bool';
-}
-
-/** Weights in the tfjs format: specs plus one concatenated little-endian buffer. */
-export interface WeightsPayload {
-  readonly specs: readonly WeightSpec[];
-  readonly data: Uint8Array;
-}
-
-/** Where a run stood when its weights were checkpointed, so a resumed run continues its charts and epoch count. */
-export interface CheckpointPayload {
-  readonly model: string;
-  /** Epochs fully completed. */
-  readonly epoch: number;
-  readonly weights: WeightsPayload;
-  readonly history: readonly EpochRecord[];
-}
-
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number | null;
-  readonly valLoss: number | null;
-  readonly valAccuracy: number | null;
-}
 
 /** One batch of a background run (Stride: Train in Background), as the panel's charts and the progress notification show it. */
 export interface BackgroundBatch {
@@ -53,13 +24,6 @@ export interface BackgroundBatch {
 
 export type BackgroundEnd = 'completed' | 'stopped' | 'diverged' | 'error';
 
-/** Recorded beside saved weights so later runs and predictions can name classes and check inputs. */
-export interface SavedMetadata {
-  readonly inputShape: readonly (number | null)[];
-  readonly classes: readonly string[];
-  readonly dataset: string;
-  readonly epochs: number;
-}
 
 /** Data sets only the extension host can load (files, downloads); `shapes` is drawn in the page. */
 export type HostDataSpec = { readonly kind: 'folder'; readonly path: string } | { readonly kind: 'mnist' | 'fashion_mnist' | 'cifar10' };
@@ -77,8 +41,9 @@ export type ToWebview =
   | {
       readonly type: 'init';
       readonly uri: string;
-      readonly text: string;
       readonly model: string;
+      /** The model lowered by the language server from the analysis the diagnostics came from: the page parses nothing. */
+      readonly training: TrainingModel;
       /** Weights saved by an earlier run, offered for loading. */
       readonly saved: WeightsPayload | null;
       /** A checkpoint of an interrupted run, offered for resuming. */
@@ -135,47 +100,6 @@ function imageShape(v: unknown, k: string): readonly [number, number, number] {
   return [h as number, w as number, c as number];
 }
 
-const DTYPES = ['float32', 'int32', 'bool'] as const;
-const DTYPE_BYTES: Record<WeightSpec['dtype'], number> = { float32: 4, int32: 4, bool: 1 };
-
-/** Checks each spec and that the buffer holds exactly the bytes the specs describe. */
-export function checkWeights(v: unknown): WeightsPayload {
-  const o = obj(v, 'weights');
-  if (!Array.isArray(o.specs)) return fail(`'specs' must be an array`);
-  let total = 0;
-  const specs = o.specs.map((s, i) => {
-    const e = obj(s, `specs[${i}]`);
-    const shape = e.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-      return fail(`specs[${i}].shape must be a list of sizes`);
-    }
-    const dtype = oneOf(e, 'dtype', DTYPES);
-    total += (shape as number[]).reduce((a, d) => a * d, 1) * DTYPE_BYTES[dtype];
-    return { name: str(e, 'name', 1000), shape: shape as number[], dtype };
-  });
-  const data = bytes(o, 'data');
-  if (data.byteLength !== total) return fail(`weight data has ${data.byteLength} bytes, the specs describe ${total}`);
-  return { specs, data };
-}
-
-function checkHistory(v: unknown): EpochRecord[] {
-  if (!Array.isArray(v)) return fail(`'history' must be an array`);
-  return v.map((r, i) => checkEpochRecord(r, `history[${i}]`));
-}
-
-function checkEpochRecord(v: unknown, what: string): EpochRecord {
-  const e = obj(v, what);
-  const loss = finiteOrNull(e, 'loss');
-  if (loss === null) return fail(`${what}.loss must be finite`);
-  return {
-    epoch: int(e, 'epoch'),
-    loss,
-    accuracy: finiteOrNull(e, 'accuracy'),
-    valLoss: finiteOrNull(e, 'valLoss'),
-    valAccuracy: finiteOrNull(e, 'valAccuracy'),
-  };
-}
-
 /** Batches of a background run; a non-finite count or size is refused, a non-finite loss must be null. */
 export function checkBackgroundBatch(v: unknown): BackgroundBatch {
   const o = obj(v, 'progress');
@@ -197,28 +121,11 @@ export function checkBackgroundBatch(v: unknown): BackgroundBatch {
   };
 }
 
-export function checkCheckpoint(v: unknown): CheckpointPayload {
-  const o = obj(v, 'checkpoint');
-  return { model: str(o, 'model', 1000), epoch: int(o, 'epoch'), weights: checkWeights(o.weights), history: checkHistory(o.history) };
-}
 
 function checkSpec(v: unknown): HostDataSpec {
   const o = obj(v, 'spec');
   const kind = oneOf(o, 'kind', ['folder', 'mnist', 'fashion_mnist', 'cifar10'] as const);
   return kind === 'folder' ? { kind, path: str(o, 'path', 10_000) } : { kind };
-}
-
-function checkMetadata(v: unknown): SavedMetadata {
-  const o = obj(v, 'metadata');
-  const shape = o.inputShape;
-  if (!Array.isArray(shape) || !shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0)))
-    return fail(`'inputShape' must be a list of sizes`);
-  return { inputShape: shape as (number | null)[], classes: names(o.classes), dataset: str(o, 'dataset', 1000), epochs: int(o, 'epochs') };
-}
-
-function names(v: unknown): string[] {
-  if (!Array.isArray(v) || v.length < 1 || v.length > 100_000 || !v.every((c) => typeof c === 'string')) return fail(`'classes' must be a list of names`);
-  return v as string[];
 }
 
 function checkHeader(v: unknown): DatasetHeader {
@@ -238,16 +145,20 @@ function toWebview(v: unknown): ToWebview {
   const o = obj(v, 'message');
   const type = o.type as ToWebview['type'];
   switch (type) {
-    case 'init':
+    case 'init': {
+      const model = str(o, 'model', 1000);
+      const training = checkTrainingModelValue(o.training);
+      if (training.name !== model) return fail(`'training' is model '${training.name}', not '${model}'`);
       return {
         type,
         uri: str(o, 'uri', 10_000),
-        text: str(o, 'text'),
-        model: str(o, 'model', 1000),
+        model,
+        training,
         saved: nullable(o.saved, checkWeights),
         checkpoint: nullable(o.checkpoint, checkCheckpoint),
         autoStart: bool(o, 'autoStart'),
       };
+    }
     case 'showActivations':
       return { type, layer: o.layer === null ? null : str(o, 'layer', 1000) };
     case 'dataStart':
@@ -328,87 +239,3 @@ function fromWebview(v: unknown): FromWebview {
 
 export const checkToWebview = guard(toWebview);
 export const checkFromWebview = guard(fromWebview);
-
-/** The validation helpers, for the other message protocols of training (protocol/train-worker.ts). */
-export { checkEpochRecord };
-
-/** Model names become folder names: anything but letters, digits, `_`, `-` and `.` is refused rather than escaped. */
-export function isSafeModelName(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(name) && !name.includes('..');
-}
-
-export interface PageOptions {
-  /** The webview's `cspSource` (VS Code) or the page origin (tests). */
-  readonly cspSource: string;
-  readonly nonce: string;
-  readonly scriptUri: string;
-}
-
-/**
- * The page shell. Nothing from documents or messages is spliced in: only the host-made script URI, CSP source and
- * nonce. No `unsafe-eval` (tfjs webgl does not need it); styles come from the bundle as a constructed style sheet.
- */
-export function trainingPageHtml(o: PageOptions): string {
-  return webviewHtml({ ...o, title: 'Stride training' });
-}
-
-// ---- Byte arrays from the page ------------------------------------------------------------------
-// VS Code carries page→host messages as JSON, where a Uint8Array becomes an object of numbered keys, and
-// host→page it does not carry Node Buffers intact either. Both sides therefore send bytes as `{ $bytes: base64 }`.
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
-
-export function toBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    chunk += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
-    if (chunk.length >= 8192) {
-      parts.push(chunk);
-      chunk = '';
-    }
-  }
-  parts.push(chunk);
-  return parts.join('');
-}
-
-/** Null for anything that is not canonical base64. */
-export function fromBase64(text: string): Uint8Array | null {
-  if (text.length % 4 !== 0) return null;
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
-  let at = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    let n = 0;
-    for (let k = 0; k < 4; k++) {
-      const c = text[i + k];
-      const v = c === '=' && i + k >= text.length - pad ? 0 : B64_INDEX.get(c);
-      if (v === undefined) return null;
-      n = (n << 6) | v;
-    }
-    if (at < out.length) out[at++] = (n >> 16) & 255;
-    if (at < out.length) out[at++] = (n >> 8) & 255;
-    if (at < out.length) out[at++] = n & 255;
-  }
-  return out;
-}
-
-/** Replaces every Uint8Array by `{ $bytes: base64 }` (before posting, on either side). */
-export function encodeBytes(v: unknown): unknown {
-  if (v instanceof Uint8Array) return { $bytes: toBase64(v) };
-  if (Array.isArray(v)) return v.map(encodeBytes);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeBytes(x)]));
-  return v;
-}
-
-/** The inverse of encodeBytes (on receipt, before validating); malformed base64 stays an object and fails validation. */
-export function decodeBytes(v: unknown, depth = 0): unknown {
-  if (depth > 32) return v;
-  if (Array.isArray(v)) return v.map((x) => decodeBytes(x, depth + 1));
-  if (typeof v !== 'object' || v === null) return v;
-  const o = v as Record<string, unknown>;
-  if (typeof o.$bytes === 'string' && Object.keys(o).length === 1) return fromBase64(o.$bytes) ?? v;
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeBytes(x, depth + 1)]));
-}

@@ -10,7 +10,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, parseSettings, SETTINGS_SECTION, type StrideSettings } from '../protocol/settings';
-import { CHECK_FILES_METHOD, MODEL_GRAPH_METHOD, SUMMARY_METHOD, type CheckFilesParams, type SummaryParams } from '../protocol/lsp-ext';
+import { CHECK_FILES_METHOD, MODEL_GRAPH_METHOD, SUMMARY_METHOD, TRAINING_MODEL_METHOD, type CheckFilesParams, type SummaryParams } from '../protocol/lsp-ext';
 import { checkFiles } from './check-files';
 import { codeActions } from './code-actions';
 import { codeLenses } from './code-lens';
@@ -29,6 +29,7 @@ import { selectionRanges } from './selection-ranges';
 import { LEGEND, semanticTokens } from './semantic-tokens';
 import { signatureHelp } from './signature-help';
 import { summary } from './summary';
+import { trainingModelRequest } from './training-model';
 
 export interface ServerHandle {
   readonly store: DocumentStore;
@@ -197,6 +198,7 @@ class StrideServer {
       SUMMARY_METHOD,
       onUri((s, p: SummaryParams) => summary(s, p, this.settings.memoryBatchSize)),
     );
+    this.connection.onRequest(TRAINING_MODEL_METHOD, onUri(trainingModelRequest));
     this.connection.onRequest(CHECK_FILES_METHOD, (p: CheckFilesParams) => checkFiles(p, this.store, this.target));
   }
 }

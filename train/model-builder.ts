@@ -1,9 +1,10 @@
-// Builds a tfjs LayersModel from an analysed Stride model graph with the functional API.
+// Builds a tfjs LayersModel from a training model (the lowered graph the host sent) with the functional API.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelAnalysis } from '../core/analyze';
-import type { GraphNode } from '../core/model/graph';
+import { defaultRegistry } from '../core/model/layers';
+import type { LayerDef } from '../core/model/registry';
 import { formatShape } from '../core/model/values';
+import type { TrainingModel, TrainingNode } from '../protocol/training-model';
 import { activationOf, nums, type LayerContext } from './layers/common';
 import { LAYER_FACTORIES } from './layers/make-layer';
 
@@ -25,9 +26,9 @@ export function supportedKinds(): string[] {
   return ['input', ...Object.keys(LAYER_FACTORIES)];
 }
 
-export function buildModel(model: ModelAnalysis, options: BuildOptions = {}): tf.LayersModel {
+export function buildModel(model: TrainingModel, options: BuildOptions = {}): tf.LayersModel {
   checkBuildable(model);
-  const graph = model.graph;
+  const graph = model;
   const tensors = new Map<number, tf.SymbolicTensor>();
   const seeds = seedSource(options.seed);
   for (const node of graph.nodes) {
@@ -43,14 +44,14 @@ export function buildModel(model: ModelAnalysis, options: BuildOptions = {}): tf
 }
 
 /** Only layers on a path to an output become tfjs layers; dead branches would be disconnected inputs. */
-function reaches(graph: ModelAnalysis['graph'], id: number): boolean {
+function reaches(graph: TrainingModel, id: number): boolean {
   const live = liveNodes.get(graph) ?? computeLive(graph);
   return live.has(id);
 }
 
 const liveNodes = new WeakMap<object, Set<number>>();
 
-function computeLive(graph: ModelAnalysis['graph']): Set<number> {
+function computeLive(graph: TrainingModel): Set<number> {
   const live = new Set<number>();
   const stack = [...graph.outputs];
   while (stack.length > 0) {
@@ -65,21 +66,24 @@ function computeLive(graph: ModelAnalysis['graph']): Set<number> {
   return live;
 }
 
-/** The analysis must be free of unknown shapes and invalid layers before tfjs sees it. */
-function checkBuildable(model: ModelAnalysis): void {
-  const graph = model.graph;
+/** The layer kind's definition in the core registry (the training model carries kinds, not definitions). */
+export function layerDef(node: Pick<TrainingNode, 'kind'>): LayerDef | undefined {
+  return defaultRegistry.get(node.kind);
+}
+
+/** The model must be free of unknown shapes and invalid layers before tfjs sees it. */
+function checkBuildable(graph: TrainingModel): void {
   if (graph.inputs.length === 0) throw new BuildError(`Model '${graph.name}' has no input(…) layer.`);
   if (graph.outputs.length === 0) throw new BuildError(`Model '${graph.name}' has no output.`);
-  for (const layer of model.layers) {
-    const node = layer.node;
-    if (!node.def) throw new BuildError(`Model '${graph.name}': '${node.name}' calls unknown layer '${node.kind}'.`);
-    if (!node.valid || layer.shape === null) {
+  for (const node of graph.nodes) {
+    if (!layerDef(node)) throw new BuildError(`Model '${graph.name}': '${node.name}' calls unknown layer '${node.kind}'.`);
+    if (node.shape === null) {
       throw new BuildError(`Model '${graph.name}': layer '${node.name}' (${node.kind}) has errors or an unknown output shape; fix the diagnostics first.`);
     }
   }
 }
 
-function buildNode(node: GraphNode, model: ModelAnalysis, tensors: Map<number, tf.SymbolicTensor>, seeds: () => number | undefined): tf.SymbolicTensor {
+function buildNode(node: TrainingNode, model: TrainingModel, tensors: Map<number, tf.SymbolicTensor>, seeds: () => number | undefined): tf.SymbolicTensor {
   const name = tfName(node.name);
   if (node.kind === 'input') {
     const shape = nums(node.args.shape).map((d) => (d === -1 ? null : d));
@@ -89,8 +93,8 @@ function buildNode(node: GraphNode, model: ModelAnalysis, tensors: Map<number, t
   const ctx: LayerContext = {
     name,
     args: node.args,
-    inputShapes: node.inputs.map((id) => model.layers[id].shape ?? []),
-    outputShape: model.layers[node.id].shape ?? [],
+    inputShapes: node.inputs.map((id) => model.nodes[id].shape ?? []),
+    outputShape: node.shape ?? [],
     nextSeed: seeds,
   };
   const layers = makeLayers(node, ctx);
@@ -98,12 +102,12 @@ function buildNode(node: GraphNode, model: ModelAnalysis, tensors: Map<number, t
   try {
     for (const layer of layers) out = layer.apply(out) as tf.SymbolicTensor;
   } catch (e) {
-    throw new BuildError(`Layer '${node.name}' (${node.kind}) on ${node.inputs.map((id) => formatShape(model.layers[id].shape)).join(', ')}: ${message(e)}`);
+    throw new BuildError(`Layer '${node.name}' (${node.kind}) on ${node.inputs.map((id) => formatShape(model.nodes[id].shape)).join(', ')}: ${message(e)}`);
   }
   return out as tf.SymbolicTensor;
 }
 
-function makeLayers(node: GraphNode, ctx: LayerContext): tf.layers.Layer[] {
+function makeLayers(node: TrainingNode, ctx: LayerContext): tf.layers.Layer[] {
   const factory = LAYER_FACTORIES[node.kind] ?? activationFallback(node);
   if (!factory) {
     throw new BuildError(
@@ -119,8 +123,8 @@ function makeLayers(node: GraphNode, ctx: LayerContext): tf.layers.Layer[] {
 }
 
 /** Activation kinds added to the registry later work as long as tfjs knows their function. */
-function activationFallback(node: GraphNode): ((ctx: LayerContext) => tf.layers.Layer) | undefined {
-  const fn = node.def?.activationFn;
+function activationFallback(node: TrainingNode): ((ctx: LayerContext) => tf.layers.Layer) | undefined {
+  const fn = layerDef(node)?.activationFn;
   if (!fn) return undefined;
   try {
     activationOf(fn);

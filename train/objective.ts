@@ -1,14 +1,15 @@
 // Loss and metrics for classification: which form each output has (probabilities or logits) decides the formula.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelAnalysis } from '../core/analyze';
+import type { TrainingModel } from '../protocol/training-model';
+import { layerDef } from './model-builder';
 
 /** What an output holds, read from the layer that produces it. */
 export type OutputForm = 'softmax' | 'sigmoid' | 'raw';
 
-export function outputForm(model: ModelAnalysis, id: number): OutputForm {
-  const node = model.graph.nodes[id];
-  const fn = node.def?.activationFn ?? (node.kind === 'activation' ? node.args.fn : node.args.activation);
+export function outputForm(model: TrainingModel, id: number): OutputForm {
+  const node = model.nodes[id];
+  const fn = layerDef(node)?.activationFn ?? (node.kind === 'activation' ? node.args.fn : node.args.activation);
   return fn === 'softmax' ? 'softmax' : fn === 'sigmoid' ? 'sigmoid' : 'raw';
 }
 

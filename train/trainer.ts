@@ -1,14 +1,14 @@
 // The training loop: seeded batches, loss and metrics, weight decay, progress callbacks, stop/pause, NaN detection.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelAnalysis } from '../core/analyze';
+import type { TrainingModel } from '../protocol/training-model';
 import { TrainControl, yieldToEventLoop } from './control';
 import { gather, permutation, rng, sampleSize, split, type Dataset } from './data/dataset';
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
 import { makeOptimizer, type OptimizerPlan, type OptimizerSetting } from './optimizers';
 
-/** The `train` section's settings the loop uses (core `TrainConfig` satisfies it). */
+/** The settings the loop uses (the training model's `TrainSettings` satisfies it; without a seed one is drawn). */
 export interface TrainSettings {
   readonly optimizer: OptimizerSetting;
   readonly loss: string;
@@ -74,7 +74,7 @@ export interface TrainResult {
 
 interface Loop {
   readonly model: tf.LayersModel;
-  readonly analysis: ModelAnalysis;
+  readonly analysis: TrainingModel;
   readonly options: TrainOptions;
   readonly plan: OptimizerPlan;
   readonly forms: readonly OutputForm[];
@@ -85,13 +85,13 @@ interface Loop {
   trained: number;
 }
 
-/** Trains `model` (built from `analysis`) in place. Resolves when done, stopped or diverged; never leaves tensors behind. */
-export async function trainModel(model: tf.LayersModel, analysis: ModelAnalysis, options: TrainOptions): Promise<TrainResult> {
+/** Trains `model` (built from the training model `analysis`) in place. Resolves when done, stopped or diverged; never leaves tensors behind. */
+export async function trainModel(model: tf.LayersModel, analysis: TrainingModel, options: TrainOptions): Promise<TrainResult> {
   const s = options.settings;
   checkDataFits(analysis, options.data, s.loss);
   const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
   const plan = makeOptimizer(s.optimizer);
-  const forms = analysis.graph.outputs.map((id) => outputForm(analysis, id));
+  const forms = analysis.outputs.map((id) => outputForm(analysis, id));
   const control = options.control ?? new TrainControl(options.signal);
   if (options.control && options.signal) options.signal.addEventListener('abort', () => control.stop(), { once: true });
   const loop: Loop = { model, analysis, options, plan, forms, control, sample: sampleSize(options.data), started: now(), pausedMs: 0, trained: 0 };

@@ -3,6 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { analyze } from '../../core/analyze';
+import { trainingModelFor } from '../../ide/training-model';
 import { runTraining } from '../../train/node/run';
 
 const SOURCE = `
@@ -32,8 +34,10 @@ async function main(): Promise<void> {
   const rows: EpochRow[] = [];
   let backend = '';
   try {
+    const lowered = trainingModelFor(analyze(SOURCE), {}, 'shapes-accuracy');
+    if (!lowered.ok) throw new Error(lowered.error);
     await runTraining({
-      text: SOURCE,
+      model: lowered.value,
       outDir,
       onProgress: (e) => {
         if (e.type === 'backend') backend = e.description;

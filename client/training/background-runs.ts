@@ -1,6 +1,7 @@
 // The background runs in progress, one per (document, model): what an open training panel replays, and how it stops one.
 
-import { MAX_REPLAY, type BackgroundBatch, type EpochRecord, type ToWebview } from '../../protocol/training';
+import { MAX_REPLAY, type BackgroundBatch, type ToWebview } from '../../protocol/training';
+import { type EpochRecord } from '../../protocol/training-payloads';
 
 export interface BackgroundRun {
   readonly uri: string;
@@ -15,28 +16,34 @@ export interface BackgroundRun {
   pause(): void;
   resume(): void;
   readonly paused: boolean;
+  /** Ends the run at once (extension shutdown). */
+  terminate(): void;
 }
 
-const runs = new Map<string, BackgroundRun>();
 const keyOf = (uri: string, model: string) => `${uri}\n${model}`;
 
-export function backgroundRun(uri: string, model: string): BackgroundRun | undefined {
-  return runs.get(keyOf(uri, model));
-}
+/** The runs of one extension activation (owned by the training host, never a module global). */
+export class BackgroundRuns {
+  private readonly runs = new Map<string, BackgroundRun>();
 
-/** Registers a run; the caller has checked that none runs for the same document and model. */
-export function addBackgroundRun(run: BackgroundRun): void {
-  const key = keyOf(run.uri, run.model);
-  if (runs.has(key)) throw new Error(`${run.model} is already training in the background`);
-  runs.set(key, run);
-}
+  get(uri: string, model: string): BackgroundRun | undefined {
+    return this.runs.get(keyOf(uri, model));
+  }
 
-export function removeBackgroundRun(run: BackgroundRun): void {
-  if (runs.get(keyOf(run.uri, run.model)) === run) runs.delete(keyOf(run.uri, run.model));
-}
+  /** Registers a run; the caller has checked that none runs for the same document and model. */
+  add(run: BackgroundRun): void {
+    const key = keyOf(run.uri, run.model);
+    if (this.runs.has(key)) throw new Error(`${run.model} is already training in the background`);
+    this.runs.set(key, run);
+  }
 
-export function allBackgroundRuns(): BackgroundRun[] {
-  return [...runs.values()];
+  remove(run: BackgroundRun): void {
+    if (this.runs.get(keyOf(run.uri, run.model)) === run) this.runs.delete(keyOf(run.uri, run.model));
+  }
+
+  all(): BackgroundRun[] {
+    return [...this.runs.values()];
+  }
 }
 
 export function recordBatch(run: BackgroundRun, b: BackgroundBatch): void {

@@ -113,9 +113,8 @@ class TrainingWorker {
     try {
       useShippedWasm();
       const result = await runTraining({
-        text: o.text,
+        model: o.training,
         file: o.file,
-        modelName: o.model,
         outDir: o.outDir,
         epochs: o.epochs ?? undefined,
         batch: o.batch ?? undefined,

@@ -3,11 +3,14 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { isSafeModelName, type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
+import { type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
+import { isSafeModelName } from '../../protocol/training-payloads';
 import { checkFromWorker, type EpochSummary, type FromWorker, type RunSummary, type ToWorker, type WorkerStart } from '../../protocol/train-worker';
-import { addBackgroundRun, allBackgroundRuns, backgroundRun, recordBatch, removeBackgroundRun, replayMessage, type BackgroundRun } from './background-runs';
-import { chooseModel, openTrainingPanel, targetDocument, trainingPanelFor } from './panel';
+import type { TrainingModel } from '../../protocol/training-model';
 import { runDir, weightsDir } from '../../train/node/saved-files';
+import { recordBatch, replayMessage, type BackgroundRun } from './background-runs';
+import { openTrainingPanel, targetDocument } from './commands';
+import type { TrainingHost } from './host';
 
 /** Overrides for quick runs (code lenses, tests); the `train` section decides otherwise. */
 export interface BackgroundOptions {
@@ -18,16 +21,6 @@ export interface BackgroundOptions {
 
 /** How long a stopped worker may take to finish its batch and save before it is terminated (saves are atomic). */
 const STOP_GRACE_MS = 15_000;
-
-let output: vscode.OutputChannel | undefined;
-
-function log(context: vscode.ExtensionContext, line: string): void {
-  if (!output) {
-    output = vscode.window.createOutputChannel('Stride Training');
-    context.subscriptions.push(output);
-  }
-  output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`);
-}
 
 const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 
@@ -58,12 +51,12 @@ class WorkerRun implements BackgroundRun {
   readonly outcome = new Promise<RunSummary | Error>((resolve) => (this.done = resolve));
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly host: TrainingHost,
     readonly uri: string,
     readonly model: string,
     private readonly onBatch: (p: BackgroundBatch) => void,
   ) {
-    this.worker = new Worker(context.asAbsolutePath(path.join('dist', 'train-worker.js')));
+    this.worker = new Worker(host.extension.asAbsolutePath(path.join('dist', 'train-worker.js')));
     this.worker.on('message', (raw: unknown) => this.receive(raw));
     this.worker.on('error', (e) => this.end(new Error(`the training worker crashed: ${e.message}`)));
     this.worker.on('exit', (code) => this.end(new Error(`the training worker exited unexpectedly (code ${code})`)));
@@ -89,7 +82,7 @@ class WorkerRun implements BackgroundRun {
     if (this.paused === paused || this.stopTimer) return;
     this.paused = paused;
     this.send({ type: paused ? 'pause' : 'resume' });
-    log(this.context, `${this.model}: ${paused ? 'paused after the current batch' : 'resumed'}`);
+    this.log(`${paused ? 'paused after the current batch' : 'resumed'}`);
     this.panel()?.postBackground({ type: 'backgroundPaused', paused });
     this.onPauseChange(paused);
   }
@@ -98,13 +91,17 @@ class WorkerRun implements BackgroundRun {
     if (this.stopTimer) return;
     this.send({ type: 'stop' });
     this.stopTimer = setTimeout(() => {
-      log(this.context, `${this.model}: the worker did not stop within ${STOP_GRACE_MS / 1000} s; terminated (saved weights are untouched).`);
+      this.log(`the worker did not stop within ${STOP_GRACE_MS / 1000} s; terminated (saved weights are untouched).`);
       this.end(new Error('training was stopped before it could save'));
     }, STOP_GRACE_MS);
   }
 
   private panel() {
-    return trainingPanelFor(this.uri, this.model);
+    return this.host.panelFor(this.uri, this.model);
+  }
+
+  private log(line: string): void {
+    this.host.log(`${this.model}: ${line}`);
   }
 
   private send(m: ToWorker): void {
@@ -123,13 +120,13 @@ class WorkerRun implements BackgroundRun {
       case 'backend':
         this.backend = m.description;
         this.panel()?.postBackground(replayMessage(this));
-        return log(this.context, `${this.model}: backend ${m.description}`);
+        return this.log(`backend ${m.description}`);
       case 'data':
-        return log(this.context, `${this.model}: data ${m.name}, ${m.samples} training samples, ${m.classes.length} classes`);
+        return this.log(`data ${m.name}, ${m.samples} training samples, ${m.classes.length} classes`);
       case 'status':
-        return log(this.context, `${this.model}: ${m.message}`);
+        return this.log(m.message);
       case 'warning':
-        return log(this.context, `${this.model}: warning: ${m.message}`);
+        return this.log(`warning: ${m.message}`);
       case 'batch':
         recordBatch(this, m.progress);
         this.panel()?.postBackground({ type: 'backgroundBatch', progress: m.progress });
@@ -138,13 +135,12 @@ class WorkerRun implements BackgroundRun {
         const e = m.progress;
         this.history.push({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy });
         this.panel()?.postBackground({ type: 'backgroundEpoch', record: this.history[this.history.length - 1] });
-        return log(
-          this.context,
-          `${this.model}: epoch ${e.epoch}/${e.epochs}: ${evaluationText(e)} · ${e.seconds.toFixed(1)} s · ${Math.round(e.samplesPerSecond)} samples/s`,
+        return this.log(
+          `epoch ${e.epoch}/${e.epochs}: ${evaluationText(e)} · ${e.seconds.toFixed(1)} s · ${Math.round(e.samplesPerSecond)} samples/s`,
         );
       }
       case 'saved':
-        return log(this.context, `${this.model}: saved weights to ${m.dir}`);
+        return this.log(`saved weights to ${m.dir}`);
       case 'done':
         return this.end(m.result);
       case 'error':
@@ -170,92 +166,119 @@ class WorkerRun implements BackgroundRun {
 
 /** Runs a document's model in a worker; resolves with its summary when it ends (undefined when nothing ran). */
 export async function trainInBackground(
-  context: vscode.ExtensionContext,
+  host: TrainingHost,
   uri?: string | vscode.Uri,
   model?: string,
   options: BackgroundOptions = {},
 ): Promise<RunSummary | undefined> {
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
-  const name = await chooseModel(doc, model);
-  if (!name) return undefined;
+  const chosen = await host.chooseModel(doc, model, true);
+  if (!chosen) return undefined;
+  const name = chosen.name;
   if (!isSafeModelName(name)) return void vscode.window.showErrorMessage(`Stride: model name '${name}' cannot name a weights folder.`);
   if (doc.uri.scheme !== 'file') return void vscode.window.showErrorMessage('Stride: save the file first: weights are written next to it.');
-  const file = doc.uri.fsPath;
-  if (backgroundRun(doc.uri.toString(), name))
+  if (host.runs.get(doc.uri.toString(), name))
     return void vscode.window.showInformationMessage(`Stride: ${name} is already training in the background; cancel that run first.`);
   // Both runs would save to the same weights folder: one run per model at a time.
-  if (trainingPanelFor(doc.uri.toString(), name)?.training)
+  if (host.panelFor(doc.uri.toString(), name)?.training)
     return void vscode.window.showInformationMessage(`Stride: ${name} is training in its training panel; stop it there first, or let it finish.`);
-  let report: (p: BackgroundBatch) => void = () => undefined;
-  const run = new WorkerRun(context, doc.uri.toString(), name, (p) => report(p));
-  addBackgroundRun(run);
-  const start: WorkerStart = {
-    text: doc.getText(),
+  if (!chosen.training) return refused(host, name, chosen.error ?? 'the model could not be lowered');
+  const start = workerStart(doc.uri.fsPath, chosen.training, options);
+  host.log(`${name}: training ${path.basename(start.file)} in the background; run folder ${start.outDir}`);
+  return runInWorker(host, doc.uri.toString(), start);
+}
+
+/** What the worker trains: the lowered model (it parses nothing) and the folders, all chosen here. */
+function workerStart(file: string, training: TrainingModel, options: BackgroundOptions): WorkerStart {
+  return {
+    training,
     file,
-    model: name,
-    outDir: runDir(file, name),
-    panelDir: weightsDir(file, name),
+    model: training.name,
+    outDir: runDir(file, training.name),
+    panelDir: weightsDir(file, training.name),
     epochs: options.epochs ?? null,
     batch: options.batch ?? null,
     limit: options.limit ?? null,
     backend: 'auto',
     cacheDir: null,
   };
-  log(context, `${name}: training ${path.basename(file)} in the background; run folder ${start.outDir}`);
-  trainingPanelFor(run.uri, name)?.postBackground(replayMessage(run));
+}
+
+/** A document the server would not lower (errors in it, an unusable data setting): said as a failed run always was. */
+function refused(host: TrainingHost, name: string, error: string): undefined {
+  host.log(`${name}: failed: ${error}`);
+  void vscode.window.showErrorMessage(`Stride: background training of ${name} failed: ${error}`, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') host.showLog();
+  });
+  return undefined;
+}
+
+async function runInWorker(host: TrainingHost, uri: string, start: WorkerStart): Promise<RunSummary | undefined> {
+  const name = start.model;
+  let report: (p: BackgroundBatch) => void = () => undefined;
+  const run = new WorkerRun(host, uri, name, (p) => report(p));
+  host.runs.add(run);
+  host.panelFor(uri, name)?.postBackground(replayMessage(run));
   try {
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stride: training ${name} in the background`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => {
-          log(context, `${name}: cancelled; stopping after the current batch`);
+          host.log(`${name}: cancelled; stopping after the current batch`);
           progress.report({ message: 'stopping after the current batch…' });
           run.stop();
         });
-        let done = 0;
-        const PAUSED = 'paused — Resume in the training panel';
-        run.onPauseChange = (paused) => progress.report({ message: paused ? PAUSED : 'resuming…' });
-        report = (p) => {
-          const fraction = (100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches);
-          // A batch under way when Pause came still reports: the message keeps saying the run is paused.
-          progress.report({ message: run.paused ? PAUSED : batchText(p), increment: Math.max(0, fraction - done) });
-          done = Math.max(done, fraction);
-        };
+        report = progressReporter(run, progress);
         progress.report({ message: 'starting…' });
         run.start(start);
         return run.outcome;
       },
     );
-    return finished(context, run, outcome);
+    return finished(host, run, outcome);
   } finally {
-    removeBackgroundRun(run);
+    host.runs.remove(run);
   }
 }
 
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+/** Batches advance the notification's bar; a paused run says so instead. */
+function progressReporter(run: WorkerRun, progress: Progress): (p: BackgroundBatch) => void {
+  let done = 0;
+  const PAUSED = 'paused — Resume in the training panel';
+  run.onPauseChange = (paused) => progress.report({ message: paused ? PAUSED : 'resuming…' });
+  return (p) => {
+    const fraction = (100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches);
+    // A batch under way when Pause came still reports: the message keeps saying the run is paused.
+    progress.report({ message: run.paused ? PAUSED : batchText(p), increment: Math.max(0, fraction - done) });
+    done = Math.max(done, fraction);
+  };
+}
+
 /** Tells the user (and an open panel) how the run ended; failures are errors, nothing else throws. */
-function finished(context: vscode.ExtensionContext, run: WorkerRun, outcome: RunSummary | Error): RunSummary | undefined {
-  const panel = trainingPanelFor(run.uri, run.model);
+function finished(host: TrainingHost, run: WorkerRun, outcome: RunSummary | Error): RunSummary | undefined {
+  const panel = host.panelFor(run.uri, run.model);
   const end = (status: BackgroundEnd, message: string) => {
     panel?.postBackground({ type: 'backgroundEnd', status, message });
     panel?.refresh();
   };
   if (outcome instanceof Error) {
-    log(context, `${run.model}: failed: ${outcome.message}`);
+    host.log(`${run.model}: failed: ${outcome.message}`);
     end('error', `The background run failed: ${outcome.message}`);
     void vscode.window.showErrorMessage(`Stride: background training of ${run.model} failed: ${outcome.message}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') output?.show();
+      if (choice === 'Show Log') host.showLog();
     });
     return undefined;
   }
   const r = outcome;
   const epochs = `${r.epochsDone} epoch${r.epochsDone === 1 ? '' : 's'}`;
   const evaluation = r.final ? ` Final evaluation: ${evaluationText(r.final)}.` : '';
-  log(context, `${r.model}: ${r.status} after ${epochs}${r.reason ? ` (${r.reason})` : ''}; metrics log ${r.metricsLog}`);
+  host.log(`${r.model}: ${r.status} after ${epochs}${r.reason ? ` (${r.reason})` : ''}; metrics log ${r.metricsLog}`);
   if (r.status === 'diverged') {
     const text = `Training ${r.model} diverged: ${r.reason ?? 'the loss is not a finite number'}. The weights were not saved.`;
     end('diverged', text);
-    void vscode.window.showWarningMessage(`Stride: ${text}`, 'Show Log').then((choice) => choice === 'Show Log' && output?.show());
+    void vscode.window.showWarningMessage(`Stride: ${text}`, 'Show Log').then((choice) => choice === 'Show Log' && host.showLog());
     return r;
   }
   const shown = r.panelDir ?? r.weightsDir;
@@ -267,14 +290,7 @@ function finished(context: vscode.ExtensionContext, run: WorkerRun, outcome: Run
   end(r.status, text);
   void vscode.window.showInformationMessage(`Stride: ${text}`, 'Show Weights', 'Open Training Panel').then((choice) => {
     if (choice === 'Show Weights' && shown) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(shown));
-    if (choice === 'Open Training Panel') void openTrainingPanel(context, run.uri, run.model);
+    if (choice === 'Open Training Panel') void openTrainingPanel(host, run.uri, run.model);
   });
   return r;
-}
-
-/** Ends every worker when the extension deactivates. */
-export function disposeBackgroundRuns(): vscode.Disposable {
-  return new vscode.Disposable(() => {
-    for (const run of allBackgroundRuns()) if (run instanceof WorkerRun) run.terminate();
-  });
 }

@@ -3,22 +3,21 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkFromWebview, decodeBytes, encodeBytes, isSafeModelName, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
+import { checkFromWebview, type FromWebview, type ToWebview } from '../../protocol/training';
+import { trainingPageHtml } from '../../protocol/training-page';
+import { isSafeModelName } from '../../protocol/training-payloads';
+import { decodeBytes, encodeBytes } from '../../protocol/wire-bytes';
 import { loadImage } from '../../train/node/data/folder';
-import { backgroundRun, replayMessage } from './background-runs';
-import { feedData } from './data-feed';
+import { replayMessage } from './background-runs';
 import { weightsDir } from '../../train/node/saved-files';
+import { feedData } from './data-feed';
+import { panelKey, type TrainingHost } from './host';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, writeCheckpoint } from './storage';
 
-export const TRAINING_VIEW_TYPE = 'stride.training';
-
-interface PanelState {
+export interface PanelState {
   readonly uri: string;
   readonly model: string;
 }
-
-const panels = new Map<string, TrainingPanel>();
-const keyOf = (s: PanelState) => `${s.uri}\n${s.model}`;
 
 /** Top classes of the last prediction each panel made, for Run Model on Image and tests. */
 export interface Prediction {
@@ -40,25 +39,25 @@ export class TrainingPanel {
   readonly log: FromWebview['type'][] = [];
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly host: TrainingHost,
     readonly panel: vscode.WebviewPanel,
     readonly state: PanelState,
     autoStart: boolean,
   ) {
     this.autoStart = autoStart;
     panel.title = `Train ${state.model}`;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')] };
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(host.extension.extensionUri, 'dist', 'webview')] };
     panel.webview.html = this.html();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panels.set(keyOf(state), this);
+    host.panels.set(panelKey(state.uri, state.model), this);
   }
 
   private html(): string {
     const webview = this.panel.webview;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'training.js'));
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.host.extension.extensionUri, 'dist', 'webview', 'training.js'));
     return trainingPageHtml({ cspSource: webview.cspSource, nonce: crypto.randomBytes(18).toString('base64'), scriptUri: script.toString() });
   }
 
@@ -67,7 +66,7 @@ export class TrainingPanel {
   }
 
   private get checkpointFolder(): string {
-    return checkpointDir(this.context.globalStorageUri.fsPath, this.state.uri, this.state.model);
+    return checkpointDir(this.host.extension.globalStorageUri.fsPath, this.state.uri, this.state.model);
   }
 
   /** Bytes travel as base64 both ways: VS Code does not carry Node Buffers (or, page→host, any typed array) intact. */
@@ -125,18 +124,26 @@ export class TrainingPanel {
         if (m.reason === 'finished') removeCheckpoint(this.checkpointFolder);
         return;
       case 'stopBackground':
-        return backgroundRun(this.state.uri, this.state.model)?.stop();
+        return this.backgroundRun()?.stop();
       case 'pauseBackground':
-        return backgroundRun(this.state.uri, this.state.model)?.pause();
+        return this.backgroundRun()?.pause();
       case 'resumeBackground':
-        return backgroundRun(this.state.uri, this.state.model)?.resume();
+        return this.backgroundRun()?.resume();
       default:
         return assertNever(m);
     }
   }
 
+  private backgroundRun() {
+    return this.host.runs.get(this.state.uri, this.state.model);
+  }
+
+  /** The model as the language server lowered it from the document's live text; the page parses nothing. */
   private async sendInit(): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(this.state.uri));
+    await vscode.workspace.openTextDocument(vscode.Uri.parse(this.state.uri));
+    const lowered = await this.host.lower({ uri: this.state.uri, model: this.state.model });
+    if (!lowered) return;
+    if (!lowered.training) return void (await this.post({ type: 'error', message: lowered.error ?? `The document has no model named '${this.state.model}'.` }));
     let saved = null;
     try {
       saved = readSavedWeights(weightsDir(this.modelFile, this.state.model));
@@ -145,12 +152,12 @@ export class TrainingPanel {
     }
     const checkpoint = readCheckpoint(this.checkpointFolder);
     // A background run of this model owns the charts: the page must not start a second run beside it.
-    const background = backgroundRun(this.state.uri, this.state.model);
+    const background = this.backgroundRun();
     const autoStart = this.autoStart && !background;
     if (this.autoStart && background)
       void vscode.window.showInformationMessage(`Stride: ${this.state.model} is training in the background; the panel shows that run.`);
     this.autoStart = false;
-    await this.post({ type: 'init', uri: this.state.uri, text: doc.getText(), model: this.state.model, saved, checkpoint, autoStart });
+    await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart });
     if (background) await this.post(replayMessage(background));
   }
 
@@ -223,7 +230,7 @@ export class TrainingPanel {
   }
 
   dispose(): void {
-    panels.delete(keyOf(this.state));
+    if (this.host.panels.get(panelKey(this.state.uri, this.state.model)) === this) this.host.panels.delete(panelKey(this.state.uri, this.state.model));
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
@@ -231,120 +238,3 @@ export class TrainingPanel {
 function assertNever(x: never): never {
   throw new Error(`Unhandled message ${JSON.stringify(x)}`);
 }
-
-/** `model Name` declarations, in order: enough to choose one; the page analyses the text fully. */
-export function modelNames(text: string): string[] {
-  return [...text.matchAll(/^[ \t]*model[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]);
-}
-
-export async function chooseModel(doc: vscode.TextDocument, model: string | undefined): Promise<string | undefined> {
-  const names = modelNames(doc.getText());
-  if (model)
-    return names.includes(model) ? model : void vscode.window.showErrorMessage(`Stride: ${path.basename(doc.uri.fsPath)} has no model named '${model}'.`);
-  if (names.length === 0) return void vscode.window.showInformationMessage('Stride: this file declares no model to train.');
-  if (names.length === 1) return names[0];
-  const trained = names.filter((n) => new RegExp(`^[ \\t]*train[ \\t]+${n}\\b`, 'm').test(doc.getText()));
-  return vscode.window.showQuickPick(trained.length === 1 ? [trained[0], ...names.filter((n) => n !== trained[0])] : names, { title: 'Stride: which model?' });
-}
-
-export async function targetDocument(uri: string | vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
-  if (uri) return vscode.workspace.openTextDocument(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri);
-  const editor = vscode.window.activeTextEditor;
-  if (editor?.document.languageId === 'stride') return editor.document;
-  void vscode.window.showInformationMessage('Stride: open a .stride file to train one of its models.');
-  return undefined;
-}
-
-/** The open training panel of a document's model, if any. */
-export function trainingPanelFor(uri: string, model: string): TrainingPanel | undefined {
-  return panels.get(keyOf({ uri, model }));
-}
-
-/** Opens (or reveals) the training panel for a model of a document; `autoStart` starts training at once. */
-export async function openTrainingPanel(
-  context: vscode.ExtensionContext,
-  uri?: string | vscode.Uri,
-  model?: string,
-  options: { autoStart?: boolean } = {},
-): Promise<TrainingPanel | undefined> {
-  const doc = await targetDocument(uri);
-  if (!doc) return undefined;
-  const name = await chooseModel(doc, model);
-  if (!name) return undefined;
-  if (!isSafeModelName(name)) return void vscode.window.showErrorMessage(`Stride: model name '${name}' cannot name a weights folder.`);
-  const state = { uri: doc.uri.toString(), model: name };
-  const existing = panels.get(keyOf(state));
-  if (existing) {
-    existing.reveal(options.autoStart ?? false);
-    return existing;
-  }
-  const panel = vscode.window.createWebviewPanel(TRAINING_VIEW_TYPE, `Train ${name}`, vscode.ViewColumn.Beside, {
-    enableScripts: true,
-    retainContextWhenHidden: true,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
-  });
-  return new TrainingPanel(context, panel, state, options.autoStart ?? false);
-}
-
-function isPanelState(v: unknown): v is PanelState {
-  const o = v as PanelState | undefined;
-  return typeof o === 'object' && o !== null && typeof o.uri === 'string' && typeof o.model === 'string' && isSafeModelName(o.model);
-}
-
-/** Restores panels after a reload; the page then offers to resume from the stored checkpoint. */
-export function registerTrainingSerializer(context: vscode.ExtensionContext): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(TRAINING_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel, state: unknown) {
-      if (!isPanelState(state)) {
-        panel.dispose();
-        return;
-      }
-      new TrainingPanel(context, panel, state, false);
-    },
-  });
-}
-
-/** Jumps to a layer's activations in the open training panel (from the architecture preview). */
-export async function showActivations(layer: string, uri?: string, model?: string): Promise<boolean> {
-  const panel = [...panels.values()].find((p) => (!uri || p.state.uri === uri) && (!model || p.state.model === model));
-  if (!panel) return false;
-  panel.panel.reveal(undefined, true);
-  return panel.post({ type: 'showActivations', layer });
-}
-
-/** `stride.runOnImage`: predicts with the saved weights and shows the top classes. */
-export async function runModelOnImage(context: vscode.ExtensionContext, uri?: string, model?: string, file?: string): Promise<Prediction | undefined> {
-  const doc = await targetDocument(uri);
-  if (!doc) return undefined;
-  const name = await chooseModel(doc, model);
-  if (!name) return undefined;
-  if (!readSavedWeights(weightsDir(doc.uri.fsPath, name))) {
-    void vscode.window.showWarningMessage(`Stride: '${name}' has no trained weights yet. Train it first (Stride: Train Model).`);
-    return undefined;
-  }
-  const image =
-    file ??
-    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, title: 'Run the model on an image' }))?.[0]
-      ?.fsPath;
-  if (!image) return undefined;
-  const panel = await openTrainingPanel(context, doc.uri, name);
-  if (!panel) return undefined;
-  const prediction = await panel.predictFile(image);
-  const top = prediction.top.slice(0, 3).map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`);
-  void vscode.window.showInformationMessage(`Stride: ${path.basename(image)} → ${top.join(', ')}`);
-  return prediction;
-}
-
-/** Registers `stride.runOnImage` and `stride.showActivations` (the preview's jump to a layer). */
-export function registerTrainingCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('stride.runOnImage', (uri?: unknown, model?: unknown, file?: unknown) =>
-      runModelOnImage(context, asString(uri), asString(model), asString(file)),
-    ),
-    vscode.commands.registerCommand('stride.showActivations', (layer?: unknown, uri?: unknown, model?: unknown) =>
-      typeof layer === 'string' ? showActivations(layer, asString(uri), asString(model)) : false,
-    ),
-  ];
-}
-
-const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof vscode.Uri ? v.toString() : undefined);

@@ -4,7 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkCheckpoint, checkWeights, type CheckpointPayload, type SavedMetadata, type WeightsPayload } from '../../protocol/training';
+import { checkCheckpoint, checkWeights, type CheckpointPayload, type SavedMetadata, type WeightsPayload } from '../../protocol/training-payloads';
 import { loadModelFiles, MODEL_JSON, savedFolder, WEIGHTS_BIN, writeFolderAtomically } from '../../train/node/saved-files';
 
 /** A checkpoint folder per (document, model) under the extension's storage. */

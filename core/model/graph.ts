@@ -50,15 +50,17 @@ export interface ModelGraph {
   readonly outputs: readonly number[];
 }
 
+/** A `train` section as written: a setting left out (or written wrongly) is absent; ide/train-settings.ts fills defaults. */
 export interface TrainConfig {
   readonly model: string;
   readonly span: Span;
-  readonly data: Value | undefined;
-  readonly optimizer: { readonly name: string; readonly args: Readonly<Record<string, number | boolean>> };
-  readonly loss: string;
-  readonly metrics: readonly string[];
-  readonly epochs: number;
-  readonly batch: number;
-  readonly validation: number;
-  readonly seed: number | undefined;
+  readonly data?: Value;
+  /** `args` holds only the settings written; the default learning rate is added where training starts. */
+  readonly optimizer?: { readonly name: string; readonly args: Readonly<Record<string, number | boolean>> };
+  readonly loss?: string;
+  readonly metrics?: readonly string[];
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly validation?: number;
+  readonly seed?: number;
 }

@@ -1,4 +1,4 @@
-// Training sections: validated into a TrainConfig with defaults; bad entries become `invalid-training`.
+// Training sections: validated into a TrainConfig of the settings written (no defaults); bad entries become `invalid-training`.
 
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
@@ -40,18 +40,7 @@ export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, dia
       fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ span: decl.model.span, newText: guess }], preferred: true }] : undefined,
     });
   }
-  const config = {
-    model: decl.model.name,
-    span: decl.span,
-    data: undefined as Value | undefined,
-    optimizer: { name: 'adam', args: { lr: 0.001 } as Record<string, number | boolean> },
-    loss: 'crossentropy',
-    metrics: ['accuracy'] as string[],
-    epochs: 5,
-    batch: 32,
-    validation: 0.1,
-    seed: undefined as number | undefined,
-  };
+  const config: Mutable = { model: decl.model.name, span: decl.span };
   const seen = new Set<string>();
   for (const entry of decl.entries) {
     const key = entry.key.name;
@@ -139,7 +128,7 @@ function applyOptimizer(config: Mutable, v: Value, word: string | undefined, err
     const guess = word ? closest(word, Object.keys(OPTIMIZERS)) : undefined;
     return err(v.span, `Unknown optimizer ${formatValue(v)}${guess ? `; did you mean '${guess}'?` : ''} Known: ${Object.keys(OPTIMIZERS).join(', ')}.`);
   }
-  const args: Record<string, number | boolean> = { lr: word === 'sgd' ? 0.01 : 0.001 };
+  const args: Record<string, number | boolean> = {};
   for (const a of v.kind === 'call' ? v.args : []) {
     if (!a.name || !allowed.includes(a.name)) {
       err(a.value.span, `${word}() takes named settings: ${allowed.join(', ')}${a.name ? `; '${a.name}' is not one of them` : ''}.`);

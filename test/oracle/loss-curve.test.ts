@@ -13,6 +13,7 @@ import { makeShapes } from '../../train/data/shapes';
 import { buildModel } from '../../train/model-builder';
 import { makeOptimizer } from '../../train/optimizers';
 import { optimizeBatch } from '../../train/trainer';
+import { lowered } from '../helpers/training';
 
 const PYTHON = process.env.STRIDE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, '../../../test/oracle/torch_train.py');
@@ -66,7 +67,7 @@ test('examples/shapes.stride: Stride and PyTorch loss curves match from the same
   const analysis = analyze(fs.readFileSync(EXAMPLE, 'utf8')).models[0];
   const exported = exportPyTorch(analysis);
   assert.deepEqual(exported.unsupported, []);
-  const model = buildModel(analysis, { seed: 3 });
+  const model = buildModel(lowered(analysis), { seed: 3 });
   const weights = model.getWeights().map((w) => ({ shape: w.shape, data: Array.from(w.dataSync()) }));
   const data = batches();
 

@@ -6,6 +6,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import { buildModel } from '../../train/model-builder';
+import { lowered } from '../helpers/training';
 import { useCpu } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -109,6 +110,7 @@ const CASES: Case[] = [
 const SCRIPT = `
 import json, sys, torch
 import torch.nn.functional as F
+import { lowered } from '../helpers/training';
 torch.set_default_dtype(torch.float64)
 def gru(x, w, u, bidirectional, backward=False):
     g = torch.nn.GRU(x.shape[-1], u, batch_first=True)
@@ -147,7 +149,7 @@ print(json.dumps(out))
 
 /** The layer on a seeded random batch of 2, with seeded random weights; everything PyTorch needs to recompute it. */
 function runCase(c: Case) {
-  const model = buildModel(analyze(`model M {\n  input(${c.input.join(', ')})\n  ${c.stmt}\n}\n`).models[0], { seed: 1 });
+  const model = buildModel(lowered(analyze(`model M {\n  input(${c.input.join(', ')})\n  ${c.stmt}\n}\n`).models[0]), { seed: 1 });
   const weights = model.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.5, 0.5, 'float32', 10 + i));
   model.setWeights(weights);
   const x = tf.randomUniform([2, ...c.input], c.positive ? 0.1 : -1, 1, 'float32', 3);

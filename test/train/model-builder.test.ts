@@ -10,6 +10,7 @@ import { LayerRegistry } from '../../core/model/registry';
 import { BuildError, buildModel, supportedKinds } from '../../train/model-builder';
 import { EXAMPLES, strideFiles } from '../helpers/fixtures';
 import { useCpu } from './helpers';
+import { lowered } from '../helpers/training';
 
 const size = (w: tf.LayerVariable) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
 
@@ -28,7 +29,7 @@ function liveCounts(m: ModelAnalysis): { trainable: number; nonTrainable: number
 
 /** Builds `m` and checks tfjs's outputs and weight split against the analysis. */
 function checkAgainstCore(m: ModelAnalysis): void {
-  const model = buildModel(m, { seed: 3 });
+  const model = buildModel(lowered(m), { seed: 3 });
   try {
     const want = liveCounts(m);
     assert.equal(
@@ -55,7 +56,7 @@ function checkAgainstCore(m: ModelAnalysis): void {
 /** Runs a batch of two through the model: the computed shapes must also be the core's (not only the declared ones). */
 function checkForward(m: ModelAnalysis): void {
   const inputs = m.graph.inputs.map((id) => m.layers[id].shape as number[]);
-  const model = buildModel(m, { seed: 3 });
+  const model = buildModel(lowered(m), { seed: 3 });
   try {
     const shapes = tf.tidy(() => {
       const out = model.predict(inputs.map((s) => tf.randomUniform([2, ...s], 0, 1, 'float32', 1)));
@@ -196,6 +197,9 @@ const CASES: [string, string][] = [
   ['10, 8', 'multihead_attention(4, 2, value_dim: 3, bias: false, dropout: 0.1)'],
 ];
 
+/** `single`, as the host sends it to a trainer. */
+const singleLowered = (text: string) => lowered(single(text));
+
 const kindOf = (stmt: string) => /(\w+)\(/.exec(stmt.split('\n').pop()!)![1];
 
 before(useCpu);
@@ -240,19 +244,19 @@ describe('model builder: kinds, errors and outputs', () => {
     });
     const m = analyze('model M {\n  input(4, 4, 2)\n  mystery_pool()\n}\n', { registry }).models[0];
     assert.throws(
-      () => buildModel(m),
+      () => buildModel(lowered(m)),
       (e: Error) => e instanceof BuildError && /'mystery_pool'/.test(e.message) && /mystery_pool_1/.test(e.message),
     );
   });
 
   test('a model with errors is refused with the layer named', () => {
     const m = analyze('model M {\n  input(4, 4, 2)\n  conv2d(3, 9)\n  flatten()\n}\n').models[0];
-    assert.throws(() => buildModel(m), /conv2d_1.*conv2d/);
+    assert.throws(() => buildModel(lowered(m)), /conv2d_1.*conv2d/);
   });
 
   test('multiple outputs become multiple tfjs outputs', () => {
     const m = single('model M {\n  x = input(8)\n  a = x -> dense(4, activation: softmax)\n  b = x -> dense(1, activation: sigmoid)\n  output(a, b)\n}\n');
-    const model = buildModel(m);
+    const model = buildModel(lowered(m));
     assert.deepEqual(
       model.outputs.map((o) => o.shape),
       [
@@ -268,7 +272,7 @@ describe('model builder: seeds and dropout', () => {
   test('the same seed gives the same initial weights; another seed different ones', () => {
     const m = single('model M {\n  input(6, 6, 2)\n  conv2d(4, 3, groups: 2)\n  depthwise_conv2d(3)\n  flatten()\n  dense(3)\n}\n');
     const weights = (seed: number) => {
-      const model = buildModel(m, { seed });
+      const model = buildModel(lowered(m), { seed });
       const values = model.getWeights().map((w) => Array.from(w.dataSync()));
       model.dispose();
       return values;
@@ -280,7 +284,7 @@ describe('model builder: seeds and dropout', () => {
   test('seeded dropout draws a fresh mask at every training call, the same sequence for the same seed', () => {
     const m = single('model M {\n  input(64)\n  dropout(0.5)\n}\n');
     const masks = () => {
-      const model = buildModel(m, { seed: 4 });
+      const model = buildModel(lowered(m), { seed: 4 });
       const x = tf.ones([1, 64]);
       const out = [1, 2].map(() => tf.tidy(() => Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync())));
       const inference = tf.tidy(() => Array.from((model.apply(x, { training: false }) as tf.Tensor).dataSync()));
@@ -296,7 +300,7 @@ describe('model builder: seeds and dropout', () => {
   });
 
   test('spatial dropout drops whole channels', () => {
-    const model = buildModel(single('model M {\n  input(5, 5, 16)\n  spatial_dropout2d(0.5)\n}\n'), { seed: 1 });
+    const model = buildModel(singleLowered('model M {\n  input(5, 5, 16)\n  spatial_dropout2d(0.5)\n}\n'), { seed: 1 });
     const y = tf.tidy(() => (model.apply(tf.ones([1, 5, 5, 16]), { training: true }) as tf.Tensor).reshape([25, 16]).arraySync() as number[][]);
     model.dispose();
     for (let c = 0; c < 16; c++) assert.equal(new Set(y.map((row) => row[c])).size, 1, `channel ${c} is not dropped as a whole`);
@@ -309,7 +313,7 @@ describe('model builder: gradients, regularizers and groups', () => {
     const m = single(
       'model M {\n  x = input(12, 12, 4)\n  conv2d(4, 3, dilation: 2)\n  depthwise_conv2d(3, dilation: 2, padding: same)\n  separable_conv2d(4, 3, dilation: (1, 2))\n  conv2d(4, 3, groups: 2, dilation: 2, padding: same)\n}\n',
     );
-    const model = buildModel(m, { seed: 1 });
+    const model = buildModel(lowered(m), { seed: 1 });
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const norms = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => tf.sum(model.apply(tf.randomUniform([2, 12, 12, 4], 0, 1, 'float32', 1)) as tf.Tensor) as tf.Scalar, vars);
@@ -325,7 +329,7 @@ describe('model builder: gradients, regularizers and groups', () => {
 
   test('l1/l2 arguments add a regularization loss; none without them', () => {
     const losses = (stmt: string) => {
-      const model = buildModel(single(`model M {\n  input(4)\n  ${stmt}\n}\n`), { seed: 1 });
+      const model = buildModel(singleLowered(`model M {\n  input(4)\n  ${stmt}\n}\n`), { seed: 1 });
       const values = tf.tidy(() => model.calculateLosses().map((l) => l.dataSync()[0]));
       model.dispose();
       return values;
@@ -336,7 +340,7 @@ describe('model builder: gradients, regularizers and groups', () => {
   });
 
   test('a grouped convolution keeps groups independent', () => {
-    const model = buildModel(single('model M {\n  input(5, 5, 4)\n  conv2d(6, 3, groups: 2, padding: same)\n}\n'), { seed: 2 });
+    const model = buildModel(singleLowered('model M {\n  input(5, 5, 4)\n  conv2d(6, 3, groups: 2, padding: same)\n}\n'), { seed: 2 });
     const [a, b] = tf.tidy(() => {
       const x = tf.randomUniform([1, 5, 5, 4], -1, 1, 'float32', 5);
       // Changing the second group's input channels must leave the first group's filters' outputs unchanged.

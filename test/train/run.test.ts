@@ -1,4 +1,4 @@
-// The API the CLI calls: runTraining from source text to saved weights and a metrics log, and predict with them.
+// The API the CLI calls: runTraining from a host-lowered training model to saved weights and a metrics log, and predict with them.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,8 +9,18 @@ import { PNG } from 'pngjs';
 import { DataMismatchError } from '../../train/data/validate';
 import { encodeIdx } from '../../train/data/idx';
 import { BACKEND_NAMES } from '../../train/node/backends/select';
+import { analyze } from '../../core/analyze';
+import { trainingModelFor } from '../../ide/training-model';
+import type { TrainingModel } from '../../protocol/training-model';
 import { predict, runTraining, type ProgressEvent } from '../../train/node/run';
 import { bytes, gzip, serveFiles, tempDir, tfjsNodeInstalled, useTrainingBackend } from './helpers';
+
+/** What the CLI does as the host: analyse once, refuse errors, choose the model, lower it. */
+function host(text: string, name?: string, file = 'source'): TrainingModel {
+  const r = trainingModelFor(analyze(text), { name }, file);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
 
 const SHAPES = `model Tiny {
   input(16, 16, 1)
@@ -30,15 +40,15 @@ train Tiny {
 }
 `;
 
-describe('runTraining and predict', () => {
-  const tmp = tempDir('run');
-  before(useTrainingBackend);
-  after(tmp.cleanup);
+const tmp = tempDir('run');
+before(useTrainingBackend);
+after(tmp.cleanup);
 
-  test('trains from source text, saves weights atomically and logs JSON lines', async () => {
+describe('runTraining and predict', () => {
+  test('trains a lowered model, saves weights atomically and logs JSON lines', async () => {
     const events: ProgressEvent[] = [];
     const outDir = path.join(tmp.dir, 'shapes');
-    const r = await runTraining({ text: SHAPES, outDir, epochs: 2, onProgress: (e) => events.push(e) });
+    const r = await runTraining({ model: host(SHAPES), outDir, epochs: 2, onProgress: (e) => events.push(e) });
     assert.equal(r.status, 'completed');
     assert.equal(r.model, 'Tiny');
     assert.equal(r.history.length, 2);
@@ -61,6 +71,9 @@ describe('runTraining and predict', () => {
   });
 
   // Every backend that loads here (tfjs-node only where it is installed); the suite's own backend is restored after.
+});
+
+describe('runTraining on every backend', () => {
   const FALLS = `model Falls {
   input(32, 32, 1)
   conv2d(4, 3, stride: 2, padding: same, activation: relu)
@@ -76,7 +89,7 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
         const losses: number[] = [];
         let description = '';
         const r = await runTraining({
-          text: FALLS,
+          model: host(FALLS),
           outDir: path.join(tmp.dir, `falls-${backend}`),
           backend,
           warn: () => undefined,
@@ -94,7 +107,9 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
       }
     });
   }
+});
 
+describe('runTraining on image folders, and predict', () => {
   test('a folder data set is found relative to the model file, and no tensors are left behind', async () => {
     for (const [cls, value] of [
       ['dark', 30],
@@ -110,17 +125,17 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
     const text =
       'model F {\n  input(8, 8, 1)\n  flatten()\n  dense(2, activation: softmax)\n}\ntrain F { data: folder("imgs")  epochs: 2  batch: 4  validation: 0.25 }\n';
     const before = tf.memory().numTensors;
-    const r = await runTraining({ text, file: path.join(tmp.dir, 'proj', 'f.stride'), outDir: path.join(tmp.dir, 'proj', 'run') });
+    const r = await runTraining({ model: host(text), file: path.join(tmp.dir, 'proj', 'f.stride'), outDir: path.join(tmp.dir, 'proj', 'run') });
     assert.equal(r.status, 'completed');
     assert.equal(tf.memory().numTensors, before);
-    const out = await predict({ text, weightsDir: path.join(tmp.dir, 'proj', 'run'), images: [path.join(tmp.dir, 'proj', 'imgs', 'light', '0.png')] });
+    const out = await predict({ model: host(text), weightsDir: path.join(tmp.dir, 'proj', 'run'), images: [path.join(tmp.dir, 'proj', 'imgs', 'light', '0.png')] });
     assert.deepEqual(out[0].top.map((t) => t.label).sort(), ['dark', 'light']);
   });
 
   test('predict reads the saved weights and names the classes', async () => {
     const dir = path.join(tmp.dir, 'shapes');
     const samples = { data: new Float32Array(2 * 256).fill(0.5), count: 2 };
-    const out = await predict({ text: SHAPES, weightsDir: dir, samples, topK: 4 });
+    const out = await predict({ model: host(SHAPES), weightsDir: dir, samples, topK: 4 });
     assert.equal(out.length, 2);
     assert.deepEqual(out[0].top.map((t) => t.label).sort(), ['circle', 'cross', 'square', 'triangle']);
     const sum = out[0].top.reduce((s, t) => s + t.probability, 0);
@@ -129,16 +144,18 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
     img.data.fill(255);
     const file = path.join(tmp.dir, 'white.png');
     fs.writeFileSync(file, PNG.sync.write(img));
-    const fromFile = await predict({ text: SHAPES, weightsDir: path.join(dir, 'weights'), images: [file] });
+    const fromFile = await predict({ model: host(SHAPES), weightsDir: path.join(dir, 'weights'), images: [file] });
     assert.equal(fromFile[0].source, file);
     assert.equal(fromFile[0].top.length, 3);
   });
+});
 
+describe('stopping and refusing', () => {
   test('an abort stops after the current batch and keeps the weights trained so far', async () => {
     const abort = new AbortController();
     const outDir = path.join(tmp.dir, 'aborted');
     const r = await runTraining({
-      text: SHAPES,
+      model: host(SHAPES),
       outDir,
       signal: abort.signal,
       onProgress: (e) => e.type === 'batch' && e.progress.batch === 2 && abort.abort(),
@@ -150,23 +167,22 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
     assert.equal(end.status, 'stopped');
   });
 
-  test('errors in the source are reported with line and column, before any work', async () => {
-    await assert.rejects(
-      runTraining({ text: 'model M {\n  input(8, 8, 1)\n  conv2d(4, 9)\n}\n', file: 'm.stride', outDir: path.join(tmp.dir, 'bad') }),
-      /1 error.*\n  m\.stride:3:\d+: /,
-    );
-    await assert.rejects(runTraining({ text: SHAPES, modelName: 'Nope', outDir: path.join(tmp.dir, 'bad') }), /No model named 'Nope'; the source defines Tiny/);
+  test('errors in the source are reported with line and column, before any work', () => {
+    assert.throws(() => host('model M {\n  input(8, 8, 1)\n  conv2d(4, 9)\n}\n', undefined, 'm.stride'), /1 error.*\n  m\.stride:3:\d+: /);
+    assert.throws(() => host(SHAPES, 'Nope'), /no model named 'Nope' in source \(models: Tiny\)/);
     assert.ok(!fs.existsSync(path.join(tmp.dir, 'bad')));
   });
 
   test('data that does not fit the model is refused before training', async () => {
     const wrong = SHAPES.replace('dense(4', 'dense(10');
     await assert.rejects(
-      runTraining({ text: wrong, outDir: path.join(tmp.dir, 'wrong') }),
+      runTraining({ model: host(wrong), outDir: path.join(tmp.dir, 'wrong') }),
       (e: Error) => e instanceof DataMismatchError && /10 units but data set 'shapes' has 4 classes/.test(e.message),
     );
   });
+});
 
+describe('downloaded data sets', () => {
   test('MNIST through a loopback mirror: downloaded, checked and trained', async () => {
     const n = 40;
     const labels = bytes(n, 1).map((b) => b % 10);
@@ -189,7 +205,7 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
       const text = 'model L {\n  input(28, 28, 1)\n  flatten()\n  dense(10, activation: softmax)\n}\ntrain L { data: mnist  epochs: 1  batch: 16 }\n';
       const downloads = new Set<string>();
       const r = await runTraining({
-        text,
+        model: host(text),
         outDir: path.join(tmp.dir, 'mnist'),
         baseUrl: `${server.url}/m`,
         cacheDir: path.join(tmp.dir, 'cache'),

@@ -11,6 +11,7 @@ import { DataMismatchError } from '../../train/data/validate';
 import { buildModel } from '../../train/model-builder';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainSettings } from '../../train/trainer';
 import { useTrainingBackend } from './helpers';
+import { lowered } from '../helpers/training';
 
 const SMALL = `model Small {
   input(16, 16, 1)
@@ -40,11 +41,11 @@ before(useTrainingBackend);
 describe('trainer: learning and reproducibility', () => {
   test('loss falls on the shapes data, with per-batch and per-epoch progress', async () => {
     const analysis = analysisOf(SMALL);
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const batches: BatchProgress[] = [];
     const epochs: EpochProgress[] = [];
     const more = makeShapes({ height: 16, width: 16, count: 640, seed: 2 });
-    const result = await trainModel(model, analysis, {
+    const result = await trainModel(model, lowered(analysis), {
       settings: settings({ epochs: 6 }),
       data: more,
       onBatch: (p) => batches.push(p),
@@ -68,8 +69,8 @@ describe('trainer: learning and reproducibility', () => {
   test('the same seed trains to the same weights, dropout included', async () => {
     const run = async () => {
       const analysis = analysisOf(SMALL.replace('flatten()', 'flatten()\n  dropout(0.3)'));
-      const model = buildModel(analysis, { seed: 9 });
-      await trainModel(model, analysis, { settings: settings({ epochs: 1 }), data });
+      const model = buildModel(lowered(analysis), { seed: 9 });
+      await trainModel(model, lowered(analysis), { settings: settings({ epochs: 1 }), data });
       const w = model.getWeights().map((t) => Array.from(t.dataSync()));
       model.dispose();
       return w;
@@ -82,9 +83,9 @@ describe('trainer: NaN and divergence', () => {
   test('a NaN loss stops training with an explanation, before the bad update', async () => {
     const bad: Dataset = { ...data, train: { ...data.train, images: Float32Array.from(data.train.images, (v, i) => (i === 5 ? NaN : v / 255)) } };
     const analysis = analysisOf(DENSE);
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const before = model.getWeights().map((t) => Array.from(t.dataSync()));
-    const result = await trainModel(model, analysis, { settings: settings({ validation: 0, batch: 320 }), data: bad });
+    const result = await trainModel(model, lowered(analysis), { settings: settings({ validation: 0, batch: 320 }), data: bad });
     const after = model.getWeights().map((t) => Array.from(t.dataSync()));
     model.dispose();
     assert.equal(result.status, 'diverged');
@@ -95,9 +96,9 @@ describe('trainer: NaN and divergence', () => {
 
   test('a loss that explodes under a huge learning rate is caught as divergence', async () => {
     const analysis = analysisOf(DENSE.replace('softmax', 'linear'));
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const s = settings({ optimizer: { name: 'sgd', args: { lr: 1e30 } }, loss: 'mse', validation: 0, epochs: 5 });
-    const result = await trainModel(model, analysis, { settings: s, data });
+    const result = await trainModel(model, lowered(analysis), { settings: s, data });
     model.dispose();
     assert.equal(result.status, 'diverged');
     assert.match(result.reason!, /loss became (NaN|Infinity) at epoch \d+, batch \d+.*now 1e\+30/);
@@ -107,15 +108,15 @@ describe('trainer: NaN and divergence', () => {
 describe('trainer: stop and pause', () => {
   test('stop ends training after the current batch; an AbortSignal does the same', async () => {
     const analysis = analysisOf(SMALL);
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const control = new TrainControl();
     let seen = 0;
-    const result = await trainModel(model, analysis, { settings: settings(), data, control, onBatch: () => ++seen === 2 && control.stop() });
+    const result = await trainModel(model, lowered(analysis), { settings: settings(), data, control, onBatch: () => ++seen === 2 && control.stop() });
     assert.equal(result.status, 'stopped');
     assert.equal(seen, 2);
     const abort = new AbortController();
     seen = 0;
-    const r2 = await trainModel(model, analysis, { settings: settings(), data, signal: abort.signal, onBatch: () => ++seen === 3 && abort.abort() });
+    const r2 = await trainModel(model, lowered(analysis), { settings: settings(), data, signal: abort.signal, onBatch: () => ++seen === 3 && abort.abort() });
     assert.equal(r2.status, 'stopped');
     assert.equal(seen, 3);
     model.dispose();
@@ -123,12 +124,12 @@ describe('trainer: stop and pause', () => {
 
   test('pause holds training between batches until resume', async () => {
     const analysis = analysisOf(SMALL);
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const control = new TrainControl();
     let seen = 0;
     let paused: () => void = () => undefined;
     const reachedPause = new Promise<void>((resolve) => (paused = resolve));
-    const running = trainModel(model, analysis, {
+    const running = trainModel(model, lowered(analysis), {
       settings: settings({ epochs: 1 }),
       data,
       control,
@@ -154,11 +155,11 @@ describe('trainer: stop and pause', () => {
 describe('trainer: leaks, losses and outputs', () => {
   test('no tensors leak: the count is flat across epochs and repeated runs', async () => {
     const analysis = analysisOf(SMALL.replace('maxpool2d(2)', 'batchnorm()\n  dropout(0.2)\n  maxpool2d(2)'));
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const baseline = tf.memory().numTensors;
     const counts: number[] = [];
     for (let run = 0; run < 2; run++) {
-      await trainModel(model, analysis, { settings: settings({ epochs: 2 }), data, onEpoch: (p) => void counts.push(p.memory.numTensors) });
+      await trainModel(model, lowered(analysis), { settings: settings({ epochs: 2 }), data, onEpoch: (p) => void counts.push(p.memory.numTensors) });
       assert.equal(tf.memory().numTensors, baseline, `run ${run} left tensors behind`);
     }
     assert.equal(new Set(counts).size, 1, `tensor counts per epoch: ${counts}`);
@@ -168,9 +169,9 @@ describe('trainer: leaks, losses and outputs', () => {
   test('cross-entropy on logits equals cross-entropy on softmax probabilities; every loss trains', async () => {
     const firstLoss = async (text: string, loss: string) => {
       const analysis = analysisOf(text);
-      const model = buildModel(analysis, { seed: 5 });
+      const model = buildModel(lowered(analysis), { seed: 5 });
       let first = NaN;
-      const r = await trainModel(model, analysis, { settings: settings({ loss, epochs: 1 }), data, onBatch: (p) => p.batch === 1 && (first = p.loss) });
+      const r = await trainModel(model, lowered(analysis), { settings: settings({ loss, epochs: 1 }), data, onBatch: (p) => p.batch === 1 && (first = p.loss) });
       model.dispose();
       assert.equal(r.status, 'completed', `${loss}: ${r.reason}`);
       return first;
@@ -187,9 +188,9 @@ describe('trainer: leaks, losses and outputs', () => {
   test('every output of a multi-output model is trained against the labels', async () => {
     const text = 'model Two {\n  x = input(16, 16, 1) -> flatten()\n  a = x -> dense(4, activation: softmax)\n  b = x -> dense(4)\n  output(a, b)\n}';
     const analysis = analysisOf(text);
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     const before = model.getWeights().map((t) => Array.from(t.dataSync()));
-    const r = await trainModel(model, analysis, { settings: settings({ epochs: 1 }), data });
+    const r = await trainModel(model, lowered(analysis), { settings: settings({ epochs: 1 }), data });
     const after = model.getWeights().map((t) => Array.from(t.dataSync()));
     model.dispose();
     assert.equal(r.status, 'completed');
@@ -200,9 +201,9 @@ describe('trainer: leaks, losses and outputs', () => {
 describe('trainer: data checks and weight decay', () => {
   test('data that does not fit the model is refused before any step', async () => {
     const analysis = analysisOf(SMALL.replace('dense(4', 'dense(7'));
-    const model = buildModel(analysis, { seed: 1 });
+    const model = buildModel(lowered(analysis), { seed: 1 });
     await assert.rejects(
-      trainModel(model, analysis, { settings: settings(), data }),
+      trainModel(model, lowered(analysis), { settings: settings(), data }),
       (e: Error) => e instanceof DataMismatchError && /7 units/.test(e.message),
     );
     model.dispose();
@@ -211,10 +212,10 @@ describe('trainer: data checks and weight decay', () => {
   test('weight decay: coupled for SGD (L2 gradient), decoupled for AdamW, both shrink by lr·wd·w in one step', async () => {
     const analysis = analysisOf('model D {\n  input(8, 8, 1)\n  flatten()\n  dense(4)\n}');
     const oneStep = async (name: string, wd: number) => {
-      const model = buildModel(analysis, { seed: 3 });
+      const model = buildModel(lowered(analysis), { seed: 3 });
       const w0 = model.getWeights().map((t) => Array.from(t.dataSync()));
       const few = makeShapes({ height: 8, width: 8, count: 16, seed: 1 });
-      await trainModel(model, analysis, {
+      await trainModel(model, lowered(analysis), {
         settings: settings({ optimizer: { name, args: { lr: 0.1, weight_decay: wd } }, epochs: 1, batch: 16, validation: 0 }),
         data: few,
       });

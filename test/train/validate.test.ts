@@ -9,8 +9,10 @@ import { loadData } from '../../train/node/data/load';
 import { dataSpecOf } from '../../train/data/spec';
 import { checkDataFits, DataMismatchError } from '../../train/data/validate';
 import { EXAMPLES, strideFiles } from '../helpers/fixtures';
+import { lowered } from '../helpers/training';
+import type { TrainingModel } from '../../protocol/training-model';
 
-const model = (body: string): ModelAnalysis => analyze(`model M {\n${body}\n}\ntrain M { data: shapes }\n`).models[0];
+const model = (body: string): TrainingModel => lowered(analyze(`model M {\n${body}\n}\ntrain M { data: shapes }\n`).models[0]);
 const shapes = { name: 'shapes', shape: [32, 32, 1] as [number, number, number], classes: ['circle', 'square', 'triangle', 'cross'] };
 const head = (units: number, act = 'softmax') => `  flatten()\n  dense(${units}, activation: ${act})`;
 
@@ -30,7 +32,7 @@ describe('data validation: the examples fit their data sets', () => {
       test(`example ${path.basename(file)}: ${m.graph.name} fits its data set (${spec.kind})`, () => {
         const input = m.layers[m.graph.inputs[0]].shape as number[];
         const facts = spec.kind === 'shapes' ? { shape: input as [number, number, number], classes: 4 } : KNOWN[spec.kind];
-        checkDataFits(m, { name: spec.kind, shape: facts.shape, classes: Array.from({ length: facts.classes }, (_, i) => String(i)) }, m.train!.loss);
+        checkDataFits(lowered(m), { name: spec.kind, shape: facts.shape, classes: Array.from({ length: facts.classes }, (_, i) => String(i)) }, m.train!.loss);
       });
     }
   }

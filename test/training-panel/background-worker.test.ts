@@ -8,9 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { readSavedWeights } from '../../client/training/storage';
+import { analyze } from '../../core/analyze';
+import { trainingModelFor } from '../../ide/training-model';
 import { checkFromWorker, type FromWorker, type RunSummary, type WorkerStart } from '../../protocol/train-worker';
+import type { TrainingModel } from '../../protocol/training-model';
 import { buildModel } from '../../train/model-builder';
-import { pickModel, predict } from '../../train/node/run';
+import { predict } from '../../train/node/run';
 import { runDir, weightsDir } from '../../train/node/saved-files';
 import { restoreWeights } from '../../webview/training/checkpoint';
 
@@ -34,6 +37,15 @@ train Tiny {
   seed: 3
 }
 `;
+
+/** The model as the editor's host lowers it (the language server, from the analysis its diagnostics came from). */
+function lower(text: string, file: string): ReturnType<typeof trainingModelFor> {
+  return trainingModelFor(analyze(text), { name: 'Tiny' }, file);
+}
+
+const LOWERED = lower(TEXT, 'tiny.stride');
+if (!LOWERED.ok) throw new Error(LOWERED.error);
+const TRAINING: TrainingModel = LOWERED.value;
 
 interface Spawned {
   readonly messages: FromWorker[];
@@ -90,7 +102,7 @@ function isolatedBundle(dir: string): string {
 function startOptions(ws: string, over: Partial<WorkerStart> = {}): WorkerStart {
   const file = path.join(ws, 'tiny.stride');
   return {
-    text: TEXT,
+    training: TRAINING,
     file,
     model: 'Tiny',
     outDir: runDir(file, 'Tiny'),
@@ -110,16 +122,42 @@ function samples(): { data: Float32Array; count: number } {
   return { data: Float32Array.from({ length: count * 16 * 16 }, (_, i) => ((i * 37) % 101) / 100), count };
 }
 
-describe('background training worker', { timeout: 180_000 }, () => {
-  let tmp = '';
-  let entry = '';
-  before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-bg-worker-'));
-    entry = isolatedBundle(path.join(tmp, 'dist'));
-    await tf.setBackend('cpu');
-  });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+/** The panel's reader, the page's loader and `stride predict` all load the run's weights and compute the same outputs. */
+async function checkEveryReaderLoads(o: WorkerStart): Promise<void> {
+  // The panel's reader accepts the published copy, and the page's loader puts it into a freshly built model.
+  const payload = readSavedWeights(o.panelDir!);
+  assert.ok(payload && payload.specs.length === 4, `specs: ${JSON.stringify(payload?.specs.map((s) => s.name))}`);
+  const model = buildModel(TRAINING);
+  const input = samples();
+  let fromPage: number[][];
+  try {
+    restoreWeights(model, payload);
+    const out = model.predict(tf.tensor4d(input.data, [input.count, 16, 16, 1])) as tf.Tensor;
+    fromPage = (await out.array()) as number[][];
+    out.dispose();
+  } finally {
+    model.dispose();
+  }
+  // `stride predict` reads the run folder and the panel's copy alike, and computes what the page computes.
+  for (const dir of [o.outDir, o.panelDir!]) {
+    const predictions = await predict({ model: TRAINING, weightsDir: dir, samples: input, topK: 4, backend: 'cpu' });
+    predictions.forEach((p, i) => {
+      assert.deepEqual(p.top.map((t) => t.label).sort(), ['circle', 'cross', 'square', 'triangle']);
+      for (const t of p.top) assert.ok(Math.abs(t.probability - fromPage[i][t.index]) < 1e-5, `${dir} sample ${i} class ${t.label}`);
+    });
+  }
+}
 
+let tmp = '';
+let entry = '';
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-bg-worker-'));
+  entry = isolatedBundle(path.join(tmp, 'dist'));
+  await tf.setBackend('cpu');
+});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('background training worker', { timeout: 180_000 }, () => {
   it('trains in a thread on the shipped wasm backend and saves weights the panel, its page and `stride predict` all load', async () => {
     const ws = path.join(tmp, 'complete');
     const o = startOptions(ws);
@@ -162,30 +200,11 @@ describe('background training worker', { timeout: 180_000 }, () => {
       .map((l) => JSON.parse(l).event);
     assert.deepEqual(log, ['start', 'epoch', 'epoch', 'end']);
 
-    // The panel's reader accepts the published copy, and the page's loader puts it into a freshly built model.
-    const payload = readSavedWeights(o.panelDir!);
-    assert.ok(payload && payload.specs.length === 4, `specs: ${JSON.stringify(payload?.specs.map((s) => s.name))}`);
-    const model = buildModel(pickModel(TEXT, 'Tiny'));
-    const input = samples();
-    let fromPage: number[][];
-    try {
-      restoreWeights(model, payload);
-      const out = model.predict(tf.tensor4d(input.data, [input.count, 16, 16, 1])) as tf.Tensor;
-      fromPage = (await out.array()) as number[][];
-      out.dispose();
-    } finally {
-      model.dispose();
-    }
-    // `stride predict` reads the run folder and the panel's copy alike, and computes what the page computes.
-    for (const dir of [o.outDir, o.panelDir!]) {
-      const predictions = await predict({ text: TEXT, modelName: 'Tiny', weightsDir: dir, samples: input, topK: 4, backend: 'cpu' });
-      predictions.forEach((p, i) => {
-        assert.deepEqual(p.top.map((t) => t.label).sort(), ['circle', 'cross', 'square', 'triangle']);
-        for (const t of p.top) assert.ok(Math.abs(t.probability - fromPage[i][t.index]) < 1e-5, `${dir} sample ${i} class ${t.label}`);
-      });
-    }
+    await checkEveryReaderLoads(o);
   });
+});
 
+describe('background training worker: stopping', { timeout: 180_000 }, () => {
   it('stops after the current batch when told to, and keeps a valid weights folder', async () => {
     const ws = path.join(tmp, 'stop');
     const o = startOptions(ws, { epochs: 1000 });
@@ -200,12 +219,14 @@ describe('background training worker', { timeout: 180_000 }, () => {
     assert.ok(done.result.epochsDone >= 1 && done.result.epochsDone < 10, `epochs done: ${done.result.epochsDone}`);
     const payload = readSavedWeights(o.panelDir!);
     assert.ok(payload, 'the panel copy exists');
-    const predictions = await predict({ text: TEXT, modelName: 'Tiny', weightsDir: o.outDir, samples: samples(), backend: 'cpu' });
+    const predictions = await predict({ model: TRAINING, weightsDir: o.outDir, samples: samples(), backend: 'cpu' });
     assert.equal(predictions.length, 3);
     assert.deepEqual(fs.readdirSync(path.dirname(o.panelDir!)), ['Tiny'], 'no temporary or .previous folders are left');
   });
+});
 
-  it('refuses an invalid start message, ignores an invalid control message, and reports a broken source as an error', async () => {
+describe('background training worker: refusals', { timeout: 180_000 }, () => {
+  it('refuses an invalid start message, ignores an invalid control message, and reports an unbuildable model as an error', async () => {
     const ws = path.join(tmp, 'invalid');
     const bad = spawn(entry);
     bad.post({ type: 'start', options: { ...startOptions(ws), outDir: 'relative/run' } });
@@ -224,11 +245,36 @@ describe('background training worker', { timeout: 180_000 }, () => {
     await ok.exit;
     const before = fs.readFileSync(path.join(weightsDir(startOptions(ws).file, 'Tiny'), 'weights.bin'));
 
+    // A layer with errors travels with a null shape: the worker refuses to build it and names the layer.
     const broken = spawn(entry);
-    broken.post({ type: 'start', options: { ...startOptions(ws), text: TEXT.replace('conv2d(8, 5', 'conv2d(8, 5, 7, 9') } });
+    const unbuildable = { ...TRAINING, nodes: TRAINING.nodes.map((n) => (n.kind === 'conv2d' ? { ...n, shape: null } : n)) };
+    broken.post({ type: 'start', options: { ...startOptions(ws), training: unbuildable } });
     const error = await broken.next('error');
-    assert.match(error.message, /The source has \d+ errors?; fix them before training:\n .*tiny\.stride:\d+:\d+:/);
+    assert.match(error.message, /layer 'conv2d_1' \(conv2d\) has errors or an unknown output shape/);
     await broken.exit;
     assert.deepEqual(fs.readFileSync(path.join(weightsDir(startOptions(ws).file, 'Tiny'), 'weights.bin')), before, 'the saved weights are untouched');
+  });
+
+  it('refuses a start message whose training model does not validate, before writing anything', async () => {
+    const ws = path.join(tmp, 'invalid-model');
+    const cases: [unknown, RegExp][] = [
+      [{ ...TRAINING, nodes: TRAINING.nodes.map((n, i) => (i === 2 ? { ...n, inputs: [99] } : n)) }, /'inputs' must be a list of node ids below 2/],
+      [{ ...TRAINING, settings: { ...TRAINING.settings, validation: 1.5 } }, /'validation' must be a fraction/],
+      [{ ...TRAINING, name: 'Other' }, /'training' is model 'Other', not 'Tiny'/],
+      ['model Tiny { input(4) }', /training model must be an object/],
+    ];
+    for (const [training, message] of cases) {
+      const w = spawn(entry);
+      w.post({ type: 'start', options: { ...startOptions(ws), training } });
+      assert.match((await w.next('error')).message, message);
+      assert.equal(await w.exit, 0);
+    }
+    assert.ok(!fs.existsSync(ws), 'nothing was written');
+  });
+
+  it('a broken source never reaches the worker: the host refuses it with file:line:column', () => {
+    const broken = lower(TEXT.replace('conv2d(8, 5', 'conv2d(8, 5, 7, 9'), path.join(tmp, 'tiny.stride'));
+    assert.ok(!broken.ok);
+    assert.match(broken.error, /The source has \d+ errors?; fix them before training:\n .*tiny\.stride:\d+:\d+:/);
   });
 });

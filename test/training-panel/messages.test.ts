@@ -2,26 +2,23 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  checkCheckpoint,
-  checkFromWebview,
-  checkToWebview,
-  checkWeights,
-  decodeBytes,
-  encodeBytes,
-  fromBase64,
-  isSafeModelName,
-  toBase64,
-  trainingPageHtml,
-} from '../../protocol/training';
+import { checkFromWebview, checkToWebview } from '../../protocol/training';
+import { trainingPageHtml } from '../../protocol/training-page';
+import { checkCheckpoint, checkWeights, isSafeModelName } from '../../protocol/training-payloads';
+import { decodeBytes, encodeBytes, fromBase64, toBase64 } from '../../protocol/wire-bytes';
+import { analyze } from '../../core/analyze';
+import { lowered } from '../helpers/training';
 
 const weights = () => ({ specs: [{ name: 'conv/kernel', shape: [3, 3, 1, 2], dtype: 'float32' }], data: new Uint8Array(3 * 3 * 2 * 4) });
 const backgroundBatch = () => ({ epoch: 2, epochs: 5, batch: 3, batches: 10, loss: 0.7, accuracy: 0.6, samplesPerSecond: 1800, etaSeconds: 12.5 });
 const checkpoint = () => ({ model: 'Tiny', epoch: 1, weights: weights(), history: [{ epoch: 1, loss: 1.2, accuracy: 0.4, valLoss: null, valAccuracy: null }] });
 
+/** The training model the host sends with `init`: lowered from the analysis, never text. */
+const training = () => JSON.parse(JSON.stringify(lowered(analyze('model A {\n  input(4)\n  dense(2)\n}\n').models[0])));
+
 const validToWebview: unknown[] = [
-  { type: 'init', uri: 'file:///a.stride', text: 'model A {}', model: 'A', saved: null, checkpoint: null, autoStart: false },
-  { type: 'init', uri: 'file:///a.stride', text: '', model: 'A', saved: weights(), checkpoint: checkpoint(), autoStart: true },
+  { type: 'init', uri: 'file:///a.stride', model: 'A', training: training(), saved: null, checkpoint: null, autoStart: false },
+  { type: 'init', uri: 'file:///a.stride', model: 'A', training: training(), saved: weights(), checkpoint: checkpoint(), autoStart: true },
   { type: 'showActivations', layer: 'conv2d_1' },
   { type: 'showActivations', layer: null },
   { type: 'dataStart', header: { name: 'mnist', shape: [28, 28, 1], classes: ['0', '1'], trainCount: 10, testCount: 0 } },
@@ -58,6 +55,7 @@ const validFromWebview: unknown[] = [
   { type: 'stopBackground' },
 ];
 
+
 describe('training messages', () => {
   it('accepts every host message kind in its valid form', () => {
     for (const m of validToWebview) assert.deepEqual(checkToWebview(m), { ok: true, value: m }, JSON.stringify((m as { type: string }).type));
@@ -71,7 +69,10 @@ describe('training messages', () => {
     ['not an object', 'init', /message must be an object/],
     ['an array', [], /message must be an object/],
     ['an unknown type', { type: 'rm -rf' }, /unknown message type "rm -rf"/],
-    ['a missing field', { type: 'init', uri: 'u', model: 'A', saved: null, checkpoint: null, autoStart: true }, /'text' must be a string/],
+    ['a missing field', { type: 'init', uri: 'u', model: 'A', saved: null, checkpoint: null, autoStart: true }, /training model must be an object/],
+    ['source text instead of a training model', { type: 'init', uri: 'u', model: 'A', text: 'model A {}', saved: null, checkpoint: null, autoStart: true }, /training model must be an object/],
+    ['a training model of another model', { type: 'init', uri: 'u', model: 'B', training: training(), saved: null, checkpoint: null, autoStart: true }, /'training' is model 'A', not 'B'/],
+    ['a training model with a dangling input', { type: 'init', uri: 'u', model: 'A', training: { ...training(), outputs: [7] }, saved: null, checkpoint: null, autoStart: true }, /'outputs' must be a list of node ids below 2/],
     ['a wrong field type', { type: 'showActivations', layer: 3 }, /'layer' must be a string/],
     ['pixels that do not fill the shape', { type: 'image', name: 'a', shape: [2, 2, 1], pixels: new Uint8Array(3) }, /'pixels'/],
     ['pixels as a plain array', { type: 'image', name: 'a', shape: [1, 1, 1], pixels: [0] }, /Uint8Array/],
@@ -86,7 +87,9 @@ describe('training messages', () => {
       assert.match((r as { error: string }).error, error);
     });
   }
+});
 
+describe('training messages: payloads and page', () => {
   it('refuses weights whose bytes do not match their specs', () => {
     const w = weights();
     assert.throws(() => checkWeights({ ...w, data: new Uint8Array(5) }), /5 bytes, the specs describe 72/);
@@ -136,12 +139,14 @@ describe('training messages', () => {
   });
 
   it('builds a page with a strict CSP and nothing but the given script', () => {
-    const html = trainingPageHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview/training.js' });
-    const csp = /content="([^"]+)"/.exec(html)![1];
-    assert.match(csp, /^default-src 'none'; script-src 'nonce-abc123';/);
+    const html = trainingPageHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123abc123abc123abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview/training.js' });
+    // The attribute is HTML-escaped; the browser reads it unescaped.
+    const csp = /content="([^"]+)"/.exec(html)![1].replace(/&#39;/g, "'");
+    assert.match(csp, /^default-src 'none';/);
+    assert.match(csp, /(^|; )script-src 'nonce-abc123abc123abc123abc123'( 'wasm-unsafe-eval')?(;|$)/);
     assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
     assert.equal(html.match(/<script/g)!.length, 1);
-    assert.match(html, /<script nonce="abc123" src="https:\/\/x\.vscode-cdn\.net\/dist\/webview\/training\.js"><\/script>/);
+    assert.match(html, /<script nonce="abc123abc123abc123abc123" src="https:\/\/x\.vscode-cdn\.net\/dist\/webview\/training\.js"><\/script>/);
   });
 });
 

@@ -7,10 +7,24 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { checkFromWebview, decodeBytes, encodeBytes, trainingPageHtml, type FromWebview, type ToWebview } from '../../protocol/training';
+import { checkFromWebview, type FromWebview, type ToWebview } from '../../protocol/training';
+import { trainingPageHtml } from '../../protocol/training-page';
+import { decodeBytes, encodeBytes } from '../../protocol/wire-bytes';
+import { analyze } from '../../core/analyze';
+import { trainingModel } from '../../ide/training-model';
+import type { TrainingModel } from '../../protocol/training-model';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+
+/** What the host sends the page for a model of a source: the language server's lowered model. */
+export function trainingOf(text: string, model: string): TrainingModel {
+  const found = analyze(text).models.find((m) => m.graph.name === model);
+  if (!found) throw new Error(`no model ${model}`);
+  const lowered = trainingModel(found);
+  if (!lowered.ok) throw new Error(lowered.error);
+  return lowered.value;
+}
 /** The shipped bundle; STRIDE_TRAINING_BUNDLE points elsewhere (e.g. a development build). */
 export const BUNDLE = process.env.STRIDE_TRAINING_BUNDLE ?? path.join(ROOT, 'dist/webview/training.js');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -71,6 +85,31 @@ const TRANSPORT = `
   document.addEventListener('securitypolicyviolation', (e) => e.blockedURI === 'wasm-eval' || window.strideViolation('CSP: ' + e.violatedDirective + ' ' + e.blockedURI));
 `;
 
+/** The host's end of the page: every message validated as the extension host does, CSP violations and page errors kept. */
+async function hostSide(page: Page): Promise<Pick<TrainingPage, 'received' | 'invalid' | 'violations' | 'waitForMessage'>> {
+  const received: FromWebview[] = [];
+  const invalid: string[] = [];
+  const violations: string[] = [];
+  const waiters: { test: (m: FromWebview) => boolean; resolve: (m: FromWebview) => void }[] = [];
+  await page.exposeFunction('strideHostReceive', (m: unknown) => {
+    // Decoded exactly as the extension host does: the page sends bytes as base64 because VS Code carries its messages as JSON.
+    const checked = checkFromWebview(decodeBytes(m));
+    if (!checked.ok) return void invalid.push(checked.error);
+    received.push(checked.value);
+    for (const w of waiters.splice(0)) w.test(checked.value) ? w.resolve(checked.value) : waiters.push(w);
+  });
+  await page.exposeFunction('strideViolation', (v: string) => violations.push(v));
+  page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+  const waitForMessage: TrainingPage['waitForMessage'] = (type, where) =>
+    new Promise((resolve) => {
+      const test = (m: FromWebview) => m.type === type && (!where || where(m as never));
+      const found = received.find(test);
+      if (found) return resolve(found as never);
+      waiters.push({ test, resolve: resolve as (m: FromWebview) => void });
+    });
+  return { received, invalid, violations, waitForMessage };
+}
+
 /** `args` are extra Chromium flags (e.g. one that removes WebGL). */
 export async function openTrainingPage(args: readonly string[] = []): Promise<TrainingPage> {
   requireFreshBundle();
@@ -85,38 +124,17 @@ export async function openTrainingPage(args: readonly string[] = []): Promise<Tr
       viewport: { width: 1200, height: 900 },
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    const received: FromWebview[] = [];
-    const invalid: string[] = [];
-    const violations: string[] = [];
-    const waiters: { test: (m: FromWebview) => boolean; resolve: (m: FromWebview) => void }[] = [];
-    await page.exposeFunction('strideHostReceive', (m: unknown) => {
-      // Decoded exactly as the extension host does: the page sends bytes as base64 because VS Code carries its messages as JSON.
-      const checked = checkFromWebview(decodeBytes(m));
-      if (!checked.ok) return void invalid.push(checked.error);
-      received.push(checked.value);
-      for (const w of waiters.splice(0)) w.test(checked.value) ? w.resolve(checked.value) : waiters.push(w);
-    });
-    await page.exposeFunction('strideViolation', (v: string) => violations.push(v));
-    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    const host = await hostSide(page);
     await page.addInitScript(TRANSPORT);
     const { port } = server.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/`);
     const ctx = context;
     return {
       page,
-      received,
-      invalid,
-      violations,
+      ...host,
       // Encoded as the extension host does, then carried as JSON by Playwright.
       send: (message) =>
         page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), encodeBytes(message) as never),
-      waitForMessage: (type, where) =>
-        new Promise((resolve) => {
-          const test = (m: FromWebview) => m.type === type && (!where || where(m as never));
-          const found = received.find(test);
-          if (found) return resolve(found as never);
-          waiters.push({ test, resolve: resolve as (m: FromWebview) => void });
-        }),
       screenshot: async (name) => {
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         const file = path.join(ARTIFACTS, `${name}.png`);

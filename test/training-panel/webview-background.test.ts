@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BackgroundBatch } from '../../protocol/training';
-import { openTrainingPage, type TrainingPage } from './page';
+import { openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const TINY = `model Tiny {
   input(16, 16, 1)
@@ -57,18 +57,19 @@ const points = (t: TrainingPage, chart: string) =>
     .locator(`#${chart} path`)
     .evaluateAll((paths) => paths.map((p) => Number((p as unknown as { getAttribute(n: string): string }).getAttribute('data-points'))));
 
-describe('training webview during a background run', { timeout: 300_000 }, () => {
-  let t: TrainingPage;
-  before(async () => {
-    t = await openTrainingPage();
-    await t.waitForMessage('ready');
-    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text: TINY, model: 'Tiny', saved: null, checkpoint: null, autoStart: false });
-    await waitForStatus(t, 'ready');
-  });
-  after(async () => {
-    await t?.close();
-  });
+let t: TrainingPage;
+before(async () => {
+  t = await openTrainingPage();
+  await t.waitForMessage('ready');
+  await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(TINY, 'Tiny'), saved: null, checkpoint: null, autoStart: false });
+  await waitForStatus(t, 'ready');
+});
+after(async () => {
+  await t?.close();
+});
 
+
+describe('training webview during a background run', { timeout: 300_000 }, () => {
   it('draws the replayed and streamed metrics, says whose they are, and offers only Stop and Pause', async () => {
     const replay = [batch(1, 1), batch(1, 6)];
     await t.send({
@@ -107,9 +108,11 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
     assert.equal(await t.page.locator('#stat-state').innerText(), 'background');
     assert.ok(await t.page.locator('#btn-resume').isDisabled());
   });
+});
 
+describe('training webview during a background run: ending it', { timeout: 300_000 }, () => {
   it('does not start a run of its own, even when the host asks for one, and sends Stop to the host', async () => {
-    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text: TINY, model: 'Tiny', saved: null, checkpoint: null, autoStart: true });
+    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(TINY, 'Tiny'), saved: null, checkpoint: null, autoStart: true });
     await t.page.locator('[data-key="busy"]').waitFor();
     assert.equal((await app(t)).status, 'background');
     await t.page.locator('#btn-stop').click();

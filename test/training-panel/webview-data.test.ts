@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openTrainingPage, type TrainingPage } from './page';
+import { openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const HOSTED = `
 model Hosted {
@@ -29,12 +29,13 @@ const state = (t: TrainingPage) =>
     return { status: s.app.status, backend: s.tf.getBackend(), epochs: s.app.run?.history.length ?? 0 };
   });
 
-describe('training webview: host data and fallback', { timeout: 300_000 }, () => {
+
+describe('training webview: host data', { timeout: 300_000 }, () => {
   it('asks the host for a data set it cannot draw, assembles the chunks and trains on them', async () => {
     const t = await openTrainingPage();
     try {
       await t.waitForMessage('ready');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', text: HOSTED, model: 'Hosted', saved: null, checkpoint: null, autoStart: true });
+      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(HOSTED, 'Hosted'), saved: null, checkpoint: null, autoStart: true });
       const request = await t.waitForMessage('requestData');
       assert.deepEqual(request.spec, { kind: 'mnist' });
       assert.deepEqual(request.inputShape, [8, 8, 1]);
@@ -63,7 +64,7 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
     const t = await openTrainingPage();
     try {
       await t.waitForMessage('ready');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', text: HOSTED, model: 'Hosted', saved: null, checkpoint: null, autoStart: false });
+      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(HOSTED, 'Hosted'), saved: null, checkpoint: null, autoStart: false });
       await t.waitForMessage('requestData');
       await t.send({ type: 'dataStart', header: { name: 'mnist', shape: [8, 8, 1], classes: ['dark', 'bright'], trainCount: 4, testCount: 0 } });
       await t.send({ type: 'dataChunk', split: 'train', offset: 2, ...images(4, 0) });
@@ -72,7 +73,9 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
       await t.close();
     }
   });
+});
 
+describe('training webview: pause, resume and stop', { timeout: 300_000 }, () => {
   it('pauses between batches with a checkpoint, resumes, and stops on request', async () => {
     const t = await openTrainingPage();
     try {
@@ -81,7 +84,7 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
         .replace('input(8, 8, 1)', 'input(16, 16, 1)')
         .replace('epochs: 2', 'epochs: 20')
         .replace('dense(2,', 'dense(4,');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', text, model: 'Hosted', saved: null, checkpoint: null, autoStart: true });
+      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(text, 'Hosted'), saved: null, checkpoint: null, autoStart: true });
       const batches = () =>
         t.page.evaluate(() => (globalThis as unknown as { strideTraining: { app: { batchLosses: number[] } } }).strideTraining.app.batchLosses.length);
       await t.page.waitForFunction(
@@ -119,7 +122,9 @@ describe('training webview: host data and fallback', { timeout: 300_000 }, () =>
       await t.close();
     }
   });
+});
 
+describe('training webview: fallback', { timeout: 300_000 }, () => {
   it('falls back to the cpu backend with a visible note when the browser has no WebGL', async () => {
     const t = await openTrainingPage(['--disable-software-rasterizer']);
     try {

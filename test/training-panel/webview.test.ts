@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as path from 'node:path';
-import type { CheckpointPayload, FromWebview } from '../../protocol/training';
-import { ARTIFACTS, openTrainingPage, type TrainingPage } from './page';
+import type { FromWebview } from '../../protocol/training';
+import type { CheckpointPayload } from '../../protocol/training-payloads';
+import { ARTIFACTS, openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const TINY = `
 model Tiny {
@@ -72,22 +73,23 @@ async function waitForEnd(t: TrainingPage): Promise<Snapshot> {
 
 async function init(t: TrainingPage, text: string, checkpoint: CheckpointPayload | null = null, autoStart = true): Promise<void> {
   await t.waitForMessage('ready');
-  await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', text, model: 'Tiny', saved: null, checkpoint, autoStart });
+  await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(text, 'Tiny'), saved: null, checkpoint, autoStart });
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+let t: TrainingPage;
+let firstCheckpoint: Extract<FromWebview, { type: 'checkpoint' }> | undefined;
+
+before(async () => {
+  t = await openTrainingPage();
+});
+after(async () => {
+  await t?.close();
+});
+
+
 describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
-  let t: TrainingPage;
-  let firstCheckpoint: Extract<FromWebview, { type: 'checkpoint' }> | undefined;
-
-  before(async () => {
-    t = await openTrainingPage();
-  });
-  after(async () => {
-    await t?.close();
-  });
-
   it('trains on WebGL: the loss falls, tensors stay flat across epochs, checkpoints and weights reach the host', async () => {
     await init(t, tiny(4));
     const end = await waitForEnd(t);
@@ -124,7 +126,9 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
     assert.equal(await t.page.locator('#chart-epoch-loss path').count(), 2);
     await t.screenshot('training-panel');
   });
+});
 
+describe('training webview in Chromium: activations', { timeout: 10 * MINUTE }, () => {
   it('shows activations: conv feature maps as heat maps, first-layer filters, dense bars and class probabilities', async () => {
     await t.page.locator('#sample-index').fill('5');
     await t.page.locator('#btn-showSample').click();
@@ -161,7 +165,9 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
     assert.equal(await t.page.locator('.layer.highlight').getAttribute('data-layer'), 'conv2d_2');
     await t.page.locator('#activations').screenshot({ path: path.join(ARTIFACTS, 'training-activations.png') });
   });
+});
 
+describe('training webview in Chromium: images, bad messages and checkpoints', { timeout: 10 * MINUTE }, () => {
   it('runs a picked image through the model', async () => {
     const pixels = new Uint8Array(16 * 16);
     for (let y = 4; y < 12; y++) for (let x = 4; x < 12; x++) pixels[y * 16 + x] = 230;
@@ -193,7 +199,9 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
     );
     assert.equal(end.history[0].loss, firstCheckpoint.checkpoint.history[0].loss);
   });
+});
 
+describe('training webview in Chromium: failures', { timeout: 10 * MINUTE }, () => {
   it('a lost WebGL context stops training and resumes from the last checkpoint on a fresh context', async () => {
     const before = t.received.length;
     await init(t, tiny(3));

@@ -2,10 +2,12 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { analyze } from '../../core/analyze';
 import { checkFromWorker, checkToWorker } from '../../protocol/train-worker';
+import { lowered } from '../helpers/training';
 
 const start = () => ({
-  text: 'model A {}',
+  training: JSON.parse(JSON.stringify(lowered(analyze('model A {\n  input(4)\n  dense(2)\n}\n').models[0]))) as unknown,
   file: '/w/a.stride',
   model: 'A',
   outDir: '/w/a.runs/A',
@@ -71,7 +73,9 @@ describe('background worker messages', () => {
     ['zero epochs', { type: 'start', options: { ...start(), epochs: 0 } }, /'epochs' must be an integer/],
     ['a fractional limit', { type: 'start', options: { ...start(), limit: 2.5 } }, /'limit' must be an integer/],
     ['an unknown backend', { type: 'start', options: { ...start(), backend: 'webgl' } }, /'backend' must be one of auto, tensorflow, wasm, cpu/],
-    ['no source text', { type: 'start', options: { ...start(), text: undefined } }, /'text' must be a string/],
+    ['no training model', { type: 'start', options: { ...start(), training: undefined } }, /training model must be an object/],
+    ['source text instead of a training model', { type: 'start', options: { ...start(), training: 'model A {}' } }, /training model must be an object/],
+    ['a training model of another model', { type: 'start', options: { ...start(), model: 'B' } }, /'training' is model 'A', not 'B'/],
   ];
   for (const [what, message, error] of refusedToWorker) {
     it(`the worker refuses a message with ${what}`, () => {

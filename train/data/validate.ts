@@ -1,6 +1,6 @@
 // Checks a data set against a model before training: input shape, and output units against the number of classes.
 
-import type { ModelAnalysis } from '../../core/analyze';
+import type { TrainingModel } from '../../protocol/training-model';
 import { formatShape, type Shape } from '../../core/model/values';
 import type { Dataset } from './dataset';
 
@@ -14,12 +14,12 @@ export class DataMismatchError extends Error {
 
 type DataFacts = Pick<Dataset, 'name' | 'shape' | 'classes'>;
 
-export function checkDataFits(model: ModelAnalysis, data: DataFacts, loss = 'crossentropy'): void {
-  const graph = model.graph;
+export function checkDataFits(model: TrainingModel, data: DataFacts, loss = 'crossentropy'): void {
+  const graph = model;
   if (graph.inputs.length !== 1) {
     throw new DataMismatchError(`Model '${graph.name}' has ${graph.inputs.length} inputs; training on an image data set needs exactly one.`);
   }
-  const input = model.layers[graph.inputs[0]].shape;
+  const input = model.nodes[graph.inputs[0]].shape;
   if (!input || !fits(input, data.shape)) {
     const want = data.shape.join(', ');
     throw new DataMismatchError(
@@ -35,10 +35,10 @@ function fits(input: Shape, data: readonly number[]): boolean {
 }
 
 /** Every output is trained against the labels, so each must give one score per class (or one for two classes with binary loss). */
-function checkOutput(model: ModelAnalysis, id: number, data: DataFacts, loss: string): void {
-  const layer = model.layers[id];
-  const shape = layer.shape;
-  const what = `Output '${layer.node.name}' of model '${model.graph.name}'`;
+function checkOutput(model: TrainingModel, id: number, data: DataFacts, loss: string): void {
+  const node = model.nodes[id];
+  const shape = node.shape;
+  const what = `Output '${node.name}' of model '${model.name}'`;
   const classes = data.classes.length;
   if (!shape || shape.length !== 1) {
     throw new DataMismatchError(

@@ -1,10 +1,9 @@
-// Node entry points for the CLI and background workers: train a model from source text, and predict with saved weights.
+// Node entry points for the CLI and background workers: train a training model (lowered by the host), and predict with saved weights.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { analyze, type ModelAnalysis } from '../../core/analyze';
-import { LineIndex } from '../../ide/line-index';
+import type { TrainingModel } from '../../protocol/training-model';
 import { selectBackend, type BackendName } from './backends/select';
 import type { TrainControl } from '../control';
 import type { Dataset } from '../data/dataset';
@@ -12,11 +11,11 @@ import { limitSet, sampleSize } from '../data/dataset';
 import { loadImage } from './data/folder';
 import { loadData } from './data/load';
 import type { DownloadProgress } from './data/node-io';
-import { dataSpecOf, type DataSpec } from '../data/spec';
+import type { DataSpec } from '../data/spec';
 import { checkDataFits } from '../data/validate';
 import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
-import { trainModel, type BatchProgress, type EpochProgress, type TrainResult, type TrainSettings } from '../trainer';
+import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import type { StrideMetadata } from './saved-files';
 import { loadWeightsInto, saveModel } from './weights';
 
@@ -30,10 +29,8 @@ export type ProgressEvent =
   | { readonly type: 'saved'; readonly dir: string };
 
 export interface RunTrainingOptions {
-  /** The `.stride` source text. */
-  readonly text: string;
-  /** Which model to train; default: the first model with a `train` section, else the first model. */
-  readonly modelName?: string;
+  /** The model and its settings, lowered by the host from the analysis its diagnostics came from. */
+  readonly model: TrainingModel;
   /** The source file's path: relative `folder("…")` paths are resolved against its folder. */
   readonly file?: string;
   readonly epochs?: number;
@@ -64,27 +61,20 @@ export interface RunResult extends TrainResult {
   readonly metricsLog: string;
 }
 
-const DEFAULT_SETTINGS: TrainSettings = {
-  optimizer: { name: 'adam', args: { lr: 0.001 } },
-  loss: 'crossentropy',
-  metrics: ['accuracy'],
-  epochs: 5,
-  batch: 32,
-  validation: 0.1,
-};
+type Settings = TrainingModel['settings'];
 
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
-  const analysis = pickModel(o.text, o.modelName, o.file);
+  const training = o.model;
   const backend = await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) });
   o.onProgress?.({ type: 'backend', description: backend.description });
-  const base = analysis.train ?? DEFAULT_SETTINGS;
-  const settings: TrainSettings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
-  const data = await prepareData(analysis, o, settings);
-  const model = buildModel(analysis, { seed: settings.seed });
+  const base = training.settings;
+  const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
+  const data = await prepareData(training, o, settings);
+  const model = buildModel(training, { seed: settings.seed });
   const log = new JsonLines(path.join(o.outDir, 'metrics.jsonl'));
-  log.write({ event: 'start', model: analysis.graph.name, backend: backend.description, data: data.name, samples: data.train.count, settings });
+  log.write({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings });
   try {
-    const result = await trainModel(model, analysis, {
+    const result = await trainModel(model, training, {
       settings,
       data,
       control: o.control,
@@ -97,19 +87,19 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
-      await saveModel(model, weightsDir, metadataOf(analysis, data, result, settings));
+      await saveModel(model, weightsDir, metadataOf(training, data, result, settings));
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
     log.write({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir });
-    return { ...result, model: analysis.graph.name, backend: backend.description, weightsDir, metricsLog: log.file };
+    return { ...result, model: training.name, backend: backend.description, weightsDir, metricsLog: log.file };
   } finally {
     model.dispose();
   }
 }
 
-async function prepareData(analysis: ModelAnalysis, o: RunTrainingOptions, settings: TrainSettings): Promise<Dataset> {
-  const spec = o.dataOverride ?? dataSpecOf(analysis.train?.data);
-  const inputShape = analysis.layers[analysis.graph.inputs[0]]?.shape ?? [];
+async function prepareData(training: TrainingModel, o: RunTrainingOptions, settings: Settings): Promise<Dataset> {
+  const spec = o.dataOverride ?? settings.data;
+  const inputShape = training.nodes[training.inputs[0]]?.shape ?? [];
   const data = await loadData(spec, {
     inputShape,
     baseDir: o.file ? path.dirname(path.resolve(o.file)) : undefined,
@@ -120,41 +110,21 @@ async function prepareData(analysis: ModelAnalysis, o: RunTrainingOptions, setti
     onProgress: (p) => o.onProgress?.({ type: 'download', progress: p }),
     onLoadProgress: (p) => o.onProgress?.({ type: 'load', ...p }),
   });
-  checkDataFits(analysis, data, settings.loss);
+  checkDataFits(training, data, settings.loss);
   const limited = { ...data, train: limitSet(data.train, sampleSize(data), o.limit) };
   o.onProgress?.({ type: 'data', name: data.name, samples: limited.train.count, classes: data.classes, shape: data.shape });
   return limited;
 }
 
-function metadataOf(analysis: ModelAnalysis, data: Dataset, result: TrainResult, settings: TrainSettings): StrideMetadata {
+function metadataOf(training: TrainingModel, data: Dataset, result: TrainResult, settings: Settings): StrideMetadata {
   return {
-    model: analysis.graph.name,
-    inputShape: analysis.layers[analysis.graph.inputs[0]].shape ?? [],
+    model: training.name,
+    inputShape: training.nodes[training.inputs[0]].shape ?? [],
     classes: data.classes,
     dataset: data.name,
     epochs: result.history.length,
     seed: result.seed ?? settings.seed,
   };
-}
-
-/** The named (or default) model of an error-free source; errors are reported with line:column. */
-export function pickModel(text: string, modelName: string | undefined, file?: string): ModelAnalysis {
-  const analysis = analyze(text);
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    const lines = new LineIndex(text);
-    const where = (offset: number) => {
-      const p = lines.position(offset);
-      return `${file ?? 'source'}:${p.line + 1}:${p.character + 1}`;
-    };
-    const shown = errors.slice(0, 5).map((e) => `  ${where(e.span.start)}: ${e.message}`);
-    throw new Error(`The source has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them before training:\n${shown.join('\n')}`);
-  }
-  const names = analysis.models.map((m) => m.graph.name);
-  if (names.length === 0) throw new Error('The source defines no model.');
-  const model = modelName ? analysis.models.find((m) => m.graph.name === modelName) : (analysis.models.find((m) => m.train) ?? analysis.models[0]);
-  if (!model) throw new Error(`No model named '${modelName}'; the source defines ${names.join(', ')}.`);
-  return model;
 }
 
 /** Appends one JSON object per line; each write is a whole line so a crash never leaves half a record. */
@@ -169,8 +139,8 @@ class JsonLines {
 }
 
 export interface PredictOptions {
-  readonly text: string;
-  readonly modelName?: string;
+  /** The model the weights belong to, lowered by the host. */
+  readonly model: TrainingModel;
   /** A run folder (with `weights/`) or the weights folder itself. */
   readonly weightsDir: string;
   /** Image files (PNG/JPEG), resized to the model input; or raw samples already shaped like the input. */
@@ -186,16 +156,16 @@ export interface Prediction {
 }
 
 export async function predict(o: PredictOptions): Promise<Prediction[]> {
-  const analysis = pickModel(o.text, o.modelName);
+  const training = o.model;
   await selectBackend({ backend: o.backend, warn: () => undefined });
-  const model = buildModel(analysis);
+  const model = buildModel(training);
   try {
     const meta = loadWeightsInto(model, resolveWeightsDir(o.weightsDir));
-    const [h, w, c] = (analysis.layers[analysis.graph.inputs[0]].shape ?? []) as number[];
+    const [h, w, c] = (training.nodes[training.inputs[0]].shape ?? []) as number[];
     const { data, count, sources } = predictInputs(o, h, w, c);
     const probs = tf.tidy(() => {
       const out = model.predict(tf.tensor4d(data, [count, h, w, c]));
-      return toProbabilities(Array.isArray(out) ? out[0] : out, outputForm(analysis, analysis.graph.outputs[0]));
+      return toProbabilities(Array.isArray(out) ? out[0] : out, outputForm(training, training.outputs[0]));
     });
     const values = (await probs.array()) as number[][];
     probs.dispose();

@@ -1,10 +1,10 @@
 // The training panel's controller: turns host messages and button clicks into runs, charts, checkpoints and activation views.
 
 import * as tf from '@tensorflow/tfjs';
-import { analyze, type ModelAnalysis } from '../../core/analyze';
-import type { CheckpointPayload, EpochRecord, FromWebview, ToWebview, WeightsPayload } from '../../protocol/training';
+import type { FromWebview, ToWebview } from '../../protocol/training';
+import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
+import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
-import { dataSpecOf } from '../../train/data/spec';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
 import { highlightLayer, renderActivations, type Sample } from './activations';
@@ -12,8 +12,10 @@ import { BackgroundView } from './background-view';
 import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
 import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
-import { settingsOf, TrainingRun, type RunStart } from './session';
-import { formatBytes, formatDuration, Throughput } from './telemetry';
+import { TrainingRun, type RunStart } from './session';
+import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
+import { showBatchReadout } from './readout';
+import { Throughput } from './telemetry';
 import { PanelView, type Action } from './view';
 
 export interface Host {
@@ -21,14 +23,14 @@ export interface Host {
   setState(state: { uri: string; model: string }): void;
 }
 
-/** `background`: a run of Stride: Train in Background owns the charts, and the page trains nothing itself. */
-export type Status = 'starting' | 'loading' | 'ready' | 'training' | 'paused' | 'recovering' | 'finished' | 'stopped' | 'diverged' | 'error' | 'background';
+export type { Status };
 type Init = Extract<ToWebview, { type: 'init' }>;
 
 export class TrainingApp {
   status: Status = 'starting';
   backend: BackendInfo | undefined;
-  analysis: ModelAnalysis | undefined;
+  /** The model the host sent, lowered from the same analysis as its diagnostics. */
+  training: TrainingModel | undefined;
   data: Dataset | undefined;
   run: TrainingRun | undefined;
   /** tf.memory().numTensors after each epoch: flat when nothing leaks. */
@@ -102,7 +104,7 @@ export class TrainingApp {
 
   /** A background run's metrics go to the charts unless the page runs its own (then they are not mixed in). */
   private onBackground(m: Extract<ToWebview, { type: `background${string}` }>): void {
-    if (this.status === 'training' || this.status === 'paused' || this.status === 'recovering')
+    if (isLocalRun(this.status))
       return this.view.note('background', 'warning', 'A background run of this model is under way; its metrics are not shown while this panel trains.');
     if (m.type === 'backgroundStart') {
       this.status = 'background';
@@ -122,24 +124,22 @@ export class TrainingApp {
   }
 
   private async load(m: Init): Promise<void> {
-    if (this.status === 'training' || this.status === 'paused' || this.status === 'background')
-      return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
+    if (isBusy(this.status)) return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
     this.init = m;
     this.saved = m.saved;
     this.checkpoint = m.checkpoint;
     this.host.setState({ uri: m.uri, model: m.model });
     this.view.title.textContent = `Training ${m.model}`;
-    const analysis = analyze(m.text).models.find((x) => x.graph.name === m.model);
-    if (!analysis) return this.fail(new Error(`The document has no model named '${m.model}'.`));
-    this.analysis = analysis;
+    const training = m.training;
+    this.training = training;
     this.disposeViewModel();
-    const inputShape = analysis.layers[analysis.graph.inputs[0]]?.shape ?? [];
-    this.data = localDataset(analysis.train, inputShape) ?? undefined;
+    const inputShape = training.nodes[training.inputs[0]]?.shape ?? [];
+    this.data = localDataset(training.settings, inputShape) ?? undefined;
     this.labelCheckpoint();
     if (this.data) return this.dataReady(m.autoStart);
     this.status = 'loading';
     this.refreshButtons();
-    const spec = dataSpecOf(analysis.train?.data);
+    const spec = training.settings.data;
     if (spec.kind === 'shapes') throw new Error('The shapes data set is drawn in the page.');
     const [h, w, c] = inputShape;
     if (inputShape.length !== 3 || !h || !w || !c) throw new Error(`Data set ${spec.kind} needs a model input of fixed (height, width, channels).`);
@@ -152,7 +152,7 @@ export class TrainingApp {
     this.view.clearNote('data');
     this.status = 'ready';
     this.refreshButtons();
-    if (this.data && this.analysis) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
+    if (this.data && this.training) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
     if (autoStart) await this.start(null, 0, []);
   }
 
@@ -195,7 +195,7 @@ export class TrainingApp {
 
   /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
   private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
-    if (!this.analysis || !this.data || this.status === 'training' || this.status === 'paused' || this.status === 'background') return;
+    if (!this.training || !this.data || isBusy(this.status)) return;
     this.run?.dispose();
     this.run = undefined;
     this.disposeViewModel();
@@ -203,7 +203,7 @@ export class TrainingApp {
     this.batchLosses.length = 0;
     for (const r of history) this.view.pushEpoch(r);
     for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
-    const begin: RunStart = { analysis: this.analysis, data: this.data, weights, doneEpochs, history };
+    const begin: RunStart = { training: this.training, data: this.data, weights, doneEpochs, history };
     // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
     const live = () => this.run === run;
     const run: TrainingRun = new TrainingRun(begin, {
@@ -245,28 +245,18 @@ export class TrainingApp {
   }
 
   private onBatch(p: BatchProgress, offset: number): void {
-    const settings = settingsOf(this.analysis?.train);
+    const batch = this.training?.settings.batch ?? 0;
     const x = (p.epoch - 1) * p.batches + p.batch;
     this.batchLosses.push(p.loss);
     this.view.batchLoss.xs.push(x);
     this.view.batchLoss.ys.push(p.loss);
     this.view.batchAcc.xs.push(x);
     this.view.batchAcc.ys.push(p.metrics.accuracy ?? NaN);
-    this.throughput.mark(performance.now() / 1000, x * settings.batch);
-    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-    const v = this.view;
-    v.set('state', this.status);
-    v.set('epoch', `${p.epoch + offset} / ${p.epochs + offset}`);
-    v.set('batch', `${p.batch} / ${p.batches}`);
-    v.set('loss', p.loss.toPrecision(4));
-    v.set('accuracy', p.metrics.accuracy === undefined ? '–' : `${(p.metrics.accuracy * 100).toFixed(1)}%`);
-    v.set('throughput', `${Math.round(this.throughput.rate() ?? p.samplesPerSecond)} samples/s`);
-    v.set('remaining', formatDuration(p.etaSeconds));
-    v.set('tensors', String(m.numTensors));
-    v.set('memory', `${formatBytes(m.numBytes)}${m.numBytesInGPU !== undefined ? `, GPU ${formatBytes(m.numBytesInGPU)}` : ''}`);
+    this.throughput.mark(performance.now() / 1000, x * batch);
+    showBatchReadout(this.view, this.status, p, offset, this.throughput.rate() ?? p.samplesPerSecond);
     if (performance.now() - this.lastDraw > 150) {
       this.lastDraw = performance.now();
-      v.drawCharts();
+      this.view.drawCharts();
     }
   }
 
@@ -323,10 +313,10 @@ export class TrainingApp {
 
   private save(): void {
     const model = this.run?.model;
-    if (!model || !this.analysis || !this.data) return;
+    if (!model || !this.training || !this.data) return;
     this.host.post({
       type: 'saveWeights',
-      model: this.analysis.graph.name,
+      model: this.training.name,
       topology: topologyJson(model),
       weights: captureWeights(model),
       metadata: { inputShape: this.inputShape(), classes: this.data.classes, dataset: this.data.name, epochs: this.run!.history.length },
@@ -335,8 +325,8 @@ export class TrainingApp {
 
   /** The model's image input size (known before any data arrives), else the data's. */
   private inputShape(): [number, number, number] {
-    const a = this.analysis;
-    const declared = a ? a.layers[a.graph.inputs[0]]?.shape : undefined;
+    const a = this.training;
+    const declared = a ? a.nodes[a.inputs[0]]?.shape : undefined;
     const shape = declared && declared.length === 3 && declared.every((d) => d !== null) ? (declared as number[]) : (this.data?.shape ?? [32, 32, 1]);
     return [shape[0], shape[1], shape[2]];
   }
@@ -347,7 +337,7 @@ export class TrainingApp {
   }
 
   private async showActivations(layer: string | null): Promise<void> {
-    if (!this.data || !this.analysis) return this.view.note('activations', 'warning', 'Load a model first.');
+    if (!this.data || !this.training) return this.view.note('activations', 'warning', 'Load a model first.');
     const set = this.sampleSet();
     const i = Math.min(set.count - 1, Math.max(0, Math.floor(Number(this.view.sampleIndex.value) || 0)));
     const size = this.data.shape[0] * this.data.shape[1] * this.data.shape[2];
@@ -371,8 +361,8 @@ export class TrainingApp {
   /** The trained (or training) model; before any run, a fresh one with the saved weights if there are some. */
   private activationModel(): tf.LayersModel | undefined {
     if (this.run) return this.run.model;
-    if (this.viewModel || !this.analysis) return this.viewModel;
-    this.viewModel = buildModel(this.analysis, { seed: settingsOf(this.analysis.train).seed });
+    if (this.viewModel || !this.training) return this.viewModel;
+    this.viewModel = buildModel(this.training, { seed: this.training.settings.seed });
     if (this.saved) restoreWeights(this.viewModel, this.saved);
     else this.view.note('activations', 'warning', 'The model is untrained: these are the activations of its initial weights.');
     return this.viewModel;
@@ -389,20 +379,8 @@ export class TrainingApp {
   }
 
   private refreshButtons(): void {
-    const running = this.status === 'training' || this.status === 'paused' || this.status === 'recovering' || this.status === 'background';
-    const idle = !running && this.status !== 'loading' && this.status !== 'starting' && !!this.data;
-    this.view.enable({
-      train: idle,
-      loadSaved: idle && !!this.saved,
-      resumeCheckpoint: idle && !!this.checkpoint,
-      pause: this.status === 'training' || (this.status === 'background' && !this.background.paused),
-      resume: this.status === 'paused' || (this.status === 'background' && this.background.paused),
-      stop: running,
-      save: !running && !!this.run,
-      showSample: !!this.data,
-      randomSample: !!this.data,
-      pickImage: !!this.data,
-    });
+    const facts = { hasData: !!this.data, hasSaved: !!this.saved, hasCheckpoint: !!this.checkpoint, hasRun: !!this.run, backgroundPaused: this.background.paused };
+    this.view.enable(enabledButtons(this.status, facts));
     this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
 

@@ -1,6 +1,7 @@
 // A background run (Stride: Train in Background) seen from the panel: its metrics fill the charts, and a note says whose they are.
 
-import type { BackgroundBatch, EpochRecord, ToWebview } from '../../protocol/training';
+import type { BackgroundBatch, ToWebview } from '../../protocol/training';
+import type { EpochRecord } from '../../protocol/training-payloads';
 import { formatDuration } from './telemetry';
 import type { PanelView } from './view';
 

@@ -1,7 +1,7 @@
 // Weights in and out of a tfjs LayersModel as plain specs + bytes, the form they travel in between page and host.
 
 import * as tf from '@tensorflow/tfjs';
-import type { WeightSpec, WeightsPayload } from '../../protocol/training';
+import type { WeightSpec, WeightsPayload } from '../../protocol/training-payloads';
 
 /**
  * Every weight (trainable and batch-norm statistics), in the model's order, concatenated as tfjs saves them.

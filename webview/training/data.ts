@@ -1,20 +1,19 @@
 // The page's data: the built-in shapes set drawn right here, or a set the extension host streams in chunks.
 
-import type { TrainConfig } from '../../core/model/graph';
 import type { DatasetHeader } from '../../protocol/training';
 import type { Dataset } from '../../train/data/dataset';
 import { makeShapes } from '../../train/data/shapes';
-import { dataSpecOf } from '../../train/data/spec';
+import type { TrainSettings } from '../../protocol/training-model';
 
 /** The shapes data set at the model's input size, or null when the host must load the data. */
-export function localDataset(config: TrainConfig | undefined, inputShape: readonly (number | null)[]): Dataset | null {
-  const spec = dataSpecOf(config?.data);
+export function localDataset(settings: TrainSettings, inputShape: readonly (number | null)[]): Dataset | null {
+  const spec = settings.data;
   if (spec.kind !== 'shapes') return null;
   if (inputShape.length !== 3) {
     throw new Error(`The shapes data set makes images (height, width, channels); the model input has shape (${inputShape.map((d) => d ?? '?').join(', ')}).`);
   }
   const [h, w, c] = inputShape;
-  return makeShapes({ height: h ?? 32, width: w ?? 32, channels: c ?? 1, count: spec.count, noise: spec.noise, seed: spec.seed ?? config?.seed });
+  return makeShapes({ height: h ?? 32, width: w ?? 32, channels: c ?? 1, count: spec.count, noise: spec.noise, seed: spec.seed ?? settings.seed });
 }
 
 /** Fills a data set from the host's chunks; `finish()` returns it once every sample arrived. */

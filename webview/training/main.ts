@@ -1,7 +1,8 @@
 // Entry point of the training webview: wires the VS Code message transport to the panel controller.
 
 import * as tf from '@tensorflow/tfjs';
-import { checkToWebview, decodeBytes, encodeBytes, type FromWebview } from '../../protocol/training';
+import { checkToWebview, type FromWebview } from '../../protocol/training';
+import { decodeBytes, encodeBytes } from '../../protocol/wire-bytes';
 import { TrainingApp } from './app';
 import { loseContextForTest } from './backend';
 import { applyStyles } from './styles';

@@ -1,27 +1,13 @@
 // One training run in the page: builds the model, drives the shared trainer, checkpoints, and reports progress to the view.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelAnalysis } from '../../core/analyze';
-import type { TrainConfig } from '../../core/model/graph';
-import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training';
+import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
+import type { TrainingModel } from '../../protocol/training-model';
 import { TrainControl } from '../../train/control';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel } from '../../train/model-builder';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../../train/trainer';
 import { captureWeights, restoreWeights } from './checkpoint';
-
-/** The `train` section, or the language's defaults when the model has none. */
-export function settingsOf(config: TrainConfig | undefined): Omit<TrainConfig, 'span' | 'data' | 'model' | 'seed'> & { seed: number } {
-  return {
-    optimizer: config?.optimizer ?? { name: 'adam', args: { lr: 0.001 } },
-    loss: config?.loss ?? 'crossentropy',
-    metrics: config?.metrics ?? ['accuracy'],
-    epochs: config?.epochs ?? 5,
-    batch: config?.batch ?? 32,
-    validation: config?.validation ?? 0.1,
-    seed: config?.seed ?? 1,
-  };
-}
 
 export interface RunHooks {
   onBatch(p: BatchProgress, epochOffset: number): void;
@@ -31,7 +17,8 @@ export interface RunHooks {
 }
 
 export interface RunStart {
-  readonly analysis: ModelAnalysis;
+  /** The model as the host lowered it; its settings carry every default. */
+  readonly training: TrainingModel;
   readonly data: Dataset;
   /** Weights to start from (saved weights or a checkpoint); null starts from the seeded initialisation. */
   readonly weights: WeightsPayload | null;
@@ -53,8 +40,7 @@ export class TrainingRun {
     private readonly start: RunStart,
     private readonly hooks: RunHooks,
   ) {
-    const settings = settingsOf(start.analysis.train);
-    this.model = buildModel(start.analysis, { seed: settings.seed });
+    this.model = buildModel(start.training, { seed: start.training.settings.seed });
     if (start.weights) {
       try {
         restoreWeights(this.model, start.weights);
@@ -67,14 +53,14 @@ export class TrainingRun {
   }
 
   get modelName(): string {
-    return this.start.analysis.graph.name;
+    return this.start.training.name;
   }
 
   /** Trains the remaining epochs; resolves with the trainer's outcome (the model stays alive for activations). */
   async run(): Promise<TrainResult> {
-    const settings = settingsOf(this.start.analysis.train);
+    const settings = this.start.training.settings;
     const offset = this.start.doneEpochs;
-    return trainModel(this.model, this.start.analysis, {
+    return trainModel(this.model, this.start.training, {
       settings: { ...settings, epochs: Math.max(0, settings.epochs - offset), seed: settings.seed + offset },
       data: this.start.data,
       control: this.control,

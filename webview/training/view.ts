@@ -1,6 +1,6 @@
 // The panel's DOM: header, notes, run controls, live statistics, the four charts and the activations area.
 
-import type { EpochRecord } from '../../protocol/training';
+import type { EpochRecord } from '../../protocol/training-payloads';
 import { LineChart, type Series } from './charts';
 import { button, el } from './dom';
 

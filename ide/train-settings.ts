@@ -1,0 +1,79 @@
+// The one table of training defaults, and a model's `train` section with them filled in (page, worker and CLI alike).
+
+import type { ModelAnalysis } from '../core/analyze';
+import type { TrainConfig } from '../core/model/graph';
+import type { Value } from '../core/model/values';
+import type { DataSpec, OptimizerSetting, TrainSettings } from '../protocol/training-model';
+
+/**
+ * What a model trains with when its `train` section (or the section itself) leaves a setting out. The seed is fixed so
+ * that a run is reproducible by default: the same file gives the same initial weights, batches and split everywhere.
+ */
+export const TRAIN_DEFAULTS = {
+  optimizer: 'adam',
+  loss: 'crossentropy',
+  metrics: ['accuracy'] as readonly string[],
+  epochs: 5,
+  batch: 32,
+  validation: 0.1,
+  seed: 1,
+  data: { kind: 'shapes' } as DataSpec,
+} as const;
+
+/** Learning rates when `lr:` is left out: plain SGD wants a larger step than the adaptive optimizers. */
+export const DEFAULT_LEARNING_RATE: Readonly<Record<string, number>> = { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.001 };
+
+/** A data setting that names no usable data set (`folder()` without its path): said in words. */
+export interface DataError {
+  readonly error: string;
+}
+
+/** The model's settings with every default filled in; the data setting may still be unusable (see `dataSpecOf`). */
+export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSettings | DataError {
+  const t: TrainConfig | undefined = model.train;
+  const data = dataSpecOf(t?.data);
+  if ('error' in data) return data;
+  return {
+    optimizer: optimizerOf(t?.optimizer),
+    loss: t?.loss ?? TRAIN_DEFAULTS.loss,
+    metrics: t?.metrics ?? TRAIN_DEFAULTS.metrics,
+    epochs: t?.epochs ?? TRAIN_DEFAULTS.epochs,
+    batch: t?.batch ?? TRAIN_DEFAULTS.batch,
+    validation: t?.validation ?? TRAIN_DEFAULTS.validation,
+    seed: t?.seed ?? TRAIN_DEFAULTS.seed,
+    data,
+  };
+}
+
+/** The optimizer as written, with its default learning rate when `lr:` is left out. */
+export function optimizerOf(written: TrainConfig['optimizer']): OptimizerSetting {
+  const name = written?.name ?? TRAIN_DEFAULTS.optimizer;
+  return { name, args: { lr: DEFAULT_LEARNING_RATE[name] ?? DEFAULT_LEARNING_RATE.adam, ...written?.args } };
+}
+
+const REMOTE = ['mnist', 'fashion_mnist', 'cifar10'] as const;
+
+/**
+ * `data: shapes`, `shapes(count: 500)`, `folder("images")`, `"images"`, `mnist`, `fashion_mnist`, `cifar10`;
+ * none means the built-in shapes. Folder paths are kept as written (the host resolves them against the file).
+ */
+export function dataSpecOf(value: Value | undefined): DataSpec | DataError {
+  if (!value) return TRAIN_DEFAULTS.data;
+  if (value.kind === 'string') return { kind: 'folder', path: value.value };
+  const name = value.kind === 'word' || value.kind === 'call' ? value.name : undefined;
+  const args = value.kind === 'call' ? value.args : [];
+  if (name === 'shapes') {
+    const numArg = (key: string) => {
+      const a = args.find((x) => x.name === key);
+      return a && a.value.kind === 'number' ? a.value.value : undefined;
+    };
+    return { kind: 'shapes', count: numArg('count'), noise: numArg('noise'), seed: numArg('seed') };
+  }
+  if (name === 'folder') {
+    const first = args[0]?.value;
+    if (!first || (first.kind !== 'string' && first.kind !== 'word')) return { error: 'folder(…) needs the folder path as a string, e.g. folder("images").' };
+    return { kind: 'folder', path: first.kind === 'string' ? first.value : first.name };
+  }
+  if (name && (REMOTE as readonly string[]).includes(name)) return { kind: name as (typeof REMOTE)[number] };
+  return { error: `Unknown data set ${name ?? value.kind}; known: shapes, folder("path"), ${REMOTE.join(', ')}.` };
+}
