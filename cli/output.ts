@@ -9,6 +9,11 @@ export function paint(stream: NodeJS.WriteStream, code: number, text: string): s
   return useColor(stream) ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 
+/** Untrusted text for a terminal: control characters (escape sequences, carriage returns, bells) become U+FFFD. */
+export function plain(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
 const SEVERITY_COLOR: Record<string, number> = { error: 31, warning: 33, info: 36, hint: 36 };
 
 /** `file:line:col: error[code]: message`, then the source line with a caret, related notes and fixes. */
