@@ -12,6 +12,7 @@ import { buildModel } from '../../train/model-builder';
 import { runDir } from '../../train/node/saved-files';
 import { saveModel } from '../../train/node/weights';
 import { useCpu } from '../train/helpers';
+import { pngBomb } from '../train/image-fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -115,5 +116,17 @@ describe('predict with saved weights', () => {
       assert.match(r.stderr, /model\.json' is damaged/);
       assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
     }
+  });
+
+  test('predict on a PNG claiming 30000×30000 pixels is refused at once', async () => {
+    const file = write('bomb.stride', MODEL);
+    await saveTiny(file, ['a', 'b', 'c']);
+    const bomb = path.join(dir, 'bomb.png');
+    fs.writeFileSync(bomb, pngBomb(30000, 30000));
+    const start = Date.now();
+    const r = stride(['predict', file, bomb]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /declares 30000×30000 pixels/);
+    assert.ok(Date.now() - start < 30_000);
   });
 });
