@@ -11,6 +11,7 @@ import { encodeIdx } from '../../train/data/idx';
 import { BACKEND_NAMES } from '../../train/node/backends/select';
 import { predict, runTraining, type ProgressEvent } from '../../train/node/run';
 import { bytes, gzip, serveFiles, tempDir, tfjsNodeInstalled, useTrainingBackend } from './helpers';
+import { pinsFor } from './remote-fixtures';
 
 const SHAPES = `model Tiny {
   input(16, 16, 1)
@@ -193,6 +194,7 @@ train Falls { data: shapes(count: 1200, seed: 5)  optimizer: adam(lr: 0.01)  epo
         outDir: path.join(tmp.dir, 'mnist'),
         baseUrl: `${server.url}/m`,
         cacheDir: path.join(tmp.dir, 'cache'),
+        checksums: pinsFor('mnist', '/m', files),
         limit: 30,
         onProgress: (e) => e.type === 'download' && downloads.add(e.progress.file),
       });
