@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dataset } from '../../data/dataset';
 import { fromRgba, resizeBilinear } from '../../data/image';
+import { checkDataBudget } from './budget';
 import { decodeImageFile, maxImagePixels } from './decode';
 
 export interface FolderOptions {
@@ -31,6 +32,7 @@ export function loadFolder(dir: string, options: FolderOptions): Dataset {
   const files = listClasses(dir);
   const classes = [...files.keys()];
   const total = [...files.values()].reduce((n, f) => n + f.length, 0);
+  checkDataBudget('folder', total, options.height, options.width, options.channels);
   const sample = options.height * options.width * options.channels;
   const images = new Uint8Array(total * sample);
   // 32-bit labels: a folder may have more than 256 classes.
