@@ -37,6 +37,13 @@ describe('decompression bombs', () => {
     assert.ok(Date.now() - start < 2000);
   });
 
+  test('a PNG within the pixel limit but with far too little image data is refused before decoding', () => {
+    const f = file('short.png', pngBomb(44084, 1419));
+    const start = Date.now();
+    assert.throws(() => loadImage(f, SIZE), /declares 44084×1419 pixels but holds only \d+ bytes of image data; the file is truncated or damaged/);
+    assert.ok(Date.now() - start < 2000);
+  });
+
   test('a JPEG whose frame claims 30000×30000 is refused before decoding', () => {
     const bomb = jpegBomb(30000, 30000);
     assert.deepEqual(jpegSize(bomb), { width: 30000, height: 30000 });

@@ -32,6 +32,7 @@ export function decodeImageFile(file: string, maxPixels: number): DecodedImage {
   const dims = png ? pngSize(bytes) : jpegSize(bytes);
   if (dims) checkPixels(dims.width, dims.height, maxPixels);
   if (png) {
+    checkPngData(bytes);
     const img = PNG.sync.read(bytes);
     return { width: img.width, height: img.height, rgba: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length) };
   }
@@ -54,6 +55,31 @@ const isPng = (b: Uint8Array) => b.length >= 8 && PNG_SIGNATURE.every((v, i) => 
 function pngSize(b: Buffer): { width: number; height: number } | null {
   if (b.length < 24 || b.toString('latin1', 12, 16) !== 'IHDR') return null;
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** Deflate cannot shrink data more than about 1032:1; a bit of slack for filter bytes and interlacing. */
+const MAX_DEFLATE_RATIO = 1100;
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Refuses a PNG whose image data is too short to hold the pixels it declares (a truncated file or a bomb that
+ * pngjs would otherwise decode slowly into a zero-filled image), by summing the IDAT chunk lengths.
+ */
+function checkPngData(b: Buffer): void {
+  if (b.length < 29) return;
+  const width = b.readUInt32BE(16);
+  const height = b.readUInt32BE(20);
+  const bits = b[24] * (PNG_CHANNELS[b[25]] ?? 4);
+  const raw = height * (1 + Math.ceil((width * bits) / 8));
+  let compressed = 0;
+  for (let at = 8; at + 8 <= b.length; ) {
+    const length = b.readUInt32BE(at);
+    if (b.toString('latin1', at + 4, at + 8) === 'IDAT') compressed += Math.min(length, b.length - at - 8);
+    at += 12 + length;
+  }
+  if (compressed * MAX_DEFLATE_RATIO < raw) {
+    throw new Error(`it declares ${width}×${height} pixels but holds only ${compressed} bytes of image data; the file is truncated or damaged`);
+  }
 }
 
 /** Walks the JPEG marker segments to the first start-of-frame (SOF0–SOF15 except DHT, JPG and DAC) and reads its size. */
