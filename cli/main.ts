@@ -7,7 +7,7 @@ import { exportPyTorch } from '../core/export/pytorch';
 import { formatTable, summarize } from '../core/summary';
 import { cacheCommand } from './cache';
 import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
-import { formatDiagnostics, paint } from './output';
+import { formatDiagnostics, paint, plain } from './output';
 import { predictCommand, train } from './train';
 
 const USAGE = `Usage: stride <command> [options]
@@ -19,8 +19,9 @@ Commands:
   export FILE [--model NAME] [--format pytorch|json] [--out FILE]
                                      Generate PyTorch code (or the analysed graph as JSON)
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
-                                     Train with the file's train section; weights and metrics go to --out
-                                     (default FILE's folder/NAME.runs/MODEL); Ctrl-C stops and keeps the weights
+                                     Train with the file's train section; weights/ and metrics.jsonl go to --out
+                                     (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
+                                     Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
@@ -63,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) {
-      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${e.message}\n`);
+      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${plain(e.message, true)}\n`);
       if (e instanceof UsageError) process.stderr.write(`Run 'stride help' for usage.\n`);
       return 2;
     }

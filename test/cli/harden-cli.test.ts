@@ -53,6 +53,24 @@ describe('bounded reads', () => {
   });
 });
 
+describe('untrusted text on the terminal', () => {
+  test('check prints source lines and messages with escape sequences made inert', () => {
+    const file = path.join(dir, 'esc.stride');
+    fs.writeFileSync(file, 'model E {\n  input(8, 8, 1)\n  conv2x(4) # \u001b]0;pwned\u0007 \u001b[2J\n}\n');
+    const r = stride(['check', file]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /Unknown layer 'conv2x'/);
+    assert.match(r.stdout, /\ufffd\]0;pwned\ufffd \ufffd\[2J/);
+    assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  test('an error message quoting a hostile path is made inert', () => {
+    const r = stride(['check', path.join(dir, 'missing\u001b[31m.stride')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /missing\ufffd\[31m\.stride/);
+  });
+});
+
 describe('stride cache', () => {
   test('shows where downloads are kept and their size, and clear deletes only them', () => {
     const cache = path.join(dir, 'cache');
