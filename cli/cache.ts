@@ -8,7 +8,8 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function cacheCommand(args: ParsedArgs): number {
   const [action, ...rest] = args.positionals;
-  if (rest.length > 0 || (action !== undefined && action !== 'clear')) throw new UsageError(`cache takes no argument or 'clear', got '${args.positionals.join(' ')}'`);
+  if (rest.length > 0 || (action !== undefined && action !== 'clear'))
+    throw new UsageError(`cache takes no argument or 'clear', got '${args.positionals.join(' ')}'`);
   const dir = defaultCacheDir();
   if (action === 'clear') {
     const removed = clearCache(dir);
@@ -20,6 +21,8 @@ export function cacheCommand(args: ParsedArgs): number {
   process.stdout.write(`Dataset cache: ${dir} (STRIDE_CACHE_DIR changes it)\n`);
   for (const f of files) process.stdout.write(`  ${f.path.slice(dir.length + 1)}  ${mb(f.bytes)}\n`);
   const total = files.reduce((n, f) => n + f.bytes, 0);
-  process.stdout.write(files.length === 0 ? 'Empty.\n' : `Total: ${mb(total)} in ${files.length} file${files.length === 1 ? '' : 's'}; 'stride cache clear' deletes them.\n`);
+  process.stdout.write(
+    files.length === 0 ? 'Empty.\n' : `Total: ${mb(total)} in ${files.length} file${files.length === 1 ? '' : 's'}; 'stride cache clear' deletes them.\n`,
+  );
   return 0;
 }

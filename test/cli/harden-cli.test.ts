@@ -18,7 +18,10 @@ const stride = (args: string[], env: Record<string, string> = {}) =>
 describe('clear errors instead of internal ones', () => {
   test('train with input(40000, 40000, 3) is refused before allocating, with exit 2', () => {
     const file = path.join(dir, 'huge.stride');
-    fs.writeFileSync(file, 'model Huge {\n  input(40000, 40000, 3)\n  globalavgpool2d()\n  dense(4, activation: softmax)\n}\ntrain Huge { data: shapes  epochs: 1 }\n');
+    fs.writeFileSync(
+      file,
+      'model Huge {\n  input(40000, 40000, 3)\n  globalavgpool2d()\n  dense(4, activation: softmax)\n}\ntrain Huge { data: shapes  epochs: 1 }\n',
+    );
     const start = Date.now();
     const r = stride(['train', file]);
     assert.equal(r.status, 2, r.stderr);
@@ -29,7 +32,10 @@ describe('clear errors instead of internal ones', () => {
 
   test('train with a data set over the memory budget names the numbers', () => {
     const file = path.join(dir, 'many.stride');
-    fs.writeFileSync(file, 'model Many {\n  input(4096, 4096, 3)\n  globalavgpool2d()\n  dense(4, activation: softmax)\n}\ntrain Many { data: shapes(count: 1000)  epochs: 1 }\n');
+    fs.writeFileSync(
+      file,
+      'model Many {\n  input(4096, 4096, 3)\n  globalavgpool2d()\n  dense(4, activation: softmax)\n}\ntrain Many { data: shapes(count: 1000)  epochs: 1 }\n',
+    );
     const r = stride(['train', file, '--out', path.join(dir, 'many-run')]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /1200 shapes images of \(4096, 4096, 3\) would take 60\.4 GB of memory, more than the 4\.3 GB/);

@@ -109,7 +109,12 @@ describe('predict with saved weights', () => {
   test('a model.json that is null, a string or [{}] is a clear error, not an internal one', async () => {
     const file = write('manifest.stride', MODEL);
     const weights = await saveTiny(file, ['a', 'b', 'c']);
-    for (const text of ['null', '"weights"', '[{}]', '{"weightsManifest":[{"weights":[{"name":"x","shape":[1],"dtype":"float32","quantization":{"dtype":"uint8"}}]}]}']) {
+    for (const text of [
+      'null',
+      '"weights"',
+      '[{}]',
+      '{"weightsManifest":[{"weights":[{"name":"x","shape":[1],"dtype":"float32","quantization":{"dtype":"uint8"}}]}]}',
+    ]) {
       fs.writeFileSync(path.join(weights, 'model.json'), text);
       const r = stride(['predict', file, png8()]);
       assert.equal(r.status, 2, `${text}: ${r.stderr}`);

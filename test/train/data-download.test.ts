@@ -42,7 +42,10 @@ describe('checksums and size limits', () => {
 
   test('a valid-looking but wrong MNIST is rejected by its pinned SHA-256 and never cached', async () => {
     const cacheDir = cache('wrong');
-    await assert.rejects(loadRemote('mnist', { baseUrl: `${server.url}/fake`, cacheDir }), (e: Error) => e instanceof DownloadError && /is not the expected file \(SHA-256 [0-9a-f]{64}, expected 440fcabf/.test(e.message));
+    await assert.rejects(
+      loadRemote('mnist', { baseUrl: `${server.url}/fake`, cacheDir }),
+      (e: Error) => e instanceof DownloadError && /is not the expected file \(SHA-256 [0-9a-f]{64}, expected 440fcabf/.test(e.message),
+    );
     assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'mnist')), []);
   });
 
@@ -67,8 +70,14 @@ describe('checksums and size limits', () => {
   });
 
   test('a body larger than the file can be is refused before it is read', async () => {
-    const checksums = { ...pinsFor('mnist', '/bomb', files), 'mnist/train-images-idx3-ubyte.gz': { sha256: '0'.repeat(64), maxBytes: 1000, maxUnpackedBytes: 1000 } };
-    await assert.rejects(loadRemote('mnist', { baseUrl: `${server.url}/bomb`, cacheDir: cache('big'), checksums }), /is \d+ bytes or more, larger than the 1000 bytes train-images-idx3-ubyte\.gz can be; refused/);
+    const checksums = {
+      ...pinsFor('mnist', '/bomb', files),
+      'mnist/train-images-idx3-ubyte.gz': { sha256: '0'.repeat(64), maxBytes: 1000, maxUnpackedBytes: 1000 },
+    };
+    await assert.rejects(
+      loadRemote('mnist', { baseUrl: `${server.url}/bomb`, cacheDir: cache('big'), checksums }),
+      /is \d+ bytes or more, larger than the 1000 bytes train-images-idx3-ubyte\.gz can be; refused/,
+    );
   });
 
   test('a cached file with labels out of range says how to clear the cache', async () => {
@@ -85,7 +94,10 @@ describe('checksums and size limits', () => {
     await loadRemote('mnist', { baseUrl: `${server.url}/fake`, cacheDir, checksums });
     const cached = path.join(cacheDir, 'mnist', 't10k-labels-idx1-ubyte.gz');
     fs.writeFileSync(cached, gzip(encodeIdx([2], new Uint8Array([1, 2]))));
-    await assert.rejects(loadRemote('mnist', { baseUrl: `${server.url}/fake`, cacheDir, checksums }), (e: Error) => e instanceof DownloadError && e.message.includes(cached) && /stride cache clear/.test(e.message));
+    await assert.rejects(
+      loadRemote('mnist', { baseUrl: `${server.url}/fake`, cacheDir, checksums }),
+      (e: Error) => e instanceof DownloadError && e.message.includes(cached) && /stride cache clear/.test(e.message),
+    );
   });
 });
 

@@ -33,7 +33,10 @@ describe('decompression bombs', () => {
     assert.ok(bomb.length < 100, `fixture is ${bomb.length} bytes`);
     const f = file('bomb.png', bomb);
     const start = Date.now();
-    assert.throws(() => loadImage(f, SIZE), (e: Error) => e instanceof FolderError && /declares 30000×30000 pixels, more than the limit of 67108864/.test(e.message) && e.message.includes(f));
+    assert.throws(
+      () => loadImage(f, SIZE),
+      (e: Error) => e instanceof FolderError && /declares 30000×30000 pixels, more than the limit of 67108864/.test(e.message) && e.message.includes(f),
+    );
     assert.ok(Date.now() - start < 2000);
   });
 
@@ -67,7 +70,10 @@ describe('decompression bombs', () => {
 
   test('a truncated or garbage image is a clear error naming the file', () => {
     const f = file('half.png', tinyPng(1).subarray(0, 30));
-    assert.throws(() => loadImage(f, SIZE), (e: Error) => e instanceof FolderError && e.message.includes(f));
+    assert.throws(
+      () => loadImage(f, SIZE),
+      (e: Error) => e instanceof FolderError && e.message.includes(f),
+    );
   });
 });
 

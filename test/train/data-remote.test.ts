@@ -114,7 +114,10 @@ describe('downloaded data sets', () => {
   test('a missing file reports the HTTP status; a corrupt download is not cached', async () => {
     await assert.rejects(loadRemote('cifar10', { baseUrl: `${server.url}/nothing`, cacheDir: path.join(tmp.dir, 'cache5'), checksums }), /answered 404/);
     const cacheDir = path.join(tmp.dir, 'cache6');
-    await assert.rejects(loadRemote('mnist', { baseUrl: `${server.url}/broken`, cacheDir, checksums: { ...checksums, ...brokenPins } }), /not a valid gzip file/);
+    await assert.rejects(
+      loadRemote('mnist', { baseUrl: `${server.url}/broken`, cacheDir, checksums: { ...checksums, ...brokenPins } }),
+      /not a valid gzip file/,
+    );
     assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'mnist')), []);
   });
 

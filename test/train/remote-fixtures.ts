@@ -8,7 +8,11 @@ export function pinsFor(set: string, prefix: string, files: ReadonlyMap<string, 
   const out: Record<string, PinnedFile> = {};
   for (const [url, body] of files) {
     if (!url.startsWith(`${prefix}/`)) continue;
-    out[`${set}/${url.slice(prefix.length + 1)}`] = { sha256: crypto.createHash('sha256').update(body).digest('hex'), maxBytes: body.length + 1024, maxUnpackedBytes };
+    out[`${set}/${url.slice(prefix.length + 1)}`] = {
+      sha256: crypto.createHash('sha256').update(body).digest('hex'),
+      maxBytes: body.length + 1024,
+      maxUnpackedBytes,
+    };
   }
   return out;
 }

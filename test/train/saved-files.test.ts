@@ -24,7 +24,10 @@ function userFolder(name: string): string {
 describe('never replacing what Stride did not write', () => {
   test('a weights folder holding other files is refused, named, and left as it was', () => {
     const dir = userFolder('mine');
-    assert.throws(() => writeFolderAtomically(dir, FILES), (e: Error) => e instanceof NotStrideFolderError && e.message.includes(dir) && /thesis\.tex/.test(e.message));
+    assert.throws(
+      () => writeFolderAtomically(dir, FILES),
+      (e: Error) => e instanceof NotStrideFolderError && e.message.includes(dir) && /thesis\.tex/.test(e.message),
+    );
     assert.deepEqual(fs.readdirSync(dir), ['thesis.tex']);
     assert.deepEqual(
       fs.readdirSync(tmp.dir).filter((n) => n.includes('.tmp-')),
@@ -47,7 +50,7 @@ describe('never replacing what Stride did not write', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'), '{"v":2}');
   });
 
-  test('a .previous folder that is not Stride\'s is not deleted by a save', () => {
+  test("a .previous folder that is not Stride's is not deleted by a save", () => {
     const dir = at('prev', 'M');
     writeFolderAtomically(dir, FILES);
     userFolder(path.join('prev', 'M.previous'));
@@ -55,7 +58,7 @@ describe('never replacing what Stride did not write', () => {
     assert.deepEqual(fs.readdirSync(`${dir}.previous`), ['thesis.tex']);
   });
 
-  test('a run folder is used only when missing, empty or Stride\'s; the marker is written', () => {
+  test("a run folder is used only when missing, empty or Stride's; the marker is written", () => {
     const run = at('runs', 'A');
     prepareRunFolder(run);
     assert.ok(fs.existsSync(path.join(run, '.stride-run')));
@@ -73,7 +76,7 @@ describe('never replacing what Stride did not write', () => {
 });
 
 describe('killed saves and the previous copy', () => {
-  test('temporary folders left by killed saves are removed by the next save; a live save\'s folder stays', () => {
+  test("temporary folders left by killed saves are removed by the next save; a live save's folder stays", () => {
     const dir = at('stale', 'M');
     writeFolderAtomically(dir, FILES);
     const dead = at('stale', '.M.tmp-999999999-abc');
@@ -126,7 +129,10 @@ describe('damaged manifests are clear errors', () => {
   for (const [name, json, message] of cases) {
     test(`a manifest that is ${name} is refused with a message naming model.json`, () => {
       const dir = saved(name.replace(/ /g, '-'), json);
-      assert.throws(() => loadModelFiles(dir), (e: Error) => !(e instanceof TypeError) && message.test(e.message) && e.message.includes('model.json'));
+      assert.throws(
+        () => loadModelFiles(dir),
+        (e: Error) => !(e instanceof TypeError) && message.test(e.message) && e.message.includes('model.json'),
+      );
     });
   }
 

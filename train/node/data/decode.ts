@@ -42,9 +42,7 @@ export function decodeImageFile(file: string, maxPixels: number): DecodedImage {
 
 function checkPixels(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {
-    throw new Error(
-      `it declares ${width}×${height} pixels, more than the limit of ${maxPixels} (set STRIDE_MAX_IMAGE_PIXELS to allow larger images)`,
-    );
+    throw new Error(`it declares ${width}×${height} pixels, more than the limit of ${maxPixels} (set STRIDE_MAX_IMAGE_PIXELS to allow larger images)`);
   }
 }
 

@@ -48,4 +48,3 @@ export function defaultCacheDir(): string {
 export function cacheHint(cacheDir: string): string {
   return `Run 'stride cache clear' to delete the cached downloads in ${cacheDir}, then try again.`;
 }
-

@@ -16,13 +16,21 @@ const sha256 = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).
  * SHA-256; a fresh body goes to a temporary file that `check` must accept before it is renamed into place, so an
  * interrupted, wrong or corrupt download never poisons the cache.
  */
-export async function cachedDownload(url: string, dest: string, pin: PinnedFile, options: FetchOptions, check: (bytes: Uint8Array) => void): Promise<Uint8Array> {
+export async function cachedDownload(
+  url: string,
+  dest: string,
+  pin: PinnedFile,
+  options: FetchOptions,
+  check: (bytes: Uint8Array) => void,
+): Promise<Uint8Array> {
   if (fs.existsSync(dest)) return readCached(dest, pin, options);
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const bytes = await download(url, path.basename(dest), pin.maxBytes, options);
   const got = sha256(bytes);
   if (got !== pin.sha256) {
-    throw new DownloadError(`The download of ${url} is not the expected file (SHA-256 ${got}, expected ${pin.sha256}); it was not kept. Try again later or use another mirror.`);
+    throw new DownloadError(
+      `The download of ${url} is not the expected file (SHA-256 ${got}, expected ${pin.sha256}); it was not kept. Try again later or use another mirror.`,
+    );
   }
   check(bytes);
   const tmp = `${dest}.partial-${process.pid}-${Date.now()}`;
@@ -40,7 +48,8 @@ function readCached(dest: string, pin: PinnedFile, options: FetchOptions): Uint8
   const size = fs.statSync(dest).size;
   if (size > pin.maxBytes) throw new DownloadError(`The cached file ${dest} is ${size} bytes, more than the ${pin.maxBytes} it can be. ${hint}`);
   const bytes = new Uint8Array(fs.readFileSync(dest));
-  if (sha256(bytes) !== pin.sha256) throw new DownloadError(`The cached file ${dest} is damaged or not the expected file (its SHA-256 does not match). ${hint}`);
+  if (sha256(bytes) !== pin.sha256)
+    throw new DownloadError(`The cached file ${dest} is damaged or not the expected file (its SHA-256 does not match). ${hint}`);
   return bytes;
 }
 
