@@ -139,7 +139,7 @@ export class TrainingPanel {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(this.state.uri));
     let saved = null;
     try {
-      saved = readSavedWeights(weightsDir(this.modelFile, this.state.model));
+      saved = readSavedWeights(weightsDir(this.modelFile, this.state.model), (m) => void vscode.window.showWarningMessage(`Stride: ${m}`));
     } catch (e) {
       void vscode.window.showWarningMessage(`Stride: ${e instanceof Error ? e.message : String(e)}`);
     }
