@@ -58,14 +58,14 @@ function chooseWeights(file: string, model: string, given: string | undefined): 
     const found = findSavedWeights(dir);
     if (!found) continue;
     if (found.fromPrevious) {
-      process.stderr.write(`${paint(process.stderr, 33, 'warning:')} using the previous weights in ${found.dir}: the last save was interrupted\n`);
+      process.stderr.write(`${paint(process.stderr, 33, 'warning:')} using the previous weights in ${plain(found.dir)}: the last save was interrupted\n`);
     }
     return found.dir;
   }
-  if (given !== undefined) return path.resolve(given);
-  const any = candidates.some((d) => fs.existsSync(d));
-  if (!any) throw new InputError(`no trained weights for '${model}': run 'stride train ${file}' first, or pass --weights DIR`);
-  return path.resolve(candidates.find((d) => fs.existsSync(d))!);
+  // No weights found: predict reports what is missing in the folder the user named, or in the run folder that exists.
+  const existing = given ?? candidates.find((d) => fs.existsSync(d));
+  if (existing === undefined) throw new InputError(`no trained weights for '${model}': run 'stride train ${file}' first, or pass --weights DIR`);
+  return path.resolve(existing);
 }
 
 export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
