@@ -6,8 +6,9 @@ import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
 import { exportPyTorch } from '../core/export/pytorch';
 import { modelAt, modelChoiceError } from '../ide/model-at';
 import { formatTable, summarize } from '../ide/summary';
+import { cacheCommand } from './cache';
 import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
-import { formatDiagnostics, paint } from './output';
+import { formatDiagnostics, paint, plain } from './output';
 import { predictCommand, train } from './train';
 
 const USAGE = `Usage: stride <command> [options]
@@ -19,10 +20,12 @@ Commands:
   export FILE [--model NAME] [--format pytorch|json] [--out FILE]
                                      Generate PyTorch code (or the analysed graph as JSON)
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
-                                     Train with the file's train section; weights and metrics go to --out
-                                     (default FILE's folder/NAME.runs/MODEL); Ctrl-C stops and keeps the weights
+                                     Train with the file's train section; weights/ and metrics.jsonl go to --out
+                                     (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
+                                     Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
+  cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
 
@@ -53,6 +56,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await train(args, readSource);
       case 'predict':
         return await predictCommand(args, readSource);
+      case 'cache':
+        return cacheCommand(args);
       case 'lsp':
         return await lsp();
       default:
@@ -60,7 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) {
-      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${e.message}\n`);
+      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${plain(e.message, true)}\n`);
       if (e instanceof UsageError) process.stderr.write(`Run 'stride help' for usage.\n`);
       return 2;
     }
@@ -78,6 +83,9 @@ function version(): string {
   return `stride ${pkg.version}`;
 }
 
+/** The largest model file the CLI reads: far above any real model, and a bound for `/dev/zero` or a pipe. */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+
 /** Reads a model file with clear errors for the usual mistakes. */
 export function readSource(file: string): string {
   let stat: fs.Stats;
@@ -88,12 +96,31 @@ export function readSource(file: string): string {
   }
   if (stat.isDirectory()) throw new InputError(`'${file}' is a directory; pass a .stride file`);
   try {
-    const buf = fs.readFileSync(file);
+    const buf = readAtMost(file, MAX_SOURCE_BYTES);
     if (buf.includes(0)) throw new InputError(`'${file}' looks like a binary file, not Stride source`);
     return buf.toString('utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`cannot read '${file}': ${(e as Error).message}`);
+  }
+}
+
+/** Reads up to `limit` bytes; a longer file (or an endless device) is an error instead of exhausting memory. */
+function readAtMost(file: string, limit: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(limit + 1, 1 << 20));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return Buffer.concat(chunks, total);
+      total += n;
+      if (total > limit) throw new InputError(`'${file}' is larger than ${limit / (1024 * 1024)} MiB; Stride reads model files up to that size`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

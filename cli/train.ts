@@ -6,11 +6,12 @@ import { analyze } from '../core/analyze';
 import { trainingModelFor } from '../ide/training-model';
 import type { TrainingModel } from '../protocol/training-model';
 import type { DataSpec } from '../train/data/spec';
-import { runDir, weightsDir } from '../train/node/saved-files';
+import { findSavedWeights, runDir, weightsDir } from '../train/node/saved-files';
+import { prepareRunFolder } from '../train/node/saved-owner';
 import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Prediction } from '../train/node/run';
 import type { BatchProgress, EpochProgress } from '../train/trainer';
 import { InputError, intOption, stringOption, UsageError, type ParsedArgs } from './args';
-import { paint } from './output';
+import { paint, plain } from './output';
 
 interface TrainModule {
   runTraining(o: RunTrainingOptions): Promise<RunResult>;
@@ -58,13 +59,25 @@ function backendOption(args: ParsedArgs): RunTrainingOptions['backend'] {
   throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, got '${v}'`);
 }
 
-/** The last `stride train` run, else the weights the editor's training panel saved (`NAME.weights/MODEL`). */
-function defaultWeights(file: string, model: string): string {
-  const run = runDir(file, model);
-  if (fs.existsSync(run)) return run;
-  const panel = weightsDir(file, model);
-  if (fs.existsSync(panel)) return panel;
-  throw new InputError(`no trained weights for '${model}': run 'stride train ${file}' first, or pass --weights DIR`);
+/**
+ * The weights folder to predict with: --weights DIR, else the last `stride train` run, else the weights the editor's
+ * training panel saved (`NAME.weights/MODEL`); each falls back to the `.previous` copy an interrupted save left.
+ */
+function chooseWeights(file: string, model: string, given: string | undefined): string {
+  if (given !== undefined && given.trim() === '') throw new UsageError('--weights is an empty path; give a folder name');
+  const candidates = given !== undefined ? [given] : [runDir(file, model), weightsDir(file, model)];
+  for (const dir of candidates) {
+    const found = findSavedWeights(dir);
+    if (!found) continue;
+    if (found.fromPrevious) {
+      process.stderr.write(`${paint(process.stderr, 33, 'warning:')} using the previous weights in ${plain(found.dir)}: the last save was interrupted\n`);
+    }
+    return found.dir;
+  }
+  // No weights found: predict reports what is missing in the folder the user named, or in the run folder that exists.
+  const existing = given ?? candidates.find((d) => fs.existsSync(d));
+  if (existing === undefined) throw new InputError(`no trained weights for '${model}': run 'stride train ${file}' first, or pass --weights DIR`);
+  return path.resolve(existing);
 }
 
 export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
@@ -76,7 +89,10 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   const file = args.positionals[0];
   const model = hostModel(readSource(file), args, file);
   const mod = trainModule();
-  const outDir = path.resolve(stringOption(args.options, 'out') ?? runDir(file, model.name));
+  const out = stringOption(args.options, 'out');
+  if (out !== undefined && out.trim() === '') throw new UsageError('--out is an empty path; give a folder name (metrics.jsonl and weights/ go into it)');
+  const outDir = path.resolve(out ?? runDir(file, model.name));
+  prepareRunFolder(outDir);
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write('\nStopping after the current batch (Ctrl-C again to quit at once)…\n');
@@ -211,10 +227,11 @@ async function predictRun(args: ParsedArgs, readSource: (file: string) => string
   if (!file || images.length === 0) throw new UsageError('predict takes a model file and at least one image');
   const model = hostModel(readSource(file), args, file);
   const mod = trainModule();
-  const weightsDir = path.resolve(stringOption(args.options, 'weights') ?? defaultWeights(file, model.name));
+  const weightsDir = chooseWeights(file, model.name, stringOption(args.options, 'weights'));
   const predictions = await mod.predict({ model, weightsDir, images, topK: intOption(args.options, 'top'), backend: backendOption(args) });
+  // Class names come from model.json and file names from the user: neither may drive the terminal.
   for (const p of predictions) {
-    process.stdout.write(`${p.source}: ${p.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}\n`);
+    process.stdout.write(`${plain(p.source)}: ${p.top.map((t) => `${plain(t.label)} ${(100 * t.probability).toFixed(1)}%`).join(', ')}\n`);
   }
   return 0;
 }

@@ -146,7 +146,7 @@ export class TrainingPanel {
     if (!lowered.training) return void (await this.post({ type: 'error', message: lowered.error ?? `The document has no model named '${this.state.model}'.` }));
     let saved = null;
     try {
-      saved = readSavedWeights(weightsDir(this.modelFile, this.state.model));
+      saved = readSavedWeights(weightsDir(this.modelFile, this.state.model), (m) => void vscode.window.showWarningMessage(`Stride: ${m}`));
     } catch (e) {
       void vscode.window.showWarningMessage(`Stride: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -26,9 +26,14 @@ export function saveWeights(dir: string, model: string, topology: string, weight
   writeFolderAtomically(dir, { [MODEL_JSON]: Buffer.from(JSON.stringify(json)), [WEIGHTS_BIN]: weights.data });
 }
 
-/** Saved weights, or null when there are none; damaged files are an error that says which file. */
-export function readSavedWeights(dir: string): WeightsPayload | null {
-  if (!savedFolder(dir)) return null;
+/**
+ * Saved weights, or null when there are none; damaged files are an error that says which file. When only the
+ * `.previous` copy of an interrupted save exists, that copy is read and `warn` is told so.
+ */
+export function readSavedWeights(dir: string, warn?: (message: string) => void): WeightsPayload | null {
+  const use = savedFolder(dir);
+  if (!use) return null;
+  if (use !== dir) warn?.(`the last save of these weights was interrupted; using the previous copy in ${use}.`);
   const files = loadModelFiles(dir);
   // The files are untrusted: a manifest without entries is reported as damaged weights below.
   const specs = (files.json.weightsManifest ?? []).flatMap((g) => g.weights ?? []);

@@ -9,6 +9,7 @@ import { encodeIdx, parseIdx } from '../../train/data/idx';
 import { DownloadError, type DownloadProgress } from '../../train/node/data/node-io';
 import { CIFAR10_ARCHIVE, loadRemote } from '../../train/node/data/remote';
 import { bytes, gzip, serveFiles, tempDir, writeTar, type FileServer } from './helpers';
+import { pinsFor } from './remote-fixtures';
 
 const TRAIN = 12;
 const TEST = 5;
@@ -43,6 +44,9 @@ const tar = new Map(batches.map((b, i) => [`cifar-10-batches-bin/data_batch_${i 
 tar.set('cifar-10-batches-bin/test_batch.bin', testBatch);
 files.set(`/cifar/${CIFAR10_ARCHIVE}`, gzip(writeTar(tar)));
 files.set('/broken/train-images-idx3-ubyte.gz', new Uint8Array([1, 2, 3, 4]));
+// The fixtures are not the published files, so the test pins their own checksums.
+const checksums = { ...pinsFor('mnist', '/mnist', files), ...pinsFor('fashion_mnist', '/fashion', files), ...pinsFor('cifar10', '/cifar', files) };
+const brokenPins = pinsFor('mnist', '/broken', files);
 
 before(async () => {
   server = await serveFiles(files);
@@ -56,7 +60,7 @@ describe('downloaded data sets', () => {
   test('MNIST downloads with progress, parses, and is cached for the next load', async () => {
     const cacheDir = path.join(tmp.dir, 'cache1');
     const progress: DownloadProgress[] = [];
-    const d = await loadRemote('mnist', { baseUrl: `${server.url}/mnist`, cacheDir, onProgress: (p) => progress.push(p) });
+    const d = await loadRemote('mnist', { baseUrl: `${server.url}/mnist`, cacheDir, checksums, onProgress: (p) => progress.push(p) });
     assert.deepEqual(d.shape, [28, 28, 1]);
     assert.equal(d.classes.length, 10);
     assert.equal(d.train.count, TRAIN);
@@ -69,19 +73,19 @@ describe('downloaded data sets', () => {
     assert.equal(last.total, last.received);
 
     const before = server.requests.length;
-    const again = await loadRemote('mnist', { baseUrl: `${server.url}/mnist`, cacheDir });
+    const again = await loadRemote('mnist', { baseUrl: `${server.url}/mnist`, cacheDir, checksums });
     assert.equal(server.requests.length, before, 'a cached data set must not be downloaded again');
     assert.deepEqual(again.train.labels, d.train.labels);
   });
 
   test('Fashion-MNIST uses the same format with its own class names', async () => {
-    const d = await loadRemote('fashion_mnist', { baseUrl: `${server.url}/fashion/`, cacheDir: path.join(tmp.dir, 'cache2') });
+    const d = await loadRemote('fashion_mnist', { baseUrl: `${server.url}/fashion/`, cacheDir: path.join(tmp.dir, 'cache2'), checksums });
     assert.equal(d.classes[9], 'Ankle boot');
     assert.equal(d.train.count, TRAIN);
   });
 
   test('CIFAR-10 is unpacked from its archive and converted to channels-last', async () => {
-    const d = await loadRemote('cifar10', { baseUrl: `${server.url}/cifar`, cacheDir: path.join(tmp.dir, 'cache3') });
+    const d = await loadRemote('cifar10', { baseUrl: `${server.url}/cifar`, cacheDir: path.join(tmp.dir, 'cache3'), checksums });
     assert.deepEqual(d.shape, [32, 32, 3]);
     assert.equal(d.train.count, 15);
     assert.equal(d.test!.count, 2);
@@ -104,23 +108,31 @@ describe('downloaded data sets: errors', () => {
     await closed.close();
     const cacheDir = path.join(tmp.dir, 'cache4');
     await assert.rejects(
-      loadRemote('mnist', { baseUrl: url, cacheDir }),
+      loadRemote('mnist', { baseUrl: url, cacheDir, checksums }),
       (e: Error) => e instanceof DownloadError && /ECONNREFUSED/.test(e.message) && /offline/.test(e.message),
     );
     assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'mnist')), []);
   });
 
   test('a missing file reports the HTTP status; a corrupt download is not cached', async () => {
-    await assert.rejects(loadRemote('cifar10', { baseUrl: `${server.url}/nothing`, cacheDir: path.join(tmp.dir, 'cache5') }), /answered 404/);
+    await assert.rejects(loadRemote('cifar10', { baseUrl: `${server.url}/nothing`, cacheDir: path.join(tmp.dir, 'cache5'), checksums }), /answered 404/);
     const cacheDir = path.join(tmp.dir, 'cache6');
-    await assert.rejects(loadRemote('mnist', { baseUrl: `${server.url}/broken`, cacheDir }), /not a valid gzip file/);
+    await assert.rejects(
+      loadRemote('mnist', { baseUrl: `${server.url}/broken`, cacheDir, checksums: { ...checksums, ...brokenPins } }),
+      /not a valid gzip file/,
+    );
     assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'mnist')), []);
   });
 
   test('a damaged cached file is reported with the path to delete', async () => {
     const cacheDir = path.join(tmp.dir, 'cache7');
     fs.mkdirSync(path.join(cacheDir, 'mnist'), { recursive: true });
-    fs.writeFileSync(path.join(cacheDir, 'mnist', 'train-images-idx3-ubyte.gz'), gzip(new Uint8Array([0, 0, 8, 3, 0, 0])));
-    await assert.rejects(loadRemote('mnist', { baseUrl: `${server.url}/mnist`, cacheDir }), /truncated IDX header.*Delete .*train-images-idx3-ubyte\.gz/s);
+    const damaged = gzip(new Uint8Array([0, 0, 8, 3, 0, 0]));
+    fs.writeFileSync(path.join(cacheDir, 'mnist', 'train-images-idx3-ubyte.gz'), damaged);
+    const pins = { ...checksums, ...pinsFor('mnist', '', new Map([['/train-images-idx3-ubyte.gz', damaged]])) };
+    await assert.rejects(
+      loadRemote('mnist', { baseUrl: `${server.url}/mnist`, cacheDir, checksums: pins }),
+      /truncated IDX header.*Delete .*train-images-idx3-ubyte\.gz.*stride cache clear/s,
+    );
   });
 });

@@ -14,6 +14,7 @@ import { trainingModelFor } from '../../ide/training-model';
 import type { TrainingModel } from '../../protocol/training-model';
 import { predict, runTraining, type ProgressEvent } from '../../train/node/run';
 import { bytes, gzip, serveFiles, tempDir, tfjsNodeInstalled, useTrainingBackend } from './helpers';
+import { pinsFor } from './remote-fixtures';
 
 /** What the CLI does as the host: analyse once, refuse errors, choose the model, lower it. */
 function host(text: string, name?: string, file = 'source'): TrainingModel {
@@ -209,6 +210,7 @@ describe('downloaded data sets', () => {
         outDir: path.join(tmp.dir, 'mnist'),
         baseUrl: `${server.url}/m`,
         cacheDir: path.join(tmp.dir, 'cache'),
+        checksums: pinsFor('mnist', '/m', files),
         limit: 30,
         onProgress: (e) => e.type === 'download' && downloads.add(e.progress.file),
       });

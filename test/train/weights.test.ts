@@ -28,7 +28,7 @@ describe('weights: the tfjs format round-trips', () => {
     const dir = path.join(tmp.dir, 'roundtrip');
     const a = buildModel(lowered(analysis), { seed: 1 });
     await saveModel(a, dir, META);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.stride-weights', 'model.json', 'weights.bin']);
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
     assert.equal(json.format, 'layers-model');
     assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);

@@ -45,7 +45,12 @@ describe('training panel storage', () => {
     const target = path.join(dir, 'M');
     saveWeights(target, 'M', '{}', payload(3), meta);
     fs.renameSync(target, `${target}.previous`);
-    assert.deepEqual(readSavedWeights(target), payload(3));
+    const warnings: string[] = [];
+    assert.deepEqual(
+      readSavedWeights(target, (m) => warnings.push(m)),
+      payload(3),
+    );
+    assert.deepEqual(warnings, [`the last save of these weights was interrupted; using the previous copy in ${target}.previous.`]);
   });
 
   it('answers null when nothing was saved and explains damaged files', () => {

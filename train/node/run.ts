@@ -10,7 +10,7 @@ import type { Dataset } from '../data/dataset';
 import { limitSet, sampleSize } from '../data/dataset';
 import { loadImage } from './data/folder';
 import { loadData } from './data/load';
-import type { DownloadProgress } from './data/node-io';
+import type { DownloadProgress, FetchOptions } from './data/node-io';
 import type { DataSpec } from '../data/spec';
 import { checkDataFits } from '../data/validate';
 import { buildModel } from '../model-builder';
@@ -50,6 +50,8 @@ export interface RunTrainingOptions {
   /** Download location and cache for mnist, fashion_mnist and cifar10. */
   readonly baseUrl?: string;
   readonly cacheDir?: string;
+  /** Replaces the pinned checksums of the downloads (a mirror serving other files, a test server). */
+  readonly checksums?: FetchOptions['checksums'];
   readonly warn?: (message: string) => void;
 }
 
@@ -106,6 +108,7 @@ async function prepareData(training: TrainingModel, o: RunTrainingOptions, setti
     seed: settings.seed,
     baseUrl: o.baseUrl,
     cacheDir: o.cacheDir,
+    checksums: o.checksums,
     signal: o.signal,
     onProgress: (p) => o.onProgress?.({ type: 'download', progress: p }),
     onLoadProgress: (p) => o.onProgress?.({ type: 'load', ...p }),

@@ -2,20 +2,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import { checkModelJson, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, type ModelJson } from './saved-manifest';
+import { checkPathGiven, checkWeightsFolderOwned, cleanStaleTemps, markerBytes, tempPrefix, WEIGHTS_MARKER } from './saved-owner';
+
+export type { StrideMetadata } from './saved-manifest';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-
-/** What Stride records beside the tfjs artifacts, so `predict` can name classes and check inputs. */
-export interface StrideMetadata {
-  readonly model: string;
-  readonly inputShape: readonly (number | null)[];
-  readonly classes: readonly string[];
-  readonly dataset?: string;
-  readonly epochs?: number;
-  readonly seed?: number;
-}
 
 /** `resnet8.stride` + `ResNet8` → `resnet8.runs/ResNet8`: the run folder `stride train` (and a background run) writes. */
 export function runDir(modelFile: string, model: string): string {
@@ -37,15 +30,20 @@ export interface WriteHooks {
 /**
  * Writes the files (in the given order) to a sibling temporary folder, fsyncs files and folder, then swaps it in with
  * renames. A failure before the swap leaves the previous folder untouched; a crash between the two renames leaves it
- * in `<dir>.previous`, which `savedFolder` falls back to.
+ * in `<dir>.previous`, which `savedFolder` falls back to. Only a folder Stride wrote is replaced (NotStrideFolderError
+ * otherwise), and temporary folders of earlier saves that were killed are removed first.
  */
 export function writeFolderAtomically(dir: string, files: Readonly<Record<string, Uint8Array>>, hooks: WriteHooks = {}): void {
+  checkPathGiven(dir, 'weights');
   const target = path.resolve(dir);
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
+  checkWeightsFolderOwned(target);
+  checkWeightsFolderOwned(`${target}.previous`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  cleanStaleTemps(target);
+  const tmp = fs.mkdtempSync(tempPrefix(target));
   try {
     for (const [name, data] of Object.entries(files)) writeSynced(path.join(tmp, name), data);
+    writeSynced(path.join(tmp, WEIGHTS_MARKER), markerBytes('weights'));
     syncDir(tmp);
     hooks.beforeCommit?.(tmp);
     commit(tmp, target);
@@ -61,25 +59,59 @@ export function savedFolder(dir: string): string | null {
   return null;
 }
 
+/** Where saved weights were found: the folder, and whether it is the `.previous` copy an interrupted save left. */
+export interface FoundWeights {
+  readonly dir: string;
+  readonly fromPrevious: boolean;
+}
+
+/**
+ * The weights folder for a run folder (`DIR/weights`) or a weights folder (`DIR`), falling back to the `.previous`
+ * copy of either when a save was interrupted between its two renames; null when there are no weights at all.
+ */
+export function findSavedWeights(dir: string): FoundWeights | null {
+  const at = path.resolve(dir);
+  for (const base of [at, path.join(at, 'weights')]) {
+    if (fs.existsSync(path.join(base, MODEL_JSON))) return { dir: base, fromPrevious: false };
+  }
+  for (const base of [at, path.join(at, 'weights')]) {
+    if (fs.existsSync(path.join(`${base}.previous`, MODEL_JSON))) return { dir: `${base}.previous`, fromPrevious: true };
+  }
+  return null;
+}
+
 export interface ModelFiles {
-  readonly json: { readonly weightsManifest: { readonly weights: tf.io.WeightsManifestEntry[] }[]; readonly userDefinedMetadata?: { stride?: StrideMetadata } };
+  readonly json: ModelJson;
   readonly weights: ArrayBuffer;
   readonly dir: string;
 }
 
-/** Reads a saved model folder, or its `.previous` copy when a save was interrupted mid-swap. */
+/** Reads and checks a saved model folder, or its `.previous` copy when a save was interrupted mid-swap. */
 export function loadModelFiles(dir: string): ModelFiles {
   const use = savedFolder(path.resolve(dir));
   if (!use) throw new Error(`No saved weights in '${dir}': ${MODEL_JSON} is missing. Train the model first.`);
   const jsonPath = path.join(use, MODEL_JSON);
-  let json: ModelFiles['json'];
+  let raw: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
+    raw = JSON.parse(readLimited(jsonPath, MAX_MODEL_JSON_BYTES).toString('utf8'));
   } catch (e) {
     throw new Error(`'${jsonPath}' is not valid JSON: ${e instanceof Error ? e.message : String(e)}.`);
   }
-  const bin = fs.readFileSync(path.join(use, WEIGHTS_BIN));
+  const json = checkModelJson(raw, jsonPath);
+  const bin = readLimited(path.join(use, WEIGHTS_BIN), MAX_WEIGHTS_BYTES);
   return { json, weights: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, dir: use };
+}
+
+/** Reads a whole file after checking its size, so a huge file is a clear error instead of a crash. */
+function readLimited(file: string, limit: number): Buffer {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    throw new Error(`'${file}' is missing; the save is incomplete. Train the model again.`);
+  }
+  if (size > limit) throw new Error(`'${file}' is ${size} bytes, more than the ${limit} bytes Stride reads; it is not a Stride save.`);
+  return fs.readFileSync(file);
 }
 
 function writeSynced(file: string, data: Uint8Array): void {

@@ -1,6 +1,7 @@
 // Node-only: saves a model in the tfjs format (model.json + weights.bin) atomically, and loads it back.
 
 import * as tf from '@tensorflow/tfjs';
+import { manifestBytes } from './saved-manifest';
 import { loadModelFiles, MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically, type StrideMetadata, type WriteHooks } from './saved-files';
 
 /**
@@ -45,8 +46,8 @@ function modelJson(a: tf.io.ModelArtifacts, metadata: StrideMetadata): object {
 export function loadWeightsInto(model: tf.LayersModel, dir: string): StrideMetadata | undefined {
   const files = loadModelFiles(dir);
   const specs = files.json.weightsManifest.flatMap((g) => g.weights);
-  const total = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (total !== files.weights.byteLength) {
+  const total = manifestBytes(files.json);
+  if (total !== BigInt(files.weights.byteLength)) {
     throw new Error(`'${files.dir}/${WEIGHTS_BIN}' holds ${files.weights.byteLength} bytes but ${MODEL_JSON} describes ${total}; the save is damaged.`);
   }
   const tensors = tf.io.decodeWeights(files.weights, specs);

@@ -2,16 +2,18 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import type { Dataset } from '../../data/dataset';
 import { fromRgba, resizeBilinear } from '../../data/image';
+import { checkDataBudget } from './budget';
+import { decodeImageFile, maxImagePixels } from './decode';
 
 export interface FolderOptions {
   /** Target size and channels: the model's input shape. */
   readonly height: number;
   readonly width: number;
   readonly channels: number;
+  /** Largest width × height accepted per image, checked before decoding; default `maxImagePixels()`. */
+  readonly maxPixels?: number;
   readonly onProgress?: (p: { readonly loaded: number; readonly total: number }) => void;
 }
 
@@ -30,9 +32,11 @@ export function loadFolder(dir: string, options: FolderOptions): Dataset {
   const files = listClasses(dir);
   const classes = [...files.keys()];
   const total = [...files.values()].reduce((n, f) => n + f.length, 0);
+  checkDataBudget('folder', total, options.height, options.width, options.channels);
   const sample = options.height * options.width * options.channels;
   const images = new Uint8Array(total * sample);
-  const labels = new Uint8Array(total);
+  // 32-bit labels: a folder may have more than 256 classes.
+  const labels = new Int32Array(total);
   let i = 0;
   classes.forEach((cls, label) => {
     for (const file of files.get(cls)!) {
@@ -73,21 +77,15 @@ function listClasses(dir: string): Map<string, string[]> {
 }
 
 /** Decodes one PNG/JPEG file and converts it to the given channels and size. */
-export function loadImage(file: string, options: Pick<FolderOptions, 'height' | 'width' | 'channels'>): Uint8Array {
-  const { width, height, rgba } = decode(file);
+export function loadImage(file: string, options: Pick<FolderOptions, 'height' | 'width' | 'channels' | 'maxPixels'>): Uint8Array {
+  const { width, height, rgba } = decode(file, maxImagePixels(options.maxPixels));
   const pixels = fromRgba(rgba, width * height, options.channels);
   return resizeBilinear(pixels, height, width, options.channels, options.height, options.width);
 }
 
-function decode(file: string): { width: number; height: number; rgba: Uint8Array } {
-  const bytes = fs.readFileSync(file);
+function decode(file: string, maxPixels: number): { width: number; height: number; rgba: Uint8Array } {
   try {
-    if (/\.png$/i.test(file)) {
-      const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
-    }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
-    return { width: img.width, height: img.height, rgba: img.data };
+    return decodeImageFile(file, maxPixels);
   } catch (e) {
     throw new FolderError(`Cannot decode image '${file}': ${e instanceof Error ? e.message : String(e)}.`);
   }

@@ -2,6 +2,7 @@
 
 import * as path from 'node:path';
 import type { Dataset } from '../../data/dataset';
+import { checkDataBudget } from './budget';
 import { loadFolder } from './folder';
 import type { FetchOptions } from './node-io';
 import { loadRemote } from './remote';
@@ -21,6 +22,9 @@ export async function loadData(spec: DataSpec, options: LoadOptions): Promise<Da
   switch (spec.kind) {
     case 'shapes': {
       const [h, w, c] = imageSize(options.inputShape, 'shapes', [32, 32, 1]);
+      // The same default counts as makeShapes: 4000 training images and a fifth as many test images.
+      const count = spec.count ?? 4000;
+      checkDataBudget('shapes', count + Math.ceil(count / 5), h, w, c);
       return makeShapes({ height: h, width: w, channels: c, count: spec.count, noise: spec.noise, seed: spec.seed ?? options.seed });
     }
     case 'folder': {

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { CIFAR10_CLASSES, concatSets, parseCifarBatch, untar } from '../../data/cifar';
 import type { Dataset, ImageSet } from '../../data/dataset';
 import { parseIdx } from '../../data/idx';
-import { cachedDownload, defaultCacheDir, gunzip, type FetchOptions } from './node-io';
+import { cacheHint, cachedDownload, defaultCacheDir, DownloadError, gunzip, type FetchOptions, type PinnedFile } from './node-io';
+import { PINNED_FILES } from './pinned';
 
 export type RemoteName = 'mnist' | 'fashion_mnist' | 'cifar10';
 
@@ -33,26 +34,35 @@ export async function loadRemote(name: RemoteName, options: FetchOptions = {}): 
 /** Joins a base URL and a file name whether or not the base ends with a slash. */
 const join = (base: string, file: string) => (base.endsWith('/') ? base : `${base}/`) + file;
 
-async function fetchFile(name: RemoteName, file: string, options: FetchOptions, parse: (bytes: Uint8Array) => void): Promise<Uint8Array> {
-  const dest = path.join(options.cacheDir ?? defaultCacheDir(), name, file);
-  const bytes = await cachedDownload(join(options.baseUrl ?? DEFAULT_URLS[name], file), dest, options, parse);
-  return bytes;
+/** The pinned checksum and limits of one file (from `options.checksums` when given). */
+function pinOf(name: RemoteName, file: string, options: FetchOptions): PinnedFile {
+  const pin = (options.checksums ?? PINNED_FILES)[`${name}/${file}`];
+  if (!pin) throw new DownloadError(`No checksum is pinned for ${name}/${file}; Stride downloads only files it can verify.`);
+  return pin;
 }
 
-/** Parses a cached file, turning a parse failure into advice to delete the damaged cache entry. */
+async function fetchFile(name: RemoteName, file: string, options: FetchOptions, parse: (bytes: Uint8Array, pin: PinnedFile) => void): Promise<Uint8Array> {
+  const dest = path.join(options.cacheDir ?? defaultCacheDir(), name, file);
+  const pin = pinOf(name, file, options);
+  return cachedDownload(join(options.baseUrl ?? DEFAULT_URLS[name], file), dest, pin, options, (b) => parse(b, pin));
+}
+
+/** Parses and checks a cached file, turning a failure into advice to clear the damaged cache entry. */
 function parseCached<T>(name: RemoteName, file: string, options: FetchOptions, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    const where = path.join(options.cacheDir ?? defaultCacheDir(), name, file);
-    throw new Error(`${e instanceof Error ? e.message : String(e)} Delete ${where} to download it again.`);
+    const cacheDir = options.cacheDir ?? defaultCacheDir();
+    const where = path.join(cacheDir, name, file);
+    throw new Error(`${e instanceof Error ? e.message : String(e)} Delete ${where} to download it again, or: ${cacheHint(cacheDir)}`);
   }
 }
 
 async function loadIdxSet(name: 'mnist' | 'fashion_mnist', options: FetchOptions): Promise<Dataset> {
+  const read = (b: Uint8Array, file: string) => parseIdx(gunzip(b, file, pinOf(name, file, options).maxUnpackedBytes), file);
   const load = async (file: string) => {
-    const bytes = await fetchFile(name, file, options, (b) => parseIdx(gunzip(b, file), file));
-    return parseCached(name, file, options, () => parseIdx(gunzip(bytes, file), file));
+    const bytes = await fetchFile(name, file, options, (b) => read(b, file));
+    return parseCached(name, file, options, () => read(bytes, file));
   };
   const pair = async (imagesFile: string, labelsFile: string): Promise<ImageSet & { dims: readonly number[] }> => {
     const images = await load(imagesFile);
@@ -66,13 +76,14 @@ async function loadIdxSet(name: 'mnist' | 'fashion_mnist', options: FetchOptions
   const test = await pair(IDX_FILES.testImages, IDX_FILES.testLabels);
   const [, h, w] = train.dims;
   const classes = name === 'mnist' ? DIGITS : FASHION;
-  checkLabels(name, train, classes.length);
+  parseCached(name, IDX_FILES.trainLabels, options, () => checkLabels(name, train, classes.length));
+  parseCached(name, IDX_FILES.testLabels, options, () => checkLabels(name, test, classes.length));
   return { name, shape: [h, w, 1], classes, train, test };
 }
 
 async function loadCifar10(options: FetchOptions): Promise<Dataset> {
   const read = (bytes: Uint8Array) => {
-    const files = untar(gunzip(bytes, CIFAR10_ARCHIVE), CIFAR10_ARCHIVE);
+    const files = untar(gunzip(bytes, CIFAR10_ARCHIVE, pinOf('cifar10', CIFAR10_ARCHIVE, options).maxUnpackedBytes), CIFAR10_ARCHIVE);
     const batch = (n: string) => {
       const entry = [...files.keys()].find((k) => k.endsWith(`/${n}`) || k === n);
       if (!entry) throw new Error(`${CIFAR10_ARCHIVE} has no ${n}.`);
