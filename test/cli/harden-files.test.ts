@@ -13,6 +13,7 @@ import { runDir } from '../../train/node/saved-files';
 import { saveModel } from '../../train/node/weights';
 import { useCpu } from '../train/helpers';
 import { pngBomb } from '../train/image-fixtures';
+import { lowered } from '../helpers/training';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -55,7 +56,7 @@ function png8(): string {
 /** Trained-looking weights for `Tiny` saved where `stride train` would put them, with the given class names. */
 async function saveTiny(modelFile: string, classes: string[]): Promise<string> {
   const weights = path.join(runDir(modelFile, 'Tiny'), 'weights');
-  const model = buildModel(analyze(MODEL).models[0], { seed: 1 });
+  const model = buildModel(lowered(analyze(MODEL).models[0]), { seed: 1 });
   await saveModel(model, weights, { model: 'Tiny', inputShape: [8, 8, 1], classes, dataset: 'test' });
   model.dispose();
   return weights;

@@ -15,6 +15,7 @@ import { loadWeightsInto, saveModel } from '../../train/node/weights';
 import { serveFiles } from '../train/helpers';
 import { pinsFor } from '../train/remote-fixtures';
 import { hostileBody, hostileImage, hostileManifest, pick, type Random } from './data-cases';
+import { lowered } from '../helpers/training';
 
 /** How each input ended: tallies by outcome, and the first unexpected failure (which fails the run). */
 export interface FuzzReport {
@@ -75,7 +76,7 @@ const SOURCE = 'model F {\n  input(2, 2, 1)\n  flatten()\n  dense(2, activation:
 
 export async function fuzzWeights(random: Random, iterations: number, dir: string, report: FuzzReport): Promise<void> {
   const analysis = analyze(SOURCE).models[0];
-  const model = buildModel(analysis, { seed: 1 });
+  const model = buildModel(lowered(analysis), { seed: 1 });
   const good = path.join(dir, 'good');
   await saveModel(model, good, { model: 'F', inputShape: [2, 2, 1], classes: ['a', 'b'] });
   const valid = JSON.parse(fs.readFileSync(path.join(good, 'model.json'), 'utf8')) as Record<string, unknown>;
