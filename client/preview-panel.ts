@@ -1,6 +1,5 @@
 // One architecture preview: a webview panel that draws one model of one document from the server's graph, live.
 
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { MODEL_GRAPH_METHOD, type ModelGraphParams, type ModelGraphResult } from '../protocol/lsp-ext';
 import { previewHtml } from '../webview/html';
@@ -8,6 +7,7 @@ import { fromModelGraph } from '../webview/layout/from-model-graph';
 import { nodeAtPosition } from '../webview/layout/locate';
 import { checkFromPreview, type ExportMessage, type FromPreview, type PreviewGraph, type PreviewRange, type ToPreview } from '../protocol/preview';
 import type { Ctx } from './ctx';
+import { bundleFolder, pageOptions } from './webview-page';
 
 export const PREVIEW_VIEW_TYPE = 'stride.preview';
 /** Quiet time after the last keystroke before the graph is fetched again: typing stays smooth on large models. */
@@ -19,7 +19,7 @@ export function previewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableScripts: true,
     // Keeps the laid-out diagram while the tab is in the background: switching back needs no new layout.
     retainContextWhenHidden: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    localResourceRoots: [bundleFolder(extensionUri)],
   };
 }
 
@@ -50,8 +50,7 @@ export class PreviewPanel {
     const extensionUri = ctx.extension.extensionUri;
     panel.webview.options = previewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'icons', 'stride-file.svg');
-    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'preview.js'));
-    panel.webview.html = previewHtml({ nonce: crypto.randomBytes(16).toString('hex'), cspSource: panel.webview.cspSource, scriptUri: script.toString() });
+    panel.webview.html = previewHtml(pageOptions(panel.webview, extensionUri, 'preview'));
     this.listen();
   }
 

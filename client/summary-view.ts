@@ -1,10 +1,10 @@
 // The model summary pages: a typed webview page (webview/summary/) that receives the server's summary by postMessage.
 
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { SummaryResult } from '../protocol/lsp-ext';
 import { checkFromSummary, type ToSummary } from '../protocol/summary';
 import { summaryHtml } from '../webview/html';
+import { bundleFolder, pageOptions } from './webview-page';
 
 export const SUMMARY_VIEW_TYPE = 'stride.summary';
 
@@ -16,11 +16,10 @@ export class Summaries implements vscode.Disposable {
 
   /** Opens a page showing `result` beside the editor. */
   show(result: SummaryResult): vscode.WebviewPanel {
-    const bundles = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     const panel = vscode.window.createWebviewPanel(SUMMARY_VIEW_TYPE, `Summary: ${result.model}`, vscode.ViewColumn.Beside, {
       enableScripts: true,
       // The bundle folder is the only place the page may load files from.
-      localResourceRoots: [bundles],
+      localResourceRoots: [bundleFolder(this.extensionUri)],
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'icons', 'stride-file.svg');
     const post = (message: ToSummary) => void panel.webview.postMessage(message);
@@ -38,8 +37,7 @@ export class Summaries implements vscode.Disposable {
       listener.dispose();
       this.panels.delete(panel);
     });
-    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(bundles, 'summary.js'));
-    panel.webview.html = summaryHtml({ nonce: crypto.randomBytes(16).toString('hex'), cspSource: panel.webview.cspSource, scriptUri: script.toString() });
+    panel.webview.html = summaryHtml(pageOptions(panel.webview, this.extensionUri, 'summary'));
     return panel;
   }
 
