@@ -7,10 +7,10 @@ import { trainInBackground } from './training/background';
 import { openTrainingPanel } from './training/panel';
 
 type Handler = (...args: unknown[]) => unknown;
+type CommandFactory = (ctx: Ctx) => Handler;
 
 /** Shown in the architecture preview's title bar; not a code lens command, so not in the protocol's list. */
 export const PREVIEW_MODEL_COMMAND = 'stride.previewModel';
-type CommandFactory = (ctx: Ctx) => Handler;
 
 const SERVER_DOWN = 'Stride: the language server is not running. Run "Stride: Restart Language Server" and try again.';
 
