@@ -110,7 +110,6 @@ const CASES: Case[] = [
 const SCRIPT = `
 import json, sys, torch
 import torch.nn.functional as F
-import { lowered } from '../helpers/training';
 torch.set_default_dtype(torch.float64)
 def gru(x, w, u, bidirectional, backward=False):
     g = torch.nn.GRU(x.shape[-1], u, batch_first=True)

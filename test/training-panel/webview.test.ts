@@ -175,12 +175,21 @@ describe('training webview in Chromium: images, bad messages and checkpoints', {
     await t.page.locator('.sample', { hasText: 'square.png' }).waitFor();
   });
 
-  it('rejects invalid messages with a visible note and keeps working', async () => {
+  it('rejects invalid messages, an invalid training model included, with a visible note and keeps working', async () => {
     await t.send({ type: 'image', name: 'x', shape: [16, 16, 1], pixels: new Uint8Array(3) } as never);
     await t.page.locator('[data-key="protocol"]').waitFor();
     assert.match(await t.page.locator('[data-key="protocol"]').innerText(), /pixels/);
     await t.send({ type: 'nonsense' } as never);
     await t.page.locator('[data-key="protocol"]', { hasText: 'unknown message type' }).waitFor();
+    // The page parses nothing: source text in place of the lowered model, or a model with a dangling input, is refused.
+    const base = { type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', saved: null, checkpoint: null, autoStart: true } as const;
+    await t.send({ ...base, text: tiny(1) } as never);
+    await t.page.locator('[data-key="protocol"]', { hasText: 'training model must be an object' }).waitFor();
+    const training = trainingOf(tiny(1), 'Tiny');
+    const dangling = { ...training, nodes: training.nodes.map((n) => (n.id === 1 ? { ...n, inputs: [9] } : n)) };
+    await t.send({ ...base, training: dangling });
+    await t.page.locator('[data-key="protocol"]', { hasText: "'inputs' must be a list of node ids below 1" }).waitFor();
+    assert.notEqual(await t.page.evaluate(() => (globalThis as unknown as { strideTraining: { app: { status: string } } }).strideTraining.app.status), 'training');
     assert.deepEqual(t.invalid, []);
     assert.deepEqual(t.violations, []);
   });
