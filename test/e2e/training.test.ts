@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { openFile, openWorkbench, runCommand, withWorkbench } from './harness';
 import { ROOT } from './paths';
@@ -80,56 +80,71 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
       await openFile(page, 'tiny.stride');
       await runCommand(page, 'Stride: Train Model');
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      await panel.locator('#backend', { hasText: 'WebGL' }).waitFor({ timeout: 120_000 });
-      await panel.locator('#stat-state', { hasText: /finished|diverged|error/ }).waitFor({ timeout: 300_000 });
-      const frame = await panelFrame(page);
-      const run = await frame.evaluate(() => {
-        const s = (
-          globalThis as unknown as { strideTraining: { tf: { getBackend(): string }; app: { status: string; batchLosses: number[]; epochTensors: number[] } } }
-        ).strideTraining;
-        return { backend: s.tf.getBackend(), status: s.app.status, losses: s.app.batchLosses, tensors: s.app.epochTensors };
-      });
-      assert.equal(run.status, 'finished');
-      assert.equal(run.backend, 'webgl');
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      assert.ok(mean(run.losses.slice(-3)) < mean(run.losses.slice(0, 3)), `loss should fall: ${run.losses.slice(0, 3)} … ${run.losses.slice(-3)}`);
-      assert.ok(run.tensors.length === 3 && run.tensors.every((n) => n === run.tensors[0]), `tensors per epoch: ${run.tensors}`);
-      // The weights went through VS Code's message transport to the extension host, which wrote them atomically.
-      await panel
-        .locator('[data-key="saved"]')
-        .waitFor({ timeout: 60_000 })
-        .catch((e) => {
-          console.log(workbench.console.filter((l) => /stride|invalid/i.test(l)).join('\n'));
-          throw e;
-        });
-      const json = JSON.parse(readFileSync(join(ws, 'tiny.weights/Tiny/model.json'), 'utf8'));
-      assert.equal(json.format, 'layers-model');
-      assert.ok(readFileSync(join(ws, 'tiny.weights/Tiny/weights.bin')).length > 10_000);
-      await workbench.screenshot('e2e-training-panel');
+      await trainsOnWebGl(page, panel);
+      await weightsSaved(workbench, panel, ws);
       await panel.locator('#btn-showSample').click();
       await panel.locator('#probabilities').waitFor();
       assert.equal(await panel.locator('.feature-maps').count(), 4);
       await panel.locator('.feature-maps').first().scrollIntoViewIfNeeded();
       await workbench.screenshot('e2e-training-activations');
-      // Run Model on Image… asks for the image in VS Code's own file dialog: type its path and accept.
-      await page.locator('.tab[aria-label="tiny.stride"]').click();
-      await runCommand(page, 'Stride: Run Model on Image…');
-      const dialog = page.locator('.quick-input-widget');
-      // Choosing a file in the list accepts the dialog.
-      await dialog.locator('.monaco-list-row', { hasText: 'square.png' }).click();
-      await dialog.waitFor({ state: 'hidden' });
-      await page
-        .locator('.notifications-toasts', { hasText: 'square.png →' })
-        .waitFor({ timeout: 60_000 })
-        .catch(async (e) => {
-          console.log(workbench.console.filter((l) => /stride|error|square/i.test(l)).join('\n'));
-          console.log('notes:', await panel.locator('#notes').innerText());
-          throw e;
-        });
-      await panel.locator('.sample', { hasText: 'square.png' }).waitFor();
-      await workbench.screenshot('e2e-run-on-image');
+      await runOnImage(workbench, panel);
     });
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }
 });
+
+type Workbench = Parameters<Parameters<typeof withWorkbench>[2]>[0];
+
+/** The run ends on WebGL with a falling loss and a flat tensor count. */
+async function trainsOnWebGl(page: Page, panel: FrameLocator): Promise<void> {
+  await panel.locator('#backend', { hasText: 'WebGL' }).waitFor({ timeout: 120_000 });
+  await panel.locator('#stat-state', { hasText: /finished|diverged|error/ }).waitFor({ timeout: 300_000 });
+  const frame = await panelFrame(page);
+  const run = await frame.evaluate(() => {
+    const s = (
+      globalThis as unknown as { strideTraining: { tf: { getBackend(): string }; app: { status: string; batchLosses: number[]; epochTensors: number[] } } }
+    ).strideTraining;
+    return { backend: s.tf.getBackend(), status: s.app.status, losses: s.app.batchLosses, tensors: s.app.epochTensors };
+  });
+  assert.equal(run.status, 'finished');
+  assert.equal(run.backend, 'webgl');
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.ok(mean(run.losses.slice(-3)) < mean(run.losses.slice(0, 3)), `loss should fall: ${run.losses.slice(0, 3)} … ${run.losses.slice(-3)}`);
+  assert.ok(run.tensors.length === 3 && run.tensors.every((n) => n === run.tensors[0]), `tensors per epoch: ${run.tensors}`);
+}
+
+/** The weights went through VS Code's message transport to the extension host, which wrote them atomically. */
+async function weightsSaved(workbench: Workbench, panel: FrameLocator, ws: string): Promise<void> {
+  await panel
+    .locator('[data-key="saved"]')
+    .waitFor({ timeout: 60_000 })
+    .catch((e) => {
+      console.log(workbench.console.filter((l) => /stride|invalid/i.test(l)).join('\n'));
+      throw e;
+    });
+  const json = JSON.parse(readFileSync(join(ws, 'tiny.weights/Tiny/model.json'), 'utf8'));
+  assert.equal(json.format, 'layers-model');
+  assert.ok(readFileSync(join(ws, 'tiny.weights/Tiny/weights.bin')).length > 10_000);
+  await workbench.screenshot('e2e-training-panel');
+}
+
+/** Run Model on Image… asks for the image in VS Code's own file dialog; choosing a file in the list accepts it. */
+async function runOnImage(workbench: Workbench, panel: FrameLocator): Promise<void> {
+  const page = workbench.page;
+  await page.locator('.tab[aria-label="tiny.stride"]').click();
+  await runCommand(page, 'Stride: Run Model on Image…');
+  const dialog = page.locator('.quick-input-widget');
+  await dialog.locator('.monaco-list-row', { hasText: 'square.png' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page
+    .locator('.notifications-toasts', { hasText: 'square.png →' })
+    .waitFor({ timeout: 60_000 })
+    .catch(async (e) => {
+      console.log(workbench.console.filter((l) => /stride|error|square/i.test(l)).join('\n'));
+      console.log('notes:', await panel.locator('#notes').innerText());
+      throw e;
+    });
+  await panel.locator('.sample', { hasText: 'square.png' }).waitFor();
+  await workbench.screenshot('e2e-run-on-image');
+}

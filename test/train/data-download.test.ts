@@ -31,15 +31,16 @@ function fakeMnist(prefix: string, labels = (n: number) => bytes(n, 7).map((b) =
 /** 64 MiB of zeros in about 64 KB: a gzip bomb scaled to the test's limits. */
 const BOMB = new Uint8Array(zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }));
 
-describe('checksums and size limits', () => {
-  let server: FileServer;
-  const files = new Map([...fakeMnist('/fake'), ...fakeMnist('/badlabels', (n) => new Uint8Array(n).fill(12))]);
-  files.set('/bomb/train-images-idx3-ubyte.gz', BOMB);
-  before(async () => {
-    server = await serveFiles(files);
-  });
-  after(() => server.close());
+// One loopback server for the checksum, size-limit and cache suites: a wrong MNIST, one with bad labels, a gzip bomb.
+let server: FileServer;
+const files = new Map([...fakeMnist('/fake'), ...fakeMnist('/badlabels', (n) => new Uint8Array(n).fill(12))]);
+files.set('/bomb/train-images-idx3-ubyte.gz', BOMB);
+before(async () => {
+  server = await serveFiles(files);
+});
+after(() => server.close());
 
+describe('pinned checksums', () => {
   test('a valid-looking but wrong MNIST is rejected by its pinned SHA-256 and never cached', async () => {
     const cacheDir = cache('wrong');
     await assert.rejects(
@@ -57,7 +58,9 @@ describe('checksums and size limits', () => {
     }
     assert.equal(PINNED_FILES['mnist/train-images-idx3-ubyte.gz'].maxUnpackedBytes, 47_040_016);
   });
+});
 
+describe('size limits', () => {
   test('a gzip bomb is stopped while inflating, not after', async () => {
     const checksums = { ...pinsFor('mnist', '/bomb', files, 1024 * 1024) };
     const cacheDir = cache('bomb');
@@ -79,7 +82,9 @@ describe('checksums and size limits', () => {
       /is \d+ bytes or more, larger than the 1000 bytes train-images-idx3-ubyte\.gz can be; refused/,
     );
   });
+});
 
+describe('damaged cache entries', () => {
   test('a cached file with labels out of range says how to clear the cache', async () => {
     const checksums = pinsFor('mnist', '/badlabels', files);
     await assert.rejects(

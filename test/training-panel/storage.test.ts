@@ -11,11 +11,11 @@ import { weightsDir, writeFolderAtomically } from '../../train/node/saved-files'
 const payload = (fill: number) => ({ specs: [{ name: 'dense/kernel', shape: [2, 3], dtype: 'float32' as const }], data: new Uint8Array(24).fill(fill) });
 const meta = { inputShape: [4, 4, 1], classes: ['a', 'b', 'c'], dataset: 'shapes', epochs: 2 };
 
-describe('training panel storage', () => {
-  let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-storage-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+let dir: string;
+beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-storage-'))));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+describe('training panel weights', () => {
   it('puts weights in <file>.weights/<Model> next to the model file', () => {
     assert.equal(weightsDir('/w/nets/resnet8.stride', 'ResNet8'), path.join('/w/nets', 'resnet8.weights', 'ResNet8'));
   });
@@ -41,6 +41,9 @@ describe('training panel storage', () => {
     assert.deepEqual(fs.readdirSync(dir), ['w']);
   });
 
+});
+
+describe('training panel weights after a failure', () => {
   it('falls back to the previous copy when a save stopped between its renames', () => {
     const target = path.join(dir, 'M');
     saveWeights(target, 'M', '{}', payload(3), meta);
