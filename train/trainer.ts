@@ -1,23 +1,15 @@
 // The training loop: seeded batches, loss and metrics, weight decay, progress callbacks, stop/pause, NaN detection.
 
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingModel } from '../protocol/training-model';
+import type { TrainSettings as ModelTrainSettings, TrainingModel } from '../protocol/training-model';
 import { TrainControl, yieldToEventLoop } from './control';
 import { gather, permutation, rng, sampleSize, split, type Dataset } from './data/dataset';
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
-import { makeOptimizer, type OptimizerPlan, type OptimizerSetting } from './optimizers';
+import { makeOptimizer, type OptimizerPlan } from './optimizers';
 
-/** The settings the loop uses (the training model's `TrainSettings` satisfies it; without a seed one is drawn). */
-export interface TrainSettings {
-  readonly optimizer: OptimizerSetting;
-  readonly loss: string;
-  readonly metrics: readonly string[];
-  readonly epochs: number;
-  readonly batch: number;
-  readonly validation: number;
-  readonly seed?: number;
-}
+/** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
+export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
 
 export interface MemoryInfo {
   readonly numTensors: number;
