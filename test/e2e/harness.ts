@@ -167,7 +167,12 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+  // The palette closes, unless the command opens a quick input of its own at once (a file dialog, a picker): then the
+  // same input shows again without ever being seen hidden. Either way, the command text is gone.
+  await page.waitForFunction(() => {
+    const el = document.querySelector<HTMLInputElement>('.quick-input-widget input');
+    return !el || el.offsetParent === null || !el.value.startsWith('>');
+  });
 }
 
 /**
