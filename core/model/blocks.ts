@@ -27,6 +27,7 @@ export interface BlockHost {
 export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.CallExpr, input: number | null | undefined, scope: Scope): number | null {
   const diags = host.ctx.diagnostics;
   const name = block.name.name;
+  if (host.budget.stopped) return null;
   if (scope.blockStack.includes(name)) {
     diags.push(cycleError(block, call, scope));
     return null;

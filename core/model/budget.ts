@@ -13,6 +13,10 @@ export const LIMITS = {
   layers: 100_000,
   /** Block calls expanded, counted over every model: an empty block repeated still costs work. */
   blockCalls: 100_000,
+  /** Statements lowered, counting each time a block body runs: bodies that make no layer still cost work. */
+  statements: 1_000_000,
+  /** Problems found before deduplication: a broken block used many times repeats its problems per call. */
+  diagnostics: 200_000,
   /** Block calls inside block calls. */
   depth: 64,
   /** Characters of all layer and block instance names together: names carry one prefix per nesting level. */
@@ -26,6 +30,7 @@ export class Budget {
   private layers = 0;
   private blockCalls = 0;
   private nameCharacters = 0;
+  private statements = 0;
   private exhausted = false;
 
   constructor(private readonly diagnostics: Diagnostic[]) {}
@@ -33,6 +38,15 @@ export class Budget {
   /** Whether a limit was passed: lowering then produces no more layers and expands no more blocks. */
   get stopped(): boolean {
     return this.exhausted;
+  }
+
+  /** Accounts one statement about to be lowered; false when that passes a limit. */
+  statement(at: Span): boolean {
+    if (this.exhausted) return false;
+    if (this.statements >= LIMITS.statements) return this.stop(`Expansion passes ${count(LIMITS.statements)} statements, the limit for one file; it stopped here.`, at);
+    this.statements++;
+    if (this.diagnostics.length <= LIMITS.diagnostics) return true;
+    return this.stop(`Expansion found more than ${count(LIMITS.diagnostics)} problems, the limit for one file; it stopped here.`, at);
   }
 
   /** Accounts one layer named `name`; false (after one diagnostic at `at`) when that passes a limit. */

@@ -67,6 +67,10 @@ class ModelLowerer implements BlockHost {
 
   /** statement := (target '=')? chain */
   statement(stmt: ast.Statement, scope: Scope): void {
+    if (!this.budget.statement(scope.library ?? stmt.span)) {
+      scope.current = null;
+      return;
+    }
     let cur = scope.current;
     stmt.chain.forEach((elem, i) => {
       const last = i === stmt.chain.length - 1;

@@ -1,9 +1,12 @@
 // The analysis work budget beyond the reported reproducers: block calls, names, many models and repeated errors.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyze, type Analysis } from '../../core/analyze';
 import { LIMITS } from '../../core/model/budget';
+import { FIXTURES } from '../helpers/fixtures';
 import { analysisProblems } from '../helpers/invariants';
 
 const layers = (a: Analysis) => a.models.reduce((s, m) => s + m.graph.nodes.length, 0);
@@ -48,4 +51,23 @@ test('a library block repeated past the limit is reported at the user call, insi
   assert.deepEqual(codes(a), ['too-large']);
   assert.deepEqual(analysisProblems(a), []);
   assert.equal(at(a, 'too-large'), 'transformer_encoder(64, 4)');
+});
+
+test('block bodies that make no layer still stop at the statement limit', () => {
+  const a = analyze(`block e() {\n${'  in\n'.repeat(20)}}\nmodel M {\n  input(4) -> e() × 100000\n}\n`);
+  assert.deepEqual(codes(a), ['too-large']);
+  assert.match(a.diagnostics[0].message, /1,000,000 statements/);
+  assert.equal(at(a, 'too-large'), 'in');
+});
+
+test('a cycle reached a million times stops at a limit with one cycle diagnostic instead of exhausting memory', () => {
+  const a = analyze(fs.readFileSync(path.join(FIXTURES, 'limits', 'cycle-repeated.stride'), 'utf8'));
+  assert.deepEqual(codes(a), ['cycle', 'too-large']);
+  assert.deepEqual(analysisProblems(a), []);
+});
+
+test('repeated problems stop at the problem limit: a broken body used 100,000 times', () => {
+  const a = analyze(`block e() {\n${'  nosuch\n'.repeat(3)}}\nmodel M {\n  input(4) -> e() × 100000\n}\n`);
+  assert.deepEqual(codes(a).sort(), ['too-large', 'undefined-name', 'undefined-name', 'undefined-name']);
+  assert.match(a.diagnostics.find((d) => d.code === 'too-large')!.message, /more than 200,000 problems/);
 });
