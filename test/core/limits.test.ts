@@ -67,3 +67,11 @@ test('a repetition count over the layer limit says the limit, not that the count
   assert.equal(d.message, 'A repetition count of 100,000,000 is over the limit: a model expands to at most 100,000 layers.');
   assert.equal(analyze('model M {\n  input(4) -> relu() × 0\n}\n').diagnostics[0].code, 'invalid-repeat');
 });
+
+test('docs/language.md lists every analysis limit with its value', () => {
+  const docs = fs.readFileSync(path.join(FIXTURES, '..', '..', 'docs', 'language.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('## Limits'), docs.indexOf('\n## ', docs.indexOf('## Limits') + 1));
+  for (const [name, value] of Object.entries(LIMITS)) {
+    assert.ok(section.includes(`| ${value.toLocaleString('en-US')}`) || section.includes(`| ${value} deep`), `limit ${name} (${value}) documented`);
+  }
+});
