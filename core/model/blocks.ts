@@ -39,10 +39,11 @@ export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.Cal
   const instance = `${scope.prefix}${name}_${host.nextInstance(name)}`;
   // Checked before anything of the call is evaluated: past the budget a call costs nothing more.
   if (!host.budget.blockCall(instance, scope.blockStack.length + 1, [...scope.blockStack, name], scope.library ?? call.callee.span)) return null;
+  // Problems binding the arguments of a library block may point into library text too: they are pinned with the body's.
+  const firstDiagnostic = diags.length;
   const params = bindBlockArgs(host, block, call, scope);
   const fromLibrary = isLibrarySpan(block.span);
   const site: CallSite = { block: name, instance, span: scope.library ?? call.span, text: sourceSlice(host.ctx.text, call.span) };
-  const firstDiagnostic = diags.length;
   const inner: Scope = {
     tensors: new Map([['in', { id: input, span: block.name.span }]]),
     params,
