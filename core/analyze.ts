@@ -1,6 +1,7 @@
 // The analysis entry point: text in, syntax tree + model graphs + per-layer facts + diagnostics out. Total.
 
 import type { Diagnostic } from './diagnostics';
+import { Budget } from './model/budget';
 import { defaultRegistry } from './model/layers';
 import type { ModelGraph, TrainConfig } from './model/graph';
 import { inferModel, type LayerInfo, type ModelTotals } from './model/infer';
@@ -40,7 +41,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const blocks = collectBlocks(parsed.file, registry, diagnostics);
   const library = libraryBlocks();
-  const ctx = { text, registry, blocks, library, diagnostics };
+  // One work budget for the whole file: many models each at the limit must not add up to an unbounded cost.
+  const ctx = { text, registry, blocks, library, diagnostics, budget: new Budget(diagnostics) };
   const seenModels = new Map<string, ast.Ident>();
   const models: ModelAnalysis[] = [];
   for (const item of parsed.file.items) {

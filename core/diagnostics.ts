@@ -60,6 +60,7 @@ export const DIAGNOSTIC_CODES = {
   'unused-layer': 'A layer whose output never reaches a model output.',
   'missing-input': 'A model that does not start with an input layer.',
   'invalid-repeat': 'A repetition count that is not a positive integer.',
+  'too-large': 'A model past the analysis work budget: too many layers or block calls, blocks nested too deep, or names too long.',
   'invalid-expression': 'An expression that cannot be evaluated (e.g. division by zero).',
   'invalid-training': 'A training section entry that is missing, unknown or ill-typed.',
   'empty-model': 'A model without layers.',

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Span } from '../syntax/span';
 import { matchArgs, type Misfits } from './args';
+import type { Budget } from './budget';
 import { evalExpr, type ParamBinding } from './eval';
 import type { CallSite } from './graph';
 import { isLibrarySpan, sourceSlice } from './library';
@@ -13,6 +14,8 @@ import { didYouMean, suggest } from './suggest';
 /** What block expansion needs from the model lowerer: the statement and name rules it applies to every body. */
 export interface BlockHost {
   readonly ctx: LowerContext;
+  /** Counts expanded block calls, nesting depth and names; expansion stops once it is spent. */
+  readonly budget: Budget;
   statement(stmt: ast.Statement, scope: Scope): void;
   reference(ref: ast.Ident, scope: Scope): number | null;
   reportMissingInput(call: ast.CallExpr, scope: Scope): void;
@@ -24,6 +27,7 @@ export interface BlockHost {
 export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.CallExpr, input: number | null | undefined, scope: Scope): number | null {
   const diags = host.ctx.diagnostics;
   const name = block.name.name;
+  if (host.budget.stopped) return null;
   if (scope.blockStack.includes(name)) {
     diags.push(cycleError(block, call, scope));
     return null;
@@ -32,11 +36,14 @@ export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.Cal
     host.reportMissingInput(call, scope);
     input = null;
   }
-  const params = bindBlockArgs(host, block, call, scope);
   const instance = `${scope.prefix}${name}_${host.nextInstance(name)}`;
+  // Checked before anything of the call is evaluated: past the budget a call costs nothing more.
+  if (!host.budget.blockCall(instance, scope.blockStack.length + 1, [...scope.blockStack, name], scope.library ?? call.callee.span)) return null;
+  // Problems binding the arguments of a library block may point into library text too: they are pinned with the body's.
+  const firstDiagnostic = diags.length;
+  const params = bindBlockArgs(host, block, call, scope);
   const fromLibrary = isLibrarySpan(block.span);
   const site: CallSite = { block: name, instance, span: scope.library ?? call.span, text: sourceSlice(host.ctx.text, call.span) };
-  const firstDiagnostic = diags.length;
   const inner: Scope = {
     tensors: new Map([['in', { id: input, span: block.name.span }]]),
     params,

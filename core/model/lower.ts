@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast';
 import { span, type Span } from '../syntax/span';
 import { bindArgs, type BoundArg } from './args';
 import { expandBlock, pinToCallSite, type BlockHost } from './blocks';
+import { Budget, LIMITS } from './budget';
 import { evalExpr } from './eval';
 import type { GraphNode, ModelGraph } from './graph';
 import type { LayerDef, ResolvedArgs } from './registry';
@@ -14,14 +15,12 @@ import { formatValue } from './values';
 
 export type { LowerContext } from './scope';
 
-/** Stops runaway expansion (`× 100000` of a big block) while staying far above real networks. */
-const MAX_NODES = 100_000;
-
 export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph {
   const lowerer = new ModelLowerer(ctx);
   const scope = modelScope();
   for (const stmt of model.body) lowerer.statement(stmt, scope);
-  if (lowerer.nodes.length === 0 && !model.name.missing) {
+  // A spent budget leaves later models empty; the too-large diagnostic already says why.
+  if (lowerer.nodes.length === 0 && !model.name.missing && !lowerer.budget.stopped) {
     ctx.diagnostics.push({
       code: 'empty-model',
       severity: 'warning',
@@ -49,9 +48,12 @@ class ModelLowerer implements BlockHost {
   private readonly kindCounters = new Map<string, number>();
   private readonly instanceCounters = new Map<string, number>();
   private missingInputReported = false;
-  private tooBigReported = false;
+  private readonly unknownReported = new Set<number>();
+  readonly budget: Budget;
 
-  constructor(readonly ctx: LowerContext) {}
+  constructor(readonly ctx: LowerContext) {
+    this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
+  }
 
   private get diags(): Diagnostic[] {
     return this.ctx.diagnostics;
@@ -65,6 +67,10 @@ class ModelLowerer implements BlockHost {
 
   /** statement := (target '=')? chain */
   statement(stmt: ast.Statement, scope: Scope): void {
+    if (!this.budget.statement(scope.library ?? stmt.span)) {
+      scope.current = null;
+      return;
+    }
     let cur = scope.current;
     stmt.chain.forEach((elem, i) => {
       const last = i === stmt.chain.length - 1;
@@ -117,7 +123,8 @@ class ModelLowerer implements BlockHost {
     const times = this.repeatCount(elem, scope);
     let cur = input;
     for (let i = 0; i < times; i++) {
-      if (this.nodes.length >= MAX_NODES) return this.tooBig(elem.span);
+      // Past the work budget nothing more is lowered: the one too-large diagnostic explains the partial graph.
+      if (this.budget.stopped) return null;
       cur = this.apply(elem.call, cur, scope, stmt, i === times - 1 ? target : undefined);
     }
     return cur ?? null;
@@ -126,7 +133,11 @@ class ModelLowerer implements BlockHost {
   private repeatCount(elem: ast.LayerCall, scope: Scope): number {
     if (!elem.repeat) return 1;
     const v = evalExpr(elem.repeat, scope.params, this.diags);
-    if (v?.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 && v.value <= MAX_NODES) return v.value;
+    if (v?.kind === 'number' && Number.isInteger(v.value) && v.value >= 1) {
+      if (v.value <= LIMITS.layers) return v.value;
+      this.diags.push(Budget.tooManyRepeats(v.value, elem.repeat.span));
+      return 1;
+    }
     if (v)
       this.diags.push({
         code: 'invalid-repeat',
@@ -135,19 +146,6 @@ class ModelLowerer implements BlockHost {
         span: elem.repeat.span,
       });
     return 1;
-  }
-
-  private tooBig(at: Span): null {
-    if (!this.tooBigReported) {
-      this.tooBigReported = true;
-      this.diags.push({
-        code: 'invalid-repeat',
-        severity: 'error',
-        message: `The model expands to more than ${MAX_NODES.toLocaleString('en-US')} layers; expansion stopped here.`,
-        span: at,
-      });
-    }
-    return null;
   }
 
   /** Applies one layer or block to `input`; returns the produced node (or null when unknown). */
@@ -160,7 +158,7 @@ class ModelLowerer implements BlockHost {
     return this.layer(call, input, scope, stmt, target);
   }
 
-  private layer(call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number {
+  private layer(call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
     const name = call.callee.name;
     const def = this.ctx.registry.get(name);
     const bound = def ? this.bindLayer(def, call, input, scope, stmt) : this.unknownLayer(call.callee, input, scope);
@@ -262,6 +260,10 @@ class ModelLowerer implements BlockHost {
 
   /** Reports a call to no layer or block; the edge is kept so the layers before it are not also reported as unused. */
   private unknownLayer(callee: ast.Ident, input: number | null | undefined, scope: Scope): LayerBinding {
+    const unbound = { args: {}, argSpans: {}, inputs: typeof input === 'number' ? [input] : [], valid: false };
+    // `× 100000` or a block used many times meets the same call again: one suggestion search per place, not per layer.
+    if (this.unknownReported.has(callee.span.start)) return unbound;
+    this.unknownReported.add(callee.span.start);
     const names = [...this.ctx.registry.names(), ...this.ctx.blocks.keys(), ...this.ctx.library.keys()];
     const s = suggest(callee.name, names, callee.span);
     const isTensor = scope.tensors.has(callee.name);
@@ -274,7 +276,7 @@ class ModelLowerer implements BlockHost {
       span: callee.span,
       fixes: s ? [s.fix] : undefined,
     });
-    return { args: {}, argSpans: {}, inputs: typeof input === 'number' ? [input] : [], valid: false };
+    return unbound;
   }
 
   /** `output(a, b)`: declares the model outputs explicitly. */
@@ -302,7 +304,8 @@ class ModelLowerer implements BlockHost {
     return input;
   }
 
-  private push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number {
+  /** Completes and adds a node; null when the work budget is spent (the node is dropped). */
+  private push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
     if (!base) {
@@ -315,6 +318,7 @@ class ModelLowerer implements BlockHost {
     const node = fields as { -readonly [K in keyof GraphNode]: GraphNode[K] };
     node.id = id;
     node.name = scope.prefix + base;
+    if (!this.budget.layer(node.name, scope.library ?? node.span)) return null;
     if (scope.library) pinToCallSite(node, scope.library);
     this.nodes.push(node);
     return id;

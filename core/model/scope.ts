@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import type { Span } from '../syntax/span';
+import type { Budget } from './budget';
 import type { ParamBinding } from './eval';
 import type { CallSite } from './graph';
 import type { LayerRegistry } from './registry';
@@ -14,6 +15,8 @@ export interface LowerContext {
   /** Library blocks (written in Stride, spans at LIBRARY_BASE); the file's own blocks shadow them. */
   readonly library: ReadonlyMap<string, ast.BlockDecl>;
   readonly diagnostics: Diagnostic[];
+  /** The work budget shared by every model of the file; lowering one model alone gets its own. */
+  readonly budget?: Budget;
 }
 
 export interface TensorRef {

@@ -1,10 +1,10 @@
 // Training sections: validated into a TrainConfig of the settings written (no defaults); bad entries become `invalid-training`.
 
-import type { Diagnostic } from '../diagnostics';
+import type { Diagnostic, Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
 import { evalExpr } from './eval';
 import type { TrainConfig } from './graph';
-import { closest } from './suggest';
+import { didYouMean, suggest } from './suggest';
 import { formatValue, type Value } from './values';
 
 export const DATASETS = ['shapes', 'mnist', 'fashion_mnist', 'cifar10', 'folder'] as const;
@@ -22,22 +22,15 @@ export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'ba
 const NO_PARAMS = new Map();
 
 export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, diags: Diagnostic[]): TrainConfig {
-  const err = (span: ast.Expr['span'], message: string, fix?: { from: ast.Expr['span']; to: string }) =>
-    diags.push({
-      code: 'invalid-training',
-      severity: 'error',
-      message,
-      span,
-      fixes: fix ? [{ title: `Change to '${fix.to}'`, edits: [{ span: fix.from, newText: fix.to }], preferred: true }] : undefined,
-    });
+  const err: Err = (span, message, fix) => diags.push({ code: 'invalid-training', severity: 'error', message, span, fixes: fix ? [fix] : undefined });
   if (!decl.model.missing && !models.has(decl.model.name)) {
-    const guess = closest(decl.model.name, models);
+    const s = suggest(decl.model.name, models, decl.model.span);
     diags.push({
       code: 'undefined-name',
       severity: 'error',
-      message: `No model named '${decl.model.name}'${guess ? `; did you mean '${guess}'?` : '.'}`,
+      message: `No model named '${decl.model.name}'${didYouMean(s, '.')}`,
       span: decl.model.span,
-      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ span: decl.model.span, newText: guess }], preferred: true }] : undefined,
+      fixes: s ? [s.fix] : undefined,
     });
   }
   const config: Mutable = { model: decl.model.name, span: decl.span };
@@ -45,12 +38,8 @@ export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, dia
   for (const entry of decl.entries) {
     const key = entry.key.name;
     if (!(TRAIN_KEYS as readonly string[]).includes(key)) {
-      const guess = closest(key, TRAIN_KEYS);
-      err(
-        entry.key.span,
-        `Unknown training setting '${key}'${guess ? `; did you mean '${guess}'?` : ''} Settings: ${TRAIN_KEYS.join(', ')}.`,
-        guess ? { from: entry.key.span, to: guess } : undefined,
-      );
+      const s = suggest(key, TRAIN_KEYS, entry.key.span);
+      err(entry.key.span, `Unknown training setting '${key}'${didYouMean(s)} Settings: ${TRAIN_KEYS.join(', ')}.`, s?.fix);
       continue;
     }
     if (seen.has(key)) {
@@ -65,7 +54,7 @@ export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, dia
   return config;
 }
 
-type Err = (span: Value['span'], message: string, fix?: { from: Value['span']; to: string }) => void;
+type Err = (span: Value['span'], message: string, fix?: Fix) => void;
 type Mutable = { -readonly [K in keyof TrainConfig]: TrainConfig[K] };
 
 function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
@@ -78,12 +67,10 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
     case 'data':
       if (word === undefined && v.kind !== 'string') return err(v.span, `'data' must name a data set (${DATASETS.join(', ')}) or be folder("path").`);
       if (word !== undefined && !(DATASETS as readonly string[]).includes(word)) {
-        const guess = closest(word, DATASETS);
-        return err(
-          v.span,
-          `Unknown data set '${word}'${guess ? `; did you mean '${guess}'?` : ''} Known: ${DATASETS.join(', ')}.`,
-          guess ? { from: v.kind === 'call' ? { start: v.span.start, end: v.span.start + word.length } : v.span, to: guess } : undefined,
-        );
+        // In `folderr("x")` only the name is replaced, not the call.
+        const at = v.kind === 'call' ? { start: v.span.start, end: v.span.start + word.length } : v.span;
+        const s = suggest(word, DATASETS, at);
+        return err(v.span, `Unknown data set '${word}'${didYouMean(s)} Known: ${DATASETS.join(', ')}.`, s?.fix);
       }
       config.data = v;
       return;
@@ -125,8 +112,9 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
 function applyOptimizer(config: Mutable, v: Value, word: string | undefined, err: Err): void {
   const allowed = word !== undefined ? OPTIMIZERS[word] : undefined;
   if (!word || !allowed) {
-    const guess = word ? closest(word, Object.keys(OPTIMIZERS)) : undefined;
-    return err(v.span, `Unknown optimizer ${formatValue(v)}${guess ? `; did you mean '${guess}'?` : ''} Known: ${Object.keys(OPTIMIZERS).join(', ')}.`);
+    // Named only, with no fix: the call's arguments may not suit the optimizer meant.
+    const s = word ? suggest(word, Object.keys(OPTIMIZERS), v.span) : undefined;
+    return err(v.span, `Unknown optimizer ${formatValue(v)}${didYouMean(s)} Known: ${Object.keys(OPTIMIZERS).join(', ')}.`);
   }
   const args: Record<string, number | boolean> = {};
   for (const a of v.kind === 'call' ? v.args : []) {

@@ -56,3 +56,16 @@ test("a file's own block shadows the library block of the same name", () => {
   assert.deepEqual(analysis.diagnostics, []);
   assert.equal(analysis.models[0].totals.params, 15);
 });
+
+test('a library block called without its arguments reports them at the call, with no location in library text', () => {
+  const text = 'model M {\n  input(16, 64) -> transformer_encoder()\n}\n';
+  const a = analyze(text);
+  assert.deepEqual(
+    a.diagnostics.map((d) => [d.code, text.slice(d.span.start, d.span.end)]),
+    [
+      ['missing-argument', 'transformer_encoder'],
+      ['missing-argument', 'transformer_encoder'],
+    ],
+  );
+  for (const d of a.diagnostics) for (const r of d.related ?? []) assert.ok(r.span.end <= text.length, `related ${JSON.stringify(r.span)}`);
+});

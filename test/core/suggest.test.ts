@@ -36,3 +36,31 @@ test("an unknown layer, tensor and block parameter each carry the helper's fix t
     "undefined-name Change to 'x'",
   ]);
 });
+
+test('train sections word their did-you-means and fixes through the same helper', () => {
+  const text = 'model Net {\n  input(4) -> dense(2)\n}\ntrain Nett {\n  data: mnst\n  optimizer: adm(lr: 0.1)\n  epoch: 3\n}\ntrain Net {\n  data: foldr("x")\n}\n';
+  const found = analyze(text).diagnostics.map((d) => ({
+    code: d.code,
+    at: text.slice(d.span.start, d.span.end),
+    message: d.message,
+    fix: d.fixes?.map((f) => `${f.title}: ${text.slice(f.edits[0].span.start, f.edits[0].span.end)} → ${f.edits[0].newText}`),
+  }));
+  const known = 'Known: shapes, mnist, fashion_mnist, cifar10, folder.';
+  assert.deepEqual(found, [
+    { code: 'undefined-name', at: 'Nett', message: "No model named 'Nett'; did you mean 'Net'?", fix: ["Change to 'Net': Nett → Net"] },
+    { code: 'invalid-training', at: 'mnst', message: `Unknown data set 'mnst'; did you mean 'mnist'? ${known}`, fix: ["Change to 'mnist': mnst → mnist"] },
+    {
+      code: 'invalid-training',
+      at: 'adm(lr: 0.1)',
+      message: "Unknown optimizer adm(lr: 0.1); did you mean 'adam'? Known: sgd, adam, adamw, rmsprop, adagrad.",
+      fix: undefined,
+    },
+    {
+      code: 'invalid-training',
+      at: 'epoch',
+      message: "Unknown training setting 'epoch'; did you mean 'epochs'? Settings: data, optimizer, loss, metrics, epochs, batch, validation, seed.",
+      fix: ["Change to 'epochs': epoch → epochs"],
+    },
+    { code: 'invalid-training', at: 'foldr("x")', message: `Unknown data set 'foldr'; did you mean 'folder'? ${known}`, fix: ["Change to 'folder': foldr → folder"] },
+  ]);
+});
