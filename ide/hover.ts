@@ -9,6 +9,7 @@ import { distinct, tensorFacts } from './tensor-facts';
 import { blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText, argValueText } from './signatures';
 import { defaultRegistry } from '../core/model/layers';
 import type { Span } from '../core/syntax/span';
+import { code, safeDoc, table } from './hover-markdown';
 import { LineIndex } from './line-index';
 import { findModel } from './model-at';
 
@@ -85,7 +86,7 @@ function layerHover(facts: Facts, call: ast.CallExpr): string | undefined {
   if (list.length > 1) parts.push(instanceTable(list));
   if (def.paramsDoc) parts.push(`Parameters: ${def.paramsDoc}`);
   const doc = list[0]?.info.node.doc;
-  if (doc) parts.push(doc);
+  if (doc) parts.push(safeDoc(doc));
   return parts.join('\n\n');
 }
 
@@ -131,7 +132,7 @@ function blockHover(analysis: Analysis, facts: Facts, occ: Occurrence): string |
   const block = analysis.blocks.get(occ.name);
   if (!block) return undefined;
   const parts = [code(blockSignature(block, analysis.text))];
-  if (block.doc) parts.push(block.doc);
+  if (block.doc) parts.push(safeDoc(block.doc));
   const instances = occ.call ? [...(facts.instancesByCall.get(occ.call.span.start)?.entries() ?? [])] : allInstances(facts, occ.name);
   if (instances.length > 0) {
     const rows = instances.slice(0, 12).map(([name, layers]) => {
@@ -161,7 +162,7 @@ function modelHover(analysis: Analysis, name: string, options: HoverOptions): st
   const t = model.totals;
   const mem = estimateTrainingMemory(model.layers, t, options.memoryBatchSize, model.train?.optimizer);
   const parts = [`**model ${name}** — ${model.layers.length} layers`];
-  if (model.graph.doc) parts.push(model.graph.doc);
+  if (model.graph.doc) parts.push(safeDoc(model.graph.doc));
   parts.push(
     table(
       ['', ''],
@@ -196,8 +197,9 @@ function tensorHover(analysis: Analysis, facts: Facts, occ: Occurrence): string 
   const parts = [`**${occ.name}**: tensor, ${shapeText}`];
   if (t.statement) {
     const line = new LineIndex(analysis.text).position(t.statement.span.start).line + 1;
-    parts.push(`Defined on line ${line}: ${code(analysis.text.slice(t.statement.span.start, t.statement.span.end))}`);
-    if (t.statement.doc) parts.push(t.statement.doc);
+    // A fence must start its own line (CommonMark): the code goes in a block after the sentence.
+    parts.push(`Defined on line ${line}:`, code(analysis.text.slice(t.statement.span.start, t.statement.span.end)));
+    if (t.statement.doc) parts.push(safeDoc(t.statement.doc));
   }
   return parts.join('\n\n');
 }
@@ -221,17 +223,4 @@ function argHover(analysis: Analysis, occ: Occurrence): string | undefined {
   const block = analysis.blocks.get(callee);
   if (block?.params.some((p) => p.name.name === occ.name)) return `**${occ.name}** — parameter of block \`${callee}\``;
   return undefined;
-}
-
-// ---- markdown -------------------------------------------------------------------------------
-
-function code(text: string): string {
-  return '```stride\n' + text + '\n```';
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const r of rows) lines.push(`| ${r.map(esc).join(' | ')} |`);
-  return lines.join('\n');
 }
