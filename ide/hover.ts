@@ -2,7 +2,7 @@
 
 import type { Analysis } from '../core/analyze';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
-import { formatBytes, formatCompact, formatInt, formatShape } from '../core/model/values';
+import { formatBytes, formatCompact, formatShape } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
 import { factsOf, occurrenceAt, type Facts, type LayerFact, type Occurrence } from './facts';
 import { distinct, tensorFacts } from './tensor-facts';
@@ -11,6 +11,7 @@ import { defaultRegistry } from '../core/model/layers';
 import type { Span } from '../core/syntax/span';
 import { code, safeDoc, table } from './hover-markdown';
 import { LineIndex } from './line-index';
+import { formatCount } from './number-format';
 import { findModel } from './model-at';
 
 export interface HoverOptions {
@@ -100,9 +101,9 @@ function layerTable(f: LayerFact): string {
   const total = p.trainable + p.nonTrainable;
   const rows = [
     ['Output', `\`${formatShape(info.shape)}\``],
-    ['Params', `${formatInt(total)}: \`${p.formula}\``],
-    ['Trainable', `${formatInt(p.trainable)} trainable · ${formatInt(p.nonTrainable)} non-trainable`],
-    ['MACs', `${formatInt(info.macs)} (${formatCompact(info.macs)})`],
+    ['Params', `${formatCount(total)}: \`${p.formula}\``],
+    ['Trainable', `${formatCount(p.trainable)} trainable · ${formatCount(p.nonTrainable)} non-trainable`],
+    ['MACs', `${formatCount(info.macs)} (${formatCompact(info.macs)})`],
     ['Activation memory', info.activationBytes === null ? 'unknown' : `${formatBytes(info.activationBytes)} per sample`],
   ];
   if (info.rf) {
@@ -119,7 +120,7 @@ function instanceTable(list: readonly LayerFact[]): string {
     .map((f) => [
       f.info.node.name,
       `\`${formatShape(f.info.shape)}\``,
-      formatInt(f.info.params.trainable + f.info.params.nonTrainable),
+      formatCount(f.info.params.trainable + f.info.params.nonTrainable),
       formatCompact(f.info.macs),
     ]);
   const more = list.length > 12 ? `\n\n… and ${list.length - 12} more` : '';
@@ -140,7 +141,7 @@ function blockHover(analysis: Analysis, facts: Facts, occ: Occurrence): string |
       const trainable = layers.reduce((s, f) => s + f.info.params.trainable, 0);
       const macs = layers.reduce((s, f) => s + f.info.macs, 0);
       const out = layers[layers.length - 1].info.shape;
-      return [name.split(':')[1] ?? name, `\`${formatShape(out)}\``, formatInt(params), formatInt(trainable), formatCompact(macs)];
+      return [name.split(':')[1] ?? name, `\`${formatShape(out)}\``, formatCount(params), formatCount(trainable), formatCompact(macs)];
     });
     parts.push(table(['Instance', 'Output', 'Params', 'Trainable', 'MACs'], rows));
   }
@@ -167,9 +168,9 @@ function modelHover(analysis: Analysis, name: string, options: HoverOptions): st
     table(
       ['', ''],
       [
-        ['Params', `${formatInt(t.params)} (${formatCompact(t.params)})`],
-        ['Trainable', `${formatInt(t.trainable)} trainable · ${formatInt(t.nonTrainable)} non-trainable`],
-        ['MACs', `${formatInt(t.macs)} (${formatCompact(t.macs)}) per sample`],
+        ['Params', `${formatCount(t.params)} (${formatCompact(t.params)})`],
+        ['Trainable', `${formatCount(t.trainable)} trainable · ${formatCount(t.nonTrainable)} non-trainable`],
+        ['MACs', `${formatCount(t.macs)} (${formatCompact(t.macs)}) per sample`],
         ['Activations', `${formatBytes(t.activationBytes)} per sample`],
         [`Training memory (batch ${mem.batch}, ${mem.optimizer})`, `≈ ${formatBytes(mem.total)}`],
       ],
