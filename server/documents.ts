@@ -84,13 +84,17 @@ export class DocumentStore {
   }
 }
 
-/** A full-text change, or a ranged one whose positions are numbers (out-of-range numbers are clamped when applied). */
+/**
+ * A full-text change, or a ranged one with start and end objects. Coordinates that are not numbers (NaN and Infinity
+ * arrive as null through JSON) clamp like other garbage when applied, rather than dropping the edit: a dropped edit
+ * would leave the server's text behind the editor's for good.
+ */
 function wellFormed(change: TextDocumentContentChangeEvent): boolean {
   if (typeof change !== 'object' || change === null || typeof change.text !== 'string') return false;
   if (!('range' in change) || change.range === undefined) return true;
-  const r = change.range as unknown as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
-  const pos = (p: { line?: unknown; character?: unknown } | undefined) => typeof p?.line === 'number' && typeof p.character === 'number';
-  return r !== null && pos(r.start) && pos(r.end);
+  const r = change.range as unknown as { start?: unknown; end?: unknown } | null;
+  const pos = (p: unknown) => typeof p === 'object' && p !== null;
+  return typeof r === 'object' && r !== null && pos(r.start) && pos(r.end);
 }
 
 /** Analyses a text that is not (or not necessarily) open, e.g. for a workspace check. */
