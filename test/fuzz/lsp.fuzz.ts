@@ -14,11 +14,30 @@ export interface FuzzReport {
 }
 
 const URI = 'file:///fuzz/lsp.stride';
-const START = '## A block.\nblock b(f) {\n  conv2d(f, 3, padding: same) -> relu()\n}\nmodel M {\n  input(16, 16, 3)\n  b(8) × 3\n  x = flatten()\n  dense(10)\n}\ntrain M {\n  data: shapes\n}\n';
+const START =
+  '## A block.\nblock b(f) {\n  conv2d(f, 3, padding: same) -> relu()\n}\nmodel M {\n  input(16, 16, 3)\n  b(8) × 3\n  x = flatten()\n  dense(10)\n}\ntrain M {\n  data: shapes\n}\n';
 const PIECES = ['\n', '\r', '\r\n', ' ', 'relu()', 'b(4) × 2', '}', '{', '(', ')', 'model N {', '## <img src=x> ```', 'dense(1e30)', '😀', 'x', ''];
 const COORDS = [0, 1, 2, 3, 5, 8, 13, -1, NaN, 1e9, 2.5, Infinity];
-const POSITIONED = ['textDocument/hover', 'textDocument/completion', 'textDocument/signatureHelp', 'textDocument/definition', 'textDocument/references', 'textDocument/documentHighlight', 'textDocument/prepareRename', 'textDocument/rename'];
-const WHOLE = ['textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/semanticTokens/full', 'textDocument/formatting', 'textDocument/codeAction', 'textDocument/codeLens', 'textDocument/inlayHint', 'textDocument/selectionRange'];
+const POSITIONED = [
+  'textDocument/hover',
+  'textDocument/completion',
+  'textDocument/signatureHelp',
+  'textDocument/definition',
+  'textDocument/references',
+  'textDocument/documentHighlight',
+  'textDocument/prepareRename',
+  'textDocument/rename',
+];
+const WHOLE = [
+  'textDocument/documentSymbol',
+  'textDocument/foldingRange',
+  'textDocument/semanticTokens/full',
+  'textDocument/formatting',
+  'textDocument/codeAction',
+  'textDocument/codeLens',
+  'textDocument/inlayHint',
+  'textDocument/selectionRange',
+];
 const CUSTOM = [MODEL_GRAPH_METHOD, SUMMARY_METHOD, TRAINING_MODEL_METHOD];
 /** Generous: the point is "answers at all"; benchmarks measure speed. */
 const ANSWER_WITHIN_MS = 10_000;
@@ -37,7 +56,8 @@ function requestOf(rng: Prng): [string, unknown] {
   const textDocument = { uri: URI };
   const roll = rng.next();
   if (roll < 0.5) return [rng.pick(POSITIONED), { textDocument, position, newName: 'y', context: { includeDeclaration: true } }];
-  if (roll < 0.85) return [rng.pick(WHOLE), { textDocument, range, positions: [position], options: { tabSize: 2, insertSpaces: true }, context: { diagnostics: [] } }];
+  if (roll < 0.85)
+    return [rng.pick(WHOLE), { textDocument, range, positions: [position], options: { tabSize: 2, insertSpaces: true }, context: { diagnostics: [] } }];
   if (roll < 0.97) return [rng.pick(CUSTOM), { uri: URI, position }];
   return [rng.pick([CHECK_FILES_METHOD, 'textDocument/hover', 'stride/nothing']), rng.pick([null, 42, {}, { textDocument: null }, { uri: 7 }])];
 }
@@ -77,7 +97,14 @@ async function settle(answer: Promise<unknown>, method: string): Promise<string>
   const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`TIMEOUT ${method}`), ANSWER_WITHIN_MS)));
   const outcome = answer.then(
     () => 'request: answered',
-    (e: { code?: number }) => (e.code === -32800 ? 'request: cancelled' : e.code === -32601 ? 'request: unknown method' : e.code === -32602 ? 'request: invalid params' : `request: internal error ${e.code}`),
+    (e: { code?: number }) =>
+      e.code === -32800
+        ? 'request: cancelled'
+        : e.code === -32601
+          ? 'request: unknown method'
+          : e.code === -32602
+            ? 'request: invalid params'
+            : `request: internal error ${e.code}`,
   );
   const result = await Promise.race([outcome, timeout]);
   clearTimeout(timer);
@@ -86,7 +113,12 @@ async function settle(answer: Promise<unknown>, method: string): Promise<string>
 
 /** A broken frame of some kind, as bytes. */
 function brokenFrame(rng: Prng, id: number): string {
-  const body = JSON.stringify({ jsonrpc: '2.0', id, method: 'textDocument/hover', params: { textDocument: { uri: URI }, position: { line: 1, character: 2 } } });
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'textDocument/hover',
+    params: { textDocument: { uri: URI }, position: { line: 1, character: 2 } },
+  });
   const length = Buffer.byteLength(body);
   return rng.pick([
     `Content-Length: ${length - 1 - rng.int(length)}\r\n\r\n${body}`,

@@ -5,7 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { RawLsp } from './raw-lsp';
 
 const frame = (body: string, length = Buffer.byteLength(body)) => `Content-Length: ${length}\r\n\r\n${body}`;
-const hoverBody = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///f.stride' }, position: { line: 2, character: 3 } } });
+const hoverBody = (id: number) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'textDocument/hover',
+    params: { textDocument: { uri: 'file:///f.stride' }, position: { line: 2, character: 3 } },
+  });
 
 describe('framing errors never leave the server deaf', () => {
   let lsp: RawLsp;
@@ -14,7 +20,10 @@ describe('framing errors never leave the server deaf', () => {
     lsp = new RawLsp();
     await lsp.request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
     lsp.send({ method: 'initialized', params: {} });
-    lsp.send({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///f.stride', languageId: 'stride', version: 1, text: 'model M {\n  input(8, 8, 1)\n  relu()\n}\n' } } });
+    lsp.send({
+      method: 'textDocument/didOpen',
+      params: { textDocument: { uri: 'file:///f.stride', languageId: 'stride', version: 1, text: 'model M {\n  input(8, 8, 1)\n  relu()\n}\n' } },
+    });
   });
   after(() => lsp.kill());
 
