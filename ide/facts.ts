@@ -84,8 +84,8 @@ function buildFacts(analysis: Analysis): Facts {
       for (const site of info.node.callSites) {
         let byInstance = instancesByCall.get(site.span.start);
         if (!byInstance) instancesByCall.set(site.span.start, (byInstance = new Map()));
-        const key = `${model.graph.name}:${site.instance}`;
-        byInstance.set(key, [...(byInstance.get(key) ?? []), fact]);
+        // Appended in place: copying the list per fact made a block expanded to n layers cost n² to index.
+        push(byInstance, `${model.graph.name}:${site.instance}`, fact);
       }
     }
   }

@@ -2,14 +2,16 @@
 
 import type { Analysis } from '../core/analyze';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
-import { formatBytes, formatCompact, formatInt, formatShape } from '../core/model/values';
+import { formatBytes, formatCompact, formatShape } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
 import { factsOf, occurrenceAt, type Facts, type LayerFact, type Occurrence } from './facts';
 import { distinct, tensorFacts } from './tensor-facts';
 import { blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText, argValueText } from './signatures';
 import { defaultRegistry } from '../core/model/layers';
 import type { Span } from '../core/syntax/span';
+import { code, safeDoc, table } from './hover-markdown';
 import { LineIndex } from './line-index';
+import { formatCount } from './number-format';
 import { findModel } from './model-at';
 
 export interface HoverOptions {
@@ -85,7 +87,7 @@ function layerHover(facts: Facts, call: ast.CallExpr): string | undefined {
   if (list.length > 1) parts.push(instanceTable(list));
   if (def.paramsDoc) parts.push(`Parameters: ${def.paramsDoc}`);
   const doc = list[0]?.info.node.doc;
-  if (doc) parts.push(doc);
+  if (doc) parts.push(safeDoc(doc));
   return parts.join('\n\n');
 }
 
@@ -99,9 +101,9 @@ function layerTable(f: LayerFact): string {
   const total = p.trainable + p.nonTrainable;
   const rows = [
     ['Output', `\`${formatShape(info.shape)}\``],
-    ['Params', `${formatInt(total)}: \`${p.formula}\``],
-    ['Trainable', `${formatInt(p.trainable)} trainable · ${formatInt(p.nonTrainable)} non-trainable`],
-    ['MACs', `${formatInt(info.macs)} (${formatCompact(info.macs)})`],
+    ['Params', `${formatCount(total)}: \`${p.formula}\``],
+    ['Trainable', `${formatCount(p.trainable)} trainable · ${formatCount(p.nonTrainable)} non-trainable`],
+    ['MACs', `${formatCount(info.macs)} (${formatCompact(info.macs)})`],
     ['Activation memory', info.activationBytes === null ? 'unknown' : `${formatBytes(info.activationBytes)} per sample`],
   ];
   if (info.rf) {
@@ -118,7 +120,7 @@ function instanceTable(list: readonly LayerFact[]): string {
     .map((f) => [
       f.info.node.name,
       `\`${formatShape(f.info.shape)}\``,
-      formatInt(f.info.params.trainable + f.info.params.nonTrainable),
+      formatCount(f.info.params.trainable + f.info.params.nonTrainable),
       formatCompact(f.info.macs),
     ]);
   const more = list.length > 12 ? `\n\n… and ${list.length - 12} more` : '';
@@ -131,7 +133,7 @@ function blockHover(analysis: Analysis, facts: Facts, occ: Occurrence): string |
   const block = analysis.blocks.get(occ.name);
   if (!block) return undefined;
   const parts = [code(blockSignature(block, analysis.text))];
-  if (block.doc) parts.push(block.doc);
+  if (block.doc) parts.push(safeDoc(block.doc));
   const instances = occ.call ? [...(facts.instancesByCall.get(occ.call.span.start)?.entries() ?? [])] : allInstances(facts, occ.name);
   if (instances.length > 0) {
     const rows = instances.slice(0, 12).map(([name, layers]) => {
@@ -139,7 +141,7 @@ function blockHover(analysis: Analysis, facts: Facts, occ: Occurrence): string |
       const trainable = layers.reduce((s, f) => s + f.info.params.trainable, 0);
       const macs = layers.reduce((s, f) => s + f.info.macs, 0);
       const out = layers[layers.length - 1].info.shape;
-      return [name.split(':')[1] ?? name, `\`${formatShape(out)}\``, formatInt(params), formatInt(trainable), formatCompact(macs)];
+      return [name.split(':')[1] ?? name, `\`${formatShape(out)}\``, formatCount(params), formatCount(trainable), formatCompact(macs)];
     });
     parts.push(table(['Instance', 'Output', 'Params', 'Trainable', 'MACs'], rows));
   }
@@ -161,14 +163,14 @@ function modelHover(analysis: Analysis, name: string, options: HoverOptions): st
   const t = model.totals;
   const mem = estimateTrainingMemory(model.layers, t, options.memoryBatchSize, model.train?.optimizer);
   const parts = [`**model ${name}** — ${model.layers.length} layers`];
-  if (model.graph.doc) parts.push(model.graph.doc);
+  if (model.graph.doc) parts.push(safeDoc(model.graph.doc));
   parts.push(
     table(
       ['', ''],
       [
-        ['Params', `${formatInt(t.params)} (${formatCompact(t.params)})`],
-        ['Trainable', `${formatInt(t.trainable)} trainable · ${formatInt(t.nonTrainable)} non-trainable`],
-        ['MACs', `${formatInt(t.macs)} (${formatCompact(t.macs)}) per sample`],
+        ['Params', `${formatCount(t.params)} (${formatCompact(t.params)})`],
+        ['Trainable', `${formatCount(t.trainable)} trainable · ${formatCount(t.nonTrainable)} non-trainable`],
+        ['MACs', `${formatCount(t.macs)} (${formatCompact(t.macs)}) per sample`],
         ['Activations', `${formatBytes(t.activationBytes)} per sample`],
         [`Training memory (batch ${mem.batch}, ${mem.optimizer})`, `≈ ${formatBytes(mem.total)}`],
       ],
@@ -196,8 +198,9 @@ function tensorHover(analysis: Analysis, facts: Facts, occ: Occurrence): string 
   const parts = [`**${occ.name}**: tensor, ${shapeText}`];
   if (t.statement) {
     const line = new LineIndex(analysis.text).position(t.statement.span.start).line + 1;
-    parts.push(`Defined on line ${line}: ${code(analysis.text.slice(t.statement.span.start, t.statement.span.end))}`);
-    if (t.statement.doc) parts.push(t.statement.doc);
+    // A fence must start its own line (CommonMark): the code goes in a block after the sentence.
+    parts.push(`Defined on line ${line}:`, code(analysis.text.slice(t.statement.span.start, t.statement.span.end)));
+    if (t.statement.doc) parts.push(safeDoc(t.statement.doc));
   }
   return parts.join('\n\n');
 }
@@ -221,17 +224,4 @@ function argHover(analysis: Analysis, occ: Occurrence): string | undefined {
   const block = analysis.blocks.get(callee);
   if (block?.params.some((p) => p.name.name === occ.name)) return `**${occ.name}** — parameter of block \`${callee}\``;
   return undefined;
-}
-
-// ---- markdown -------------------------------------------------------------------------------
-
-function code(text: string): string {
-  return '```stride\n' + text + '\n```';
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const r of rows) lines.push(`| ${r.map(esc).join(' | ')} |`);
-  return lines.join('\n');
 }

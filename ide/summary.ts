@@ -3,7 +3,8 @@
 import type { Analysis, ModelAnalysis } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
-import { formatBytes, formatInt, formatShape, type Shape } from '../core/model/values';
+import { formatCount } from './number-format';
+import { formatBytes, formatShape, type Shape } from '../core/model/values';
 import { LineIndex } from './line-index';
 
 export interface SummaryLayer {
@@ -123,8 +124,8 @@ export function formatTable(model: SummaryModel): string {
   const rows = model.layers.map((l) => [
     `${l.name} (${l.kind})`,
     formatShape(l.outputShape),
-    formatInt(l.params),
-    l.macs > 0 ? formatInt(l.macs) : '',
+    formatCount(l.params),
+    l.macs > 0 ? formatCount(l.macs) : '',
     formatRf(l.receptiveField),
     l.inputs.length > 1 ? l.inputs.join(', ') : '',
   ]);
@@ -144,10 +145,10 @@ export function formatTable(model: SummaryModel): string {
     rule('━'),
     ...rows.map(line),
     rule('━'),
-    `Total params: ${formatInt(t.params)} (${formatBytes(t.paramBytes)})`,
-    `Trainable params: ${formatInt(t.trainable)}`,
-    `Non-trainable params: ${formatInt(t.nonTrainable)}`,
-    `MACs per sample: ${formatInt(t.macs)}`,
+    `Total params: ${formatCount(t.params)} (${formatBytes(t.paramBytes)})`,
+    `Trainable params: ${formatCount(t.trainable)}`,
+    `Non-trainable params: ${formatCount(t.nonTrainable)}`,
+    `MACs per sample: ${formatCount(t.macs)}`,
     `Activations per sample: ${formatBytes(t.activationBytes)}`,
     `Training memory (batch ${m.batch}, ${m.optimizer}): ${formatBytes(m.total)} = weights ${formatBytes(m.weights)} + gradients ${formatBytes(m.gradients)} + optimizer ${formatBytes(m.optimizerState)} + activations ${formatBytes(m.activations)}`,
     rule('━'),

@@ -94,7 +94,15 @@ export interface ModelGraphResult {
   readonly memory: TrainingMemory;
   /** Errors in the whole document, so a view can say the drawing may be incomplete. */
   readonly errors: number;
+  /**
+   * Present when the model has more than MAX_GRAPH_NODES layers: `nodes` then holds only the first ones (inputs
+   * to dropped nodes are dropped too, and `outputs` lists only kept nodes), and this is the model's full count.
+   */
+  readonly truncatedFrom?: number;
 }
+
+/** The most nodes `stride/modelGraph` sends: beyond this the answer is cut, so it stays small and fast. */
+export const MAX_GRAPH_NODES = 5000;
 
 export interface TrainingMemory {
   readonly batch: number;

@@ -1,8 +1,8 @@
 // Open documents and their analyses, cached by uri and version so no request ever sees a stale analysis.
 
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { analyze, type Analysis } from '../core/analyze';
+import { applyChange } from './edits';
 import { LineMap } from './positions';
 
 /** Texts longer than this are not analysed: requests on them stay fast and answer with empty results. */
@@ -19,7 +19,8 @@ export interface Snapshot {
 }
 
 interface Entry {
-  doc: TextDocument;
+  text: string;
+  version: number;
   cached?: Snapshot;
 }
 
@@ -30,8 +31,9 @@ export class DocumentStore {
 
   constructor(private readonly onAnalysisError: (uri: string, error: unknown) => void = () => {}) {}
 
-  open(uri: string, languageId: string, version: number, text: string): void {
-    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text) });
+  /** Opens (or reopens, replacing) a document. The language id is not needed: only Stride files are sent. */
+  open(uri: string, _languageId: string, version: number, text: string): void {
+    this.entries.set(uri, { text, version: typeof version === 'number' && Number.isFinite(version) ? version : 0 });
   }
 
   /**
@@ -41,9 +43,11 @@ export class DocumentStore {
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): ChangeOutcome {
     const entry = this.entries.get(uri);
     if (!entry) return 'unknown';
-    if (typeof version !== 'number' || version <= entry.doc.version) return 'stale';
+    if (typeof version !== 'number' || !(version > entry.version)) return 'stale';
     if (!changes.every(wellFormed)) return 'malformed';
-    entry.doc = TextDocument.update(entry.doc, [...changes], version);
+    // Applied one after another, each against the text the previous one left, exactly as the client did.
+    entry.text = changes.reduce(applyChange, entry.text);
+    entry.version = version;
     entry.cached = undefined;
     return 'applied';
   }
@@ -56,32 +60,41 @@ export class DocumentStore {
     return this.entries.has(uri);
   }
 
+  /** The current text of `uri`, exactly as the client holds it. */
+  text(uri: string): string | undefined {
+    return this.entries.get(uri)?.text;
+  }
+
   uris(): string[] {
     return [...this.entries.keys()];
   }
 
   version(uri: string): number | undefined {
-    return this.entries.get(uri)?.doc.version;
+    return this.entries.get(uri)?.version;
   }
 
   /** The analysed current version of `uri`, computed on first use after each change. */
   snapshot(uri: string): Snapshot | undefined {
     const entry = this.entries.get(typeof uri === 'string' ? uri : '');
     if (!entry) return undefined;
-    if (entry.cached?.version !== entry.doc.version) {
-      entry.cached = analyzeText(uri, entry.doc.version, entry.doc.getText(), this.onAnalysisError);
+    if (entry.cached?.version !== entry.version) {
+      entry.cached = analyzeText(uri, entry.version, entry.text, this.onAnalysisError);
     }
     return entry.cached;
   }
 }
 
-/** A full-text change, or a ranged one whose positions are numbers (out-of-range numbers are clamped when applied). */
+/**
+ * A full-text change, or a ranged one with start and end objects. Coordinates that are not numbers (NaN and Infinity
+ * arrive as null through JSON) clamp like other garbage when applied, rather than dropping the edit: a dropped edit
+ * would leave the server's text behind the editor's for good.
+ */
 function wellFormed(change: TextDocumentContentChangeEvent): boolean {
   if (typeof change !== 'object' || change === null || typeof change.text !== 'string') return false;
   if (!('range' in change) || change.range === undefined) return true;
-  const r = change.range as unknown as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
-  const pos = (p: { line?: unknown; character?: unknown } | undefined) => typeof p?.line === 'number' && typeof p.character === 'number';
-  return r !== null && pos(r.start) && pos(r.end);
+  const r = change.range as unknown as { start?: unknown; end?: unknown } | null;
+  const pos = (p: unknown) => typeof p === 'object' && p !== null;
+  return typeof r === 'object' && r !== null && pos(r.start) && pos(r.end);
 }
 
 /** Analyses a text that is not (or not necessarily) open, e.g. for a workspace check. */

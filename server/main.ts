@@ -2,5 +2,8 @@
 
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { runStdioServer } from './stdio';
 
-startServer(createConnection(ProposedFeatures.all));
+// Over stdio, bytes can be framed wrongly: that transport reads through the recovering reader. IPC carries whole messages.
+if (process.argv.includes('--stdio')) runStdioServer();
+else startServer(createConnection(ProposedFeatures.all));

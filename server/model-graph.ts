@@ -1,7 +1,7 @@
 // `stride/modelGraph`: ide's model graph with spans turned into LSP ranges; nothing else is computed here.
 
 import { modelGraph as graphFacts } from '../ide/model-graph';
-import type { ModelGraphParams, ModelGraphResult, Position } from '../protocol/lsp-ext';
+import { MAX_GRAPH_NODES, type ModelGraphParams, type ModelGraphResult, type Position } from '../protocol/lsp-ext';
 import type { Snapshot } from './documents';
 
 /** The offset of a request's optional position, for ide's `modelAt`. */
@@ -13,11 +13,16 @@ export function modelGraph(snap: Snapshot, params: ModelGraphParams): ModelGraph
   const graph = graphFacts(snap.analysis, { name: params.model, offset: offsetOf(snap, params.position) });
   if (!graph) return null;
   const { instances, nodes, ...rest } = graph;
+  const cut = nodes.length > MAX_GRAPH_NODES;
+  const kept = cut ? nodes.slice(0, MAX_GRAPH_NODES) : nodes;
+  const ids = new Set(kept.map((n) => n.id));
+  const used = new Set(kept.flatMap((n) => n.blockPath));
   return {
     uri: snap.uri,
     version: snap.version,
     ...rest,
-    nodes: nodes.map(({ span, ...node }) => ({ ...node, range: snap.lines.range(span) })),
-    instances: instances.map(({ span, ...instance }) => ({ ...instance, range: snap.lines.range(span) })),
+    ...(cut ? { inputs: rest.inputs.filter((id) => ids.has(id)), outputs: rest.outputs.filter((id) => ids.has(id)), truncatedFrom: nodes.length } : {}),
+    nodes: kept.map(({ span, inputs, ...node }) => ({ ...node, inputs: cut ? inputs.filter((id) => ids.has(id)) : inputs, range: snap.lines.range(span) })),
+    instances: instances.filter((i) => !cut || used.has(i.id)).map(({ span, ...instance }) => ({ ...instance, range: snap.lines.range(span) })),
   };
 }

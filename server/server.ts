@@ -2,8 +2,10 @@
 
 import {
   CodeActionKind,
+  LSPErrorCodes,
   ResponseError,
   TextDocumentSyncKind,
+  type CancellationToken,
   type ClientCapabilities,
   type Connection,
   type InitializeResult,
@@ -98,11 +100,23 @@ class StrideServer {
     this.connection.console.error(message);
   }
 
-  /** Runs a feature on the current snapshot; unknown documents and internal errors give the empty answer. */
-  private onDoc<P extends { textDocument: { uri: string } }, R>(empty: R, feature: (snap: Snapshot, params: P) => R): (params: P) => R {
-    return (params) => {
+  /**
+   * Runs a feature on the current snapshot; unknown documents and internal errors give the empty answer. The work
+   * starts only after the messages already received have been handled, so a `$/cancelRequest` answers the request
+   * with RequestCancelled and a newer version's edits are applied first (the answer is then for the latest text,
+   * never for an outdated one); cancellation is checked again after the analysis, the one costly step.
+   */
+  private onDoc<P extends { textDocument: { uri: string } }, R>(
+    empty: R,
+    feature: (snap: Snapshot, params: P) => R,
+  ): (params: P, token?: CancellationToken) => Promise<R> {
+    return async (params, token) => {
+      // Two turns: the connection dispatches one queued message per turn, after this handler's own.
+      for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+      throwIfCancelled(token);
       try {
         const snap = this.store.snapshot(params?.textDocument?.uri);
+        throwIfCancelled(token);
         return snap ? feature(snap, params) : empty;
       } catch (error) {
         if (error instanceof ResponseError) throw error;
@@ -191,8 +205,8 @@ class StrideServer {
   private registerCustomRequests(): void {
     const onUri =
       <P extends { uri: string }, R>(feature: (snap: Snapshot, params: P) => R) =>
-      (params: P): R | null =>
-        this.onDoc<{ textDocument: { uri: string } }, R | null>(null, (s) => feature(s, params))({ textDocument: { uri: params?.uri } });
+      (params: P, token?: CancellationToken): Promise<R | null> =>
+        this.onDoc<{ textDocument: { uri: string } }, R | null>(null, (s) => feature(s, params))({ textDocument: { uri: params?.uri } }, token);
     this.connection.onRequest(MODEL_GRAPH_METHOD, onUri(modelGraph));
     this.connection.onRequest(
       SUMMARY_METHOD,
@@ -207,6 +221,10 @@ class StrideServer {
 function refreshViews(connection: Connection, client: ClientCapabilities): void {
   if (client.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
   if (client.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+function throwIfCancelled(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
 function describeError(error: unknown): string {
