@@ -1,6 +1,7 @@
 // Evaluated argument values: what an expression means once block parameters are substituted.
 
 import type { Span } from '../syntax/span';
+import { formatCount } from '../number-format';
 
 export type Value =
   | { readonly kind: 'number'; readonly value: number; readonly span: Span }
@@ -47,11 +48,9 @@ export function formatValue(v: Value): string {
   }
 }
 
-/** 1234567 → "1,234,567". */
+/** 1234567 → "1,234,567"; the one rule of core/number-format.ts (never grouped in exponent notation, ≈ beyond 2^53). */
 export function formatInt(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return formatCount(n);
 }
 
 /** Human units: 1.2K, 3.4M, 5.6G. */

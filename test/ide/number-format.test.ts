@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { formatBigCount, formatCount } from '../../ide/number-format';
+import { formatInt } from '../../core/model/values';
 import { formatTable, type SummaryModel } from '../../ide/summary';
 
 test('exact counts are grouped by thousands', () => {
@@ -30,4 +31,10 @@ test('the summary table prints a 3e21 MACs total without digit groups in the exp
   const table = formatTable({ name: 'M', layers: [], totals, memory } as unknown as SummaryModel);
   assert.match(table, /MACs per sample: ≈3\.000e\+21/);
   assert.ok(!table.includes('3.000,'));
+});
+
+test("a layer's parameter formula follows the same rule as the summary (core and views share one formatter)", () => {
+  assert.equal(formatInt(1234567), '1,234,567');
+  assert.equal(formatInt(3.000000000000001e21), '≈3.000e+21');
+  assert.equal(formatInt(2 ** 60), `≈${(2n ** 60n).toLocaleString('en-US')}`);
 });

@@ -13,26 +13,27 @@ const hoverBody = (id: number) =>
     params: { textDocument: { uri: 'file:///f.stride' }, position: { line: 2, character: 3 } },
   });
 
-describe('framing errors never leave the server deaf', () => {
-  let lsp: RawLsp;
-  let id = 100;
-  before(async () => {
-    lsp = new RawLsp();
-    await lsp.request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
-    lsp.send({ method: 'initialized', params: {} });
-    lsp.send({
-      method: 'textDocument/didOpen',
-      params: { textDocument: { uri: 'file:///f.stride', languageId: 'stride', version: 1, text: 'model M {\n  input(8, 8, 1)\n  relu()\n}\n' } },
-    });
+// One stdio server for the file: after each broken message, an ordinary request must still be answered.
+let lsp: RawLsp;
+let id = 100;
+before(async () => {
+  lsp = new RawLsp();
+  await lsp.request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+  lsp.send({ method: 'initialized', params: {} });
+  lsp.send({
+    method: 'textDocument/didOpen',
+    params: { textDocument: { uri: 'file:///f.stride', languageId: 'stride', version: 1, text: 'model M {\n  input(8, 8, 1)\n  relu()\n}\n' } },
   });
-  after(() => lsp.kill());
+});
+after(() => lsp.kill());
 
-  /** The server still answers an ordinary request after whatever was sent. */
-  async function answersNext(): Promise<void> {
-    const answer = await lsp.request(++id, 'textDocument/hover', { textDocument: { uri: 'file:///f.stride' }, position: { line: 2, character: 3 } });
-    assert.ok(answer.result !== undefined && lsp.alive, JSON.stringify(answer));
-  }
+/** The server still answers an ordinary request after whatever was sent. */
+async function answersNext(): Promise<void> {
+  const answer = await lsp.request(++id, 'textDocument/hover', { textDocument: { uri: 'file:///f.stride' }, position: { line: 2, character: 3 } });
+  assert.ok(answer.result !== undefined && lsp.alive, JSON.stringify(answer));
+}
 
+describe('malformed messages get a JSON-RPC error and leave the server listening', () => {
   it('malformed JSON gets a -32700 Parse error reply with id null', async () => {
     lsp.raw(frame('{"jsonrpc": "2.0", "id": 5, "method": '));
     const reply = await lsp.waitFor((m) => m.error?.code === -32700);
@@ -47,6 +48,9 @@ describe('framing errors never leave the server deaf', () => {
     await answersNext();
   });
 
+});
+
+describe('broken headers and lengths never leave the server deaf', () => {
   it('a missing Content-Length header is skipped', async () => {
     lsp.raw(`Content-Type: application/vscode-jsonrpc\r\n\r\n`);
     await answersNext();
