@@ -91,4 +91,6 @@ export interface PreviewGraph {
   readonly totals: PreviewTotals;
   /** Errors in the whole document, so the header can say the drawing may be incomplete. */
   readonly errorCount: number;
+  /** Set when the server sent only the first layers of a very large model: how many layers the model has. */
+  readonly truncatedFrom?: number;
 }

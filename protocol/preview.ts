@@ -132,6 +132,7 @@ function previewGraph(v: unknown): PreviewGraph {
   const g = obj(v, 'graph');
   text(g, 'model');
   count(g, 'errorCount');
+  if (g.truncatedFrom !== undefined) count(g, 'truncatedFrom');
   checkTotals(g.totals);
   const nodeIds = new Set(list(g, 'nodes', LIMITS.nodes).map(checkNode));
   const groups = list(g, 'groups', LIMITS.groups);

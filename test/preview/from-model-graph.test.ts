@@ -54,3 +54,12 @@ test('the server graph lays out and carries node diagnostics', async () => {
   assert.equal(layout.boxes.length, graph.nodes.length - 2 + 1);
   assert.ok(layout.edges.every((e) => e.points.length >= 2));
 });
+
+test('a model too large for one answer reaches the preview flagged as cut, and the flag is validated', () => {
+  const big = `model Big {\n  input(4)\n  dense(4) × 6000\n}\n`;
+  const graph = previewGraphOf(big)!;
+  assert.equal(graph.truncatedFrom, 6001);
+  assert.equal(graph.nodes.length, 5000);
+  assert.ok(isPreviewGraph(graph));
+  assert.ok(!isPreviewGraph({ ...graph, truncatedFrom: -1 }));
+});

@@ -220,6 +220,14 @@ describe('architecture preview in Chromium: diagnostics and export', () => {
     assert.equal(stroke, 'rgb(241, 76, 76)');
     assert.match((await page.textContent('#totals')) ?? '', /1 error/);
   });
+
+  test('a model the server cut to its first layers says so in the header', async () => {
+    const seq = await readySeq(page);
+    await send(page, { type: 'graph', graph: { ...graph, truncatedFrom: 40_001 } });
+    await drawnAfter(page, seq);
+    const note = `showing the first ${graph.nodes.length} of 40,001 layers`;
+    assert.match((await page.textContent('#totals [data-fact="truncated"]')) ?? '', new RegExp(note));
+  });
 });
 
 describe('preview in Chromium: export, reload state, empty graph', () => {

@@ -32,6 +32,7 @@ export function fromModelGraph(result: ModelGraphResult): PreviewGraph {
       memory: result.memory,
     },
     errorCount: result.errors,
+    ...(result.truncatedFrom === undefined ? {} : { truncatedFrom: result.truncatedFrom }),
   };
 }
 

@@ -45,6 +45,10 @@ export function showTotals(el: HTMLElement, graph: PreviewGraph | undefined, mes
     const title = `batch ${m.batch}, ${m.optimizer}; activations ${formatBytes(m.activations)}`;
     el.appendChild(fact('training memory', `≈ ${formatBytes(m.total)}`, title, `(batch ${m.batch}, ${m.optimizer})`));
   }
+  if (graph.truncatedFrom !== undefined) {
+    const note = `showing the first ${formatInt(graph.nodes.length)} of ${formatInt(graph.truncatedFrom)} layers: the model is too large to draw whole`;
+    el.appendChild(htmlEl('span', { class: 'fact errors', 'data-fact': 'truncated' }, note));
+  }
   if (graph.errorCount > 0) {
     const s = htmlEl('span', { class: 'fact errors' }, `${graph.errorCount} error${graph.errorCount === 1 ? '' : 's'}: the drawing may be incomplete`);
     el.appendChild(s);
