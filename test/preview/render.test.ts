@@ -208,6 +208,14 @@ describe('preview in Chromium: keyboard and diagnostics', () => {
 });
 
 describe('architecture preview in Chromium: diagnostics and export', () => {
+  test('a model the server cut to its first layers says so in the header', async () => {
+    const seq = await readySeq(page);
+    await send(page, { type: 'graph', graph: { ...graph, truncatedFrom: 40_001 } });
+    await drawnAfter(page, seq);
+    const note = `showing the first ${graph.nodes.length} of 40,001 layers`;
+    assert.match((await page.textContent('#totals [data-fact="truncated"]')) ?? '', new RegExp(note));
+  });
+
   test('a node with a diagnostic has a red outline and the message in its tooltip', async () => {
     const seq = await readySeq(page);
     const bad = graphOf(RESNET18.replace('  globalavgpool2d()\n', '  globalavgpool2d()\n  conv2d(8, 3)\n'));
@@ -221,13 +229,6 @@ describe('architecture preview in Chromium: diagnostics and export', () => {
     assert.match((await page.textContent('#totals')) ?? '', /1 error/);
   });
 
-  test('a model the server cut to its first layers says so in the header', async () => {
-    const seq = await readySeq(page);
-    await send(page, { type: 'graph', graph: { ...graph, truncatedFrom: 40_001 } });
-    await drawnAfter(page, seq);
-    const note = `showing the first ${graph.nodes.length} of 40,001 layers`;
-    assert.match((await page.textContent('#totals [data-fact="truncated"]')) ?? '', new RegExp(note));
-  });
 });
 
 describe('preview in Chromium: export, reload state, empty graph', () => {
