@@ -7,6 +7,7 @@ import { LIMITS } from '../../core/model/budget';
 import { analysisProblems } from '../helpers/invariants';
 import { Prng } from '../helpers/prng';
 import { analysisCase } from './analysis-cases';
+import { fuzzMain } from './main';
 
 /** How each input ended: tallies by family and outcome, the slowest input, and every broken invariant. */
 export interface AnalysisFuzzReport {
@@ -64,19 +65,10 @@ export function fuzzAnalysis(seed: number, iterations: number): AnalysisFuzzRepo
   return report;
 }
 
-function argOf(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const v = Number(at >= 0 ? process.argv[at + 1] : process.env[`STRIDE_FUZZ_${name.toUpperCase()}`]);
-  return Number.isSafeInteger(v) && v >= 0 ? v : fallback;
-}
 
 if (require.main === module) {
-  const seed = argOf('seed', Date.now() % 100000);
-  const iterations = argOf('iterations', 500);
-  process.stdout.write(`analysis fuzz: seed ${seed}, ${iterations} iterations\n`);
-  const r = fuzzAnalysis(seed, iterations);
-  for (const [k, n] of Object.entries(r.outcomes).sort()) process.stdout.write(`  ${k}: ${n}\n`);
-  process.stdout.write(`  slowest input: ${r.slowestMs.toFixed(0)} ms of CPU time\n`);
-  for (const f of r.failures.slice(0, 20)) process.stdout.write(`  FAILURE ${f}\n`);
-  process.exitCode = r.failures.length > 0 ? 1 : 0;
+  fuzzMain('analysis', 500, (seed, iterations) => {
+    const r = fuzzAnalysis(seed, iterations);
+    return { ...r, notes: [`slowest input: ${r.slowestMs.toFixed(0)} ms of CPU time`] };
+  });
 }

@@ -16,6 +16,7 @@ import { serveFiles } from '../train/helpers';
 import { pinsFor } from '../train/remote-fixtures';
 import { hostileBody, hostileImage, hostileManifest, pick, type Random } from './data-cases';
 import { lowered } from '../helpers/training';
+import { fuzzMain } from './main';
 
 /** How each input ended: tallies by outcome, and the first unexpected failure (which fails the run). */
 export interface FuzzReport {
@@ -133,19 +134,7 @@ export async function fuzzData(seed: number, iterations: number): Promise<FuzzRe
   return report;
 }
 
-function argOf(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const v = Number(at >= 0 ? process.argv[at + 1] : process.env[`STRIDE_FUZZ_${name.toUpperCase()}`]);
-  return Number.isSafeInteger(v) && v >= 0 ? v : fallback;
-}
 
 if (require.main === module) {
-  const seed = argOf('seed', Date.now() % 100000);
-  const iterations = argOf('iterations', 500);
-  fuzzData(seed, iterations).then((r) => {
-    process.stdout.write(`data fuzz: seed ${seed}, ${iterations} iterations per part\n`);
-    for (const [k, n] of Object.entries(r.outcomes).sort()) process.stdout.write(`  ${k}: ${n}\n`);
-    for (const f of r.failures.slice(0, 20)) process.stdout.write(`  FAILURE ${f}\n`);
-    process.exitCode = r.failures.length > 0 ? 1 : 0;
-  });
+  fuzzMain('data', 500, fuzzData);
 }

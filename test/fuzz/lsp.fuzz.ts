@@ -7,6 +7,7 @@ import { Prng } from '../helpers/prng';
 import { TestClient } from '../server/harness';
 import { RawLsp } from '../server/raw-lsp';
 import { referenceApply, type WildChange } from '../server/reference-edits';
+import { fuzzMain } from './main';
 
 export interface FuzzReport {
   readonly outcomes: Record<string, number>;
@@ -163,21 +164,7 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzRep
   return report;
 }
 
-function argOf(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const v = Number(at >= 0 ? process.argv[at + 1] : process.env[`STRIDE_FUZZ_${name.toUpperCase()}`]);
-  return Number.isSafeInteger(v) && v >= 0 ? v : fallback;
-}
 
 if (require.main === module) {
-  const seed = argOf('seed', Date.now() % 100000);
-  const iterations = argOf('iterations', 2000);
-  process.stdout.write(`lsp fuzz: seed ${seed}, ${iterations} iterations\n`);
-  fuzzLsp(seed, iterations).then((r) => {
-    process.stdout.write(`${JSON.stringify(r.outcomes, null, 2)}\n`);
-    if (r.failures.length > 0) {
-      process.stderr.write(`${r.failures.slice(0, 20).join('\n')}\n`);
-      process.exitCode = 1;
-    }
-  });
+  fuzzMain('lsp', 2000, fuzzLsp);
 }
