@@ -16,7 +16,7 @@ import { checkDataFits } from '../data/validate';
 import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
-import type { StrideMetadata } from './saved-files';
+import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { loadWeightsInto, saveModel } from './weights';
 
 export type ProgressEvent =
@@ -178,8 +178,9 @@ export async function predict(o: PredictOptions): Promise<Prediction[]> {
   }
 }
 
+/** A run folder or a weights folder, by the one rule of saved-files.ts; a folder with nothing saved is left for the loader to report. */
 function resolveWeightsDir(dir: string): string {
-  return fs.existsSync(path.join(dir, 'model.json')) || !fs.existsSync(path.join(dir, 'weights')) ? dir : path.join(dir, 'weights');
+  return findSavedWeights(dir)?.dir ?? dir;
 }
 
 function predictInputs(o: PredictOptions, h: number, w: number, c: number): { data: Float32Array; count: number; sources: string[] } {
