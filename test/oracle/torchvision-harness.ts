@@ -1,0 +1,118 @@
+// Checks an example network against its torchvision model: totals, each parametrised layer, and outputs with the same weights.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, type ModelAnalysis } from '../../core/analyze';
+import { exportPyTorch, pyName, toTorchShape } from '../../core/export/pytorch';
+
+const PYTHON = process.env.STRIDE_PYTHON ?? '/usr/bin/python3';
+/** The script stays next to its sources; compiled tests run from out/test/oracle. */
+const SCRIPT = path.resolve(__dirname, '../../../test/oracle/torchvision_oracle.py');
+export const EXAMPLES = path.resolve(__dirname, '../../../examples');
+
+/** One example network and the torchvision constructor (with keyword arguments) it reproduces. */
+export interface Network {
+  readonly file: string;
+  readonly model: string;
+  readonly torchvision: string;
+  readonly kwargs?: Readonly<Record<string, unknown>>;
+}
+
+/** A layer that owns parameters, with Keras-convention counts; MACs only for convolutions and linear layers. */
+export interface Unit {
+  readonly name: string;
+  readonly trainable: number;
+  readonly nonTrainable: number;
+  readonly macs: number | null;
+}
+
+export interface OracleResult {
+  readonly totals: { readonly trainable: number; readonly nonTrainable: number };
+  /** torchvision's parameter owners in the order their tensors are first used (`name` is the module path). */
+  readonly units: readonly (Unit & { readonly module: string; readonly type: string })[];
+  /** The first tensor that could not be loaded in order into the export, or null when all were. */
+  readonly load: string | null;
+  /** Largest |difference| of the final outputs, and of the last parametrised layer's outputs (the logits). */
+  readonly maxDiff: number | null;
+  readonly logitsDiff: number | null;
+}
+
+/** The layer kinds whose MACs torchvision's forward hooks count: convolutions and linear layers. */
+const HOOKED = new Set(['conv2d', 'depthwise_conv2d', 'dense']);
+
+export function loadModel(net: Network): ModelAnalysis {
+  const analysis = analyze(fs.readFileSync(path.join(EXAMPLES, net.file), 'utf8'));
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`${net.file}: ${errors.map((d) => `${d.code}: ${d.message}`).join('\n')}`);
+  const model = analysis.models.find((m) => m.graph.name === net.model);
+  if (!model) throw new Error(`no model ${net.model} in ${net.file}`);
+  return model;
+}
+
+/** Stride's layers with parameters, in graph order (the order the export runs them). */
+export function strideUnits(model: ModelAnalysis): Unit[] {
+  return model.layers
+    .filter((l) => l.params.trainable + l.params.nonTrainable > 0)
+    .map((l) => ({
+      name: l.node.name,
+      trainable: l.params.trainable,
+      nonTrainable: l.params.nonTrainable,
+      macs: HOOKED.has(l.node.kind) ? l.macs : null,
+    }));
+}
+
+/**
+ * Dense layers that read a flattened H×W×C map (through layers that keep the shape, such as dropout), keyed by
+ * their export module name: their weight columns are in channels-last order, torchvision's in channels-first.
+ */
+export function flattenedInputs(model: ModelAnalysis): Record<string, number[]> {
+  const hints: Record<string, number[]> = {};
+  for (const layer of model.layers.filter((l) => l.node.kind === 'dense')) {
+    let source = model.layers[layer.node.inputs[0]];
+    while (source.node.kind !== 'flatten' && source.node.inputs.length === 1) {
+      const before = model.layers[source.node.inputs[0]];
+      if (String(before.shape) !== String(source.shape)) break;
+      source = before;
+    }
+    const map = source.node.kind === 'flatten' ? model.layers[source.node.inputs[0]].shape : null;
+    if (map?.length === 3 && (map[0] as number) * (map[1] as number) > 1) hints[pyName(layer.node.name)] = map as number[];
+  }
+  return hints;
+}
+
+/** Runs the export and torchvision side by side in one Python process (float64, eval mode, the same random input). */
+export function runOracle(net: Network, model: ModelAnalysis): OracleResult {
+  const exported = exportPyTorch(model);
+  if (exported.unsupported.length > 0) throw new Error(`no PyTorch translation for ${exported.unsupported.join(', ')}`);
+  const last = model.layers[model.graph.outputs[0]];
+  const request = {
+    torchvision: net.torchvision,
+    kwargs: net.kwargs ?? {},
+    code: exported.code,
+    className: pyName(model.graph.name),
+    input: toTorchShape(model.layers[model.graph.inputs[0]].shape ?? []),
+    flattened: flattenedInputs(model),
+    softmax: last.node.args.activation === 'softmax' || last.node.kind === 'softmax',
+  };
+  const r = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error || r.status !== 0) {
+    throw new Error(
+      `The torchvision oracle could not run (${PYTHON} ${SCRIPT}). It needs Python 3 with torch and torchvision ` +
+        `(Debian: apt-get install python3-torch python3-torchvision). ${r.error?.message ?? ''}\n${r.stderr}`,
+    );
+  }
+  return JSON.parse(r.stdout) as OracleResult;
+}
+
+/** The first layer whose counts or MACs differ, described with both names; null when every layer agrees. */
+export function firstUnitMismatch(stride: readonly Unit[], torch: OracleResult['units']): string | null {
+  for (let i = 0; i < Math.max(stride.length, torch.length); i++) {
+    const [s, t] = [stride[i], torch[i]];
+    const same = s && t && s.trainable === t.trainable && s.nonTrainable === t.nonTrainable && (t.macs === null || s.macs === t.macs);
+    if (!same) return `layer ${i}: Stride ${s ? describe(s) : 'none'} vs torchvision ${t ? `${t.module} (${t.type}) ${describe(t)}` : 'none'}`;
+  }
+  return null;
+}
+
+const describe = (u: Unit) => `${u.name} ${u.trainable}+${u.nonTrainable} params, ${u.macs ?? '-'} MACs`;
