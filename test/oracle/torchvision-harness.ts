@@ -36,6 +36,8 @@ export interface OracleResult {
   /** Largest |difference| of the final outputs, and of the last parametrised layer's outputs (the logits). */
   readonly maxDiff: number | null;
   readonly logitsDiff: number | null;
+  /** Standard deviation of torchvision's logits: far above the tolerance, or the comparison proves nothing. */
+  readonly logitsSpread: number | null;
 }
 
 /** The layer kinds whose MACs torchvision's forward hooks count: convolutions and linear layers. */

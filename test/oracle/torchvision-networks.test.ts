@@ -30,6 +30,7 @@ for (const net of NETWORKS) {
     test("with torchvision's weights loaded in order, the exported model computes torchvision's outputs", () => {
       const r = oracle();
       assert.equal(r.load, null);
+      assert.ok(r.logitsSpread !== null && r.logitsSpread > 100 * TOLERANCE, `logits spread only ${r.logitsSpread}`);
       assert.ok(r.logitsDiff !== null && r.logitsDiff <= TOLERANCE, `logits differ by ${r.logitsDiff}`);
       assert.ok(r.maxDiff !== null && r.maxDiff <= TOLERANCE, `outputs differ by ${r.maxDiff}`);
     });

@@ -8,7 +8,8 @@ and prints:
    "units": [{"module", "type", "trainable", "nonTrainable", "macs"}],   torchvision's parameter owners in order of use
    "exportUnits": the same for the export,
    "load": null or the first tensor that could not be loaded,
-   "maxDiff": max |output difference|, "logitsDiff": max |difference| of the last parametrised layer's outputs}
+   "maxDiff": max |output difference|, "logitsDiff": max |difference| of the last parametrised layer's outputs,
+   "logitsSpread": the standard deviation of torchvision's logits}
 
 Order of use: a TorchFunctionMode watches every torch call of one forward pass and records the first call that
 touches each parameter or buffer. A "unit" is a module that directly owns parameters (a convolution, a norm, or a
@@ -171,6 +172,7 @@ def main():
         "load": load_in_order(tv_used, ex_used, req.get("flattened", {})),
         "maxDiff": None,
         "logitsDiff": None,
+        "logitsSpread": None,
     }
     if result["load"] is None:
         ex_y, _, _, ex_out = trace(ex, x)
@@ -179,6 +181,8 @@ def main():
         result["maxDiff"] = (ex_y - want).abs().max().item()
         last_tv, last_ex = tv_used[-1][3], ex_used[-1][3]
         result["logitsDiff"] = (ex_out[id(last_ex)] - tv_out[id(last_tv)]).abs().max().item()
+        # A spread far above the tolerance shows the comparison is not between two constants.
+        result["logitsSpread"] = tv_out[id(last_tv)].std().item()
     json.dump(result, sys.stdout)
 
 
