@@ -1,8 +1,10 @@
 // Checks an example network against its torchvision model: totals, each parametrised layer, and outputs with the same weights.
 
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describe, test } from 'node:test';
 import { analyze, type ModelAnalysis } from '../../core/analyze';
 import { exportPyTorch, pyName, toTorchShape } from '../../core/export/pytorch';
 
@@ -11,12 +13,17 @@ const PYTHON = process.env.STRIDE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, '../../../test/oracle/torchvision_oracle.py');
 export const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
-/** One example network and the torchvision constructor (with keyword arguments) it reproduces. */
+/**
+ * A Stride model (an example file, or inline text for a block) and the torchvision network it reproduces: a
+ * constructor with keyword arguments, or a Python expression that builds a torchvision building block.
+ */
 export interface Network {
-  readonly file: string;
+  readonly file?: string;
+  readonly text?: string;
   readonly model: string;
-  readonly torchvision: string;
+  readonly torchvision?: string;
   readonly kwargs?: Readonly<Record<string, unknown>>;
+  readonly module?: string;
 }
 
 /** A layer that owns parameters, with Keras-convention counts; MACs only for convolutions and linear layers. */
@@ -44,11 +51,11 @@ export interface OracleResult {
 const HOOKED = new Set(['conv2d', 'depthwise_conv2d', 'dense']);
 
 export function loadModel(net: Network): ModelAnalysis {
-  const analysis = analyze(fs.readFileSync(path.join(EXAMPLES, net.file), 'utf8'));
+  const analysis = analyze(net.text ?? fs.readFileSync(path.join(EXAMPLES, net.file ?? ''), 'utf8'));
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`${net.file}: ${errors.map((d) => `${d.code}: ${d.message}`).join('\n')}`);
+  if (errors.length > 0) throw new Error(`${net.model}: ${errors.map((d) => `${d.code}: ${d.message}`).join('\n')}`);
   const model = analysis.models.find((m) => m.graph.name === net.model);
-  if (!model) throw new Error(`no model ${net.model} in ${net.file}`);
+  if (!model) throw new Error(`no model ${net.model}`);
   return model;
 }
 
@@ -89,8 +96,7 @@ export function runOracle(net: Network, model: ModelAnalysis): OracleResult {
   if (exported.unsupported.length > 0) throw new Error(`no PyTorch translation for ${exported.unsupported.join(', ')}`);
   const last = model.layers[model.graph.outputs[0]];
   const request = {
-    torchvision: net.torchvision,
-    kwargs: net.kwargs ?? {},
+    ...(net.module ? { module: net.module } : { torchvision: net.torchvision, kwargs: net.kwargs ?? {} }),
     code: exported.code,
     className: pyName(model.graph.name),
     input: toTorchShape(model.layers[model.graph.inputs[0]].shape ?? []),
@@ -112,9 +118,41 @@ export function firstUnitMismatch(stride: readonly Unit[], torch: OracleResult['
   for (let i = 0; i < Math.max(stride.length, torch.length); i++) {
     const [s, t] = [stride[i], torch[i]];
     const same = s && t && s.trainable === t.trainable && s.nonTrainable === t.nonTrainable && (t.macs === null || s.macs === t.macs);
-    if (!same) return `layer ${i}: Stride ${s ? describe(s) : 'none'} vs torchvision ${t ? `${t.module} (${t.type}) ${describe(t)}` : 'none'}`;
+    if (!same) return `layer ${i}: Stride ${s ? describeUnit(s) : 'none'} vs torchvision ${t ? `${t.module} (${t.type}) ${describeUnit(t)}` : 'none'}`;
   }
   return null;
 }
 
-const describe = (u: Unit) => `${u.name} ${u.trainable}+${u.nonTrainable} params, ${u.macs ?? '-'} MACs`;
+const describeUnit = (u: Unit) => `${u.name} ${u.trainable}+${u.nonTrainable} params, ${u.macs ?? '-'} MACs`;
+
+/** Outputs agree within this bound (both sides run in float64, so any real difference is far larger). */
+const TOLERANCE = 1e-4;
+
+/** The three checks of one network or block, as a suite: totals, every parametrised layer, outputs. */
+export function checkAgainstTorchvision(title: string, net: Network): void {
+  describe(title, () => {
+    let model: ModelAnalysis | undefined;
+    let result: OracleResult | undefined;
+    const stride = (): ModelAnalysis => (model ??= loadModel(net));
+    const oracle = (): OracleResult => (result ??= runOracle(net, stride()));
+
+    test('trainable parameters = torchvision parameters; non-trainable = batch-norm running statistics', () => {
+      const { trainable, nonTrainable } = stride().totals;
+      assert.deepEqual({ trainable, nonTrainable }, oracle().totals);
+    });
+
+    test('every layer with parameters matches its torchvision module in forward order, count and MACs', () => {
+      const units = strideUnits(stride());
+      assert.equal(firstUnitMismatch(units, oracle().units), null);
+      assert.equal(units.length, oracle().units.length);
+    });
+
+    test("with torchvision's weights loaded in order, the exported model computes torchvision's outputs", () => {
+      const r = oracle();
+      assert.equal(r.load, null);
+      assert.ok(r.logitsSpread !== null && r.logitsSpread > 100 * TOLERANCE, `logits spread only ${r.logitsSpread}`);
+      assert.ok(r.logitsDiff !== null && r.logitsDiff <= TOLERANCE, `logits differ by ${r.logitsDiff}`);
+      assert.ok(r.maxDiff !== null && r.maxDiff <= TOLERANCE, `outputs differ by ${r.maxDiff}`);
+    });
+  });
+}

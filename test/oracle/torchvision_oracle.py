@@ -1,7 +1,8 @@
 """The torchvision oracle for whole networks: counts, per-layer counts and MACs, and outputs with the same weights.
 
 Reads one JSON object on stdin:
-  {"torchvision": name, "kwargs": {...}, "code": PyTorch export of the Stride model, "className": its class,
+  {"torchvision": name, "kwargs": {...}, or "module": a Python expression building a torchvision block,
+   "code": PyTorch export of the Stride model, "className": its class,
    "input": [C, H, W], "flattened": {export module name: [H, W, C]}}
 and prints:
   {"totals": {"trainable", "nonTrainable"},
@@ -18,12 +19,14 @@ models' tensors in that order, one by one, and their shapes must agree; the only
 `to_export_layout`. Both models run in float64, so rounding cannot hide a difference and cannot create one.
 """
 
+import functools
 import json
 import math
 import sys
 
 import torch
 import torch.nn as nn
+import torchvision
 from torch.overrides import TorchFunctionMode
 
 BATCH = 2
@@ -95,12 +98,14 @@ def units(used, macs):
     """Parameter owners in order of first use, with Keras-convention counts (statistics are non-trainable)."""
     out, index = [], {}
     for t, path, name, module in used:
-        if id(module) not in index:
-            index[id(module)] = len(out)
-            out.append({"module": path, "type": type(module).__name__, "trainable": 0, "nonTrainable": 0,
+        # A leaf module is one layer; a tensor held directly by a container (a layer scale) is a layer of its own.
+        key = id(module) if not any(True for _ in module.children()) else (id(module), name)
+        if key not in index:
+            index[key] = len(out)
+            label = path if key == id(module) else ("%s.%s" % (path, name)).lstrip(".")
+            out.append({"module": label, "type": type(module).__name__, "trainable": 0, "nonTrainable": 0,
                         "macs": macs.get(id(module))})
-        key = "nonTrainable" if name in NORM_STATS else "trainable"
-        out[index[id(module)]][key] += t.numel()
+        out[index[key]]["nonTrainable" if name in NORM_STATS else "trainable"] += t.numel()
     return out
 
 
@@ -148,41 +153,58 @@ def load_in_order(tv_used, ex_used, flattened):
     return None
 
 
-def main():
-    import torchvision.models as models
+def build_torchvision(req):
+    """The torchvision network by name, or a building block from a Python expression, in float64 eval mode."""
+    if "module" in req:
+        scope = {"torch": torch, "nn": nn, "torchvision": torchvision, "partial": functools.partial}
+        return eval(req["module"], scope).double().eval()
+    return getattr(torchvision.models, req["torchvision"])(weights=None, **req.get("kwargs", {})).double().eval()
 
+
+def compare(tv, ex, x, req, result):
+    """Traces the export, loads torchvision's tensors into it in order and compares the outputs."""
+    tv_y, tv_used, _, tv_out = trace(tv, x)
+    _, ex_used, ex_macs, _ = trace(ex, x)
+    result["exportUnits"] = units(ex_used, ex_macs)
+    result["load"] = load_in_order(tv_used, ex_used, req.get("flattened", {}))
+    if result["load"] is not None:
+        return
+    ex_y, _, _, ex_out = trace(ex, x)
+    # The Stride networks end in a softmax, torchvision's in logits: compare both.
+    want = torch.softmax(tv_y, dim=-1) if req.get("softmax", False) else tv_y
+    result["maxDiff"] = (ex_y - want).abs().max().item()
+    last_tv, last_ex = tv_used[-1][3], ex_used[-1][3]
+    result["logitsDiff"] = (ex_out[id(last_ex)] - tv_out[id(last_tv)]).abs().max().item()
+    # A spread far above the tolerance shows the comparison is not between two constants.
+    result["logitsSpread"] = tv_out[id(last_tv)].std().item()
+
+
+def main():
     req = json.load(sys.stdin)
     torch.manual_seed(0)
-    tv = getattr(models, req["torchvision"])(weights=None, **req.get("kwargs", {})).double().eval()
-    namespace = {}
-    exec(compile(req["code"], "<export>", "exec"), namespace)
-    ex = namespace[req["className"]]().double().eval()
+    tv = build_torchvision(req)
     exercise(tv)
     x = torch.randn(BATCH, *req["input"], dtype=torch.float64)
-
-    tv_y, tv_used, tv_macs, tv_out = trace(tv, x)
-    _, ex_used, ex_macs, _ = trace(ex, x)
+    _, tv_used, tv_macs, _ = trace(tv, x)
     result = {
         "totals": {
             "trainable": sum(p.numel() for p in tv.parameters() if p.requires_grad),
             "nonTrainable": sum(b.numel() for n, b in tv.named_buffers() if n.endswith(NORM_STATS)),
         },
         "units": units(tv_used, tv_macs),
-        "exportUnits": units(ex_used, ex_macs),
-        "load": load_in_order(tv_used, ex_used, req.get("flattened", {})),
+        "exportUnits": [],
+        "load": None,
         "maxDiff": None,
         "logitsDiff": None,
         "logitsSpread": None,
     }
-    if result["load"] is None:
-        ex_y, _, _, ex_out = trace(ex, x)
-        # The Stride networks end in a softmax, torchvision's in logits: compare both.
-        want = torch.softmax(tv_y, dim=-1) if req.get("softmax", False) else tv_y
-        result["maxDiff"] = (ex_y - want).abs().max().item()
-        last_tv, last_ex = tv_used[-1][3], ex_used[-1][3]
-        result["logitsDiff"] = (ex_out[id(last_ex)] - tv_out[id(last_tv)]).abs().max().item()
-        # A spread far above the tolerance shows the comparison is not between two constants.
-        result["logitsSpread"] = tv_out[id(last_tv)].std().item()
+    try:
+        namespace = {}
+        exec(compile(req["code"], "<export>", "exec"), namespace)
+        ex = namespace[req["className"]]().double().eval()
+        compare(tv, ex, x, req, result)
+    except Exception as e:  # the export does not run: reported as the reason nothing was loaded
+        result["load"] = "the export does not run: %s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else "")
     json.dump(result, sys.stdout)
 
 
