@@ -161,9 +161,9 @@ def build_torchvision(req):
     return getattr(torchvision.models, req["torchvision"])(weights=None, **req.get("kwargs", {})).double().eval()
 
 
-def compare(tv, ex, x, req, result):
-    """Traces the export, loads torchvision's tensors into it in order and compares the outputs."""
-    tv_y, tv_used, _, tv_out = trace(tv, x)
+def compare(tv_trace, ex, x, req, result):
+    """Traces the export, loads torchvision's tensors into it in order and compares the outputs with torchvision's."""
+    tv_y, tv_used, _, tv_out = tv_trace
     _, ex_used, ex_macs, _ = trace(ex, x)
     result["exportUnits"] = units(ex_used, ex_macs)
     result["load"] = load_in_order(tv_used, ex_used, req.get("flattened", {}))
@@ -185,7 +185,8 @@ def main():
     tv = build_torchvision(req)
     exercise(tv)
     x = torch.randn(BATCH, *req["input"], dtype=torch.float64)
-    _, tv_used, tv_macs, _ = trace(tv, x)
+    tv_trace = trace(tv, x)
+    _, tv_used, tv_macs, _ = tv_trace
     result = {
         "totals": {
             "trainable": sum(p.numel() for p in tv.parameters() if p.requires_grad),
@@ -202,7 +203,7 @@ def main():
         namespace = {}
         exec(compile(req["code"], "<export>", "exec"), namespace)
         ex = namespace[req["className"]]().double().eval()
-        compare(tv, ex, x, req, result)
+        compare(tv_trace, ex, x, req, result)
     except Exception as e:  # the export does not run: reported as the reason nothing was loaded
         result["load"] = "the export does not run: %s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else "")
     json.dump(result, sys.stdout)
