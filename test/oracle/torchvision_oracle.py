@@ -1,7 +1,8 @@
 """The torchvision oracle for whole networks: counts, per-layer counts and MACs, and outputs with the same weights.
 
 Reads one JSON object on stdin:
-  {"torchvision": name, "kwargs": {...}, or "module": a Python expression building a torchvision block,
+  {"torchvision": name, "kwargs": {...}, or "module": a Python expression building a torchvision block (or a
+   small torch.nn network, with `Concat` below),
    "code": PyTorch export of the Stride model, "className": its class,
    "input": [C, H, W], "flattened": {export module name: [H, W, C]}}
 and prints:
@@ -153,10 +154,21 @@ def load_in_order(tv_used, ex_used, flattened):
     return None
 
 
+class Concat(nn.Module):
+    """Branches applied to the same input, concatenated on the channels in the order given (for small test nets)."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self.branches], 1)
+
+
 def build_torchvision(req):
     """The torchvision network by name, or a building block from a Python expression, in float64 eval mode."""
     if "module" in req:
-        scope = {"torch": torch, "nn": nn, "torchvision": torchvision, "partial": functools.partial}
+        scope = {"torch": torch, "nn": nn, "torchvision": torchvision, "partial": functools.partial, "Concat": Concat}
         return eval(req["module"], scope).double().eval()
     return getattr(torchvision.models, req["torchvision"])(weights=None, **req.get("kwargs", {})).double().eval()
 
