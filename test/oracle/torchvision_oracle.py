@@ -4,13 +4,15 @@ Reads one JSON object on stdin:
   {"torchvision": name, "kwargs": {...}, or "module": a Python expression building a torchvision block (or a
    small torch.nn network, with `Concat` below),
    "code": PyTorch export of the Stride model, "className": its class,
-   "input": [C, H, W], "flattened": {export module name: [H, W, C]}}
+   "input": [C, H, W], "flattened": {export module name: [H, W, C]},
+   "softmax": whether the Stride model ends in a softmax that torchvision's logits lack}
 and prints:
   {"totals": {"trainable", "nonTrainable"},
    "units": [{"module", "type", "trainable", "nonTrainable", "macs"}],   torchvision's parameter owners in order of use
    "exportUnits": the same for the export,
    "load": null or the first tensor that could not be loaded,
-   "maxDiff": max |output difference|, "logitsDiff": max |difference| of the last parametrised layer's outputs,
+   "maxDiff": max |output difference|, "logitsDiff": max |difference| of the outputs of the last layer of one class
+   on both sides (the classifier: logits before a softmax),
    "logitsSpread": the standard deviation of torchvision's logits}
 
 Order of use: a TorchFunctionMode watches every torch call of one forward pass and records the first call that
@@ -80,7 +82,9 @@ def trace(model, x):
     macs, outputs = {}, {}
 
     def hook(module, inputs, output):
-        outputs[id(module)] = output
+        # Leaf layers only, copied: a block may add its shortcut into a layer's output in place (`result += x`).
+        if is_leaf(module) and isinstance(output, torch.Tensor):
+            outputs[id(module)] = output.clone()
         if isinstance(module, (nn.Conv2d, nn.Linear)):
             macs[id(module)] = macs_of(module, output)
 
@@ -95,12 +99,25 @@ def trace(model, x):
     return y, used, macs, outputs
 
 
+def is_leaf(module):
+    return not any(True for _ in module.children())
+
+
+def last_common_layer(tv_used, ex_used):
+    """The last pair of tensors, loaded into each other, whose owners are leaf layers of one class (the classifier of
+    a network): their outputs are the logits. A layer scale may be a module on one side and a bare tensor on the other."""
+    for (_, _, _, tv_mod), (_, _, _, ex_mod) in reversed(list(zip(tv_used, ex_used))):
+        if is_leaf(tv_mod) and is_leaf(ex_mod) and type(tv_mod) is type(ex_mod):
+            return tv_mod, ex_mod
+    raise ValueError("no layer of the same class on both sides")
+
+
 def units(used, macs):
     """Parameter owners in order of first use, with Keras-convention counts (statistics are non-trainable)."""
     out, index = [], {}
     for t, path, name, module in used:
         # A leaf module is one layer; a tensor held directly by a container (a layer scale) is a layer of its own.
-        key = id(module) if not any(True for _ in module.children()) else (id(module), name)
+        key = id(module) if is_leaf(module) else (id(module), name)
         if key not in index:
             index[key] = len(out)
             label = path if key == id(module) else ("%s.%s" % (path, name)).lstrip(".")
@@ -185,7 +202,7 @@ def compare(tv_trace, ex, x, req, result):
     # The Stride networks end in a softmax, torchvision's in logits: compare both.
     want = torch.softmax(tv_y, dim=-1) if req.get("softmax", False) else tv_y
     result["maxDiff"] = (ex_y - want).abs().max().item()
-    last_tv, last_ex = tv_used[-1][3], ex_used[-1][3]
+    last_tv, last_ex = last_common_layer(tv_used, ex_used)
     result["logitsDiff"] = (ex_out[id(last_ex)] - tv_out[id(last_tv)]).abs().max().item()
     # A spread far above the tolerance shows the comparison is not between two constants.
     result["logitsSpread"] = tv_out[id(last_tv)].std().item()
