@@ -58,6 +58,8 @@ function enclosingLayerCall(facts: Facts, offset: number): ast.CallExpr | undefi
 function describeOccurrence(analysis: Analysis, facts: Facts, occ: Occurrence, options: HoverOptions): string | undefined {
   switch (occ.kind) {
     case 'layer':
+      // A library block is called like a layer; its hover is a block's (signature, docs, instances).
+      if (occ.call && !defaultRegistry.get(occ.name) && analysis.library.has(occ.name)) return blockHover(analysis, facts, occ);
       return occ.call ? layerHover(facts, occ.call) : undefined;
     case 'block':
       return blockHover(analysis, facts, occ);
@@ -130,7 +132,8 @@ function instanceTable(list: readonly LayerFact[]): string {
 // ---- blocks, models, tensors ----------------------------------------------------------------
 
 function blockHover(analysis: Analysis, facts: Facts, occ: Occurrence): string | undefined {
-  const block = analysis.blocks.get(occ.name);
+  // A block of the file, or one of the library's, which every file may call.
+  const block = analysis.blocks.get(occ.name) ?? analysis.library.get(occ.name);
   if (!block) return undefined;
   const parts = [code(blockSignature(block, analysis.text))];
   if (block.doc) parts.push(safeDoc(block.doc));
