@@ -3,6 +3,7 @@
 import type { Analysis } from '../core/analyze';
 import { formatShapeShort } from '../core/model/values';
 import type { Span } from '../core/syntax/span';
+import { flatStatements } from '../core/syntax/walk';
 import { distinct, lastPerInstance } from './tensor-facts';
 import { factsOf } from './facts';
 
@@ -19,8 +20,8 @@ export function inlayHints(analysis: Analysis, range: Span): ShapeHint[] {
   const facts = factsOf(analysis);
   const hints: ShapeHint[] = [];
   for (const item of analysis.parse.file.items) {
-    if (item.kind === 'train' || item.span.end < range.start || item.span.start > range.end) continue;
-    for (const stmt of item.body) {
+    if (item.kind === 'train' || item.kind === 'fn' || item.span.end < range.start || item.span.start > range.end) continue;
+    for (const stmt of flatStatements(item.body)) {
       if (stmt.span.end < range.start || stmt.span.end > range.end) continue;
       const last = stmt.chain[stmt.chain.length - 1];
       if (!last || last.kind !== 'layer') continue;

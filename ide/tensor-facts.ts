@@ -3,6 +3,7 @@
 import type { Analysis } from '../core/analyze';
 import type { Shape } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
+import { flatStatements } from '../core/syntax/walk';
 import type { Facts, LayerFact } from './facts';
 
 export interface TensorFacts {
@@ -15,9 +16,9 @@ export interface TensorFacts {
 
 /** What a tensor name stands for: the statement that defines it and the shapes its layer produced. */
 export function tensorFacts(analysis: Analysis, facts: Facts, item: ast.Item, name: string, depth = 0): TensorFacts {
-  if (item.kind === 'train') return { shapes: [], blockInput: false };
+  if (item.kind === 'train' || item.kind === 'fn') return { shapes: [], blockInput: false };
   if (item.kind === 'block' && name === 'in') return { shapes: [], blockInput: true };
-  const statement = item.body.find((s) => s.target?.name === name);
+  const statement = flatStatements(item.body).find((s) => s.target?.name === name);
   const last = statement?.chain[statement.chain.length - 1];
   if (!statement || !last) return { shapes: [], blockInput: false };
   if (last.kind === 'ident') {

@@ -6,7 +6,8 @@ import { span, type Span } from '../syntax/span';
 import { bindArgs, type BoundArg } from './args';
 import { expandBlock, pinToCallSite, type BlockHost } from './blocks';
 import { Budget, LIMITS } from './budget';
-import { evalExpr } from './eval';
+import { condition, evalExpr, type EvalEnv } from './eval';
+import { fileEnv } from './functions';
 import type { GraphNode, ModelGraph } from './graph';
 import type { LayerDef, ResolvedArgs } from './registry';
 import { modelScope, type LowerContext, type Scope } from './scope';
@@ -50,9 +51,11 @@ class ModelLowerer implements BlockHost {
   private missingInputReported = false;
   private readonly unknownReported = new Set<number>();
   readonly budget: Budget;
+  readonly env: EvalEnv;
 
   constructor(readonly ctx: LowerContext) {
     this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
+    this.env = fileEnv(ctx.fns ?? new Map(), this.budget);
   }
 
   private get diags(): Diagnostic[] {
@@ -65,8 +68,9 @@ class ModelLowerer implements BlockHost {
     return n;
   }
 
-  /** statement := (target '=')? chain */
-  statement(stmt: ast.Statement, scope: Scope): void {
+  /** statement := (target '=')? chain | if */
+  statement(stmt: ast.BodyStatement, scope: Scope): void {
+    if (stmt.kind === 'if') return this.ifStatement(stmt, scope);
     if (!this.budget.statement(scope.library ?? stmt.span)) {
       scope.current = null;
       return;
@@ -79,6 +83,23 @@ class ModelLowerer implements BlockHost {
     });
     if (stmt.target && !stmt.target.missing) this.define(stmt.target, cur ?? null, scope);
     scope.current = cur;
+  }
+
+  /**
+   * `if cond { … } else if … else { … }`: the conditions are values, evaluated in the body's scope when it is lowered;
+   * the first branch that holds is lowered in that same scope (its names stay visible after it), the others not at all.
+   */
+  private ifStatement(stmt: ast.IfStatement, scope: Scope): void {
+    if (!this.budget.statement(scope.library ?? stmt.span)) return;
+    for (const branch of stmt.branches) {
+      const taken = branch.cond ? condition(branch.cond, scope.params, this.diags, this.env) : true;
+      // An unknown condition lowers no branch; what follows has no known input rather than a guessed one.
+      if (taken === undefined) scope.current = null;
+      if (taken !== false) {
+        if (taken) for (const s of branch.body) this.statement(s, scope);
+        return;
+      }
+    }
   }
 
   private define(name: ast.Ident, id: number | null, scope: Scope): void {
@@ -132,7 +153,7 @@ class ModelLowerer implements BlockHost {
 
   private repeatCount(elem: ast.LayerCall, scope: Scope): number {
     if (!elem.repeat) return 1;
-    const v = evalExpr(elem.repeat, scope.params, this.diags);
+    const v = evalExpr(elem.repeat, scope.params, this.diags, this.env);
     if (v?.kind === 'number' && Number.isInteger(v.value) && v.value >= 1) {
       if (v.value <= LIMITS.layers) return v.value;
       this.diags.push(Budget.tooManyRepeats(v.value, elem.repeat.span));
@@ -192,7 +213,7 @@ class ModelLowerer implements BlockHost {
         tensors.push(this.tensorArg(arg.value, scope, stmt));
         continue;
       }
-      const value = evalExpr(arg.value, scope.params, this.diags);
+      const value = evalExpr(arg.value, scope.params, this.diags, this.env);
       if (!value) valid = false;
       else given.push({ name: arg.name ? { name: arg.name.name, span: arg.name.span } : undefined, value, span: arg.span });
     }
