@@ -119,7 +119,9 @@ function insideBrackets(analysis: Analysis, ctx: TokenContext, item: ast.ModelDe
   // `name: |` — the value of a named argument.
   if (prevKind(ctx) === ':' && ctx.prev - 1 > open.index) {
     const spec = def?.args.find((a) => a.name === prevText(ctx, 1));
-    return [...(spec ? valuesOf(spec) : []), ...scopeValues(analysis, item)];
+    // An enum or boolean takes one of its words, never a computed number.
+    const words = spec && (spec.type.type === 'enum' || spec.type.type === 'bool');
+    return [...(spec ? valuesOf(spec) : []), ...(words ? scopeParams(item) : scopeValues(analysis, item))];
   }
   if (prevKind(ctx) === '->') return chainItems(analysis, item);
   if (prevKind(ctx) !== '(' && prevKind(ctx) !== ',') return scopeValues(analysis, item);

@@ -13,6 +13,7 @@ import { code, safeDoc, table } from './hover-markdown';
 import { LineIndex } from './line-index';
 import { formatCount } from './number-format';
 import { findModel } from './model-at';
+import { fnHover, ifHover } from './hover-values';
 
 export interface HoverOptions {
   readonly memoryBatchSize: number;
@@ -30,6 +31,8 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions)
   const markdown = occ && describeOccurrence(analysis, facts, occ, options);
   if (occ && markdown) return { markdown, span: occ.span };
   // Anywhere else inside a layer call (a number, a comma, an enum value): describe the layer.
+  const cond = ifHover(analysis, offset);
+  if (cond) return cond;
   const call = enclosingLayerCall(facts, offset);
   const layer = call && layerHover(facts, call);
   return layer ? { markdown: layer, span: call.span } : null;
@@ -61,6 +64,8 @@ function describeOccurrence(analysis: Analysis, facts: Facts, occ: Occurrence, o
       return occ.call ? layerHover(facts, occ.call) : undefined;
     case 'block':
       return blockHover(analysis, facts, occ);
+    case 'fn':
+      return fnHover(analysis, occ);
     case 'model':
       return modelHover(analysis, occ.name, options);
     case 'tensor':
@@ -206,6 +211,10 @@ function tensorHover(analysis: Analysis, facts: Facts, occ: Occurrence): string 
 }
 
 function paramHover(analysis: Analysis, occ: Occurrence): string | undefined {
+  if (occ.item.kind === 'fn') {
+    const isParam = occ.item.params.some((p) => p.name.name === occ.name);
+    return `**${occ.name}** — ${isParam ? 'parameter' : 'local value'} of function \`${occ.item.name.name}\``;
+  }
   if (occ.item.kind !== 'block') return undefined;
   const param = occ.item.params.find((p) => p.name.name === occ.name);
   if (!param) return undefined;

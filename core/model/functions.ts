@@ -120,7 +120,9 @@ function callStride(
     if (!scope) return undefined;
     for (const local of fn.locals) {
       const v = evaluate(local.value, scope, diags, env);
-      scope.set(local.name.name, v ? { value: v } : { tensor: null });
+      // The first problem explains the call; what depends on a failed value would only repeat it.
+      if (!v) return undefined;
+      scope.set(local.name.name, { value: v });
     }
     return evaluate(fn.result, scope, diags, env);
   } finally {
@@ -140,15 +142,17 @@ function bindFnArgs(
 ): Map<string, ParamBinding> | undefined {
   const scope = new Map<string, ParamBinding>();
   const slots = fn.params.map((p) => ({ name: p.name.name }));
+  let ok = true;
   matchArgs(slots, call.args, fnMisfits(fn), (d) => void diags.push(d), (slot, arg) => {
     const v = evaluate(arg.value, outer, diags, env);
+    ok &&= v !== undefined;
     scope.set(slot.name, v ? { value: v } : { tensor: null });
   });
-  let ok = true;
   for (const param of fn.params) {
     if (scope.has(param.name.name) || param.name.missing) continue;
     if (param.default) {
-      const v = evaluate(param.default, scope, diags, env);
+      const v: Value | undefined = ok ? evaluate(param.default, scope, diags, env) : undefined;
+      ok &&= v !== undefined;
       scope.set(param.name.name, v ? { value: v } : { tensor: null });
       continue;
     }

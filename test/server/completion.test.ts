@@ -95,7 +95,7 @@ describe('completion in train sections and at the top level; signature help', ()
   });
 
   it('keywords at the top level, model names after train, nothing in comments', async () => {
-    assert.deepEqual(labels(await complete('|\n')), ['model', 'block', 'train']);
+    assert.deepEqual(labels(await complete('|\n')), ['model', 'block', 'train', 'fn']);
     assert.deepEqual(labels(await complete('model Alpha {\n  input(4)\n}\ntrain |')), ['Alpha']);
     assert.deepEqual(await complete('model M {\n  # conv|\n}\n'), []);
   });
