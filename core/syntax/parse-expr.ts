@@ -184,7 +184,8 @@ export class ExpressionParser extends TokenCursor {
         this.advance();
         return { kind: 'string', value: unquote(t.text), span: t.span };
       case 'ident':
-        if (OPERATOR_WORDS.has(t.text)) break;
+        // An operator word, or a new item after an operator at a line end (`a +` then `model M {`), is no value.
+        if (OPERATOR_WORDS.has(t.text) || this.atItemStart()) break;
         if (this.peek().kind === '(') return this.parseCall();
         this.advance();
         return { kind: 'ident', name: t.text, span: t.span };

@@ -23,6 +23,8 @@ export function parse(text: string, base = 0): ParseResult {
 }
 
 class Parser extends ExpressionParser {
+  /** How many `if` statements enclose the current one; bounded like expressions, on its own count. */
+  private ifDepth = 0;
   // ---- items ---------------------------------------------------------------------------------
 
   /** file := item* */
@@ -95,7 +97,7 @@ class Parser extends ExpressionParser {
     const name = named ? this.expectIdent('a name') : undefined;
     if (name) this.advance();
     const value = this.parseExpr();
-    if (this.at('}') || this.at('eof')) {
+    if (this.at('}') || this.at('eof') || this.atItemStart()) {
       // A last line that names a value leaves the result missing: the function reports that once.
       if (name) locals.push({ name, value, span: cover(name.span, value.span) });
       else setResult(value);
@@ -194,12 +196,12 @@ class Parser extends ExpressionParser {
 
   /** ifStatement := 'if' expr body ('else' 'if' expr body)* ('else' body)? */
   private parseIf(): ast.IfStatement | undefined {
-    if (this.depth >= MAX_DEPTH) {
-      this.tooDeep();
-      this.skipToStatementEnd();
+    if (this.ifDepth >= MAX_DEPTH) {
+      this.error(`Statements nested more than ${MAX_DEPTH} levels deep.`, this.tok.span);
+      this.skipNested();
       return undefined;
     }
-    this.depth++;
+    this.ifDepth++;
     const branches: ast.IfBranch[] = [];
     let keyword = this.advance().span;
     let cond: ast.Expr | undefined = this.parseCondition();
@@ -215,9 +217,27 @@ class Parser extends ExpressionParser {
         cond = this.parseCondition();
       }
     }
-    this.depth--;
+    this.ifDepth--;
     this.checkStatementEnd();
     return { kind: 'if', branches, span: span(branches[0].span.start, branches[branches.length - 1].span.end) };
+  }
+
+  /** Skips an `if` statement nested too deep, with every brace it opens, so the enclosing bodies still close. */
+  private skipNested(): void {
+    let open = 0;
+    while (!this.at('eof') && !this.atItemStart()) {
+      if (this.at('{')) open++;
+      else if (this.at('}')) {
+        if (open === 0) return;
+        open--;
+        // The branch body closed: an `else` continues the statement, anything else ends it.
+        if (open === 0 && !(this.peek().kind === 'ident' && this.peek().text === 'else')) {
+          this.advance();
+          return;
+        }
+      }
+      this.advance();
+    }
   }
 
   /** The condition after `if`: any value, up to the `{`. */
