@@ -122,6 +122,7 @@ export class ExpressionParser extends TokenCursor {
 
   /** comparison := sum (CMP sum)? — comparisons do not chain. */
   private parseComparison(): ast.Expr {
+    const before = this.diagnostics.length;
     const left = this.parseSum();
     if (!COMPARISONS.has(this.tok.kind) || this.tok.newlineBefore) return left;
     const op = this.advance().kind as ast.ComparisonOp;
@@ -130,7 +131,8 @@ export class ExpressionParser extends TokenCursor {
     if (COMPARISONS.has(this.tok.kind) && !this.tok.newlineBefore) {
       const extra = this.advance();
       const rest = this.parseSum();
-      this.error(
+      if (this.diagnostics.length === before)
+        this.error(
         `Comparisons do not chain: write \`a ${op} b and b ${extra.text} c\` instead of \`a ${op} b ${extra.text} c\`.`,
         span(extra.span.start, Math.max(extra.span.end, rest.span.end)),
       );

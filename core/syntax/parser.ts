@@ -83,11 +83,13 @@ class Parser extends ExpressionParser {
     }
     const locals: ast.FnLocal[] = [];
     let result: ast.Expr | undefined;
+    const before = this.diagnostics.length;
     const { end } = this.list(brace, '}', () => this.parseFnLine(locals, (e) => (result = e)), SYNC.body);
-    if (!result) {
+    // A body with a syntax error (or left open) already explains itself; its missing result is not a second problem.
+    const closed = this.tokens[this.pos - 1]?.kind === '}';
+    if (!result && closed && this.diagnostics.length === before)
       this.error('A function body ends with the value it returns, such as `max(1, c // 4)`.', span(end - 1, end));
-      result = { kind: 'missing', span: span(end, end) };
-    }
+    result ??= { kind: 'missing', span: span(end, end) };
     return { kind: 'fn', name, params, locals, result, doc: kw.doc, span: span(kw.span.start, end), bodySpan: span(brace.span.start, end) };
   }
 
@@ -96,6 +98,7 @@ class Parser extends ExpressionParser {
     const named = this.at('ident') && this.peek().kind === '=';
     const name = named ? this.expectIdent('a name') : undefined;
     if (name) this.advance();
+    const before = this.diagnostics.length;
     const value = this.parseExpr();
     if (this.at('}') || this.at('eof') || this.atItemStart()) {
       // A last line that names a value leaves the result missing: the function reports that once.
@@ -104,7 +107,8 @@ class Parser extends ExpressionParser {
       return undefined;
     }
     if (name) locals.push({ name, value, span: cover(name.span, value.span) });
-    else this.error('Only the last line of a function body is its value; the lines before it name values (`n = …`).', value.span);
+    else if (this.diagnostics.length === before)
+      this.error('Only the last line of a function body is its value; the lines before it name values (`n = …`).', value.span);
     this.eat(';');
     this.checkStatementEnd();
     return undefined;
