@@ -11,6 +11,7 @@ import { LineIndex } from '../../ide/line-index';
 import { definitions, rename } from '../../ide/navigation';
 import { classify } from '../../ide/semantic-tokens';
 import { selectionRanges } from '../../ide/selection-ranges';
+import { signatureHelp } from '../../ide/signature-help';
 import { at } from './helpers';
 
 const OPTIONS = { memoryBatchSize: 32 };
@@ -121,4 +122,12 @@ test('semantic tokens: functions, if/else/and as keywords, the new operators; se
   const ranges = selectionRanges(analyze(TEXT).parse.file, [at(TEXT, 'make_divisible(c)', 15)])[0].map((s) => TEXT.slice(s.start, s.end));
   assert.ok(ranges.includes('dense(make_divisible(c))'));
   assert.ok(ranges.some((r) => r.startsWith('else {')));
+});
+
+test('signature help on a value function call highlights the argument being typed', () => {
+  const text = 'model M {\n  input(4)\n  dense(make_divisible(20, ))\n}\n';
+  const help = signatureHelp(analyze(text), at(text, ', )', 2));
+  assert.ok(help);
+  assert.equal(help.label, 'make_divisible(v, divisor = 8, min_value = divisor)');
+  assert.equal(help.activeParameter, 1);
 });
