@@ -2,7 +2,7 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from './ast';
-import { atItemKeyword, atStatementEnd, SYNC } from './cursor';
+import { atItemKeyword, atStatementEnd, isUnterminatedString, SYNC } from './cursor';
 import { lex, type Comment, type Token } from './lexer';
 import { ExpressionParser, MAX_DEPTH } from './parse-expr';
 import { cover, span, type Span } from './span';
@@ -99,6 +99,7 @@ class Parser extends ExpressionParser {
     const name = named ? this.expectIdent('a name') : undefined;
     if (name) this.advance();
     const before = this.diagnostics.length;
+    const first = this.tok;
     const value = this.parseExpr();
     if (this.at('}') || this.at('eof') || this.atItemStart()) {
       // A last line that names a value leaves the result missing: the function reports that once.
@@ -107,7 +108,8 @@ class Parser extends ExpressionParser {
       return undefined;
     }
     if (name) locals.push({ name, value, span: cover(name.span, value.span) });
-    else if (this.diagnostics.length === before)
+    // A line starting with a bad character or an unterminated string is already explained by the lexer.
+    else if (this.diagnostics.length === before && first.kind !== 'error' && !isUnterminatedString(first))
       this.error('Only the last line of a function body is its value; the lines before it name values (`n = …`).', value.span);
     this.eat(';');
     this.checkStatementEnd();
