@@ -34,6 +34,15 @@ export function fnHover(analysis: Analysis, occ: Occurrence): string | undefined
   return parts.join('\n\n');
 }
 
+/** A named argument of a value-function call: `divisor` in `make_divisible(37, divisor: 4)`. */
+export function fnArgHover(analysis: Analysis, callee: string, name: string): string | undefined {
+  const fn = analysis.fns.get(callee) ?? libraryFunctions().get(callee);
+  const param = fn?.params.find((p) => p.name.name === name);
+  if (!fn || !param) return undefined;
+  const dflt = param.default ? ` = ${sourceSlice(analysis.text, param.default.span)}` : '';
+  return `**${name}${dflt}** — parameter of function \`${callee}\``;
+}
+
 /** Where the cursor is on an `if`, `else if` keyword or inside a condition: what the condition decides. */
 export function ifHover(analysis: Analysis, offset: number): { markdown: string; span: Span } | undefined {
   const item = analysis.parse.file.items.find((i) => contains(i.span, offset));

@@ -1,4 +1,4 @@
-// Hover: layer facts (shape, parameter formula, MACs, memory, receptive field), tensors, blocks, models, arguments.
+// Hover: layer facts (shape, parameter formula, MACs, memory, receptive field), tensors, blocks, models, arguments; values in hover-values.ts.
 
 import type { Analysis } from '../core/analyze';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
@@ -13,7 +13,7 @@ import { code, safeDoc, table } from './hover-markdown';
 import { LineIndex } from './line-index';
 import { formatCount } from './number-format';
 import { findModel } from './model-at';
-import { fnHover, ifHover } from './hover-values';
+import { fnArgHover, fnHover, ifHover } from './hover-values';
 
 export interface HoverOptions {
   readonly memoryBatchSize: number;
@@ -232,5 +232,5 @@ function argHover(analysis: Analysis, occ: Occurrence): string | undefined {
   }
   const block = analysis.blocks.get(callee);
   if (block?.params.some((p) => p.name.name === occ.name)) return `**${occ.name}** — parameter of block \`${callee}\``;
-  return undefined;
+  return fnArgHover(analysis, callee, occ.name);
 }

@@ -131,3 +131,9 @@ test('signature help on a value function call highlights the argument being type
   assert.equal(help.label, 'make_divisible(v, divisor = 8, min_value = divisor)');
   assert.equal(help.activeParameter, 1);
 });
+
+test('hover on a named argument of a function call names the parameter and its default', () => {
+  const text = 'model M {\n  input(4)\n  dense(make_divisible(37, divisor: 4))\n}\n';
+  const info = hover(analyze(text), at(text, 'divisor'), OPTIONS);
+  assert.equal(info?.markdown, '**divisor = 8** — parameter of function `make_divisible`');
+});
