@@ -2,11 +2,11 @@
 
 import type { Diagnostic } from './diagnostics';
 import { Budget } from './model/budget';
+import { fileEnv, isBuiltin } from './model/functions';
 import { defaultRegistry } from './model/layers';
 import type { ModelGraph, TrainConfig } from './model/graph';
 import { inferModel, type LayerInfo, type ModelTotals } from './model/infer';
 import { libraryBlocks } from './model/library';
-import { fileEnv, isBuiltin } from './model/functions';
 import { lowerModel } from './model/lower';
 import type { LayerRegistry } from './model/registry';
 import { lowerTrain } from './model/train-config';
@@ -58,7 +58,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     models.push({ graph, layers, totals });
   }
   const modelNames = new Set(models.map((m) => m.graph.name));
-  const trains = parsed.file.items.filter((i): i is ast.TrainDecl => i.kind === 'train').map((t) => lowerTrain(t, modelNames, diagnostics, fileEnv(fns, ctx.budget)));
+  const trains = parsed.file.items
+    .filter((i): i is ast.TrainDecl => i.kind === 'train')
+    .map((t) => lowerTrain(t, modelNames, diagnostics, fileEnv(fns, ctx.budget)));
   const withTrain = models.map((m) => ({ ...m, train: trains.find((t) => t.model === m.graph.name) }));
   return { text, parse: parsed, models: withTrain, blocks, library, fns, trains, diagnostics: dedupe(diagnostics) };
 }

@@ -13,7 +13,10 @@ export function valueFunctionItems(analysis: Analysis): CompletionEntry[] {
     kind: 'function' as const,
     detail: `${name}(${b.params.join(', ')}) — built-in`,
     documentation: b.doc,
-    insertText: `${name}(${b.params.filter((p) => p !== '…').map((p, i) => `\${${i + 1}:${p}}`).join(', ')})`,
+    insertText: `${name}(${b.params
+      .filter((p) => p !== '…')
+      .map((p, i) => `\${${i + 1}:${p}}`)
+      .join(', ')})`,
     snippet: true as const,
     sortText: `3_${name}`,
   }));
@@ -66,6 +69,11 @@ export function fnSnippet(): [string, string, string] {
 /** Inside a `fn` body: its parameters and local names, then the functions it can call. */
 export function fnBody(analysis: Analysis, fn: ast.FnDecl): CompletionEntry[] {
   const names = [...fn.params.map((p) => p.name), ...fn.locals.map((l) => l.name)].filter((n) => !n.missing);
-  const locals = [...new Set(names.map((n) => n.name))].map((n) => ({ label: n, kind: 'variable' as const, detail: `value in ${fn.name.name}`, sortText: `1_${n}` }));
+  const locals = [...new Set(names.map((n) => n.name))].map((n) => ({
+    label: n,
+    kind: 'variable' as const,
+    detail: `value in ${fn.name.name}`,
+    sortText: `1_${n}`,
+  }));
   return [...locals, ...valueFunctionItems(analysis)];
 }

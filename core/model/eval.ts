@@ -107,7 +107,8 @@ function evalBinary(expr: ast.BinaryExpr, params: ReadonlyMap<string, ParamBindi
   const b = r.value;
   if (isOrdering(expr.op)) return bool(expr.op === '<' ? a < b : expr.op === '<=' ? a <= b : expr.op === '>' ? a > b : a >= b, expr);
   if ((expr.op === '/' || expr.op === '//' || expr.op === '%') && b === 0) return fail(expr, `Division by zero in '${expr.op}'.`, diags);
-  const value = expr.op === '+' ? a + b : expr.op === '-' ? a - b : expr.op === '*' ? a * b : expr.op === '/' ? a / b : expr.op === '//' ? floorDiv(a, b) : pyMod(a, b);
+  const value =
+    expr.op === '+' ? a + b : expr.op === '-' ? a - b : expr.op === '*' ? a * b : expr.op === '/' ? a / b : expr.op === '//' ? floorDiv(a, b) : pyMod(a, b);
   if (!Number.isFinite(value)) return fail(expr, `The result of '${expr.op}' is too large to represent.`, diags);
   return { kind: 'number', value, span: expr.span };
 }

@@ -143,11 +143,17 @@ function bindFnArgs(
   const scope = new Map<string, ParamBinding>();
   const slots = fn.params.map((p) => ({ name: p.name.name }));
   let ok = true;
-  matchArgs(slots, call.args, fnMisfits(fn), (d) => void diags.push(d), (slot, arg) => {
-    const v = evaluate(arg.value, outer, diags, env);
-    ok &&= v !== undefined;
-    scope.set(slot.name, v ? { value: v } : { tensor: null });
-  });
+  matchArgs(
+    slots,
+    call.args,
+    fnMisfits(fn),
+    (d) => void diags.push(d),
+    (slot, arg) => {
+      const v = evaluate(arg.value, outer, diags, env);
+      ok &&= v !== undefined;
+      scope.set(slot.name, v ? { value: v } : { tensor: null });
+    },
+  );
   for (const param of fn.params) {
     if (scope.has(param.name.name) || param.name.missing) continue;
     if (param.default) {

@@ -133,9 +133,9 @@ export class ExpressionParser extends TokenCursor {
       const rest = this.parseSum();
       if (this.diagnostics.length === before)
         this.error(
-        `Comparisons do not chain: write \`a ${op} b and b ${extra.text} c\` instead of \`a ${op} b ${extra.text} c\`.`,
-        span(extra.span.start, Math.max(extra.span.end, rest.span.end)),
-      );
+          `Comparisons do not chain: write \`a ${op} b and b ${extra.text} c\` instead of \`a ${op} b ${extra.text} c\`.`,
+          span(extra.span.start, Math.max(extra.span.end, rest.span.end)),
+        );
     }
     return result;
   }

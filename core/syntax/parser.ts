@@ -275,5 +275,4 @@ class Parser extends ExpressionParser {
     while (this.eat('->')) chain.push(this.parseElem());
     return chain;
   }
-
 }

@@ -63,10 +63,22 @@ test('functions call functions, and blocks call them with their parameters', () 
 test('wrong arguments are reported at the call: missing, unknown, too many, twice', () => {
   const fn = 'fn f(a, b = 1) {\n  a + b\n}\n';
   const model = (call: string) => `${fn}model M {\n  input(4)\n  dense(${call})\n}\n`;
-  assert.deepEqual(diagnostics(model('f()')).map((d) => [d.code, d.at]), [['missing-argument', 'f']]);
-  assert.deepEqual(diagnostics(model('f(1, c: 2)')).map((d) => [d.code, d.at]), [['unknown-argument', 'c']]);
-  assert.deepEqual(diagnostics(model('f(1, 2, 3)')).map((d) => [d.code, d.at]), [['too-many-arguments', '3']]);
-  assert.deepEqual(diagnostics(model('f(1, a: 2)')).map((d) => [d.code, d.at]), [['duplicate-argument', 'a: 2']]);
+  assert.deepEqual(
+    diagnostics(model('f()')).map((d) => [d.code, d.at]),
+    [['missing-argument', 'f']],
+  );
+  assert.deepEqual(
+    diagnostics(model('f(1, c: 2)')).map((d) => [d.code, d.at]),
+    [['unknown-argument', 'c']],
+  );
+  assert.deepEqual(
+    diagnostics(model('f(1, 2, 3)')).map((d) => [d.code, d.at]),
+    [['too-many-arguments', '3']],
+  );
+  assert.deepEqual(
+    diagnostics(model('f(1, a: 2)')).map((d) => [d.code, d.at]),
+    [['duplicate-argument', 'a: 2']],
+  );
   for (const d of diagnostics(model('f()'))) assert.match(d.message, /^f\(\) needs 'a' \(it takes a, b = …\)\.$/);
 });
 

@@ -70,7 +70,8 @@ test('a missing ) ends at the line break; the following lines are still statemen
 test('garbage between statements is one error per line, and the statements around it are kept', () => {
   const { result } = items('garbage-statements.stride');
   const model = result.file.items[0];
-  const calls = model.kind === 'model' ? model.body.map((s) => (s.kind === 'statement' && s.chain[0].kind === 'layer' ? s.chain[0].call.callee.name : '?')) : [];
+  const calls =
+    model.kind === 'model' ? model.body.map((s) => (s.kind === 'statement' && s.chain[0].kind === 'layer' ? s.chain[0].call.callee.name : '?')) : [];
   assert.deepEqual(calls, ['input', 'dense', 'relu', 'dense']);
   assert.equal(result.diagnostics.length, 4);
 });

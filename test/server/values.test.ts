@@ -63,7 +63,10 @@ describe('value functions and if statements over the protocol', () => {
     const complete = async (marked: string) => {
       const uri = `file:///values/complete-${marked.length}.stride`;
       await client.openAndWait(uri, marked.replace('|', ''));
-      const r = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(marked, '|') });
+      const r = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', {
+        textDocument: { uri },
+        position: positionOf(marked, '|'),
+      });
       return (Array.isArray(r) ? r : r.items).map((i) => i.label);
     };
     assert.ok((await complete('model M {\n  input(4)\n  |\n}\n')).includes('if'));
