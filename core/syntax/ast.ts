@@ -91,10 +91,12 @@ export interface LayerCall {
   readonly span: Span;
 }
 
-/** `target = chain`, or a bare `chain` that feeds the next line. */
+/** `target = chain`, `a, b = chain` (destructuring several outputs), or a bare `chain` that feeds the next line. */
 export interface Statement {
   readonly kind: 'statement';
   readonly target?: Ident;
+  /** Every name of a destructuring statement `a, b = split(2)` (two or more); `target` is then absent. */
+  readonly targets?: readonly Ident[];
   readonly chain: readonly ChainElem[];
   readonly doc?: string;
   readonly span: Span;

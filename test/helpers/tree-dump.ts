@@ -34,7 +34,8 @@ export function dumpTree(file: ast.SourceFile, text: string): string {
 }
 
 function dumpStatement(stmt: ast.Statement, lines: string[], at: (s: Span) => string): void {
-  const target = stmt.target ? ` ${ident(stmt.target)} =` : '';
+  const names = stmt.targets ?? (stmt.target ? [stmt.target] : []);
+  const target = names.length > 0 ? ` ${names.map(ident).join(', ')} =` : '';
   const doc = stmt.doc !== undefined ? ` doc=${JSON.stringify(stmt.doc)}` : '';
   lines.push(`    statement${target} ${at(stmt.span)}${doc}`);
   for (const elem of stmt.chain) lines.push(`      ${chainElem(elem)} ${at(elem.span)}`);
