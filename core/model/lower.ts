@@ -6,6 +6,7 @@ import { span, type Span } from '../syntax/span';
 import { bindArgs, type BoundArg } from './args';
 import { expandBlock, pinToCallSite, type BlockHost } from './blocks';
 import { Budget, LIMITS } from './budget';
+import { lowerDestructuring, missingAfterDestructuring, type DestructureHost } from './destructure';
 import { evalExpr } from './eval';
 import type { GraphNode, ModelGraph } from './graph';
 import type { LayerDef, ResolvedArgs } from './registry';
@@ -42,7 +43,7 @@ interface LayerBinding {
 }
 
 /** Lowers one model: the statement rules and name resolution; blocks expand through `expandBlock`. */
-class ModelLowerer implements BlockHost {
+class ModelLowerer implements BlockHost, DestructureHost {
   readonly nodes: GraphNode[] = [];
   outputs: number[] | undefined;
   private readonly kindCounters = new Map<string, number>();
@@ -50,6 +51,7 @@ class ModelLowerer implements BlockHost {
   private missingInputReported = false;
   private readonly unknownReported = new Set<number>();
   readonly budget: Budget;
+  readonly destructured = new WeakMap<Scope, readonly string[]>();
 
   constructor(readonly ctx: LowerContext) {
     this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
@@ -71,6 +73,7 @@ class ModelLowerer implements BlockHost {
       scope.current = null;
       return;
     }
+    if (stmt.targets) return lowerDestructuring(this, stmt, scope);
     let cur = scope.current;
     stmt.chain.forEach((elem, i) => {
       const last = i === stmt.chain.length - 1;
@@ -81,7 +84,7 @@ class ModelLowerer implements BlockHost {
     scope.current = cur;
   }
 
-  private define(name: ast.Ident, id: number | null, scope: Scope): void {
+  define(name: ast.Ident, id: number | null, scope: Scope): void {
     const previous = scope.tensors.get(name.name);
     if (previous || (name.name === 'in' && scope.blockStack.length > 0)) {
       this.diags.push({
@@ -119,7 +122,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** A call in a chain, repeated `× N` times. */
-  private layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
+  layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
     const times = this.repeatCount(elem, scope);
     let cur = input;
     for (let i = 0; i < times; i++) {
@@ -183,7 +186,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** Evaluates and binds a known layer's arguments and connects its inputs; merge tensors are resolved here. */
-  private bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
+  bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
     let valid = true;
     const given: BoundArg[] = [];
     const tensors: (number | null)[] = [];
@@ -242,6 +245,8 @@ class ModelLowerer implements BlockHost {
   }
 
   reportMissingInput(call: ast.CallExpr, scope: Scope): void {
+    const names = this.destructured.get(scope);
+    if (names && scope.current === undefined) return void this.diags.push(missingAfterDestructuring(call, names));
     if (this.missingInputReported) return;
     this.missingInputReported = true;
     const inBlock = scope.blockStack.length > 0;
@@ -305,7 +310,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** Completes and adds a node; null when the work budget is spent (the node is dropped). */
-  private push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
+  push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
     if (!base) {
