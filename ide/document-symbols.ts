@@ -2,7 +2,7 @@
 
 import type { Analysis } from '../core/analyze';
 import { formatCompact, formatShapeShort } from '../core/model/values';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
 import { distinct, tensorFacts } from './tensor-facts';
 import { blockSignature } from './signatures';
@@ -50,11 +50,12 @@ function tensorSymbols(analysis: Analysis, item: ast.ModelDecl | ast.BlockDecl):
   const seen = new Set<string>();
   const out: SymbolFacts[] = [];
   for (const stmt of item.body) {
-    const target = stmt.target;
-    if (!target || target.missing || seen.has(target.name)) continue;
-    seen.add(target.name);
-    const shapes = distinct(tensorFacts(analysis, facts, item, target.name).shapes.map((s) => formatShapeShort(s)));
-    out.push(symbol(target.name, 'variable', shapes.join(' | '), stmt.span, target.span, []));
+    for (const target of ast.targetsOf(stmt)) {
+      if (target.missing || seen.has(target.name)) continue;
+      seen.add(target.name);
+      const shapes = distinct(tensorFacts(analysis, facts, item, target.name).shapes.map((s) => formatShapeShort(s)));
+      out.push(symbol(target.name, 'variable', shapes.join(' | '), stmt.span, target.span, []));
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@
 
 import type { Analysis, ModelAnalysis } from '../core/analyze';
 import type { LayerInfo } from '../core/model/infer';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
 
 export type OccurrenceKind = 'model' | 'block' | 'tensor' | 'param' | 'layer' | 'arg-name' | 'train-key' | 'value' | 'keyword';
@@ -121,7 +121,7 @@ class OccurrenceWalker {
       this.tensors.add('in');
       for (const p of item.params) this.params.add(p.name.name);
     }
-    for (const stmt of item.body) if (stmt.target && !stmt.target.missing) this.tensors.add(stmt.target.name);
+    for (const stmt of item.body) for (const t of ast.targetsOf(stmt)) if (!t.missing) this.tensors.add(t.name);
     if (item.kind === 'model') this.ident(item.name, 'model', `model:${item.name.name}`, true);
     else {
       this.ident(item.name, 'block', `block:${item.name.name}`, true);
@@ -132,10 +132,11 @@ class OccurrenceWalker {
     }
     const seen = new Set<string>();
     for (const stmt of item.body) {
-      if (stmt.target && !stmt.target.missing) {
+      for (const target of ast.targetsOf(stmt)) {
+        if (target.missing) continue;
         // Single assignment: a second `name = …` is an error, not a new definition to navigate to.
-        this.ident(stmt.target, 'tensor', this.key('tensor', stmt.target.name), !seen.has(stmt.target.name));
-        seen.add(stmt.target.name);
+        this.ident(target, 'tensor', this.key('tensor', target.name), !seen.has(target.name));
+        seen.add(target.name);
       }
       for (const elem of stmt.chain) this.elem(elem);
     }

@@ -1,6 +1,6 @@
 // Selection ranges: expand from a name to its argument, call, chain, statement, body, item and file.
 
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import { contains, type Span } from '../core/syntax/span';
 
 /** For each offset, the spans that contain it, outermost (the file) first and without repeats. */
@@ -31,7 +31,7 @@ function enclosing(file: ast.SourceFile, offset: number): Span[] {
   const stmt = item.body.find((s) => contains(s.span, offset));
   if (stmt) {
     push(stmt.span);
-    if (stmt.target) push(stmt.target.span);
+    for (const target of ast.targetsOf(stmt)) if (contains(target.span, offset)) push(target.span);
     chain(stmt.chain, offset, push);
   }
   return out;

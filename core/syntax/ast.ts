@@ -102,6 +102,11 @@ export interface Statement {
   readonly span: Span;
 }
 
+/** The names a statement defines: its one target, every target of a destructuring, or none. */
+export function targetsOf(stmt: Statement): readonly Ident[] {
+  return stmt.targets ?? (stmt.target ? [stmt.target] : []);
+}
+
 export interface Param {
   readonly name: Ident;
   readonly default?: Expr;

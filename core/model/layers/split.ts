@@ -132,7 +132,6 @@ export const splitLayers: LayerDef[] = [
     kind: 'split',
     category: 'core',
     summary: 'Cuts a tensor into parts along an axis (the channels by default); name the parts: `a, b = split(2)`.',
-    paramsDoc: 'No parameters: each part is a slice of the input.',
     args: [
       { name: 'parts', type: { type: 'dims' }, doc: 'Number of equal parts, or a tuple with the size of each part (they must sum to the axis length).' },
       axisArg,
@@ -145,7 +144,6 @@ export const splitLayers: LayerDef[] = [
     kind: 'slice',
     category: 'core',
     summary: 'Takes the positions start … stop − 1 along an axis (the channels by default), e.g. slice(0, 58).',
-    paramsDoc: 'No parameters.',
     args: [
       { name: 'start', type: { type: 'int' }, doc: 'First position taken; negative counts from the end.' },
       { name: 'stop', type: { type: 'int' }, default: null, doc: 'Position after the last one taken (exclusive); the end of the axis when omitted.' },
@@ -160,7 +158,6 @@ export const splitLayers: LayerDef[] = [
     aliases: ['channelshuffle'],
     category: 'core',
     summary: "Interleaves the channels of `groups` groups (ShuffleNet): reshape to (groups, C / groups), transpose, reshape back.",
-    paramsDoc: 'No parameters.',
     args: [{ name: 'groups', type: { type: 'int', min: 1 }, doc: 'Number of channel groups; the channels must divide by it.' }],
     arity: 1,
     inputRank: { min: 1 },
