@@ -32,8 +32,11 @@ export interface DestructureHost {
 export function lowerDestructuring(host: DestructureHost, stmt: ast.Statement, scope: Scope): void {
   const targets = stmt.targets ?? [];
   let cur = scope.current;
-  const last = stmt.chain[stmt.chain.length - 1];
-  for (const elem of stmt.chain.slice(0, -1)) cur = elem.kind === 'ident' ? host.reference(elem, scope) : host.layerCall(elem, cur, scope, stmt);
+  // Lowering stops at the first split: a split that does not end the line is one mistake, reported once on the names.
+  const at = stmt.chain.findIndex((e) => isSplit(host, e));
+  const end = at >= 0 ? at : stmt.chain.length - 1;
+  for (const elem of stmt.chain.slice(0, end)) cur = elem.kind === 'ident' ? host.reference(elem, scope) : host.layerCall(elem, cur, scope, stmt);
+  const last = stmt.chain[end];
   const ids = last ? splitParts(host, last, cur, scope, stmt) : [];
   targets.forEach((t, i) => {
     if (!t.missing) host.define(t, ids[i] ?? null, scope);
@@ -45,17 +48,28 @@ export function lowerDestructuring(host: DestructureHost, stmt: ast.Statement, s
   );
 }
 
-/** Lowers the final `split(…)` into one slice node per target; an empty list when it cannot (already reported). */
+function isSplit(host: DestructureHost, elem: ast.ChainElem): boolean {
+  return elem.kind === 'layer' && host.ctx.registry.get(elem.call.callee.name)?.kind === 'split';
+}
+
+/** Lowers the line's `split(…)` into one slice node per target; an empty list when it cannot (already reported). */
 function splitParts(host: DestructureHost, last: ast.ChainElem, input: number | null | undefined, scope: Scope, stmt: ast.Statement): (number | null)[] {
   const targets = stmt.targets ?? [];
   const names = targetSpan(targets);
-  const def = last.kind === 'layer' && !last.repeat ? host.ctx.registry.get(last.call.callee.name) : undefined;
-  if (last.kind === 'ident' || !def || def.kind !== 'split') {
+  if (last.kind === 'ident' || !isSplit(host, last)) {
     if (last.kind === 'layer') host.layerCall(last, input, scope, stmt);
     else host.reference(last, scope);
     report(host.ctx.diagnostics, names, `Only split(…) produces several tensors; ${targets.length} names need a line that ends in split(${targets.length}).`);
     return [];
   }
+  if (last.repeat || last !== stmt.chain[stmt.chain.length - 1]) {
+    const message = last.repeat
+      ? 'A split cannot be repeated with × N: each of its parts gets one name.'
+      : `split(…) must end the line that names its parts; continue from a name on the next line, e.g. \`${targets[0]?.name || 'a'} -> …\`.`;
+    report(host.ctx.diagnostics, names, message);
+    return [];
+  }
+  const def = host.ctx.registry.get(last.call.callee.name)!;
   const call = last.call;
   const bound = host.bindLayer(def, call, input, scope, stmt);
   if (!bound.valid && bound.args.parts === undefined) return [];
