@@ -55,7 +55,7 @@ const tmp = tempDir('split-layers');
 before(useCpu);
 after(tmp.cleanup);
 
-describe('split, slice and channel_shuffle in tfjs', () => {
+describe('split, slice and channel_shuffle in tfjs: shapes and values', () => {
   test('the unit analyses cleanly and tfjs builds the shapes the core inferred', () => {
     const m = model();
     assert.deepEqual(
@@ -93,6 +93,9 @@ describe('split, slice and channel_shuffle in tfjs', () => {
     assert.ok(Number(run.stdout) < 1e-5, `max abs difference ${run.stdout}`);
   });
 
+});
+
+describe('split, slice and channel_shuffle in tfjs training', () => {
   test('it trains: gradients reach the convolution behind the split, and the loss falls', async () => {
     const m = model();
     const built = buildModel(lowered(m), { seed: 1 });
