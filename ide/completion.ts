@@ -4,7 +4,7 @@ import type { Analysis } from '../core/analyze';
 import { defaultRegistry } from '../core/model/layers';
 import type { ArgSpec, LayerDef } from '../core/model/registry';
 import { DATASETS, LOSSES, METRICS, OPTIMIZERS, TRAIN_KEYS } from '../core/model/train-config';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import { flatStatements } from '../core/syntax/walk';
 import { fnBody, fnSnippet, ifSnippets, valueFunctionItems } from './completion-values';
 import { argLabel, blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText } from './signatures';
@@ -236,7 +236,7 @@ function blockItem(block: ast.BlockDecl, text: string): CompletionEntry {
 }
 
 function tensorItems(item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
-  const names = flatStatements(item.body).flatMap((s) => (s.target && !s.target.missing ? [s.target.name] : []));
+  const names = flatStatements(item.body).flatMap((s) => ast.targetsOf(s).flatMap((t) => (t.missing ? [] : [t.name])));
   if (item.kind === 'block') names.unshift('in');
   return [...new Set(names)].map((n) => ({ label: n, kind: 'variable', detail: 'tensor', sortText: `0_${n}` }));
 }

@@ -3,7 +3,7 @@
 import type { Analysis } from '../core/analyze';
 import { formatFnParams } from '../core/model/functions';
 import { formatCompact, formatShapeShort } from '../core/model/values';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
 import { flatStatements } from '../core/syntax/walk';
 import { distinct, tensorFacts } from './tensor-facts';
@@ -53,11 +53,12 @@ function tensorSymbols(analysis: Analysis, item: ast.ModelDecl | ast.BlockDecl):
   const seen = new Set<string>();
   const out: SymbolFacts[] = [];
   for (const stmt of flatStatements(item.body)) {
-    const target = stmt.target;
-    if (!target || target.missing || seen.has(target.name)) continue;
-    seen.add(target.name);
-    const shapes = distinct(tensorFacts(analysis, facts, item, target.name).shapes.map((s) => formatShapeShort(s)));
-    out.push(symbol(target.name, 'variable', shapes.join(' | '), stmt.span, target.span, []));
+    for (const target of ast.targetsOf(stmt)) {
+      if (target.missing || seen.has(target.name)) continue;
+      seen.add(target.name);
+      const shapes = distinct(tensorFacts(analysis, facts, item, target.name).shapes.map((s) => formatShapeShort(s)));
+      out.push(symbol(target.name, 'variable', shapes.join(' | '), stmt.span, target.span, []));
+    }
   }
   return out;
 }

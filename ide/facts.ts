@@ -4,7 +4,7 @@ import type { Analysis, ModelAnalysis } from '../core/analyze';
 import type { LayerInfo } from '../core/model/infer';
 import { isBuiltin } from '../core/model/functions';
 import { libraryFunctions } from '../core/model/library';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import { flatStatements, ifStatements } from '../core/syntax/walk';
 import type { Span } from '../core/syntax/span';
 
@@ -127,7 +127,7 @@ class OccurrenceWalker {
       for (const p of item.params) this.params.add(p.name.name);
     }
     const statements = flatStatements(item.body);
-    for (const stmt of statements) if (stmt.target && !stmt.target.missing) this.tensors.add(stmt.target.name);
+    for (const stmt of statements) for (const t of ast.targetsOf(stmt)) if (!t.missing) this.tensors.add(t.name);
     for (const ifStmt of ifStatements(item.body)) this.walkIf(ifStmt);
     if (item.kind === 'model') this.ident(item.name, 'model', `model:${item.name.name}`, true);
     else {
@@ -139,10 +139,11 @@ class OccurrenceWalker {
     }
     const seen = new Set<string>();
     for (const stmt of statements) {
-      if (stmt.target && !stmt.target.missing) {
+      for (const target of ast.targetsOf(stmt)) {
+        if (target.missing) continue;
         // Single assignment: a second `name = …` is an error, not a new definition to navigate to.
-        this.ident(stmt.target, 'tensor', this.key('tensor', stmt.target.name), !seen.has(stmt.target.name));
-        seen.add(stmt.target.name);
+        this.ident(target, 'tensor', this.key('tensor', target.name), !seen.has(target.name));
+        seen.add(target.name);
       }
       for (const elem of stmt.chain) this.elem(elem);
     }

@@ -88,8 +88,9 @@ function layerHover(facts: Facts, call: ast.CallExpr): string | undefined {
   if (!def) return undefined;
   const parts = [code(layerSignature(def, call.callee.name)), `**${def.kind}** — ${def.summary}`];
   const list = facts.layersByCall.get(call.span.start) ?? [];
-  if (list.length > 0) parts.push(layerTable(list[list.length > 1 && !isBlockLayer(list[0]) ? list.length - 1 : 0]));
-  if (list.length > 1) parts.push(instanceTable(list));
+  if (def.kind === 'split' && list.length > 0) parts.push(splitTable(list));
+  else if (list.length > 0) parts.push(layerTable(list[list.length > 1 && !isBlockLayer(list[0]) ? list.length - 1 : 0]));
+  if (list.length > 1 && def.kind !== 'split') parts.push(instanceTable(list));
   if (def.paramsDoc) parts.push(`Parameters: ${def.paramsDoc}`);
   const doc = list[0]?.info.node.doc;
   if (doc) parts.push(safeDoc(doc));
@@ -117,6 +118,16 @@ function layerTable(f: LayerFact): string {
   }
   const where = f.info.node.callSites.length > 0 ? `In \`${f.info.node.callSites.map((c) => c.instance).join(' / ')}\`\n\n` : '';
   return where + table(['', ''], rows);
+}
+
+/** `a, b = split(2)` makes one slice per name: the hover lists each part with its shape. */
+function splitTable(list: readonly LayerFact[]): string {
+  const where = (f: LayerFact) => f.info.node.callSites.map((c) => c.instance).join(' / ');
+  const first = where(list[0]);
+  const parts = list.filter((f) => where(f) === first);
+  const rows = parts.slice(0, 12).map((f) => [`\`${f.info.node.target ?? f.info.node.name}\``, `\`${formatShape(f.info.shape)}\``]);
+  const intro = `Splits ${first ? `(in \`${first}\`) ` : ''}into ${parts.length} tensors, without parameters:`;
+  return `${intro}\n\n${table(['Part', 'Output'], rows)}`;
 }
 
 function instanceTable(list: readonly LayerFact[]): string {

@@ -1,6 +1,6 @@
 // Selection ranges: expand from a name to its argument, call, chain, statement, body, item and file.
 
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import { contains, type Span } from '../core/syntax/span';
 
 /** For each offset, the spans that contain it, outermost (the file) first and without repeats. */
@@ -51,7 +51,7 @@ function statement(body: readonly ast.BodyStatement[], offset: number, push: (s:
     push(branch.bodySpan);
     return statement(branch.body, offset, push);
   }
-  if (stmt.target) push(stmt.target.span);
+  for (const target of ast.targetsOf(stmt)) if (contains(target.span, offset)) push(target.span);
   chain(stmt.chain, offset, push);
 }
 

@@ -3,6 +3,7 @@
 
 import type { GraphNode } from '../core/model/graph';
 import { sourceSlice } from '../core/model/library';
+import { splitPartCount } from '../core/model/layers/split';
 import type { ArgSpec, ArgType, ArgValue, LayerDef, LayerRegistry } from '../core/model/registry';
 import type * as ast from '../core/syntax/ast';
 
@@ -68,6 +69,8 @@ const MAX_ARGS_TEXT = 40;
 
 /** The non-default arguments of a layer in short form, for node labels: `64, 7×7, /2, same, no bias`. */
 export function keyArgs(node: GraphNode): string {
+  // A slice lowered from `a, b = split(…)` is known by its place among the parts.
+  if (typeof node.args.part === 'number') return `part ${node.args.part + 1} of ${splitPartCount(node.args.parts)}`;
   const parts: string[] = [];
   for (const spec of node.def?.args ?? []) {
     if (QUIET.has(spec.name)) continue;

@@ -5,6 +5,7 @@ import type { LayerInfo } from '../model/infer';
 import type { ResolvedArgs } from '../model/registry';
 import { convOutputLength, deconvLength, effectiveKernel } from '../model/shape-math';
 import type { Shape } from '../model/values';
+import { SPLIT_EMITTERS } from './pytorch-split';
 
 export interface ExportResult {
   readonly code: string;
@@ -234,7 +235,7 @@ const ELEMENTWISE: Record<string, Emitter> = {
   concat: ({ args, inputs }, { rank }) => ({ expr: `torch.cat([${inputs.join(', ')}], dim=${torchDim(args.axis as number, rank)})` }),
 };
 
-const EMITTERS: Readonly<Record<string, Emitter>> = { ...SPATIAL, ...LAYOUT, ...ELEMENTWISE };
+const EMITTERS: Readonly<Record<string, Emitter>> = { ...SPATIAL, ...LAYOUT, ...ELEMENTWISE, ...SPLIT_EMITTERS };
 
 /** The PyTorch module and forward expression of one layer, or undefined when it has no translation. */
 function emit(ctx: Ctx): Emitted | undefined {

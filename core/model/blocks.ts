@@ -2,7 +2,7 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import type { Span } from '../syntax/span';
+import { span, type Span } from '../syntax/span';
 import { matchArgs, type Misfits } from './args';
 import type { Budget } from './budget';
 import { evalExpr, type EvalEnv, type ParamBinding } from './eval';
@@ -56,6 +56,8 @@ export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.Cal
     library: scope.library ?? (fromLibrary ? call.span : undefined),
   };
   for (const stmt of block.body) host.statement(stmt, inner);
+  // Only a destructuring line leaves no current tensor: its parts cannot leave the block, so the block has no output.
+  if (inner.current === undefined && block.body.length > 0) diags.push(noBlockOutput(block));
   if (fromLibrary && !scope.library) pinDiagnostics(diags, firstDiagnostic, call.span);
   return inner.current ?? null;
 }
@@ -167,4 +169,14 @@ function pinDiagnostics(diags: Diagnostic[], from: number, site: Span): void {
 
 function formatParams(block: ast.BlockDecl): string {
   return block.params.length === 0 ? 'no arguments' : block.params.map((p) => (p.default ? `${p.name.name} = …` : p.name.name)).join(', ');
+}
+
+function noBlockOutput(block: ast.BlockDecl): Diagnostic {
+  const last = block.body[block.body.length - 1];
+  return {
+    code: 'missing-input',
+    severity: 'error',
+    message: `Block '${block.name.name}' ends on a line that names several outputs, so it has no output tensor; end it with a layer that joins them, e.g. concat(…).`,
+    span: last.kind === 'statement' && last.targets && last.targets.length > 0 ? span(last.targets[0].span.start, last.targets[last.targets.length - 1].span.end) : last.span,
+  };
 }

@@ -8,6 +8,7 @@ import { expandBlock, pinToCallSite, type BlockHost } from './blocks';
 import { Budget, LIMITS } from './budget';
 import { condition, evalExpr, type EvalEnv } from './eval';
 import { fileEnv } from './functions';
+import { lowerDestructuring, missingAfterDestructuring, type DestructureHost } from './destructure';
 import type { GraphNode, ModelGraph } from './graph';
 import type { LayerDef, ResolvedArgs } from './registry';
 import { modelScope, type LowerContext, type Scope } from './scope';
@@ -43,7 +44,7 @@ interface LayerBinding {
 }
 
 /** Lowers one model: the statement rules and name resolution; blocks expand through `expandBlock`. */
-class ModelLowerer implements BlockHost {
+class ModelLowerer implements BlockHost, DestructureHost {
   readonly nodes: GraphNode[] = [];
   outputs: number[] | undefined;
   private readonly kindCounters = new Map<string, number>();
@@ -52,6 +53,7 @@ class ModelLowerer implements BlockHost {
   private readonly unknownReported = new Set<number>();
   readonly budget: Budget;
   readonly env: EvalEnv;
+  readonly destructured = new WeakMap<Scope, readonly string[]>();
 
   constructor(readonly ctx: LowerContext) {
     this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
@@ -75,6 +77,7 @@ class ModelLowerer implements BlockHost {
       scope.current = null;
       return;
     }
+    if (stmt.targets) return lowerDestructuring(this, stmt, scope);
     let cur = scope.current;
     stmt.chain.forEach((elem, i) => {
       const last = i === stmt.chain.length - 1;
@@ -102,7 +105,7 @@ class ModelLowerer implements BlockHost {
     }
   }
 
-  private define(name: ast.Ident, id: number | null, scope: Scope): void {
+  define(name: ast.Ident, id: number | null, scope: Scope): void {
     const previous = scope.tensors.get(name.name);
     if (previous || (name.name === 'in' && scope.blockStack.length > 0)) {
       this.diags.push({
@@ -140,7 +143,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** A call in a chain, repeated `× N` times. */
-  private layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
+  layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
     const times = this.repeatCount(elem, scope);
     let cur = input;
     for (let i = 0; i < times; i++) {
@@ -204,7 +207,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** Evaluates and binds a known layer's arguments and connects its inputs; merge tensors are resolved here. */
-  private bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
+  bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
     let valid = true;
     const given: BoundArg[] = [];
     const tensors: (number | null)[] = [];
@@ -263,6 +266,8 @@ class ModelLowerer implements BlockHost {
   }
 
   reportMissingInput(call: ast.CallExpr, scope: Scope): void {
+    const names = this.destructured.get(scope);
+    if (names && scope.current === undefined) return void this.diags.push(missingAfterDestructuring(call, names));
     if (this.missingInputReported) return;
     this.missingInputReported = true;
     const inBlock = scope.blockStack.length > 0;
@@ -326,7 +331,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** Completes and adds a node; null when the work budget is spent (the node is dropped). */
-  private push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
+  push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
     if (!base) {

@@ -104,10 +104,12 @@ export interface LayerCall {
   readonly span: Span;
 }
 
-/** `target = chain`, or a bare `chain` that feeds the next line. */
+/** `target = chain`, `a, b = chain` (destructuring several outputs), or a bare `chain` that feeds the next line. */
 export interface Statement {
   readonly kind: 'statement';
   readonly target?: Ident;
+  /** Every name of a destructuring statement `a, b = split(2)` (two or more); `target` is then absent. */
+  readonly targets?: readonly Ident[];
   readonly chain: readonly ChainElem[];
   readonly doc?: string;
   readonly span: Span;
@@ -132,6 +134,11 @@ export interface IfStatement {
 
 /** What a block or model body holds. */
 export type BodyStatement = Statement | IfStatement;
+
+/** The names a statement defines: its one target, every target of a destructuring, or none. */
+export function targetsOf(stmt: Statement): readonly Ident[] {
+  return stmt.targets ?? (stmt.target ? [stmt.target] : []);
+}
 
 export interface Param {
   readonly name: Ident;

@@ -174,7 +174,7 @@ class Parser extends ExpressionParser {
     return { statements, span: span(open.span.start, end) };
   }
 
-  /** statement := ifStatement | (IDENT '=')? chain ';'? */
+  /** statement := ifStatement | (IDENT '=' | targets)? chain ';'? */
   private parseStatement(): ast.BodyStatement | undefined {
     const first = this.tok;
     if (this.atIf()) return this.parseIf();
@@ -184,7 +184,11 @@ class Parser extends ExpressionParser {
       return undefined;
     }
     let target: ast.Ident | undefined;
-    if (this.peek().kind === '=') {
+    let targets: ast.Ident[] | undefined;
+    if (this.peek().kind === ',') {
+      targets = this.parseTargets();
+      if (!targets) return undefined;
+    } else if (this.peek().kind === '=') {
       target = this.expectIdent('a name');
       this.advance();
     }
@@ -192,7 +196,22 @@ class Parser extends ExpressionParser {
     this.eat(';');
     this.checkStatementEnd();
     const last = chain.length > 0 ? chain[chain.length - 1].span : (target?.span ?? first.span);
-    return { kind: 'statement', target, chain, doc: first.doc, span: span(first.span.start, last.end) };
+    return { kind: 'statement', target, targets, chain, doc: first.doc, span: span(first.span.start, last.end) };
+  }
+
+  /** targets := IDENT (',' IDENT)+ '=' */
+  private parseTargets(): ast.Ident[] | undefined {
+    const targets = [this.expectIdent('a name')];
+    while (this.eat(',')) {
+      // `a,` at a line end: the next line is a statement of its own, not a name of this one.
+      if (this.tok.newlineBefore) break;
+      targets.push(this.expectIdent('a name for each output, such as `a, b = split(2)`'));
+    }
+    if (!this.tok.newlineBefore && this.eat('=')) return targets;
+    // `a, b` without `=` is no statement at all: report once and resume at the next line.
+    this.errorHere("'=' after the names");
+    this.skipUntil(atStatementEnd);
+    return undefined;
   }
 
   /** A line-initial `if` that is not a name being assigned or called. */

@@ -8,7 +8,22 @@ export interface AnalysisCase {
   readonly text: string;
 }
 
-const LAYERS = ['relu()', 'dense(8)', 'conv2d(4, 3)', 'maxpool2d(2)', 'flatten()', 'batchnorm()', 'dropout(0.1)', 'add(skip)', 'foo(1)', 'dense(x = 2)'];
+const LAYERS = [
+  'relu()',
+  'dense(8)',
+  'conv2d(4, 3)',
+  'maxpool2d(2)',
+  'flatten()',
+  'batchnorm()',
+  'dropout(0.1)',
+  'add(skip)',
+  'foo(1)',
+  'dense(x = 2)',
+  'p, q = split(2)',
+  'p, q, r = split((1, 2))',
+  'slice(1, -1)',
+  'channel_shuffle(2)',
+];
 const REPEATS = [1, 2, 3, 10, 1000, 100_000, 100_001, 1e8, 0, -1, 2.5];
 
 const repeatText = (random: Prng) => (random.int(3) === 0 ? ` × ${random.pick(REPEATS)}` : '');

@@ -47,7 +47,8 @@ function dumpStatement(stmt: ast.BodyStatement, lines: string[], at: (s: Span) =
     }
     return;
   }
-  const target = stmt.target ? ` ${ident(stmt.target)} =` : '';
+  const names = stmt.targets ?? (stmt.target ? [stmt.target] : []);
+  const target = names.length > 0 ? ` ${names.map(ident).join(', ')} =` : '';
   const doc = stmt.doc !== undefined ? ` doc=${JSON.stringify(stmt.doc)}` : '';
   lines.push(`${indent}statement${target} ${at(stmt.span)}${doc}`);
   for (const elem of stmt.chain) lines.push(`${indent}  ${chainElem(elem)} ${at(elem.span)}`);

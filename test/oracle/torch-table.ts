@@ -104,6 +104,15 @@ export const torchMiscCases: OracleCase[] = [
   ...grid('embedding', [[10], [3, 4]], { vocab: [100], dim: [8] }),
 ];
 
+/** split is checked on its last part; slices past the axis and parts that do not divide are rejected on both sides. */
+export const torchSplitCases: OracleCase[] = [
+  ...grid('split', [[4, 4, 12], [6, 12], [12]], { parts: [2, 3, 5, [4, 8], [2, 2, 8], [4, 4]] }),
+  ...grid('split', [[4, 6, 12]], { parts: [2, 3, [1, 5]], axis: [-2, 2] }),
+  ...grid('slice', [[4, 4, 12], [12]], { start: [0, 3, -4, 12], stop: [undefined, 5, -1, 2] }),
+  ...grid('slice', [[4, 6, 12]], { start: [1], stop: [4], axis: [1, -3, 2] }),
+  ...grid('channel_shuffle', [[4, 4, 12], [3, 5, 6]], { groups: [1, 2, 3, 4, 5] }),
+];
+
 export const torchSequenceCases: OracleCase[] = [
   ...['simple_rnn', 'lstm', 'gru'].flatMap((k) =>
     grid(
@@ -145,4 +154,4 @@ const tfRunnable = (c: OracleCase) => {
   return !(many(c.args.stride) && many(c.args.dilation));
 };
 
-export const torchCases: OracleCase[] = [...torchConvCases, ...torchPoolCases, ...torchNormCases, ...torchMiscCases, ...torchSequenceCases].filter(tfRunnable);
+export const torchCases: OracleCase[] = [...torchConvCases, ...torchPoolCases, ...torchNormCases, ...torchMiscCases, ...torchSplitCases, ...torchSequenceCases].filter(tfRunnable);

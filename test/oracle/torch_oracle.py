@@ -187,8 +187,37 @@ def build_simple(kind, a, shape):
         "embedding": lambda: embedding(a),
         "subtract": lambda: (Lambda(torch.sub), "cl"),
         "concat": lambda: (Lambda(lambda *xs: torch.cat(xs, a.get("axis", -1))), "cl"),
+        "slice": lambda: (Lambda(lambda x: take(x, a)), "cl"),
+        "split": lambda: (Lambda(lambda x: last_part(x, a)), "cl"),
+        "channel_shuffle": lambda: (nn.ChannelShuffle(a["groups"]), "cf"),
     }
     return table[kind]()
+
+
+def keras_dim(x, axis):
+    """A Keras axis (batch is 0, negative counts from the end) as a dimension of a channels-last tensor."""
+    return axis if axis >= 0 else x.dim() + axis
+
+
+def take(x, a):
+    """Stride's slice(start, stop, axis): Python's bounds, but out-of-range bounds are refused (narrow), not clamped."""
+    d = keras_dim(x, a.get("axis", -1))
+    n = x.shape[d]
+    start = a["start"] + n if a["start"] < 0 else a["start"]
+    stop = a.get("stop", n)
+    stop = stop + n if stop < 0 else stop
+    return x.narrow(d, start, stop - start)
+
+
+def last_part(x, a):
+    """The last output of Stride's split(parts, axis): equal parts must divide the axis; sizes go to torch.split."""
+    d = keras_dim(x, a.get("axis", -1))
+    parts = a["parts"]
+    if isinstance(parts, int):
+        if x.shape[d] % parts:
+            raise ValueError("split into %d parts of an axis of %d" % (parts, x.shape[d]))
+        parts = [x.shape[d] // parts] * parts
+    return torch.split(x, parts, d)[-1]
 
 
 def embedding(a):

@@ -9,6 +9,7 @@ import { GroupNorm, LocalResponseNorm } from './normalization';
 import { globalPool, pool } from './pool-factories';
 import { ResetAfterGru } from './gru';
 import { PositionalEmbedding, Resize, StrideDropout, Subtract } from './small-layers';
+import { SPLIT_FACTORIES } from './split-layers';
 
 /** A kind may need a short chain of tfjs layers (a custom layer followed by its activation). */
 export type LayerFactory = (ctx: LayerContext) => tf.layers.Layer | tf.layers.Layer[];
@@ -214,4 +215,4 @@ for (const r of [1, 2] as const) {
   CONV[`separable_conv${r}d`] = separable(r);
 }
 
-export const LAYER_FACTORIES: Record<string, LayerFactory> = { ...CORE, ...ACTIVATIONS, ...MERGES, ...SPATIAL, ...CONV };
+export const LAYER_FACTORIES: Record<string, LayerFactory> = { ...CORE, ...ACTIVATIONS, ...MERGES, ...SPATIAL, ...CONV, ...SPLIT_FACTORIES };
