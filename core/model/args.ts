@@ -173,7 +173,7 @@ function unknownArg(what: string, specs: readonly ArgSpec[], arg: BoundArg) {
   return {
     code: 'unknown-argument' as const,
     severity: 'error' as const,
-    message: `${what} has no argument '${name.name}'${didYouMean(s)} It takes: ${specs.map((spec) => spec.name).join(', ')}.`,
+    message: `${what} has no argument '${name.name}'${didYouMean(s, '.')} It takes: ${specs.map((spec) => spec.name).join(', ')}.`,
     span: name.span,
     fixes: s ? [s.fix] : [],
   };
@@ -209,6 +209,8 @@ function convert(spec: ArgSpec, values: readonly Value[], spatialRank: number): 
       return bad(spec, values, 'a string');
     case 'enum':
       return convertEnum(spec, t, v);
+    case 'padding':
+      return v.kind === 'number' || v.kind === 'tuple' ? convertPadding(spec, values, spatialRank) : convertEnum(spec, { type: 'enum', values: t.values }, v);
     case 'ints':
       return convertInts(spec, t, values, spatialRank);
     case 'dims':
@@ -248,6 +250,30 @@ function convertInts(spec: ArgSpec, t: TypeOf<'ints'>, values: readonly Value[],
   if (nums.length !== 1 && nums.length !== spatialRank) return bad(spec, values, expected);
   if (t.min !== undefined && nums.some((n) => n < t.min!)) return { error: `'${spec.name}' must be ≥ ${t.min}, got ${formatValue(v)}.`, code: 'out-of-range' };
   return nums.length === 1 ? Array(spatialRank).fill(nums[0]) : nums;
+}
+
+/**
+ * Numeric padding, PyTorch's way: `P` (every side), one per axis, or one per side in (before, after) pairs, axis by
+ * axis: `(top, bottom, left, right)` in 2-D. Always bound per side, so every reader sees one form.
+ */
+function convertPadding(spec: ArgSpec, values: readonly Value[], spatialRank: number): ArgValue | ConvertError {
+  const v = values[0];
+  const items = v.kind === 'tuple' ? v.items : [v];
+  const expected = paddingForms(spatialRank);
+  if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, expected);
+  const nums = items.map((x) => (x as { value: number }).value);
+  if (nums.some((n) => n < 0)) return { error: `'${spec.name}' must not be negative, got ${formatValue(v)}.`, code: 'out-of-range' };
+  if (nums.length === 1) return Array(2 * spatialRank).fill(nums[0]);
+  if (nums.length === spatialRank && spatialRank > 1) return nums.flatMap((n) => [n, n]);
+  if (nums.length === 2 * spatialRank) return nums;
+  return bad(spec, values, expected);
+}
+
+/** `valid, same, an integer, (h, w) or (top, bottom, left, right)` for the rank's spatial axes. */
+function paddingForms(rank: number): string {
+  if (rank === 1) return 'valid, same, an integer or (left, right)';
+  if (rank === 3) return 'valid, same, an integer, (d, h, w) or (front, back, top, bottom, left, right)';
+  return 'valid, same, an integer, (h, w) or (top, bottom, left, right)';
 }
 
 /** Dimensions written as several arguments or one tuple: positive, or -1 where a wildcard is allowed. */
