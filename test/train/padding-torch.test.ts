@@ -7,7 +7,12 @@ import { CF, CL, hasTorch, mismatches, type TorchCase } from './torch-compare';
 
 const K2 = 'w[0].permute(3, 2, 0, 1)';
 const CASES: TorchCase[] = [
-  { name: 'conv2d padding 1, stride 2', input: [7, 8, 3], stmt: 'conv2d(4, 3, stride: 2, padding: 1)', torch: CL(2, `F.conv2d(${CF(2)}, ${K2}, w[1], stride=2, padding=1)`) },
+  {
+    name: 'conv2d padding 1, stride 2',
+    input: [7, 8, 3],
+    stmt: 'conv2d(4, 3, stride: 2, padding: 1)',
+    torch: CL(2, `F.conv2d(${CF(2)}, ${K2}, w[1], stride=2, padding=1)`),
+  },
   { name: 'conv2d padding (1, 2)', input: [6, 6, 2], stmt: 'conv2d(3, 3, padding: (1, 2))', torch: CL(2, `F.conv2d(${CF(2)}, ${K2}, w[1], padding=(1, 2))`) },
   {
     name: 'conv2d per side',
@@ -59,7 +64,12 @@ const CASES: TorchCase[] = [
     stmt: 'maxpool2d(3, stride: 2, padding: 1, ceil_mode: true)',
     torch: CL(2, `F.max_pool2d(${CF(2)}, 3, 2, padding=1, ceil_mode=True)`),
   },
-  { name: 'avgpool2d padding 1 (counted)', input: [7, 6, 2], stmt: 'avgpool2d(3, stride: 2, padding: 1)', torch: CL(2, `F.avg_pool2d(${CF(2)}, 3, 2, padding=1)`) },
+  {
+    name: 'avgpool2d padding 1 (counted)',
+    input: [7, 6, 2],
+    stmt: 'avgpool2d(3, stride: 2, padding: 1)',
+    torch: CL(2, `F.avg_pool2d(${CF(2)}, 3, 2, padding=1)`),
+  },
   {
     name: 'avgpool2d padding 1, not counted',
     input: [7, 6, 2],

@@ -22,7 +22,14 @@ function inferTranspose(ctx: InferContext): Inferred | { problem: Problem } {
   const out = spatial.map((d, i) => deconvLength(d, w.kernel[i], axisPadding(w.padding, i), w.stride[i]));
   // Numeric padding crops the output as PyTorch's does; cropping it all away is an error.
   const problem = checkPositive(out, spatial, w.kernel);
-  if (problem) return { problem: { ...problem, arg: 'padding', message: `Output dimension ${out.findIndex((d) => d !== null && d <= 0) + 1} would be ${out.find((d) => d !== null && d <= 0)}: the padding crops away the whole output.` } };
+  if (problem)
+    return {
+      problem: {
+        ...problem,
+        arg: 'padding',
+        message: `Output dimension ${out.findIndex((d) => d !== null && d <= 0) + 1} would be ${out.find((d) => d !== null && d <= 0)}: the padding crops away the whole output.`,
+      },
+    };
   const kArea = prod(w.kernel);
   const bias = ctx.args.bias === true;
   const total = (kArea * (cin ?? 0) + (bias ? 1 : 0)) * filters;

@@ -25,7 +25,11 @@ function poolLengths(spatial: readonly (number | null)[], w: Window, ceil: boole
 /** PyTorch refuses pooling padding above half the window: such windows could lie wholly in the padding. */
 function poolPaddingProblem(w: Window, ceil: boolean): Problem | undefined {
   if (w.padding === 'same' && ceil)
-    return { code: 'invalid-argument', arg: 'ceil_mode', message: 'ceil_mode: true applies to valid or numeric padding; padding: same already keeps partial windows.' };
+    return {
+      code: 'invalid-argument',
+      arg: 'ceil_mode',
+      message: 'ceil_mode: true applies to valid or numeric padding; padding: same already keeps partial windows.',
+    };
   if (typeof w.padding === 'string') return undefined;
   const pads = w.padding;
   // PyTorch pads both sides of an axis alike; where a partial window may start is defined for that case only.
