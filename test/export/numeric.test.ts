@@ -31,9 +31,10 @@ export function exportDiff(source: string): number | string {
   fs.writeFileSync(file, result.code);
   const tfModel = buildModel(lowered(model), { seed: 1 });
   // Variances must be positive; everything else spans both signs.
-  const weights = tfModel.weights.map((w, i) =>
-    /variance/.test(w.originalName) ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', 10 + i) : tf.randomUniform(w.shape, -0.5, 0.5, 'float32', 10 + i),
-  );
+  const weights = tfModel.weights.map((w, i) => {
+    const shape = w.shape as number[];
+    return /variance/.test(w.originalName) ? tf.randomUniform(shape, 0.5, 1.5, 'float32', 10 + i) : tf.randomUniform(shape, -0.5, 0.5, 'float32', 10 + i);
+  });
   tfModel.setWeights(weights);
   const inputShape = model.layers[model.graph.inputs[0]].shape as number[];
   const x = tf.randomUniform([2, ...inputShape], -3, 3, 'float32', 3);
