@@ -48,6 +48,7 @@ export const ACT: Record<string, (x: string, args: ResolvedArgs, rank: number) =
   relu6: (x) => `F.relu6(${x})`,
   sigmoid: (x) => `torch.sigmoid(${x})`,
   hard_sigmoid: (x) => `F.hardsigmoid(${x})`,
+  hard_swish: (x) => `F.hardswish(${x})`,
   tanh: (x) => `torch.tanh(${x})`,
   softmax: (x, _a, rank) => `F.softmax(${x}, dim=${rank === 3 ? 1 : -1})`,
   softplus: (x) => `F.softplus(${x})`,

@@ -1,7 +1,7 @@
 // PyTorch emitters for layers that move, pad, crop or resize elements, and for dense layers, activations,
 // dropout and merges.
 
-import { ACT, nums, py, registerEmitters, torchDim, withActivation, type Emitter } from './pytorch-emit';
+import { ACT, nums, py, registerEmitters, torchDim, withActivation, type Ctx, type Emitter } from './pytorch-emit';
 
 /** `n`, `(h, w)` or `(top, bottom, left, right)` → [top, bottom, left, right]. */
 function fourSides(p: number[]): number[] {
@@ -33,6 +33,20 @@ const LAYOUT: Record<string, Emitter> = {
   },
 };
 
+/**
+ * Merge operands ready for PyTorch's broadcasting. Same-rank operands broadcast in NCHW as they do channels-last;
+ * an operand of lower rank than an image result is lifted to a channels-last image (leading 1s) and permuted.
+ */
+function broadcastOperands(ctx: Ctx): string[] {
+  const rank = ctx.info.shape?.length ?? 0;
+  return ctx.inputs.map((x, i) => {
+    const shape = ctx.inShapes[i];
+    if (rank !== 3 || shape.length === 3) return x;
+    const lifted = [...Array(3 - shape.length).fill(1), ...shape];
+    return `${x}.reshape(-1, ${lifted.join(', ')}).permute(0, 3, 1, 2)`;
+  });
+}
+
 /** Dense layers, activations, dropout and merges. */
 const ELEMENTWISE: Record<string, Emitter> = {
   dropout: ({ args, self }, { x }) => ({ init: `${self} = nn.Dropout(${py(args.rate)})`, expr: `${self}(${x})` }),
@@ -42,7 +56,20 @@ const ELEMENTWISE: Record<string, Emitter> = {
     return { init, expr: withActivation(applied, ctx) };
   },
   activation: ({ args }, { x, rank }) => ({ expr: ACT[args.fn as string](x, args, rank) }),
-  add: ({ inputs }) => ({ expr: inputs.join(' + ') }),
+  layernorm: ({ args, self, info }, { x, rank, cin }) => {
+    const axis = args.axis as number;
+    if ((axis !== -1 && axis !== rank) || args.center !== args.scale) return undefined;
+    const init = `${self} = nn.LayerNorm(${cin}, eps=${py(args.epsilon)}, elementwise_affine=${py(args.scale)})`;
+    // On NCHW images the channels are dim 1: normalise them channels-last, as torchvision's LayerNorm2d does.
+    const expr = info.shape?.length === 3 ? `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${self}(${x})`;
+    return { init, expr };
+  },
+  add: (ctx) => ({ expr: broadcastOperands(ctx).join(' + ') }),
+  subtract: (ctx) => ({ expr: broadcastOperands(ctx).join(' - ') }),
+  multiply: (ctx) => ({ expr: broadcastOperands(ctx).join(' * ') }),
+  average: (ctx) => ({ expr: `(${broadcastOperands(ctx).join(' + ')}) / ${ctx.inputs.length}` }),
+  maximum: (ctx) => ({ expr: broadcastOperands(ctx).reduce((a, b) => `torch.maximum(${a}, ${b})`) }),
+  minimum: (ctx) => ({ expr: broadcastOperands(ctx).reduce((a, b) => `torch.minimum(${a}, ${b})`) }),
   concat: ({ args, inputs }, { rank }) => ({ expr: `torch.cat([${inputs.join(', ')}], dim=${torchDim(args.axis as number, rank)})` }),
 };
 

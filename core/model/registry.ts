@@ -90,6 +90,8 @@ export interface Inferred {
   readonly params?: ParamCount;
   readonly macs?: number;
   readonly rf?: RfOp;
+  /** How a merge stretched its inputs (`(None, 1, 1, 16) broadcast to (None, 8, 8, 16).`), for hover. */
+  readonly broadcast?: string;
 }
 
 export interface InferContext {

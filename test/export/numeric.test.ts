@@ -94,3 +94,42 @@ describe('PyTorch export computes what training computes', () => {
     });
   }
 });
+
+const MERGES: Record<string, string> = {
+  'squeeze-and-excitation gate, current tensor first': `model SE {
+    x = input(6, 6, 8)
+    globalavgpool2d(keepdims: true) -> conv2d(2, 1, activation: relu) -> conv2d(8, 1, activation: sigmoid)
+    multiply(x)
+  }`,
+  'squeeze-and-excitation gate, named tensor second': `model SE {
+    x = input(6, 6, 8)
+    g = globalavgpool2d(keepdims: true) -> conv2d(8, 1, activation: hard_sigmoid)
+    x -> multiply(g)
+  }`,
+  'every element-wise merge with broadcasts of lower rank and axes of 1': `model B {
+    x = input(5, 4, 6)
+    v = x -> globalavgpool2d() -> dense(6)
+    r = x -> conv2d(1, 1)
+    a = x -> add(v)
+    s = subtract(a, r)
+    m = s -> maximum(v, r)
+    n = m -> minimum(x, v)
+    average(n, v, r)
+  }`,
+  'layer normalisation and dense on the channel axis of an image': `model L {
+    input(5, 4, 6)
+    layernorm(epsilon: 1e-6)
+    dense(8)
+    layer_norm()
+  }`,
+};
+
+describe('PyTorch export of broadcasting merges, layer normalisation and dense on images', () => {
+  before(useCpu);
+  for (const [name, source] of Object.entries(MERGES)) {
+    test(name, { skip: !hasTorch && 'PyTorch (Debian python3-torch) is not installed' }, () => {
+      const diff = exportDiff(source);
+      assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
+    });
+  }
+});

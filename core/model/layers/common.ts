@@ -8,6 +8,7 @@ export const ACTIVATIONS = [
   'relu6',
   'sigmoid',
   'hard_sigmoid',
+  'hard_swish',
   'tanh',
   'softmax',
   'softplus',
