@@ -74,6 +74,32 @@ def _avg_pool_same(x, kernel, stride, pad):
     """Average pooling with TensorFlow's 'same' padding: padded zeros are not counted."""
     ones = torch.ones_like(x[:, :1])
     return F.avg_pool2d(F.pad(x, pad), kernel, stride) / F.avg_pool2d(F.pad(ones, pad), kernel, stride)
+
+
+class _Scale(nn.Module):
+    """Layer scale: one learned factor per channel, shaped to broadcast over the channel axis."""
+
+    def __init__(self, channels, init, dims):
+        super().__init__()
+        self.weight = nn.Parameter(torch.full((channels,) + (1,) * (dims - 1), float(init)))
+
+    def forward(self, x):
+        return x * self.weight
+
+
+class _DropPath(nn.Module):
+    """Stochastic depth (torchvision's StochasticDepth, "row" mode): drops whole samples in training."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x):
+        if not self.training or self.rate == 0.0:
+            return x
+        keep = 1.0 - self.rate
+        mask = x.new_empty((x.shape[0],) + (1,) * (x.dim() - 1)).bernoulli_(keep)
+        return x * mask / keep
 `;
 
 /** Generates a PyTorch module for one analysed model. Inputs are NCHW for images, as PyTorch expects. */

@@ -133,3 +133,25 @@ describe('PyTorch export of broadcasting merges, layer normalisation and dense o
     });
   }
 });
+
+describe('PyTorch export of layer scale, stochastic depth and hard activations', () => {
+  before(useCpu);
+  const source = `model C {
+    x = input(6, 5, 8)
+    depthwise_conv2d(7, padding: 3) -> layernorm(epsilon: 1e-6) -> dense(16) -> gelu() -> dense(8) -> scale(init: 0.5) -> drop_path(0.2)
+    add(x)
+    hard_swish()
+    conv2d(4, 1, activation: hard_swish)
+    hard_sigmoid()
+    globalavgpool2d()
+    scale()
+  }`;
+  test(
+    'a ConvNeXt-style block with every new layer computes the same in PyTorch',
+    { skip: !hasTorch && 'PyTorch (Debian python3-torch) is not installed' },
+    () => {
+      const diff = exportDiff(source);
+      assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
+    },
+  );
+});

@@ -117,7 +117,9 @@ export const torchNormCases: OracleCase[] = [
 export const torchMiscCases: OracleCase[] = [
   ...grid('elu', [[4, 5]], { alpha: [0.5, 2] }),
   ...grid('softmax', [[4, 5, 3]], { axis: [1, 2, -2, 3, 4] }),
-  ...['hard_swish', 'hard_tanh'].flatMap((k) => grid(k, [[4, 5, 3]], {})),
+  ...['hard_swish', 'hard_tanh', 'hard_sigmoid'].flatMap((k) => grid(k, [[4, 5, 3]], {})),
+  ...grid('scale', [[4, 5, 3], [7], [3, 4, 5, 6]], { init: [undefined, 1e-6] }),
+  ...grid('drop_path', [[4, 5, 3], [7]], { rate: [0, 0.1, 0.5] }),
   ...grid('prelu', images, { shared_axes: [[1, 2]] }),
   ...grid('prelu', seqs, { shared_axes: [[1]] }),
   ...grid('subtract', [pair([4, 4, 3], [4, 4, 3]), pair([6], [6]), pair([4, 4, 3], [4, 4, 2]), [[5], [5], [5]]], {}),
@@ -167,4 +169,11 @@ const tfRunnable = (c: OracleCase) => {
   return !(many(c.args.stride) && many(c.args.dilation));
 };
 
-export const torchCases: OracleCase[] = [...torchConvCases, ...torchPaddingCases, ...torchPoolCases, ...torchNormCases, ...torchMiscCases, ...torchSequenceCases].filter(tfRunnable);
+export const torchCases: OracleCase[] = [
+  ...torchConvCases,
+  ...torchPaddingCases,
+  ...torchPoolCases,
+  ...torchNormCases,
+  ...torchMiscCases,
+  ...torchSequenceCases,
+].filter(tfRunnable);

@@ -225,6 +225,9 @@ def build_simple(kind, a, shape):
         # Channels-last tensors with the batch first number their axes exactly as Keras does.
         "softmax": lambda: (nn.Softmax(a.get("axis", -1)), "cl"),
         "hard_swish": lambda: (nn.Hardswish(), "cl"),
+        "hard_sigmoid": lambda: (nn.Hardsigmoid(), "cl"),
+        "scale": lambda: layer_scale(a, shape),
+        "drop_path": lambda: (stochastic_depth(a), "cl"),
         "hard_tanh": lambda: (nn.Hardtanh(), "cl"),
         "prelu": lambda: prelu(a, shape),
         "dense": lambda: (nn.Linear(shape[-1], a["units"], bias=a.get("bias", True)), "cl"),
@@ -233,6 +236,20 @@ def build_simple(kind, a, shape):
         "concat": lambda: (Lambda(lambda *xs: torch.cat(xs, a.get("axis", -1))), "cl"),
     }
     return table[kind]()
+
+
+def layer_scale(a, shape):
+    """ConvNeXt's layer scale: one learned factor per channel (the last axis, channels-last here)."""
+    gamma = nn.Parameter(torch.full((shape[-1],), float(a.get("init", 1.0))))
+    holder = nn.Module()
+    holder.gamma = gamma
+    return Lambda(lambda x: x * holder.gamma, holder), "cl"
+
+
+def stochastic_depth(a):
+    import torchvision.ops
+
+    return torchvision.ops.StochasticDepth(a["rate"], "row")
 
 
 def embedding(a):

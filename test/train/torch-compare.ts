@@ -18,6 +18,8 @@ export interface TorchCase {
   readonly stmt: string;
   /** PyTorch expression over `x` (channels-last input, batch of 2) and `w` (the tfjs weights, in order). */
   readonly torch: string;
+  /** Inputs are uniform in [−range, range] (1 by default), wide enough to cross an activation's kinks. */
+  readonly range?: number;
 }
 
 /** `x` moved to channels-first, and an expression moved back to channels-last, for a tensor of `rank` spatial axes. */
@@ -47,7 +49,7 @@ function record(c: TorchCase) {
   const model = buildModel(lowered(analysis.models[0]), { seed: 1 });
   const weights = model.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.5, 0.5, 'float32', 10 + i));
   model.setWeights(weights);
-  const x = tf.randomUniform([2, ...c.input], -1, 1, 'float32', 3);
+  const x = tf.randomUniform([2, ...c.input], -(c.range ?? 1), c.range ?? 1, 'float32', 3);
   const y = model.predict(x) as tf.Tensor;
   const out = {
     torch: c.torch,
