@@ -282,7 +282,10 @@ function convertDims(spec: ArgSpec, t: TypeOf<'dims'>, values: readonly Value[])
   const items = values.length === 1 && v.kind === 'tuple' ? v.items : values;
   if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, 'integers');
   const nums = items.map((x) => (x as { value: number }).value);
-  const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || ((spec.name === 'padding' || spec.name === 'cropping') && n === 0);
+  // Padding and cropping widths may be 0 (nothing on that side); sizes must be positive.
+  const sides = spec.name === 'padding' || spec.name === 'cropping';
+  if (sides && nums.some((n) => n < 0)) return { error: `'${spec.name}' must not be negative, got (${nums.join(', ')}).`, code: 'out-of-range' };
+  const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || (sides && n === 0);
   if (!nums.every(allowed))
     return {
       error: `'${spec.name}' dimensions must be positive${t.wildcard ? ' (or -1 for unknown)' : ''}, got (${nums.join(', ')}).`,
