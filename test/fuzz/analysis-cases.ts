@@ -9,6 +9,9 @@ export interface AnalysisCase {
 }
 
 const LAYERS = ['relu()', 'dense(8)', 'conv2d(4, 3)', 'maxpool2d(2)', 'flatten()', 'batchnorm()', 'dropout(0.1)', 'add(skip)', 'foo(1)', 'dense(x = 2)'];
+// Padding in every form (some invalid), broadcasting merges and the residual-branch layers.
+LAYERS.push('conv2d(4, 3, padding: 1)', 'maxpool2d(3, padding: (1, 0, 1, 1))', 'avgpool2d(3, padding: 2, count_include_pad: false)');
+LAYERS.push('multiply(skip -> globalavgpool2d(keepdims: true))', 'scale(init: 1e-6)', 'drop_path(0.2)', 'hard_swish()');
 const REPEATS = [1, 2, 3, 10, 1000, 100_000, 100_001, 1e8, 0, -1, 2.5];
 
 const repeatText = (random: Prng) => (random.int(3) === 0 ? ` × ${random.pick(REPEATS)}` : '');
