@@ -88,6 +88,12 @@ const CASES: TorchCase[] = [
     stmt: 'avgpool2d(2, padding: (0, 1, 1, 0))',
     torch: CL(2, `F.avg_pool2d(F.pad(${CF(2)}, (1, 0, 0, 1)), 2)`),
   },
+  {
+    name: 'lppool2d padding 1 (zeros add nothing)',
+    input: [6, 7, 2],
+    stmt: 'lppool2d(3, stride: 2, p: 2, padding: 1)',
+    torch: CL(2, `F.lp_pool2d(F.pad(${CF(2)}, (1, 1, 1, 1)), 2, 3, 2)`),
+  },
   { name: 'maxpool1d padding 1', input: [9, 2], stmt: 'maxpool1d(3, stride: 2, padding: 1)', torch: CL(1, `F.max_pool1d(${CF(1)}, 3, 2, padding=1)`) },
   { name: 'avgpool3d padding 1', input: [4, 5, 4, 2], stmt: 'avgpool3d(3, stride: 2, padding: 1)', torch: CL(3, `F.avg_pool3d(${CF(3)}, 3, 2, padding=1)`) },
   {
