@@ -116,6 +116,12 @@ const MERGES: Record<string, string> = {
     n = m -> minimum(x, v)
     average(n, v, r)
   }`,
+  'dense and layer normalisation on a sequence': `model S {
+    input(5, 6)
+    dense(4, activation: gelu)
+    layernorm()
+    scale(init: 0.1)
+  }`,
   'layer normalisation and dense on the channel axis of an image': `model L {
     input(5, 4, 6)
     layernorm(epsilon: 1e-6)
