@@ -43,8 +43,7 @@ export class Budget {
   /** Accounts one statement about to be lowered; false when that passes a limit. */
   statement(at: Span): boolean {
     if (this.exhausted) return false;
-    if (this.statements >= LIMITS.statements)
-      return this.stop(`Expansion passes ${count(LIMITS.statements)} statements, the limit for one file; it stopped here.`, at);
+    if (this.statements >= LIMITS.statements) return this.stop(`Expansion passes ${count(LIMITS.statements)} statements, the limit for one file; it stopped here.`, at);
     this.statements++;
     if (this.diagnostics.length <= LIMITS.diagnostics) return true;
     return this.stop(`Expansion found more than ${count(LIMITS.diagnostics)} problems, the limit for one file; it stopped here.`, at);

@@ -129,11 +129,7 @@ describe('runTraining on image folders, and predict', () => {
     const r = await runTraining({ model: host(text), file: path.join(tmp.dir, 'proj', 'f.stride'), outDir: path.join(tmp.dir, 'proj', 'run') });
     assert.equal(r.status, 'completed');
     assert.equal(tf.memory().numTensors, before);
-    const out = await predict({
-      model: host(text),
-      weightsDir: path.join(tmp.dir, 'proj', 'run'),
-      images: [path.join(tmp.dir, 'proj', 'imgs', 'light', '0.png')],
-    });
+    const out = await predict({ model: host(text), weightsDir: path.join(tmp.dir, 'proj', 'run'), images: [path.join(tmp.dir, 'proj', 'imgs', 'light', '0.png')] });
     assert.deepEqual(out[0].top.map((t) => t.label).sort(), ['dark', 'light']);
   });
 
