@@ -151,7 +151,7 @@ function namedArgs(ctx: TokenContext, openIndex: number): Set<string> {
 }
 
 function valuesOf(spec: ArgSpec): CompletionEntry[] {
-  if (spec.type.type === 'enum') return words(spec.type.values, 'enum-member', spec.default);
+  if (spec.type.type === 'enum' || spec.type.type === 'padding') return words(spec.type.values, 'enum-member', spec.default);
   if (spec.type.type === 'bool') return words(['true', 'false'], 'enum-member', spec.default);
   return [];
 }
@@ -167,7 +167,7 @@ function argItem(name: string, detail: string, spec?: ArgSpec): CompletionEntry 
     // Arguments first, before tensor and parameter names.
     sortText: `0_${name}`,
     // Enum and boolean arguments go straight on to their values.
-    retrigger: spec !== undefined && (spec.type.type === 'enum' || spec.type.type === 'bool'),
+    retrigger: spec !== undefined && (spec.type.type === 'enum' || spec.type.type === 'padding' || spec.type.type === 'bool'),
   };
 }
 

@@ -112,6 +112,7 @@ function layerTable(f: LayerFact): string {
     ['MACs', `${formatCount(info.macs)} (${formatCompact(info.macs)})`],
     ['Activation memory', info.activationBytes === null ? 'unknown' : `${formatBytes(info.activationBytes)} per sample`],
   ];
+  if (info.broadcast) rows.push(['Broadcast', info.broadcast]);
   if (info.rf) {
     const rf = info.rf.global ? 'whole input' : `${info.rf.size.join('×')} (jump ${info.rf.jump.join('×')})`;
     rows.push(['Receptive field', rf]);

@@ -3,6 +3,7 @@
 import { sliceRange } from '../model/layers/split';
 import type { ResolvedArgs } from '../model/registry';
 import type { Shape } from '../model/values';
+import { registerEmitters } from './pytorch-emit';
 
 /** What these emitters read of a layer: its arguments and input shapes (channels-last, batch excluded). */
 interface SplitCtx {
@@ -47,3 +48,5 @@ function channelShuffle(ctx: SplitCtx, { x, rank }: SplitIn): { expr: string } |
 }
 
 export const SPLIT_EMITTERS: Readonly<Record<string, SplitEmitter>> = { slice, channel_shuffle: channelShuffle };
+
+registerEmitters(SPLIT_EMITTERS);

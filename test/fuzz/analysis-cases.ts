@@ -24,6 +24,9 @@ const LAYERS = [
   'slice(1, -1)',
   'channel_shuffle(2)',
 ];
+// Padding in every form (some invalid), broadcasting merges and the residual-branch layers.
+LAYERS.push('conv2d(4, 3, padding: 1)', 'maxpool2d(3, padding: (1, 0, 1, 1))', 'avgpool2d(3, padding: 2, count_include_pad: false)');
+LAYERS.push('multiply(skip -> globalavgpool2d(keepdims: true))', 'scale(init: 1e-6)', 'drop_path(0.2)', 'hard_swish()');
 const REPEATS = [1, 2, 3, 10, 1000, 100_000, 100_001, 1e8, 0, -1, 2.5];
 
 const repeatText = (random: Prng) => (random.int(3) === 0 ? ` × ${random.pick(REPEATS)}` : '');

@@ -8,6 +8,7 @@ import { FunctionLayer } from './function-layer';
 import { GroupNorm, LocalResponseNorm } from './normalization';
 import { globalPool, pool } from './pool-factories';
 import { ResetAfterGru } from './gru';
+import { DropPath, LayerScale } from './residual-branch';
 import { PositionalEmbedding, Resize, StrideDropout, Subtract } from './small-layers';
 import { SPLIT_FACTORIES } from './split-layers';
 
@@ -119,6 +120,8 @@ const CORE: Record<string, LayerFactory> = {
   reshape,
   flatten: (ctx) => tf.layers.flatten({ name: ctx.name }),
   dropout: (ctx) => new StrideDropout({ name: ctx.name, rate: num(ctx.args.rate), spatial: false, seed: ctx.nextSeed() }),
+  drop_path: (ctx) => new DropPath({ name: ctx.name, rate: num(ctx.args.rate), seed: ctx.nextSeed() }),
+  scale: (ctx) => new LayerScale({ name: ctx.name, init: num(ctx.args.init) }),
   permute: (ctx) => tf.layers.permute({ name: ctx.name, dims: nums(ctx.args.dims) }),
   repeat_vector: (ctx) => tf.layers.repeatVector({ name: ctx.name, n: num(ctx.args.n) }),
   embedding: (ctx) =>
