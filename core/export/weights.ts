@@ -8,7 +8,7 @@ export interface WeightArray {
   readonly data: Float32Array;
 }
 
-/** Every weight of a model, in the order tfjs holds them (layer by layer, each layer's own order). */
+/** Every weight of a model in the order tfjs lists them: all trainable weights layer by layer, then the non-trainable ones (batch-norm moving statistics). */
 export type ModelWeights = readonly WeightArray[];
 
 /**
