@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
-import { exportPyTorch } from '../core/export/pytorch';
+import { ExportRefused, FORMATS, formatNamed } from '../export/formats';
+import { produceExport, writeExport } from '../export/run';
 import { modelAt, modelChoiceError } from '../ide/model-at';
 import { formatTable, summarize } from '../ide/summary';
 import { cacheCommand } from './cache';
@@ -17,8 +18,9 @@ Commands:
   check FILE...                      Report diagnostics (exit status 1 on errors)
   summary FILE [--model NAME] [--batch N] [--json]
                                      Layer table with shapes, parameters, MACs, receptive fields
-  export FILE [--model NAME] [--format pytorch|json] [--out FILE]
-                                     Generate PyTorch code (or the analysed graph as JSON)
+  export FILE [--model NAME] [--format F] [--weights DIR] [--logits] [--out PATH]
+                                     Export the model: pytorch (default), json; text formats go to stdout
+                                     without --out, others beside FILE
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
                                      Train with the file's train section; weights/ and metrics.jsonl go to --out
                                      (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
@@ -35,7 +37,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -51,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'summary':
         return summary(args);
       case 'export':
-        return exportModel(args);
+        return await exportModel(args);
       case 'train':
         return await train(args, readSource);
       case 'predict':
@@ -164,32 +166,37 @@ function summary(args: ParsedArgs): number {
   return shown.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
-function exportModel(args: ParsedArgs): number {
+async function exportModel(args: ParsedArgs): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('export takes exactly one file');
   const file = args.positionals[0];
   const analysis = analyze(readSource(file));
-  const format = stringOption(args.options, 'format') ?? 'pytorch';
-  if (format !== 'pytorch' && format !== 'json') throw new UsageError(`unknown export format '${format}' (pytorch, json)`);
+  const name = stringOption(args.options, 'format') ?? 'pytorch';
+  const format = formatNamed(name);
+  if (!format) throw new UsageError(`unknown export format '${name}' (${FORMATS.map((f) => f.name).join(', ')})`);
   const model = pickModel(analysis, file, stringOption(args.options, 'model'));
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.span.start >= model.graph.span.start && d.span.start < model.graph.span.end);
   if (errors.length > 0) {
     process.stderr.write(formatDiagnostics(file, { ...analysis, diagnostics: errors }, process.stderr) + '\n');
     throw new InputError(`model '${model.graph.name}' has errors; fix them before exporting`);
   }
-  let text: string;
-  if (format === 'json') {
-    text = JSON.stringify(summarize(analysis, { model: model.graph.name }).models[0], null, 2) + '\n';
-  } else {
-    const result = exportPyTorch(model);
-    if (result.unsupported.length > 0) throw new InputError(`no PyTorch translation for: ${result.unsupported.join(', ')}`);
-    text = result.code;
+  const weightsDir = stringOption(args.options, 'weights');
+  let output;
+  try {
+    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir });
+  } catch (e) {
+    if (e instanceof ExportRefused) throw new InputError(e.message);
+    throw e;
   }
+  for (const note of output.notes) process.stderr.write(`note: ${note}\n`);
   const out = stringOption(args.options, 'out');
-  if (out === undefined) process.stdout.write(text);
-  else {
-    fs.writeFileSync(out, text);
-    process.stderr.write(`wrote ${out}\n`);
+  const single = output.files.length === 1 && output.files[0].path === '' && typeof output.files[0].data === 'string';
+  if (out === undefined && single) {
+    process.stdout.write(output.files[0].data as string);
+    return 0;
   }
+  // Binary and multi-file formats go beside the model unless --out says where.
+  const target = out ?? path.join(path.dirname(file), `${model.graph.name}${format.suffix === '/' ? '' : format.suffix}`);
+  for (const written of writeExport(output, target)) process.stderr.write(`wrote ${written}\n`);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 import type { Diagnostic } from './diagnostics';
 import { Budget } from './model/budget';
+import { fileEnv, isBuiltin } from './model/functions';
 import { defaultRegistry } from './model/layers';
 import type { ModelGraph, TrainConfig } from './model/graph';
 import { inferModel, type LayerInfo, type ModelTotals } from './model/infer';
@@ -26,6 +27,8 @@ export interface Analysis {
   readonly blocks: ReadonlyMap<string, ast.BlockDecl>;
   /** Library blocks every file may call (their spans lie beyond the text: see `sourceSlice`). */
   readonly library: ReadonlyMap<string, ast.BlockDecl>;
+  /** The file's value functions (`fn …`); the library's are in `libraryFunctions()`. */
+  readonly fns: ReadonlyMap<string, ast.FnDecl>;
   readonly trains: readonly TrainConfig[];
   /** Sorted by position; one per root cause. */
   readonly diagnostics: readonly Diagnostic[];
@@ -41,8 +44,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const blocks = collectBlocks(parsed.file, registry, diagnostics);
   const library = libraryBlocks();
+  const fns = collectFunctions(parsed.file, diagnostics);
   // One work budget for the whole file: many models each at the limit must not add up to an unbounded cost.
-  const ctx = { text, registry, blocks, library, diagnostics, budget: new Budget(diagnostics) };
+  const ctx = { text, registry, blocks, library, fns, diagnostics, budget: new Budget(diagnostics) };
   const seenModels = new Map<string, ast.Ident>();
   const models: ModelAnalysis[] = [];
   for (const item of parsed.file.items) {
@@ -54,9 +58,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     models.push({ graph, layers, totals });
   }
   const modelNames = new Set(models.map((m) => m.graph.name));
-  const trains = parsed.file.items.filter((i): i is ast.TrainDecl => i.kind === 'train').map((t) => lowerTrain(t, modelNames, diagnostics));
+  const trains = parsed.file.items
+    .filter((i): i is ast.TrainDecl => i.kind === 'train')
+    .map((t) => lowerTrain(t, modelNames, diagnostics, fileEnv(fns, ctx.budget)));
   const withTrain = models.map((m) => ({ ...m, train: trains.find((t) => t.model === m.graph.name) }));
-  return { text, parse: parsed, models: withTrain, blocks, library, trains, diagnostics: dedupe(diagnostics) };
+  return { text, parse: parsed, models: withTrain, blocks, library, fns, trains, diagnostics: dedupe(diagnostics) };
 }
 
 function collectBlocks(file: ast.SourceFile, registry: LayerRegistry, diagnostics: Diagnostic[]): Map<string, ast.BlockDecl> {
@@ -78,6 +84,28 @@ function collectBlocks(file: ast.SourceFile, registry: LayerRegistry, diagnostic
     blocks.set(item.name.name, item);
   }
   return blocks;
+}
+
+/** The file's value functions; a name of a built-in function is reported (a call would never reach the file's). */
+function collectFunctions(file: ast.SourceFile, diagnostics: Diagnostic[]): Map<string, ast.FnDecl> {
+  const seen = new Map<string, ast.Ident>();
+  const fns = new Map<string, ast.FnDecl>();
+  for (const item of file.items) {
+    if (item.kind !== 'fn' || !checkUnique(item.name, seen, 'function', diagnostics)) continue;
+    if (isBuiltin(item.name.name)) {
+      diagnostics.push({
+        code: 'duplicate-name',
+        severity: 'error',
+        message: `Function '${item.name.name}' has the name of a built-in function; choose another name.`,
+        span: item.name.span,
+      });
+      continue;
+    }
+    const params = new Map<string, ast.Ident>();
+    for (const p of item.params) checkUnique(p.name, params, 'parameter', diagnostics);
+    fns.set(item.name.name, item);
+  }
+  return fns;
 }
 
 function checkUnique(name: ast.Ident, seen: Map<string, ast.Ident>, what: string, diagnostics: Diagnostic[]): boolean {

@@ -4,7 +4,9 @@ import type { Analysis } from '../core/analyze';
 import { defaultRegistry } from '../core/model/layers';
 import type { ArgSpec, LayerDef } from '../core/model/registry';
 import { DATASETS, LOSSES, METRICS, OPTIMIZERS, TRAIN_KEYS } from '../core/model/train-config';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
+import { flatStatements } from '../core/syntax/walk';
+import { fnBody, fnSnippet, ifSnippets, valueFunctionItems } from './completion-values';
 import { argLabel, blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText } from './signatures';
 import { tokenContext, type TokenContext } from './token-context';
 
@@ -31,6 +33,7 @@ export function completion(analysis: Analysis, offset: number): CompletionEntry[
   if (ctx.inert) return [];
   if (!ctx.item) return topLevel(analysis, ctx);
   if (ctx.item.kind === 'train') return trainBody(ctx, ctx.item);
+  if (ctx.item.kind === 'fn') return fnBody(analysis, ctx.item);
   if (ctx.open) return insideBrackets(analysis, ctx, ctx.item);
   return chainStart(analysis, ctx, ctx.item);
 }
@@ -53,6 +56,7 @@ function topLevel(analysis: Analysis, ctx: TokenContext): CompletionEntry[] {
     ['model', 'model ${1:Name} {\n  input(${2:28}, ${3:28}, ${4:1})\n  $0\n}', 'A model: layers from input to output.'],
     ['block', 'block ${1:name}(${2:filters}) {\n  $0\n}', 'A reusable group of layers with parameters.'],
     ['train', 'train ${1:Model} {\n  data: ${2:shapes}\n  optimizer: adam(lr: ${3:0.001})\n  loss: crossentropy\n  epochs: ${4:5}\n}', 'How to train a model.'],
+    fnSnippet(),
   ];
   return snippets.map(([label, snippet, doc]) => ({
     label,
@@ -115,10 +119,12 @@ function insideBrackets(analysis: Analysis, ctx: TokenContext, item: ast.ModelDe
   // `name: |` — the value of a named argument.
   if (prevKind(ctx) === ':' && ctx.prev - 1 > open.index) {
     const spec = def?.args.find((a) => a.name === prevText(ctx, 1));
-    return [...(spec ? valuesOf(spec) : []), ...scopeValues(item)];
+    // An enum or boolean takes one of its words, never a computed number.
+    const words = spec && (spec.type.type === 'enum' || spec.type.type === 'bool');
+    return [...(spec ? valuesOf(spec) : []), ...(words ? scopeParams(item) : scopeValues(analysis, item))];
   }
   if (prevKind(ctx) === '->') return chainItems(analysis, item);
-  if (prevKind(ctx) !== '(' && prevKind(ctx) !== ',') return scopeValues(item);
+  if (prevKind(ctx) !== '(' && prevKind(ctx) !== ',') return scopeValues(analysis, item);
   const given = namedArgs(ctx, open.index);
   const items: CompletionEntry[] = [];
   if (def) {
@@ -129,7 +135,7 @@ function insideBrackets(analysis: Analysis, ctx: TokenContext, item: ast.ModelDe
     for (const p of block.params) if (!given.has(p.name.name)) items.push(argItem(p.name.name, `parameter of ${block.name.name}`));
     items.push(...tensorItems(item));
   }
-  return [...items, ...scopeParams(item)];
+  return [...items, ...scopeParams(item), ...valueFunctionItems(analysis)];
 }
 
 function namedArgs(ctx: TokenContext, openIndex: number): Set<string> {
@@ -145,7 +151,7 @@ function namedArgs(ctx: TokenContext, openIndex: number): Set<string> {
 }
 
 function valuesOf(spec: ArgSpec): CompletionEntry[] {
-  if (spec.type.type === 'enum') return words(spec.type.values, 'enum-member', spec.default);
+  if (spec.type.type === 'enum' || spec.type.type === 'padding') return words(spec.type.values, 'enum-member', spec.default);
   if (spec.type.type === 'bool') return words(['true', 'false'], 'enum-member', spec.default);
   return [];
 }
@@ -161,7 +167,7 @@ function argItem(name: string, detail: string, spec?: ArgSpec): CompletionEntry 
     // Arguments first, before tensor and parameter names.
     sortText: `0_${name}`,
     // Enum and boolean arguments go straight on to their values.
-    retrigger: spec !== undefined && (spec.type.type === 'enum' || spec.type.type === 'bool'),
+    retrigger: spec !== undefined && (spec.type.type === 'enum' || spec.type.type === 'padding' || spec.type.type === 'bool'),
   };
 }
 
@@ -176,7 +182,10 @@ function chainStart(analysis: Analysis, ctx: TokenContext, item: ast.ModelDecl |
     k === ';' ||
     (next !== undefined && next.span.start >= ctx.prefixStart && next.newlineBefore) ||
     lineStartsAt(analysis.text, ctx.prefixStart);
-  if (k === '=' || k === '->' || atLineStart) return chainItems(analysis, item);
+  if (k === '=' || k === '->') return chainItems(analysis, item);
+  if (atLineStart) return [...chainItems(analysis, item), ...ifSnippets()];
+  // After `if` the condition is a value.
+  if (k === 'ident' && prevText(ctx) === 'if') return scopeValues(analysis, item);
   return [];
 }
 
@@ -227,7 +236,7 @@ function blockItem(block: ast.BlockDecl, text: string): CompletionEntry {
 }
 
 function tensorItems(item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
-  const names = item.body.flatMap((s) => (s.target && !s.target.missing ? [s.target.name] : []));
+  const names = flatStatements(item.body).flatMap((s) => ast.targetsOf(s).flatMap((t) => (t.missing ? [] : [t.name])));
   if (item.kind === 'block') names.unshift('in');
   return [...new Set(names)].map((n) => ({ label: n, kind: 'variable', detail: 'tensor', sortText: `0_${n}` }));
 }
@@ -242,8 +251,8 @@ function scopeParams(item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
   }));
 }
 
-function scopeValues(item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
-  return scopeParams(item);
+function scopeValues(analysis: Analysis, item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
+  return [...scopeParams(item), ...valueFunctionItems(analysis)];
 }
 
 function words(values: readonly string[], kind: CompletionKind, preselect?: unknown): CompletionEntry[] {

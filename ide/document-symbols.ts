@@ -1,9 +1,11 @@
 // Outline: models, blocks and training sections, with named tensors (and training settings) as children.
 
 import type { Analysis } from '../core/analyze';
+import { formatFnParams } from '../core/model/functions';
 import { formatCompact, formatShapeShort } from '../core/model/values';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
+import { flatStatements } from '../core/syntax/walk';
 import { distinct, tensorFacts } from './tensor-facts';
 import { blockSignature } from './signatures';
 import { factsOf } from './facts';
@@ -38,6 +40,7 @@ function itemSymbol(analysis: Analysis, item: ast.Item): SymbolFacts | undefined
     );
     return base(`train ${item.model.name}`, 'event', 'training', entries);
   }
+  if (item.kind === 'fn') return base(item.name.name, 'function', `fn(${formatFnParams(item)})`, []);
   const tensors = tensorSymbols(analysis, item);
   if (item.kind === 'block') return base(item.name.name, 'function', blockSignature(item, analysis.text), tensors);
   const model = analysis.models.find((m) => m.graph.span.start === item.span.start);
@@ -49,12 +52,13 @@ function tensorSymbols(analysis: Analysis, item: ast.ModelDecl | ast.BlockDecl):
   const facts = factsOf(analysis);
   const seen = new Set<string>();
   const out: SymbolFacts[] = [];
-  for (const stmt of item.body) {
-    const target = stmt.target;
-    if (!target || target.missing || seen.has(target.name)) continue;
-    seen.add(target.name);
-    const shapes = distinct(tensorFacts(analysis, facts, item, target.name).shapes.map((s) => formatShapeShort(s)));
-    out.push(symbol(target.name, 'variable', shapes.join(' | '), stmt.span, target.span, []));
+  for (const stmt of flatStatements(item.body)) {
+    for (const target of ast.targetsOf(stmt)) {
+      if (target.missing || seen.has(target.name)) continue;
+      seen.add(target.name);
+      const shapes = distinct(tensorFacts(analysis, facts, item, target.name).shapes.map((s) => formatShapeShort(s)));
+      out.push(symbol(target.name, 'variable', shapes.join(' | '), stmt.span, target.span, []));
+    }
   }
   return out;
 }

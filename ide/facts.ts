@@ -2,10 +2,13 @@
 
 import type { Analysis, ModelAnalysis } from '../core/analyze';
 import type { LayerInfo } from '../core/model/infer';
-import type * as ast from '../core/syntax/ast';
+import { isBuiltin } from '../core/model/functions';
+import { libraryFunctions } from '../core/model/library';
+import * as ast from '../core/syntax/ast';
+import { flatStatements, ifStatements } from '../core/syntax/walk';
 import type { Span } from '../core/syntax/span';
 
-export type OccurrenceKind = 'model' | 'block' | 'tensor' | 'param' | 'layer' | 'arg-name' | 'train-key' | 'value' | 'keyword';
+export type OccurrenceKind = 'model' | 'block' | 'fn' | 'tensor' | 'param' | 'layer' | 'arg-name' | 'train-key' | 'value' | 'keyword';
 
 export interface Occurrence {
   readonly span: Span;
@@ -73,7 +76,7 @@ export function occurrencesOf(facts: Facts, key: string): Occurrence[] {
 function buildFacts(analysis: Analysis): Facts {
   const occurrences: Occurrence[] = [];
   const models = new Set(analysis.models.map((m) => m.graph.name));
-  for (const item of analysis.parse.file.items) new OccurrenceWalker(item, analysis.blocks, models, occurrences).walk();
+  for (const item of analysis.parse.file.items) new OccurrenceWalker(item, analysis.blocks, analysis.fns, models, occurrences).walk();
   occurrences.sort((a, b) => a.span.start - b.span.start);
   const layersByCall = new Map<number, LayerFact[]>();
   const instancesByCall = new Map<number, Map<string, LayerFact[]>>();
@@ -107,6 +110,7 @@ class OccurrenceWalker {
   constructor(
     private readonly item: ast.Item,
     private readonly blocks: ReadonlyMap<string, ast.BlockDecl>,
+    private readonly fns: ReadonlyMap<string, ast.FnDecl>,
     private readonly models: ReadonlySet<string>,
     private readonly out: Occurrence[],
   ) {
@@ -117,11 +121,14 @@ class OccurrenceWalker {
     const item = this.item;
     this.add(item.span.start, item.kind, 'keyword', false);
     if (item.kind === 'train') return this.walkTrain(item);
+    if (item.kind === 'fn') return this.walkFn(item);
     if (item.kind === 'block') {
       this.tensors.add('in');
       for (const p of item.params) this.params.add(p.name.name);
     }
-    for (const stmt of item.body) if (stmt.target && !stmt.target.missing) this.tensors.add(stmt.target.name);
+    const statements = flatStatements(item.body);
+    for (const stmt of statements) for (const t of ast.targetsOf(stmt)) if (!t.missing) this.tensors.add(t.name);
+    for (const ifStmt of ifStatements(item.body)) this.walkIf(ifStmt);
     if (item.kind === 'model') this.ident(item.name, 'model', `model:${item.name.name}`, true);
     else {
       this.ident(item.name, 'block', `block:${item.name.name}`, true);
@@ -131,13 +138,40 @@ class OccurrenceWalker {
       }
     }
     const seen = new Set<string>();
-    for (const stmt of item.body) {
-      if (stmt.target && !stmt.target.missing) {
+    for (const stmt of statements) {
+      for (const target of ast.targetsOf(stmt)) {
+        if (target.missing) continue;
         // Single assignment: a second `name = …` is an error, not a new definition to navigate to.
-        this.ident(stmt.target, 'tensor', this.key('tensor', stmt.target.name), !seen.has(stmt.target.name));
-        seen.add(stmt.target.name);
+        this.ident(target, 'tensor', this.key('tensor', target.name), !seen.has(target.name));
+        seen.add(target.name);
       }
       for (const elem of stmt.chain) this.elem(elem);
+    }
+  }
+
+  /** A value function: its name, parameters and local names (navigable like block parameters), and its values. */
+  private walkFn(item: ast.FnDecl): void {
+    this.ident(item.name, 'fn', `fn:${item.name.name}`, true);
+    for (const p of item.params) this.params.add(p.name.name);
+    for (const p of item.params) {
+      this.ident(p.name, 'param', this.key('param', p.name.name), true);
+      if (p.default) this.expr(p.default);
+    }
+    for (const local of item.locals) {
+      this.expr(local.value);
+      this.params.add(local.name.name);
+      this.ident(local.name, 'param', this.key('param', local.name.name), true);
+    }
+    this.expr(item.result);
+  }
+
+  /** The keywords and conditions of an `if` statement (its bodies' statements are walked with the others). */
+  private walkIf(stmt: ast.IfStatement): void {
+    for (const branch of stmt.branches) {
+      const elseIf = branch.cond && branch.keyword.end - branch.keyword.start > 2;
+      this.add(branch.keyword.start, elseIf || !branch.cond ? 'else' : 'if', 'keyword', false);
+      if (elseIf) this.add(branch.keyword.end - 2, 'if', 'keyword', false);
+      if (branch.cond) this.expr(branch.cond);
     }
   }
 
@@ -181,6 +215,8 @@ class OccurrenceWalker {
   private call(call: ast.CallExpr, isLayer: boolean): void {
     const name = call.callee.name;
     if (isLayer && this.blocks.has(name)) this.ident(call.callee, 'block', `block:${name}`, false, call);
+    else if (!isLayer && (this.fns.has(name) || libraryFunctions().has(name) || isBuiltin(name)))
+      this.ident(call.callee, 'fn', this.fns.has(name) ? `fn:${name}` : undefined, false, call);
     else this.ident(call.callee, isLayer ? 'layer' : 'value', undefined, false, call);
     for (const arg of call.args) {
       if (arg.name) this.ident(arg.name, 'arg-name', undefined, false, call);
@@ -200,6 +236,10 @@ class OccurrenceWalker {
         return this.expr(e.right);
       case 'unary':
         return this.expr(e.operand);
+      case 'cond':
+        this.expr(e.then);
+        this.expr(e.cond);
+        return this.expr(e.otherwise);
       case 'call':
         return this.call(e, false);
       case 'chain':

@@ -2,6 +2,7 @@
 
 import type { Analysis } from '../core/analyze';
 import type { Span } from '../core/syntax/span';
+import { flatStatements, ifStatements } from '../core/syntax/walk';
 import type { LineIndex } from './line-index';
 
 /** Lines `startLine`..`endLine` (0-based) fold; folding is by line in every editor. */
@@ -23,7 +24,9 @@ export function foldingRanges(analysis: Analysis, lines: LineIndex): Fold[] {
   };
   for (const item of analysis.parse.file.items) {
     add(item.bodySpan, 'region');
-    if (item.kind !== 'train') for (const stmt of item.body) for (const elem of stmt.chain) if (elem.kind === 'layer') add(elem.call.argsSpan);
+    if (item.kind === 'train' || item.kind === 'fn') continue;
+    for (const stmt of ifStatements(item.body)) for (const branch of stmt.branches) add(branch.bodySpan, 'region');
+    for (const stmt of flatStatements(item.body)) for (const elem of stmt.chain) if (elem.kind === 'layer') add(elem.call.argsSpan);
   }
   commentRuns(analysis, lines, out);
   return out;

@@ -4,13 +4,16 @@ import type { Analysis } from '../core/analyze';
 import type { Token } from '../core/syntax/lexer';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import type { Span } from '../core/syntax/span';
+import type * as ast from '../core/syntax/ast';
 
 const INDENT = '  ';
 const NO_SPACE_BEFORE = new Set([',', ')', ']', ':', ';', '.']);
 const NO_SPACE_AFTER = new Set(['(', '[', '.']);
 /** After these a `-` is a sign, not a subtraction. */
-const UNARY_CONTEXT = new Set(['(', '[', ',', ':', '=', '->', '×', '*', '+', '-', '/', '{']);
-const CONTINUES = new Set(['->', '=', '+', '-', '*', '/', '×', ',', ':']);
+const UNARY_CONTEXT = new Set(['(', '[', ',', ':', '=', '->', '×', '*', '+', '-', '/', '{', '//', '%', '==', '!=', '<', '<=', '>', '>=']);
+/** Words after which a `-` is a sign too. */
+const UNARY_WORDS = new Set(['if', 'else', 'and', 'or', 'not']);
+const CONTINUES = new Set(['->', '=', '+', '-', '*', '/', '×', ',', ':', '//', '%', '==', '!=', '<', '<=', '>', '>=']);
 
 /** A replacement of the text in `span`. */
 export interface TextEditFacts {
@@ -48,6 +51,8 @@ class Printer {
   private braces = 0;
   private readonly brackets: string[] = [];
   private readonly statementStarts = new Set<number>();
+  /** Where an `else` of an `if` statement starts: it stays on the line of the `}` before it. */
+  private readonly elseStarts = new Set<number>();
   private readonly trainBodies: { start: number; end: number }[] = [];
   private prev: Piece | undefined;
   private prevToken: Token | undefined;
@@ -61,7 +66,21 @@ class Printer {
       if (item.kind === 'train') {
         this.trainBodies.push(item.bodySpan);
         for (const e of item.entries) this.statementStarts.add(e.span.start);
-      } else for (const s of item.body) this.statementStarts.add(s.span.start);
+      } else if (item.kind === 'fn') {
+        for (const l of item.locals) this.statementStarts.add(l.span.start);
+        this.statementStarts.add(item.result.span.start);
+      } else this.addStatements(item.body);
+    }
+  }
+
+  private addStatements(body: readonly ast.BodyStatement[]): void {
+    for (const s of body) {
+      this.statementStarts.add(s.span.start);
+      if (s.kind !== 'if') continue;
+      s.branches.forEach((b, i) => {
+        if (i > 0) this.elseStarts.add(b.keyword.start);
+        this.addStatements(b.body);
+      });
     }
   }
 
@@ -102,6 +121,10 @@ class Printer {
       this.line += '  ';
       return;
     }
+    if (this.elseStarts.has(piece.start) && this.prevToken?.kind === '}' && this.prev.token === this.prevToken) {
+      this.line += ' ';
+      return;
+    }
     if (!forced && newlines === 0) {
       this.line += this.spaceBetween(piece.token!);
       return;
@@ -128,7 +151,7 @@ class Printer {
   private isUnary(minus: Token): boolean {
     const i = this.parsed.tokens.indexOf(minus);
     const before = this.parsed.tokens[i - 1];
-    return !before || UNARY_CONTEXT.has(before.kind);
+    return !before || UNARY_CONTEXT.has(before.kind) || (before.kind === 'ident' && UNARY_WORDS.has(before.text));
   }
 
   private emit(piece: Piece): void {

@@ -1,4 +1,4 @@
-// Hover: layer facts (shape, parameter formula, MACs, memory, receptive field), tensors, blocks, models, arguments.
+// Hover: layer facts (shape, parameter formula, MACs, memory, receptive field), tensors, blocks, models, arguments; values in hover-values.ts.
 
 import type { Analysis } from '../core/analyze';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
@@ -13,6 +13,7 @@ import { code, safeDoc, table } from './hover-markdown';
 import { LineIndex } from './line-index';
 import { formatCount } from './number-format';
 import { findModel } from './model-at';
+import { fnArgHover, fnHover, ifHover } from './hover-values';
 
 export interface HoverOptions {
   readonly memoryBatchSize: number;
@@ -30,6 +31,8 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions)
   const markdown = occ && describeOccurrence(analysis, facts, occ, options);
   if (occ && markdown) return { markdown, span: occ.span };
   // Anywhere else inside a layer call (a number, a comma, an enum value): describe the layer.
+  const cond = ifHover(analysis, offset);
+  if (cond) return cond;
   const call = enclosingLayerCall(facts, offset);
   const layer = call && layerHover(facts, call);
   return layer ? { markdown: layer, span: call.span } : null;
@@ -63,6 +66,8 @@ function describeOccurrence(analysis: Analysis, facts: Facts, occ: Occurrence, o
       return occ.call ? layerHover(facts, occ.call) : undefined;
     case 'block':
       return blockHover(analysis, facts, occ);
+    case 'fn':
+      return fnHover(analysis, occ);
     case 'model':
       return modelHover(analysis, occ.name, options);
     case 'tensor':
@@ -85,8 +90,9 @@ function layerHover(facts: Facts, call: ast.CallExpr): string | undefined {
   if (!def) return undefined;
   const parts = [code(layerSignature(def, call.callee.name)), `**${def.kind}** — ${def.summary}`];
   const list = facts.layersByCall.get(call.span.start) ?? [];
-  if (list.length > 0) parts.push(layerTable(list[list.length > 1 && !isBlockLayer(list[0]) ? list.length - 1 : 0]));
-  if (list.length > 1) parts.push(instanceTable(list));
+  if (def.kind === 'split' && list.length > 0) parts.push(splitTable(list));
+  else if (list.length > 0) parts.push(layerTable(list[list.length > 1 && !isBlockLayer(list[0]) ? list.length - 1 : 0]));
+  if (list.length > 1 && def.kind !== 'split') parts.push(instanceTable(list));
   if (def.paramsDoc) parts.push(`Parameters: ${def.paramsDoc}`);
   const doc = list[0]?.info.node.doc;
   if (doc) parts.push(safeDoc(doc));
@@ -108,12 +114,23 @@ function layerTable(f: LayerFact): string {
     ['MACs', `${formatCount(info.macs)} (${formatCompact(info.macs)})`],
     ['Activation memory', info.activationBytes === null ? 'unknown' : `${formatBytes(info.activationBytes)} per sample`],
   ];
+  if (info.broadcast) rows.push(['Broadcast', info.broadcast]);
   if (info.rf) {
     const rf = info.rf.global ? 'whole input' : `${info.rf.size.join('×')} (jump ${info.rf.jump.join('×')})`;
     rows.push(['Receptive field', rf]);
   }
   const where = f.info.node.callSites.length > 0 ? `In \`${f.info.node.callSites.map((c) => c.instance).join(' / ')}\`\n\n` : '';
   return where + table(['', ''], rows);
+}
+
+/** `a, b = split(2)` makes one slice per name: the hover lists each part with its shape. */
+function splitTable(list: readonly LayerFact[]): string {
+  const where = (f: LayerFact) => f.info.node.callSites.map((c) => c.instance).join(' / ');
+  const first = where(list[0]);
+  const parts = list.filter((f) => where(f) === first);
+  const rows = parts.slice(0, 12).map((f) => [`\`${f.info.node.target ?? f.info.node.name}\``, `\`${formatShape(f.info.shape)}\``]);
+  const intro = `Splits ${first ? `(in \`${first}\`) ` : ''}into ${parts.length} tensors, without parameters:`;
+  return `${intro}\n\n${table(['Part', 'Output'], rows)}`;
 }
 
 function instanceTable(list: readonly LayerFact[]): string {
@@ -209,6 +226,10 @@ function tensorHover(analysis: Analysis, facts: Facts, occ: Occurrence): string 
 }
 
 function paramHover(analysis: Analysis, occ: Occurrence): string | undefined {
+  if (occ.item.kind === 'fn') {
+    const isParam = occ.item.params.some((p) => p.name.name === occ.name);
+    return `**${occ.name}** — ${isParam ? 'parameter' : 'local value'} of function \`${occ.item.name.name}\``;
+  }
   if (occ.item.kind !== 'block') return undefined;
   const param = occ.item.params.find((p) => p.name.name === occ.name);
   if (!param) return undefined;
@@ -226,5 +247,5 @@ function argHover(analysis: Analysis, occ: Occurrence): string | undefined {
   }
   const block = analysis.blocks.get(callee);
   if (block?.params.some((p) => p.name.name === occ.name)) return `**${occ.name}** — parameter of block \`${callee}\``;
-  return undefined;
+  return fnArgHover(analysis, callee, occ.name);
 }

@@ -1,6 +1,7 @@
-// Definition, references, highlights and rename for tensors, block parameters, blocks and models, as spans.
+// Definition, references, highlights and rename for tensors, parameters, blocks, value functions and models, as spans.
 
 import type { Analysis } from '../core/analyze';
+import { isBuiltin } from '../core/model/functions';
 import { defaultRegistry } from '../core/model/layers';
 import type { Span } from '../core/syntax/span';
 import { factsOf, occurrenceAt, occurrencesOf, type Occurrence } from './facts';
@@ -36,7 +37,7 @@ export function highlights(analysis: Analysis, offset: number): { readonly span:
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESERVED = new Set(['model', 'block', 'train', 'in', 'x', 'output', 'true', 'false']);
+const RESERVED = new Set(['model', 'block', 'train', 'fn', 'in', 'x', 'output', 'true', 'false', 'if', 'else', 'and', 'or', 'not']);
 
 export type RenameOutcome = { readonly kind: 'edits'; readonly edits: TextEditFacts[] } | { readonly kind: 'refused'; readonly reason: string };
 
@@ -55,6 +56,7 @@ function checkName(analysis: Analysis, occ: Occurrence, newName: string): string
   if (RESERVED.has(newName)) return `'${newName}' is reserved.`;
   if (newName === occ.name) return undefined;
   if ((occ.kind === 'block' || occ.kind === 'tensor') && defaultRegistry.get(newName)) return `'${newName}' is a built-in layer.`;
+  if (occ.kind === 'fn' && isBuiltin(newName)) return `'${newName}' is a built-in function.`;
   const taken = factsOf(analysis).occurrences.some((o) => o.def && o.name === newName && sameNamespace(o, occ));
   return taken ? `'${newName}' is already defined here.` : undefined;
 }

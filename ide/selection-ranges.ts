@@ -1,6 +1,6 @@
 // Selection ranges: expand from a name to its argument, call, chain, statement, body, item and file.
 
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
 import { contains, type Span } from '../core/syntax/span';
 
 /** For each offset, the spans that contain it, outermost (the file) first and without repeats. */
@@ -27,14 +27,32 @@ function enclosing(file: ast.SourceFile, offset: number): Span[] {
     }
     return out;
   }
-  if (item.kind === 'block') for (const p of item.params) if (contains(p.span, offset)) push(p.span);
-  const stmt = item.body.find((s) => contains(s.span, offset));
-  if (stmt) {
-    push(stmt.span);
-    if (stmt.target) push(stmt.target.span);
-    chain(stmt.chain, offset, push);
+  if (item.kind === 'block' || item.kind === 'fn') for (const p of item.params) if (contains(p.span, offset)) push(p.span);
+  if (item.kind === 'fn') {
+    const local = item.locals.find((l) => contains(l.span, offset));
+    if (local) push(local.span);
+    expr(local ? local.value : item.result, offset, push);
+    return out;
   }
+  statement(item.body, offset, push);
   return out;
+}
+
+/** The statement containing `offset`, through `if` branches: the statement, the branch, its body, and what is inside. */
+function statement(body: readonly ast.BodyStatement[], offset: number, push: (s: Span) => void): void {
+  const stmt = body.find((s) => contains(s.span, offset));
+  if (!stmt) return;
+  push(stmt.span);
+  if (stmt.kind === 'if') {
+    const branch = stmt.branches.find((b) => contains(b.span, offset));
+    if (!branch) return;
+    push(branch.span);
+    if (branch.cond) expr(branch.cond, offset, push);
+    push(branch.bodySpan);
+    return statement(branch.body, offset, push);
+  }
+  for (const target of ast.targetsOf(stmt)) if (contains(target.span, offset)) push(target.span);
+  chain(stmt.chain, offset, push);
 }
 
 function chain(elems: readonly ast.ChainElem[], offset: number, push: (s: Span) => void): void {
@@ -67,6 +85,10 @@ function expr(e: ast.Expr, offset: number, push: (s: Span) => void): void {
       return expr(e.right, offset, push);
     case 'unary':
       return expr(e.operand, offset, push);
+    case 'cond':
+      expr(e.then, offset, push);
+      expr(e.cond, offset, push);
+      return expr(e.otherwise, offset, push);
     case 'call':
       return call(e, offset, push);
     case 'chain':

@@ -33,6 +33,7 @@ export interface Classified {
 const OCCURRENCE_TYPE: Record<Occurrence['kind'], TokenType> = {
   model: 'type',
   block: 'class',
+  fn: 'function',
   tensor: 'variable',
   param: 'parameter',
   layer: 'function',
@@ -42,7 +43,9 @@ const OCCURRENCE_TYPE: Record<Occurrence['kind'], TokenType> = {
   keyword: 'keyword',
 };
 
-const OPERATORS = new Set(['->', '×', '=', '+', '-', '*', '/']);
+const OPERATORS = new Set(['->', '×', '=', '+', '-', '*', '/', '//', '%', '==', '!=', '<', '<=', '>', '>=']);
+/** Words that are operators inside values; they name nothing, so they have no occurrence. */
+const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'if', 'else']);
 
 /** Every token worth colouring beyond the grammar, in source order. */
 export function classify(analysis: Analysis): Classified[] {
@@ -58,6 +61,7 @@ export function classify(analysis: Analysis): Classified[] {
       // `x` as the repetition operator is an identifier token with no occurrence.
       if (occ) out.push({ span: t.span, type: OCCURRENCE_TYPE[occ.kind], modifiers: modifiersOf(occ) });
       else if (t.text === 'x') out.push({ span: t.span, type: 'operator', modifiers: [] });
+      else if (OPERATOR_WORDS.has(t.text)) out.push({ span: t.span, type: 'keyword', modifiers: [] });
     }
   }
   for (const c of analysis.parse.comments) out.push({ span: c.span, type: 'comment', modifiers: c.doc ? ['documentation'] : [] });
@@ -68,5 +72,6 @@ function modifiersOf(occ: Occurrence): Modifier[] {
   const mods: Modifier[] = [];
   if (occ.def) mods.push('declaration');
   if (occ.kind === 'layer' && defaultRegistry.get(occ.name)) mods.push('defaultLibrary');
+  if (occ.kind === 'fn' && occ.key === undefined) mods.push('defaultLibrary');
   return mods;
 }

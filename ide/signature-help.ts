@@ -1,8 +1,8 @@
-// Signature help for layer and block calls: the argument list with the one being typed highlighted.
+// Signature help for layer, block and value-function calls: the argument list with the one being typed highlighted.
 
 import type { Analysis } from '../core/analyze';
 import { defaultRegistry } from '../core/model/layers';
-import { sourceSlice } from '../core/model/library';
+import { libraryFunctions, sourceSlice } from '../core/model/library';
 import { argLabel, typeText } from './signatures';
 import { tokenContext, type TokenContext } from './token-context';
 
@@ -38,7 +38,8 @@ export function signatureHelp(analysis: Analysis, offset: number): SignatureInfo
       ),
     );
   }
-  const block = analysis.blocks.get(callee) ?? analysis.library.get(callee);
+  // Blocks and value functions declare their parameters alike.
+  const block = analysis.blocks.get(callee) ?? analysis.library.get(callee) ?? analysis.fns.get(callee) ?? libraryFunctions().get(callee);
   if (!block) return null;
   const text = analysis.text;
   const params = block.params.map((p) => ({ label: p.default ? `${p.name.name} = ${sourceSlice(text, p.default.span)}` : p.name.name }));

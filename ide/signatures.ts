@@ -3,6 +3,7 @@
 
 import type { GraphNode } from '../core/model/graph';
 import { sourceSlice } from '../core/model/library';
+import { splitPartCount } from '../core/model/layers/split';
 import type { ArgSpec, ArgType, ArgValue, LayerDef, LayerRegistry } from '../core/model/registry';
 import type * as ast from '../core/syntax/ast';
 
@@ -23,6 +24,8 @@ export function typeText(t: ArgType): string {
   switch (t.type) {
     case 'enum':
       return t.values.join(' | ');
+    case 'padding':
+      return `${t.values.join(' | ')} | int | (int, …)`;
     case 'ints':
       return 'int | (int, int)';
     case 'dims':
@@ -68,6 +71,8 @@ const MAX_ARGS_TEXT = 40;
 
 /** The non-default arguments of a layer in short form, for node labels: `64, 7×7, /2, same, no bias`. */
 export function keyArgs(node: GraphNode): string {
+  // A slice lowered from `a, b = split(…)` is known by its place among the parts.
+  if (typeof node.args.part === 'number') return `part ${node.args.part + 1} of ${splitPartCount(node.args.parts)}`;
   const parts: string[] = [];
   for (const spec of node.def?.args ?? []) {
     if (QUIET.has(spec.name)) continue;
@@ -105,6 +110,7 @@ function shortArg(spec: ArgSpec, value: ArgValue): string {
     case 'stride':
       return `/${Array.isArray(value) && perAxis(value) !== value ? perAxis(value) : plain}`;
     case 'padding':
+      return Array.isArray(value) ? `pad ${paddingText(value)}` : plain;
     case 'activation':
     case 'fn':
     case 'interpolation':
@@ -114,6 +120,14 @@ function shortArg(spec: ArgSpec, value: ArgValue): string {
     default:
       return 'default' in spec ? `${spec.name} ${plain}` : plain;
   }
+}
+
+/** Per-side padding as it would be written: `1` when every side agrees, `(1, 2)` per axis, else every side. */
+export function paddingText(sides: readonly number[]): string {
+  if (sides.every((p) => p === sides[0])) return String(sides[0]);
+  const axes = sides.filter((_, i) => i % 2 === 0);
+  if (axes.every((p, i) => p === sides[2 * i + 1]) && axes.length > 1) return `(${axes.join(', ')})`;
+  return `(${sides.join(', ')})`;
 }
 
 /** Markdown for one layer kind: summary, signature, parameter formula and argument table. */

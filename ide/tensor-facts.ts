@@ -2,7 +2,8 @@
 
 import type { Analysis } from '../core/analyze';
 import type { Shape } from '../core/model/values';
-import type * as ast from '../core/syntax/ast';
+import * as ast from '../core/syntax/ast';
+import { flatStatements } from '../core/syntax/walk';
 import type { Facts, LayerFact } from './facts';
 
 export interface TensorFacts {
@@ -15,9 +16,9 @@ export interface TensorFacts {
 
 /** What a tensor name stands for: the statement that defines it and the shapes its layer produced. */
 export function tensorFacts(analysis: Analysis, facts: Facts, item: ast.Item, name: string, depth = 0): TensorFacts {
-  if (item.kind === 'train') return { shapes: [], blockInput: false };
+  if (item.kind === 'train' || item.kind === 'fn') return { shapes: [], blockInput: false };
   if (item.kind === 'block' && name === 'in') return { shapes: [], blockInput: true };
-  const statement = item.body.find((s) => s.target?.name === name);
+  const statement = flatStatements(item.body).find((s) => ast.targetsOf(s).some((t) => t.name === name));
   const last = statement?.chain[statement.chain.length - 1];
   if (!statement || !last) return { shapes: [], blockInput: false };
   if (last.kind === 'ident') {
@@ -25,7 +26,10 @@ export function tensorFacts(analysis: Analysis, facts: Facts, item: ast.Item, na
     const inner = tensorFacts(analysis, facts, item, last.name, depth + 1);
     return { ...inner, statement };
   }
-  return { shapes: lastPerInstance(facts.layersByCall.get(last.call.span.start) ?? []).map((f) => f.info.shape), statement, blockInput: false };
+  const made = facts.layersByCall.get(last.call.span.start) ?? [];
+  // The parts of `a, b = split(2)` share one call: each name's shape is the slice node named after it.
+  const own = statement.targets ? made.filter((f) => f.info.node.target === name) : made;
+  return { shapes: lastPerInstance(own).map((f) => f.info.shape), statement, blockInput: false };
 }
 
 /** With repetition (`× 3`) a call makes several nodes per instance: the tensor is the last one of each. */

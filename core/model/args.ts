@@ -173,7 +173,7 @@ function unknownArg(what: string, specs: readonly ArgSpec[], arg: BoundArg) {
   return {
     code: 'unknown-argument' as const,
     severity: 'error' as const,
-    message: `${what} has no argument '${name.name}'${didYouMean(s)} It takes: ${specs.map((spec) => spec.name).join(', ')}.`,
+    message: `${what} has no argument '${name.name}'${didYouMean(s, '.')} It takes: ${specs.map((spec) => spec.name).join(', ')}.`,
     span: name.span,
     fixes: s ? [s.fix] : [],
   };
@@ -209,6 +209,8 @@ function convert(spec: ArgSpec, values: readonly Value[], spatialRank: number): 
       return bad(spec, values, 'a string');
     case 'enum':
       return convertEnum(spec, t, v);
+    case 'padding':
+      return v.kind === 'number' || v.kind === 'tuple' ? convertPadding(spec, values, spatialRank) : convertEnum(spec, { type: 'enum', values: t.values }, v);
     case 'ints':
       return convertInts(spec, t, values, spatialRank);
     case 'dims':
@@ -250,13 +252,40 @@ function convertInts(spec: ArgSpec, t: TypeOf<'ints'>, values: readonly Value[],
   return nums.length === 1 ? Array(spatialRank).fill(nums[0]) : nums;
 }
 
+/**
+ * Numeric padding, PyTorch's way: `P` (every side), one per axis, or one per side in (before, after) pairs, axis by
+ * axis: `(top, bottom, left, right)` in 2-D. Always bound per side, so every reader sees one form.
+ */
+function convertPadding(spec: ArgSpec, values: readonly Value[], spatialRank: number): ArgValue | ConvertError {
+  const v = values[0];
+  const items = v.kind === 'tuple' ? v.items : [v];
+  const expected = paddingForms(spatialRank);
+  if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, expected);
+  const nums = items.map((x) => (x as { value: number }).value);
+  if (nums.some((n) => n < 0)) return { error: `'${spec.name}' must not be negative, got ${formatValue(v)}.`, code: 'out-of-range' };
+  if (nums.length === 1) return Array(2 * spatialRank).fill(nums[0]);
+  if (nums.length === spatialRank && spatialRank > 1) return nums.flatMap((n) => [n, n]);
+  if (nums.length === 2 * spatialRank) return nums;
+  return bad(spec, values, expected);
+}
+
+/** `valid, same, an integer, (h, w) or (top, bottom, left, right)` for the rank's spatial axes. */
+function paddingForms(rank: number): string {
+  if (rank === 1) return 'valid, same, an integer or (left, right)';
+  if (rank === 3) return 'valid, same, an integer, (d, h, w) or (front, back, top, bottom, left, right)';
+  return 'valid, same, an integer, (h, w) or (top, bottom, left, right)';
+}
+
 /** Dimensions written as several arguments or one tuple: positive, or -1 where a wildcard is allowed. */
 function convertDims(spec: ArgSpec, t: TypeOf<'dims'>, values: readonly Value[]): ArgValue | ConvertError {
   const v = values[0];
   const items = values.length === 1 && v.kind === 'tuple' ? v.items : values;
   if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, 'integers');
   const nums = items.map((x) => (x as { value: number }).value);
-  const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || ((spec.name === 'padding' || spec.name === 'cropping') && n === 0);
+  // Padding and cropping widths may be 0 (nothing on that side); sizes must be positive.
+  const sides = spec.name === 'padding' || spec.name === 'cropping';
+  if (sides && nums.some((n) => n < 0)) return { error: `'${spec.name}' must not be negative, got (${nums.join(', ')}).`, code: 'out-of-range' };
+  const allowed = (n: number) => n > 0 || (t.wildcard === true && n === -1) || (sides && n === 0);
   if (!nums.every(allowed))
     return {
       error: `'${spec.name}' dimensions must be positive${t.wildcard ? ' (or -1 for unknown)' : ''}, got (${nums.join(', ')}).`,

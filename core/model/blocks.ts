@@ -2,10 +2,10 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import type { Span } from '../syntax/span';
+import { span, type Span } from '../syntax/span';
 import { matchArgs, type Misfits } from './args';
 import type { Budget } from './budget';
-import { evalExpr, type ParamBinding } from './eval';
+import { evalExpr, type EvalEnv, type ParamBinding } from './eval';
 import type { CallSite } from './graph';
 import { isLibrarySpan, sourceSlice } from './library';
 import { isTensorName, type LowerContext, type Scope } from './scope';
@@ -16,7 +16,9 @@ export interface BlockHost {
   readonly ctx: LowerContext;
   /** Counts expanded block calls, nesting depth and names; expansion stops once it is spent. */
   readonly budget: Budget;
-  statement(stmt: ast.Statement, scope: Scope): void;
+  /** The value functions in scope and their share of the budget. */
+  readonly env: EvalEnv;
+  statement(stmt: ast.BodyStatement, scope: Scope): void;
   reference(ref: ast.Ident, scope: Scope): number | null;
   reportMissingInput(call: ast.CallExpr, scope: Scope): void;
   /** The next instance number of a block in this model: `basic_1`, `basic_2`, … */
@@ -54,6 +56,8 @@ export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.Cal
     library: scope.library ?? (fromLibrary ? call.span : undefined),
   };
   for (const stmt of block.body) host.statement(stmt, inner);
+  // Only a destructuring line leaves no current tensor: its parts cannot leave the block, so the block has no output.
+  if (inner.current === undefined && block.body.length > 0) diags.push(noBlockOutput(block));
   if (fromLibrary && !scope.library) pinDiagnostics(diags, firstDiagnostic, call.span);
   return inner.current ?? null;
 }
@@ -81,7 +85,7 @@ function bindBlockArgs(host: BlockHost, block: ast.BlockDecl, call: ast.CallExpr
   for (const param of block.params) {
     if (bound.has(param.name.name)) continue;
     if (param.default) {
-      const value = evalExpr(param.default, bound, diags);
+      const value = evalExpr(param.default, bound, diags, host.env);
       bound.set(param.name.name, value ? { value: { ...value, span: call.span } } : { tensor: null });
     } else if (!param.name.missing) {
       diags.push({
@@ -100,7 +104,7 @@ function bindBlockArgs(host: BlockHost, block: ast.BlockDecl, call: ast.CallExpr
 /** A block argument: a tensor of the caller when it names one, else a value. */
 function argValue(host: BlockHost, expr: ast.Expr, scope: Scope): ParamBinding {
   if (expr.kind === 'ident' && isTensorName(expr.name, scope)) return { tensor: host.reference(expr, scope) };
-  const value = evalExpr(expr, scope.params, host.ctx.diagnostics);
+  const value = evalExpr(expr, scope.params, host.ctx.diagnostics, host.env);
   return value ? { value } : { tensor: null };
 }
 
@@ -165,4 +169,14 @@ function pinDiagnostics(diags: Diagnostic[], from: number, site: Span): void {
 
 function formatParams(block: ast.BlockDecl): string {
   return block.params.length === 0 ? 'no arguments' : block.params.map((p) => (p.default ? `${p.name.name} = …` : p.name.name)).join(', ');
+}
+
+function noBlockOutput(block: ast.BlockDecl): Diagnostic {
+  const last = block.body[block.body.length - 1];
+  return {
+    code: 'missing-input',
+    severity: 'error',
+    message: `Block '${block.name.name}' ends on a line that names several outputs, so it has no output tensor; end it with a layer that joins them, e.g. concat(…).`,
+    span: last.kind === 'statement' && last.targets && last.targets.length > 0 ? span(last.targets[0].span.start, last.targets[last.targets.length - 1].span.end) : last.span,
+  };
 }

@@ -17,8 +17,10 @@ export const LIMITS = {
   statements: 1_000_000,
   /** Problems found before deduplication: a broken block used many times repeats its problems per call. */
   diagnostics: 200_000,
-  /** Block calls inside block calls. */
+  /** Block calls inside block calls, and value-function calls inside value-function calls. */
   depth: 64,
+  /** Value-function calls evaluated, counted over the file: a chain of functions each calling the next twice doubles per step. */
+  fnCalls: 200_000,
   /** Characters of all layer and block instance names together: names carry one prefix per nesting level. */
   nameCharacters: 20_000_000,
 } as const;
@@ -31,6 +33,7 @@ export class Budget {
   private blockCalls = 0;
   private nameCharacters = 0;
   private statements = 0;
+  private fnCalls = 0;
   private exhausted = false;
 
   constructor(private readonly diagnostics: Diagnostic[]) {}
@@ -68,6 +71,19 @@ export class Budget {
     }
     this.blockCalls++;
     return this.name(instance, at);
+  }
+
+  /** Accounts one value-function call, `chain` being the calls it is nested in and itself; false when that passes a limit. */
+  fnCall(chain: readonly string[], at: Span): boolean {
+    if (this.exhausted) return false;
+    if (chain.length > LIMITS.depth) {
+      return this.stop(`Function calls nest ${count(chain.length)} deep (${shortChain(chain)}); the limit is ${LIMITS.depth}; evaluation stopped here.`, at);
+    }
+    if (this.fnCalls >= LIMITS.fnCalls) {
+      return this.stop(`Evaluation passes ${count(LIMITS.fnCalls)} function calls, the limit for one file; it stopped here.`, at);
+    }
+    this.fnCalls++;
+    return true;
   }
 
   /** The diagnostic for a repetition count over the layer limit (it is a positive integer, just too many). */

@@ -25,6 +25,8 @@ export interface LayerInfo {
   /** float32 bytes of this layer's output for one sample; null when the shape is unknown. */
   readonly activationBytes: number | null;
   readonly rf: ReceptiveField | null;
+  /** How a merge stretched its inputs, for hover. */
+  readonly broadcast?: string;
 }
 
 export interface ModelTotals {
@@ -82,6 +84,7 @@ function inferNode(node: GraphNode, done: readonly LayerInfo[], text: string, di
     macs: result.macs ?? 0,
     activationBytes: bytesOf(result.shape),
     rf: receptiveField(def, result, inputs),
+    ...(result.broadcast ? { broadcast: result.broadcast } : {}),
   };
 }
 

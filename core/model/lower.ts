@@ -6,7 +6,9 @@ import { span, type Span } from '../syntax/span';
 import { bindArgs, type BoundArg } from './args';
 import { expandBlock, pinToCallSite, type BlockHost } from './blocks';
 import { Budget, LIMITS } from './budget';
-import { evalExpr } from './eval';
+import { condition, evalExpr, type EvalEnv } from './eval';
+import { fileEnv } from './functions';
+import { lowerDestructuring, missingAfterDestructuring, type DestructureHost } from './destructure';
 import type { GraphNode, ModelGraph } from './graph';
 import type { LayerDef, ResolvedArgs } from './registry';
 import { modelScope, type LowerContext, type Scope } from './scope';
@@ -42,7 +44,7 @@ interface LayerBinding {
 }
 
 /** Lowers one model: the statement rules and name resolution; blocks expand through `expandBlock`. */
-class ModelLowerer implements BlockHost {
+class ModelLowerer implements BlockHost, DestructureHost {
   readonly nodes: GraphNode[] = [];
   outputs: number[] | undefined;
   private readonly kindCounters = new Map<string, number>();
@@ -50,9 +52,12 @@ class ModelLowerer implements BlockHost {
   private missingInputReported = false;
   private readonly unknownReported = new Set<number>();
   readonly budget: Budget;
+  readonly env: EvalEnv;
+  readonly destructured = new WeakMap<Scope, readonly string[]>();
 
   constructor(readonly ctx: LowerContext) {
     this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
+    this.env = fileEnv(ctx.fns ?? new Map(), this.budget);
   }
 
   private get diags(): Diagnostic[] {
@@ -65,12 +70,14 @@ class ModelLowerer implements BlockHost {
     return n;
   }
 
-  /** statement := (target '=')? chain */
-  statement(stmt: ast.Statement, scope: Scope): void {
+  /** statement := (target '=')? chain | if */
+  statement(stmt: ast.BodyStatement, scope: Scope): void {
+    if (stmt.kind === 'if') return this.ifStatement(stmt, scope);
     if (!this.budget.statement(scope.library ?? stmt.span)) {
       scope.current = null;
       return;
     }
+    if (stmt.targets) return lowerDestructuring(this, stmt, scope);
     let cur = scope.current;
     stmt.chain.forEach((elem, i) => {
       const last = i === stmt.chain.length - 1;
@@ -81,7 +88,24 @@ class ModelLowerer implements BlockHost {
     scope.current = cur;
   }
 
-  private define(name: ast.Ident, id: number | null, scope: Scope): void {
+  /**
+   * `if cond { … } else if … else { … }`: the conditions are values, evaluated in the body's scope when it is lowered;
+   * the first branch that holds is lowered in that same scope (its names stay visible after it), the others not at all.
+   */
+  private ifStatement(stmt: ast.IfStatement, scope: Scope): void {
+    if (!this.budget.statement(scope.library ?? stmt.span)) return;
+    for (const branch of stmt.branches) {
+      const taken = branch.cond ? condition(branch.cond, scope.params, this.diags, this.env) : true;
+      // An unknown condition lowers no branch; what follows has no known input rather than a guessed one.
+      if (taken === undefined) scope.current = null;
+      if (taken !== false) {
+        if (taken) for (const s of branch.body) this.statement(s, scope);
+        return;
+      }
+    }
+  }
+
+  define(name: ast.Ident, id: number | null, scope: Scope): void {
     const previous = scope.tensors.get(name.name);
     if (previous || (name.name === 'in' && scope.blockStack.length > 0)) {
       this.diags.push({
@@ -119,7 +143,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** A call in a chain, repeated `× N` times. */
-  private layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
+  layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement, target?: ast.Ident): number | null {
     const times = this.repeatCount(elem, scope);
     let cur = input;
     for (let i = 0; i < times; i++) {
@@ -132,7 +156,7 @@ class ModelLowerer implements BlockHost {
 
   private repeatCount(elem: ast.LayerCall, scope: Scope): number {
     if (!elem.repeat) return 1;
-    const v = evalExpr(elem.repeat, scope.params, this.diags);
+    const v = evalExpr(elem.repeat, scope.params, this.diags, this.env);
     if (v?.kind === 'number' && Number.isInteger(v.value) && v.value >= 1) {
       if (v.value <= LIMITS.layers) return v.value;
       this.diags.push(Budget.tooManyRepeats(v.value, elem.repeat.span));
@@ -183,7 +207,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** Evaluates and binds a known layer's arguments and connects its inputs; merge tensors are resolved here. */
-  private bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
+  bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): LayerBinding {
     let valid = true;
     const given: BoundArg[] = [];
     const tensors: (number | null)[] = [];
@@ -192,7 +216,7 @@ class ModelLowerer implements BlockHost {
         tensors.push(this.tensorArg(arg.value, scope, stmt));
         continue;
       }
-      const value = evalExpr(arg.value, scope.params, this.diags);
+      const value = evalExpr(arg.value, scope.params, this.diags, this.env);
       if (!value) valid = false;
       else given.push({ name: arg.name ? { name: arg.name.name, span: arg.name.span } : undefined, value, span: arg.span });
     }
@@ -242,6 +266,8 @@ class ModelLowerer implements BlockHost {
   }
 
   reportMissingInput(call: ast.CallExpr, scope: Scope): void {
+    const names = this.destructured.get(scope);
+    if (names && scope.current === undefined) return void this.diags.push(missingAfterDestructuring(call, names));
     if (this.missingInputReported) return;
     this.missingInputReported = true;
     const inBlock = scope.blockStack.length > 0;
@@ -305,7 +331,7 @@ class ModelLowerer implements BlockHost {
   }
 
   /** Completes and adds a node; null when the work budget is spent (the node is dropped). */
-  private push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
+  push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
     if (!base) {

@@ -12,6 +12,11 @@ export type ArgType =
   | { readonly type: 'float'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean }
   | { readonly type: 'bool' }
   | { readonly type: 'enum'; readonly values: readonly string[] }
+  /**
+   * Window padding: one of the words, or numbers in PyTorch's sense: `P` on both sides of every spatial axis, one per
+   * axis, or one per side (before, after for each axis in turn). Bound as the word, or as the per-side list.
+   */
+  | { readonly type: 'padding'; readonly values: readonly string[] }
   /** An int or a tuple of ints, one per spatial axis (`3` means `(3, 3)` for a 2-D layer). */
   | { readonly type: 'ints'; readonly min?: number }
   /** A tuple of dimensions; `-1` allowed where `wildcard` is set (reshape). */
@@ -85,6 +90,8 @@ export interface Inferred {
   readonly params?: ParamCount;
   readonly macs?: number;
   readonly rf?: RfOp;
+  /** How a merge stretched its inputs (`(None, 1, 1, 16) broadcast to (None, 8, 8, 16).`), for hover. */
+  readonly broadcast?: string;
 }
 
 export interface InferContext {

@@ -14,6 +14,8 @@ export interface LowerContext {
   readonly blocks: ReadonlyMap<string, ast.BlockDecl>;
   /** Library blocks (written in Stride, spans at LIBRARY_BASE); the file's own blocks shadow them. */
   readonly library: ReadonlyMap<string, ast.BlockDecl>;
+  /** The file's value functions (`fn …`); the library's are always in scope too. */
+  readonly fns?: ReadonlyMap<string, ast.FnDecl>;
   readonly diagnostics: Diagnostic[];
   /** The work budget shared by every model of the file; lowering one model alone gets its own. */
   readonly budget?: Budget;

@@ -2,7 +2,7 @@
 
 import type { Diagnostic, Fix } from '../diagnostics';
 import type * as ast from '../syntax/ast';
-import { evalExpr } from './eval';
+import { evalExpr, type EvalEnv } from './eval';
 import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
 import { formatValue, type Value } from './values';
@@ -21,7 +21,7 @@ export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'ba
 
 const NO_PARAMS = new Map();
 
-export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, diags: Diagnostic[]): TrainConfig {
+export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, diags: Diagnostic[], env?: EvalEnv): TrainConfig {
   const err: Err = (span, message, fix) => diags.push({ code: 'invalid-training', severity: 'error', message, span, fixes: fix ? [fix] : undefined });
   if (!decl.model.missing && !models.has(decl.model.name)) {
     const s = suggest(decl.model.name, models, decl.model.span);
@@ -47,7 +47,7 @@ export function lowerTrain(decl: ast.TrainDecl, models: ReadonlySet<string>, dia
       continue;
     }
     seen.add(key);
-    const v = evalExpr(entry.value, NO_PARAMS, diags);
+    const v = evalExpr(entry.value, NO_PARAMS, diags, env);
     if (!v) continue;
     applyEntry(config, key, v, err);
   }

@@ -10,7 +10,7 @@ export interface Ident {
   readonly missing?: boolean;
 }
 
-export type Expr = NumberLit | StringLit | Ident | TupleExpr | ListExpr | BinaryExpr | UnaryExpr | CallExpr | ChainExpr | MissingExpr;
+export type Expr = NumberLit | StringLit | Ident | TupleExpr | ListExpr | BinaryExpr | UnaryExpr | CondExpr | CallExpr | ChainExpr | MissingExpr;
 
 /** A chain used as a merge argument: `add(skip -> conv2d(64, 1))`. Always starts with a tensor name. */
 export interface ChainExpr {
@@ -44,9 +44,13 @@ export interface ListExpr {
   readonly span: Span;
 }
 
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '//' | '%';
+export type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+export type BinaryOp = ArithmeticOp | ComparisonOp | 'and' | 'or';
+
 export interface BinaryExpr {
   readonly kind: 'binary';
-  readonly op: '+' | '-' | '*' | '/';
+  readonly op: BinaryOp;
   readonly left: Expr;
   readonly right: Expr;
   readonly span: Span;
@@ -54,8 +58,17 @@ export interface BinaryExpr {
 
 export interface UnaryExpr {
   readonly kind: 'unary';
-  readonly op: '-';
+  readonly op: '-' | 'not';
   readonly operand: Expr;
+  readonly span: Span;
+}
+
+/** `then if cond else otherwise`: only the taken branch is evaluated. */
+export interface CondExpr {
+  readonly kind: 'cond';
+  readonly then: Expr;
+  readonly cond: Expr;
+  readonly otherwise: Expr;
   readonly span: Span;
 }
 
@@ -91,13 +104,40 @@ export interface LayerCall {
   readonly span: Span;
 }
 
-/** `target = chain`, or a bare `chain` that feeds the next line. */
+/** `target = chain`, `a, b = chain` (destructuring several outputs), or a bare `chain` that feeds the next line. */
 export interface Statement {
   readonly kind: 'statement';
   readonly target?: Ident;
+  /** Every name of a destructuring statement `a, b = split(2)` (two or more); `target` is then absent. */
+  readonly targets?: readonly Ident[];
   readonly chain: readonly ChainElem[];
   readonly doc?: string;
   readonly span: Span;
+}
+
+/** One branch of an `if` statement: `if cond { … }`, `else if cond { … }` or the final `else { … }` (no condition). */
+export interface IfBranch {
+  /** The `if`, `else if` or (for the final branch) `else` keywords. */
+  readonly keyword: Span;
+  readonly cond?: Expr;
+  readonly body: readonly BodyStatement[];
+  readonly bodySpan: Span;
+  readonly span: Span;
+}
+
+/** `if cond { … } else if cond { … } else { … }` in a block or model body: the first true branch is lowered. */
+export interface IfStatement {
+  readonly kind: 'if';
+  readonly branches: readonly IfBranch[];
+  readonly span: Span;
+}
+
+/** What a block or model body holds. */
+export type BodyStatement = Statement | IfStatement;
+
+/** The names a statement defines: its one target, every target of a destructuring, or none. */
+export function targetsOf(stmt: Statement): readonly Ident[] {
+  return stmt.targets ?? (stmt.target ? [stmt.target] : []);
 }
 
 export interface Param {
@@ -110,7 +150,7 @@ export interface BlockDecl {
   readonly kind: 'block';
   readonly name: Ident;
   readonly params: readonly Param[];
-  readonly body: readonly Statement[];
+  readonly body: readonly BodyStatement[];
   readonly doc?: string;
   readonly span: Span;
   /** Span of `{ … }`, for folding and formatting. */
@@ -120,7 +160,7 @@ export interface BlockDecl {
 export interface ModelDecl {
   readonly kind: 'model';
   readonly name: Ident;
-  readonly body: readonly Statement[];
+  readonly body: readonly BodyStatement[];
   readonly doc?: string;
   readonly span: Span;
   readonly bodySpan: Span;
@@ -141,7 +181,26 @@ export interface TrainDecl {
   readonly bodySpan: Span;
 }
 
-export type Item = BlockDecl | ModelDecl | TrainDecl;
+/** A local name of a value function: `n = max(1, c // 4)`. */
+export interface FnLocal {
+  readonly name: Ident;
+  readonly value: Expr;
+  readonly span: Span;
+}
+
+/** `fn name(params) { (name = expr)* expr }`: a value function, evaluated where it is called. */
+export interface FnDecl {
+  readonly kind: 'fn';
+  readonly name: Ident;
+  readonly params: readonly Param[];
+  readonly locals: readonly FnLocal[];
+  readonly result: Expr;
+  readonly doc?: string;
+  readonly span: Span;
+  readonly bodySpan: Span;
+}
+
+export type Item = BlockDecl | ModelDecl | TrainDecl | FnDecl;
 
 export interface SourceFile {
   readonly kind: 'file';

@@ -6,9 +6,9 @@ import type { Token, TokenKind } from './lexer';
 import { span, type Span } from './span';
 
 /** Item keywords: at the start of a line they end whatever construct is still open. */
-const ITEM_KEYWORDS = new Set(['block', 'model', 'train']);
+const ITEM_KEYWORDS = new Set(['block', 'model', 'train', 'fn']);
 
-/** A line-initial `block`/`model`/`train`: where skipping after a bad top-level token stops. */
+/** A line-initial `block`/`model`/`train`/`fn`: where skipping after a bad top-level token stops. */
 export const atItemKeyword = (t: Token): boolean => t.newlineBefore && ITEM_KEYWORDS.has(t.text);
 /** The end of a statement or setting: the closing `}` or the next line. */
 export const atStatementEnd = (t: Token): boolean => t.kind === '}' || t.newlineBefore;

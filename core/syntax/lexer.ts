@@ -23,6 +23,14 @@ export type TokenKind =
   | '+'
   | '-'
   | '/'
+  | '//'
+  | '%'
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
   | '.'
   | 'error'
   | 'eof';
@@ -63,7 +71,20 @@ const SINGLE: Record<string, TokenKind> = {
   '*': '*',
   '+': '+',
   '/': '/',
+  '%': '%',
+  '<': '<',
+  '>': '>',
   '.': '.',
+};
+
+/** Two-character operators, matched before their one-character prefixes. */
+const DOUBLE: Record<string, TokenKind> = {
+  '->': '->',
+  '//': '//',
+  '==': '==',
+  '!=': '!=',
+  '<=': '<=',
+  '>=': '>=',
 };
 
 const isIdentStart = (c: string) => /[A-Za-z_]/.test(c);
@@ -120,7 +141,7 @@ class Lexer {
     else if (isIdentStart(c)) this.token('ident', scanIdent(text, this.i));
     else if (isDigit(c) || (c === '.' && isDigit(text[this.i + 1] ?? ''))) this.token('number', scanNumber(text, this.i));
     else if (c === '"' || c === "'") this.token('string', scanString(text, this.i, this.diagnostics));
-    else if (c === '-' && text[this.i + 1] === '>') this.token('->', this.i + 2);
+    else if (DOUBLE[c + (text[this.i + 1] ?? '')] !== undefined) this.token(DOUBLE[c + text[this.i + 1]], this.i + 2);
     else if (c === '-') this.token('-', this.i + 1);
     else if (SINGLE[c] !== undefined) this.token(SINGLE[c], this.i + 1);
     else this.unexpected();

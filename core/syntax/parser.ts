@@ -2,8 +2,9 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from './ast';
-import { atItemKeyword, atStatementEnd, SYNC, TokenCursor } from './cursor';
+import { atItemKeyword, atStatementEnd, isUnterminatedString, SYNC } from './cursor';
 import { lex, type Comment, type Token } from './lexer';
+import { ExpressionParser, MAX_DEPTH } from './parse-expr';
 import { cover, span, type Span } from './span';
 
 export interface ParseResult {
@@ -13,9 +14,6 @@ export interface ParseResult {
   readonly tokens: Token[];
 }
 
-/** Expressions nest at most this deep; deeper input is reported, not recursed into. */
-const MAX_DEPTH = 200;
-
 /** Parses `text`; `base` offsets every span (see `lex`). */
 export function parse(text: string, base = 0): ParseResult {
   const lexed = lex(text, base);
@@ -24,9 +22,9 @@ export function parse(text: string, base = 0): ParseResult {
   return { file, diagnostics: parser.diagnostics, comments: lexed.comments, tokens: lexed.tokens };
 }
 
-class Parser extends TokenCursor {
-  private depth = 0;
-
+class Parser extends ExpressionParser {
+  /** How many `if` statements enclose the current one; bounded like expressions, on its own count. */
+  private ifDepth = 0;
   // ---- items ---------------------------------------------------------------------------------
 
   /** file := item* */
@@ -41,12 +39,13 @@ class Parser extends TokenCursor {
     return { kind: 'file', items, span: span(this.base, this.tok.span.end) };
   }
 
-  /** item := blockDecl | modelDecl | trainDecl */
+  /** item := blockDecl | modelDecl | trainDecl | fnDecl */
   private parseItem(): ast.Item | undefined {
     if (this.atIdent('block')) return this.parseBlock();
     if (this.atIdent('model')) return this.parseModel();
     if (this.atIdent('train')) return this.parseTrain();
-    this.error(`Expected 'model', 'block' or 'train' at the top level, found ${this.describe(this.tok)}.`, this.tok.span);
+    if (this.atIdent('fn')) return this.parseFn();
+    this.error(`Expected 'model', 'block', 'fn' or 'train' at the top level, found ${this.describe(this.tok)}.`, this.tok.span);
     this.advance();
     this.skipUntil(atItemKeyword);
     return undefined;
@@ -67,6 +66,54 @@ class Parser extends TokenCursor {
     const name = this.expectIdent('a parameter name');
     const def = this.eat('=') ? this.parseExpr() : undefined;
     return { name, default: def, span: def ? cover(name.span, def.span) : name.span };
+  }
+
+  /** fnDecl := 'fn' IDENT '(' params ')' '{' (IDENT '=' expr)* expr '}' */
+  private parseFn(): ast.FnDecl {
+    const kw = this.advance();
+    const name = this.expectIdent('a function name');
+    const open = this.eat('(');
+    if (!open) this.errorHere("'(' and the function's parameters");
+    const params = open ? this.list(open, ')', () => this.parseParam(), SYNC.params).items : [];
+    const brace = this.eat('{');
+    if (!brace) {
+      this.errorHere("'{'");
+      const at = span(this.prevEnd, this.prevEnd);
+      return { kind: 'fn', name, params, locals: [], result: { kind: 'missing', span: at }, doc: kw.doc, span: span(kw.span.start, at.end), bodySpan: at };
+    }
+    const locals: ast.FnLocal[] = [];
+    let result: ast.Expr | undefined;
+    const before = this.diagnostics.length;
+    const { end } = this.list(brace, '}', () => this.parseFnLine(locals, (e) => (result = e)), SYNC.body);
+    // A body with a syntax error (or left open) already explains itself; its missing result is not a second problem.
+    const closed = this.tokens[this.pos - 1]?.kind === '}';
+    if (!result && closed && this.diagnostics.length === before)
+      this.error('A function body ends with the value it returns, such as `max(1, c // 4)`.', span(end - 1, end));
+    result ??= { kind: 'missing', span: span(end, end) };
+    return { kind: 'fn', name, params, locals, result, doc: kw.doc, span: span(kw.span.start, end), bodySpan: span(brace.span.start, end) };
+  }
+
+  /** One line of a function body: a local `name = expr`, or the result, which must come last. */
+  private parseFnLine(locals: ast.FnLocal[], setResult: (e: ast.Expr) => void): undefined {
+    const named = this.at('ident') && this.peek().kind === '=';
+    const name = named ? this.expectIdent('a name') : undefined;
+    if (name) this.advance();
+    const before = this.diagnostics.length;
+    const first = this.tok;
+    const value = this.parseExpr();
+    if (this.at('}') || this.at('eof') || this.atItemStart()) {
+      // A last line that names a value leaves the result missing: the function reports that once.
+      if (name) locals.push({ name, value, span: cover(name.span, value.span) });
+      else setResult(value);
+      return undefined;
+    }
+    if (name) locals.push({ name, value, span: cover(name.span, value.span) });
+    // A line starting with a bad character or an unterminated string is already explained by the lexer.
+    else if (this.diagnostics.length === before && first.kind !== 'error' && !isUnterminatedString(first))
+      this.error('Only the last line of a function body is its value; the lines before it name values (`n = …`).', value.span);
+    this.eat(';');
+    this.checkStatementEnd();
+    return undefined;
   }
 
   /** modelDecl := 'model' IDENT body */
@@ -111,7 +158,7 @@ class Parser extends TokenCursor {
   // ---- statements ----------------------------------------------------------------------------
 
   /** body := '{' statement* '}' */
-  private parseBody(): { statements: ast.Statement[]; span: Span } {
+  private parseBody(): { statements: ast.BodyStatement[]; span: Span } {
     const junk = !this.at('{') && !this.tok.newlineBefore && !this.at('eof');
     if (junk) {
       // Junk before the `{` on the header line (a bad name, an extra word): report it and keep the body.
@@ -127,16 +174,21 @@ class Parser extends TokenCursor {
     return { statements, span: span(open.span.start, end) };
   }
 
-  /** statement := (IDENT '=')? chain ';'? */
-  private parseStatement(): ast.Statement | undefined {
+  /** statement := ifStatement | (IDENT '=' | targets)? chain ';'? */
+  private parseStatement(): ast.BodyStatement | undefined {
     const first = this.tok;
+    if (this.atIf()) return this.parseIf();
     if (!this.at('ident')) {
       this.errorAtToken('a layer, such as `conv2d(32, 3)`, or `name = …`');
       this.skipToStatementEnd();
       return undefined;
     }
     let target: ast.Ident | undefined;
-    if (this.peek().kind === '=') {
+    let targets: ast.Ident[] | undefined;
+    if (this.peek().kind === ',') {
+      targets = this.parseTargets();
+      if (!targets) return undefined;
+    } else if (this.peek().kind === '=') {
       target = this.expectIdent('a name');
       this.advance();
     }
@@ -144,7 +196,82 @@ class Parser extends TokenCursor {
     this.eat(';');
     this.checkStatementEnd();
     const last = chain.length > 0 ? chain[chain.length - 1].span : (target?.span ?? first.span);
-    return { kind: 'statement', target, chain, doc: first.doc, span: span(first.span.start, last.end) };
+    return { kind: 'statement', target, targets, chain, doc: first.doc, span: span(first.span.start, last.end) };
+  }
+
+  /** targets := IDENT (',' IDENT)+ '=' */
+  private parseTargets(): ast.Ident[] | undefined {
+    const targets = [this.expectIdent('a name')];
+    while (this.eat(',')) {
+      // `a,` at a line end: the next line is a statement of its own, not a name of this one.
+      if (this.tok.newlineBefore) break;
+      targets.push(this.expectIdent('a name for each output, such as `a, b = split(2)`'));
+    }
+    if (!this.tok.newlineBefore && this.eat('=')) return targets;
+    // `a, b` without `=` is no statement at all: report once and resume at the next line.
+    this.errorHere("'=' after the names");
+    this.skipUntil(atStatementEnd);
+    return undefined;
+  }
+
+  /** A line-initial `if` that is not a name being assigned or called. */
+  private atIf(): boolean {
+    return this.atIdent('if') && this.peek().kind !== '=' && this.peek().kind !== '->';
+  }
+
+  /** ifStatement := 'if' expr body ('else' 'if' expr body)* ('else' body)? */
+  private parseIf(): ast.IfStatement | undefined {
+    if (this.ifDepth >= MAX_DEPTH) {
+      this.error(`Statements nested more than ${MAX_DEPTH} levels deep.`, this.tok.span);
+      this.skipNested();
+      return undefined;
+    }
+    this.ifDepth++;
+    const branches: ast.IfBranch[] = [];
+    let keyword = this.advance().span;
+    let cond: ast.Expr | undefined = this.parseCondition();
+    for (;;) {
+      const body = this.parseBody();
+      branches.push({ keyword, cond, body: body.statements, bodySpan: body.span, span: span(keyword.start, body.span.end) });
+      if (!this.atIdent('else') || cond === undefined) break;
+      keyword = this.advance().span;
+      cond = undefined;
+      if (this.atWord('if')) {
+        // `else if` is one keyword span, so editors can find both words.
+        keyword = span(keyword.start, this.advance().span.end);
+        cond = this.parseCondition();
+      }
+    }
+    this.ifDepth--;
+    this.checkStatementEnd();
+    return { kind: 'if', branches, span: span(branches[0].span.start, branches[branches.length - 1].span.end) };
+  }
+
+  /** Skips an `if` statement nested too deep, with every brace it opens, so the enclosing bodies still close. */
+  private skipNested(): void {
+    let open = 0;
+    while (!this.at('eof') && !this.atItemStart()) {
+      if (this.at('{')) open++;
+      else if (this.at('}')) {
+        if (open === 0) return;
+        open--;
+        // The branch body closed: an `else` continues the statement, anything else ends it.
+        if (open === 0 && !(this.peek().kind === 'ident' && this.peek().text === 'else')) {
+          this.advance();
+          return;
+        }
+      }
+      this.advance();
+    }
+  }
+
+  /** The condition after `if`: any value, up to the `{`. */
+  private parseCondition(): ast.Expr {
+    if (this.at('{')) {
+      this.error("Expected a condition after 'if', such as `stride == 1`.", this.tok.span);
+      return { kind: 'missing', span: span(this.prevEnd, this.prevEnd) };
+    }
+    return this.parseExpr();
   }
 
   /** After a statement the next token must start a new line (or be `}`); otherwise report and resync. */
@@ -167,148 +294,4 @@ class Parser extends TokenCursor {
     while (this.eat('->')) chain.push(this.parseElem());
     return chain;
   }
-
-  /** elem := IDENT '(' args ')' repeat? | IDENT */
-  private parseElem(): ast.ChainElem {
-    if (this.at('ident') && this.peek().kind === '(') {
-      const call = this.parseCall();
-      const repeat = this.parseRepeat();
-      return { kind: 'layer', call, repeat, span: repeat ? cover(call.span, repeat.span) : call.span };
-    }
-    return this.expectIdent('a layer or a tensor name');
-  }
-
-  /** repeat := ('×' | '*' | 'x') primary */
-  private parseRepeat(): ast.Expr | undefined {
-    const isX = this.atIdent('x') && !this.tok.newlineBefore && this.peek().kind !== '=' && this.peek().kind !== '->';
-    if (this.at('×') || this.at('*') || isX) {
-      this.advance();
-      // `relu() ×` at a line end: the count is missing; the next line is a statement of its own.
-      if (this.tok.newlineBefore || this.at('eof')) {
-        this.errorHere('a repetition count');
-        return { kind: 'missing', span: span(this.prevEnd, this.prevEnd) };
-      }
-      return this.parseUnary();
-    }
-    return undefined;
-  }
-
-  // ---- expressions ---------------------------------------------------------------------------
-
-  /** call := IDENT '(' (arg (',' arg)* ','?)? ')' */
-  private parseCall(): ast.CallExpr {
-    const callee = this.expectIdent('a name');
-    const open = this.advance(); // '('
-    const { items: args, end } = this.list(open, ')', () => this.parseArg(), SYNC.args);
-    return { kind: 'call', callee, args, argsSpan: span(open.span.start, end), span: span(callee.span.start, end) };
-  }
-
-  /** arg := (IDENT ':')? (expr | IDENT ('->' elem)+) */
-  private parseArg(): ast.Arg {
-    let name: ast.Ident | undefined;
-    if (this.at('ident') && this.peek().kind === ':') {
-      name = this.expectIdent('an argument name');
-      this.advance();
-    }
-    let value = this.parseExpr();
-    if (value.kind === 'ident' && this.at('->')) {
-      const elems: ast.ChainElem[] = [value];
-      while (this.eat('->')) elems.push(this.parseElem());
-      value = { kind: 'chain', elems, span: cover(value.span, elems[elems.length - 1].span) };
-    }
-    return { name, value, span: name ? cover(name.span, value.span) : value.span };
-  }
-
-  /** expr := term (('+' | '-') term)* */
-  parseExpr(): ast.Expr {
-    if (this.depth >= MAX_DEPTH) return this.tooDeep();
-    this.depth++;
-    let left = this.parseTerm();
-    while (this.at('+') || this.at('-')) {
-      const op = this.advance().kind as '+' | '-';
-      const right = this.parseTerm();
-      left = { kind: 'binary', op, left, right, span: cover(left.span, right.span) };
-    }
-    this.depth--;
-    return left;
-  }
-
-  /** term := unary (('*' | '/') unary)* */
-  private parseTerm(): ast.Expr {
-    let left = this.parseUnary();
-    while ((this.at('*') || this.at('/')) && !this.tok.newlineBefore) {
-      const op = this.advance().kind as '*' | '/';
-      const right = this.parseUnary();
-      left = { kind: 'binary', op, left, right, span: cover(left.span, right.span) };
-    }
-    return left;
-  }
-
-  /** unary := '-' unary | primary */
-  private parseUnary(): ast.Expr {
-    if (this.at('-')) {
-      const minus = this.advance();
-      if (this.depth >= MAX_DEPTH) return this.tooDeep();
-      this.depth++;
-      const operand = this.parseUnary();
-      this.depth--;
-      return { kind: 'unary', op: '-', operand, span: cover(minus.span, operand.span) };
-    }
-    return this.parsePrimary();
-  }
-
-  /** primary := NUMBER | STRING | IDENT | call | '(' expr (',' expr)* ')' | '[' (expr (',' expr)*)? ']' */
-  private parsePrimary(): ast.Expr {
-    const t = this.tok;
-    switch (t.kind) {
-      case 'number':
-        this.advance();
-        return { kind: 'number', value: Number(t.text.replace(/_/g, '')), text: t.text, span: t.span };
-      case 'string':
-        this.advance();
-        return { kind: 'string', value: unquote(t.text), span: t.span };
-      case 'ident':
-        if (this.peek().kind === '(') return this.parseCall();
-        this.advance();
-        return { kind: 'ident', name: t.text, span: t.span };
-      case '(':
-      case '[':
-        return this.parseGroup();
-      default:
-        this.errorHere('a value (a number, name, string, tuple or list)');
-        return { kind: 'missing', span: t.kind === 'eof' || t.newlineBefore ? span(this.prevEnd, this.prevEnd) : t.span };
-    }
-  }
-
-  /** group := '(' expr ')' | '(' (expr (',' expr)* ','?)? ')' | '[' (expr (',' expr)* ','?)? ']' */
-  private parseGroup(): ast.Expr {
-    const open = this.advance();
-    const close = open.kind === '(' ? ')' : ']';
-    const { items, end, commas } = this.list(open, close, () => this.parseExpr(), SYNC.group);
-    const s = span(open.span.start, end);
-    if (open.kind === '[') return { kind: 'list', items, span: s };
-    if (items.length === 1 && !commas) return items[0];
-    return { kind: 'tuple', items, span: s };
-  }
-
-  /** Reports input nested beyond MAX_DEPTH once and skips it, so the stack stays bounded. */
-  private tooDeep(): ast.Expr {
-    const t = this.tok;
-    this.error(`Expression nested more than ${MAX_DEPTH} levels deep.`, t.span);
-    // Skip the nested region, balanced, so each enclosing bracket still finds its partner: one error in all.
-    let open = 0;
-    while (!this.at('eof') && !this.at('}') && !this.atItemStart()) {
-      const k = this.tok.kind;
-      if (open === 0 && (k === ')' || k === ']' || k === ',' || this.tok.newlineBefore)) break;
-      if (k === '(' || k === '[') open++;
-      else if (k === ')' || k === ']') open--;
-      this.advance();
-    }
-    return { kind: 'missing', span: t.span };
-  }
-}
-
-function unquote(text: string): string {
-  const body = text.length >= 2 && text[text.length - 1] === text[0] ? text.slice(1, -1) : text.slice(1);
-  return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }

@@ -184,7 +184,10 @@ test('the inference fixtures cover every layer kind and every diagnostic code', 
   for (const { expectations, ix } of results.values()) {
     for (const exp of expectations) {
       const layers = ix.layersByLine.get(exp.line) ?? [];
-      if (exp.layer?.shape && exp.layer.shape !== 'unknown' && layers.length > 0) kinds.add(layers[layers.length - 1].node.kind);
+      const last = layers[layers.length - 1];
+      if (exp.layer?.shape && exp.layer.shape !== 'unknown' && last) kinds.add(last.node.kind);
+      // split lowers to slice nodes, which carry its `parts`.
+      if (exp.layer?.shape && last?.node.args.parts !== undefined) kinds.add('split');
       for (const c of exp.codes ?? []) codes.add(c);
     }
   }

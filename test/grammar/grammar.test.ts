@@ -113,6 +113,17 @@ describe('TextMate grammar: snapshots and scopes', () => {
     assert.equal(scopeOf('*'), 'keyword.operator.arithmetic.stride', 'multiplication, not repetition');
     assert.equal(scopeOf('train'), 'storage.type.train.stride');
     assert.equal(scopeOf('data'), 'variable.parameter.argument.stride');
+    assert.equal(scopeOf('fn'), 'storage.type.fn.stride');
+    assert.equal(scopeOf('make_even'), 'entity.name.function.fn.stride');
+    assert.equal(scopeOf('if'), 'keyword.control.conditional.stride');
+    assert.equal(scopeOf('else'), 'keyword.control.conditional.stride');
+    assert.equal(scopeOf('and'), 'keyword.operator.logical.stride');
+    assert.equal(scopeOf('not'), 'keyword.operator.logical.stride');
+    assert.equal(scopeOf('=='), 'keyword.operator.comparison.stride');
+    assert.equal(scopeOf('>='), 'keyword.operator.comparison.stride');
+    assert.equal(scopeOf('//'), 'keyword.operator.arithmetic.stride');
+    assert.equal(scopeOf('%'), 'keyword.operator.arithmetic.stride');
+    assert.equal(scopeOf('max'), 'support.function.builtin.stride');
   });
 });
 

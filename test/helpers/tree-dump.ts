@@ -25,19 +25,33 @@ export function dumpTree(file: ast.SourceFile, text: string): string {
       continue;
     }
     lines.push(`  ${item.kind} ${ident(item.name)} ${at(item.span)} body=${at(item.bodySpan)}${doc}`);
-    if (item.kind === 'block') {
+    if (item.kind === 'block' || item.kind === 'fn') {
       for (const p of item.params) lines.push(`    param ${ident(p.name)}${p.default ? ` = ${expr(p.default)}` : ''} ${at(p.span)}`);
     }
-    for (const stmt of item.body) dumpStatement(stmt, lines, at);
+    if (item.kind === 'fn') {
+      for (const l of item.locals) lines.push(`    local ${ident(l.name)} = ${expr(l.value)} ${at(l.span)}`);
+      lines.push(`    result ${expr(item.result)} ${at(item.result.span)}`);
+      continue;
+    }
+    for (const stmt of item.body) dumpStatement(stmt, lines, at, '    ');
   }
   return lines.join('\n') + '\n';
 }
 
-function dumpStatement(stmt: ast.Statement, lines: string[], at: (s: Span) => string): void {
-  const target = stmt.target ? ` ${ident(stmt.target)} =` : '';
+function dumpStatement(stmt: ast.BodyStatement, lines: string[], at: (s: Span) => string, indent: string): void {
+  if (stmt.kind === 'if') {
+    lines.push(`${indent}if ${at(stmt.span)}`);
+    for (const b of stmt.branches) {
+      lines.push(`${indent}  ${b.cond ? `branch ${expr(b.cond)}` : 'else'} ${at(b.span)} keyword=${at(b.keyword)} body=${at(b.bodySpan)}`);
+      for (const s of b.body) dumpStatement(s, lines, at, `${indent}    `);
+    }
+    return;
+  }
+  const names = stmt.targets ?? (stmt.target ? [stmt.target] : []);
+  const target = names.length > 0 ? ` ${names.map(ident).join(', ')} =` : '';
   const doc = stmt.doc !== undefined ? ` doc=${JSON.stringify(stmt.doc)}` : '';
-  lines.push(`    statement${target} ${at(stmt.span)}${doc}`);
-  for (const elem of stmt.chain) lines.push(`      ${chainElem(elem)} ${at(elem.span)}`);
+  lines.push(`${indent}statement${target} ${at(stmt.span)}${doc}`);
+  for (const elem of stmt.chain) lines.push(`${indent}  ${chainElem(elem)} ${at(elem.span)}`);
 }
 
 function ident(id: ast.Ident): string {
@@ -66,7 +80,9 @@ function expr(e: ast.Expr): string {
     case 'binary':
       return `(${expr(e.left)} ${e.op} ${expr(e.right)})`;
     case 'unary':
-      return `(-${expr(e.operand)})`;
+      return e.op === 'not' ? `(not ${expr(e.operand)})` : `(-${expr(e.operand)})`;
+    case 'cond':
+      return `(${expr(e.then)} if ${expr(e.cond)} else ${expr(e.otherwise)})`;
     case 'call':
       return `${ident(e.callee)}(${e.args.map((a) => (a.name ? `${ident(a.name)}: ` : '') + expr(a.value)).join(', ')})`;
     case 'chain':

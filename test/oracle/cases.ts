@@ -32,8 +32,15 @@ export function strideSource(c: OracleCase): string {
   const lines = inputs.map((s, i) => `  x${i} = input(${s.map((d) => (d === null ? -1 : d)).join(', ')})`);
   const args = Object.entries(c.args).map(([k, v]) => `${k}: ${lit(v)}`);
   const tensors = Array.isArray(c.input[0]) ? inputs.map((_, i) => `x${i}`) : [];
-  lines.push(`  ${c.kind}(${[...tensors, ...args].join(', ')})`);
+  const call = `${c.kind}(${[...tensors, ...args].join(', ')})`;
+  // split has several outputs: they are named, and the last part is the layer under test.
+  lines.push(c.kind === 'split' ? `  ${partNames(c.args.parts)} = ${call}` : `  ${call}`);
   return `model M {\n${lines.join('\n')}\n}\n`;
+}
+
+function partNames(parts: ArgLit | undefined): string {
+  const n = Array.isArray(parts) ? parts.length : typeof parts === 'number' ? parts : 2;
+  return Array.from({ length: Math.max(n, 2) }, (_, i) => `p${i}`).join(', ');
 }
 
 export function caseName(c: OracleCase): string {

@@ -62,6 +62,27 @@ export const moreCases: OracleCase[] = [
   ...['multiply', 'average', 'maximum', 'minimum'].flatMap((k) =>
     grid(k, [pair([4, 4, 3], [4, 4, 3]), pair([6], [6]), pair([4, 4, 3], [4, 4, 2]), [[5], [5], [5]]], {}),
   ),
+  // Broadcasting: an axis of 1 (or a missing leading axis) stretches, in either operand order.
+  ...['add', 'multiply', 'average', 'maximum', 'minimum'].flatMap((k) =>
+    grid(
+      k,
+      [
+        pair([1, 1, 3], [4, 5, 3]),
+        pair([4, 5, 3], [1, 1, 3]),
+        pair([4, 1, 3], [1, 5, 1]),
+        pair([4, 5, 3], [3]),
+        pair([6], [4, 5, 6]),
+        pair([4, 4, 3], [2, 4, 3]),
+        pair([4, 4, 3], [1, 1, 2]),
+        [
+          [1, 1, 3],
+          [4, 5, 3],
+          [4, 1, 1],
+        ],
+      ],
+      {},
+    ),
+  ),
   ...grid(
     'cropping2d',
     [

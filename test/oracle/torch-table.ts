@@ -27,6 +27,28 @@ export const torchConvCases: OracleCase[] = [
   ...grid('separable_conv2d', images, { kernel: [3], dilation: [1, 2], depth_multiplier: [undefined, 2], padding: ['valid', 'same'] }, { filters: 7 }),
 ];
 
+/** PyTorch's numeric padding: `P`, one per axis, or one per side (explicit F.pad), on every convolution kind. */
+export const torchPaddingCases: OracleCase[] = [
+  ...grid('conv1d', seqs, { padding: [0, 1, 3, [2, 0]], stride: [1, 2] }, { filters: 4, kernel: 3 }),
+  ...grid('conv2d', images, { padding: [1, [1, 2], [0, 1, 2, 0]], stride: [1, 2], kernel: [3, [3, 1]] }, { filters: 5 }),
+  ...grid('conv2d', [[2, 3, 4]], { padding: [1], kernel: [5] }, { filters: 2 }),
+  ...grid('conv3d', vols, { padding: [1, [0, 1, 2], [1, 0, 0, 1, 1, 1]] }, { filters: 3, kernel: 3, stride: 2 }),
+  ...grid('depthwise_conv2d', images, { padding: [1, [0, 1, 1, 0]], stride: [1, 2] }, { kernel: 3 }),
+  ...grid('depthwise_conv1d', seqs, { padding: [1, [0, 2]] }, { kernel: 3 }),
+  ...grid('separable_conv2d', images, { padding: [1, [2, 0]] }, { filters: 6, kernel: 3 }),
+  ...grid('separable_conv1d', seqs, { padding: [1] }, { filters: 6, kernel: 3 }),
+  ...['conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose'].flatMap((k) =>
+    grid(k, k.startsWith('conv1') ? seqs : k.startsWith('conv2') ? images : vols, { padding: [0, 1, 2], stride: [1, 2] }, { filters: 3, kernel: 3 }),
+  ),
+  ...grid('conv2d_transpose', [[3, 3, 2]], { padding: [[1, 0], 4] }, { filters: 2, kernel: 4, stride: 2 }),
+  ...['maxpool1d', 'avgpool1d'].flatMap((k) => grid(k, seqs.slice(0, 1), { padding: [1, [0, 1]], stride: [1, 2], ceil_mode: [undefined, true] }, { pool: 3 })),
+  ...['maxpool2d', 'avgpool2d'].flatMap((k) =>
+    grid(k, images, { padding: [1, [1, 0], 2, [0, 1, 1, 0]], pool: [3, [2, 3]], stride: [undefined, 2], ceil_mode: [undefined, true] }),
+  ),
+  ...['maxpool3d', 'avgpool3d'].flatMap((k) => grid(k, [[6, 7, 5, 2]], { padding: [1, [1, 0, 1]], ceil_mode: [undefined, true] }, { pool: 3, stride: 2 })),
+  ...grid('avgpool2d', [[7, 10, 6]], { count_include_pad: [true, false], ceil_mode: [undefined, true] }, { pool: 3, stride: 2, padding: 1 }),
+].filter((c) => !(c.args.ceil_mode === true && Array.isArray(c.args.padding) && c.args.padding.length === 2 * Number(/(\d)d/.exec(c.kind)![1])));
+
 export const torchPoolCases: OracleCase[] = [
   ...['maxpool1d', 'avgpool1d', 'lppool1d'].flatMap((k) =>
     grid(
@@ -95,13 +117,24 @@ export const torchNormCases: OracleCase[] = [
 export const torchMiscCases: OracleCase[] = [
   ...grid('elu', [[4, 5]], { alpha: [0.5, 2] }),
   ...grid('softmax', [[4, 5, 3]], { axis: [1, 2, -2, 3, 4] }),
-  ...['hard_swish', 'hard_tanh'].flatMap((k) => grid(k, [[4, 5, 3]], {})),
+  ...['hard_swish', 'hard_tanh', 'hard_sigmoid'].flatMap((k) => grid(k, [[4, 5, 3]], {})),
+  ...grid('scale', [[4, 5, 3], [7], [3, 4, 5, 6]], { init: [undefined, 1e-6] }),
+  ...grid('drop_path', [[4, 5, 3], [7]], { rate: [0, 0.1, 0.5] }),
   ...grid('prelu', images, { shared_axes: [[1, 2]] }),
   ...grid('prelu', seqs, { shared_axes: [[1]] }),
   ...grid('subtract', [pair([4, 4, 3], [4, 4, 3]), pair([6], [6]), pair([4, 4, 3], [4, 4, 2]), [[5], [5], [5]]], {}),
   ...grid('concat', [pair([4, 4, 3], [4, 2, 3]), pair([4, 4, 3], [2, 4, 3]), pair([4, 4, 3], [4, 4, 5])], { axis: [-2, -3, -4, 4] }),
   ...grid('dense', [[7], [4, 6]], { units: [3], bias: biases }),
   ...grid('embedding', [[10], [3, 4]], { vocab: [100], dim: [8] }),
+];
+
+/** split is checked on its last part; slices past the axis and parts that do not divide are rejected on both sides. */
+export const torchSplitCases: OracleCase[] = [
+  ...grid('split', [[4, 4, 12], [6, 12], [12]], { parts: [2, 3, 5, [4, 8], [2, 2, 8], [4, 4]] }),
+  ...grid('split', [[4, 6, 12]], { parts: [2, 3, [1, 5]], axis: [-2, 2] }),
+  ...grid('slice', [[4, 4, 12], [12]], { start: [0, 3, -4, 12], stop: [undefined, 5, -1, 2] }),
+  ...grid('slice', [[4, 6, 12]], { start: [1], stop: [4], axis: [1, -3, 2] }),
+  ...grid('channel_shuffle', [[4, 4, 12], [3, 5, 6]], { groups: [1, 2, 3, 4, 5] }),
 ];
 
 export const torchSequenceCases: OracleCase[] = [
@@ -145,4 +178,12 @@ const tfRunnable = (c: OracleCase) => {
   return !(many(c.args.stride) && many(c.args.dilation));
 };
 
-export const torchCases: OracleCase[] = [...torchConvCases, ...torchPoolCases, ...torchNormCases, ...torchMiscCases, ...torchSequenceCases].filter(tfRunnable);
+export const torchCases: OracleCase[] = [
+  ...torchConvCases,
+  ...torchPaddingCases,
+  ...torchPoolCases,
+  ...torchNormCases,
+  ...torchMiscCases,
+  ...torchSplitCases,
+  ...torchSequenceCases,
+].filter(tfRunnable);

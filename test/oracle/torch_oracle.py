@@ -43,10 +43,30 @@ class Lambda(nn.Module):
         return self.fn(*xs)
 
 
+def side_pad(pad, n):
+    """Stride's per-side padding ((before, after) pairs, axis by axis) as F.pad's order (last axis first)."""
+    pairs = [pad[2 * i : 2 * i + 2] for i in range(n)]
+    return tuple(v for pair in reversed(pairs) for v in pair)
+
+
+def numeric_padding(pad, n):
+    """PyTorch's own padding argument for `P` or one per axis; None for per-side padding (done with F.pad)."""
+    if isinstance(pad, int):
+        return pad
+    return tuple(pad) if len(pad) == n else None
+
+
 def conv_padding(args, n, k, d):
     """Keras padding names as PyTorch modules: `valid` is 0, `same` is torch's own 'same' (stride 1 only),
-    `causal` is (k - 1)·dilation zeros on the left, exactly Keras's definition."""
+    `causal` is (k - 1)·dilation zeros on the left, exactly Keras's definition. Numbers are PyTorch's own padding;
+    per-side numbers pad explicitly first."""
     pad = args.get("padding", "valid")
+    if not isinstance(pad, str):
+        own = numeric_padding(pad, n)
+        if own is None:
+            sides = side_pad(pad, n)
+            return Lambda(lambda x: F.pad(x, sides)), 0
+        return None, own
     if pad == "causal":
         return nn.ConstantPad1d(((k[0] - 1) * d[0], 0), 0.0), 0
     if pad == "same" and any(x != 1 for x in tup(args.get("stride", 1), n)):
@@ -95,9 +115,33 @@ def build_pool(kind, a, shape):
             area = math.prod(k)
             return Lambda(lambda x: (F.avg_pool3d(x.pow(p), k, s, ceil_mode=ceil) * area).pow(1.0 / p)), "cf"
         return (nn.LPPool1d if n == 1 else nn.LPPool2d)(p, k if n > 1 else k[0], s if n > 1 else s[0], ceil_mode=ceil), "cf"
-    if a.get("padding", "valid") != "valid":
+    pad = a.get("padding", "valid")
+    if pad == "same":
         raise Unconvertible("PyTorch pooling has no 'same' padding")
-    return POOL[op][n](k, s, ceil_mode=ceil), "cf"
+    if pad == "valid":
+        return POOL[op][n](k, s, ceil_mode=ceil), "cf"
+    own = numeric_padding(pad, n)
+    extra = {"count_include_pad": a["count_include_pad"]} if "count_include_pad" in a else {}
+    if own is not None:
+        return POOL[op][n](k, s, padding=own, ceil_mode=ceil, **extra), "cf"
+    sides = side_pad(pad, n)
+    return nn.Sequential(Lambda(lambda x: F.pad(x, sides)), POOL[op][n](k, s, ceil_mode=ceil)), "cf"
+
+
+TRANSPOSE = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
+
+
+def build_transpose(kind, a, shape):
+    """Numeric padding only: PyTorch's ConvTranspose crops `padding` from each side of its full output."""
+    n = spatial_rank(kind)
+    k, s = tup(a["kernel"], n), tup(a.get("stride", 1), n)
+    pad = a.get("padding", 0)
+    if isinstance(pad, str):
+        raise Unconvertible("Keras's padding words have no ConvTranspose form")
+    own = numeric_padding(pad, n)
+    if own is None:
+        raise Unconvertible("ConvTranspose crops the same amount from both sides of an axis")
+    return TRANSPOSE[n](shape[-1], a["filters"], k, s, own, bias=a.get("bias", True)), "cf"
 
 
 def build_global(kind, a, shape):
@@ -181,14 +225,60 @@ def build_simple(kind, a, shape):
         # Channels-last tensors with the batch first number their axes exactly as Keras does.
         "softmax": lambda: (nn.Softmax(a.get("axis", -1)), "cl"),
         "hard_swish": lambda: (nn.Hardswish(), "cl"),
+        "hard_sigmoid": lambda: (nn.Hardsigmoid(), "cl"),
+        "scale": lambda: layer_scale(a, shape),
+        "drop_path": lambda: (stochastic_depth(a), "cl"),
         "hard_tanh": lambda: (nn.Hardtanh(), "cl"),
         "prelu": lambda: prelu(a, shape),
         "dense": lambda: (nn.Linear(shape[-1], a["units"], bias=a.get("bias", True)), "cl"),
         "embedding": lambda: embedding(a),
         "subtract": lambda: (Lambda(torch.sub), "cl"),
         "concat": lambda: (Lambda(lambda *xs: torch.cat(xs, a.get("axis", -1))), "cl"),
+        "slice": lambda: (Lambda(lambda x: take(x, a)), "cl"),
+        "split": lambda: (Lambda(lambda x: last_part(x, a)), "cl"),
+        "channel_shuffle": lambda: (nn.ChannelShuffle(a["groups"]), "cf"),
     }
     return table[kind]()
+
+
+def keras_dim(x, axis):
+    """A Keras axis (batch is 0, negative counts from the end) as a dimension of a channels-last tensor."""
+    return axis if axis >= 0 else x.dim() + axis
+
+
+def take(x, a):
+    """Stride's slice(start, stop, axis): Python's bounds, but out-of-range bounds are refused (narrow), not clamped."""
+    d = keras_dim(x, a.get("axis", -1))
+    n = x.shape[d]
+    start = a["start"] + n if a["start"] < 0 else a["start"]
+    stop = a.get("stop", n)
+    stop = stop + n if stop < 0 else stop
+    return x.narrow(d, start, stop - start)
+
+
+def last_part(x, a):
+    """The last output of Stride's split(parts, axis): equal parts must divide the axis; sizes go to torch.split."""
+    d = keras_dim(x, a.get("axis", -1))
+    parts = a["parts"]
+    if isinstance(parts, int):
+        if x.shape[d] % parts:
+            raise ValueError("split into %d parts of an axis of %d" % (parts, x.shape[d]))
+        parts = [x.shape[d] // parts] * parts
+    return torch.split(x, parts, d)[-1]
+
+
+def layer_scale(a, shape):
+    """ConvNeXt's layer scale: one learned factor per channel (the last axis, channels-last here)."""
+    gamma = nn.Parameter(torch.full((shape[-1],), float(a.get("init", 1.0))))
+    holder = nn.Module()
+    holder.gamma = gamma
+    return Lambda(lambda x: x * holder.gamma, holder), "cl"
+
+
+def stochastic_depth(a):
+    import torchvision.ops
+
+    return torchvision.ops.StochasticDepth(a["rate"], "row")
 
 
 def embedding(a):
@@ -199,6 +289,8 @@ def embedding(a):
 def build(kind, a, shape):
     if kind.startswith(("conv", "depthwise", "separable")) and "transpose" not in kind:
         return build_conv(kind, a, shape)
+    if "transpose" in kind:
+        return build_transpose(kind, a, shape)
     if kind.startswith("global"):
         return build_global(kind, a, shape)
     if "pool" in kind:

@@ -85,7 +85,7 @@ describe('hover: memory setting, blocks, arguments and where there is none', () 
 
   it('on an argument name and a training setting', async () => {
     const arg = (await hoverAt(NET, 'padding'))!;
-    assert.ok(arg.includes('`valid | same`'), arg);
+    assert.ok(arg.includes('`valid | same | int | (int, …)`'), arg);
     assert.ok(arg.includes('default `valid`'), arg);
     const key = (await hoverAt(NET, 'epochs'))!;
     assert.ok(key.includes('Passes over the training data'), key);

@@ -2,6 +2,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { ArgValue, ResolvedArgs } from '../../core/model/registry';
+// Registers Stride's hard sigmoid and hard swish under the names in the table below.
+import './hard-activations';
 
 /** tfjs activation identifiers for Stride's activation names. */
 export const TFJS_ACTIVATION: Readonly<Record<string, string>> = {
@@ -9,7 +11,8 @@ export const TFJS_ACTIVATION: Readonly<Record<string, string>> = {
   relu: 'relu',
   relu6: 'relu6',
   sigmoid: 'sigmoid',
-  hard_sigmoid: 'hardSigmoid',
+  hard_sigmoid: 'strideHardSigmoid',
+  hard_swish: 'strideHardSwish',
   tanh: 'tanh',
   softmax: 'softmax',
   softplus: 'softplus',

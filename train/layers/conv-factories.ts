@@ -2,10 +2,46 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { activationOf, defined, kernelInit, nums, num, regularizerOf, type LayerContext } from './common';
+import { deconvLength } from '../../core/model/shape-math';
+import { ExplicitPad, sidePairs } from './explicit-pad';
 import { GroupedConv } from './grouped-conv';
 
 type Made = tf.layers.Layer | tf.layers.Layer[];
 type Padding = 'valid' | 'same' | 'causal';
+type Factory = (ctx: LayerContext) => Made;
+const list = (m: Made): tf.layers.Layer[] => (Array.isArray(m) ? m : [m]);
+
+/** The context of the same layer with `valid` windows over an input whose spatial axes grew or shrank. */
+function validOver(ctx: LayerContext, spatial: readonly (number | null)[], output = ctx.outputShape): LayerContext {
+  const input = ctx.inputShapes[0];
+  return { ...ctx, args: { ...ctx.args, padding: 'valid' }, inputShapes: [[...spatial, input[input.length - 1]]], outputShape: output };
+}
+
+/** PyTorch's numeric padding on a convolution: explicit zeros, then the same convolution with `valid` windows. */
+export function padded(make: Factory): Factory {
+  return (ctx) => {
+    if (!Array.isArray(ctx.args.padding)) return make(ctx);
+    const pads = sidePairs(ctx.args.padding as number[]);
+    const spatial = ctx.inputShapes[0].slice(0, -1).map((d, i) => (d === null ? null : d + pads[i][0] + pads[i][1]));
+    return [new ExplicitPad({ name: `${ctx.name}_pad`, pads, mode: 'pad' }), ...list(make(validOver(ctx, spatial)))];
+  };
+}
+
+/** PyTorch's numeric padding on a transposed convolution crops its full (`valid`) output on every side. */
+export function cropped(make: Factory): Factory {
+  return (ctx) => {
+    if (!Array.isArray(ctx.args.padding)) return make(ctx);
+    const pads = sidePairs(ctx.args.padding as number[]);
+    const input = ctx.inputShapes[0];
+    const k = nums(ctx.args.kernel);
+    const s = nums(ctx.args.stride);
+    const full = input.slice(0, -1).map((d, i) => deconvLength(d, k[i], 'valid', s[i]));
+    const out = ctx.outputShape;
+    const inner = make(validOver(ctx, input.slice(0, -1), [...full, out[out.length - 1]]));
+    const sizes = out.slice(0, -1).map((d) => d ?? -1);
+    return [...list(inner), new ExplicitPad({ name: `${ctx.name}_crop`, pads, mode: 'crop', sizes })];
+  };
+}
 const padding = (ctx: LayerContext) => ctx.args.padding as Padding;
 const bias = (ctx: LayerContext) => ctx.args.bias !== false;
 const dilation = (ctx: LayerContext) => (ctx.args.dilation === undefined ? undefined : nums(ctx.args.dilation));
@@ -30,8 +66,8 @@ export function withActivation(layer: tf.layers.Layer, ctx: LayerContext): Made 
 
 const TF_CONV = { 1: tf.layers.conv1d, 2: tf.layers.conv2d, 3: tf.layers.conv3d } as const;
 
-export function conv(rank: 1 | 2 | 3) {
-  return (ctx: LayerContext): Made => {
+export function conv(rank: 1 | 2 | 3): Factory {
+  return padded((ctx: LayerContext): Made => {
     const groups = num(ctx.args.groups ?? 1);
     const base = convArgs(ctx);
     // tfjs's causal conv1d mis-reports its output length with dilation, and dilated ops have no gradients:
@@ -54,7 +90,7 @@ export function conv(rank: 1 | 2 | 3) {
       l2: num(ctx.args.l2 ?? 0),
     });
     return withActivation(layer, ctx);
-  };
+  });
 }
 
 /**
@@ -126,16 +162,16 @@ function groupedDepthwise(ctx: LayerContext, rank: 1 | 2, useBias: boolean): Gro
   });
 }
 
-export function depthwise(rank: 1 | 2) {
-  return (ctx: LayerContext): Made => {
+export function depthwise(rank: 1 | 2): Factory {
+  return padded((ctx: LayerContext): Made => {
     if (dilated(ctx)) return withActivation(groupedDepthwise(ctx, rank, bias(ctx)), ctx);
     const make = (base: ReturnType<typeof convArgs>) => tf.layers.depthwiseConv2d(depthwiseArgs(ctx, base));
     return rank === 2 ? make(convArgs(ctx)) : lifted(ctx, make);
-  };
+  });
 }
 
-export function separable(rank: 1 | 2) {
-  return (ctx: LayerContext): Made => {
+export function separable(rank: 1 | 2): Factory {
+  return padded((ctx: LayerContext): Made => {
     if (dilated(ctx)) {
       const pointwise = TF_CONV[rank](
         defined({
@@ -162,11 +198,11 @@ export function separable(rank: 1 | 2) {
         }),
       );
     return rank === 2 ? make(convArgs(ctx)) : lifted(ctx, make);
-  };
+  });
 }
 
-export function transpose(rank: 1 | 2 | 3) {
-  return (ctx: LayerContext): Made => {
+export function transpose(rank: 1 | 2 | 3): Factory {
+  return cropped((ctx: LayerContext): Made => {
     const make = (base: ReturnType<typeof convArgs>) => {
       const args = defined({
         ...base,
@@ -178,5 +214,5 @@ export function transpose(rank: 1 | 2 | 3) {
       return rank === 3 ? tf.layers.conv3dTranspose(args as never) : tf.layers.conv2dTranspose(args as never);
     };
     return rank === 1 ? lifted(ctx, make) : make(convArgs(ctx));
-  };
+  });
 }

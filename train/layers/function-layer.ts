@@ -1,6 +1,7 @@
 // Parameter-free functions tfjs has no layer or activation for: ELU with any α, hard swish, hard tanh, softmax on any axis.
 
 import * as tf from '@tensorflow/tfjs';
+import { hardSwish } from './hard-activations';
 
 export interface FunctionLayerConfig {
   readonly name?: string;
@@ -14,7 +15,7 @@ export interface FunctionLayerConfig {
 const FUNCTIONS: Record<FunctionLayerConfig['fn'], (x: tf.Tensor, cfg: FunctionLayerConfig) => tf.Tensor> = {
   // tfjs's `elu` op fixes α = 1, so the negative side is scaled here.
   elu: (x, cfg) => tf.where(tf.greater(x, 0), x, tf.mul(cfg.alpha ?? 1, tf.sub(tf.exp(x), 1))),
-  hard_swish: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)),
+  hard_swish: hardSwish,
   hard_tanh: (x) => tf.clipByValue(x, -1, 1),
   softmax: (x, cfg) => {
     const axis = cfg.axis ?? -1;

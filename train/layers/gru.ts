@@ -1,6 +1,7 @@
 // A GRU with reset_after (Keras 2, PyTorch and cuDNN convention), which tfjs's GRUCell refuses; optionally bidirectional.
 
 import * as tf from '@tensorflow/tfjs';
+import { hardSigmoid, hardSwish } from './hard-activations';
 
 export interface GruConfig {
   readonly name?: string;
@@ -20,7 +21,8 @@ export const ACT: Record<string, (x: tf.Tensor) => tf.Tensor> = {
   relu: tf.relu,
   relu6: tf.relu6,
   sigmoid: tf.sigmoid,
-  hard_sigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
+  hard_sigmoid: hardSigmoid,
+  hard_swish: hardSwish,
   tanh: tf.tanh,
   softmax: (x) => tf.softmax(x),
   softplus: tf.softplus,

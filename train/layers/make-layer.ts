@@ -8,7 +8,9 @@ import { FunctionLayer } from './function-layer';
 import { GroupNorm, LocalResponseNorm } from './normalization';
 import { globalPool, pool } from './pool-factories';
 import { ResetAfterGru } from './gru';
+import { DropPath, LayerScale } from './residual-branch';
 import { PositionalEmbedding, Resize, StrideDropout, Subtract } from './small-layers';
+import { SPLIT_FACTORIES } from './split-layers';
 
 /** A kind may need a short chain of tfjs layers (a custom layer followed by its activation). */
 export type LayerFactory = (ctx: LayerContext) => tf.layers.Layer | tf.layers.Layer[];
@@ -118,6 +120,8 @@ const CORE: Record<string, LayerFactory> = {
   reshape,
   flatten: (ctx) => tf.layers.flatten({ name: ctx.name }),
   dropout: (ctx) => new StrideDropout({ name: ctx.name, rate: num(ctx.args.rate), spatial: false, seed: ctx.nextSeed() }),
+  drop_path: (ctx) => new DropPath({ name: ctx.name, rate: num(ctx.args.rate), seed: ctx.nextSeed() }),
+  scale: (ctx) => new LayerScale({ name: ctx.name, init: num(ctx.args.init) }),
   permute: (ctx) => tf.layers.permute({ name: ctx.name, dims: nums(ctx.args.dims) }),
   repeat_vector: (ctx) => tf.layers.repeatVector({ name: ctx.name, n: num(ctx.args.n) }),
   embedding: (ctx) =>
@@ -214,4 +218,4 @@ for (const r of [1, 2] as const) {
   CONV[`separable_conv${r}d`] = separable(r);
 }
 
-export const LAYER_FACTORIES: Record<string, LayerFactory> = { ...CORE, ...ACTIVATIONS, ...MERGES, ...SPATIAL, ...CONV };
+export const LAYER_FACTORIES: Record<string, LayerFactory> = { ...CORE, ...ACTIVATIONS, ...MERGES, ...SPATIAL, ...CONV, ...SPLIT_FACTORIES };

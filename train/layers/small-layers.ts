@@ -1,6 +1,7 @@
 // Small custom layers: spatial dropout of any rank, subtraction, 3-D global pooling and learned position embeddings.
 
 import * as tf from '@tensorflow/tfjs';
+import { broadcastShapes } from '../../core/model/layers/merge';
 
 type Kwargs = { training?: boolean };
 const first = (shape: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
@@ -41,17 +42,21 @@ export class StrideDropout extends tf.layers.Layer {
   }
 }
 
-/** first − second (tfjs-layers has no Subtract layer). */
+/** first − second (tfjs-layers has no Subtract layer), broadcasting over the non-batch axes as the other merges do. */
 export class Subtract extends tf.layers.Layer {
   static className = 'StrideSubtract';
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return first(inputShape);
+    const [a, b] = inputShape as tf.Shape[];
+    return [a[0], ...(broadcastShapes(a.slice(1), b.slice(1)) ?? a.slice(1))];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [a, b] = inputs as tf.Tensor[];
-    return tf.sub(a, b);
+    // A lower-rank operand gains axes of 1 after the batch, so it lines up from the right.
+    const lift = (t: tf.Tensor, rank: number) => (t.rank >= rank ? t : tf.reshape(t, [t.shape[0], ...Array(rank - t.rank).fill(1), ...t.shape.slice(1)]));
+    const rank = Math.max(a.rank, b.rank);
+    return tf.sub(lift(a, rank), lift(b, rank));
   }
 }
 

@@ -152,7 +152,7 @@ export const basicLayers: LayerDef[] = [
   activation('relu', 'relu', 'Rectified linear unit: max(x, 0).'),
   activation('relu6', 'relu6', 'min(max(x, 0), 6).'),
   activation('sigmoid', 'sigmoid', '1 / (1 + e^−x): independent probabilities.'),
-  activation('hard_sigmoid', 'hard_sigmoid', 'Piecewise-linear sigmoid.'),
+  activation('hard_sigmoid', 'hard_sigmoid', 'Piecewise-linear sigmoid relu6(x + 3)/6, as PyTorch Hardsigmoid and Keras 3.', [], ['hardsigmoid']),
   activation('tanh', 'tanh', 'Hyperbolic tangent.'),
   {
     ...activation('softmax', 'softmax', 'Normalizes the last axis into probabilities that sum to 1.', [

@@ -8,6 +8,7 @@ export const ACTIVATIONS = [
   'relu6',
   'sigmoid',
   'hard_sigmoid',
+  'hard_swish',
   'tanh',
   'softmax',
   'softplus',
@@ -24,13 +25,15 @@ export const kernelArg: ArgSpec = { name: 'kernel', type: { type: 'ints', min: 1
 export const strideArg: ArgSpec = { name: 'stride', type: { type: 'ints', min: 1 }, default: 1, doc: 'Step between windows.' };
 export const paddingArg: ArgSpec = {
   name: 'padding',
-  type: { type: 'enum', values: ['valid', 'same'] },
+  type: { type: 'padding', values: ['valid', 'same'] },
   default: 'valid',
-  doc: '`valid`: no padding; `same`: pad so that output = ceil(input / stride) (TensorFlow puts the odd extra zero after).',
+  doc:
+    '`valid`: no padding; `same`: pad so that output = ceil(input / stride) (TensorFlow puts the odd extra zero after); ' +
+    'a number `P`: P zeros on both sides of every axis (PyTorch `padding=P`); a tuple: one per axis, or one per side.',
 };
 export const causalPaddingArg: ArgSpec = {
   ...paddingArg,
-  type: { type: 'enum', values: ['valid', 'same', 'causal'] },
+  type: { type: 'padding', values: ['valid', 'same', 'causal'] },
   doc: `${paddingArg.doc} \`causal\`: pad (k − 1)·dilation zeros on the left only, so no output sees the future.`,
 };
 export const dilationArg: ArgSpec = { name: 'dilation', type: { type: 'ints', min: 1 }, default: 1, doc: 'Spacing between kernel taps.' };

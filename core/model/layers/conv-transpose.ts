@@ -1,8 +1,8 @@
 // Transposed convolutions of rank 1–3 (learned upsampling), with Keras/tfjs output-length rules.
 
 import { formatInt } from '../values';
-import type { InferContext, Inferred, LayerDef, Problem } from '../registry';
-import { asNum, deconvLength } from '../shape-math';
+import type { ArgSpec, InferContext, Inferred, LayerDef, Problem } from '../registry';
+import { asNum, axisPadding, checkPositive, deconvLength } from '../shape-math';
 import { activationArg, biasArg, channelsOf, dilationArg, kernelArg, paddingArg, regularizerArgs, strideArg } from './common';
 import { filtersArg } from './conv';
 import { area, kernelText, prod, windowOf } from './window';
@@ -19,7 +19,17 @@ function inferTranspose(ctx: InferContext): Inferred | { problem: Problem } {
   const cin = channelsOf(input);
   const filters = asNum(ctx.args.filters);
   const spatial = input.slice(0, -1);
-  const out = spatial.map((d, i) => deconvLength(d, w.kernel[i], w.padding, w.stride[i]));
+  const out = spatial.map((d, i) => deconvLength(d, w.kernel[i], axisPadding(w.padding, i), w.stride[i]));
+  // Numeric padding crops the output as PyTorch's does; cropping it all away is an error.
+  const problem = checkPositive(out, spatial, w.kernel);
+  if (problem)
+    return {
+      problem: {
+        ...problem,
+        arg: 'padding',
+        message: `Output dimension ${out.findIndex((d) => d !== null && d <= 0) + 1} would be ${out.find((d) => d !== null && d <= 0)}: the padding crops away the whole output.`,
+      },
+    };
   const kArea = prod(w.kernel);
   const bias = ctx.args.bias === true;
   const total = (kArea * (cin ?? 0) + (bias ? 1 : 0)) * filters;
@@ -37,14 +47,20 @@ function inferTranspose(ctx: InferContext): Inferred | { problem: Problem } {
 
 const KERNEL = ['', 'k', 'k_h·k_w', 'k_d·k_h·k_w'];
 
+/** PyTorch's `padding` on a transposed convolution removes rows and columns from the output instead of adding zeros. */
+const transposePaddingArg: ArgSpec = {
+  ...paddingArg,
+  doc: '`valid` or `same` as Keras; a number `P` crops P from both sides of every output axis (PyTorch `padding=P`); a tuple: one per axis, or one per side.',
+};
+
 function transposeDef(rank: number, aliases: string[]): LayerDef {
   return {
     kind: `conv${rank}d_transpose`,
     aliases,
     category: 'convolution',
-    summary: `Transposed ${rank}-D convolution (learned upsampling): output = input·stride (same) or input·stride + max(k − stride, 0) (valid).`,
+    summary: `Transposed ${rank}-D convolution (learned upsampling): output = input·stride (same), input·stride + max(k − stride, 0) (valid), or (input − 1)·stride + k − 2·padding (numeric, as PyTorch).`,
     paramsDoc: `(${KERNEL[rank]}·C_in + 1)·filters; no \`+ 1\` without bias.`,
-    args: [filtersArg, kernelArg, strideArg, paddingArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
+    args: [filtersArg, kernelArg, strideArg, transposePaddingArg, dilationArg, biasArg, activationArg, ...regularizerArgs],
     arity: 1,
     inputRank: rank + 1,
     spatialRank: rank,

@@ -14,6 +14,7 @@ import { recurrentLayers } from './recurrent';
 import { regularizationLayers } from './regularization';
 import { shapeOpLayers } from './shape-ops';
 import { spatialLayers } from './spatial';
+import { splitLayers } from './split';
 
 export const defaultRegistry = new LayerRegistry().register(
   ...basicLayers,
@@ -26,6 +27,7 @@ export const defaultRegistry = new LayerRegistry().register(
   ...mergeLayers,
   ...spatialLayers,
   ...shapeOpLayers,
+  ...splitLayers,
   ...embeddingLayers,
   ...recurrentLayers,
   ...attentionLayers,

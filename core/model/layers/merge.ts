@@ -1,47 +1,94 @@
-// Merge layers: combine two or more tensors (residual additions, concatenations).
+// Merge layers: combine two or more tensors (residual additions, gates that broadcast, concatenations).
 
-import type { InferContext, Inferred, LayerDef, Problem } from '../registry';
+import type { InferContext, Inferred, LayerDef, Problem, SymbolicFix } from '../registry';
 import { asNum } from '../shape-math';
 import { formatShape, type Shape } from '../values';
 
 type Result = Inferred | { problem: Problem };
 
-/** Element-wise merges need equal shapes (no broadcasting beyond unknown dims). */
-function inferElementwise(ctx: InferContext): Result {
-  const [first, ...rest] = ctx.inputs;
-  for (let i = 0; i < rest.length; i++) {
-    const other = rest[i];
-    if (!shapesAgree(first, other)) {
-      return { problem: mismatch(first, other, i + 1) };
-    }
+/**
+ * Element-wise merges broadcast as NumPy and Keras do over the non-batch axes: shapes are aligned from the right,
+ * and an axis of 1 (or a missing leading axis) stretches to the other's length.
+ */
+function inferElementwise(ctx: InferContext, kind: string): Result {
+  let shape: Shape = ctx.inputs[0];
+  for (let i = 1; i < ctx.inputs.length; i++) {
+    const next = broadcastShapes(shape, ctx.inputs[i]);
+    if (!next) return { problem: mismatch(kind, ctx.inputs[0], ctx.inputs[i], i) };
+    shape = next;
   }
-  return { shape: first.map((d, j) => d ?? ctx.inputs.map((s) => s[j]).find((x) => x !== null) ?? null) };
+  const stretched = ctx.inputs.filter((s) => !sameShape(s, shape));
+  const note = stretched.length > 0 ? stretched.map((s) => `${formatShape(s)} broadcast to ${formatShape(shape)}`).join('; ') : undefined;
+  return note ? { shape, broadcast: `${note}.` } : { shape };
 }
 
-function shapesAgree(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+/** The broadcast of two shapes (batch excluded), or undefined when an axis differs and neither side is 1. */
+export function broadcastShapes(a: Shape, b: Shape): Shape | undefined {
+  const n = Math.max(a.length, b.length);
+  const out: (number | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const y = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (x === y || y === 1) out.push(x);
+    else if (x === 1) out.push(y);
+    // An unknown length is 1 or the other side's, so the other side's it is.
+    else if (x === null) out.push(y);
+    else if (y === null) out.push(x);
+    else return undefined;
+  }
+  return out;
 }
 
-function mismatch(main: Shape, other: Shape, index: number): Problem {
-  const fixes = [];
-  // A residual whose shortcut has a different size or channel count is fixed by a 1×1 projection.
-  if (main.length === 3 && other.length === 3 && main[0] && other[0] && main[2] !== null) {
-    const stride = other[0] / main[0];
-    if (Number.isInteger(stride) && stride >= 1 && other[1] !== null && main[1] !== null && other[1] / main[1] === stride) {
-      fixes.push({
-        kind: 'project-input' as const,
-        title: `Add a 1×1 projection (conv2d(${main[2]}, 1, stride: ${stride})) to the shortcut`,
-        input: index,
-        filters: main[2],
-        stride,
-      });
-    }
-  }
+const sameShape = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Fixes that fit the operands: a 1×1 projection of a residual shortcut whose size is an integer multiple of the
+ * main path's; a 1×1 convolution where only the channel counts differ; and global pooling (a gate of one value
+ * per channel) where the spatial sizes differ but the channels agree. `other` is operand `index`, written by name.
+ */
+function mismatch(kind: string, main: Shape, other: Shape, index: number): Problem {
   return {
     code: 'shape-mismatch',
-    message: `Cannot merge tensors of shapes ${formatShape(main)} and ${formatShape(other)}: element-wise merges need equal shapes.`,
-    fixes,
+    message: `Cannot merge tensors of shapes ${formatShape(main)} and ${formatShape(other)}: element-wise merges need equal shapes, or axes of 1 that broadcast.`,
+    fixes: main.length === 3 && other.length === 3 ? imageFixes(kind, main, other, index) : [],
   };
+}
+
+function imageFixes(kind: string, main: Shape, other: Shape, index: number): SymbolicFix[] {
+  const [cMain, cOther] = [main[2], other[2]];
+  const ratio = main[0] && other[0] ? other[0] / main[0] : NaN;
+  const spatialRatio = Number.isInteger(ratio) && ratio >= 1 && main[1] !== null && other[1] !== null && other[1] / main[1] === ratio;
+  if (kind === 'add' && cMain !== null && main[0] !== 1 && spatialRatio && (ratio > 1 || cMain !== cOther)) {
+    const title = `Add a 1×1 projection (conv2d(${cMain}, 1${ratio > 1 ? `, stride: ${ratio}` : ''})) to the shortcut`;
+    return [{ kind: 'project-input', title, input: index, filters: cMain, stride: ratio }];
+  }
+  const spatialOk = broadcastShapes(main.slice(0, 2), other.slice(0, 2)) !== undefined;
+  if (spatialOk && cMain !== null && cOther !== null && cMain !== cOther) {
+    return [
+      {
+        kind: 'project-input',
+        title: `Map the named tensor to ${cMain} channels with a 1×1 convolution (conv2d(${cMain}, 1))`,
+        input: index,
+        filters: cMain,
+        stride: 1,
+      },
+      {
+        kind: 'insert-before',
+        title: `Map the current tensor to ${cOther} channels with a 1×1 convolution (conv2d(${cOther}, 1))`,
+        text: `conv2d(${cOther}, 1)`,
+      },
+    ];
+  }
+  if (!spatialOk && (cMain === cOther || cMain === 1 || cOther === 1) && kind !== 'add') {
+    return [
+      {
+        kind: 'insert-before',
+        title: 'Pool the current tensor to one value per channel (globalavgpool2d(keepdims: true))',
+        text: 'globalavgpool2d(keepdims: true)',
+      },
+    ];
+  }
+  return [];
 }
 
 function inferConcat(ctx: InferContext): Result {
@@ -78,14 +125,14 @@ const tensorsArg = {
 } as const;
 
 function elementwise(kind: string, summary: string, aliases?: string[]): LayerDef {
-  return { kind, aliases, category: 'merge', summary, args: [tensorsArg], arity: 'many', infer: inferElementwise };
+  return { kind, aliases, category: 'merge', summary, args: [tensorsArg], arity: 'many', infer: (ctx) => inferElementwise(ctx, kind) };
 }
 
 /** Subtraction is defined for exactly two tensors: the first minus the second. */
 function inferSubtract(ctx: InferContext): Result {
   if (ctx.inputs.length !== 2)
     return { problem: { code: 'invalid-argument', arg: 'inputs', message: `subtract() takes exactly 2 tensors, got ${ctx.inputs.length}.` } };
-  return inferElementwise(ctx);
+  return inferElementwise(ctx, 'subtract');
 }
 
 export const mergeLayers: LayerDef[] = [

@@ -1,13 +1,13 @@
 // Sliding-window helpers shared by convolutions and pooling of any rank: output lengths, validity, receptive field.
 
 import type { InferContext, Problem, RfOp } from '../registry';
-import { asNums, checkPositive, convOutputLength, padStart, type Padding } from '../shape-math';
+import { asNums, axisPadding, checkPositive, convOutputLength, padStart, type WindowPadding } from '../shape-math';
 
 export interface Window {
   readonly kernel: readonly number[];
   readonly stride: readonly number[];
   readonly dilation: readonly number[];
-  readonly padding: Padding;
+  readonly padding: WindowPadding;
 }
 
 export type Dims = readonly (number | null)[];
@@ -20,7 +20,7 @@ export function windowOf(ctx: InferContext, kernelArg = 'kernel'): Window {
     kernel,
     stride,
     dilation: ctx.args.dilation === undefined ? kernel.map(() => 1) : asNums(ctx.args.dilation),
-    padding: (ctx.args.padding ?? 'valid') as Padding,
+    padding: (ctx.args.padding ?? 'valid') as WindowPadding,
   };
 }
 
@@ -28,7 +28,7 @@ export function windowOf(ctx: InferContext, kernelArg = 'kernel'): Window {
 export function slide(spatial: Dims, w: Window): Dims | { problem: Problem } {
   const conflict = strideDilationConflict(w);
   if (conflict) return { problem: conflict };
-  const out = spatial.map((d, i) => convOutputLength(d, w.kernel[i], w.padding, w.stride[i], w.dilation[i]));
+  const out = spatial.map((d, i) => convOutputLength(d, w.kernel[i], axisPadding(w.padding, i), w.stride[i], w.dilation[i]));
   const problem = checkPositive(out, spatial, w.kernel, w.padding);
   return problem ? { problem } : out;
 }
@@ -49,7 +49,7 @@ export function rfOf(spatial: Dims, w: Window): RfOp {
     kernel: w.kernel,
     stride: w.stride,
     dilation: w.dilation,
-    padStart: spatial.map((d, i) => padStart(d, w.kernel[i], w.padding, w.stride[i], w.dilation[i])),
+    padStart: spatial.map((d, i) => padStart(d, w.kernel[i], axisPadding(w.padding, i), w.stride[i], w.dilation[i])),
   };
 }
 
