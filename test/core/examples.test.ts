@@ -17,6 +17,12 @@ const REFERENCE = [
   { file: 'resnet18.stride', model: 'ResNet18', trainable: 11_689_512, nonTrainable: 9_600 },
   { file: 'mobilenetv2.stride', model: 'MobileNetV2', trainable: 3_504_872, nonTrainable: 34_112 },
   { file: 'lenet5.stride', model: 'LeNet5', trainable: 61_706, nonTrainable: 0 },
+  { file: 'densenet121.stride', model: 'DenseNet121', trainable: 7_978_856, nonTrainable: 83_648 },
+  { file: 'efficientnet-b0.stride', model: 'EfficientNetB0', trainable: 5_288_548, nonTrainable: 42_016 },
+  { file: 'mobilenetv3-small.stride', model: 'MobileNetV3Small', trainable: 2_542_856, nonTrainable: 12_112 },
+  { file: 'shufflenetv2.stride', model: 'ShuffleNetV2', trainable: 2_278_604, nonTrainable: 16_180 },
+  { file: 'convnext-tiny.stride', model: 'ConvNeXtTiny', trainable: 28_589_128, nonTrainable: 0 },
+  { file: 'regnetx-400mf.stride', model: 'RegNetX400MF', trainable: 5_495_976, nonTrainable: 37_856 },
 ];
 
 for (const ref of REFERENCE) {
