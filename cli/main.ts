@@ -21,6 +21,10 @@ Commands:
   export FILE [--model NAME] [--format F] [--weights DIR] [--logits] [--out PATH]
                                      Export the model: pytorch (default), json; text formats go to stdout
                                      without --out, others beside FILE
+  plot FILE [--model NAME] [--format svg|png|dot] [--collapsed|--expanded] [--theme light|dark] [--out PATH]
+                                     Draw the architecture as the preview does (default svg, beside FILE as
+                                     MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
+                                     unless the model is large; png needs playwright-core and Chromium
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
                                      Train with the file's train section; weights/ and metrics.jsonl go to --out
                                      (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
@@ -37,7 +41,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -54,6 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return summary(args);
       case 'export':
         return await exportModel(args);
+      case 'plot':
+        return await plotModule().plotCommand(args, readSource);
       case 'train':
         return await train(args, readSource);
       case 'predict':
@@ -209,6 +215,11 @@ function pickModel(analysis: Analysis, file: string, name: string | undefined): 
 
 function insideOtherModel(analysis: Analysis, model: string, offset: number): boolean {
   return analysis.models.some((m) => m.graph.name !== model && offset >= m.graph.span.start && offset < m.graph.span.end);
+}
+
+/** Loaded on demand: the layout engine is large, and `check` must not pay for it. */
+function plotModule(): typeof import('./plot') {
+  return require('./plot') as typeof import('./plot');
 }
 
 function lsp(): Promise<number> {

@@ -1,5 +1,7 @@
 // The preview's stylesheet: colours come from VS Code's theme variables, with fallbacks for a plain browser.
 
+import { diagramRules, THEME_VARIABLES } from './diagram/style';
+
 export const PREVIEW_CSS = `
 :root {
   --fg: var(--vscode-editor-foreground, #cccccc);
@@ -49,31 +51,10 @@ body {
 #minimap .mini-box.error { fill: var(--error); }
 #minimap .mini-view { fill: none; stroke: var(--focus); stroke-width: 2; vector-effect: non-scaling-stroke; }
 .node { cursor: pointer; }
-.node rect.body { fill: var(--box); stroke: var(--box-border); stroke-width: 1; }
-.node rect.accent { stroke: none; }
-.node text { fill: var(--fg); font-family: var(--mono); font-size: 12px; }
-.node text.title { font-weight: 600; }
-.node text.detail { fill: var(--muted); }
-.node.group rect.body { stroke-dasharray: 4 2; }
-.node.warning rect.body { stroke: var(--warning); stroke-width: 2; }
-.node.error rect.body { stroke: var(--error); stroke-width: 2.5; }
+${diagramRules(THEME_VARIABLES)}
 .node:focus { outline: none; }
 .node:focus rect.body, .node.highlight rect.body { stroke: var(--focus); stroke-width: 3; }
-.frame rect { fill: var(--fg); fill-opacity: 0.035; stroke: var(--frame); stroke-dasharray: 5 3; }
-.frame-title { fill: var(--muted); font-family: var(--mono); font-size: 12px; cursor: pointer; }
-/* A backing in the background colour keeps labels legible where an edge passes under them. */
-.label-bg { fill: var(--bg); }
-.frame.error rect { stroke: var(--error); }
-.edge { fill: none; stroke: var(--edge); stroke-width: 1.3; }
-.edge-label { fill: var(--muted); font-family: var(--mono); font-size: 10px; }
-#arrow path { fill: var(--edge); }
-.cat-conv { fill: var(--vscode-charts-blue, #3794ff); }
-.cat-pool { fill: var(--vscode-charts-green, #89d185); }
-.cat-norm { fill: var(--vscode-charts-purple, #b180d7); }
-.cat-act { fill: var(--vscode-charts-orange, #d18616); }
-.cat-merge { fill: var(--vscode-charts-yellow, #cca700); }
-.cat-dense { fill: var(--vscode-charts-red, #f14c4c); }
-.cat-other { fill: var(--muted); }
+.frame-title { cursor: pointer; }
 body.vscode-high-contrast .node rect.body, body.vscode-high-contrast-light .node rect.body { stroke: var(--vscode-contrastBorder, #6fc3df); }
 body.vscode-high-contrast .edge, body.vscode-high-contrast-light .edge { stroke: var(--fg); }
 `;

@@ -1,5 +1,7 @@
 // Small helpers for building SVG and HTML elements without innerHTML (data never becomes markup).
 
+import type { SvgNode } from '../diagram/svg-tree';
+
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 type Attrs = Record<string, string | number | undefined>;
@@ -22,16 +24,11 @@ export function setAttrs(el: Element, attrs: Attrs): void {
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
 }
 
-/** An SVG `<text>` element: textContent keeps any characters literal. */
-export function svgText(text: string, attrs: Attrs): SVGTextElement {
-  const el = svgEl('text', attrs);
-  el.textContent = text;
-  return el;
-}
-
-/** A native tooltip: SVG `<title>` is read by screen readers and shown on hover. */
-export function svgTitle(text: string): SVGTitleElement {
-  const el = svgEl('title');
-  el.textContent = text;
+/** The DOM elements of a shared drawing's tree (webview/diagram); its text stays text. */
+export function svgTree(node: SvgNode): SVGElement {
+  const el = document.createElementNS(SVG_NS, node.tag) as SVGElement;
+  setAttrs(el, node.attrs);
+  if (node.text !== undefined) el.textContent = node.text;
+  for (const c of node.children) el.appendChild(svgTree(c));
   return el;
 }

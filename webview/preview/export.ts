@@ -1,5 +1,6 @@
 // Export of the drawing: a standalone SVG with the theme's colours written in, and a PNG rendered through a canvas.
 
+import { rasterScale } from '../diagram/standalone';
 import { SVG_NS } from './dom';
 
 /** Properties the stylesheet sets; copied as attributes because the exported file has no stylesheet. */
@@ -15,9 +16,6 @@ const STYLE_PROPS = [
   'font-weight',
   'opacity',
 ];
-/** Browsers cap canvas sides and area; stay below the smallest common limits. */
-const MAX_SIDE = 16_000;
-const MAX_AREA = 120_000_000;
 
 export interface ExportSource {
   readonly defs: SVGDefsElement;
@@ -60,7 +58,7 @@ function inlined(original: Element): Element {
 
 /** Renders the SVG text into a canvas at up to 2× and returns a `data:image/png;base64,…` URL. */
 export async function exportPng(svgText: string, width: number, height: number): Promise<string> {
-  const scale = Math.min(2, MAX_SIDE / Math.max(width, height), Math.sqrt(MAX_AREA / Math.max(1, width * height)));
+  const scale = rasterScale(width, height);
   const image = new Image();
   const loaded = new Promise<void>((resolve, reject) => {
     image.onload = () => resolve();
