@@ -51,7 +51,11 @@ function assertExpanded(svg: XmlElement, graph: PreviewGraph): void {
   }
   const titles = findAll(svg, (e) => e.name === 'text' && hasClass(e, 'frame-title')).map((t) => t.text);
   assert.equal(titles.length, graph.groups.length);
-  for (const g of graph.groups) assert.ok(titles.some((t) => t.startsWith(`▾ ${g.label} · ${g.id} ·`)), `no frame for ${g.id}`);
+  for (const g of graph.groups)
+    assert.ok(
+      titles.some((t) => t.startsWith(`▾ ${g.label} · ${g.id} ·`)),
+      `no frame for ${g.id}`,
+    );
   assert.equal(findAll(svg, (e) => e.name === 'path' && hasClass(e, 'edge')).length, graph.edges.length);
   // A file has no keyboard to serve: no tab stops.
   assert.equal(findAll(svg, (e) => e.attributes.tabindex !== undefined).length, 0);
@@ -155,7 +159,11 @@ describe('stride plot: DOT through Graphviz', { skip: hasDot ? false : 'Graphviz
     assert.equal(drawn(svg, 'edge').length, graph.edges.length);
     const labels = findAll(svg, (e) => e.name === 'text').map((t) => t.text);
     for (const n of graph.nodes) assert.ok(labels.includes(n.kind), n.kind);
-    for (const g of graph.groups) assert.ok(labels.some((t) => t.startsWith(`▾ ${g.label} · ${g.id}`)), g.id);
+    for (const g of graph.groups)
+      assert.ok(
+        labels.some((t) => t.startsWith(`▾ ${g.label} · ${g.id}`)),
+        g.id,
+      );
   });
 
   test('ResNet-18 collapsed: blocks are nodes, no clusters', () => {

@@ -22,11 +22,23 @@ const EDGE_LABEL_SCALE = 10 / 12;
 /** The drawing's four layers, in paint order: frames, edges, frame titles, boxes. */
 export function diagramLayers(layout: DiagramLayout, options: DrawOptions): SvgNode[] {
   return [
-    el('g', { class: 'frames' }, layout.frames.map((f) => drawFrame(f, options))),
+    el(
+      'g',
+      { class: 'frames' },
+      layout.frames.map((f) => drawFrame(f, options)),
+    ),
     el('g', { class: 'edges' }, layout.edges.map(drawEdge)),
     // Titles go above the edges: a skip connection running along a frame must not strike through its title.
-    el('g', { class: 'frame-titles' }, layout.frames.map((f) => frameTitleText(f, options))),
-    el('g', { class: 'boxes' }, layout.boxes.map((b) => drawBox(b, options))),
+    el(
+      'g',
+      { class: 'frame-titles' },
+      layout.frames.map((f) => frameTitleText(f, options)),
+    ),
+    el(
+      'g',
+      { class: 'boxes' },
+      layout.boxes.map((b) => drawBox(b, options)),
+    ),
   ];
 }
 
