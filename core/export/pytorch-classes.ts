@@ -102,7 +102,7 @@ function buildClass(members: Member[], name: string, slots: ReadonlyMap<string, 
       }),
     );
   }
-  const used = new Set([...first.init, ...first.forward].flat().filter((t) => /^[A-Za-z_]/.test(t)));
+  const used = namesIn([...first.init, ...first.forward]);
   const params: string[] = [];
   const perMember: string[][] = members.map(() => []);
   const named = new Map<string, string>();
@@ -117,6 +117,19 @@ function buildClass(members: Member[], name: string, slots: ReadonlyMap<string, 
     values.forEach((v, i) => perMember[i].push(v));
   }
   return { cls: { name, params, text: classText(name, members, perMember, params, named) }, values: perMember };
+}
+
+/** Names a parameter must not take: every identifier of the lines but keyword-argument names (`stride=`). */
+function namesIn(lines: readonly (readonly string[])[]): Set<string> {
+  const names = new Set<string>();
+  for (const line of lines) {
+    const sig = line.filter((t) => !/^\s/.test(t));
+    sig.forEach((t, i) => {
+      const keyword = sig[i + 1] === '=' && sig[i + 2] !== '=' && sig[i - 1] !== '.';
+      if (/^[A-Za-z_]/.test(t) && !keyword) names.add(t);
+    });
+  }
+  return names;
 }
 
 /** The parameter of the block whose value equals these literals in every instance, if any. */
@@ -177,7 +190,7 @@ function classText(
     first[list][l].map((t, k) => (named.has(`${list}:${l}:${k}`) ? `${self}${named.get(`${list}:${l}:${k}`)}` : t)).join('');
   const inForward = new Set(first.forward.flatMap((line, l) => line.flatMap((_, k) => named.get(`forward:${l}:${k}`) ?? [])));
   const calls = [...new Set(members.map((m) => m.scope.site!.text.replace(/\s+/g, ' ')))];
-  const doc = `Block ${first.scope.site!.block}: ${calls.slice(0, 4).join(', ')}${calls.length > 4 ? ', …' : ''}.`;
+  const doc = `Block ${first.scope.site!.block}: ${calls.slice(0, 4).join(', ')}${calls.length > 4 ? ', …' : '.'}`;
   return [
     `class ${name}(nn.Module):`,
     `    """${doc.replace(/\\/g, '/').replace(/"""/g, "'''")}"""`,
