@@ -31,6 +31,8 @@ interface Member {
   readonly lines: Rendered;
   readonly init: string[][];
   readonly forward: string[][];
+  /** The shapes of the instance's (first) input and of its output, channels-last. */
+  readonly ends: readonly (Shape | null)[];
 }
 
 /** Scopes by height (instances that nest none first), each height in graph order. */
@@ -57,7 +59,8 @@ export function blockClasses(root: BlockScope, env: RenderEnv & { built: Map<Blo
     const groups = new Map<string, Member[]>();
     for (const scope of level) {
       const lines = render(scope, env);
-      const member = { scope, lines, init: lines.init.map(tokens), forward: lines.forward.map(tokens) };
+      const ends = [scope.inputs[0], scope.output].map((id) => (id === undefined ? null : env.model.layers[id].shape));
+      const member = { scope, lines, init: lines.init.map(tokens), forward: lines.forward.map(tokens), ends };
       const key = `${scope.site!.block}\n${lines.args.join(',')}\n${[...member.init, ['--'], ...member.forward].map(blank).join('\n')}\n${lines.ret}`;
       groups.set(key, [...(groups.get(key) ?? []), member]);
     }
@@ -108,7 +111,7 @@ function buildClass(members: Member[], name: string, slots: ReadonlyMap<string, 
   const named = new Map<string, string>();
   for (const [key, at] of byValues) {
     const values = JSON.parse(key) as string[];
-    const base = pyName(blockParamOf(members, values) ?? slotName(first[at[0].list][at[0].line], at[0].token, slots));
+    const base = pyName(blockParamOf(members, values) ?? spatialOf(members, values) ?? slotName(first[at[0].list][at[0].line], at[0].token, slots));
     let param = base;
     for (let n = 2; used.has(param); n++) param = `${base}_${n}`;
     used.add(param);
@@ -132,16 +135,32 @@ function namesIn(lines: readonly (readonly string[])[]): Set<string> {
   return names;
 }
 
+/** A block argument as the literal the emitters would write for it: numbers as numbers, true/false as True/False. */
+function literalOf(binding: unknown): string | undefined {
+  const v = (binding as { value?: { kind: string; value?: number; name?: string } } | undefined)?.value;
+  if (v?.kind === 'number') return String(v.value);
+  if (v?.kind === 'word' && (v.name === 'true' || v.name === 'false')) return v.name === 'true' ? 'True' : 'False';
+  return undefined;
+}
+
 /** The parameter of the block whose value equals these literals in every instance, if any. */
 function blockParamOf(members: readonly Member[], values: readonly string[]): string | undefined {
-  const asLiteral = (b: unknown): string | undefined => {
-    const v = (b as { value?: { kind: string; value?: number; name?: string } }).value;
-    if (v?.kind === 'number') return String(v.value);
-    if (v?.kind === 'word' && (v.name === 'true' || v.name === 'false')) return v.name === 'true' ? 'True' : 'False';
-    return undefined;
-  };
+  const same = (a: string | undefined, b: string) => a !== undefined && (a === b || Number(a) === Number(b));
   const names = Object.keys(members[0].scope.site?.params ?? {});
-  return names.find((n) => members.every((m, i) => Number(asLiteral(m.scope.site?.params?.[n])) === Number(values[i]) || asLiteral(m.scope.site?.params?.[n]) === values[i]));
+  return names.find((n) => members.every((m, i) => same(literalOf(m.scope.site?.params?.[n]), values[i])));
+}
+
+/** `size` (`height`, `width`) when the literals are each instance's input image size; `out_size`, … for its output. */
+function spatialOf(members: readonly Member[], values: readonly string[]): string | undefined {
+  for (const [end, prefix] of [
+    [0, ''],
+    [1, 'out_'],
+  ] as const) {
+    const fits = (axis: number) => members.every((m, i) => m.ends[end]?.length === 3 && m.ends[end]![axis] === Number(values[i]));
+    const [h, w] = [fits(0), fits(1)];
+    if (h || w) return `${prefix}${h && w ? 'size' : h ? 'height' : 'width'}`;
+  }
+  return undefined;
 }
 
 const POSITIONAL: Record<string, readonly string[]> = {
@@ -191,6 +210,12 @@ function classText(
   const inForward = new Set(first.forward.flatMap((line, l) => line.flatMap((_, k) => named.get(`forward:${l}:${k}`) ?? [])));
   const calls = [...new Set(members.map((m) => m.scope.site!.text.replace(/\s+/g, ' ')))];
   const doc = `Block ${first.scope.site!.block}: ${calls.slice(0, 4).join(', ')}${calls.length > 4 ? ', …' : '.'}`;
+  const comment = (l: number) =>
+    mergedShape(
+      members.map((m) => m.lines.shapes[l]),
+      values,
+      params,
+    );
   return [
     `class ${name}(nn.Module):`,
     `    """${doc.replace(/\\/g, '/').replace(/"""/g, "'''")}"""`,
@@ -201,7 +226,7 @@ function classText(
     ...first.init.map((_, l) => `        ${sub('init', l, '')}`),
     '',
     `    def forward(${['self', ...first.lines.args].join(', ')}):`,
-    ...first.forward.map((_, l) => `        ${sub('forward', l, 'self.')}  # ${mergedShape(members.map((m) => m.lines.shapes[l]), values, params)}`),
+    ...first.forward.map((_, l) => `        ${sub('forward', l, 'self.')}  # ${comment(l)}`),
     `        return ${first.lines.ret}`,
   ].join('\n');
 }

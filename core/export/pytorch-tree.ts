@@ -125,23 +125,16 @@ function isChain(scopes: readonly BlockScope[], model: ModelAnalysis): boolean {
   return true;
 }
 
-/**
- * Names every part of a scope, unique in it. The model keeps the graph's names (the names the editor shows:
- * `conv2d_40`, instance `basic_2`); inside a block a layer is named after its tensor (`conv1 = conv2d(…)` →
- * `conv1`), else `kind_n` counted in the block, and a nested instance `block_n`.
- */
-function nameParts(scope: BlockScope, prefix: string, paths: Map<number, string>, model: ModelAnalysis): void {
+/** Names unique in one scope: a base as is (else with `_2`, `_3`, …), or `kind_n` counted per kind in the scope. */
+function namer() {
   const used = new Set<string>();
+  const counters = new Map<string, number>();
   const unique = (base: string) => {
     let name = pyName(base);
     for (let n = 2; used.has(name); n++) name = `${pyName(base)}_${n}`;
     used.add(name);
     return name;
   };
-  const targets = new Set(scope.site ? scope.parts.flatMap((p) => (p.kind === 'layer' && model.layers[p.node].node.target ? [model.layers[p.node].node.target!] : [])) : []);
-  for (const t of targets) used.add(pyName(t));
-  scope.inputNames = inputNames(scope, model, unique);
-  const counters = new Map<string, number>();
   const counted = (kind: string) => {
     let name: string;
     do {
@@ -151,21 +144,31 @@ function nameParts(scope: BlockScope, prefix: string, paths: Map<number, string>
     } while (used.has(name));
     return unique(name);
   };
+  return { unique, counted, reserve: (name: string) => void used.add(name) };
+}
+
+/**
+ * Names every part of a scope, unique in it. The model keeps the graph's names (the names the editor shows:
+ * `conv2d_40`, instance `basic_2`); inside a block a layer is named after its tensor (`conv1 = conv2d(…)` →
+ * `conv1`), else `kind_n` counted in the block, and a nested instance `block_n`.
+ */
+function nameParts(scope: BlockScope, prefix: string, paths: Map<number, string>, model: ModelAnalysis): void {
+  const names = namer();
+  const targets = new Set<string>();
+  for (const p of scope.parts) if (scope.site && p.kind === 'layer' && model.layers[p.node].node.target) targets.add(model.layers[p.node].node.target!);
+  for (const t of targets) names.reserve(pyName(t));
+  scope.inputNames = inputNames(scope, model, names.unique);
   for (const part of scope.parts) {
     if (part.kind === 'layer') {
       const node = model.layers[part.node].node;
       const input = scope.site ? -1 : model.graph.inputs.indexOf(node.id);
-      if (input >= 0) {
-        part.name = scope.inputNames[input];
-        continue;
-      }
       const target = scope.site && node.target && targets.delete(node.target) ? pyName(node.target) : undefined;
-      part.name = target ?? (scope.site ? counted(node.kind) : unique(node.name));
+      part.name = input >= 0 ? scope.inputNames[input] : (target ?? (scope.site ? names.counted(node.kind) : names.unique(node.name)));
       paths.set(node.id, prefix + part.name);
       continue;
     }
     const first = part.kind === 'block' ? part.scope : part.scopes[0];
-    part.name = scope.site ? counted(first.site!.block) : unique(first.site!.instance);
+    part.name = scope.site ? names.counted(first.site!.block) : names.unique(first.site!.instance);
     if (part.kind === 'block') nameParts(part.scope, `${prefix}${part.name}.`, paths, model);
     else part.scopes.forEach((s, i) => nameParts(s, `${prefix}${part.name}.${i}.`, paths, model));
   }

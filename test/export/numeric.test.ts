@@ -195,6 +195,9 @@ describe('PyTorch export of blocks as classes computes what training computes', 
     'block variants, nested Sequential and ModuleList': blocks,
     'examples/resnet8.stride': fs.readFileSync(path.join(examples, 'resnet8.stride'), 'utf8'),
     'examples/shapes.stride': fs.readFileSync(path.join(examples, 'shapes.stride'), 'utf8'),
+    'examples/lenet5.stride': fs.readFileSync(path.join(examples, 'lenet5.stride'), 'utf8'),
+    // Full size (3.5 M weights): its repetitions are nn.Sequential of the residual class.
+    'examples/mobilenetv2.stride': fs.readFileSync(path.join(examples, 'mobilenetv2.stride'), 'utf8'),
   };
   for (const [name, source] of Object.entries(cases)) {
     test(name, { skip: !hasTorch && 'PyTorch (Debian python3-torch) is not installed' }, () => {

@@ -56,7 +56,11 @@ function assertPathsMatch(model: ModelAnalysis, s: Structure): void {
     }
   }
   const owners = Object.keys(s.modules).filter((p) => s.modules[p].owns.length > 0);
-  assert.deepEqual(owners.filter((p) => !claimed.has(p)), [], `${model.graph.name}: modules no layer's modulePath() names`);
+  assert.deepEqual(
+    owners.filter((p) => !claimed.has(p)),
+    [],
+    `${model.graph.name}: modules no layer's modulePath() names`,
+  );
 }
 
 /** `block(…) × N` calls written in a model body, read from the source text itself. */
