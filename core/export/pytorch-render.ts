@@ -112,7 +112,7 @@ function renderRun(part: Part & { kind: 'run' }, v: (id: number) => string, vars
   }
   init.push(`self.${name} = nn.ModuleList([`, ...members, '])');
   scopes.forEach((s, k) => {
-    const local = k === scopes.length - 1 ? name : `${name}_${k}`;
+    const local = part.results?.[k] ?? `${name}_${k}`;
     line(`${local} = self.${name}[${k}](${s.inputs.map(v).join(', ')})`, s.output);
     vars.set(s.output, local);
   });

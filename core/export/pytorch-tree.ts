@@ -9,7 +9,7 @@ import { pyName } from './pytorch-names';
 export type Part =
   | { readonly kind: 'layer'; readonly node: number; name: string }
   | { readonly kind: 'block'; readonly scope: BlockScope; name: string }
-  | { readonly kind: 'run'; readonly scopes: readonly BlockScope[]; readonly chain: boolean; name: string };
+  | { readonly kind: 'run'; readonly scopes: readonly BlockScope[]; readonly chain: boolean; name: string; results?: string[] };
 
 /** The model, or one block instance: what runs inside it, what it reads from outside and what it returns. */
 export interface BlockScope {
@@ -171,6 +171,9 @@ function nameParts(scope: BlockScope, prefix: string, paths: Map<number, string>
     part.name = scope.site ? names.counted(first.site!.block) : names.unique(first.site!.instance);
     if (part.kind === 'block') nameParts(part.scope, `${prefix}${part.name}.`, paths, model);
     else part.scopes.forEach((s, i) => nameParts(s, `${prefix}${part.name}.${i}.`, paths, model));
+    // A list called one by one names each result; the last one's is the list's.
+    if (part.kind === 'run' && !part.chain)
+      part.results = part.scopes.map((_, k) => (k === part.scopes.length - 1 ? part.name : names.unique(`${part.name}_${k}`)));
   }
 }
 

@@ -164,4 +164,20 @@ describe('Block classes: variants, constructor arguments, tensor names and lists
     assert.equal(s.modules['mix_1.2.conv2d_1'].type, 'Conv2d');
     assertPathsMatch(model, s);
   });
+
+  test('an instance whose result nothing reads stays as layers of its caller, still named by modulePath()', () => {
+    const unused = analyze(`block side(f) {
+      conv2d(f, 1)
+    }
+    model U {
+      input(8, 8, 4)
+      x = conv2d(4, 1)
+      side(4)
+      x -> relu()
+    }`).models[0];
+    const u = structures([unused])[0];
+    assert.equal(u.classes.Side, undefined);
+    assert.equal(u.modules['side_1__conv2d_1'].type, 'Conv2d');
+    assertPathsMatch(unused, u);
+  });
 });
