@@ -62,7 +62,9 @@ export function blockClasses(root: BlockScope, env: RenderEnv & { built: Map<Blo
       const ends = [scope.inputs[0], scope.output].map((id) => (id === undefined ? null : env.model.layers[id].shape));
       const member = { scope, lines, init: lines.init.map(tokens), forward: lines.forward.map(tokens), ends };
       const key = `${scope.site!.block}\n${lines.args.join(',')}\n${[...member.init, ['--'], ...member.forward].map(blank).join('\n')}\n${lines.ret}`;
-      groups.set(key, [...(groups.get(key) ?? []), member]);
+      const group = groups.get(key);
+      if (group) group.push(member);
+      else groups.set(key, [member]);
     }
     for (const members of groups.values()) {
       const { cls, values } = buildClass(members, uniqueName(className(members[0].scope.site!.block), taken), slots);
@@ -101,7 +103,10 @@ function buildClass(members: Member[], name: string, slots: ReadonlyMap<string, 
         const values = members.map((m) => m[list][l][k]);
         if (values.every((x) => x === t)) return;
         const key = JSON.stringify(values);
-        byValues.set(key, [...(byValues.get(key) ?? []), { list, line: l, token: k }]);
+        const slot = { list, line: l, token: k };
+        const same = byValues.get(key);
+        if (same) same.push(slot);
+        else byValues.set(key, [slot]);
       }),
     );
   }
