@@ -1,4 +1,5 @@
-// PyTorch code generation: an nn.Module (NCHW) equivalent to a Stride model, including TensorFlow `same` padding.
+// PyTorch code generation: an nn.Module (NCHW) equivalent to a Stride model, including TensorFlow `same` padding,
+// with a class per block (pytorch-tree.ts, pytorch-classes.ts) and the model class last.
 // The emitters live in topic files that register themselves; a new topic is one import line below.
 
 import type { ModelAnalysis } from '../analyze';
@@ -6,8 +7,7 @@ import type { Shape } from '../model/values';
 import { blockClasses } from './pytorch-classes';
 import { py } from './pytorch-emit';
 import { pyName } from './pytorch-names';
-import type { Construction } from './pytorch-render';
-import { render } from './pytorch-render';
+import { render, type Construction } from './pytorch-render';
 import { moduleTree, type BlockScope } from './pytorch-tree';
 import './pytorch-conv';
 import './pytorch-layers';

@@ -116,8 +116,8 @@ describe('PyTorch export of the example networks as classes', { skip: noTorch },
   });
 });
 
-describe('Block classes: variants, constructor arguments, tensor names and lists', { skip: noTorch }, () => {
-  const source = `block unit(filters, stride = 1) {
+/** Variants of one block through `if`, repetitions nested in a block, a repetition with a tensor argument. */
+const BLOCKS = `block unit(filters, stride = 1) {
     skip = in
     conv1 = conv2d(filters, 3, stride: stride, padding: same, bias: false)
     norm = batchnorm()
@@ -140,7 +140,9 @@ describe('Block classes: variants, constructor arguments, tensor names and lists
     s = stage(32)
     mix(s, 32) × 3
   }`;
-  const model = analyze(source).models[0];
+
+describe('Block classes: variants, constructor arguments, tensor names and lists', { skip: noTorch }, () => {
+  const model = analyze(BLOCKS).models[0];
   let s: Structure;
   before(() => {
     s = structures([model])[0];
