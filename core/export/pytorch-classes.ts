@@ -223,7 +223,7 @@ function classText(
     );
   return [
     `class ${name}(nn.Module):`,
-    `    """${doc.replace(/\\/g, '/').replace(/"""/g, "'''")}"""`,
+    docstring(first.scope.site!.doc ? `${first.scope.site!.doc}\n\n${doc}` : doc),
     '',
     `    def __init__(${['self', ...params].join(', ')}):`,
     '        super().__init__()',
@@ -234,6 +234,14 @@ function classText(
     ...first.forward.map((_, l) => `        ${sub('forward', l, 'self.')}  # ${comment(l)}`),
     `        return ${first.lines.ret}`,
   ].join('\n');
+}
+
+/** A Python docstring at class level: one line as is, several indented under the first with the quotes closing alone. */
+export function docstring(text: string): string {
+  const lines = text.replace(/\\/g, '/').replace(/"""/g, "'''").split('\n');
+  // A quote just before the closing ones would end the string early.
+  if (lines.length === 1) return `    """${lines[0].replace(/"$/, '" ')}"""`;
+  return `    """${lines.map((l, i) => (i === 0 || l === '' ? l : `    ${l}`)).join('\n')}\n    """`;
 }
 
 /** A shape comment for every instance at once: a dimension they share, the parameter it equals, else `?`. */

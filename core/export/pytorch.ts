@@ -4,7 +4,7 @@
 
 import type { ModelAnalysis } from '../analyze';
 import type { Shape } from '../model/values';
-import { blockClasses } from './pytorch-classes';
+import { blockClasses, docstring } from './pytorch-classes';
 import { py } from './pytorch-emit';
 import { pyName } from './pytorch-names';
 import { render, type Construction } from './pytorch-render';
@@ -70,7 +70,7 @@ export function exportPyTorch(model: ModelAnalysis): ExportResult {
     ...classes.flatMap((c) => ['', c.text, '']),
     '',
     `class ${modelClass}(nn.Module):`,
-    `    """${(model.graph.doc ?? `The ${model.graph.name} model.`).replace(/"""/g, "'''")}"""`,
+    docstring(model.graph.doc ?? `The ${model.graph.name} model.`),
     '',
     '    def __init__(self):',
     '        super().__init__()',

@@ -51,6 +51,7 @@ export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.Cal
     span: scope.library ?? call.span,
     text: sourceSlice(host.ctx.text, call.span),
     params: Object.fromEntries(params),
+    doc: block.doc,
   };
   const inner: Scope = {
     tensors: new Map([['in', { id: input, span: block.name.span }]]),

@@ -41,6 +41,8 @@ export interface CallSite {
   readonly text: string;
   /** The block's parameters as bound at this call (values, or tensor node ids): exports name things after them. */
   readonly params?: Readonly<Record<string, ParamBinding>>;
+  /** The block's doc comment. */
+  readonly doc?: string;
 }
 
 export interface ModelGraph {
