@@ -20,6 +20,8 @@ const noTorch = !hasTorch && 'PyTorch (Debian python3-torch) is not installed';
 interface Structure {
   /** Class name → constructor parameters, from Python's `ast`. */
   readonly classes: Record<string, string[]>;
+  /** Class name → docstring, from Python's `ast`. */
+  readonly docs: Record<string, string | null>;
   /** Dotted path → module type and the parameters and buffers it owns itself, from `named_modules()`. */
   readonly modules: Record<string, { type: string; owns: string[] }>;
 }
@@ -106,8 +108,10 @@ describe('PyTorch export of the example networks as classes', { skip: noTorch },
     });
   }
 
-  test('resnet18.stride: instance attributes hold the blocks, layers inside them keep local names', () => {
-    const { modules } = found[exported.findIndex((e) => e.file === 'resnet18.stride')];
+  test('resnet18.stride: instance attributes hold the blocks, layers inside them keep local names, classes their docs', () => {
+    const { modules, docs } = found[exported.findIndex((e) => e.file === 'resnet18.stride')];
+    const basic = analyze(fs.readFileSync(path.join(EXAMPLES, 'resnet18.stride'), 'utf8')).blocks.get('basic')!;
+    assert.ok(basic.doc && docs.Basic?.startsWith(basic.doc), `Basic's docstring: ${docs.Basic}`);
     assert.equal(modules['basic_1'].type, 'Sequential');
     assert.equal(modules['basic_1.0'].type, 'Basic');
     assert.equal(modules['basic_1.1.conv2d_1'].type, 'Conv2d');

@@ -1,7 +1,7 @@
 """Reads Stride PyTorch exports and reports their structure as Python and PyTorch see it.
 
 Reads JSON on stdin: [{"file", "class"}, ...]. Prints JSON, one entry per export:
-{"classes": {name: [constructor parameters]}, "modules": {dotted path: {"type", "owns": [parameter and buffer names]}}}
+{"classes": {name: [constructor parameters]}, "docs": {name: docstring}, "modules": {dotted path: {"type", "owns": [parameter and buffer names]}}}
 `classes` comes from parsing the file with `ast`; `modules` from an instance's `named_modules()`.
 """
 import ast
@@ -21,6 +21,10 @@ def classes_of(source):
     return classes
 
 
+def docs_of(source):
+    return {node.name: ast.get_docstring(node) for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+
+
 def modules_of(model):
     out = {}
     for path, module in model.named_modules():
@@ -37,7 +41,7 @@ def main():
         namespace = {}
         exec(compile(source, case["file"], "exec"), namespace)
         model = namespace[case["class"]]()
-        result.append({"classes": classes_of(source), "modules": modules_of(model)})
+        result.append({"classes": classes_of(source), "docs": docs_of(source), "modules": modules_of(model)})
     print(json.dumps(result))
 
 
