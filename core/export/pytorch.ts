@@ -1,69 +1,24 @@
-// PyTorch code generation: an nn.Module (NCHW) equivalent to a Stride model, including TensorFlow `same` padding.
+// PyTorch code generation: an nn.Module (NCHW) equivalent to a Stride model, including TensorFlow `same` padding,
+// with a class per block (pytorch-tree.ts, pytorch-classes.ts) and the model class last.
 // The emitters live in topic files that register themselves; a new topic is one import line below.
 
 import type { ModelAnalysis } from '../analyze';
 import type { Shape } from '../model/values';
-import { ACT, emitterOf, py, type Ctx, type Emitted, type In } from './pytorch-emit';
+import { blockClasses, docstring } from './pytorch-classes';
+import { py } from './pytorch-emit';
+import { pyName } from './pytorch-names';
+import { render, type Construction } from './pytorch-render';
+import { moduleTree, type BlockScope } from './pytorch-tree';
 import './pytorch-conv';
 import './pytorch-layers';
 import './pytorch-split';
+
+export { pyName };
 
 export interface ExportResult {
   readonly code: string;
   /** Layer kinds (with names) that have no PyTorch translation; the export is unusable when non-empty. */
   readonly unsupported: readonly string[];
-}
-
-const RESERVED = new Set([
-  'F',
-  'nn',
-  'torch',
-  'self',
-  'and',
-  'as',
-  'assert',
-  'class',
-  'def',
-  'del',
-  'elif',
-  'else',
-  'except',
-  'for',
-  'from',
-  'global',
-  'if',
-  'import',
-  'is',
-  'lambda',
-  'not',
-  'or',
-  'pass',
-  'raise',
-  'return',
-  'try',
-  'while',
-  'with',
-  'yield',
-  'None',
-  'True',
-  'False',
-]);
-
-/** A Python identifier for a node name: `basic_1/conv2d_2` → `basic_1__conv2d_2`; keywords get a trailing `_`. */
-export function pyName(name: string): string {
-  const id = name.replace(/[^A-Za-z0-9_]/g, '__').replace(/^(\d)/, '_$1');
-  return RESERVED.has(id) ? `${id}_` : id;
-}
-/** The PyTorch module and forward expression of one layer, or undefined when it has no translation. */
-function emit(ctx: Ctx): Emitted | undefined {
-  const rank = ctx.inShapes[0]?.length ?? 0;
-  const input: In = { x: ctx.inputs[0], rank, cin: (ctx.inShapes[0]?.[rank - 1] ?? 0) as number };
-  const emitter = emitterOf(ctx.info.node.kind);
-  if (emitter) return emitter(ctx, input);
-  // Activation layers (relu(), softmax(), …) translate through the activation table.
-  const def = ctx.info.node.def;
-  if (def?.activationFn && ACT[def.activationFn]) return { expr: ACT[def.activationFn](input.x, ctx.args, rank) };
-  return undefined;
 }
 
 const PRELUDE = `import torch
@@ -105,55 +60,41 @@ class _DropPath(nn.Module):
 
 /** Generates a PyTorch module for one analysed model. Inputs are NCHW for images, as PyTorch expects. */
 export function exportPyTorch(model: ModelAnalysis): ExportResult {
-  const names = model.layers.map((l) => pyName(l.node.name));
-  const body = moduleBody(model, names);
-  const inputs = model.graph.inputs.map((i) => names[i]);
-  const outputs = model.graph.outputs.map((i) => names[i]);
+  const { root } = moduleTree(model);
+  const modelClass = pyName(model.graph.name);
+  const env = { model, built: new Map<BlockScope, Construction>(), unsupported: [] as number[] };
+  const classes = blockClasses(root, env, new Set([modelClass, '_Scale', '_DropPath']));
+  const body = render(root, env);
   const lines = [
     PRELUDE,
+    ...classes.flatMap((c) => ['', c.text, '']),
     '',
-    `class ${pyName(model.graph.name)}(nn.Module):`,
-    `    """${(model.graph.doc ?? `The ${model.graph.name} model.`).replace(/"""/g, "'''")}"""`,
+    `class ${modelClass}(nn.Module):`,
+    docstring(model.graph.doc ?? `The ${model.graph.name} model.`),
     '',
     '    def __init__(self):',
     '        super().__init__()',
     ...(body.init.length ? body.init.map((l) => `        ${l}`) : ['        pass']),
     '',
-    `    def forward(self, ${inputs.join(', ')}):`,
-    ...body.forward.map((l) => `        ${l}`),
-    `        return ${outputs.length === 1 ? outputs[0] : `(${outputs.join(', ')})`}`,
+    `    def forward(${['self', ...body.args].join(', ')}):`,
+    ...body.forward.map((l, i) => `        ${l}  # ${shapeComment(body.shapes[i])}`),
+    `        return ${body.ret}`,
     '',
     '',
     `INPUT_SHAPES = ${py(model.graph.inputs.map((i) => toTorchShape(model.layers[i].shape ?? [])))}`,
     '',
   ];
-  return { code: lines.join('\n'), unsupported: body.unsupported };
+  const unsupported = [...new Set(env.unsupported)].sort((a, b) => a - b).map((id) => `${model.layers[id].node.name} (${model.layers[id].node.kind})`);
+  return { code: lines.join('\n'), unsupported };
 }
 
-/** The `__init__` and `forward` lines of every layer, and the layers that have no translation. */
-function moduleBody(model: ModelAnalysis, names: readonly string[]): { init: string[]; forward: string[]; unsupported: string[] } {
-  const init: string[] = [];
-  const forward: string[] = [];
-  const unsupported: string[] = [];
-  for (const info of model.layers) {
-    const name = names[info.node.id];
-    if (info.node.kind === 'input') continue;
-    const ctx: Ctx = {
-      info,
-      inputs: info.node.inputs.map((i) => names[i]),
-      inShapes: info.node.inputs.map((i) => model.layers[i].shape ?? []),
-      self: `self.${name}`,
-      args: info.node.args,
-    };
-    const out = info.shape && ctx.inShapes.every((s) => s.every((d) => d !== null)) ? emit(ctx) : undefined;
-    if (!out) {
-      unsupported.push(`${info.node.name} (${info.node.kind})`);
-      continue;
-    }
-    if (out.init) init.push(...out.init.split('\n'));
-    forward.push(`${name} = ${out.expr}  # ${shapeComment(info.shape)}`);
-  }
-  return { init, forward, unsupported };
+/**
+ * The dotted path of a layer's module in the exported model's `named_modules()`, which prefixes its `state_dict`
+ * keys: `basic_1.0.conv2d_1`. A separable convolution owns two modules, this path with `_depthwise` and
+ * `_pointwise` appended; layers without parameters get the path their module would have.
+ */
+export function modulePath(model: ModelAnalysis, nodeId: number): string {
+  return moduleTree(model).paths.get(nodeId) ?? pyName(model.layers[nodeId].node.name);
 }
 
 /** Channels-last (H, W, C) → PyTorch (C, H, W); other ranks unchanged. */

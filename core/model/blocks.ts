@@ -45,7 +45,14 @@ export function expandBlock(host: BlockHost, block: ast.BlockDecl, call: ast.Cal
   const firstDiagnostic = diags.length;
   const params = bindBlockArgs(host, block, call, scope);
   const fromLibrary = isLibrarySpan(block.span);
-  const site: CallSite = { block: name, instance, span: scope.library ?? call.span, text: sourceSlice(host.ctx.text, call.span) };
+  const site: CallSite = {
+    block: name,
+    instance,
+    span: scope.library ?? call.span,
+    text: sourceSlice(host.ctx.text, call.span),
+    params: Object.fromEntries(params),
+    doc: block.doc,
+  };
   const inner: Scope = {
     tensors: new Map([['in', { id: input, span: block.name.span }]]),
     params,
@@ -177,6 +184,9 @@ function noBlockOutput(block: ast.BlockDecl): Diagnostic {
     code: 'missing-input',
     severity: 'error',
     message: `Block '${block.name.name}' ends on a line that names several outputs, so it has no output tensor; end it with a layer that joins them, e.g. concat(…).`,
-    span: last.kind === 'statement' && last.targets && last.targets.length > 0 ? span(last.targets[0].span.start, last.targets[last.targets.length - 1].span.end) : last.span,
+    span:
+      last.kind === 'statement' && last.targets && last.targets.length > 0
+        ? span(last.targets[0].span.start, last.targets[last.targets.length - 1].span.end)
+        : last.span,
   };
 }

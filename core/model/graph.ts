@@ -1,6 +1,7 @@
 // The lowered model graph: blocks, repetition and sugar expanded into a flat list of layer nodes.
 
 import type { Span } from '../syntax/span';
+import type { ParamBinding } from './eval';
 import type { LayerDef, ResolvedArgs } from './registry';
 import type { Value } from './values';
 
@@ -38,6 +39,10 @@ export interface CallSite {
   readonly instance: string;
   readonly span: Span;
   readonly text: string;
+  /** The block's parameters as bound at this call (values, or tensor node ids): exports name things after them. */
+  readonly params?: Readonly<Record<string, ParamBinding>>;
+  /** The block's doc comment. */
+  readonly doc?: string;
 }
 
 export interface ModelGraph {

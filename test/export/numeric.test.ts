@@ -13,6 +13,7 @@ import { exportPyTorch, pyName } from '../../core/export/pytorch';
 import { buildModel } from '../../train/model-builder';
 import { lowered } from '../helpers/training';
 import { useCpu } from '../train/helpers';
+import { inGraphOrder } from './weight-order';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RUNNER = path.join(ROOT, 'test', 'export', 'run_numeric.py');
@@ -46,7 +47,7 @@ export function exportDiff(source: string): number | string {
     shape: x.shape,
     y: Array.from(y.dataSync()),
     yshape: y.shape,
-    weights: weights.map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) })),
+    weights: inGraphOrder(model, tfModel, weights).map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) })),
   };
   tf.dispose([x, y, ...weights]);
   tfModel.dispose();
@@ -160,4 +161,48 @@ describe('PyTorch export of layer scale, stochastic depth and hard activations',
       assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
     },
   );
+});
+
+describe('PyTorch export of blocks as classes computes what training computes', () => {
+  // Variants of one block through `if`, repetition as nn.Sequential inside a nested block, and a repetition with a
+  // tensor argument (an nn.ModuleList whose first instance reads the same tensor twice).
+  const blocks = `block unit(filters, stride = 1) {
+    skip = in
+    conv1 = conv2d(filters, 3, stride: stride, padding: same, bias: false)
+    norm = batchnorm()
+    relu()
+    if stride == 1 {
+      add(skip)
+    }
+  }
+  block mix(other, f) {
+    conv2d(f, 1) -> add(other)
+  }
+  block stage(filters) {
+    unit(filters, stride: 2)
+    unit(filters) × 2
+  }
+  model M {
+    input(16, 16, 8)
+    unit(8) × 2
+    stage(16)
+    s = stage(32)
+    mix(s, 32) × 3
+    globalavgpool2d()
+  }`;
+  const examples = path.join(ROOT, 'examples');
+  const cases: Record<string, string> = {
+    'block variants, nested Sequential and ModuleList': blocks,
+    'examples/resnet8.stride': fs.readFileSync(path.join(examples, 'resnet8.stride'), 'utf8'),
+    'examples/shapes.stride': fs.readFileSync(path.join(examples, 'shapes.stride'), 'utf8'),
+    'examples/lenet5.stride': fs.readFileSync(path.join(examples, 'lenet5.stride'), 'utf8'),
+    // Full size (3.5 M weights): its repetitions are nn.Sequential of the residual class.
+    'examples/mobilenetv2.stride': fs.readFileSync(path.join(examples, 'mobilenetv2.stride'), 'utf8'),
+  };
+  for (const [name, source] of Object.entries(cases)) {
+    test(name, { skip: !hasTorch && 'PyTorch (Debian python3-torch) is not installed' }, () => {
+      const diff = exportDiff(source);
+      assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
+    });
+  }
 });

@@ -1,5 +1,8 @@
 """Loads a Stride PyTorch export, copies the tfjs model's weights into it in order, and compares the outputs.
 
+The weights come in graph order (each layer's as tfjs lists them: trainable, then statistics), the order in which
+the export registers its modules, nested block modules included.
+
 Reads JSON on stdin: {"file", "class", "x": [...], "shape": [...], "y": [...], "weights": [{"shape", "values"}, ...]},
 x and y channels-last as tfjs computes them. Prints the largest absolute difference (or an error text) as JSON.
 Weights go into the modules in registration order, converted from Keras's layouts to PyTorch's.

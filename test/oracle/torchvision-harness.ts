@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze, type ModelAnalysis } from '../../core/analyze';
-import { exportPyTorch, pyName, toTorchShape } from '../../core/export/pytorch';
+import { exportPyTorch, modulePath, pyName, toTorchShape } from '../../core/export/pytorch';
 
 const PYTHON = process.env.STRIDE_PYTHON ?? '/usr/bin/python3';
 /** The script stays next to its sources; compiled tests run from out/test/oracle. */
@@ -73,7 +73,7 @@ export function strideUnits(model: ModelAnalysis): Unit[] {
 
 /**
  * Dense layers that read a flattened H×W×C map (through layers that keep the shape, such as dropout), keyed by
- * their export module name: their weight columns are in channels-last order, torchvision's in channels-first.
+ * their export module path: their weight columns are in channels-last order, torchvision's in channels-first.
  */
 export function flattenedInputs(model: ModelAnalysis): Record<string, number[]> {
   const hints: Record<string, number[]> = {};
@@ -85,7 +85,7 @@ export function flattenedInputs(model: ModelAnalysis): Record<string, number[]> 
       source = before;
     }
     const map = source.node.kind === 'flatten' ? model.layers[source.node.inputs[0]].shape : null;
-    if (map?.length === 3 && (map[0] as number) * (map[1] as number) > 1) hints[pyName(layer.node.name)] = map as number[];
+    if (map?.length === 3 && (map[0] as number) * (map[1] as number) > 1) hints[modulePath(model, layer.node.id)] = map as number[];
   }
   return hints;
 }
