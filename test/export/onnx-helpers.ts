@@ -1,0 +1,136 @@
+// Shared by the ONNX export tests: export a model with given weights, run the file in onnxruntime and the tfjs model
+// on the same input, and check files with the python `onnx` checker.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type * as Ort from 'onnxruntime-node';
+import { analyze } from '../../core/analyze';
+import type { ModelAnalysis } from '../../core/analyze';
+import type { ModelWeights } from '../../core/export/weights';
+import { exportOnnx } from '../../export/onnx/export';
+import { modelWeights } from '../../train/export-weights';
+import { buildModel } from '../../train/model-builder';
+import { lowered } from '../helpers/training';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const ort: typeof Ort = require('onnxruntime-node');
+
+export const hasOnnxChecker = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
+
+export const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-onnx-'));
+
+/** The one model of a source, which must analyse without errors. */
+export function modelOf(source: string): { model: ModelAnalysis; text: string } {
+  const analysis = analyze(source);
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  return { model: analysis.models[0], text: analysis.text };
+}
+
+/**
+ * Seeded weights that make every part matter: `full` draws every weight at random (small models); otherwise the
+ * seeded initial weights are kept and only biases and normalisation statistics are moved off their neutral values.
+ */
+export function perturb(model: tf.LayersModel, full: boolean): void {
+  const weights = model.weights.map((w, i) => {
+    const shape = w.shape as number[];
+    const name = w.originalName;
+    if (/variance/.test(name)) return tf.randomUniform(shape, 0.5, 1.5, 'float32', 10 + i);
+    if (/gamma/.test(name)) return tf.randomUniform(shape, 0.8, 1.2, 'float32', 10 + i);
+    if (full || /bias|beta|moving_mean/.test(name)) return tf.randomUniform(shape, -0.5, 0.5, 'float32', 10 + i);
+    return w.read().clone();
+  });
+  model.setWeights(weights);
+  tf.dispose(weights);
+}
+
+/** Inputs that feed an embedding get token ids below its vocabulary; the rest uniform in [-2, 2]. */
+function inputFor(model: ModelAnalysis, id: number, batch: number, seed: number): tf.Tensor {
+  const shape = [batch, ...(model.layers[id].shape as number[])];
+  const lookup = model.graph.nodes.find((n) => n.kind === 'embedding' && n.inputs.includes(id));
+  if (lookup) return tf.floor(tf.randomUniform(shape, 0, Number(lookup.args.vocab), 'float32', seed));
+  return tf.randomUniform(shape, -2, 2, 'float32', seed);
+}
+
+export interface Comparison {
+  /** Largest |onnx − tfjs| over every output, and the largest |tfjs| (the scale it is relative to). */
+  readonly diff: number;
+  readonly scale: number;
+}
+
+/** Runs the same seeded input through the tfjs model and the ONNX session, for each batch size; returns the worst case. */
+export async function compare(model: ModelAnalysis, tfModel: tf.LayersModel, session: Ort.InferenceSession, batches: readonly number[]): Promise<Comparison> {
+  let diff = 0;
+  let scale = 0;
+  for (const batch of batches) {
+    const xs = model.graph.inputs.map((id, i) => inputFor(model, id, batch, 3 + i));
+    const feeds: Record<string, Ort.Tensor> = {};
+    model.graph.inputs.forEach((id, i) => {
+      feeds[model.graph.nodes[id].name] = new ort.Tensor('float32', xs[i].dataSync() as Float32Array, xs[i].shape);
+    });
+    const predicted = tfModel.predict(xs.length === 1 ? xs[0] : xs);
+    const ys = Array.isArray(predicted) ? predicted : [predicted];
+    const results = await session.run(feeds);
+    model.graph.outputs.forEach((id, i) => {
+      const got = results[model.graph.nodes[id].name];
+      const want = ys[i].dataSync();
+      if (got.dims.join() !== ys[i].shape.join()) throw new Error(`output ${model.graph.nodes[id].name}: shape ${got.dims} ≠ ${ys[i].shape}`);
+      const data = got.data as Float32Array;
+      for (let j = 0; j < want.length; j++) {
+        diff = Math.max(diff, Math.abs(data[j] - want[j]));
+        scale = Math.max(scale, Math.abs(want[j]));
+      }
+    });
+    tf.dispose([...xs, ...ys]);
+  }
+  return { diff, scale };
+}
+
+export interface Exported {
+  readonly bytes: Uint8Array;
+  readonly weights: ModelWeights;
+  readonly tfModel: tf.LayersModel;
+}
+
+/** Builds the tfjs model (seed 1), sets test weights, exports it with exactly those weights. */
+export function exportWithWeights(model: ModelAnalysis, text: string, full: boolean): Exported {
+  const tfModel = buildModel(lowered(model), { seed: 1 });
+  perturb(tfModel, full);
+  const weights = modelWeights(tfModel);
+  return { bytes: exportOnnx(model, weights, text), weights, tfModel };
+}
+
+/** The number of parameters a file holds: the sizes of its initializers, read back from the encoded file. */
+export function initializerCount(bytes: Uint8Array): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { onnx } = require('onnx-proto') as typeof import('onnx-proto');
+  const decoded = onnx.ModelProto.decode(bytes);
+  return (decoded.graph?.initializer ?? []).reduce((n, t) => n + (t.dims ?? []).reduce((a: number, d) => a * Number(d), 1), 0);
+}
+
+/** Runs onnx.checker.check_model(full_check=True) on each file; returns the failures as `file: message`. */
+export function checkFiles(files: readonly string[]): string[] {
+  const script = [
+    'import sys, onnx',
+    'bad = []',
+    'for f in sys.argv[1:]:',
+    '    try:',
+    '        onnx.checker.check_model(onnx.load(f), full_check=True)',
+    '    except Exception as e:',
+    '        bad.append(f + ": " + str(e).splitlines()[0])',
+    'print("\\n".join(bad))',
+  ].join('\n');
+  const run = spawnSync('/usr/bin/python3', ['-c', script, ...files], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (run.status !== 0) return [run.stderr];
+  return run.stdout.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Writes bytes under the test folder and returns the path. */
+export function saved(name: string, bytes: Uint8Array): string {
+  const file = path.join(tmp, `${name}.onnx`);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
