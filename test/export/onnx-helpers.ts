@@ -40,7 +40,7 @@ export function perturb(model: tf.LayersModel, full: boolean): void {
     const name = w.originalName;
     if (/variance/.test(name)) return tf.randomUniform(shape, 0.5, 1.5, 'float32', 10 + i);
     if (/gamma/.test(name)) return tf.randomUniform(shape, 0.8, 1.2, 'float32', 10 + i);
-    if (full || /bias|beta|moving_mean/.test(name)) return tf.randomUniform(shape, -0.5, 0.5, 'float32', 10 + i);
+    if (full || /bias|beta|moving_mean|embeddings/.test(name)) return tf.randomUniform(shape, -0.5, 0.5, 'float32', 10 + i);
     return w.read().clone();
   });
   model.setWeights(weights);
