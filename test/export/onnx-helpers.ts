@@ -13,6 +13,7 @@ import type { ModelWeights } from '../../core/export/weights';
 import { exportOnnx } from '../../export/onnx/export';
 import { modelWeights } from '../../train/export-weights';
 import { buildModel } from '../../train/model-builder';
+import type { TrainingModel } from '../../protocol/training-model';
 import { lowered } from '../helpers/training';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -95,12 +96,28 @@ export interface Exported {
   readonly tfModel: tf.LayersModel;
 }
 
-/** Builds the tfjs model (seed 1), sets test weights, exports it with exactly those weights. */
-export function exportWithWeights(model: ModelAnalysis, text: string, full: boolean): Exported {
-  const tfModel = buildModel(lowered(model), { seed: 1 });
+const SQUASH = new Set(['softmax', 'sigmoid']);
+
+/** The training model with each output's final softmax/sigmoid made linear, as `--logits` exports it. */
+function withoutSquash(model: ModelAnalysis): TrainingModel {
+  const training = lowered(model);
+  const nodes = training.nodes.map((n) => {
+    if (!training.outputs.includes(n.id)) return n;
+    if (SQUASH.has(n.kind) || (n.kind === 'activation' && SQUASH.has(String(n.args.fn)))) return { ...n, kind: 'activation', args: { fn: 'linear' } };
+    return SQUASH.has(String(n.args.activation)) ? { ...n, args: { ...n.args, activation: 'linear' } } : n;
+  });
+  return { ...training, nodes };
+}
+
+/**
+ * Builds the tfjs model (seed 1), sets test weights, exports it with exactly those weights. With `logits`, both
+ * sides drop a final softmax/sigmoid: a classifier's probabilities would hide errors in the logits (1000 classes).
+ */
+export function exportWithWeights(model: ModelAnalysis, text: string, full: boolean, logits = false): Exported {
+  const tfModel = buildModel(logits ? withoutSquash(model) : lowered(model), { seed: 1 });
   perturb(tfModel, full);
   const weights = modelWeights(tfModel);
-  return { bytes: exportOnnx(model, weights, text), weights, tfModel };
+  return { bytes: exportOnnx(model, weights, text, { logits }), weights, tfModel };
 }
 
 /** The number of parameters a file holds: the sizes of its initializers, read back from the encoded file. */
