@@ -8,7 +8,7 @@ import type { ResolvedArgs } from '../../core/model/registry';
 import { LineIndex } from '../../ide/line-index';
 import { tfName } from '../../train/model-builder';
 import { ExportRefused } from '../refusal';
-import { emitterOf, type Ctx } from './emit';
+import { emitterOf, type Ctx, type Refusal } from './emit';
 import { GraphBuilder, type Val } from './graph';
 import { encodeModel, type Boundary, type GraphDescription } from './proto';
 import './conv';
@@ -69,48 +69,51 @@ function layerCtx(g: GraphBuilder, info: LayerInfo, args: ResolvedArgs, inputs: 
 
 const known = (shape: readonly (number | null)[] | null): shape is number[] => shape !== null && shape.every((d) => d !== null);
 
+/** What every layer's emission reads: the graph so far, the values of earlier layers, the weights by name. */
+interface Walk {
+  readonly g: GraphBuilder;
+  readonly model: ModelAnalysis;
+  readonly values: Map<number, Val>;
+  readonly weights: ReadonlyMap<string, WeightArray>;
+  readonly logits: boolean;
+}
+
+/** One layer's output value, why it cannot be written, or undefined when an input was already refused. */
+function emitLayer(w: Walk, info: LayerInfo): Val | Refusal | undefined {
+  const node = info.node;
+  if (!known(info.shape) || node.inputs.some((i) => !known(w.model.layers[i].shape))) return { refused: 'a dimension other than the batch is unknown' };
+  if (node.kind === 'input') {
+    const v: Val = { name: node.name, shape: info.shape, cf: false };
+    // Images go channels-first once, at the boundary, for every convolution after them.
+    return info.shape.length === 3 ? w.g.cf(v) : v;
+  }
+  const inputs = node.inputs.map((i) => w.values.get(i));
+  if (inputs.some((v) => v === undefined)) return undefined;
+  const args = w.logits && w.model.graph.outputs.includes(node.id) ? logitArgs(info) : node.args;
+  if (args === 'skip') return inputs[0];
+  const emitter = emitterOf(node.kind);
+  if (!emitter) return { refused: 'ONNX has no translation for this kind' };
+  return emitter(layerCtx(w.g, info, args, inputs as Val[], w.weights));
+}
+
 /** The ONNX graph of a model with the given weights (Stride's layout); throws ExportRefused naming every layer it cannot write. */
 export function onnxGraph(model: ModelAnalysis, weights: ModelWeights, text: string, options: OnnxOptions = {}): GraphDescription {
-  const g = new GraphBuilder();
-  const byName = new Map(weights.map((w) => [w.name, w]));
-  const values = new Map<number, Val>();
+  const walk: Walk = { g: new GraphBuilder(), model, values: new Map(), weights: new Map(weights.map((x) => [x.name, x])), logits: options.logits === true };
   const refusals: string[] = [];
   const lines = new LineIndex(text);
   const live = liveLayers(model);
-  const outputs = new Set(model.graph.outputs);
   for (const info of model.layers) {
-    const node = info.node;
-    if (!live.has(node.id)) continue;
-    g.scope = node.name;
-    const refuse = (why: string) => refusals.push(`layer '${node.name}' (${node.kind}, line ${lines.position(node.span.start).line + 1}): ${why}`);
-    if (!known(info.shape) || node.inputs.some((i) => !known(model.layers[i].shape))) {
-      refuse('a dimension other than the batch is unknown');
-      continue;
-    }
-    if (node.kind === 'input') {
-      const v: Val = { name: node.name, shape: info.shape, cf: false };
-      // Images go channels-first once, at the boundary, for every convolution after them.
-      values.set(node.id, info.shape.length === 3 ? g.cf(v) : v);
-      continue;
-    }
-    const args = options.logits && outputs.has(node.id) ? logitArgs(info) : node.args;
-    const inputs = node.inputs.map((i) => values.get(i));
-    if (inputs.some((v) => v === undefined)) continue;
-    if (args === 'skip') {
-      values.set(node.id, inputs[0] as Val);
-      continue;
-    }
-    const emitter = emitterOf(node.kind);
-    if (!emitter) {
-      refuse('ONNX has no translation for this kind');
-      continue;
-    }
-    const out = emitter(layerCtx(g, info, args, inputs as Val[], byName));
-    if ('refused' in out) refuse(out.refused);
-    else values.set(node.id, out);
+    if (!live.has(info.node.id)) continue;
+    walk.g.scope = info.node.name;
+    const out = emitLayer(walk, info);
+    if (out === undefined) continue;
+    if ('refused' in out) {
+      const line = lines.position(info.node.span.start).line + 1;
+      refusals.push(`layer '${info.node.name}' (${info.node.kind}, line ${line}): ${out.refused}`);
+    } else walk.values.set(info.node.id, out);
   }
   if (refusals.length > 0) throw new ExportRefused(`cannot write model '${model.graph.name}' as ONNX:\n  ${refusals.join('\n  ')}`);
-  return finish(g, model, values);
+  return finish(walk.g, model, walk.values);
 }
 
 /** Names the outputs after their layers, channels-last again, with the dynamic batch on every boundary tensor. */
