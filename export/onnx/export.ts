@@ -116,6 +116,20 @@ export function onnxGraph(model: ModelAnalysis, weights: ModelWeights, text: str
   return finish(walk.g, model, walk.values);
 }
 
+/** Each layer's own result (not a value it passed through) with its shape in the layout the graph holds it. */
+function layerShapes(model: ModelAnalysis, values: ReadonlyMap<number, Val>): Boundary[] {
+  const inputs = new Set(model.graph.inputs.map((id) => model.graph.nodes[id].name));
+  const seen = new Set<string>();
+  const shapes: Boundary[] = [];
+  for (const [, v] of values) {
+    if (inputs.has(v.name) || seen.has(v.name)) continue;
+    seen.add(v.name);
+    const shape = v.cf && v.shape.length > 1 ? [v.shape[v.shape.length - 1], ...v.shape.slice(0, -1)] : v.shape;
+    shapes.push({ name: v.name, shape: [null, ...shape] });
+  }
+  return shapes;
+}
+
 /** Names the outputs after their layers, channels-last again, with the dynamic batch on every boundary tensor. */
 function finish(g: GraphBuilder, model: ModelAnalysis, values: ReadonlyMap<number, Val>): GraphDescription {
   const boundary = (id: number): Boundary => ({ name: model.graph.nodes[id].name, shape: [null, ...(model.layers[id].shape as number[])] });
@@ -130,6 +144,7 @@ function finish(g: GraphBuilder, model: ModelAnalysis, values: ReadonlyMap<numbe
     initializers: g.initializers,
     inputs: model.graph.inputs.map(boundary),
     outputs: model.graph.outputs.map(boundary),
+    shapes: layerShapes(model, values),
   };
 }
 

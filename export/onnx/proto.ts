@@ -45,6 +45,8 @@ export interface GraphDescription {
   readonly initializers: readonly Tensor[];
   readonly inputs: readonly Boundary[];
   readonly outputs: readonly Boundary[];
+  /** Inner tensors with the shapes Stride inferred: readers show them, and the checker's shape inference must agree. */
+  readonly shapes: readonly Boundary[];
 }
 
 /** The name of the dynamic batch dimension on every input and output. */
@@ -93,6 +95,7 @@ export function encodeModel(g: GraphDescription): Uint8Array {
     initializer: g.initializers.map(tensorProto),
     input: g.inputs.map(valueInfo),
     output: g.outputs.map(valueInfo),
+    valueInfo: g.shapes.map(valueInfo),
   };
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,

@@ -1,7 +1,7 @@
 // Shared by the ONNX export tests: export a model with given weights, run the file in onnxruntime and the tfjs model
 // on the same input, and check files with the python `onnx` checker.
 
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,16 +36,19 @@ export function modelOf(source: string): { model: ModelAnalysis; text: string } 
  * seeded initial weights are kept and only biases and normalisation statistics are moved off their neutral values.
  */
 export function perturb(model: tf.LayersModel, full: boolean): void {
-  const weights = model.weights.map((w, i) => {
+  model.weights.forEach((w, i) => {
     const shape = w.shape as number[];
     const name = w.originalName;
-    if (/variance/.test(name)) return tf.randomUniform(shape, 0.5, 1.5, 'float32', 10 + i);
-    if (/gamma/.test(name)) return tf.randomUniform(shape, 0.8, 1.2, 'float32', 10 + i);
-    if (full || /bias|beta|moving_mean|embeddings/.test(name)) return tf.randomUniform(shape, -0.5, 0.5, 'float32', 10 + i);
-    return w.read().clone();
+    const seed = 10 + i;
+    let value: tf.Tensor | undefined;
+    if (/variance/.test(name)) value = tf.randomUniform(shape, 0.5, 1.5, 'float32', seed);
+    else if (/gamma/.test(name)) value = tf.randomUniform(shape, 0.8, 1.2, 'float32', seed);
+    else if (full || /bias|beta|moving_mean|embeddings/.test(name)) value = tf.randomUniform(shape, -0.5, 0.5, 'float32', seed);
+    // Written in place, only where changed: the large examples hold hundreds of megabytes of kernels.
+    if (!value) return;
+    w.write(value);
+    value.dispose();
   });
-  model.setWeights(weights);
-  tf.dispose(weights);
 }
 
 /** Inputs that feed an embedding get token ids below its vocabulary; the rest uniform in [-2, 2]. */
@@ -128,21 +131,46 @@ export function initializerCount(bytes: Uint8Array): number {
   return (decoded.graph?.initializer ?? []).reduce((n, t) => n + (t.dims ?? []).reduce((a: number, d) => a * Number(d), 1), 0);
 }
 
-/** Runs onnx.checker.check_model(full_check=True) on each file; returns the failures as `file: message`. */
-export function checkFiles(files: readonly string[]): string[] {
-  const script = [
-    'import sys, onnx',
-    'bad = []',
-    'for f in sys.argv[1:]:',
-    '    try:',
-    '        onnx.checker.check_model(onnx.load(f), full_check=True)',
-    '    except Exception as e:',
-    '        bad.append(f + ": " + str(e).splitlines()[0])',
-    'print("\\n".join(bad))',
-  ].join('\n');
-  const run = spawnSync('/usr/bin/python3', ['-c', script, ...files], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  if (run.status !== 0) return [run.stderr];
-  return run.stdout.split('\n').filter((l) => l.trim() !== '');
+export interface Checked {
+  /** `file: message` for each file the checker rejects. */
+  readonly failures: string[];
+  /** Each file's parameter count: its initializers' sizes, as python's onnx reads the file. */
+  readonly params: number[];
+}
+
+// The checker reads each file from its path (no copy through python's protobuf), then counts the initializers.
+const CHECKER = [
+  'import sys, json, numpy, onnx',
+  'out = []',
+  'for f in sys.argv[1:]:',
+  '    n = sum(int(numpy.prod(t.dims)) for t in onnx.load(f).graph.initializer)',
+  '    try:',
+  '        onnx.checker.check_model(f, full_check=True)',
+  '        out.append({"params": n})',
+  '    except Exception as e:',
+  '        out.append({"params": n, "error": f + ": " + str(e).splitlines()[0]})',
+  'print(json.dumps(out))',
+].join('\n');
+
+function checked(status: number | null, stdout: string, stderr: string): Checked {
+  if (status !== 0) return { failures: [stderr], params: [] };
+  const results = JSON.parse(stdout) as { params: number; error?: string }[];
+  return { failures: results.flatMap((r) => (r.error ? [r.error] : [])), params: results.map((r) => r.params) };
+}
+
+/** Runs onnx.checker.check_model(full_check=True) on each file, in one python process. */
+export function checkFiles(files: readonly string[]): Checked {
+  const run = spawnSync('/usr/bin/python3', ['-c', CHECKER, ...files], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  return checked(run.status, run.stdout, run.stderr);
+}
+
+/** The same in the background, so python checks one file while the next model is exported and run. */
+export function checkFilesLater(files: readonly string[]): Promise<Checked> {
+  return new Promise((resolve) => {
+    execFile('/usr/bin/python3', ['-c', CHECKER, ...files], { encoding: 'utf8', maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+      resolve(checked(error ? 1 : 0, stdout, stderr)),
+    );
+  });
 }
 
 /** Writes bytes under the test folder and returns the path. */
