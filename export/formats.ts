@@ -6,6 +6,8 @@ import { ACT, emitterOf } from '../core/export/pytorch-emit';
 import { defaultRegistry } from '../core/model/layers';
 import { summarize } from '../ide/summary';
 import type { ExportWeights } from '../train/node/export-weights';
+import { onnxFormat } from './onnx/format';
+import { ExportRefused, type KindSupport } from './refusal';
 
 /** What one export run knows: the analysed file, the chosen model (free of errors), and the user's options. */
 export interface ExportJob {
@@ -31,20 +33,7 @@ export interface ExportOutput {
   readonly notes: readonly string[];
 }
 
-/** A model the format cannot express: the message names each layer, its kind and line. */
-export class ExportRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExportRefused';
-  }
-}
-
-/** How a format carries one layer kind: exactly, with a note (a custom layer, an approximation), or not at all. */
-export interface KindSupport {
-  readonly status: 'exact' | 'note' | 'refused';
-  /** Why, for `note` and `refused`: shown in docs/export-formats.md and in refusals. */
-  readonly note?: string;
-}
+export { ExportRefused, type KindSupport } from './refusal';
 
 export interface ExportFormat {
   readonly name: string;
@@ -88,7 +77,7 @@ function pytorchSupports(kind: string): boolean {
 }
 
 /** Every format, in the order help texts and the quick pick list them; a new format is one entry here. */
-export const FORMATS: readonly ExportFormat[] = [pytorch, json];
+export const FORMATS: readonly ExportFormat[] = [pytorch, json, onnxFormat];
 
 export function formatNamed(name: string): ExportFormat | undefined {
   return FORMATS.find((f) => f.name === name);
