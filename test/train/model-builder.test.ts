@@ -366,3 +366,17 @@ describe('model builder: gradients, regularizers and groups', () => {
     model.dispose();
   });
 });
+
+test('softmax() on a sequence or an image normalises the last axis, as the analysis and every export say', () => {
+  useCpu();
+  for (const input of ['input(4, 6)', 'input(3, 4, 5)']) {
+    const m = analyze(`model M {\n  ${input}\n  softmax()\n}\n`).models[0];
+    const model = buildModel(lowered(m), { seed: 1 });
+    const shape = m.layers[0].shape as number[];
+    const y = model.predict(tf.randomNormal([2, ...shape], 0, 3, 'float32', 5)) as tf.Tensor;
+    const sums = Array.from(y.sum(-1).dataSync());
+    for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5, `${input}: sum over the last axis ${s}`);
+    tf.dispose(y);
+    model.dispose();
+  }
+});

@@ -172,7 +172,8 @@ const ACTIVATIONS: Record<string, LayerFactory> = {
     const rank = ctx.inputShapes[0].length + 1;
     const axis = num(ctx.args.axis ?? -1);
     const last = axis === -1 || axis === rank - 1;
-    return last ? tf.layers.softmax({ name: ctx.name }) : new FunctionLayer({ name: ctx.name, fn: 'softmax', axis });
+    // tfjs's Softmax layer defaults to axis 1, not the last axis: say it.
+    return last ? tf.layers.softmax({ name: ctx.name, axis: -1 }) : new FunctionLayer({ name: ctx.name, fn: 'softmax', axis });
   },
   prelu: (ctx) => {
     const shared = nums(ctx.args.shared_axes ?? []);
