@@ -6,6 +6,7 @@ import { ACT, emitterOf } from '../core/export/pytorch-emit';
 import { defaultRegistry } from '../core/model/layers';
 import type { ExportWeights } from '../train/node/export-weights';
 import { jsonFormat } from './graph-json';
+import { kerasFormat } from './keras';
 import { tfjsFormat } from './tfjs';
 
 /** What one export run knows: the analysed file, the chosen model (free of errors), and the user's options. */
@@ -78,7 +79,7 @@ function pytorchSupports(kind: string): boolean {
 }
 
 /** Every format, in the order help texts and the quick pick list them; a new format is one entry here. */
-export const FORMATS: readonly ExportFormat[] = [pytorch, jsonFormat, tfjsFormat];
+export const FORMATS: readonly ExportFormat[] = [pytorch, jsonFormat, tfjsFormat, kerasFormat];
 
 export function formatNamed(name: string): ExportFormat | undefined {
   return FORMATS.find((f) => f.name === name);

@@ -19,7 +19,21 @@ export interface LiveLayer {
 }
 
 /** Activation identifiers that stock tfjs knows; Stride's `strideHardSigmoid`/`strideHardSwish` are not among them. */
-export const STOCK_ACTIVATIONS = new Set(['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'softplus', 'softsign', 'elu', 'selu', 'gelu', 'swish', 'mish']);
+export const STOCK_ACTIVATIONS = new Set([
+  'linear',
+  'relu',
+  'relu6',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'softplus',
+  'softsign',
+  'elu',
+  'selu',
+  'gelu',
+  'swish',
+  'mish',
+]);
 
 /** A stock class and config computing what `live` computes at inference, or why there is none. */
 export function stockReplacement(live: LiveLayer): { class_name: string; config: Record<string, unknown> } | { refused: string } {
@@ -63,7 +77,8 @@ const EXACT = new Set(
 );
 
 const NOTES: Record<string, string> = {
-  conv1d: 'numeric padding is refused (no stock 1-D zero padding); groups > 1, dilation and causal padding are refused (Stride runs them as its own convolution)',
+  conv1d:
+    'numeric padding is refused (no stock 1-D zero padding); groups > 1, dilation and causal padding are refused (Stride runs them as its own convolution)',
   conv2d: 'numeric padding becomes a stock ZeroPadding2D before a `valid` convolution; groups > 1 and dilation are refused',
   maxpool1d: 'ceil mode and numeric padding are refused (Stride runs them as its own window)',
   avgpool1d: 'ceil mode, numeric padding and counted `same` padding are refused',

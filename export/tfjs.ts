@@ -12,7 +12,7 @@ const SHARD = 'group1-shard1of1.bin';
 export const tfjsFormat: ExportFormat = {
   name: 'tfjs',
   summary: 'tfjs LayersModel folder (model.json + weights) for stock tf.loadLayersModel',
-  suffix: '/',
+  suffix: '_tfjs/',
   async run(job) {
     const { model, notes } = loweredFor(job);
     const weights = await job.weights();
@@ -32,7 +32,13 @@ export const tfjsFormat: ExportFormat = {
       };
       const shard = new Uint8Array(artifacts.weightData as ArrayBuffer);
       notes.push(weights.from ? `weights from ${weights.from}` : 'weights are the seeded initial ones (give --weights DIR for trained ones)');
-      return { files: [{ path: 'model.json', data: JSON.stringify(manifest) + '\n' }, { path: SHARD, data: shard }], notes };
+      return {
+        files: [
+          { path: 'model.json', data: JSON.stringify(manifest) + '\n' },
+          { path: SHARD, data: shard },
+        ],
+        notes,
+      };
     } finally {
       built.dispose();
     }
@@ -48,7 +54,8 @@ function setWeights(model: tf.LayersModel, weights: readonly { name: string; sha
   if (weights.length !== model.weights.length) throw new Error(`${weights.length} weights for a model with ${model.weights.length}`);
   const values = model.weights.map((v, i) => {
     const w = weights[i];
-    if (w.shape.join() !== v.shape.join()) throw new Error(`weight ${i} '${w.name}' has shape (${w.shape.join(', ')}), the model's '${v.originalName}' (${v.shape.join(', ')})`);
+    if (w.shape.join() !== v.shape.join())
+      throw new Error(`weight ${i} '${w.name}' has shape (${w.shape.join(', ')}), the model's '${v.originalName}' (${v.shape.join(', ')})`);
     return tf.tensor(w.data, [...w.shape]);
   });
   model.setWeights(values);
@@ -80,7 +87,11 @@ function stockTopology(model: tf.LayersModel, layers: TopologyLayer[]): { layer:
     if (tf.serialization.SerializationMap.getMap().classNameMap[entry.class_name] && !entry.class_name.startsWith('Stride')) continue;
     const layer = live.get(entry.name);
     if (!layer) continue;
-    const replacement = stockReplacement({ className: entry.class_name, config: layer.getConfig() as Record<string, unknown>, inputShape: inputShapeOf(layer) });
+    const replacement = stockReplacement({
+      className: entry.class_name,
+      config: layer.getConfig() as Record<string, unknown>,
+      inputShape: inputShapeOf(layer),
+    });
     if ('refused' in replacement) refusals.push({ layer: entry.name, why: replacement.refused });
     else Object.assign(entry, replacement);
   }
