@@ -70,8 +70,7 @@ function explicitPad(live: LiveLayer, base: object): { class_name: string; confi
 
 const EXACT = new Set(
   `input dense flatten reshape batchnorm relu relu6 sigmoid tanh softplus selu gelu swish leaky_relu softsign mish
-  thresholded_relu prelu conv3d conv2d_transpose conv3d_transpose depthwise_conv1d depthwise_conv2d separable_conv1d
-  separable_conv2d conv1d_transpose globalavgpool1d globalmaxpool1d globalavgpool2d globalmaxpool2d layernorm add multiply
+  thresholded_relu prelu globalavgpool1d globalmaxpool1d globalavgpool2d globalmaxpool2d layernorm add multiply
   average maximum minimum concat cropping2d zeropad2d upsample2d permute repeat_vector embedding simple_rnn lstm dropout
   gaussian_noise gaussian_dropout alpha_dropout`.split(/\s+/),
 );
@@ -80,6 +79,14 @@ const NOTES: Record<string, string> = {
   conv1d:
     'numeric padding is refused (no stock 1-D zero padding); groups > 1, dilation and causal padding are refused (Stride runs them as its own convolution)',
   conv2d: 'numeric padding becomes a stock ZeroPadding2D before a `valid` convolution; groups > 1 and dilation are refused',
+  conv3d: 'numeric padding, groups > 1 and dilation are refused (Stride runs them as its own layers)',
+  depthwise_conv1d: 'built as a stock 2-D depthwise convolution over (length, 1); numeric padding and dilation are refused',
+  depthwise_conv2d: 'numeric padding becomes a stock ZeroPadding2D; dilation is refused',
+  separable_conv1d: 'built as a stock 2-D separable convolution over (length, 1); numeric padding and dilation are refused',
+  separable_conv2d: 'numeric padding becomes a stock ZeroPadding2D; dilation is refused',
+  conv1d_transpose: 'built as a stock 2-D transposed convolution over (length, 1); numeric padding is refused',
+  conv2d_transpose: 'numeric padding becomes a stock Cropping2D after a `valid` transposed convolution',
+  conv3d_transpose: 'numeric padding is refused (no stock 3-D cropping)',
   maxpool1d: 'ceil mode and numeric padding are refused (Stride runs them as its own window)',
   avgpool1d: 'ceil mode, numeric padding and counted `same` padding are refused',
   maxpool2d: 'ceil mode and numeric padding are refused (Stride runs them as its own window)',

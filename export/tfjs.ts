@@ -109,7 +109,7 @@ function inputShapeOf(layer: tf.layers.Layer): (number | null)[] {
 function refusalText(job: ExportJob, model: TrainingModel, refusals: readonly { layer: string; why: string }[]): string {
   const byTfName = new Map(model.nodes.map((n) => [tfName(n.name), n.id]));
   const lines = refusals.map(({ layer, why }) => {
-    const id = byTfName.get(layer) ?? byTfName.get(layer.replace(/_(pad|crop|keepdims|activation|as2d|as1d|causal)$/, ''));
+    const id = byTfName.get(layer) ?? byTfName.get(layer.replace(/_(pad|crop|keepdims|activation|as2d|as1d|causal|depthwise|pointwise)$/, ''));
     return `${id === undefined ? `'${layer}'` : describeNode(job.model, job.analysis.text, id)}: ${why}`;
   });
   return `stock tfjs cannot load this model:\n  ${lines.join('\n  ')}`;
