@@ -203,3 +203,13 @@ test('a model with Stride-only layers is refused, naming each layer, its kind an
     return true;
   });
 });
+
+test('--logits leaves out the final softmax, by layer or by activation, and says so', async () => {
+  for (const last of ['dense(3)\n  softmax()', 'dense(3, activation: softmax)']) {
+    const analysis = analyze(`model M {\n  input(4)\n  ${last}\n}`);
+    const output = await produceExport(tfjsFormat, analysis, analysis.models[0], { logits: true });
+    const json = output.files.find((f) => f.path === 'model.json')!.data as string;
+    assert.ok(!/softmax/i.test(json), 'no softmax in the topology');
+    assert.ok(output.notes.some((n) => n.startsWith('--logits')));
+  }
+});
