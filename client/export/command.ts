@@ -46,7 +46,10 @@ export function exportModelCommand(ctx: Ctx) {
       () => runner.runExport(doc.getText(), doc.uri.fsPath, model, format.label),
     );
     if (!result.ok) {
-      void vscode.window.showErrorMessage(`Stride: cannot export ${model} as ${format.label}: ${result.error}`);
+      // Notifications show one line: a refusal's list of layers is joined.
+      void vscode.window.showErrorMessage(
+        `Stride: cannot export ${model} as ${format.label}: ${result.error.replace(/:?\s*\n\s*/g, ': ').replace(/: (?=')/g, '; ')}`,
+      );
       return undefined;
     }
     void offerToOpen(model, target, result.written, result.notes);

@@ -73,7 +73,10 @@ test('Export Model… from the palette writes the Keras files of the picked mode
     await runCommand(page, 'Stride: Export Model…');
     await pick(page, 'tfjs');
     await pick(page, 'Pooled');
-    await toasts.locator('.notification-toast-container', { hasText: "'lppool2d_1' (lppool2d, line 20)" }).waitFor({ timeout: 120_000 });
+    const refused = toasts.locator('.notification-toast-container', { hasText: "'lppool2d_1' (lppool2d, line 20)" });
+    await refused.waitFor({ timeout: 60_000 }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${workbench.console.slice(-30).join('\n')}`);
+    });
     assert.ok(!existsSync(join(workspace, 'Pooled_tfjs')));
   });
 });
