@@ -71,6 +71,43 @@ class PositionalEmbedding(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "length": self.length}`,
+  Slice: `@keras.saving.register_keras_serializable(package="stride")
+class Slice(layers.Layer):
+    """Keeps [start, stop) of one axis (batch = 0): a part of \`a, b = x -> split(2)\`."""
+
+    def __init__(self, axis, start, stop, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.start, self.stop = axis, start, stop
+
+    def call(self, x):
+        index = [slice(None)] * len(x.shape)
+        index[self.axis] = slice(self.start, self.stop)
+        return x[tuple(index)]
+
+    def compute_output_shape(self, shape):
+        shape = list(shape)
+        shape[self.axis] = self.stop - self.start
+        return tuple(shape)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "start": self.start, "stop": self.stop}`,
+  ChannelShuffle: `@keras.saving.register_keras_serializable(package="stride")
+class ChannelShuffle(layers.Layer):
+    """ShuffleNet's channel shuffle: channels as (groups, c / groups), transposed, flattened back."""
+
+    def __init__(self, groups, **kwargs):
+        super().__init__(**kwargs)
+        self.groups = groups
+
+    def call(self, x):
+        shape = ops.shape(x)
+        channels = x.shape[-1]
+        grouped = ops.reshape(x, (*shape[:-1], self.groups, channels // self.groups))
+        axes = list(range(len(x.shape) - 1)) + [len(x.shape), len(x.shape) - 1]
+        return ops.reshape(ops.transpose(grouped, axes), shape)
+
+    def get_config(self):
+        return {**super().get_config(), "groups": self.groups}`,
   ThresholdedReLU: `@keras.saving.register_keras_serializable(package="stride")
 class ThresholdedReLU(layers.Layer):
     """x where x > theta, else 0 (Keras 2's ThresholdedReLU, dropped from Keras 3)."""

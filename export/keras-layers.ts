@@ -1,5 +1,7 @@
 // One Keras 3 emitter per Stride layer kind: resolved arguments in, the Keras layer constructor(s) that compute it out.
 
+import { sliceRange } from '../core/model/layers/split';
+import type { ResolvedArgs } from '../core/model/registry';
 import type { KindSupport } from './formats';
 
 type Args = Readonly<Record<string, unknown>>;
@@ -211,6 +213,12 @@ const EMITTERS: Record<string, KerasEmitter> = {
   simple_rnn: recurrent('SimpleRNN'),
   lstm: recurrent('LSTM'),
   gru: recurrent('GRU'),
+  slice: (ctx) => {
+    const range = sliceRange(ctx.args as ResolvedArgs, ctx.inShapes[0]);
+    if ('code' in range || Number.isNaN(range.start)) return { refused: 'its range is not known' };
+    return { layers: [call('Slice', [], { axis: range.axis + 1, start: range.start, stop: range.stop, name: ctx.name })], custom: ['Slice'] };
+  },
+  channel_shuffle: custom('ChannelShuffle', (a) => ({ groups: a.groups })),
   multihead_attention: (ctx) => {
     const a = ctx.args;
     const kw = { num_heads: a.heads, key_dim: a.key_dim, value_dim: a.value_dim ?? undefined, dropout: a.dropout, use_bias: bias(a), name: ctx.name };
@@ -254,6 +262,8 @@ const NOTES: Record<string, string> = {
   avgpool1d: 'numeric padding: zeros before a `valid` pool; uncounted padding, ceil overhang and counted `same` are refused',
   avgpool2d: 'numeric padding: zeros before a `valid` pool; uncounted padding, ceil overhang and counted `same` are refused',
   avgpool3d: 'numeric padding: zeros before a `valid` pool; uncounted padding, ceil overhang and counted `same` are refused',
+  slice: 'a Slice layer defined in the file (Keras has none)',
+  channel_shuffle: 'a ChannelShuffle layer defined in the file (Keras has none)',
   positional_embedding: 'a PositionalEmbedding layer defined in the file (Keras has none)',
   resizing: 'Keras Resizing: half-pixel centres without antialiasing, as Stride resizes',
   conv1d_transpose: 'numeric padding is refused',
@@ -266,9 +276,7 @@ const REFUSED: Record<string, string> = {
   lppool2d: 'Keras has no Lp pooling',
   lppool3d: 'Keras has no Lp pooling',
   lrn: 'Keras has no local response normalization',
-  split: 'not written yet',
-  slice: 'not written yet',
-  channel_shuffle: 'not written yet',
+  split: 'never reaches an export: `a, b = … -> split(…)` lowers to one slice per name',
 };
 
 export function kerasSupport(kind: string): KindSupport {

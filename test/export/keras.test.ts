@@ -116,6 +116,7 @@ function assertArgs(kind: string, args: Readonly<Record<string, unknown>>, call:
   if (kind === 'dropout') assert.equal(kw.rate, args.rate);
   if (kind === 'multihead_attention') assert.deepEqual([kw.num_heads, kw.key_dim], [args.heads, args.key_dim]);
   if (kind === 'gru') assert.equal(kw.reset_after, args.reset_after !== false);
+  if (kind === 'channel_shuffle') assert.equal(kw.groups, args.groups);
   if ((kind === 'lstm' || kind === 'gru') && args.bidirectional !== true) assert.equal(call.args[0], args.units);
 }
 
@@ -160,7 +161,7 @@ describe(
         assertFaithful(checked, analysis);
       });
     }
-    for (const example of ['lenet5', 'resnet18', 'mobilenetv2', 'efficientnet-b0', 'convnext-tiny', 'googlenet', 'bert-mini', 'lstm-text']) {
+    for (const example of ['lenet5', 'resnet18', 'mobilenetv2', 'efficientnet-b0', 'convnext-tiny', 'googlenet', 'bert-mini', 'lstm-text', 'shufflenetv2']) {
       test(`example ${example}`, async () => {
         const { checked, analysis } = await exportAndRead(smallExample(example));
         assertFaithful(checked, analysis);
