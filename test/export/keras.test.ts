@@ -11,6 +11,7 @@ import { analyze } from '../../core/analyze';
 import { ExportRefused } from '../../export/formats';
 import { kerasFormat, kerasName, liveNodes } from '../../export/keras';
 import { produceExport, writeExport } from '../../export/run';
+import { exportWeights } from '../../train/node/export-weights';
 import { lowered } from '../helpers/training';
 import { smallExample } from './small-examples';
 
@@ -59,7 +60,7 @@ interface Call {
 interface Checked {
   calls: Record<string, Call>;
   weights: Record<string, string[]>;
-  arrays: Record<string, { shape: number[]; dtype: string }>;
+  arrays: Record<string, { shape: number[]; dtype: string; sum: number }>;
   classes: string[];
 }
 
@@ -104,6 +105,15 @@ function assertFaithful(checked: Checked, analysis: ReturnType<typeof analyze>):
   }
   assert.equal(Object.keys(checked.arrays).length, Object.values(checked.weights).flat().length);
   assert.equal(total, model.totals.params, 'the arrays hold every parameter the model counts');
+}
+
+/** The npz holds the values Stride's model has (their sum, to float32 rounding), not only their shapes. */
+async function assertValues(checked: Checked, analysis: ReturnType<typeof analyze>): Promise<void> {
+  const training = lowered(analysis.models[0]);
+  const { weights } = await exportWeights(training, { seed: training.settings.seed });
+  const expected = weights.reduce((s, w) => s + w.data.reduce((a, v) => a + v, 0), 0);
+  const got = Object.values(checked.arrays).reduce((s, a) => s + a.sum, 0);
+  assert.ok(Math.abs(got - expected) <= 1e-3 * Math.max(1, Math.abs(expected)), `sum ${got}, expected ${expected}`);
 }
 
 function assertArgs(kind: string, args: Readonly<Record<string, unknown>>, call: Call): void {
