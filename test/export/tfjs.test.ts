@@ -141,6 +141,24 @@ const CASES: Record<string, string> = {
     repeat_vector(2)
     flatten()
   }`,
+  'the remaining stock kinds: activations, noise, reshape, average, minimum, 1-D global pooling': `model M {
+    input(6, 4)
+    x = dense(4, activation: sigmoid)
+    y = tanh()
+    a = average(x, y)
+    b = minimum(x, y)
+    add(a, b)
+    softplus()
+    selu()
+    swish()
+    softsign()
+    thresholded_relu(0.1)
+    gaussian_noise(0.1)
+    gaussian_dropout(0.1)
+    alpha_dropout(0.1)
+    reshape((4, 6))
+    globalmaxpool1d()
+  }`,
   '1-D convolutions lifted to 2-D stock layers': `model M {
     input(16, 3)
     conv1d(4, 3, padding: same)
