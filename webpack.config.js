@@ -75,10 +75,21 @@ function trainWorkerBundle() {
   };
 }
 
+/** The exporters and tfjs, required by the Export Model command on first use (client/export/command.ts); like the worker, it finds the wasm binaries beside it. */
+function exportBundle() {
+  const config = nodeBundle('export', './client/export/runner.ts', 'client');
+  return {
+    ...config,
+    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
+    node: { __dirname: false, __filename: false },
+  };
+}
+
 module.exports = (env, argv) => [
   nodeBundle('client', './client/extension.ts'),
   nodeBundle('server', './server/main.ts'),
   trainWorkerBundle(),
+  exportBundle(),
   require('./webview/webpack.preview.js'),
   require('./webview/webpack.summary.js'),
   require('./webview/training/webpack.training.js')(env, argv),

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
+import { exportModelCommand } from './export/command';
 import { trainInBackground } from './training/background';
 import { openTrainingPanel, runModelOnImage, showActivations } from './training/commands';
 
@@ -91,16 +92,11 @@ const trainBackground: CommandFactory =
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof vscode.Uri ? v.toString() : undefined);
 
 /** Predicts with the saved weights on an image (arguments: uri, model, image file; each asked for when absent). */
-const runOnImage: CommandFactory =
-  (ctx) =>
-  (uri, model, file) =>
-    runModelOnImage(ctx.training, asString(uri), asString(model), asString(file));
+const runOnImage: CommandFactory = (ctx) => (uri, model, file) => runModelOnImage(ctx.training, asString(uri), asString(model), asString(file));
 
 /** The preview's jump to a layer's activations in an open training panel (arguments: layer, uri, model). */
-const activations: CommandFactory =
-  (ctx) =>
-  (layer, uri, model) =>
-    typeof layer === 'string' ? showActivations(ctx.training, layer, asString(uri), asString(model)) : false;
+const activations: CommandFactory = (ctx) => (layer, uri, model) =>
+  typeof layer === 'string' ? showActivations(ctx.training, layer, asString(uri), asString(model)) : false;
 
 const restartServer: CommandFactory = (ctx) => async () => {
   try {
@@ -121,6 +117,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   [TRAINING_COMMANDS.runOnImage]: runOnImage,
   [TRAINING_COMMANDS.showActivations]: activations,
   [COMMANDS.restartServer]: restartServer,
+  'stride.exportModel': exportModelCommand,
 };
 
 export function registerCommands(ctx: Ctx): void {

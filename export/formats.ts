@@ -4,8 +4,10 @@ import type { Analysis, ModelAnalysis } from '../core/analyze';
 import { exportPyTorch } from '../core/export/pytorch';
 import { ACT, emitterOf } from '../core/export/pytorch-emit';
 import { defaultRegistry } from '../core/model/layers';
-import { summarize } from '../ide/summary';
 import type { ExportWeights } from '../train/node/export-weights';
+import { jsonFormat } from './graph-json';
+import { kerasFormat } from './keras';
+import { tfjsFormat } from './tfjs';
 import { onnxFormat } from './onnx/format';
 import { ExportRefused, type KindSupport } from './refusal';
 
@@ -60,24 +62,13 @@ const pytorch: ExportFormat = {
   },
 };
 
-const json: ExportFormat = {
-  name: 'json',
-  summary: 'the analysed graph as JSON (shapes, parameters, MACs)',
-  suffix: '.json',
-  async run(job) {
-    const text = JSON.stringify(summarize(job.analysis, { model: job.model.graph.name }).models[0], null, 2) + '\n';
-    return { files: [{ path: '', data: text }], notes: [] };
-  },
-  support: () => ({ status: 'exact' }),
-};
-
 function pytorchSupports(kind: string): boolean {
   const fn = defaultRegistry.get(kind)?.activationFn;
   return kind === 'input' || emitterOf(kind) !== undefined || (fn !== undefined && Object.hasOwn(ACT, fn));
 }
 
 /** Every format, in the order help texts and the quick pick list them; a new format is one entry here. */
-export const FORMATS: readonly ExportFormat[] = [pytorch, json, onnxFormat];
+export const FORMATS: readonly ExportFormat[] = [pytorch, onnxFormat, kerasFormat, tfjsFormat, jsonFormat];
 
 export function formatNamed(name: string): ExportFormat | undefined {
   return FORMATS.find((f) => f.name === name);

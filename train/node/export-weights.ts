@@ -16,11 +16,17 @@ export interface ExportWeights {
 }
 
 /**
+ * The backend is chosen once per process: a long-lived host (the editor's export bundle) exports many times, and in a
+ * bundle a second attempt at the absent tfjs-node finds webpack's cached half-loaded module instead of failing again.
+ */
+let backendSelected: Promise<unknown> | undefined;
+
+/**
  * Builds `model` with tfjs and returns its weights: loaded from `weightsDir` (a weights folder or a run folder) when
  * given, else the initial weights of `seed` (the same seed as training uses, so an export is reproducible).
  */
 export async function exportWeights(model: TrainingModel, options: { readonly weightsDir?: string; readonly seed?: number } = {}): Promise<ExportWeights> {
-  await selectBackend({ warn: () => undefined });
+  await (backendSelected ??= selectBackend({ warn: () => undefined }));
   const built = buildModel(model, { seed: options.seed ?? 1 });
   try {
     if (options.weightsDir === undefined) return { weights: modelWeights(built) };
