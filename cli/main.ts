@@ -19,8 +19,10 @@ Commands:
   summary FILE [--model NAME] [--batch N] [--json]
                                      Layer table with shapes, parameters, MACs, receptive fields
   export FILE [--model NAME] [--format F] [--weights DIR] [--logits] [--out PATH]
-                                     Export the model: pytorch (default), json; text formats go to stdout
-                                     without --out, others beside FILE
+                                     Export the model: pytorch (default), onnx, keras, tfjs, json; a
+                                     one-file text format goes to stdout without --out, the others
+                                     beside FILE; --weights DIR carries trained weights, --logits drops
+                                     a final softmax/sigmoid
   plot FILE [--model NAME] [--format svg|png|dot] [--collapsed|--expanded] [--theme light|dark] [--out PATH]
                                      Draw the architecture as the preview does (default svg, beside FILE as
                                      MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
