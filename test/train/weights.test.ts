@@ -61,6 +61,24 @@ describe('weights: the tfjs format round-trips', () => {
     b.dispose();
   });
 
+  test('bidirectional recurrent layers load into a second build, whose inner cells tfjs names with a new counter', async () => {
+    const source = 'model B {\n  input(5, 3)\n  lstm(4, bidirectional: true, return_sequences: true)\n  gru(3, bidirectional: true)\n  dense(2)\n}\n';
+    const m = analyze(source).models[0];
+    const dir = path.join(tmp.dir, 'bidirectional');
+    const a = buildModel(lowered(m), { seed: 1 });
+    await saveModel(a, dir, META);
+    const b = buildModel(lowered(m), { seed: 2 });
+    assert.notDeepEqual(
+      b.weights.map((w) => w.originalName),
+      a.weights.map((w) => w.originalName),
+      'the second build names its cells differently',
+    );
+    loadWeightsInto(b, dir);
+    assert.deepEqual(values(b), values(a));
+    a.dispose();
+    b.dispose();
+  });
+
   test('tfjs itself loads the saved folder (custom layers included)', async () => {
     const dir = path.join(tmp.dir, 'roundtrip');
     const files = loadModelFiles(dir);

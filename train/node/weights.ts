@@ -11,11 +11,7 @@ import { loadModelFiles, MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically, type St
 export async function saveModel(model: tf.LayersModel, dir: string, metadata: StrideMetadata, hooks: WriteHooks = {}): Promise<void> {
   const artifacts = await captureArtifacts(model);
   const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData!);
-  writeFolderAtomically(
-    dir,
-    { [WEIGHTS_BIN]: new Uint8Array(weightData), [MODEL_JSON]: Buffer.from(JSON.stringify(modelJson(artifacts, metadata))) },
-    hooks,
-  );
+  writeFolderAtomically(dir, { [WEIGHTS_BIN]: new Uint8Array(weightData), [MODEL_JSON]: Buffer.from(JSON.stringify(modelJson(artifacts, metadata))) }, hooks);
 }
 
 function captureArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
@@ -50,7 +46,7 @@ export function loadWeightsInto(model: tf.LayersModel, dir: string): StrideMetad
   if (total !== BigInt(files.weights.byteLength)) {
     throw new Error(`'${files.dir}/${WEIGHTS_BIN}' holds ${files.weights.byteLength} bytes but ${MODEL_JSON} describes ${total}; the save is damaged.`);
   }
-  const tensors = tf.io.decodeWeights(files.weights, specs);
+  const tensors = byModelNames(model, tf.io.decodeWeights(files.weights, specs));
   try {
     model.loadWeights(tensors, true);
   } catch (e) {
@@ -61,4 +57,18 @@ export function loadWeightsInto(model: tf.LayersModel, dir: string): StrideMetad
     tf.dispose(Object.values(tensors));
   }
   return files.json.userDefinedMetadata?.stride;
+}
+
+/** A weight's name without the counter tfjs puts in a wrapped layer's name (`lstm_1/forward_lstm_LSTM3/kernel`). */
+const wrapperFree = (name: string) => name.replace(/\/(forward|backward)_[^/]*\//, '/$1/');
+
+/**
+ * Saved names as the model names them: a bidirectional layer's inner cells are named by a process-wide counter, so
+ * the same source built twice (or in another process) names them differently; every other name is kept.
+ */
+function byModelNames(model: tf.LayersModel, saved: tf.NamedTensorMap): tf.NamedTensorMap {
+  const current = new Map(model.weights.map((w) => [wrapperFree(w.originalName), w.originalName]));
+  const renamed: tf.NamedTensorMap = {};
+  for (const [name, tensor] of Object.entries(saved)) renamed[current.get(wrapperFree(name)) ?? name] = tensor;
+  return renamed;
 }
