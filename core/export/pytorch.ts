@@ -3,15 +3,36 @@
 
 import type { ModelAnalysis } from '../analyze';
 import type { Shape } from '../model/values';
-import { ACT, emitterOf, py, type Ctx, type Emitted, type In } from './pytorch-emit';
+import type { GraphNode } from '../model/graph';
+import { ACT, channelsFirst, emitterOf, helpersFor, py, type Ctx, type Emitted, type In, type Refusal } from './pytorch-emit';
+import { asLogits } from './pytorch-logits';
 import './pytorch-conv';
 import './pytorch-layers';
 import './pytorch-split';
+import './pytorch-sequence';
+import './pytorch-extra';
 
 export interface ExportResult {
   readonly code: string;
   /** Layer kinds (with names) that have no PyTorch translation; the export is unusable when non-empty. */
   readonly unsupported: readonly string[];
+  /** The same layers with their nodes (for line numbers) and why each has no translation. */
+  readonly refusals: readonly { readonly node: GraphNode; readonly reason: string }[];
+  /** What the user should know about the code: e.g. which final activation `logits` left out. */
+  readonly notes: readonly string[];
+}
+
+export interface PyTorchOptions {
+  /** Leave out a final softmax or sigmoid so the module returns logits (for losses that apply it themselves). */
+  readonly logits?: boolean;
+}
+
+/**
+ * The attribute path of a layer's module inside the exported model, which is also the prefix of its parameters'
+ * state_dict keys (`<path>.weight`). Everything that names parameters (the weights writer) asks here.
+ */
+export function modulePath(_model: ModelAnalysis, node: GraphNode): string {
+  return pyName(node.name);
 }
 
 const RESERVED = new Set([
@@ -55,7 +76,7 @@ export function pyName(name: string): string {
   return RESERVED.has(id) ? `${id}_` : id;
 }
 /** The PyTorch module and forward expression of one layer, or undefined when it has no translation. */
-function emit(ctx: Ctx): Emitted | undefined {
+function emit(ctx: Ctx): Emitted | Refusal | undefined {
   const rank = ctx.inShapes[0]?.length ?? 0;
   const input: In = { x: ctx.inputs[0], rank, cin: (ctx.inShapes[0]?.[rank - 1] ?? 0) as number };
   const emitter = emitterOf(ctx.info.node.kind);
@@ -70,11 +91,6 @@ const PRELUDE = `import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-def _avg_pool_same(x, kernel, stride, pad):
-    """Average pooling with TensorFlow's 'same' padding: padded zeros are not counted."""
-    ones = torch.ones_like(x[:, :1])
-    return F.avg_pool2d(F.pad(x, pad), kernel, stride) / F.avg_pool2d(F.pad(ones, pad), kernel, stride)
 
 
 class _Scale(nn.Module):
@@ -104,13 +120,13 @@ class _DropPath(nn.Module):
 `;
 
 /** Generates a PyTorch module for one analysed model. Inputs are NCHW for images, as PyTorch expects. */
-export function exportPyTorch(model: ModelAnalysis): ExportResult {
+export function exportPyTorch(model: ModelAnalysis, options: PyTorchOptions = {}): ExportResult {
   const names = model.layers.map((l) => pyName(l.node.name));
-  const body = moduleBody(model, names);
+  const body = moduleBody(model, names, options.logits === true);
   const inputs = model.graph.inputs.map((i) => names[i]);
   const outputs = model.graph.outputs.map((i) => names[i]);
   const lines = [
-    PRELUDE,
+    PRELUDE + helpersFor([...body.init, ...body.forward].join('\n')),
     '',
     `class ${pyName(model.graph.name)}(nn.Module):`,
     `    """${(model.graph.doc ?? `The ${model.graph.name} model.`).replace(/"""/g, "'''")}"""`,
@@ -127,14 +143,16 @@ export function exportPyTorch(model: ModelAnalysis): ExportResult {
     `INPUT_SHAPES = ${py(model.graph.inputs.map((i) => toTorchShape(model.layers[i].shape ?? [])))}`,
     '',
   ];
-  return { code: lines.join('\n'), unsupported: body.unsupported };
+  const unsupported = body.refusals.map((r) => `${r.node.name} (${r.node.kind})`);
+  return { code: lines.join('\n'), unsupported, refusals: body.refusals, notes: body.notes };
 }
 
+type Body = { init: string[]; forward: string[]; refusals: { node: GraphNode; reason: string }[]; notes: string[] };
+
 /** The `__init__` and `forward` lines of every layer, and the layers that have no translation. */
-function moduleBody(model: ModelAnalysis, names: readonly string[]): { init: string[]; forward: string[]; unsupported: string[] } {
-  const init: string[] = [];
-  const forward: string[] = [];
-  const unsupported: string[] = [];
+function moduleBody(model: ModelAnalysis, names: readonly string[], logits: boolean): Body {
+  const body: Body = { init: [], forward: [], refusals: [], notes: [] };
+  const { init, forward } = body;
   for (const info of model.layers) {
     const name = names[info.node.id];
     if (info.node.kind === 'input') continue;
@@ -145,20 +163,26 @@ function moduleBody(model: ModelAnalysis, names: readonly string[]): { init: str
       self: `self.${name}`,
       args: info.node.args,
     };
-    const out = info.shape && ctx.inShapes.every((s) => s.every((d) => d !== null)) ? emit(ctx) : undefined;
-    if (!out) {
-      unsupported.push(`${info.node.name} (${info.node.kind})`);
+    const known = info.shape && ctx.inShapes.every((s) => s.every((d) => d !== null));
+    const final = logits && model.graph.outputs.includes(info.node.id) ? asLogits(ctx) : undefined;
+    const out = !known ? undefined : final?.identity ? { expr: ctx.inputs[0] } : emit(final?.ctx ?? ctx);
+    if (!out || 'refused' in out) {
+      body.refusals.push({ node: info.node, reason: out?.refused ?? (known ? 'no PyTorch translation' : 'unknown shape') });
       continue;
     }
     if (out.init) init.push(...out.init.split('\n'));
+    if (final) {
+      forward.push(`# ${final.note}`);
+      body.notes.push(final.note);
+    }
     forward.push(`${name} = ${out.expr}  # ${shapeComment(info.shape)}`);
   }
-  return { init, forward, unsupported };
+  return body;
 }
 
-/** Channels-last (H, W, C) → PyTorch (C, H, W); other ranks unchanged. */
+/** Channels-last (H, W, C) → PyTorch (C, H, W), and (D, H, W, C) → (C, D, H, W); other ranks unchanged. */
 export function toTorchShape(shape: Shape): (number | null)[] {
-  return shape.length === 3 ? [shape[2], shape[0], shape[1]] : [...shape];
+  return channelsFirst(shape.length) ? [shape[shape.length - 1], ...shape.slice(0, -1)] : [...shape];
 }
 
 function shapeComment(shape: Shape | null): string {
