@@ -102,29 +102,28 @@ function lpPool(ctx: Ctx): Emitted {
   return { expr: channelsFirstIn(ctx, n, body) };
 }
 
-/** Numeric padding PyTorch's ConvTranspose cannot crop itself (more after than before): a slice of its full output. */
-function transposeSlice(ctx: Ctx, k: number[], s: number[]): string | undefined {
-  const p = ctx.args.padding;
-  const axes = k.map((_, i) => i);
-  if (!Array.isArray(p) || axes.every((i) => p[2 * i] >= p[2 * i + 1] && p[2 * i] - p[2 * i + 1] < s[i])) return undefined;
-  const full = axes.map((i) => ((ctx.inShapes[0][i] ?? 0) - 1) * s[i] + k[i]);
-  return `[:, :, ${axes.map((i) => `${p[2 * i]}:${full[i] - p[2 * i + 1]}`).join(', ')}]`;
-}
-
+/**
+ * Transposed convolutions: TensorFlow keeps the window [before, before + out) of the full output
+ * (in − 1)·s + d(k − 1) + 1, where `before` is the numeric padding or `same`'s smaller half. PyTorch crops `padding`
+ * from both ends and adds `output_padding` (< stride) at the end; where that cannot reach TensorFlow's window (it
+ * crops more at the end than at the start), a slice of PyTorch's output finishes the job.
+ */
 function transpose(ctx: Ctx, cin: number): Emitted {
   const [k, s, d] = [nums(ctx.args.kernel), nums(ctx.args.stride), nums(ctx.args.dilation)];
   const n = k.length;
-  const slice = transposeSlice(ctx, k, s);
-  const padding = slice ? 'valid' : ctx.args.padding;
-  const want = ctx.inShapes[0].slice(0, n).map((len, i) => deconvLength(len, k[i], axisPadding(padding as WindowPadding, i), s[i], d[i]) ?? 0);
-  // PyTorch: out = (in − 1)·s − 2p + d(k − 1) + output_padding + 1; choose p ≥ 0 and 0 ≤ output_padding < s.
-  const pads = k.map((_, i) => {
-    const base = ((ctx.inShapes[0][i] ?? 0) - 1) * s[i] + d[i] * (k[i] - 1) + 1;
-    const p = Math.max(0, Math.ceil((base - want[i]) / 2));
-    return [p, want[i] - (base - 2 * p)];
+  const padding = ctx.args.padding as WindowPadding;
+  const axes = k.map((_, i) => {
+    const input = ctx.inShapes[0][i] ?? 0;
+    const full = (input - 1) * s[i] + d[i] * (k[i] - 1) + 1;
+    const want = deconvLength(input, k[i], axisPadding(padding, i), s[i], d[i]) ?? 0;
+    const before = Array.isArray(padding) ? padding[2 * i] : padding === 'same' ? Math.floor(Math.max(full - want, 0) / 2) : 0;
+    const extra = want - (full - 2 * before);
+    return { before, want, extra: extra >= 0 && extra < s[i] ? extra : 0, cut: extra < 0 };
   });
-  const init = `nn.ConvTranspose${n}d(${cin}, ${ctx.args.filters}, kernel_size=${py(k)}, stride=${py(s)}, padding=${py(pads.map((p) => p[0]))}, output_padding=${py(pads.map((p) => p[1]))}, dilation=${py(d)}, bias=${py(ctx.args.bias)})`;
-  return { init: `${ctx.self} = ${init}`, expr: withActivation(channelsFirstIn(ctx, n, (x) => `${ctx.self}(${x})${slice ?? ''}`), ctx) };
+  const slice = axes.some((a) => a.cut) ? `[:, :, ${axes.map((a) => (a.cut ? `:${a.want}` : ':')).join(', ')}]` : '';
+  const pads = py(axes.map((a) => a.before));
+  const init = `nn.ConvTranspose${n}d(${cin}, ${ctx.args.filters}, kernel_size=${py(k)}, stride=${py(s)}, padding=${pads}, output_padding=${py(axes.map((a) => a.extra))}, dilation=${py(d)}, bias=${py(ctx.args.bias)})`;
+  return { init: `${ctx.self} = ${init}`, expr: withActivation(channelsFirstIn(ctx, n, (x) => `${ctx.self}(${x})${slice}`), ctx) };
 }
 
 /** Global pooling over every axis between batch and channels, in the exporter's layout. */

@@ -144,10 +144,11 @@ const GATES: Record<string, number[]> = { simple_rnn: [0], lstm: [0, 1, 2, 3], g
 /** nn.RNN/LSTM/GRU per direction: weight_ih, weight_hh, bias_ih, bias_hh (Keras's single bias goes to bias_ih). */
 const recurrent: Converter = (local, node) => {
   const order = GATES[node.kind];
-  const dirs = node.args.bidirectional === true ? ['forward', 'backward'] : [''];
+  const dirs = node.args.bidirectional === true ? ['forward', 'backward'] : ['forward'];
   return dirs.flatMap((dir, d) => {
-    // Bidirectional weights sit one level down: `forward_lstm_…/kernel` (tfjs's Bidirectional), `forward/kernel` (GRU).
-    const pick = (w: string) => (dir === '' ? local.get(w) : [...local].find(([k]) => k.startsWith(dir) && k.endsWith(`/${w}`))?.[1]);
+    // Directions sit one level down: `forward_lstm_…/kernel` (tfjs's Bidirectional), `forward/kernel` (Stride's GRU).
+    const nested = (w: string) => [...local].find(([k]) => k.startsWith(dir) && k.endsWith(`/${w}`))?.[1];
+    const pick = (w: string) => (dirs.length === 1 ? (local.get(w) ?? nested(w)) : nested(w));
     const sfx = d === 1 ? '_reverse' : '';
     const params: Param[] = [
       { name: `weight_ih_l0${sfx}`, tensor: transpose2(reorderGates(pick('kernel')!, order)) },
