@@ -47,6 +47,12 @@ export function registerEmitters(table: Readonly<Record<string, Emitter>>): void
 /** The emitter of a layer kind, if any topic registered one. */
 export const emitterOf = (kind: string): Emitter | undefined => (Object.hasOwn(EMITTERS, kind) ? EMITTERS[kind] : undefined);
 
+/** The channel axis of channels-last tensors reads best as PyTorch's own `dim=-1`. */
+function softmaxDim(axis: number, rank: number): number {
+  const dim = torchDim(axis, rank);
+  return !channelsFirst(rank) && dim === rank ? -1 : dim;
+}
+
 /** Python definitions (functions, small modules) that emitted code may call, by name, in registration order. */
 const HELPERS: { readonly name: string; readonly code: string }[] = [];
 
@@ -71,7 +77,7 @@ export const ACT: Record<string, (x: string, args: ResolvedArgs, rank: number) =
   hard_sigmoid: (x) => `F.hardsigmoid(${x})`,
   hard_swish: (x) => `F.hardswish(${x})`,
   tanh: (x) => `torch.tanh(${x})`,
-  softmax: (x, a, rank) => `F.softmax(${x}, dim=${torchDim((a.axis as number | undefined) ?? -1, rank)})`,
+  softmax: (x, a, rank) => `F.softmax(${x}, dim=${softmaxDim((a.axis as number | undefined) ?? -1, rank)})`,
   softplus: (x) => `F.softplus(${x})`,
   softsign: (x) => `F.softsign(${x})`,
   elu: (x, a) => `F.elu(${x}, alpha=${py(a.alpha ?? 1)})`,

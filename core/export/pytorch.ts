@@ -92,7 +92,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-
 class _Scale(nn.Module):
     """Layer scale: one learned factor per channel, shaped to broadcast over the channel axis."""
 
@@ -153,9 +152,11 @@ type Body = { init: string[]; forward: string[]; refusals: { node: GraphNode; re
 function moduleBody(model: ModelAnalysis, names: readonly string[], logits: boolean): Body {
   const body: Body = { init: [], forward: [], refusals: [], notes: [] };
   const { init, forward } = body;
+  const live = reachOutputs(model);
   for (const info of model.layers) {
     const name = names[info.node.id];
-    if (info.node.kind === 'input') continue;
+    // Layers on no path to an output are left out, as training leaves them out (they have no weights there).
+    if (info.node.kind === 'input' || !live.has(info.node.id)) continue;
     const ctx: Ctx = {
       info,
       inputs: info.node.inputs.map((i) => names[i]),
@@ -178,6 +179,18 @@ function moduleBody(model: ModelAnalysis, names: readonly string[], logits: bool
     forward.push(`${name} = ${out.expr}  # ${shapeComment(info.shape)}`);
   }
   return body;
+}
+
+/** The layers on a path to an output. */
+function reachOutputs(model: ModelAnalysis): Set<number> {
+  const live = new Set<number>();
+  const stack = [...model.graph.outputs];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (live.has(id)) continue;
+    live.add(id);
+    stack.push(...model.layers[id].node.inputs);
+  }
+  return live;
 }
 
 /** Channels-last (H, W, C) → PyTorch (C, H, W), and (D, H, W, C) → (C, D, H, W); other ranks unchanged. */

@@ -22,6 +22,8 @@ export const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { 
 export const NO_TORCH = !hasTorch && 'PyTorch (Debian python3-torch) is not installed';
 
 export interface TorchCheck {
+  /** With `logits`: the difference before the dropped softmax or sigmoid was applied (large when it was dropped). */
+  readonly raw_diff?: number;
   /** Largest absolute difference between tfjs's output and PyTorch's. */
   readonly diff: number;
   /** Forward variables whose PyTorch shape was compared with Stride's inferred shape. */
@@ -36,6 +38,8 @@ export interface CheckOptions {
   /** Weights to use (e.g. trained ones); else seeded random values over both signs. */
   readonly weights?: ModelWeights;
   readonly batch?: number;
+  /** Code and safetensors files already written (by the CLI) to check instead of exporting here. */
+  readonly files?: { readonly code: string; readonly weights: string };
 }
 
 /** The model's only or first model, failing on errors. */
@@ -67,22 +71,18 @@ function inputFor(model: ModelAnalysis, batch: number): tf.Tensor {
 
 /** Exports `model`, writes its code and safetensors weights, and runs the check in PyTorch; a string is a failure. */
 export function checkInTorch(model: ModelAnalysis, options: CheckOptions = {}): TorchCheck | string {
-  const result = exportPyTorch(model, { logits: options.logits });
-  if (result.unsupported.length > 0) return `unsupported: ${result.unsupported.join(', ')}`;
-  const stem = path.join(dir, `${pyName(model.graph.name)}_${Math.random().toString(36).slice(2)}`);
-  fs.writeFileSync(`${stem}.py`, result.code);
   const tfModel = buildModel(lowered(model), { seed: 1 });
   if (options.weights) tfModel.setWeights(options.weights.map((w) => tf.tensor(w.data, [...w.shape])));
   else randomWeights(tfModel);
-  const weights = stateDict(model, modelWeights(tfModel), (node) => tfName(node.name));
-  fs.writeFileSync(`${stem}.safetensors`, encodeSafetensors(weights, { format: 'pt', model: model.graph.name }));
+  const files = options.files ?? writeExport(model, modelWeights(tfModel), options.logits === true);
+  if (typeof files === 'string') return files;
   const x = inputFor(model, options.batch ?? 2);
   const y = tfModel.predict(x) as tf.Tensor;
   const shapes = Object.fromEntries(model.layers.filter((l) => l.shape).map((l) => [pyName(l.node.name), toTorchShape(l.shape!)]));
   const payload = {
-    file: `${stem}.py`,
+    file: files.code,
     class: pyName(model.graph.name),
-    weights: `${stem}.safetensors`,
+    weights: files.weights,
     x: Array.from(x.dataSync()),
     shape: x.shape,
     y: Array.from(y.dataSync()),
@@ -95,6 +95,17 @@ export function checkInTorch(model: ModelAnalysis, options: CheckOptions = {}): 
   const run = spawnSync('/usr/bin/python3', [RUNNER], { input: JSON.stringify(payload), encoding: 'utf8', maxBuffer: 256 << 20 });
   if (run.status !== 0) return run.stderr;
   return JSON.parse(run.stdout) as TorchCheck | string;
+}
+
+/** The export's code and safetensors state_dict, written to a temporary folder; a string says what is unsupported. */
+function writeExport(model: ModelAnalysis, weights: ModelWeights, logits: boolean): { code: string; weights: string } | string {
+  const result = exportPyTorch(model, { logits });
+  if (result.unsupported.length > 0) return `unsupported: ${result.unsupported.join(', ')}`;
+  const stem = path.join(dir, `${pyName(model.graph.name)}_${Math.random().toString(36).slice(2)}`);
+  fs.writeFileSync(`${stem}.py`, result.code);
+  const tensors = stateDict(model, weights, (node) => tfName(node.name));
+  fs.writeFileSync(`${stem}.safetensors`, encodeSafetensors(tensors, { format: 'pt', model: model.graph.name }));
+  return { code: `${stem}.py`, weights: `${stem}.safetensors` };
 }
 
 /** The softmax or sigmoid the model ends in (as a layer or an activation), which PyTorch applies to logits. */
