@@ -67,7 +67,13 @@ function pool(ctx: Ctx, kind: 'max' | 'avg'): Emitted {
   const k = nums(ctx.args.pool);
   const n = k.length;
   const s = ctx.args.stride === null ? k : nums(ctx.args.stride);
-  const pads = tfPads(ctx.inShapes[0], k, s, k.map(() => 1), ctx.args.padding);
+  const pads = tfPads(
+    ctx.inShapes[0],
+    k,
+    s,
+    k.map(() => 1),
+    ctx.args.padding,
+  );
   const numeric = Array.isArray(ctx.args.padding);
   const counted = countsPad(ctx);
   const ceil = ctx.args.ceil_mode === true ? ', ceil_mode=True' : '';
@@ -91,7 +97,13 @@ function lpPool(ctx: Ctx): Emitted {
   const k = nums(ctx.args.pool);
   const n = k.length;
   const s = ctx.args.stride === null ? k : nums(ctx.args.stride);
-  const pads = tfPads(ctx.inShapes[0], k, s, k.map(() => 1), ctx.args.padding);
+  const pads = tfPads(
+    ctx.inShapes[0],
+    k,
+    s,
+    k.map(() => 1),
+    ctx.args.padding,
+  );
   const p = py(ctx.args.p ?? 2);
   const ceil = ctx.args.ceil_mode === true ? ', ceil_mode=True' : '';
   const size = k.reduce((a, b) => a * b, 1);
@@ -123,7 +135,13 @@ function transpose(ctx: Ctx, cin: number): Emitted {
   const slice = axes.some((a) => a.cut) ? `[:, :, ${axes.map((a) => (a.cut ? `:${a.want}` : ':')).join(', ')}]` : '';
   const pads = py(axes.map((a) => a.before));
   const init = `nn.ConvTranspose${n}d(${cin}, ${ctx.args.filters}, kernel_size=${py(k)}, stride=${py(s)}, padding=${pads}, output_padding=${py(axes.map((a) => a.extra))}, dilation=${py(d)}, bias=${py(ctx.args.bias)})`;
-  return { init: `${ctx.self} = ${init}`, expr: withActivation(channelsFirstIn(ctx, n, (x) => `${ctx.self}(${x})${slice}`), ctx) };
+  return {
+    init: `${ctx.self} = ${init}`,
+    expr: withActivation(
+      channelsFirstIn(ctx, n, (x) => `${ctx.self}(${x})${slice}`),
+      ctx,
+    ),
+  };
 }
 
 /** Global pooling over every axis between batch and channels, in the exporter's layout. */

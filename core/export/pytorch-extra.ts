@@ -47,10 +47,12 @@ registerHelper(
 /** A channel-wise module (dim 1) on the exporter's layout: sequences (N, L, C) are swapped to (N, C, L) around it. */
 const onChannels = (call: string, x: string, rank: number): string => (rank === 2 ? swapLC(`${call}(${swapLC(x)})`) : `${call}(${x})`);
 
-const spatialDropout = (r: number): Emitter => ({ args, self }, { x, rank }) => ({
-  init: `${self} = nn.Dropout${r}d(${py(args.rate)})`,
-  expr: onChannels(self, x, rank),
-});
+const spatialDropout =
+  (r: number): Emitter =>
+  ({ args, self }, { x, rank }) => ({
+    init: `${self} = nn.Dropout${r}d(${py(args.rate)})`,
+    expr: onChannels(self, x, rank),
+  });
 
 const EXTRA: Record<string, Emitter> = {
   groupnorm: ({ args, self }, { x, rank, cin }) => {
@@ -87,4 +89,3 @@ const EXTRA: Record<string, Emitter> = {
 };
 
 registerEmitters(EXTRA);
-

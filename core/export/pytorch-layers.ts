@@ -50,7 +50,10 @@ const ELEMENTWISE: Record<string, Emitter> = {
   dropout: ({ args, self }, { x }) => ({ init: `${self} = nn.Dropout(${py(args.rate)})`, expr: `${self}(${x})` }),
   drop_path: ({ args, self }, { x }) => ({ init: `${self} = _DropPath(${py(args.rate)})`, expr: `${self}(${x})` }),
   // Factors of shape (C, 1, 1) on NCHW images, as ConvNeXt's layer_scale; (C,) where channels are last.
-  scale: ({ args, self }, { x, rank, cin }) => ({ init: `${self} = _Scale(${cin}, ${py(args.init)}, ${channelsFirst(rank) ? rank : 1})`, expr: `${self}(${x})` }),
+  scale: ({ args, self }, { x, rank, cin }) => ({
+    init: `${self} = _Scale(${cin}, ${py(args.init)}, ${channelsFirst(rank) ? rank : 1})`,
+    expr: `${self}(${x})`,
+  }),
   dense: (ctx, { x, rank, cin }) => {
     const init = `${ctx.self} = nn.Linear(${cin}, ${ctx.args.units}, bias=${py(ctx.args.bias)})`;
     const applied = toFirst(`${ctx.self}(${toLast(x, rank)})`, rank);

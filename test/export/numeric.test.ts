@@ -110,14 +110,10 @@ describe('PyTorch export of layer scale, stochastic depth and hard activations',
     globalavgpool2d()
     scale()
   }`;
-  test(
-    'a ConvNeXt-style block with every new layer computes the same in PyTorch',
-    { skip: NO_TORCH },
-    () => {
-      const diff = exportDiff(source);
-      assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
-    },
-  );
+  test('a ConvNeXt-style block with every new layer computes the same in PyTorch', { skip: NO_TORCH }, () => {
+    const diff = exportDiff(source);
+    assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
+  });
 });
 
 /** Every kind the first tables leave out, by topic: 1-D and 3-D windows, image extras, sequences, activations. */

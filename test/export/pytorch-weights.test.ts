@@ -49,35 +49,39 @@ test('safetensors: little-endian header length, an 8-byte aligned JSON header, t
 
 describe('trained weights in real PyTorch', () => {
   before(useCpu);
-  test('`stride train` then `stride export --weights` write M.py and M.safetensors that load strictly and compute what tfjs computes', { skip: NO_TORCH }, async () => {
-    const source = fs.readFileSync(path.join(ROOT, 'examples', 'shapes.stride'), 'utf8');
-    const file = path.join(dir, 'shapes.stride');
-    fs.writeFileSync(file, source);
-    const train = stride('train', file, '--epochs', '1', '--limit', '256');
-    assert.equal(train.status, 0, train.stderr);
-    const run = path.join(dir, 'shapes.runs', 'ShapesNet');
-    const out = path.join(dir, 'export', 'shapes_net.py');
-    const r = stride('export', file, '--weights', run, '--out', out);
-    assert.equal(r.status, 0, r.stderr);
-    const safetensors = path.join(dir, 'export', 'shapes_net.safetensors');
-    assert.match(r.stderr, /wrote .*shapes_net\.py\n/);
-    assert.match(r.stderr, /wrote .*shapes_net\.safetensors\n/);
-    assert.match(r.stderr, /note: weights from .*: 8 tensors/);
+  test(
+    '`stride train` then `stride export --weights` write M.py and M.safetensors that load strictly and compute what tfjs computes',
+    { skip: NO_TORCH },
+    async () => {
+      const source = fs.readFileSync(path.join(ROOT, 'examples', 'shapes.stride'), 'utf8');
+      const file = path.join(dir, 'shapes.stride');
+      fs.writeFileSync(file, source);
+      const train = stride('train', file, '--epochs', '1', '--limit', '256');
+      assert.equal(train.status, 0, train.stderr);
+      const run = path.join(dir, 'shapes.runs', 'ShapesNet');
+      const out = path.join(dir, 'export', 'shapes_net.py');
+      const r = stride('export', file, '--weights', run, '--out', out);
+      assert.equal(r.status, 0, r.stderr);
+      const safetensors = path.join(dir, 'export', 'shapes_net.safetensors');
+      assert.match(r.stderr, /wrote .*shapes_net\.py\n/);
+      assert.match(r.stderr, /wrote .*shapes_net\.safetensors\n/);
+      assert.match(r.stderr, /note: weights from .*: 8 tensors/);
 
-    const model = modelOf(source);
-    const trained = await exportWeights(lowered(model), { weightsDir: run });
-    const initial = await exportWeights(lowered(model), { seed: 1 });
-    // Training moved the weights: the file carries trained values, not the seeded start.
-    assert.ok(trained.weights.some((w, i) => w.data.some((v, j) => Math.abs(v - initial.weights[i].data[j]) > 1e-3)));
-    await useCpu();
-    const check = checkInTorch(model, { weights: trained.weights, files: { code: out, weights: safetensors } });
-    assert.ok(typeof check !== 'string', String(check));
-    assert.ok(check.diff <= 1e-4, `max abs diff: ${check.diff}`);
-    assert.equal(check.keys, 8);
-    assert.equal(check.checked, model.layers.length);
-    assert.equal(check.metadata.model, 'ShapesNet');
-    assert.equal(check.metadata.weights, trained.from);
-  });
+      const model = modelOf(source);
+      const trained = await exportWeights(lowered(model), { weightsDir: run });
+      const initial = await exportWeights(lowered(model), { seed: 1 });
+      // Training moved the weights: the file carries trained values, not the seeded start.
+      assert.ok(trained.weights.some((w, i) => w.data.some((v, j) => Math.abs(v - initial.weights[i].data[j]) > 1e-3)));
+      await useCpu();
+      const check = checkInTorch(model, { weights: trained.weights, files: { code: out, weights: safetensors } });
+      assert.ok(typeof check !== 'string', String(check));
+      assert.ok(check.diff <= 1e-4, `max abs diff: ${check.diff}`);
+      assert.equal(check.keys, 8);
+      assert.equal(check.checked, model.layers.length);
+      assert.equal(check.metadata.model, 'ShapesNet');
+      assert.equal(check.metadata.weights, trained.from);
+    },
+  );
 });
 
 describe('--logits', () => {

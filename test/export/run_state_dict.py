@@ -1,9 +1,8 @@
 """Loads a Stride PyTorch export and its safetensors weights (strictly), runs it, and checks it against tfjs.
 
-Reads JSON on stdin: {"file", "class", "weights" (a .safetensors path), "x", "shape", "y", "yshape", "shapes"}: x and y
-channels-last as tfjs computes them, shapes the PyTorch shape (batch excluded) Stride infers for each forward variable.
-With "squash" (softmax or sigmoid) the export returns logits: it is applied before comparing, and the raw difference
-is reported too. Prints JSON {"diff": largest absolute difference, "checked": variables whose shapes were compared, "keys": tensors
+Reads JSON on stdin: {"file", "class", "weights" (a .safetensors path), "x", "shape", "outputs": [{"values", "shape",
+"squash"}], "log", "shapes"}: x and the outputs channels-last as tfjs computes them, shapes the PyTorch shape (batch excluded) Stride infers for each forward variable.
+An output with "squash" (softmax or sigmoid) comes from a logits export: see compare(). Prints JSON {"diff": largest absolute difference, "checked": variables whose shapes were compared, "keys": tensors
 loaded, "metadata": the file's metadata}, or an error text. The safetensors file is read with json and struct only,
 as Debian ships no safetensors package: that also checks the format byte for byte.
 """
@@ -85,18 +84,31 @@ def main():
                 print(json.dumps("%s: PyTorch shape %s, Stride %s" % (name, list(got.shape[1:]), want)))
                 return
             checked += 1
-    y = channels_last(y)
-    want = torch.tensor(case["y"]).reshape(case["yshape"])
-    if list(y.shape) != list(want.shape):
-        print(json.dumps("output shape %s vs %s" % (list(y.shape), list(want.shape))))
-        return
-    result = {"checked": checked, "keys": len(tensors), "metadata": metadata}
-    if case.get("squash"):
-        # A logits export: its output differs from the probabilities until the dropped squash is applied here.
-        result["raw_diff"] = float((y - want).abs().max())
-        y = torch.softmax(y, dim=-1) if case["squash"] == "softmax" else torch.sigmoid(y)
-    result["diff"] = float((y - want).abs().max())
+    outputs = y if isinstance(y, tuple) else (y,)
+    result = {"checked": checked, "keys": len(tensors), "metadata": metadata, "diff": 0.0}
+    for got, spec in zip(outputs, case["outputs"]):
+        got = channels_last(got)
+        want = torch.tensor(spec["values"]).reshape(spec["shape"])
+        if list(got.shape) != list(want.shape):
+            print(json.dumps("output shape %s vs %s" % (list(got.shape), list(want.shape))))
+            return
+        result["diff"] = max(result["diff"], compare(got, want, spec.get("squash"), case.get("log"), result))
     print(json.dumps(result))
+
+
+def compare(got, want, squash, log, result):
+    """The largest difference of one output. A logits export's output differs from the probabilities until the dropped
+    squash is applied here (the raw difference is kept); with `log`, log-probabilities are compared, which keeps the
+    logits' own precision where a softmax over many classes would shrink every difference."""
+    if not squash:
+        return float((got - want).abs().max())
+    result["raw_diff"] = max(result.get("raw_diff", 0.0), float((got - want).abs().max()))
+    if not log:
+        return float(((torch.softmax(got, dim=-1) if squash == "softmax" else torch.sigmoid(got)) - want).abs().max())
+    logp = torch.log_softmax(got, dim=-1) if squash == "softmax" else torch.nn.functional.logsigmoid(got)
+    # float32 probabilities below ~1e-30 carry no digits worth comparing.
+    keep = want > 1e-30
+    return float((logp[keep] - want[keep].log()).abs().max())
 
 
 if __name__ == "__main__":

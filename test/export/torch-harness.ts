@@ -35,8 +35,13 @@ export interface TorchCheck {
 
 export interface CheckOptions {
   readonly logits?: boolean;
-  /** Weights to use (e.g. trained ones); else seeded random values over both signs. */
-  readonly weights?: ModelWeights;
+  /**
+   * Weights to use (e.g. trained ones); `initial`: the seeded initial kernels (which keep deep networks' activations
+   * in range) with biases and normalisation vectors varied, so a misplaced one shows; else random values over both signs.
+   */
+  readonly weights?: ModelWeights | 'initial';
+  /** Compare log-probabilities (with `logits`): differences keep the logits' scale, as a 1000-way softmax would not. */
+  readonly log?: boolean;
   readonly batch?: number;
   /** Code and safetensors files already written (by the CLI) to check instead of exporting here. */
   readonly files?: { readonly code: string; readonly weights: string };
@@ -60,6 +65,18 @@ function randomWeights(tfModel: tf.LayersModel): void {
   tf.dispose(weights);
 }
 
+/** Biases, offsets and statistics (1-D weights) drawn near their usual values instead of their constant starts. */
+function varyVectors(tfModel: tf.LayersModel): void {
+  const weights = tfModel.weights.map((w, i) => {
+    const shape = w.shape as number[];
+    if (shape.length !== 1) return w.read().clone();
+    const around = /variance|gamma/.test(w.originalName) ? 1 : 0;
+    return tf.randomUniform(shape, around - 0.2, around + 0.2, 'float32', 20 + i);
+  });
+  tfModel.setWeights(weights);
+  tf.dispose(weights);
+}
+
 /** Token ids for models that start with an embedding, else values in [−3, 3]. */
 function inputFor(model: ModelAnalysis, batch: number): tf.Tensor {
   const id = model.graph.inputs[0];
@@ -72,12 +89,14 @@ function inputFor(model: ModelAnalysis, batch: number): tf.Tensor {
 /** Exports `model`, writes its code and safetensors weights, and runs the check in PyTorch; a string is a failure. */
 export function checkInTorch(model: ModelAnalysis, options: CheckOptions = {}): TorchCheck | string {
   const tfModel = buildModel(lowered(model), { seed: 1 });
-  if (options.weights) tfModel.setWeights(options.weights.map((w) => tf.tensor(w.data, [...w.shape])));
+  if (options.weights === 'initial') varyVectors(tfModel);
+  else if (options.weights) tfModel.setWeights(options.weights.map((w) => tf.tensor(w.data, [...w.shape])));
   else randomWeights(tfModel);
   const files = options.files ?? writeExport(model, modelWeights(tfModel), options.logits === true);
   if (typeof files === 'string') return files;
   const x = inputFor(model, options.batch ?? 2);
-  const y = tfModel.predict(x) as tf.Tensor;
+  const predicted = tfModel.predict(x);
+  const ys = Array.isArray(predicted) ? predicted : [predicted];
   const shapes = Object.fromEntries(model.layers.filter((l) => l.shape).map((l) => [pyName(l.node.name), toTorchShape(l.shape!)]));
   const payload = {
     file: files.code,
@@ -85,12 +104,11 @@ export function checkInTorch(model: ModelAnalysis, options: CheckOptions = {}): 
     weights: files.weights,
     x: Array.from(x.dataSync()),
     shape: x.shape,
-    y: Array.from(y.dataSync()),
-    yshape: y.shape,
+    outputs: ys.map((y, i) => ({ values: Array.from(y.dataSync()), shape: y.shape, squash: options.logits ? finalSquash(model, i) : null })),
+    log: options.log === true,
     shapes,
-    squash: options.logits ? finalSquash(model) : null,
   };
-  tf.dispose([x, y]);
+  tf.dispose([x, ...ys]);
   tfModel.dispose();
   const run = spawnSync('/usr/bin/python3', [RUNNER], { input: JSON.stringify(payload), encoding: 'utf8', maxBuffer: 256 << 20 });
   if (run.status !== 0) return run.stderr;
@@ -109,8 +127,8 @@ function writeExport(model: ModelAnalysis, weights: ModelWeights, logits: boolea
 }
 
 /** The softmax or sigmoid the model ends in (as a layer or an activation), which PyTorch applies to logits. */
-function finalSquash(model: ModelAnalysis): string | null {
-  const node = model.layers[model.graph.outputs[0]].node;
+function finalSquash(model: ModelAnalysis, output: number): string | null {
+  const node = model.layers[model.graph.outputs[output]].node;
   const fn = node.kind === 'activation' ? node.args.fn : (node.def?.activationFn ?? node.args.activation);
   return fn === 'softmax' || fn === 'sigmoid' ? fn : null;
 }
