@@ -151,3 +151,21 @@ test("the pytorch format's support table: every kind translates, argument limits
   assert.equal(pytorch.support('multihead_attention').status, 'note');
   assert.equal(pytorch.support('no_such_kind').status, 'refused');
 });
+
+describe('layers on no path to an output', () => {
+  before(useCpu);
+  const source = `model B {
+    input(10, 10, 1)
+    trunk = conv2d(8, 3)
+    side = trunk -> conv2d(4, 1)
+    trunk -> globalavgpool2d()
+  }`;
+  test('are left out of the module, as training leaves them out, so trained weights load strictly', { skip: NO_TORCH }, () => {
+    const model = modelOf(source);
+    assert.doesNotMatch(exportPyTorch(model).code, /side/);
+    const check = checkInTorch(model);
+    assert.ok(typeof check !== 'string', String(check));
+    assert.ok(check.diff <= 1e-4, `max abs diff: ${check.diff}`);
+    assert.equal(check.keys, 2);
+  });
+});

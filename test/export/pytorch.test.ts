@@ -52,9 +52,8 @@ const CASES: Record<string, string> = {
     a = conv2d_transpose(4, 3, stride: 2, padding: same)
     b = x -> conv2d_transpose(4, 3, stride: 2) -> conv2d(4, 2)
     c = x -> upsample2d(2, interpolation: bilinear) -> zeropad2d(1) -> conv2d(4, 3)
-    concat(a, c)
-    conv2d_transpose(3, 2, stride: 3, bias: false)
-    output(b)
+    t = concat(a, c) -> conv2d_transpose(3, 2, stride: 3, bias: false)
+    output(b, t)
   }`,
   'residual block with projection and two outputs': `block res(f, s) {
     skip = in
