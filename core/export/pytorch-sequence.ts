@@ -80,8 +80,10 @@ function recurrent(kind: keyof typeof MODULES): Emitter {
     const extra = `${act === 'relu' ? ', nonlinearity="relu"' : ''}${both ? ', bidirectional=True' : ''}`;
     const init = `${self} = nn.${MODULES[kind]}(${cin}, ${units}, batch_first=True, bias=${py(args.bias)}${extra})`;
     const last = args.return_sequences !== true;
-    if (!last && !both) return { init, expr: `${self}(${x})[0]` };
-    return { init, expr: `_keras_rnn_output(${self}(${x})[0], ${units}, ${py(last)}, ${py(both ? args.merge_mode : 'concat')})` };
+    // Plain indexing where it says it all: every step of one direction or of concatenated ones, one direction's last.
+    if (!last && (!both || args.merge_mode === 'concat')) return { init, expr: `${self}(${x})[0]` };
+    if (!both) return { init, expr: `${self}(${x})[0][:, -1]` };
+    return { init, expr: `_keras_rnn_output(${self}(${x})[0], ${units}, ${py(last)}, ${py(args.merge_mode)})` };
   };
 }
 
