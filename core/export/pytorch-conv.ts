@@ -155,7 +155,8 @@ function globalPool(op: 'mean' | 'amax'): Emitter {
 /** Batch normalisation on the channel axis: BatchNorm1d on (N, C) and on sequences turned (N, C, L), 2d and 3d on images and volumes. */
 const batchnorm: Emitter = ({ args, self }, { x, rank, cin }) => {
   const axis = (args.axis as number | undefined) ?? -1;
-  if (args.center !== args.scale || (axis !== -1 && axis !== rank)) return undefined;
+  if (axis !== -1 && axis !== rank) return { refused: `normalises axis ${axis}; PyTorch's BatchNorm normalises the channel axis` };
+  if (args.center !== args.scale) return { refused: 'center and scale differ; PyTorch learns both or neither (affine)' };
   const dims = rank <= 2 ? 1 : rank - 1;
   const momentum = py(Number((1 - (args.momentum as number)).toFixed(6)));
   const init = `${self} = nn.BatchNorm${dims}d(${cin}, eps=${py(args.epsilon)}, momentum=${momentum}, affine=${py(args.scale)})`;
