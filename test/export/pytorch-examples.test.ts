@@ -11,8 +11,19 @@ import { checkInTorch, NO_TORCH } from './torch-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** Small enough for every run (seconds each on two cores); the rest take minutes of tfjs on a CPU. */
-const QUICK = new Set(['lenet5', 'shapes', 'resnet8', 'lstm-text', 'bert-mini', 'mobilenetv2', 'mobilenetv3-small', 'shufflenetv2']);
+/** Small enough for every run (about 10 s each with the wasm backend); the rest take up to minutes. */
+const QUICK = new Set([
+  'lenet5',
+  'shapes',
+  'resnet8',
+  'lstm-text',
+  'bert-mini',
+  'mobilenetv2',
+  'mobilenetv3-small',
+  'shufflenetv2',
+  'efficientnet-b0',
+  'tiny-yolo',
+]);
 const ALL = process.env.STRIDE_EXPORT_ALL === '1';
 
 describe('every example network in real PyTorch with Stride weights', () => {
@@ -20,7 +31,7 @@ describe('every example network in real PyTorch with Stride weights', () => {
   const files = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.stride') && f !== 'diagnostics.stride');
   for (const file of files) {
     const name = file.replace(/\.stride$/, '');
-    const skip = NO_TORCH || (!QUICK.has(name) && !ALL && 'a large network (minutes of tfjs on a CPU): run with STRIDE_EXPORT_ALL=1');
+    const skip = NO_TORCH || (!QUICK.has(name) && !ALL && 'a large network (up to minutes of tfjs on a CPU): run with STRIDE_EXPORT_ALL=1');
     test(name, { skip }, () => {
       const analysis = analyze(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
       for (const model of analysis.models) {
