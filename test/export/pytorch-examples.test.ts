@@ -11,19 +11,8 @@ import { checkInTorch, NO_TORCH } from './torch-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** Small enough for every run (about 10 s each with the wasm backend); the rest take up to minutes. */
-const QUICK = new Set([
-  'lenet5',
-  'shapes',
-  'resnet8',
-  'lstm-text',
-  'bert-mini',
-  'mobilenetv2',
-  'mobilenetv3-small',
-  'shufflenetv2',
-  'efficientnet-b0',
-  'tiny-yolo',
-]);
+/** The three whose check takes 30 s to minutes (U-Net at 572×572, VGG-16's and AlexNet's 60–140 M weights); the others take seconds. */
+const SLOW = new Set(['unet', 'vgg16', 'alexnet']);
 const ALL = process.env.STRIDE_EXPORT_ALL === '1';
 
 describe('every example network in real PyTorch with Stride weights', () => {
@@ -31,7 +20,7 @@ describe('every example network in real PyTorch with Stride weights', () => {
   const files = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.stride') && f !== 'diagnostics.stride');
   for (const file of files) {
     const name = file.replace(/\.stride$/, '');
-    const skip = NO_TORCH || (!QUICK.has(name) && !ALL && 'a large network (up to minutes of tfjs on a CPU): run with STRIDE_EXPORT_ALL=1');
+    const skip = NO_TORCH || (SLOW.has(name) && !ALL && 'a large network (up to minutes of tfjs on a CPU): run with STRIDE_EXPORT_ALL=1');
     test(name, { skip }, () => {
       const analysis = analyze(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
       for (const model of analysis.models) {
