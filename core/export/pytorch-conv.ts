@@ -3,7 +3,7 @@
 
 import { axisPadding, convOutputLength, deconvLength, effectiveKernel, type WindowPadding } from '../model/shape-math';
 import type { Shape } from '../model/values';
-import { nums, py, registerEmitters, registerHelper, swapLC, withActivation, type Ctx, type Emitted, type Emitter } from './pytorch-emit';
+import { affine, nums, py, registerEmitters, registerHelper, swapLC, withActivation, type Ctx, type Emitted, type Emitter } from './pytorch-emit';
 
 type Pads = [number, number][];
 
@@ -156,10 +156,10 @@ function globalPool(op: 'mean' | 'amax'): Emitter {
 const batchnorm: Emitter = ({ args, self }, { x, rank, cin }) => {
   const axis = (args.axis as number | undefined) ?? -1;
   if (axis !== -1 && axis !== rank) return { refused: `normalises axis ${axis}; PyTorch's BatchNorm normalises the channel axis` };
-  if (args.center !== args.scale) return { refused: 'center and scale differ; PyTorch learns both or neither (affine)' };
   const dims = rank <= 2 ? 1 : rank - 1;
   const momentum = py(Number((1 - (args.momentum as number)).toFixed(6)));
-  const init = `${self} = nn.BatchNorm${dims}d(${cin}, eps=${py(args.epsilon)}, momentum=${momentum}, affine=${py(args.scale)})`;
+  const { flag, freeze } = affine(self, args);
+  const init = `${self} = nn.BatchNorm${dims}d(${cin}, eps=${py(args.epsilon)}, momentum=${momentum}, affine=${flag})${freeze}`;
   return { init, expr: rank === 2 ? swapLC(`${self}(${swapLC(x)})`) : `${self}(${x})` };
 };
 

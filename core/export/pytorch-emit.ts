@@ -145,3 +145,13 @@ export function toTorchPermutation(dims: readonly number[], rank: number, outRan
   const inOrder = torchOrder(rank);
   return torchOrder(outRank).map((axis) => inOrder.indexOf(keras[axis]));
 }
+
+/**
+ * A normalisation's affine flag and the lines that freeze half of it: PyTorch learns a scale and an offset together
+ * or neither, Keras each on its own (`center`, `scale`). The half Keras lacks stays at 1 or 0, out of training.
+ */
+export function affine(self: string, args: ResolvedArgs): { flag: string; freeze: string } {
+  const [center, scale] = [args.center !== false, args.scale !== false];
+  const frozen = center && !scale ? 'weight' : scale && !center ? 'bias' : undefined;
+  return { flag: py(center || scale), freeze: frozen ? `\n${self}.${frozen}.requires_grad_(False)` : '' };
+}

@@ -1,7 +1,7 @@
 // PyTorch emitters for the remaining kinds: group and local response normalisation, PReLU, noise and spatial dropout,
 // permute and resizing.
 
-import { channelsFirst, nums, py, registerEmitters, registerHelper, swapLC, toTorchPermutation, type Emitter } from './pytorch-emit';
+import { affine, channelsFirst, nums, py, registerEmitters, registerHelper, swapLC, toTorchPermutation, type Emitter } from './pytorch-emit';
 
 registerHelper(
   '_PReLU',
@@ -56,8 +56,8 @@ const spatialDropout =
 
 const EXTRA: Record<string, Emitter> = {
   groupnorm: ({ args, self }, { x, rank, cin }) => {
-    if (args.center !== args.scale) return { refused: 'center and scale differ; PyTorch learns both or neither (affine)' };
-    return { init: `${self} = nn.GroupNorm(${args.groups}, ${cin}, eps=${py(args.epsilon)}, affine=${py(args.scale)})`, expr: onChannels(self, x, rank) };
+    const { flag, freeze } = affine(self, args);
+    return { init: `${self} = nn.GroupNorm(${args.groups}, ${cin}, eps=${py(args.epsilon)}, affine=${flag})${freeze}`, expr: onChannels(self, x, rank) };
   },
   // PyTorch's LocalResponseNorm wants a spatial axis: vectors get one of size 1.
   lrn: ({ args, self }, { x, rank }) => ({

@@ -1,7 +1,7 @@
 // PyTorch emitters for layers that move, pad, crop or resize elements, and for dense layers, activations,
 // dropout and merges.
 
-import { ACT, channelsFirst, nums, py, registerEmitters, toFirst, toLast, torchDim, withActivation, type Ctx, type Emitter } from './pytorch-emit';
+import { ACT, affine, channelsFirst, nums, py, registerEmitters, toFirst, toLast, torchDim, withActivation, type Ctx, type Emitter } from './pytorch-emit';
 
 /** `n`, `(h, w)` or `(top, bottom, left, right)` → [top, bottom, left, right]. */
 function fourSides(p: number[]): number[] {
@@ -63,8 +63,8 @@ const ELEMENTWISE: Record<string, Emitter> = {
   layernorm: ({ args, self }, { x, rank, cin }) => {
     const axis = args.axis as number;
     if (axis !== -1 && axis !== rank) return { refused: `normalises axis ${axis}; PyTorch's LayerNorm normalises the last (channel) axis` };
-    if (args.center !== args.scale) return { refused: 'center and scale differ; PyTorch learns both or neither (elementwise_affine)' };
-    const init = `${self} = nn.LayerNorm(${cin}, eps=${py(args.epsilon)}, elementwise_affine=${py(args.scale)})`;
+    const { flag, freeze } = affine(self, args);
+    const init = `${self} = nn.LayerNorm(${cin}, eps=${py(args.epsilon)}, elementwise_affine=${flag})${freeze}`;
     // On NCHW images the channels are dim 1: normalise them channels-last, as torchvision's LayerNorm2d does.
     const expr = toFirst(`${self}(${toLast(x, rank)})`, rank);
     return { init, expr };

@@ -24,9 +24,9 @@ const NOTES: Record<string, string> = {
   simple_rnn: 'activation tanh or relu only (nn.RNN)',
   lstm: "activation tanh only (nn.LSTM); Keras's single bias becomes bias_ih, bias_hh is zero",
   gru: "reset_after: true and activation tanh only (nn.GRU is Keras's reset_after form); gates z, r, h reordered to r, z, n",
-  layernorm: 'the last axis only; center and scale both or neither',
-  batchnorm: 'the channel axis only; center and scale both or neither',
-  groupnorm: 'center and scale both or neither',
+  layernorm: 'the last axis only; with only one of center and scale, the other parameter stays frozen at 0 or 1',
+  batchnorm: 'the channel axis only; with only one of center and scale, the other parameter stays frozen at 0 or 1',
+  groupnorm: 'with only one of center and scale, the other parameter stays frozen at 0 or 1',
   resizing: 'nearest uses mode="nearest-exact" (half-pixel centres, as Keras)',
 };
 

@@ -112,8 +112,23 @@ const dense: Converter = (local) => {
   return [{ name: 'weight', tensor: transpose2(local.get('kernel')!) }, ...(bias ? [{ name: 'bias', tensor: bias }] : [])];
 };
 
+/** γ → weight, β → bias; where Keras learns only one, the module keeps the other frozen at 1 or 0. */
+function scaleOffset(local: Local): Param[] {
+  const [gamma, beta] = [local.get('gamma'), local.get('beta')];
+  const like = gamma ?? beta;
+  if (!like) return [];
+  const ones = { shape: like.shape, data: new Float32Array(like.data.length).fill(1) };
+  return [
+    { name: 'weight', tensor: gamma ?? ones },
+    { name: 'bias', tensor: beta ?? zerosLike(like) },
+  ];
+}
+
+const norm: Converter = (local) => scaleOffset(local);
+
 const batchnorm: Converter = (local, node, input) => [
-  ...renamed({ gamma: 'weight', beta: 'bias', moving_mean: 'running_mean', moving_variance: 'running_var' })(local, node, input),
+  ...scaleOffset(local),
+  ...renamed({ moving_mean: 'running_mean', moving_variance: 'running_var' })(local, node, input),
   { name: 'num_batches_tracked', tensor: 'batches' },
 ];
 
@@ -166,8 +181,8 @@ const CONVERTERS: Record<string, Converter> = {
   batchnorm,
   scale,
   prelu,
-  layernorm: renamed({ gamma: 'weight', beta: 'bias' }),
-  groupnorm: renamed({ gamma: 'weight', beta: 'bias' }),
+  layernorm: norm,
+  groupnorm: norm,
   embedding: renamed({ embeddings: 'weight' }),
   positional_embedding: renamed({ embeddings: 'weight' }),
   multihead_attention: attention,

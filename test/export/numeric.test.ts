@@ -240,6 +240,15 @@ const KINDS: Record<string, string> = {
     hard_swish()
     globalmaxpool2d()
   }`,
+  'normalisations that learn only a scale or only an offset': `model N {
+    input(6, 5, 4)
+    batchnorm(scale: false)
+    batchnorm(center: false)
+    layernorm(center: false)
+    groupnorm(2, scale: false)
+    dense(3)
+    layernorm(scale: false)
+  }`,
   'global average over a volume': `model G {
     input(3, 4, 5, 2)
     globalavgpool3d(keepdims: true)

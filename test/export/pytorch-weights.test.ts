@@ -129,15 +129,15 @@ test('refusals name each layer, its kind, its line and the reason', async () => 
   const analysis = analyze(`model R {
     input(5, 4)
     gru(3, return_sequences: true, reset_after: false)
-    lstm(2, activation: relu)
-    batchnorm(scale: false)
+    lstm(2, activation: relu, return_sequences: true)
+    batchnorm(axis: 1)
   }`);
   const model = analysis.models[0];
   await assert.rejects(produceExport(pytorch, analysis, model), (e: unknown) => {
     assert.ok(e instanceof ExportRefused);
     assert.match(e.message, /gru_1 \(gru, line 3\): reset_after: false; PyTorch's GRU is the reset_after form only/);
     assert.match(e.message, /lstm_1 \(lstm, line 4\): activation relu; PyTorch's LSTM computes its state with tanh/);
-    assert.match(e.message, /batchnorm_1 \(batchnorm, line 5\): center and scale differ/);
+    assert.match(e.message, /batchnorm_1 \(batchnorm, line 5\): normalises axis 1; PyTorch's BatchNorm normalises the channel axis/);
     return true;
   });
 });
