@@ -1,15 +1,14 @@
 // The export formats, one table: what each writes, where by default, and how (the CLI and the editor both use it).
 
 import type { Analysis, ModelAnalysis } from '../core/analyze';
-import { exportPyTorch } from '../core/export/pytorch';
-import { ACT, emitterOf } from '../core/export/pytorch-emit';
-import { defaultRegistry } from '../core/model/layers';
+import { pytorchSupport } from '../core/export/pytorch-support';
+import { runPyTorch } from './pytorch-run';
 import type { ExportWeights } from '../train/node/export-weights';
 import { jsonFormat } from './graph-json';
 import { kerasFormat } from './keras';
 import { tfjsFormat } from './tfjs';
 import { onnxFormat } from './onnx/format';
-import { ExportRefused, type KindSupport } from './refusal';
+import type { KindSupport } from './refusal';
 
 /** What one export run knows: the analysed file, the chosen model (free of errors), and the user's options. */
 export interface ExportJob {
@@ -26,6 +25,8 @@ export interface ExportJob {
 /** One file an export writes, relative to the output path (`''` is the output path itself). */
 export interface ExportFile {
   readonly path: string;
+  /** Written beside the output path instead, its extension replaced by this one (`M.py` → `M.safetensors`). */
+  readonly sibling?: string;
   readonly data: string | Uint8Array;
 }
 
@@ -52,20 +53,9 @@ const pytorch: ExportFormat = {
   name: 'pytorch',
   summary: 'PyTorch nn.Module (Python source)',
   suffix: '.py',
-  async run(job) {
-    const result = exportPyTorch(job.model);
-    if (result.unsupported.length > 0) throw new ExportRefused(`no PyTorch translation for: ${result.unsupported.join(', ')}`);
-    return { files: [{ path: '', data: result.code }], notes: [] };
-  },
-  support(kind) {
-    return pytorchSupports(kind) ? { status: 'exact' } : { status: 'refused', note: 'no PyTorch translation yet' };
-  },
+  run: (job) => runPyTorch(job),
+  support: pytorchSupport,
 };
-
-function pytorchSupports(kind: string): boolean {
-  const fn = defaultRegistry.get(kind)?.activationFn;
-  return kind === 'input' || emitterOf(kind) !== undefined || (fn !== undefined && Object.hasOwn(ACT, fn));
-}
 
 /** Every format, in the order help texts and the quick pick list them; a new format is one entry here. */
 export const FORMATS: readonly ExportFormat[] = [pytorch, onnxFormat, kerasFormat, tfjsFormat, jsonFormat];

@@ -37,7 +37,7 @@ async function loadWeights(model: ModelAnalysis, options: ExportOptions): Promis
 export function writeExport(output: ExportOutput, out: string): string[] {
   const written: string[] = [];
   for (const file of output.files) {
-    const target = file.path === '' ? out : path.join(out, file.path);
+    const target = file.sibling ? out.replace(/(\.[^./\\]*)?$/, file.sibling) : file.path === '' ? out : path.join(out, file.path);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     // Written beside and renamed over: an interrupted export never leaves half a file where a good one was.
     const partial = `${target}.partial`;

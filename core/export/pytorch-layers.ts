@@ -1,7 +1,7 @@
 // PyTorch emitters for layers that move, pad, crop or resize elements, and for dense layers, activations,
 // dropout and merges.
 
-import { ACT, nums, py, registerEmitters, torchDim, withActivation, type Ctx, type Emitter } from './pytorch-emit';
+import { ACT, affine, channelsFirst, nums, py, registerEmitters, toFirst, toLast, torchDim, withActivation, type Ctx, type Emitter } from './pytorch-emit';
 
 /** `n`, `(h, w)` or `(top, bottom, left, right)` → [top, bottom, left, right]. */
 function fourSides(p: number[]): number[] {
@@ -11,12 +11,10 @@ function fourSides(p: number[]): number[] {
 /** Layers that move, pad, crop or resize elements. */
 const LAYOUT: Record<string, Emitter> = {
   // Keras flattens channels-last; permuting first keeps the element order (and imported weights) identical.
-  flatten: (_, { x, rank }) => ({ expr: rank === 3 ? `${x}.permute(0, 2, 3, 1).flatten(1)` : `${x}.flatten(1)` }),
+  flatten: (_, { x, rank }) => ({ expr: `${toLast(x, rank)}.flatten(1)` }),
   reshape: (ctx, { x, rank }) => {
     const out = ctx.info.shape as number[];
-    const src = rank === 3 ? `${x}.permute(0, 2, 3, 1)` : x;
-    const reshaped = `${src}.reshape(-1, ${out.join(', ')})`;
-    return { expr: out.length === 3 ? `${reshaped}.permute(0, 3, 1, 2)` : reshaped };
+    return { expr: toFirst(`${toLast(x, rank)}.reshape(-1, ${out.join(', ')})`, out.length) };
   },
   zeropad2d: ({ args }, { x }) => {
     const [t, b, l, r] = fourSides(nums(args.padding));
@@ -41,9 +39,9 @@ function broadcastOperands(ctx: Ctx): string[] {
   const rank = ctx.info.shape?.length ?? 0;
   return ctx.inputs.map((x, i) => {
     const shape = ctx.inShapes[i];
-    if (rank !== 3 || shape.length === 3) return x;
-    const lifted = [...Array(3 - shape.length).fill(1), ...shape];
-    return `${x}.reshape(-1, ${lifted.join(', ')}).permute(0, 3, 1, 2)`;
+    if (!channelsFirst(rank) || shape.length === rank) return x;
+    const lifted = [...Array(rank - shape.length).fill(1), ...shape];
+    return toFirst(`${toLast(x, shape.length)}.reshape(-1, ${lifted.join(', ')})`, rank);
   });
 }
 
@@ -52,19 +50,23 @@ const ELEMENTWISE: Record<string, Emitter> = {
   dropout: ({ args, self }, { x }) => ({ init: `${self} = nn.Dropout(${py(args.rate)})`, expr: `${self}(${x})` }),
   drop_path: ({ args, self }, { x }) => ({ init: `${self} = _DropPath(${py(args.rate)})`, expr: `${self}(${x})` }),
   // Factors of shape (C, 1, 1) on NCHW images, as ConvNeXt's layer_scale; (C,) where channels are last.
-  scale: ({ args, self }, { x, rank, cin }) => ({ init: `${self} = _Scale(${cin}, ${py(args.init)}, ${rank === 3 ? 3 : 1})`, expr: `${self}(${x})` }),
+  scale: ({ args, self }, { x, rank, cin }) => ({
+    init: `${self} = _Scale(${cin}, ${py(args.init)}, ${channelsFirst(rank) ? rank : 1})`,
+    expr: `${self}(${x})`,
+  }),
   dense: (ctx, { x, rank, cin }) => {
     const init = `${ctx.self} = nn.Linear(${cin}, ${ctx.args.units}, bias=${py(ctx.args.bias)})`;
-    const applied = rank === 3 ? `${ctx.self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${ctx.self}(${x})`;
+    const applied = toFirst(`${ctx.self}(${toLast(x, rank)})`, rank);
     return { init, expr: withActivation(applied, ctx) };
   },
   activation: ({ args }, { x, rank }) => ({ expr: ACT[args.fn as string](x, args, rank) }),
-  layernorm: ({ args, self, info }, { x, rank, cin }) => {
+  layernorm: ({ args, self }, { x, rank, cin }) => {
     const axis = args.axis as number;
-    if ((axis !== -1 && axis !== rank) || args.center !== args.scale) return undefined;
-    const init = `${self} = nn.LayerNorm(${cin}, eps=${py(args.epsilon)}, elementwise_affine=${py(args.scale)})`;
+    if (axis !== -1 && axis !== rank) return { refused: `normalises axis ${axis}; PyTorch's LayerNorm normalises the last (channel) axis` };
+    const { flag, freeze } = affine(self, args);
+    const init = `${self} = nn.LayerNorm(${cin}, eps=${py(args.epsilon)}, elementwise_affine=${flag})${freeze}`;
     // On NCHW images the channels are dim 1: normalise them channels-last, as torchvision's LayerNorm2d does.
-    const expr = info.shape?.length === 3 ? `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${self}(${x})`;
+    const expr = toFirst(`${self}(${toLast(x, rank)})`, rank);
     return { init, expr };
   },
   add: (ctx) => ({ expr: broadcastOperands(ctx).join(' + ') }),

@@ -3,7 +3,8 @@
 
 import type { ModelAnalysis } from '../analyze';
 import type { Shape } from '../model/values';
-import { ACT, emitterOf, type Ctx, type Emitted, type In } from './pytorch-emit';
+import { ACT, emitterOf, type Ctx, type Emitted, type In, type Refusal } from './pytorch-emit';
+import { asLogits } from './pytorch-logits';
 import { pyName } from './pytorch-names';
 import type { BlockScope, Part } from './pytorch-tree';
 
@@ -26,12 +27,18 @@ export interface Construction {
 export interface RenderEnv {
   readonly model: ModelAnalysis;
   readonly built: ReadonlyMap<BlockScope, Construction>;
-  /** Node ids of layers with no PyTorch translation. */
-  readonly unsupported: number[];
+  /** Layers on a path to an output; the others are left out, as training leaves them out. */
+  readonly live: ReadonlySet<number>;
+  /** Leave out the outputs' final softmax or sigmoid (`--logits`). */
+  readonly logits: boolean;
+  /** Layers with no PyTorch translation, by node id, and why. */
+  readonly refusals: Map<number, string>;
+  /** What the user should know about the code (`--logits` said what it left out). */
+  readonly notes: Set<string>;
 }
 
 /** The PyTorch module and forward expression of one layer, or undefined when it has no translation. */
-function emit(ctx: Ctx): Emitted | undefined {
+function emit(ctx: Ctx): Emitted | Refusal | undefined {
   const rank = ctx.inShapes[0]?.length ?? 0;
   const input: In = { x: ctx.inputs[0], rank, cin: (ctx.inShapes[0]?.[rank - 1] ?? 0) as number };
   const emitter = emitterOf(ctx.info.node.kind);
@@ -55,7 +62,7 @@ export function render(scope: BlockScope, env: RenderEnv): Rendered {
     out.shapes.push(model.layers[node].shape);
   };
   for (const part of scope.parts) {
-    if (part.kind === 'layer') renderLayer(part, v, vars, out, line, env);
+    if (part.kind === 'layer') renderLayer(part, v, vars, out, line, env, !scope.site);
     else if (part.kind === 'block') {
       const s = part.scope;
       out.init.push(`self.${part.name} = ${construct(env, s)}`);
@@ -82,10 +89,11 @@ function renderLayer(
   out: { init: string[] },
   line: Line,
   env: RenderEnv,
+  top: boolean,
 ): void {
   const info = env.model.layers[part.node];
   vars.set(part.node, part.name);
-  if (info.node.kind === 'input') return;
+  if (info.node.kind === 'input' || !env.live.has(part.node)) return;
   const ctx: Ctx = {
     info,
     inputs: info.node.inputs.map(v),
@@ -93,9 +101,17 @@ function renderLayer(
     self: `self.${part.name}`,
     args: info.node.args,
   };
-  const emitted = info.shape && ctx.inShapes.every((s) => s.every((d) => d !== null)) ? emit(ctx) : undefined;
-  if (!emitted) return void env.unsupported.push(part.node);
+  const known = info.shape !== null && ctx.inShapes.every((s) => s.every((d) => d !== null));
+  const final = env.logits && env.model.graph.outputs.includes(part.node) ? asLogits(ctx) : undefined;
+  const emitted = !known ? undefined : final?.identity ? { expr: ctx.inputs[0] } : emit(final?.ctx ?? ctx);
+  if (!emitted || 'refused' in emitted) {
+    env.refusals.set(part.node, emitted?.refused ?? (known ? 'no PyTorch translation' : 'unknown shape'));
+    return;
+  }
   if (emitted.init) out.init.push(...emitted.init.split('\n'));
+  if (final) env.notes.add(final.note);
+  // Said above the line in the model's forward (a block class's lines are compared across instances, so not there).
+  if (final && top) line(`# ${final.note}`, part.node);
   line(`${part.name} = ${emitted.expr}`, part.node);
 }
 

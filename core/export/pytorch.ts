@@ -3,15 +3,18 @@
 // The emitters live in topic files that register themselves; a new topic is one import line below.
 
 import type { ModelAnalysis } from '../analyze';
+import type { GraphNode } from '../model/graph';
 import type { Shape } from '../model/values';
 import { blockClasses, docstring } from './pytorch-classes';
-import { py } from './pytorch-emit';
+import { channelsFirst, helpersFor, py } from './pytorch-emit';
 import { pyName } from './pytorch-names';
-import { render, type Construction } from './pytorch-render';
+import { render, type Construction, type RenderEnv } from './pytorch-render';
 import { moduleTree, type BlockScope } from './pytorch-tree';
 import './pytorch-conv';
 import './pytorch-layers';
 import './pytorch-split';
+import './pytorch-sequence';
+import './pytorch-extra';
 
 export { pyName };
 
@@ -19,17 +22,20 @@ export interface ExportResult {
   readonly code: string;
   /** Layer kinds (with names) that have no PyTorch translation; the export is unusable when non-empty. */
   readonly unsupported: readonly string[];
+  /** The same layers with their nodes (for line numbers) and why each has no translation. */
+  readonly refusals: readonly { readonly node: GraphNode; readonly reason: string }[];
+  /** What the user should know about the code: e.g. which final activation `logits` left out. */
+  readonly notes: readonly string[];
+}
+
+export interface PyTorchOptions {
+  /** Leave out a final softmax or sigmoid so the module returns logits (for losses that apply it themselves). */
+  readonly logits?: boolean;
 }
 
 const PRELUDE = `import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
-
-def _avg_pool_same(x, kernel, stride, pad):
-    """Average pooling with TensorFlow's 'same' padding: padded zeros are not counted."""
-    ones = torch.ones_like(x[:, :1])
-    return F.avg_pool2d(F.pad(x, pad), kernel, stride) / F.avg_pool2d(F.pad(ones, pad), kernel, stride)
 
 
 class _Scale(nn.Module):
@@ -59,14 +65,20 @@ class _DropPath(nn.Module):
 `;
 
 /** Generates a PyTorch module for one analysed model. Inputs are NCHW for images, as PyTorch expects. */
-export function exportPyTorch(model: ModelAnalysis): ExportResult {
+export function exportPyTorch(model: ModelAnalysis, options: PyTorchOptions = {}): ExportResult {
   const { root } = moduleTree(model);
   const modelClass = pyName(model.graph.name);
-  const env = { model, built: new Map<BlockScope, Construction>(), unsupported: [] as number[] };
+  const env: RenderEnv & { built: Map<BlockScope, Construction> } = {
+    model,
+    built: new Map(),
+    live: reachOutputs(model),
+    logits: options.logits === true,
+    refusals: new Map(),
+    notes: new Set(),
+  };
   const classes = blockClasses(root, env, new Set([modelClass, '_Scale', '_DropPath']));
   const body = render(root, env);
   const lines = [
-    PRELUDE,
     ...classes.flatMap((c) => ['', c.text, '']),
     '',
     `class ${modelClass}(nn.Module):`,
@@ -77,15 +89,18 @@ export function exportPyTorch(model: ModelAnalysis): ExportResult {
     ...(body.init.length ? body.init.map((l) => `        ${l}`) : ['        pass']),
     '',
     `    def forward(${['self', ...body.args].join(', ')}):`,
-    ...body.forward.map((l, i) => `        ${l}  # ${shapeComment(body.shapes[i])}`),
+    ...body.forward.map((l, i) => (l.startsWith('#') ? `        ${l}` : `        ${l}  # ${shapeComment(body.shapes[i])}`)),
     `        return ${body.ret}`,
     '',
     '',
     `INPUT_SHAPES = ${py(model.graph.inputs.map((i) => toTorchShape(model.layers[i].shape ?? [])))}`,
     '',
   ];
-  const unsupported = [...new Set(env.unsupported)].sort((a, b) => a - b).map((id) => `${model.layers[id].node.name} (${model.layers[id].node.kind})`);
-  return { code: lines.join('\n'), unsupported };
+  const code = lines.join('\n');
+  // Instances are rendered more than once (to find their class), so a layer is refused once, by id.
+  const refusals = [...env.refusals].sort(([a], [b]) => a - b).map(([id, reason]) => ({ node: model.layers[id].node, reason }));
+  const unsupported = refusals.map((r) => `${r.node.name} (${r.node.kind})`);
+  return { code: PRELUDE + helpersFor(code) + code, unsupported, refusals, notes: [...env.notes] };
 }
 
 /**
@@ -97,9 +112,21 @@ export function modulePath(model: ModelAnalysis, nodeId: number): string {
   return moduleTree(model).paths.get(nodeId) ?? pyName(model.layers[nodeId].node.name);
 }
 
-/** Channels-last (H, W, C) → PyTorch (C, H, W); other ranks unchanged. */
+/** The layers on a path to an output: the others are left out, as training leaves them out (they have no weights). */
+function reachOutputs(model: ModelAnalysis): Set<number> {
+  const live = new Set<number>();
+  const stack = [...model.graph.outputs];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (live.has(id)) continue;
+    live.add(id);
+    stack.push(...model.layers[id].node.inputs);
+  }
+  return live;
+}
+
+/** Channels-last (H, W, C) → PyTorch (C, H, W), and (D, H, W, C) → (C, D, H, W); other ranks unchanged. */
 export function toTorchShape(shape: Shape): (number | null)[] {
-  return shape.length === 3 ? [shape[2], shape[0], shape[1]] : [...shape];
+  return channelsFirst(shape.length) ? [shape[shape.length - 1], ...shape.slice(0, -1)] : [...shape];
 }
 
 function shapeComment(shape: Shape | null): string {
