@@ -3,8 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
-import { ExportRefused, FORMATS, formatNamed } from '../export/formats';
-import { produceExport, writeExport } from '../export/run';
+import { ExportRefused } from '../export/refusal';
 import { modelAt, modelChoiceError } from '../ide/model-at';
 import { formatTable, summarize } from '../ide/summary';
 import { cacheCommand } from './cache';
@@ -179,6 +178,9 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
   const analysis = analyze(readSource(file));
   const name = stringOption(args.options, 'format') ?? 'pytorch';
+  // Loaded on demand: the formats bring tfjs (for weights), which the other commands must not pay for.
+  const { FORMATS, formatNamed } = require('../export/formats') as typeof import('../export/formats');
+  const { produceExport, writeExport } = require('../export/run') as typeof import('../export/run');
   const format = formatNamed(name);
   if (!format) throw new UsageError(`unknown export format '${name}' (${FORMATS.map((f) => f.name).join(', ')})`);
   const model = pickModel(analysis, file, stringOption(args.options, 'model'));

@@ -43,12 +43,20 @@ def read_safetensors(path):
 
 
 def forward_locals(model, x):
-    """Runs the model and returns the local variables of its forward (each layer's output is one)."""
+    """Runs the model and returns the local variables of every module's forward, keyed by the module's path and the
+    variable's name (`basic_1.0.conv2d_1`; the model's own without a prefix): each layer's output is one."""
+    paths = {id(m): p for p, m in model.named_modules()}
     seen = {}
 
     def profile(frame, event, arg):
-        if event == "return" and frame.f_code is type(model).forward.__code__:
-            seen.update(frame.f_locals)
+        if event != "return" or frame.f_code.co_name != "forward":
+            return
+        path = paths.get(id(frame.f_locals.get("self")))
+        if path is None:
+            return
+        for name, value in frame.f_locals.items():
+            if isinstance(value, torch.Tensor):
+                seen[path + "." + name if path else name] = value
 
     sys.setprofile(profile)
     try:

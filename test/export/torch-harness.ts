@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyze, type ModelAnalysis } from '../../core/analyze';
-import { exportPyTorch, pyName, toTorchShape } from '../../core/export/pytorch';
+import { exportPyTorch, modulePath, pyName, toTorchShape } from '../../core/export/pytorch';
 import { stateDict } from '../../core/export/pytorch-weights';
 import { encodeSafetensors } from '../../core/export/safetensors';
 import type { ModelWeights } from '../../core/export/weights';
@@ -97,7 +97,8 @@ export function checkInTorch(model: ModelAnalysis, options: CheckOptions = {}): 
   const x = inputFor(model, options.batch ?? 2);
   const predicted = tfModel.predict(x);
   const ys = Array.isArray(predicted) ? predicted : [predicted];
-  const shapes = Object.fromEntries(model.layers.filter((l) => l.shape).map((l) => [pyName(l.node.name), toTorchShape(l.shape!)]));
+  // Keyed as the exported code names each layer's result: its module path (a block instance's locals lie under it).
+  const shapes = Object.fromEntries(model.layers.filter((l) => l.shape).map((l) => [modulePath(model, l.node.id), toTorchShape(l.shape!)]));
   const payload = {
     file: files.code,
     class: pyName(model.graph.name),
