@@ -1,5 +1,7 @@
 // NumPy's .npz: a zip (stored, not deflated) of .npy files, each a small header then little-endian float32 data.
 
+import { crc32 } from 'node:zlib';
+
 /** One array: its name in the archive (without `.npy`), its shape and its values. */
 export interface NpyArray {
   readonly name: string;
@@ -19,18 +21,6 @@ export function npyBytes(shape: readonly number[], data: Float32Array): Uint8Arr
   const view = new DataView(out.buffer, 10 + header.length);
   data.forEach((v, i) => view.setFloat32(i * 4, v, true));
   return out;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** A zip archive of `files`, stored without compression (what `np.savez` writes too). */

@@ -6,6 +6,7 @@ import { before, describe, test } from 'node:test';
 import { pytorchSupport } from '../../core/export/pytorch-support';
 import { defaultRegistry } from '../../core/model/layers';
 import { useCpu } from '../train/helpers';
+import { BLOCKS } from './block-cases';
 import { checkInTorch, diffOf, modelOf, NO_TORCH } from './torch-harness';
 
 /** The largest difference between the tfjs model's output and the exported module's, on seeded weights and input. */
@@ -282,32 +283,8 @@ test('every layer kind the PyTorch export translates is checked numerically abov
 describe('PyTorch export of blocks as classes computes what training computes', () => {
   // Variants of one block through `if`, repetition as nn.Sequential inside a nested block, and a repetition with a
   // tensor argument (an nn.ModuleList whose first instance reads the same tensor twice).
-  const blocks = `block unit(filters, stride = 1) {
-    skip = in
-    conv1 = conv2d(filters, 3, stride: stride, padding: same, bias: false)
-    norm = batchnorm()
-    relu()
-    if stride == 1 {
-      add(skip)
-    }
-  }
-  block mix(other, f) {
-    conv2d(f, 1) -> add(other)
-  }
-  block stage(filters) {
-    unit(filters, stride: 2)
-    unit(filters) × 2
-  }
-  model M {
-    input(16, 16, 8)
-    unit(8) × 2
-    stage(16)
-    s = stage(32)
-    mix(s, 32) × 3
-    globalavgpool2d()
-  }`;
   test('block variants, nested Sequential and ModuleList', { skip: NO_TORCH }, () => {
-    const diff = exportDiff(blocks);
+    const diff = exportDiff(BLOCKS);
     assert.ok(typeof diff === 'number' && diff <= 1e-4, `max abs diff: ${diff}`);
   });
 });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyze, type ModelAnalysis } from '../../core/analyze';
 import { exportPyTorch, modulePath, pyName } from '../../core/export/pytorch';
+import { BLOCKS } from './block-cases';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RUNNER = path.join(ROOT, 'test', 'export', 'run_modules.py');
@@ -133,31 +134,6 @@ describe('PyTorch export of the example networks as classes', { skip: noTorch },
     assert.equal(modules['down_1.batchnorm_3'].type, 'BatchNorm2d');
   });
 });
-
-/** Variants of one block through `if`, repetitions nested in a block, a repetition with a tensor argument. */
-const BLOCKS = `block unit(filters, stride = 1) {
-    skip = in
-    conv1 = conv2d(filters, 3, stride: stride, padding: same, bias: false)
-    norm = batchnorm()
-    relu()
-    if stride == 1 {
-      add(skip)
-    }
-  }
-  block mix(other, f) {
-    conv2d(f, 1) -> add(other)
-  }
-  block stage(filters) {
-    unit(filters, stride: 2)
-    unit(filters) × 2
-  }
-  model M {
-    input(16, 16, 8)
-    unit(8) × 2
-    stage(16)
-    s = stage(32)
-    mix(s, 32) × 3
-  }`;
 
 describe('Block classes: variants, constructor arguments, tensor names and lists', { skip: noTorch }, () => {
   const model = analyze(BLOCKS).models[0];
