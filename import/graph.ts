@@ -25,19 +25,44 @@ export interface Graph {
 
 /** The operators this importer maps to Stride layers (or drops, for Identity and Dropout). */
 export const SUPPORTED = new Set([
-  'Conv', 'BatchNormalization', 'Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'MaxPool', 'AveragePool',
-  'GlobalAveragePool', 'Flatten', 'Reshape', 'Gemm', 'MatMul', 'Add', 'Softmax', 'Identity', 'Dropout', 'Transpose', 'Constant',
+  'Conv',
+  'BatchNormalization',
+  'Relu',
+  'Clip',
+  'Sigmoid',
+  'HardSigmoid',
+  'HardSwish',
+  'Tanh',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Flatten',
+  'Reshape',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Softmax',
+  'Identity',
+  'Dropout',
+  'Transpose',
+  'Constant',
 ]);
 
 function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string {
   const A = onnx.AttributeProto.AttributeType;
   switch (a.type) {
-    case A.INT: return Number(a.i);
-    case A.FLOAT: return a.f ?? 0;
-    case A.INTS: return (a.ints ?? []).map(Number);
-    case A.FLOATS: return a.floats ?? [];
-    case A.STRING: return Buffer.from(a.s ?? new Uint8Array()).toString('utf8');
-    default: return [];
+    case A.INT:
+      return Number(a.i);
+    case A.FLOAT:
+      return a.f ?? 0;
+    case A.INTS:
+      return (a.ints ?? []).map(Number);
+    case A.FLOATS:
+      return a.floats ?? [];
+    case A.STRING:
+      return Buffer.from(a.s ?? new Uint8Array()).toString('utf8');
+    default:
+      return [];
   }
 }
 

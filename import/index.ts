@@ -7,7 +7,10 @@ export { ImportError } from './read';
 
 /** A Stride model name from a graph or file name: letters, digits and underscores, starting with a capital. */
 export function modelName(raw: string): string {
-  const words = raw.replace(/\.onnx$/i, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = raw
+    .replace(/\.onnx$/i, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   const name = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   return /^[A-Za-z]/.test(name) ? name : `Model${name}`;
 }
@@ -16,5 +19,8 @@ export function modelName(raw: string): string {
 export function importFile(bytes: Uint8Array, file: string, name?: string): string {
   const model = readOnnx(bytes, file);
   if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ImportError(`'${name}' is not a model name`);
-  return importOnnx(model, name ?? modelName(model.graph?.name && !/^(torch_jit|main_graph)$/.test(model.graph.name) ? model.graph.name : file.split(/[\\/]/).pop() ?? 'Imported'));
+  return importOnnx(
+    model,
+    name ?? modelName(model.graph?.name && !/^(torch_jit|main_graph)$/.test(model.graph.name) ? model.graph.name : (file.split(/[\\/]/).pop() ?? 'Imported')),
+  );
 }

@@ -86,7 +86,9 @@ function hardSigmoid(n: Node): Mapped {
   return { call: 'hard_sigmoid()', inputs: [n.inputs[0]] };
 }
 
-const plain = (call: string) => (_g: Graph, n: Node): Mapped => ({ call, inputs: [n.inputs[0]] });
+const plain =
+  (call: string) =>
+  (_g: Graph, n: Node): Mapped => ({ call, inputs: [n.inputs[0]] });
 const alias = (_g: Graph, n: Node): Mapped => ({ alias: n.inputs[0] });
 
 /** Operators with one meaning whatever their context (Transpose, Flatten, Reshape, Add depend on it: see walk.ts). */

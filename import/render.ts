@@ -11,7 +11,13 @@ const RESERVED = new Set(['in', 'model', 'block', 'train', 'fn', 'input', 'out']
 
 /** A Stride identifier from an ONNX name: `/layer1/layer1.0/relu/Relu_output_0` → `layer1_0_relu`. */
 function identifier(raw: string, taken: Set<string>): string {
-  let base = raw.replace(/_output_\d+$/, '').replace(/\/[A-Za-z]+$/, '').split('/').filter(Boolean).pop() ?? raw;
+  let base =
+    raw
+      .replace(/_output_\d+$/, '')
+      .replace(/\/[A-Za-z]+$/, '')
+      .split('/')
+      .filter(Boolean)
+      .pop() ?? raw;
   base = base.replace(/[^A-Za-z0-9_]/g, '_').replace(/^_+|_+$/g, '') || 't';
   if (/^\d/.test(base) || RESERVED.has(base)) base = `t_${base}`;
   let name = base;
@@ -24,7 +30,7 @@ function namesNeeded(lines: readonly Line[]): Map<string, string> {
   const names = new Map<string, string>();
   const taken = new Set<string>();
   const need = (t: string, by: Line) => {
-    if (!names.has(t)) names.set(t, identifier(by.out === t ? by.node ?? t : t, taken));
+    if (!names.has(t)) names.set(t, identifier(by.out === t ? (by.node ?? t) : t, taken));
   };
   lines.forEach((l, i) => {
     if (l.inputs.length > 0 && lines[i - 1]?.out !== l.inputs[0]) need(l.inputs[0], l);

@@ -102,7 +102,8 @@ function step(w: Walk, n: Node): void {
 
 function inputStatement(w: Walk): Statement {
   const s = w.g.input.shape;
-  if (s.length !== 4 || s.slice(1).some((d) => d === null)) throw new ImportError(`the input '${w.g.input.name}' must have a fixed 4-D shape, got (${s.join(', ')})`);
+  if (s.length !== 4 || s.slice(1).some((d) => d === null))
+    throw new ImportError(`the input '${w.g.input.name}' must have a fixed 4-D shape, got (${s.join(', ')})`);
   // NCHW unless the graph moves it to NCHW itself (a channels-last model, as Stride exports).
   const nhwc = w.g.nodes.some((n) => n.op === 'Transpose' && n.inputs[0] === w.g.input.name && String(n.attrs.get('perm')) === '0,3,1,2');
   const [h, wd, c] = nhwc ? [s[1], s[2], s[3]] : [s[2], s[3], s[1]];
