@@ -41,6 +41,7 @@ export const SUPPORTED = new Set([
   'Gemm',
   'MatMul',
   'Add',
+  'Concat',
   'Softmax',
   'Identity',
   'Dropout',

@@ -5,6 +5,8 @@ export interface Line {
   readonly inputs: readonly string[];
   readonly call: (ref: (t: string) => string) => string;
   readonly node?: string;
+  /** A merge that lists every input by name (`concat(a, b)`), the previous line included. */
+  readonly explicit?: boolean;
 }
 
 const RESERVED = new Set(['in', 'model', 'block', 'train', 'fn', 'input', 'out']);
@@ -29,12 +31,14 @@ function identifier(raw: string, taken: Set<string>): string {
 function namesNeeded(lines: readonly Line[]): Map<string, string> {
   const names = new Map<string, string>();
   const taken = new Set<string>();
-  const need = (t: string, by: Line) => {
-    if (!names.has(t)) names.set(t, identifier(by.out === t ? (by.node ?? t) : t, taken));
+  // A tensor is named after the ONNX node that produced it, which says where it sits in the original model.
+  const producer = new Map(lines.map((l) => [l.out, l.node ?? l.out]));
+  const need = (t: string) => {
+    if (!names.has(t)) names.set(t, identifier(producer.get(t) ?? t, taken));
   };
   lines.forEach((l, i) => {
-    if (l.inputs.length > 0 && lines[i - 1]?.out !== l.inputs[0]) need(l.inputs[0], l);
-    for (const t of l.inputs.slice(1)) need(t, l);
+    if (l.inputs.length > 0 && (l.explicit || lines[i - 1]?.out !== l.inputs[0])) need(l.inputs[0]);
+    for (const t of l.inputs.slice(1)) need(t);
   });
   return names;
 }
@@ -45,7 +49,7 @@ export function render(lines: readonly Line[], name: string, graph: string): str
   const ref = (t: string): string => names.get(t) as string;
   const body = lines.map((l, i) => {
     const lhs = names.has(l.out) ? `${ref(l.out)} = ` : '';
-    const src = i > 0 && lines[i - 1].out !== l.inputs[0] ? `${ref(l.inputs[0])} -> ` : '';
+    const src = i > 0 && !l.explicit && lines[i - 1].out !== l.inputs[0] ? `${ref(l.inputs[0])} -> ` : '';
     const note = l.node ? `  # ${l.node}` : '';
     return `  ${lhs}${src}${l.call(ref)}${note}`;
   });

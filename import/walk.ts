@@ -12,6 +12,7 @@ interface Statement {
   /** The layer call, given how to refer to the inputs after the first. */
   readonly call: (ref: (t: string) => string) => string;
   readonly node?: string;
+  readonly explicit?: boolean;
 }
 
 interface Walk {
@@ -59,6 +60,8 @@ function contextual(w: Walk, n: Node): Statement | 'alias' | null {
       return matMul(w, n, x);
     case 'Add':
       return add(w, n);
+    case 'Concat':
+      return concat(w, n);
     default:
       return null;
   }
@@ -83,6 +86,13 @@ function add(w: Walk, n: Node): Statement | 'alias' {
   const last = w.statements[w.statements.length - 1]?.out;
   const [first, other] = b === last ? [b, a] : [a, b];
   return { out: n.outputs[0], inputs: [first, other], call: (ref) => `add(${ref(other)})`, node: n.name };
+}
+
+function concat(w: Walk, n: Node): Statement {
+  // Channels are axis 1 in NCHW, the last axis (concat's default) in Stride.
+  if (n.attrs.get('axis') !== 1 || n.inputs.some((t) => w.g.dims.has(t))) refuse(n, 'only a concatenation of tensors on the channel axis is imported');
+  const inputs = n.inputs.map((t) => resolve(w, t));
+  return { out: n.outputs[0], inputs, call: (ref) => `concat(${inputs.map(ref).join(', ')})`, node: n.name, explicit: true };
 }
 
 function step(w: Walk, n: Node): void {

@@ -75,6 +75,32 @@ describe('import of torchvision CNNs', { skip: NO_TORCH }, () => {
   }
 });
 
+const CONCAT_PY = `
+import sys, torch
+torch.manual_seed(0)
+class Branches(torch.nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.a, s.b = torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.Conv2d(3, 4, 1)
+        s.c, s.fc = torch.nn.Conv2d(12, 6, 3), torch.nn.Linear(6, 5)
+    def forward(s, x):
+        y = torch.cat([s.a(x), torch.relu(s.b(x))], 1)
+        return s.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(s.c(y), 1), 1))
+m = Branches().eval()
+torch.onnx.export(m, torch.randn(1, 3, 16, 16), sys.argv[1], opset_version=13)
+print(sum(p.numel() for p in m.parameters()))
+`;
+
+test('two branches concatenated on channels: named branches, concat listing both, the same totals', { skip: NO_TORCH }, () => {
+  const file = path.join(tmp, 'branches.onnx');
+  const r = spawnSync('/usr/bin/python3', ['-c', CONCAT_PY, file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { totals, text } = importClean(file, 'Branches');
+  assert.equal(totals.params, Number(r.stdout.trim().split('\n').pop()));
+  assert.match(text, /^ {2}concat\(a, Relu\) {2}# \/Concat$/m);
+  assert.match(text, /^ {2}input_1 -> conv2d\(4, 1\)/m);
+});
+
 describe('import of Stride ONNX exports', () => {
   for (const example of ['lenet5', 'shapes']) {
     test(`${example}: export then import keeps the totals`, () => {
