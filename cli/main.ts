@@ -32,6 +32,8 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
+  import FILE.onnx [--name M] [--out PATH]
+                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
@@ -67,6 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await predictCommand(args, readSource);
       case 'cache':
         return cacheCommand(args);
+      case 'import':
+        return (require('./import-command') as typeof import('./import-command')).importCommand(args);
       case 'lsp':
         return await lsp();
       default:
