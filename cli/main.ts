@@ -32,8 +32,9 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH]
-                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
+  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR]
+                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout);
+                                     --weights-out also saves its weights as a folder predict --weights reads
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'cache':
         return cacheCommand(args);
       case 'import':
-        return (require('./import-command') as typeof import('./import-command')).importCommand(args);
+        return await (require('./import-command') as typeof import('./import-command')).importCommand(args);
       case 'lsp':
         return await lsp();
       default:

@@ -1,0 +1,134 @@
+// `stride import --weights-out`: torchvision CNNs exported by PyTorch (batch normalisation kept and fused) come back
+// with their weights; loaded into Stride's tfjs model the way predict loads them, and re-exported to ONNX, they compute
+// what onnxruntime computes on the original file. Weights that do not fit the text are refused.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import type * as Ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
+import { analyze } from '../../core/analyze';
+import { ImportError, importOnnxModel } from '../../import/index';
+import { writeWeightsFolder } from '../../import/weights-out';
+import { buildModel } from '../../train/model-builder';
+import { selectBackend } from '../../train/node/backends/select';
+import { loadWeightsInto } from '../../train/node/weights';
+import { NO_TORCH } from '../export/torch-harness';
+import { lowered } from '../helpers/training';
+
+const ort: typeof Ort = require('onnxruntime-node');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'bin', 'stride.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-import-weights-'));
+
+function stride(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const EXPORT_PY = `
+import sys, torch, torchvision
+torch.manual_seed(0)
+name, out, keep, size = sys.argv[1], sys.argv[2], sys.argv[3] == 'keep', int(sys.argv[4])
+class Flat(torch.nn.Module):
+    # A classifier on a flattened 3x3 map: its dense rows follow PyTorch's (C, H, W) order.
+    def __init__(s):
+        super().__init__()
+        s.c1, s.bn, s.c2 = torch.nn.Conv2d(3, 8, 3, padding=1, bias=False), torch.nn.BatchNorm2d(8), torch.nn.Conv2d(8, 6, 3, stride=2)
+        s.fc = torch.nn.Linear(6 * 3 * 3, 5)
+    def forward(s, x):
+        x = torch.nn.functional.max_pool2d(torch.relu(s.bn(s.c1(x))), 2)
+        return s.fc(torch.flatten(torch.relu(s.c2(x)), 1))
+m = (Flat() if name == 'flat' else getattr(torchvision.models, name)(weights=None)).eval()
+# Statistics and offsets off their neutral values, so a misplaced one shows in the outputs.
+for bn in [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d)]:
+    bn.running_mean.uniform_(-0.5, 0.5); bn.running_var.uniform_(0.5, 2); bn.bias.data.uniform_(-0.5, 0.5); bn.weight.data.uniform_(0.5, 1.5)
+kw = dict(training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False) if keep else {}
+torch.onnx.export(m, torch.randn(1, 3, size, size), out, opset_version=13, **kw)
+`;
+
+/** Exports `net` (a torchvision model, or `flat`) at `size`×`size` with batch normalisation kept or fused. */
+function torchExport(net: string, keep: boolean, size: number): string {
+  const file = path.join(tmp, `${net}-${keep ? 'bn' : 'fused'}.onnx`);
+  const r = spawnSync('/usr/bin/python3', ['-c', EXPORT_PY, net, file, keep ? 'keep' : 'fused', String(size)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return file;
+}
+
+/** Seeded values in [−1, 1], NHWC. */
+const inputOf = (size: number) => tf.randomUniform([1, size, size, 3], -1, 1, 'float32', 7) as tf.Tensor4D;
+
+/** Runs `file` in onnxruntime on `x` (NHWC), given NCHW when the file takes it so. */
+async function runOrt(file: string, x: tf.Tensor4D, nchw: boolean): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(file);
+  const feed = nchw ? tf.transpose(x, [0, 3, 1, 2]) : x;
+  const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', feed.dataSync() as Float32Array, feed.shape) });
+  if (feed !== x) feed.dispose();
+  return result[session.outputNames[0]].data as Float32Array;
+}
+
+/** Stride's tfjs model for `text`, with the weights folder loaded by predict's loader, run on `x`. */
+function runStride(text: string, dir: string, x: tf.Tensor4D): Float32Array {
+  const model = buildModel(lowered(analyze(text).models[0]));
+  try {
+    loadWeightsInto(model, dir);
+    return tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array);
+  } finally {
+    model.dispose();
+  }
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): { diff: number; scale: number } {
+  assert.equal(a.length, b.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return { diff, scale };
+}
+
+/** Imports through the CLI with --weights-out; returns the text and the folder. */
+function importWithWeights(file: string, name: string): { text: string; dir: string; stride: string } {
+  const out = file.replace(/\.onnx$/, '.stride');
+  const dir = file.replace(/\.onnx$/, '.weights');
+  const r = stride('import', file, '--name', name, '--out', out, '--weights-out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`wrote ${dir.replace(/[.]/g, '\\.')} \\(weights of \\d+ layers, \\d+ values\\)`));
+  return { text: fs.readFileSync(out, 'utf8'), dir, stride: out };
+}
+
+describe('imported weights compute what onnxruntime computes on the original file', { skip: NO_TORCH }, () => {
+  before(() => selectBackend({ warn: () => undefined }));
+  const cases: [string, boolean, number][] = [
+    ['resnet18', true, 64],
+    ['resnet18', false, 64],
+    ['mobilenet_v2', true, 64],
+    ['mobilenet_v2', false, 64],
+    ['flat', true, 16],
+    ['flat', false, 16],
+  ];
+  for (const [net, keep, size] of cases) {
+    test(`${net} with batch normalisation ${keep ? 'kept' : 'fused'}: tfjs and the re-exported ONNX equal the original`, async () => {
+      const file = torchExport(net, keep, size);
+      const { text, dir, stride: source } = importWithWeights(file, 'Net');
+      assert.equal(/batchnorm/.test(text), keep);
+      const x = inputOf(size);
+      const want = await runOrt(file, x, true);
+      const inTfjs = maxDiff(runStride(text, dir, x), want);
+      assert.ok(inTfjs.diff <= 1e-4, `tfjs: max abs diff ${inTfjs.diff} (largest output ${inTfjs.scale})`);
+      assert.ok(inTfjs.scale > 1e-2, `outputs too small to tell anything (largest ${inTfjs.scale})`);
+      const again = path.join(tmp, `${net}-${keep}-again.onnx`);
+      const r = stride('export', source, '--format', 'onnx', '--weights', dir, '--out', again);
+      assert.equal(r.status, 0, r.stderr);
+      const reexported = maxDiff(await runOrt(again, x, false), want);
+      assert.ok(reexported.diff <= 1e-4, `re-exported ONNX: max abs diff ${reexported.diff}`);
+      x.dispose();
+    });
+  }
+});
