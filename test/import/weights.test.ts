@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import { PNG } from 'pngjs';
 import { analyze } from '../../core/analyze';
 import { ImportError, importOnnxModel } from '../../import/index';
@@ -131,4 +132,98 @@ describe('imported weights compute what onnxruntime computes on the original fil
       x.dispose();
     });
   }
+});
+
+let flatOnnx: string | undefined;
+/** The small classifier with batch normalisation kept, exported once for the tests below. */
+const flatFile = () => (flatOnnx ??= torchExport('flat', true, 16));
+
+/** A 16×16 RGB image of seeded pixels, and the same pixels as the model input predict makes of it (NHWC, /255). */
+function image(): { file: string; x: tf.Tensor4D } {
+  const png = new PNG({ width: 16, height: 16 });
+  let seed = 11;
+  const rgb: number[] = [];
+  for (let p = 0; p < 256; p++) {
+    for (let c = 0; c < 3; c++) rgb.push((png.data[p * 4 + c] = (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 23));
+    png.data[p * 4 + 3] = 255;
+  }
+  const file = path.join(tmp, 'img.png');
+  fs.writeFileSync(file, PNG.sync.write(png));
+  return {
+    file,
+    x: tf.tensor4d(
+      rgb.map((v) => v / 255),
+      [1, 16, 16, 3],
+    ),
+  };
+}
+
+describe('imported weights through the CLI and refused weights', { skip: NO_TORCH }, () => {
+  before(() => selectBackend({ warn: () => undefined }));
+
+  test('stride predict --weights DIR on an imported model gives onnxruntime’s top classes', async () => {
+    const { dir, stride: source } = importWithWeights(flatFile(), 'Flat');
+    const { file, x } = image();
+    const logits = Array.from(await runOrt(flatFile(), x, true));
+    const exp = logits.map((v) => Math.exp(v - Math.max(...logits)));
+    const top = exp
+      .map((e, i) => ({ i, p: (100 * e) / exp.reduce((a, b) => a + b, 0) }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 3);
+    const r = stride('predict', source, file, '--weights', dir, '--top', '3');
+    assert.equal(r.status, 0, r.stderr);
+    const got = [...r.stdout.matchAll(/(\d+) ([\d.]+)%/g)].map((m) => ({ i: Number(m[1]), p: Number(m[2]) }));
+    assert.deepEqual(
+      got.map((g) => g.i),
+      top.map((t) => t.i),
+      r.stdout,
+    );
+    got.forEach((g, k) => assert.ok(Math.abs(g.p - top[k].p) <= 0.051, `${r.stdout} vs ${top[k].p}`));
+  });
+
+  test('without --weights-out no weights folder is written', () => {
+    const before = fs.readdirSync(tmp).length;
+    const out = path.join(tmp, 'text-only.stride');
+    assert.equal(stride('import', flatFile(), '--out', out).status, 0);
+    assert.equal(fs.readdirSync(tmp).length, before + 1);
+  });
+
+  test('a layer whose weight shape differs from the file is refused by name, kind and line; the folder is kept', async () => {
+    const imported = importOnnxModel(fs.readFileSync(flatFile()), 'flat.onnx', 'Flat');
+    const dir = path.join(tmp, 'kept.weights');
+    await writeWeightsFolder(imported, 'Flat', dir);
+    const saved = fs.readFileSync(path.join(dir, 'weights.bin'));
+    const text = imported.text.replace(/conv2d\(6, 3, stride: 2\)/, 'conv2d(6, (3, 2), stride: 2)');
+    assert.notEqual(text, imported.text);
+    await assert.rejects(
+      writeWeightsFolder({ ...imported, text }, 'Flat', dir),
+      (e: Error) =>
+        e instanceof ImportError &&
+        /^layer '\w+' \(conv2d, line \d+\): weight '\w+\/kernel' has shape \(3, 2, 8, 6\) but Conv node '[^']+' in the file gives \(3, 3, 8, 6\)$/.test(
+          e.message,
+        ),
+    );
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'weights.bin')), saved);
+  });
+
+  test('a text with another number of layers with weights is refused', async () => {
+    const imported = importOnnxModel(fs.readFileSync(flatFile()), 'flat.onnx', 'Flat');
+    const text = imported.text.replace(/^(\s*)(dense\(5\))/m, '$1dense(54)\n$1$2');
+    await assert.rejects(
+      writeWeightsFolder({ ...imported, text }, 'Flat', path.join(tmp, 'never.weights')),
+      /model 'Flat' has 5 layers with weights but the file holds weights for 4/,
+    );
+    assert.equal(fs.existsSync(path.join(tmp, 'never.weights')), false);
+  });
+
+  test('weights of another data type than float32 are refused with the node and tensor named', () => {
+    const model = onnx.ModelProto.decode(fs.readFileSync(flatFile()));
+    const conv = model.graph!.node!.find((n) => n.opType === 'Conv')!;
+    const weight = model.graph!.initializer!.find((t) => t.name === conv.input![1])!;
+    weight.dataType = onnx.TensorProto.DataType.DOUBLE;
+    assert.throws(
+      () => importOnnxModel(onnx.ModelProto.encode(model).finish(), 'double.onnx'),
+      (e: Error) => e instanceof ImportError && /^Conv node '[^']+': weight '[^']+' is DOUBLE; only FLOAT \(float32\) weights are imported$/.test(e.message),
+    );
+  });
 });
