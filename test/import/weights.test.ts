@@ -227,3 +227,15 @@ describe('imported weights through the CLI and refused weights', { skip: NO_TORC
     );
   });
 });
+
+test('Stride’s own ONNX export (channels-last, transposed before flatten) comes back with the same outputs', async () => {
+  await selectBackend({ warn: () => undefined });
+  const file = path.join(tmp, 'lenet5.onnx');
+  const r = stride('export', path.join(ROOT, 'examples', 'lenet5.stride'), '--format', 'onnx', '--logits', '--out', file);
+  assert.equal(r.status, 0, r.stderr);
+  const { text, dir } = importWithWeights(file, 'Back');
+  const x = tf.randomUniform([1, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const { diff, scale } = maxDiff(runStride(text, dir, x), await runOrt(file, x, false));
+  assert.ok(diff <= 1e-4 && scale > 1e-2, `max abs diff ${diff} (largest output ${scale})`);
+  x.dispose();
+});
