@@ -13,7 +13,10 @@ export interface OnnxLayerWeights extends LayerWeights {
   readonly rowsChw: boolean;
 }
 
-/** Initializers (and Constant node values) by name, decoded when first asked: PyTorch's fused export shares them. */
+/**
+ * Initializers (and Constant node values) by name, decoded when first asked. PyTorch's fused export shares equal
+ * tensors between nodes, through Identity nodes that rename one initializer: a name is followed through them.
+ */
 export class Initializers {
   private readonly protos = new Map<string, onnx.ITensorProto>();
   private readonly decoded = new Map<string, Tensor>();
@@ -23,6 +26,8 @@ export class Initializers {
     for (const n of g.node ?? []) {
       const t = (n.attribute ?? []).find((a) => a.name === 'value')?.t;
       if (n.opType === 'Constant' && t && n.output) this.protos.set(n.output[0], t);
+      const source = n.opType === 'Identity' && n.input?.[0] ? this.protos.get(n.input[0]) : undefined;
+      if (source && n.output) this.protos.set(n.output[0], source);
     }
   }
 

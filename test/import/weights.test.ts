@@ -34,7 +34,7 @@ function stride(...args: string[]) {
 const EXPORT_PY = `
 import sys, torch, torchvision
 torch.manual_seed(0)
-name, out, keep, size = sys.argv[1], sys.argv[2], sys.argv[3] == 'keep', int(sys.argv[4])
+name, out, mode, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 class Flat(torch.nn.Module):
     # A classifier on a flattened 3x3 map: its dense rows follow PyTorch's (C, H, W) order.
     def __init__(s):
@@ -45,17 +45,21 @@ class Flat(torch.nn.Module):
         x = torch.nn.functional.max_pool2d(torch.relu(s.bn(s.c1(x))), 2)
         return s.fc(torch.flatten(torch.relu(s.c2(x)), 1))
 m = (Flat() if name == 'flat' else getattr(torchvision.models, name)(weights=None)).eval()
-# Statistics and offsets off their neutral values, so a misplaced one shows in the outputs.
-for bn in [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d)]:
+# Statistics and offsets off their neutral values, so a misplaced one shows in the outputs; left neutral ('shared'),
+# every fused bias is zero and the exporter shares one initializer between the convolutions of a size.
+for bn in [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d) and mode != 'shared']:
     bn.running_mean.uniform_(-0.5, 0.5); bn.running_var.uniform_(0.5, 2); bn.bias.data.uniform_(-0.5, 0.5); bn.weight.data.uniform_(0.5, 1.5)
-kw = dict(training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False) if keep else {}
+kw = dict(training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False) if mode == 'kept' else {}
 torch.onnx.export(m, torch.randn(1, 3, size, size), out, opset_version=13, **kw)
 `;
 
-/** Exports `net` (a torchvision model, or `flat`) at `size`×`size` with batch normalisation kept or fused. */
-function torchExport(net: string, keep: boolean, size: number): string {
-  const file = path.join(tmp, `${net}-${keep ? 'bn' : 'fused'}.onnx`);
-  const r = spawnSync('/usr/bin/python3', ['-c', EXPORT_PY, net, file, keep ? 'keep' : 'fused', String(size)], { encoding: 'utf8' });
+/** Batch normalisation kept, fused, or fused from neutral statistics (initializers shared between nodes). */
+type Mode = 'kept' | 'fused' | 'shared';
+
+/** Exports `net` (a torchvision model, or `flat`) at `size`×`size`. */
+function torchExport(net: string, mode: Mode, size: number): string {
+  const file = path.join(tmp, `${net}-${mode}.onnx`);
+  const r = spawnSync('/usr/bin/python3', ['-c', EXPORT_PY, net, file, mode, String(size)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return file;
 }
@@ -104,27 +108,37 @@ function importWithWeights(file: string, name: string): { text: string; dir: str
   return { text: fs.readFileSync(out, 'utf8'), dir, stride: out };
 }
 
+/** How many initializers more than one node reads. */
+function sharedInitializers(file: string): number {
+  const g = onnx.ModelProto.decode(fs.readFileSync(file)).graph!;
+  const uses = (name: string) => g.node!.filter((n) => n.input!.includes(name)).length;
+  return g.initializer!.filter((t) => uses(t.name!) > 1).length;
+}
+
 describe('imported weights compute what onnxruntime computes on the original file', { skip: NO_TORCH }, () => {
   before(() => selectBackend({ warn: () => undefined }));
-  const cases: [string, boolean, number][] = [
-    ['resnet18', true, 64],
-    ['resnet18', false, 64],
-    ['mobilenet_v2', true, 64],
-    ['mobilenet_v2', false, 64],
-    ['flat', true, 16],
-    ['flat', false, 16],
+  const cases: [string, Mode, number][] = [
+    ['resnet18', 'kept', 64],
+    ['resnet18', 'fused', 64],
+    ['resnet18', 'shared', 64],
+    ['mobilenet_v2', 'kept', 64],
+    ['mobilenet_v2', 'fused', 64],
+    ['flat', 'kept', 16],
+    ['flat', 'fused', 16],
   ];
-  for (const [net, keep, size] of cases) {
-    test(`${net} with batch normalisation ${keep ? 'kept' : 'fused'}: tfjs and the re-exported ONNX equal the original`, async () => {
-      const file = torchExport(net, keep, size);
+  for (const [net, mode, size] of cases) {
+    const how = { kept: 'kept', fused: 'fused', shared: 'fused, initializers shared' }[mode];
+    test(`${net} with batch normalisation ${how}: tfjs and the re-exported ONNX equal the original`, async () => {
+      const file = torchExport(net, mode, size);
+      if (mode === 'shared') assert.ok(sharedInitializers(file) > 0, 'the exporter shared no initializer');
       const { text, dir, stride: source } = importWithWeights(file, 'Net');
-      assert.equal(/batchnorm/.test(text), keep);
+      assert.equal(/batchnorm/.test(text), mode === 'kept');
       const x = inputOf(size);
       const want = await runOrt(file, x, true);
       const inTfjs = maxDiff(runStride(text, dir, x), want);
       assert.ok(inTfjs.diff <= 1e-4, `tfjs: max abs diff ${inTfjs.diff} (largest output ${inTfjs.scale})`);
       assert.ok(inTfjs.scale > 1e-2, `outputs too small to tell anything (largest ${inTfjs.scale})`);
-      const again = path.join(tmp, `${net}-${keep}-again.onnx`);
+      const again = path.join(tmp, `${net}-${mode}-again.onnx`);
       const r = stride('export', source, '--format', 'onnx', '--weights', dir, '--out', again);
       assert.equal(r.status, 0, r.stderr);
       const reexported = maxDiff(await runOrt(again, x, false), want);
@@ -136,7 +150,7 @@ describe('imported weights compute what onnxruntime computes on the original fil
 
 let flatOnnx: string | undefined;
 /** The small classifier with batch normalisation kept, exported once for the tests below. */
-const flatFile = () => (flatOnnx ??= torchExport('flat', true, 16));
+const flatFile = () => (flatOnnx ??= torchExport('flat', 'kept', 16));
 
 /** A 16×16 RGB image of seeded pixels, and the same pixels as the model input predict makes of it (NHWC, /255). */
 function image(): { file: string; x: tf.Tensor4D } {
