@@ -253,3 +253,15 @@ test('Stride’s own ONNX export (channels-last, transposed before flatten) come
   assert.ok(diff <= 1e-4 && scale > 1e-2, `max abs diff ${diff} (largest output ${scale})`);
   x.dispose();
 });
+
+test('--weights-out into a folder Stride did not write is refused and the folder left alone', () => {
+  const file = path.join(tmp, 'lenet5-foreign.onnx');
+  assert.equal(stride('export', path.join(ROOT, 'examples', 'lenet5.stride'), '--format', 'onnx', '--out', file).status, 0);
+  const foreign = path.join(tmp, 'foreign');
+  fs.mkdirSync(foreign);
+  fs.writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
+  const r = stride('import', file, '--weights-out', foreign);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /is not a weights folder Stride wrote \(it holds notes\.txt\)/);
+  assert.deepEqual(fs.readdirSync(foreign), ['notes.txt']);
+});
