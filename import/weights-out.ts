@@ -29,29 +29,33 @@ interface Owner {
 
 const shapeText = (s: readonly number[]) => `(${s.join(', ')})`;
 
+/** The backend is chosen once per process, as for exports (train/node/export-weights.ts says why). */
+let backendSelected: Promise<unknown> | undefined;
+
 /**
  * Builds `modelName` from `imported.text`, sets the imported weights and saves them in `dir` atomically (a failure
  * leaves no half-written folder, and an existing folder Stride did not write is never replaced).
  */
 export async function writeWeightsFolder(imported: Imported, modelName: string, dir: string): Promise<WrittenWeights> {
-  if (!imported.weights) throw new ImportError('the import holds no weights to write');
+  const weights = imported.weights;
+  if (!weights) throw new ImportError('the import holds no weights to write');
   const analysis = analyze(imported.text);
   const lowered = trainingModelFor(analysis, { name: modelName }, `${modelName}.stride`);
   if (!lowered.ok) throw new ImportError(lowered.error);
   const lines = new LineIndex(imported.text);
   const graph = analysis.models.find((m) => m.graph.name === modelName)?.graph;
   const lineOf = (id: number) => (graph ? lines.position(graph.nodes[id].span.start).line + 1 : 0);
-  await selectBackend({ warn: () => undefined });
+  await (backendSelected ??= selectBackend({ warn: () => undefined }));
   const model = buildModel(lowered.value, { seed: 1 });
   try {
-    const owners = weightedLayers(model, lowered.value, lineOf);
-    if (owners.length !== imported.weights.length) {
+    const owners = builtLayersWithWeights(model, lowered.value, lineOf);
+    if (owners.length !== weights.length) {
       throw new ImportError(
-        `model '${modelName}' has ${owners.length} layers with weights but the file holds weights for ${imported.weights.length}; the text and the weights do not describe the same model`,
+        `model '${modelName}' has ${owners.length} layers with weights but the file holds weights for ${weights.length}; the text and the weights do not describe the same model`,
       );
     }
     let values = 0;
-    owners.forEach((owner, i) => (values += setLayerWeights(owner, imported.weights![i])));
+    owners.forEach((owner, i) => (values += setLayerWeights(owner, weights[i])));
     const inputShape = lowered.value.nodes[lowered.value.inputs[0]].shape ?? [];
     await saveModel(model, dir, { model: modelName, inputShape, classes: [] });
     return { dir, layers: owners.length, values };
@@ -65,7 +69,7 @@ export async function writeWeightsFolder(imported: Imported, modelName: string, 
  * one tfjs layer named after it, sometimes preceded by a `_depthwise` one (a dilated separable or depthwise
  * convolution); layers without weights (explicit padding, activations) are left out.
  */
-function weightedLayers(model: tf.LayersModel, lowered: TrainingModel, lineOf: (id: number) => number): Owner[] {
+function builtLayersWithWeights(model: tf.LayersModel, lowered: TrainingModel, lineOf: (id: number) => number): Owner[] {
   const byNode = new Map<string, tf.layers.Layer[]>();
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
