@@ -33,8 +33,6 @@ function stride(...args: string[]) {
 
 const EXPORT_PY = `
 import sys, torch, torchvision
-torch.manual_seed(0)
-name, out, mode, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 class Flat(torch.nn.Module):
     # A classifier on a flattened 3x3 map: its dense rows follow PyTorch's (C, H, W) order.
     def __init__(s):
@@ -44,24 +42,45 @@ class Flat(torch.nn.Module):
     def forward(s, x):
         x = torch.nn.functional.max_pool2d(torch.relu(s.bn(s.c1(x))), 2)
         return s.fc(torch.flatten(torch.relu(s.c2(x)), 1))
-m = (Flat() if name == 'flat' else getattr(torchvision.models, name)(weights=None)).eval()
-# Statistics and offsets off their neutral values, so a misplaced one shows in the outputs; left neutral ('shared'),
-# every fused bias is zero and the exporter shares one initializer between the convolutions of a size.
-for bn in [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d) and mode != 'shared']:
-    bn.running_mean.uniform_(-0.5, 0.5); bn.running_var.uniform_(0.5, 2); bn.bias.data.uniform_(-0.5, 0.5); bn.weight.data.uniform_(0.5, 1.5)
-kw = dict(training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False) if mode == 'kept' else {}
-torch.onnx.export(m, torch.randn(1, 3, size, size), out, opset_version=13, **kw)
+def export(name, out, mode, size):
+    torch.manual_seed(0)
+    m = (Flat() if name == 'flat' else getattr(torchvision.models, name)(weights=None)).eval()
+    # Statistics and offsets off their neutral values, so a misplaced one shows in the outputs; left neutral
+    # ('shared'), every fused bias is zero and the exporter shares one initializer between convolutions of a size.
+    for bn in [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d) and mode != 'shared']:
+        bn.running_mean.uniform_(-0.5, 0.5); bn.running_var.uniform_(0.5, 2); bn.bias.data.uniform_(-0.5, 0.5); bn.weight.data.uniform_(0.5, 1.5)
+    kw = dict(training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False) if mode == 'kept' else {}
+    torch.onnx.export(m, torch.randn(1, 3, size, size), out, opset_version=13, **kw)
+# One process for every file: importing torch costs seconds.
+for job in sys.argv[1:]:
+    export(*job.split(',')[:3], int(job.split(',')[3]))
 `;
 
 /** Batch normalisation kept, fused, or fused from neutral statistics (initializers shared between nodes). */
 type Mode = 'kept' | 'fused' | 'shared';
 
-/** Exports `net` (a torchvision model, or `flat`) at `size`×`size`. */
-function torchExport(net: string, mode: Mode, size: number): string {
-  const file = path.join(tmp, `${net}-${mode}.onnx`);
-  const r = spawnSync('/usr/bin/python3', ['-c', EXPORT_PY, net, file, mode, String(size)], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return file;
+/** The models the tests use: a torchvision model or `flat`, how batch normalisation is exported, the input size. */
+const CASES: readonly [string, Mode, number][] = [
+  ['resnet18', 'kept', 64],
+  ['resnet18', 'fused', 64],
+  ['resnet18', 'shared', 64],
+  ['mobilenet_v2', 'kept', 64],
+  ['mobilenet_v2', 'fused', 64],
+  ['flat', 'kept', 16],
+  ['flat', 'fused', 16],
+];
+const fileOf = (net: string, mode: Mode) => path.join(tmp, `${net}-${mode}.onnx`);
+let exported = false;
+
+/** The ONNX file of one of CASES; the first call exports them all with PyTorch. */
+function torchExport(net: string, mode: Mode): string {
+  if (!exported) {
+    const jobs = CASES.map(([n, m, size]) => `${n},${fileOf(n, m)},${m},${size}`);
+    const r = spawnSync('/usr/bin/python3', ['-c', EXPORT_PY, ...jobs], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    exported = true;
+  }
+  return fileOf(net, mode);
 }
 
 /** Seeded values in [−1, 1], NHWC. */
@@ -117,19 +136,10 @@ function sharedInitializers(file: string): number {
 
 describe('imported weights compute what onnxruntime computes on the original file', { skip: NO_TORCH }, () => {
   before(() => selectBackend({ warn: () => undefined }));
-  const cases: [string, Mode, number][] = [
-    ['resnet18', 'kept', 64],
-    ['resnet18', 'fused', 64],
-    ['resnet18', 'shared', 64],
-    ['mobilenet_v2', 'kept', 64],
-    ['mobilenet_v2', 'fused', 64],
-    ['flat', 'kept', 16],
-    ['flat', 'fused', 16],
-  ];
-  for (const [net, mode, size] of cases) {
+  for (const [net, mode, size] of CASES) {
     const how = { kept: 'kept', fused: 'fused', shared: 'fused, initializers shared' }[mode];
     test(`${net} with batch normalisation ${how}: tfjs and the re-exported ONNX equal the original`, async () => {
-      const file = torchExport(net, mode, size);
+      const file = torchExport(net, mode);
       if (mode === 'shared') assert.ok(sharedInitializers(file) > 0, 'the exporter shared no initializer');
       const { text, dir, stride: source } = importWithWeights(file, 'Net');
       assert.equal(/batchnorm/.test(text), mode === 'kept');
@@ -148,9 +158,8 @@ describe('imported weights compute what onnxruntime computes on the original fil
   }
 });
 
-let flatOnnx: string | undefined;
-/** The small classifier with batch normalisation kept, exported once for the tests below. */
-const flatFile = () => (flatOnnx ??= torchExport('flat', 'kept', 16));
+/** The small classifier with batch normalisation kept, for the tests below. */
+const flatFile = () => torchExport('flat', 'kept');
 
 /** A 16×16 RGB image of seeded pixels, and the same pixels as the model input predict makes of it (NHWC, /255). */
 function image(): { file: string; x: tf.Tensor4D } {
