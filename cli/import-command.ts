@@ -19,7 +19,7 @@ export function importCommand(args: ParsedArgs): number {
   }
   let text: string;
   try {
-    text = importer.importFile(bytes, file, stringOption(args.options, 'name'));
+    text = importer.importFile(bytes, file, stringOption(args.options, 'name'), { partial: args.options.get('partial') === true });
   } catch (e) {
     if (e instanceof importer.ImportError) throw new InputError(e.message);
     throw e;
