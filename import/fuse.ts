@@ -30,9 +30,12 @@ const BIG = 2 ** 52;
 
 /** An elementwise operation on integer vectors, the shorter (a scalar) broadcast. */
 function arith(op: string, a: number[], b: number[]): number[] {
-  const f = { Div: (x: number, y: number) => Math.trunc(x / y), Mul: (x: number, y: number) => x * y, Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y }[
-    op
-  ] as (x: number, y: number) => number;
+  const f = {
+    Div: (x: number, y: number) => Math.trunc(x / y),
+    Mul: (x: number, y: number) => x * y,
+    Add: (x: number, y: number) => x + y,
+    Sub: (x: number, y: number) => x - y,
+  }[op] as (x: number, y: number) => number;
   const n = Math.max(a.length, b.length);
   return Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]));
 }
@@ -114,7 +117,7 @@ function swish(w: Walk, n: Node): void {
 function gelu(w: Walk, erf: Node): void {
   const pre = w.producer.get(erf.inputs[0]);
   if (!pre || !((pre.op === 'Div' && scalar(w, pre.inputs[1], Math.SQRT2)) || (pre.op === 'Mul' && pre.inputs.some((t) => scalar(w, t, Math.SQRT1_2))))) return;
-  const x = pre.op === 'Div' ? pre.inputs[0] : pre.inputs.find((t) => !scalar(w, t, Math.SQRT1_2)) ?? '';
+  const x = pre.op === 'Div' ? pre.inputs[0] : (pre.inputs.find((t) => !scalar(w, t, Math.SQRT1_2)) ?? '');
   const members: Node[] = [pre, erf];
   const seen = new Set<string>();
   let cur = erf;

@@ -27,7 +27,6 @@ export interface Graph {
   readonly output: string;
 }
 
-
 function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string {
   const A = onnx.AttributeProto.AttributeType;
   switch (a.type) {
@@ -48,7 +47,16 @@ function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string
 
 const T = onnx.TensorProto.DataType;
 /** Bytes per element of the element types a file may hold weights or shapes in. */
-const WIDTH: Readonly<Record<number, number>> = { [T.FLOAT]: 4, [T.INT64]: 8, [T.INT32]: 4, [T.DOUBLE]: 8, [T.FLOAT16]: 2, [T.UINT8]: 1, [T.INT8]: 1, [T.BOOL]: 1 };
+const WIDTH: Readonly<Record<number, number>> = {
+  [T.FLOAT]: 4,
+  [T.INT64]: 8,
+  [T.INT32]: 4,
+  [T.DOUBLE]: 8,
+  [T.FLOAT16]: 2,
+  [T.UINT8]: 1,
+  [T.INT8]: 1,
+  [T.BOOL]: 1,
+};
 /** Values are read only from small tensors (shapes, pads, bounds): weights are not needed to write the text. */
 const SMALL = 256;
 
@@ -71,7 +79,9 @@ function checkTensor(name: string, t: onnx.ITensorProto): readonly number[] {
   const dims = (t.dims ?? []).map(Number);
   if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ImportError(`tensor '${name}' has invalid dimensions (${dims.join(', ')})`);
   const count = dims.reduce((a, b) => a * b, 1);
-  const held = t.rawData?.length ? t.rawData.length / (WIDTH[t.dataType ?? 0] ?? 1) : Math.max(t.floatData?.length ?? 0, t.int64Data?.length ?? 0, t.int32Data?.length ?? 0, t.doubleData?.length ?? 0);
+  const held = t.rawData?.length
+    ? t.rawData.length / (WIDTH[t.dataType ?? 0] ?? 1)
+    : Math.max(t.floatData?.length ?? 0, t.int64Data?.length ?? 0, t.int32Data?.length ?? 0, t.doubleData?.length ?? 0);
   // Data stored outside the file (external data) holds nothing here; its dimensions still bound the counts.
   const external = t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
   if (!external && held !== count) throw new ImportError(`tensor '${name}' declares dimensions (${dims.join(', ')}), ${count} elements, but holds ${held}`);

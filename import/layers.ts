@@ -6,7 +6,6 @@ import { float, ints, num, refuse } from './state';
 /** What a node becomes: a layer call on its inputs, or an alias of its first input. */
 export type Mapped = { readonly call: string; readonly inputs: readonly string[] } | { readonly alias: string };
 
-
 /** `3` for a square window, `(3, 5)` otherwise. */
 function pair(v: readonly number[]): string {
   return v.every((x) => x === v[0]) ? `${v[0]}` : `(${v.join(', ')})`;

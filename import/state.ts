@@ -49,7 +49,18 @@ export function newWalk(g: Graph): Walk {
     for (const o of n.outputs) producer.set(o, n);
     for (const i of new Set(n.inputs)) readers.set(i, [...(readers.get(i) ?? []), n]);
   }
-  return { g, alias: new Map(), info: new Map(), pooled: new Set(), folded: new Set(), absorbed: new Set(), fused: new Map(), producer, readers, statements: [] };
+  return {
+    g,
+    alias: new Map(),
+    info: new Map(),
+    pooled: new Set(),
+    folded: new Set(),
+    absorbed: new Set(),
+    fused: new Map(),
+    producer,
+    readers,
+    statements: [],
+  };
 }
 
 export const resolve = (w: Walk, t: string): string => {
@@ -80,7 +91,14 @@ export const num = (n: Node, key: string, fallback: number): number => {
 export const float = (x: number): string => String(Number(x.toPrecision(6)));
 
 /** Writes one layer call `call` on `inputs` (the first is what flows in) for node `n`, and what is known of its output. */
-export function emit(w: Walk, n: Node, out: string, inputs: readonly string[], call: string | ((ref: (t: string) => string) => string), info: Info | undefined): void {
+export function emit(
+  w: Walk,
+  n: Node,
+  out: string,
+  inputs: readonly string[],
+  call: string | ((ref: (t: string) => string) => string),
+  info: Info | undefined,
+): void {
   const resolved = inputs.map((t) => resolve(w, t));
   w.statements.push({ out, inputs: resolved, call: typeof call === 'string' ? () => call : call, node: n.name, explicit: n.op === 'Concat' });
   if (info) w.info.set(out, info);

@@ -45,9 +45,13 @@ describe('malformed ONNX files', () => {
   before(() => {
     // A real file: Stride's own export of a small CNN with batch normalisation, residual adds and pooling.
     const file = path.join(tmp, 'resnet8.onnx');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stride.js'), 'export', path.join(ROOT, 'examples', 'resnet8.stride'), '--format', 'onnx', '--out', file], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'stride.js'), 'export', path.join(ROOT, 'examples', 'resnet8.stride'), '--format', 'onnx', '--out', file],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     real = fs.readFileSync(file);
     assert.equal(importOrRefuse(real, 'the intact file'), 'ok');
