@@ -200,17 +200,49 @@ function layerNorm(w: Walk, n: Node): void {
   emit(w, n, n.outputs[0], [n.inputs[0]], `layernorm(${args})`, x);
 }
 
-/** Nearest-neighbour upsampling by whole constant factors, as PyTorch's nn.Upsample and tfjs's UpSampling2D compute it. */
+/**
+ * How a Resize samples, as Stride names it: `upsample2d` reads the source at destination / factor (tfjs UpSampling2D),
+ * `resizing` at half-pixel centres (Keras Resizing); other modes have no Stride layer.
+ */
+function sampling(n: Node): { readonly layer: 'upsample2d' | 'resizing'; readonly interpolation: 'nearest' | 'bilinear' } | null {
+  const mode = n.attrs.get('mode') ?? 'nearest';
+  // Upsample (opset 9) and Resize before opset 11 sample asymmetrically; Resize's later default is half_pixel.
+  const coords = n.attrs.get('coordinate_transformation_mode') ?? (n.op === 'Upsample' ? 'asymmetric' : 'half_pixel');
+  const floor = (n.attrs.get('nearest_mode') ?? 'round_prefer_floor') === 'floor';
+  if (mode === 'nearest' && coords === 'asymmetric' && (floor || n.op === 'Upsample')) return { layer: 'upsample2d', interpolation: 'nearest' };
+  if (mode === 'linear' && coords === 'asymmetric') return { layer: 'upsample2d', interpolation: 'bilinear' };
+  if (mode === 'nearest' && coords === 'tf_half_pixel_for_nn' && floor) return { layer: 'resizing', interpolation: 'nearest' };
+  if (mode === 'linear' && (coords === 'half_pixel' || coords === 'pytorch_half_pixel')) return { layer: 'resizing', interpolation: 'bilinear' };
+  return null;
+}
+
+/** The (height, width) before and after a resize of a channels-first image: from scales or sizes and the declared input shape. */
+function resizeSizes(w: Walk, n: Node): { readonly from: number[] | null; readonly scales: number[] | null; readonly to: number[] | null } {
+  const declared = w.g.shapes.get(n.inputs[0]);
+  const from = declared && declared.length === 4 && declared[2] !== null && declared[3] !== null ? [declared[2], declared[3]] : null;
+  const scales = intsOf(w, n.op === 'Upsample' ? n.inputs[1] : (n.inputs[2] ?? ''));
+  const sizes = n.op === 'Resize' && n.inputs[3] ? intsOf(w, n.inputs[3]) : null;
+  if (scales && scales.length === 4) return { from, scales: scales.slice(2), to: from && from.map((d, i) => Math.floor(d * scales[i + 2])) };
+  if (sizes && sizes.length === 4 && sizes.slice(2).every(Number.isInteger))
+    return { from, scales: from && sizes.slice(2).map((d, i) => d / from[i]), to: sizes.slice(2) };
+  return { from, scales: null, to: null };
+}
+
+/** Resize / Upsample of the two spatial axes of a channels-first image: `upsample2d` by whole factors, or `resizing`. */
 function resize(w: Walk, n: Node): void {
   const x = need(w, n, n.inputs[0]);
-  const scales = intsOf(w, n.op === 'Upsample' ? n.inputs[1] : (n.inputs[2] ?? ''));
-  const mode = n.attrs.get('mode') ?? 'nearest';
-  const coords = n.attrs.get('coordinate_transformation_mode') ?? 'asymmetric';
-  const nearest = mode === 'nearest' && coords === 'asymmetric' && (n.attrs.get('nearest_mode') ?? 'floor') === 'floor';
-  if (!scales || scales.length !== 4 || !x.cf || scales[0] !== 1 || scales[1] !== 1 || !scales.every(Number.isInteger) || !nearest)
-    refuse(n, 'only nearest upsampling of a channels-first image by constant whole factors is imported');
-  const arg = scales[2] === scales[3] ? `${scales[2]}` : `(${scales[2]}, ${scales[3]})`;
-  emit(w, n, n.outputs[0], [n.inputs[0]], `upsample2d(${arg})`, x);
+  const how = sampling(n);
+  if (!how || !x.cf || x.rank !== 4) return refuse(n, 'only resizing a channels-first image, nearest or linear as upsample2d or resizing compute, is imported');
+  const { scales, to } = resizeSizes(w, n);
+  const pair = (v: readonly number[]) => (v[0] === v[1] ? `${v[0]}` : `(${v[0]}, ${v[1]})`);
+  const interpolation = how.interpolation === (how.layer === 'upsample2d' ? 'nearest' : 'bilinear') ? '' : `, interpolation: ${how.interpolation}`;
+  if (how.layer === 'upsample2d') {
+    if (!scales || !scales.every((s) => Number.isInteger(s) && s >= 1))
+      return refuse(n, 'upsampling by factors that are not known whole numbers is not imported');
+    return emit(w, n, n.outputs[0], [n.inputs[0]], `upsample2d(${pair(scales)}${interpolation})`, x);
+  }
+  if (!to) return refuse(n, 'the size it resizes to is not known');
+  emit(w, n, n.outputs[0], [n.inputs[0]], `resizing(${to[0]}, ${to[1]}${interpolation})`, x);
 }
 
 /** The handlers by operator; nodes not here are read through the operator table. */

@@ -61,8 +61,12 @@ export function intsOf(w: Walk, t: string, depth = 0): number[] | null {
   if (!n) return null;
   const arg = (i: number) => (n.inputs[i] ? intsOf(w, n.inputs[i], depth + 1) : null);
   switch (n.op) {
-    case 'Shape':
-      return shapeOf(w, n.inputs[0]);
+    case 'Shape': {
+      // Opset 15 reads part of the shape: axes start … end − 1.
+      const shape = shapeOf(w, n.inputs[0]);
+      const [start, end] = [n.attrs.get('start'), n.attrs.get('end')].map((v) => (typeof v === 'number' ? v : undefined));
+      return shape && shape.slice(start, end);
+    }
     case 'Identity':
     case 'Cast':
     case 'Unsqueeze':

@@ -69,3 +69,28 @@ describe('round trip of the examples through ONNX', () => {
     });
   }
 });
+
+test('upsampling and resizing, nearest and bilinear, come back as the layers they were', () => {
+  const body = [
+    'input(8, 8, 3)',
+    'conv2d(4, 3, padding: same)',
+    'upsample2d(2)',
+    'conv2d(4, 3)',
+    'upsample2d((2, 3), interpolation: bilinear)',
+    'resizing(20, 30)',
+    'conv2d(4, 1)',
+    'resizing(10, 10, interpolation: nearest)',
+    'flatten()',
+    'dense(3)',
+  ];
+  const source = path.join(tmp, 'resize.stride');
+  fs.writeFileSync(source, `model Resize {\n${body.map((l) => `  ${l}\n`).join('')}}\n`);
+  const onnxFile = path.join(tmp, 'resize.onnx');
+  assert.equal(stride('export', source, '--format', 'onnx', '--out', onnxFile).status, 0);
+  const back = stride('import', onnxFile, '--out', '-');
+  assert.equal(back.status, 0, back.stderr);
+  assert.deepEqual(analyze(back.stdout).diagnostics, []);
+  const calls = [...back.stdout.matchAll(/^ {2}(\w+\(.*?\)) {2}#/gm)].map((m) => m[1]);
+  // `padding: same` on a stride-1, 3×3 window pads 1 on every side: the number is what the file holds.
+  assert.deepEqual(calls, ['conv2d(4, 3, padding: 1)', ...body.slice(2)]);
+});

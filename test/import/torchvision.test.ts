@@ -78,3 +78,42 @@ describe('import of more torchvision CNNs', { skip: NO_TORCH }, () => {
     });
   }
 });
+
+const OPERATORS_PY = `
+import sys, torch
+torch.manual_seed(0)
+class Ops(torch.nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.a, s.b = torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.Conv2d(8, 4, 3)
+        s.t, s.up = torch.nn.ConvTranspose2d(4, 6, 4, stride=2, padding=1), torch.nn.Upsample(scale_factor=2)
+    def forward(s, x):
+        y = s.up(torch.nn.functional.leaky_relu(s.a(x), 0.1))
+        y = s.t(torch.nn.functional.gelu(s.b(y)))
+        return torch.nn.functional.silu(y) * torch.sigmoid(y.mean((2, 3), keepdim=True))
+m = Ops().eval()
+torch.onnx.export(m, torch.randn(1, 3, 16, 16), sys.argv[1], opset_version=13)
+print(sum(p.numel() for p in m.parameters()))
+`;
+
+test('PyTorch leaky ReLU, nearest upsampling, gelu, transposed convolution, SiLU and a sigmoid gate: one layer each', { skip: NO_TORCH }, () => {
+  const file = path.join(tmp, 'ops.onnx');
+  const r = spawnSync('/usr/bin/python3', ['-c', OPERATORS_PY, file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { text, totals } = importClean(fs.readFileSync(file));
+  assert.equal(totals.params, Number(r.stdout.trim().split('\n').pop()));
+  const calls = [...text.matchAll(/^ {2}(?:\w+ = )?(?:\w+ -> )?(\w+\(.*?\))(?= {2}#|$)/gm)].map((m) => m[1]);
+  assert.deepEqual(calls, [
+    'input(16, 16, 3)',
+    'conv2d(8, 3, padding: 1)',
+    'leaky_relu(alpha: 0.1)',
+    'upsample2d(2)',
+    'conv2d(4, 3)',
+    'gelu()',
+    'conv2d_transpose(6, 4, stride: 2, padding: 1)',
+    'swish()',
+    'globalavgpool2d(keepdims: true)',
+    'sigmoid()',
+    'multiply(Mul_2)',
+  ]);
+});
