@@ -24,6 +24,8 @@ export function importCommand(args: ParsedArgs): number {
     if (e instanceof importer.ImportError) throw new InputError(e.message);
     throw e;
   }
+  const stopped = /\n# (stopped at .*)\n$/.exec(text);
+  if (stopped) process.stderr.write(`note: partial import, ${stopped[1]}\n`);
   const out = stringOption(args.options, 'out') ?? file.replace(/(\.onnx)?$/i, '.stride');
   if (out === '-') process.stdout.write(text);
   else {

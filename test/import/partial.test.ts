@@ -51,6 +51,7 @@ describe('import --partial', () => {
     const r = stride('import', exported('Odd', UNSUPPORTED), '--partial', '--out', '-');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\n# stopped at Selu node 'selu_1:Selu': the operator is not supported\n$/);
+    assert.match(r.stderr, /note: partial import, stopped at Selu node 'selu_1:Selu'/);
     const analysis = analyze(r.stdout);
     assert.deepEqual(
       analysis.diagnostics.map((d) => d.message),
