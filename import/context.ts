@@ -85,13 +85,14 @@ function matMul(w: Walk, n: Node): void {
 
 /** A two-tensor merge written as `kind(other)`, the tensor the previous line made flowing in. */
 function merge(w: Walk, n: Node, kind: string): void {
+  const [x, y] = [n.inputs[0], n.inputs[1]].map((t) => need(w, n, t));
+  if (x.rank === y.rank && x.rank > 2 && x.cf !== y.cf) refuse(n, 'its inputs hold the channels on different axes');
   const [a, b] = n.inputs.map((t) => resolve(w, t));
   const last = w.statements[w.statements.length - 1]?.out;
   const [first, second] = b === last ? [b, a] : [a, b];
-  const lead = infoOf(w, b === last ? n.inputs[1] : n.inputs[0]) ?? need(w, n, n.inputs[0]);
-  const bigger = [n.inputs[0], n.inputs[1]].map((t) => need(w, n, t)).sort((p, q) => q.rank - p.rank)[0];
   w.statements.push({ out: n.outputs[0], inputs: [first, second], call: (ref) => `${kind}(${ref(second)})`, node: n.name });
-  w.info.set(n.outputs[0], bigger.rank > lead.rank ? bigger : lead);
+  // A gate (1, 1, C) broadcasts over the image: the result has the larger rank.
+  w.info.set(n.outputs[0], x.rank >= y.rank ? x : y);
 }
 
 function add(w: Walk, n: Node): void {
@@ -245,6 +246,14 @@ function resize(w: Walk, n: Node): void {
   emit(w, n, n.outputs[0], [n.inputs[0]], `resizing(${to[0]}, ${to[1]}${interpolation})`, x);
 }
 
+/** Softmax over the channels (the last axis in Stride, whatever axis holds them in the file). */
+function softmax(w: Walk, n: Node): void {
+  const x = need(w, n, n.inputs[0]);
+  // Before opset 13 the default axis is 1 (everything after the batch, flattened), from 13 the last.
+  if (axisKind(x, num(n, 'axis', x.rank <= 2 ? 1 : -1)) !== 'channels') refuse(n, 'only a softmax over the channels is imported');
+  emit(w, n, n.outputs[0], [n.inputs[0]], 'softmax()', x);
+}
+
 /** The handlers by operator; nodes not here are read through the operator table. */
 export const CONTEXTUAL: Readonly<Record<string, (w: Walk, n: Node) => void>> = {
   Transpose: transpose,
@@ -263,5 +272,5 @@ export const CONTEXTUAL: Readonly<Record<string, (w: Walk, n: Node) => void>> = 
   LayerNormalization: layerNorm,
   Resize: resize,
   Upsample: resize,
-  Softmax: (w, n) => emit(w, n, n.outputs[0], [n.inputs[0]], 'softmax()', need(w, n, n.inputs[0])),
+  Softmax: softmax,
 };
