@@ -25,13 +25,17 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const name = stringOption(args.options, 'name');
+  const options = { partial: args.options.get('partial') === true };
+  if (options.partial && weightsOut !== undefined) throw new UsageError('--partial and --weights-out do not go together: a partial model has only part of the weights');
   const text = await userFacing(importer, async () => {
-    if (weightsOut === undefined) return importer.importFile(bytes, file, name);
-    const imported = importer.importOnnxModel(bytes, file, name);
+    if (weightsOut === undefined) return importer.importFile(bytes, file, name, options);
+    const imported = importer.importOnnxModel(bytes, file, name, options);
     const written = await (require('../import/weights-out') as WeightsWriter).writeWeightsFolder(imported, imported.model, weightsOut);
     process.stderr.write(`wrote ${written.dir} (weights of ${written.layers} layers, ${written.values} values)\n`);
     return imported.text;
   });
+  const stopped = /\n# (stopped at .*)\n$/.exec(text);
+  if (stopped) process.stderr.write(`note: partial import, ${stopped[1]}\n`);
   const out = stringOption(args.options, 'out') ?? file.replace(/(\.onnx)?$/i, '.stride');
   if (out === '-') process.stdout.write(text);
   else {

@@ -32,9 +32,10 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR]
+  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR] [--partial]
                                      Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout);
-                                     --weights-out also saves its weights as a folder predict --weights reads
+                                     --weights-out also saves its weights as a folder predict --weights reads;
+                                     --partial imports up to the first node it cannot read
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
@@ -45,7 +46,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -17,37 +17,15 @@ export interface Graph {
   readonly nodes: readonly Node[];
   /** Initializer (and Constant node) shapes by tensor name. */
   readonly dims: ReadonlyMap<string, readonly number[]>;
-  /** Small initializer values, for the bounds of Clip. */
+  /** Small initializer values: the bounds of Clip, pads, slice ranges, reshape targets. */
   readonly values: ReadonlyMap<string, readonly number[]>;
+  /** The names of the initializers (weights); Constant node outputs are in `dims` but not here. */
+  readonly initializers: ReadonlySet<string>;
+  /** Shapes the file declares for tensors (inputs, outputs, value_info), unknown dimensions as null. */
+  readonly shapes: ReadonlyMap<string, readonly (number | null)[]>;
   readonly input: { readonly name: string; readonly shape: readonly (number | null)[] };
   readonly output: string;
 }
-
-/** The operators this importer maps to Stride layers (or drops, for Identity and Dropout). */
-export const SUPPORTED = new Set([
-  'Conv',
-  'BatchNormalization',
-  'Relu',
-  'Clip',
-  'Sigmoid',
-  'HardSigmoid',
-  'HardSwish',
-  'Tanh',
-  'MaxPool',
-  'AveragePool',
-  'GlobalAveragePool',
-  'Flatten',
-  'Reshape',
-  'Gemm',
-  'MatMul',
-  'Add',
-  'Concat',
-  'Softmax',
-  'Identity',
-  'Dropout',
-  'Transpose',
-  'Constant',
-]);
 
 function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string {
   const A = onnx.AttributeProto.AttributeType;
@@ -67,21 +45,53 @@ function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string
   }
 }
 
+const T = onnx.TensorProto.DataType;
+/** Bytes per element of the element types a file may hold weights or shapes in. */
+const WIDTH: Readonly<Record<number, number>> = {
+  [T.FLOAT]: 4,
+  [T.INT64]: 8,
+  [T.INT32]: 4,
+  [T.DOUBLE]: 8,
+  [T.FLOAT16]: 2,
+  [T.UINT8]: 1,
+  [T.INT8]: 1,
+  [T.BOOL]: 1,
+};
+/** Values are read only from small tensors (shapes, pads, bounds): weights are not needed to write the text. */
+const SMALL = 256;
+
 function tensorValues(t: onnx.ITensorProto): number[] {
-  if (t.floatData && t.floatData.length > 0) return t.floatData;
-  if (t.int64Data && t.int64Data.length > 0) return t.int64Data.map(Number);
+  if (t.floatData && t.floatData.length > 0) return t.floatData.slice(0, SMALL);
+  if (t.int64Data && t.int64Data.length > 0) return t.int64Data.slice(0, SMALL).map(Number);
+  if (t.int32Data && t.int32Data.length > 0) return t.int32Data.slice(0, SMALL);
   const raw = t.rawData;
-  if (!raw || raw.length > 64) return [];
+  if (!raw || raw.length > SMALL) return [];
   const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
   const out: number[] = [];
-  if (t.dataType === onnx.TensorProto.DataType.FLOAT) for (let i = 0; i < raw.length; i += 4) out.push(view.getFloat32(i, true));
+  if (t.dataType === T.FLOAT) for (let i = 0; i + 4 <= raw.length; i += 4) out.push(view.getFloat32(i, true));
+  if (t.dataType === T.INT64) for (let i = 0; i + 8 <= raw.length; i += 8) out.push(Number(view.getBigInt64(i, true)));
+  if (t.dataType === T.INT32) for (let i = 0; i + 4 <= raw.length; i += 4) out.push(view.getInt32(i, true));
   return out;
 }
 
+/** A tensor whose dimensions do not match the data it holds is a malformed file (or a header written to mislead). */
+function checkTensor(name: string, t: onnx.ITensorProto): readonly number[] {
+  const dims = (t.dims ?? []).map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ImportError(`tensor '${name}' has invalid dimensions (${dims.join(', ')})`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const held = t.rawData?.length
+    ? t.rawData.length / (WIDTH[t.dataType ?? 0] ?? 1)
+    : Math.max(t.floatData?.length ?? 0, t.int64Data?.length ?? 0, t.int32Data?.length ?? 0, t.doubleData?.length ?? 0);
+  // Data stored outside the file (external data) holds nothing here; its dimensions still bound the counts.
+  const external = t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
+  if (!external && held !== count) throw new ImportError(`tensor '${name}' declares dimensions (${dims.join(', ')}), ${count} elements, but holds ${held}`);
+  return dims;
+}
+
 /** Lists each unsupported operator with how many nodes use it and their names, in one error. */
-export function refuseUnsupported(nodes: readonly Node[]): void {
+export function refuseUnsupported(nodes: readonly Node[], supported: (n: Node) => boolean): void {
   const bad = new Map<string, string[]>();
-  for (const n of nodes) if (!SUPPORTED.has(n.op)) bad.set(n.op, [...(bad.get(n.op) ?? []), n.name || '(unnamed)']);
+  for (const n of nodes) if (!supported(n)) bad.set(n.op, [...(bad.get(n.op) ?? []), n.name || '(unnamed)']);
   if (bad.size === 0) return;
   const lines = [...bad].map(([op, names]) => `  ${op} ×${names.length}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`);
   throw new ImportError(`unsupported ONNX operators:\n${lines.join('\n')}`);
@@ -108,20 +118,34 @@ function constants(g: onnx.IGraphProto): Map<string, onnx.ITensorProto> {
   return all;
 }
 
+function shapeOf(v: onnx.IValueInfoProto): (number | null)[] {
+  return (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : null));
+}
+
 /** Reads the decoded model into the importer's graph; the first non-initializer input is the image. */
 export function graphOf(model: onnx.ModelProto): Graph {
   const g = model.graph as onnx.IGraphProto;
   const dims = new Map<string, readonly number[]>();
   const values = new Map<string, readonly number[]>();
   for (const [name, t] of constants(g)) {
-    dims.set(name, (t.dims ?? []).map(Number));
+    dims.set(name, checkTensor(name, t));
     values.set(name, tensorValues(t));
   }
   const nodes = (g.node ?? []).map(nodeOf);
+  // PyTorch shares equal weights through Identity nodes: their outputs are those weights under another name.
+  const initializers = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
+  for (const n of nodes)
+    if (n.op === 'Identity' && dims.has(n.inputs[0] ?? '')) {
+      dims.set(n.outputs[0], dims.get(n.inputs[0]) as readonly number[]);
+      values.set(n.outputs[0], values.get(n.inputs[0]) ?? []);
+      if (initializers.has(n.inputs[0])) initializers.add(n.outputs[0]);
+    }
   const input = (g.input ?? []).find((i) => !dims.has(i.name ?? ''));
   if (!input) throw new ImportError('the graph has no input besides its weights');
-  const shape = (input.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : null));
   const outputs = g.output ?? [];
-  if (outputs.length !== 1) throw new ImportError(`the graph has ${outputs.length} outputs; only single-output graphs are imported`);
-  return { name: g.name ?? '', nodes, dims, values, input: { name: input.name ?? '', shape }, output: outputs[0].name ?? '' };
+  if (outputs.length !== 1)
+    throw new ImportError(`the graph has ${outputs.length} outputs (${outputs.map((o) => o.name).join(', ')}); only single-output graphs are imported`);
+  const shapes = new Map([...(g.input ?? []), ...(g.valueInfo ?? []), ...outputs].map((v) => [v.name ?? '', shapeOf(v)]));
+  const name = input.name ?? '';
+  return { name: g.name ?? '', nodes, dims, values, initializers, shapes, input: { name, shape: shapes.get(name) ?? [] }, output: outputs[0].name ?? '' };
 }

@@ -6,11 +6,12 @@ import { graphOf } from './graph';
 import type { Imported } from './imported';
 import { inTextLayout, Initializers, onnxWeights } from './onnx-weights';
 import { ImportError, readOnnx } from './read';
-import { importOnnx } from './walk';
+import { importOnnx, type ImportOptions } from './walk';
 import { checkWeightCounts, weightedLayers } from './weights-check';
 
 export { ImportError } from './read';
 export type { Imported, LayerWeights } from './imported';
+export type { ImportOptions } from './walk';
 
 /** A Stride model name from a graph or file name: letters, digits and underscores, starting with a capital. */
 export function modelName(raw: string): string {
@@ -31,19 +32,19 @@ function nameOf(model: onnx.ModelProto, file: string, name?: string): string {
 }
 
 /** Imports the ONNX file `bytes` (named `file` in errors) as a model called `name`. */
-export function importFile(bytes: Uint8Array, file: string, name?: string): string {
+export function importFile(bytes: Uint8Array, file: string, name?: string, options: ImportOptions = {}): string {
   const model = readOnnx(bytes, file);
-  return importOnnx(model, nameOf(model, file, name));
+  return importOnnx(model, nameOf(model, file, name), options);
 }
 
 /**
  * Imports the ONNX file (as the model `model`) with its weights in Stride's layout, checked against the text's layers (their number and each
  * one's parameter count), so a mismatch is refused here, naming the layer and the ONNX node.
  */
-export function importOnnxModel(bytes: Uint8Array, file: string, name?: string): Imported & { readonly model: string } {
+export function importOnnxModel(bytes: Uint8Array, file: string, name?: string, options: ImportOptions = {}): Imported & { readonly model: string } {
   const model = readOnnx(bytes, file);
   const modelName = nameOf(model, file, name);
-  const text = importOnnx(model, modelName);
+  const text = importOnnx(model, modelName, options);
   const analysed = analyze(text).models.find((m) => m.graph.name === modelName);
   if (!analysed) throw new ImportError(`the imported text holds no model '${modelName}'`);
   const layers = weightedLayers(analysed, text);

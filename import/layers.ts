@@ -1,25 +1,10 @@
 // One ONNX node to one Stride layer call (or to nothing, for nodes that only move data in NCHW): the operator table.
 
 import type { Graph, Node } from './graph';
-import { ImportError } from './read';
+import { float, ints, num, refuse } from './state';
 
 /** What a node becomes: a layer call on its inputs, or an alias of its first input. */
 export type Mapped = { readonly call: string; readonly inputs: readonly string[] } | { readonly alias: string };
-
-const ints = (n: Node, key: string, fallback: readonly number[]): readonly number[] => {
-  const v = n.attrs.get(key);
-  return Array.isArray(v) ? v : fallback;
-};
-const num = (n: Node, key: string, fallback: number): number => {
-  const v = n.attrs.get(key);
-  return typeof v === 'number' ? v : fallback;
-};
-/** A float32 attribute written with the digits it was meant to have (1e-5, not 9.99999974e-6). */
-const float = (x: number): string => String(Number(x.toPrecision(6)));
-
-function refuse(n: Node, why: string): never {
-  throw new ImportError(`${n.op} node '${n.name}': ${why}`);
-}
 
 /** `3` for a square window, `(3, 5)` otherwise. */
 function pair(v: readonly number[]): string {
@@ -32,9 +17,12 @@ function padding(n: Node): string {
   if (auto === 'SAME_UPPER') return ', padding: same';
   if (auto === 'SAME_LOWER') refuse(n, 'auto_pad SAME_LOWER has no Stride padding');
   const pads = ints(n, 'pads', [0, 0, 0, 0]);
+  if (pads.length !== 4) refuse(n, `pads (${pads.join(', ')}) are not those of a 2-D window`);
   if (pads.every((p) => p === 0)) return '';
   if (pads.every((p) => p === pads[0])) return `, padding: ${pads[0]}`;
-  return refuse(n, `asymmetric pads (${pads.join(', ')}) are not imported`);
+  const [t, l, b, r] = pads;
+  if (t === b && l === r) return `, padding: (${t}, ${l})`;
+  return `, padding: (${t}, ${b}, ${l}, ${r})`;
 }
 
 function conv(g: Graph, n: Node): Mapped {
@@ -86,6 +74,24 @@ function hardSigmoid(n: Node): Mapped {
   return { call: 'hard_sigmoid()', inputs: [n.inputs[0]] };
 }
 
+/** PyTorch's numeric padding crops a transposed convolution's full output; output_padding would extend it. */
+function convTranspose(g: Graph, n: Node): Mapped {
+  const w = g.dims.get(n.inputs[1]);
+  if (!w || w.length !== 4) return refuse(n, 'only 2-D transposed convolutions with constant weights are imported');
+  if (num(n, 'group', 1) !== 1) refuse(n, 'grouped transposed convolutions are not imported');
+  if (ints(n, 'dilations', [1, 1]).some((d) => d !== 1)) refuse(n, 'Stride trains transposed convolutions with dilation 1 only');
+  if (ints(n, 'output_padding', [0, 0]).some((p) => p !== 0) || n.attrs.has('output_shape') || n.attrs.has('auto_pad'))
+    refuse(n, 'output_padding, output_shape and auto_pad are not imported');
+  const pads = ints(n, 'pads', [0, 0, 0, 0]);
+  if (pads.some((p) => p !== pads[0])) refuse(n, `asymmetric pads (${pads.join(', ')}) are not imported`);
+  const strides = ints(n, 'strides', [1, 1]);
+  let args = `${w[1]}, ${pair(w.slice(2))}`;
+  if (strides.some((s) => s !== 1)) args += `, stride: ${pair(strides)}`;
+  if (pads[0] !== 0) args += `, padding: ${pads[0]}`;
+  if (n.inputs.length < 3 || !n.inputs[2]) args += ', bias: false';
+  return { call: `conv2d_transpose(${args})`, inputs: [n.inputs[0]] };
+}
+
 const plain =
   (call: string) =>
   (_g: Graph, n: Node): Mapped => ({ call, inputs: [n.inputs[0]] });
@@ -105,5 +111,9 @@ export const TABLE: Readonly<Record<string, (g: Graph, n: Node) => Mapped>> = {
   AveragePool: (_g, n) => pool(n, 'avgpool2d'),
   Gemm: (g, n) => dense(g, n, n.inputs.length > 2 && n.inputs[2] !== ''),
   Identity: alias,
+  ConvTranspose: convTranspose,
+  LeakyRelu: (_g, n) => ({ call: `leaky_relu(alpha: ${float(num(n, 'alpha', 0.01))})`, inputs: [n.inputs[0]] }),
+  Elu: (_g, n) => ({ call: `elu(alpha: ${float(num(n, 'alpha', 1))})`, inputs: [n.inputs[0]] }),
+  Softplus: plain('softplus()'),
   Dropout: alias,
 };

@@ -177,10 +177,10 @@ describe('import refusals', () => {
     );
   });
   test('a model Stride exports with operators outside the slice is refused the same way', () => {
-    const file = path.join(tmp, 'unet.onnx');
-    assert.equal(stride('export', path.join(ROOT, 'examples', 'unet.stride'), '--format', 'onnx', '--out', file).status, 0);
+    const file = path.join(tmp, 'lstm-text.onnx');
+    assert.equal(stride('export', path.join(ROOT, 'examples', 'lstm-text.stride'), '--format', 'onnx', '--out', file).status, 0);
     const r = stride('import', file);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /unsupported ONNX operators:\n {2}ConvTranspose ×4: /);
+    assert.match(r.stderr, /unsupported ONNX operators:\n(?: {2}\w+ ×\d+: .*\n)* {2}LSTM ×2: lstm_1:LSTM0, lstm_2:LSTM0/);
   });
 });
