@@ -243,6 +243,10 @@ describe('imported weights through the CLI and refused weights', { skip: NO_TORC
     const model = onnx.ModelProto.decode(fs.readFileSync(flatFile()));
     const conv = model.graph!.node!.find((n) => n.opType === 'Conv')!;
     const weight = model.graph!.initializer!.find((t) => t.name === conv.input![1])!;
+    // A real double tensor: the same values, eight bytes each.
+    const raw = weight.rawData!;
+    const floats = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+    weight.rawData = new Uint8Array(Float64Array.from(floats).buffer);
     weight.dataType = onnx.TensorProto.DataType.DOUBLE;
     assert.throws(
       () => importOnnxModel(onnx.ModelProto.encode(model).finish(), 'double.onnx'),
