@@ -6,8 +6,10 @@ import { InputError, stringOption, UsageError, type ParsedArgs } from './args';
 type Importer = typeof import('../import/index');
 
 /** Imports one ONNX file; the `.stride` text goes to --out (default: FILE with `.stride`), `-` for stdout. */
-export function importCommand(args: ParsedArgs): number {
-  if (args.positionals.length !== 1) throw new UsageError('import takes exactly one .onnx file');
+export function importCommand(args: ParsedArgs): number | Promise<number> {
+  if (args.positionals.length !== 1) throw new UsageError('import takes exactly one model file');
+  const model = require('./import-model') as typeof import('./import-model');
+  if (model.MODEL_FILE.test(args.positionals[0])) return model.importModelCommand(args);
   if (args.options.has('weights-out')) throw new UsageError('--weights-out is not supported yet: import writes the architecture only');
   const file = args.positionals[0];
   const importer = require('../import/index') as Importer;

@@ -34,6 +34,9 @@ Commands:
                                      Classify images with trained weights
   import FILE.onnx [--name M] [--out PATH]
                                      Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
+  import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR]
+                                     Write a tfjs or Keras model as a .stride model; --weights-out also saves
+                                     its weights as a folder predict --weights reads
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help

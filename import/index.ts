@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importKerasZip, importLegacyH5 } from './keras/keras-file';
 import { importTfjs } from './keras/tfjs';
-import type { Imported } from './keras/types';
+import type { Imported } from './imported';
 import { ImportError, readOnnx } from './read';
 import { importOnnx } from './walk';
 
-export type { Imported, LayerWeights } from './keras/types';
+export type { Imported, LayerWeights } from './imported';
 
 export { ImportError } from './read';
 
@@ -64,18 +64,21 @@ function readFile(file: string): Buffer {
 }
 
 /**
- * Imports the model file at `file` as a model called `name`: the `.stride` text, and the weights when the file has
- * them (tfjs and Keras files; ONNX weights are not read, so `weights` is null for ONNX).
+ * Imports the model file at `file` as a model called `name`: the `.stride` text, the model's name in it, and the
+ * weights when the file has them (tfjs and Keras files; this path reads no ONNX weights, so they are null for ONNX).
  */
-export function importPath(file: string, name?: string): Imported {
+export function importPath(file: string, name?: string): Imported & { readonly model: string } {
+  let model = '';
   const named = namer(file, name);
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.json') return importTfjs(file, named);
+  const remember = (configName: string) => (model = named(configName));
+  const withModel = (imported: Imported) => ({ ...imported, model });
+  if (path.extname(file).toLowerCase() === '.json') return withModel(importTfjs(file, remember));
   const bytes = readFile(file);
   const kind = kindOf(file, bytes.subarray(0, 8));
   const base = path.basename(file);
-  if (kind === 'keras') return importKerasZip(bytes, base, named);
-  if (kind === 'h5') return importLegacyH5(bytes, base, named);
-  if (kind === 'tfjs') return importTfjs(file, named);
-  return { text: importFile(bytes, file, name), weights: null };
+  if (kind === 'keras') return withModel(importKerasZip(bytes, base, remember));
+  if (kind === 'h5') return withModel(importLegacyH5(bytes, base, remember));
+  if (kind === 'tfjs') return withModel(importTfjs(file, remember));
+  const text = importFile(bytes, file, name);
+  return { text, weights: null, model: /^model\s+(\w+)/m.exec(text)?.[1] ?? '' };
 }

@@ -165,8 +165,7 @@ function relu(l: KLayer): Mapped {
 }
 
 function recurrent(l: KLayer, kind: 'lstm'): Mapped {
-  for (const flag of ['go_backwards', 'stateful', 'return_state'])
-    if (opt(l, flag) === true) refuse(l, `${flag} is not imported`);
+  for (const flag of ['go_backwards', 'stateful', 'return_state']) if (opt(l, flag) === true) refuse(l, `${flag} is not imported`);
   if (activationName(l, 'recurrent_activation') !== 'sigmoid') refuse(l, 'only the sigmoid recurrent activation is imported');
   const act = activationName(l);
   const args = [

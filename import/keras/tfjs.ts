@@ -19,7 +19,12 @@ interface Spec {
 }
 
 function readJson(file: string, what: string): Json {
-  const size = fs.statSync(file).size;
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch (e) {
+    throw new ImportError(`cannot read ${file}: ${(e as Error).message}`);
+  }
   if (size > MAX_MODEL_JSON_BYTES) throw new ImportError(`${what} is ${size} bytes, over the ${MAX_MODEL_JSON_BYTES}-byte limit for a model.json`);
   try {
     const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
@@ -67,7 +72,8 @@ function readWeights(json: Json, dir: string, what: string): Map<string, Tensor>
     const counts = specs.map((s) => checkSpec(s, what));
     const need = counts.reduce((a, b) => a + b, 0) * 4;
     const bytes = readShards(dir, group.paths, what, budget);
-    if (bytes.length !== need) throw new ImportError(`${what}: the shards ${JSON.stringify(group.paths)} hold ${bytes.length} bytes but the manifest describes ${need}`);
+    if (bytes.length !== need)
+      throw new ImportError(`${what}: the shards ${JSON.stringify(group.paths)} hold ${bytes.length} bytes but the manifest describes ${need}`);
     let offset = 0;
     specs.forEach((s, i) => {
       // Copied out: shard bytes are not 4-byte aligned in the concatenation.

@@ -1,16 +1,6 @@
-// The shapes the Keras and tfjs readers share: a model's layers as its config lists them, and the imported result.
+// The shapes the Keras and tfjs readers share: a model's layers as its config lists them, and the tensors read.
 
-/** One layer's tensors, in the order the tfjs layer's `getWeights()` returns them (Keras layout). */
-export interface LayerWeights {
-  readonly line: string;
-  readonly tensors: readonly { readonly shape: readonly number[]; readonly data: Float32Array }[];
-}
-
-/** What every importer produces: the `.stride` text and, when the file has them, the weights of its layers. */
-export interface Imported {
-  readonly text: string;
-  readonly weights: readonly LayerWeights[] | null;
-}
+export type { Imported, LayerWeights } from '../imported';
 
 /** A plain JSON object from a model config. */
 export type Json = { readonly [key: string]: unknown };

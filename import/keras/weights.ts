@@ -29,7 +29,8 @@ export function pickNamed(l: KLayer, names: readonly string[], named: ReadonlyMa
 export function elementCount(shape: readonly unknown[], name: string, what: string): number {
   let n = 1;
   for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new ImportError(`${what}: weight '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0)
+      throw new ImportError(`${what}: weight '${name}' has an invalid shape ${JSON.stringify(shape)}`);
     n *= d;
   }
   if (n * 4 > MAX_WEIGHT_BYTES) throw new ImportError(`${what}: weight '${name}' of shape (${shape.join(', ')}) is over the ${MAX_WEIGHT_BYTES}-byte limit`);

@@ -62,7 +62,8 @@ export function zipEntries(b: Buffer, what: string): Map<string, ZipEntry> {
     const { entry, next } = entryAt(b, at, what);
     checkName(entry.name, what);
     if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff) throw new ImportError(`${what}: zip64 entries (over 4 GiB) are not read`);
-    if (entry.size > MAX_ENTRY_BYTES) throw new ImportError(`${what}: the zip entry '${entry.name}' declares ${entry.size} bytes, over the ${MAX_ENTRY_BYTES}-byte limit`);
+    if (entry.size > MAX_ENTRY_BYTES)
+      throw new ImportError(`${what}: the zip entry '${entry.name}' declares ${entry.size} bytes, over the ${MAX_ENTRY_BYTES}-byte limit`);
     entries.set(entry.name, entry);
     at = next;
   }

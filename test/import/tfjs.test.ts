@@ -1,0 +1,185 @@
+// `stride import model.json`: tfjs LayersModels saved by stock tfjs-layers and by Stride's own trainer come back as
+// models that check clean with the same totals and, with their weights, give the same outputs; damaged files are
+// refused with one clear error.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { analyze } from '../../core/analyze';
+import { ImportError, importPath } from '../../import/index';
+import { buildModel } from '../../train/model-builder';
+import { saveModel } from '../../train/node/weights';
+import { lowered } from '../helpers/training';
+import { useCpu } from '../train/helpers';
+import { outputDiff, randomize, saveTfjs, tmp } from './keras-harness';
+
+const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'stride.js');
+
+function sequential(): tf.LayersModel {
+  const m = tf.sequential({ name: 'sequential' });
+  m.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  m.add(tf.layers.batchNormalization({ epsilon: 1e-5 }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
+  m.add(tf.layers.separableConv2d({ filters: 12, kernelSize: 3, strides: 2, useBias: false }));
+  m.add(tf.layers.reLU({ maxValue: 6 }));
+  m.add(
+    tf.layers.zeroPadding2d({
+      padding: [
+        [1, 0],
+        [0, 1],
+      ],
+    }),
+  );
+  m.add(tf.layers.averagePooling2d({ poolSize: 2, strides: 1 }));
+  m.add(tf.layers.globalAveragePooling2d({}));
+  m.add(tf.layers.dropout({ rate: 0.2 }));
+  m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  return m;
+}
+
+function residual(): tf.LayersModel {
+  const x = tf.input({ shape: [12, 12, 3], name: 'image' });
+  const stem = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'stem' }).apply(x) as tf.SymbolicTensor;
+  let y = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, name: 'conv_a' }).apply(stem) as tf.SymbolicTensor;
+  y = tf.layers.batchNormalization({ name: 'bn_a' }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.activation({ activation: 'relu', name: 'relu_a' }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'conv_b' }).apply(y) as tf.SymbolicTensor;
+  const sum = tf.layers.add({ name: 'residual' }).apply([stem, y]) as tf.SymbolicTensor;
+  const joined = tf.layers.concatenate({ name: 'joined' }).apply([sum, stem]) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: 'flat' }).apply(joined) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 5, name: 'logits' }).apply(flat) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: out, name: 'residual_net' });
+}
+
+/** A Stride model that uses Stride's own saved layer classes: explicit padding, grouped convolution, its dropout. */
+const STRIDE_SOURCE = `model OwnNet {
+  x = input(12, 12, 4)
+  conv2d(8, 3, padding: 1, activation: relu)
+  conv2d(8, 3, padding: same, groups: 2)
+  batchnorm()
+  hard_swish()
+  y = dropout(0.25)
+  x -> conv2d(8, 1)
+  add(y)
+  maxpool2d(2)
+  flatten()
+  dense(3, activation: softmax)
+}
+`;
+
+describe('import of tfjs LayersModels', () => {
+  before(useCpu);
+
+  test('a stock tfjs-layers Sequential CNN (two shards): same totals, same outputs', async () => {
+    const source = sequential();
+    randomize(source);
+    const file = await saveTfjs(source, path.join(tmp, 'seq'));
+    const imported = importPath(file);
+    assert.match(imported.text, /depthwise_conv2d\(3, padding: same, depth_multiplier: 2\)/);
+    assert.match(imported.text, /separable_conv2d\(12, 3, stride: 2, bias: false\)/);
+    assert.match(imported.text, /zeropad2d\(1, 0, 0, 1\)/);
+    assert.ok((await outputDiff(imported, source, source.countParams())) <= 1e-5);
+  });
+
+  test('a stock tfjs-layers Functional model with a residual add and a concat: same totals, same outputs', async () => {
+    const source = residual();
+    randomize(source, 5);
+    const file = await saveTfjs(source, path.join(tmp, 'ResidualNet'), 3);
+    const imported = importPath(file);
+    assert.equal(imported.model, 'ResidualNet');
+    assert.match(imported.text, /add\(stem\)/);
+    assert.match(imported.text, /concat\(residual, stem\)/);
+    assert.ok((await outputDiff(imported, source, source.countParams())) <= 1e-5);
+  });
+
+  test("a model saved by Stride's trainer (its own layer classes): same totals, same outputs", async () => {
+    const analysed = analyze(STRIDE_SOURCE).models[0];
+    const source = buildModel(lowered(analysed), { seed: 4 });
+    randomize(source, 9);
+    const dir = path.join(tmp, 'own');
+    await saveModel(source, dir, { model: 'OwnNet', inputShape: [12, 12, 4], classes: [] });
+    const imported = importPath(path.join(dir, 'model.json'));
+    assert.equal(imported.model, 'OwnNet');
+    assert.match(imported.text, /zeropad2d\(1, 1, 1, 1\)/);
+    assert.match(imported.text, /groups: 2/);
+    assert.ok((await outputDiff(imported, source, analysed.totals.params)) <= 1e-5);
+  });
+
+  test('stride import writes the .stride file and the weights folder', async () => {
+    const file = await saveTfjs(residual(), path.join(tmp, 'cli'));
+    const out = path.join(tmp, 'cli', 'net.stride');
+    const r = spawnSync(process.execPath, [BIN, 'import', file, '--name', 'Net', '--out', out, '--weights-out', path.join(tmp, 'cli', 'w')], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(fs.readFileSync(out, 'utf8'), /^model Net \{/m);
+    assert.ok(fs.existsSync(path.join(tmp, 'cli', 'w', 'model.json')));
+  });
+});
+
+/** Runs the import, which must fail with one ImportError matching `message`, quickly. */
+function refused(file: string, message: RegExp): void {
+  const start = Date.now();
+  assert.throws(
+    () => importPath(file),
+    (e: unknown) => e instanceof ImportError && message.test(e.message),
+  );
+  assert.ok(Date.now() - start < 2000, 'refusal took over 2 s');
+}
+
+describe('tfjs files the importer refuses', () => {
+  before(useCpu);
+
+  test('a missing shard, a short shard, a non-float32 weight, a shard path outside the folder', async () => {
+    const file = await saveTfjs(residual(), path.join(tmp, 'bad'), 2);
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const write = (name: string, edit: (j: typeof json) => void) => {
+      const copy = structuredClone(json);
+      edit(copy);
+      fs.writeFileSync(path.join(tmp, 'bad', name), JSON.stringify(copy));
+      return path.join(tmp, 'bad', name);
+    };
+    refused(
+      write('missing.json', (j) => (j.weightsManifest[0].paths[1] = 'gone.bin')),
+      /weight shard 'gone\.bin' is missing/,
+    );
+    fs.writeFileSync(path.join(tmp, 'bad', 'short.bin'), new Uint8Array(12));
+    refused(
+      write('short.json', (j) => (j.weightsManifest[0].paths[1] = 'short.bin')),
+      /hold \d+ bytes but the manifest describes \d+/,
+    );
+    refused(
+      write('int.json', (j) => (j.weightsManifest[0].weights[0].dtype = 'int32')),
+      /is int32; only float32 weights are imported/,
+    );
+    refused(
+      write('escape.json', (j) => (j.weightsManifest[0].paths[0] = '../seq/group1-shard1of2.bin')),
+      /is not a file beside model\.json/,
+    );
+    refused(
+      write('absurd.json', (j) => (j.weightsManifest[0].weights[0].shape = [1e6, 1e6])),
+      /over the \d+-byte limit/,
+    );
+  });
+
+  test('unsupported layers are listed with their counts and names; channels_first is refused', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.upSampling2d({ inputShape: [4, 4, 2], size: [2, 2], name: 'up1' }));
+    m.add(tf.layers.upSampling2d({ size: [2, 2], name: 'up2' }));
+    m.add(tf.layers.layerNormalization({ name: 'ln' }));
+    refused(await saveTfjs(m, path.join(tmp, 'unsupported'), 1), /UpSampling2D ×2: up1, up2\n {2}LayerNormalization ×1: ln/);
+    const cf = tf.sequential();
+    cf.add(tf.layers.flatten({ inputShape: [2, 4, 4], dataFormat: 'channelsFirst', name: 'flat' }));
+    cf.add(tf.layers.dense({ units: 2 }));
+    refused(await saveTfjs(cf, path.join(tmp, 'cf'), 1), /Flatten layer 'flat': channels_first data is not imported/);
+  });
+
+  test('a file that is not JSON', () => {
+    fs.writeFileSync(path.join(tmp, 'junk.json'), '{"modelTopology": ');
+    refused(path.join(tmp, 'junk.json'), /is not a tfjs model\.json/);
+  });
+});
