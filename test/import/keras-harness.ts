@@ -15,6 +15,45 @@ import { lowered } from '../helpers/training';
 
 export const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-keras-'));
 
+/** A Sequential CNN with most of the layer classes the importer reads. */
+export function sequential(): tf.LayersModel {
+  const m = tf.sequential({ name: 'sequential' });
+  m.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  m.add(tf.layers.batchNormalization({ epsilon: 1e-5 }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
+  m.add(tf.layers.separableConv2d({ filters: 12, kernelSize: 3, strides: 2, useBias: false }));
+  m.add(tf.layers.reLU({ maxValue: 6 }));
+  m.add(
+    tf.layers.zeroPadding2d({
+      padding: [
+        [1, 0],
+        [0, 1],
+      ],
+    }),
+  );
+  m.add(tf.layers.averagePooling2d({ poolSize: 2, strides: 1 }));
+  m.add(tf.layers.globalAveragePooling2d({}));
+  m.add(tf.layers.dropout({ rate: 0.2 }));
+  m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  return m;
+}
+
+/** A Functional model with a residual add and a channel concat. */
+export function residual(): tf.LayersModel {
+  const x = tf.input({ shape: [12, 12, 3], name: 'image' });
+  const stem = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'stem' }).apply(x) as tf.SymbolicTensor;
+  let y = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, name: 'conv_a' }).apply(stem) as tf.SymbolicTensor;
+  y = tf.layers.batchNormalization({ name: 'bn_a' }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.activation({ activation: 'relu', name: 'relu_a' }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'conv_b' }).apply(y) as tf.SymbolicTensor;
+  const sum = tf.layers.add({ name: 'residual' }).apply([stem, y]) as tf.SymbolicTensor;
+  const joined = tf.layers.concatenate({ name: 'joined' }).apply([sum, stem]) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: 'flat' }).apply(joined) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 5, name: 'logits' }).apply(flat) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: out, name: 'residual_net' });
+}
+
 /** The model's manifest weights, written as tfjs does: model.json plus `shards` binary files split mid-tensor. */
 export async function saveTfjs(model: tf.LayersModel, dir: string, shards = 2): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
@@ -56,14 +95,14 @@ export function checkClean(imported: Imported, params: number) {
 }
 
 /** The largest difference between the source model's output and Stride's model with the imported weights. */
-export async function outputDiff(imported: Imported & { model: string }, source: tf.LayersModel, params: number): Promise<number> {
+export async function outputDiff(imported: Imported & { model: string }, source: tf.LayersModel, params: number, input?: tf.Tensor): Promise<number> {
   const analysed = checkClean(imported, params);
   const dir = path.join(tmp, `weights-${imported.model}-${Math.random().toString(36).slice(2)}`);
   await writeWeightsFolder(imported, imported.model, dir);
   const mine = buildModel(lowered(analysed), { seed: 7 });
   loadWeightsInto(mine, dir);
   const shape = [2, ...(source.inputs[0].shape.slice(1) as number[])];
-  const x = tf.randomUniform(shape, -1, 1, 'float32', 11);
+  const x = input ?? tf.randomUniform(shape, -1, 1, 'float32', 11);
   const [a, b] = [source.predict(x) as tf.Tensor, mine.predict(x) as tf.Tensor];
   assert.deepEqual(a.shape, b.shape);
   const diff = (await tf.max(tf.abs(tf.sub(a, b))).data())[0];

@@ -14,46 +14,9 @@ import { buildModel } from '../../train/model-builder';
 import { saveModel } from '../../train/node/weights';
 import { lowered } from '../helpers/training';
 import { useCpu } from '../train/helpers';
-import { outputDiff, randomize, saveTfjs, tmp } from './keras-harness';
+import { outputDiff, randomize, residual, saveTfjs, sequential, tmp } from './keras-harness';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'stride.js');
-
-function sequential(): tf.LayersModel {
-  const m = tf.sequential({ name: 'sequential' });
-  m.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }));
-  m.add(tf.layers.batchNormalization({ epsilon: 1e-5 }));
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
-  m.add(tf.layers.separableConv2d({ filters: 12, kernelSize: 3, strides: 2, useBias: false }));
-  m.add(tf.layers.reLU({ maxValue: 6 }));
-  m.add(
-    tf.layers.zeroPadding2d({
-      padding: [
-        [1, 0],
-        [0, 1],
-      ],
-    }),
-  );
-  m.add(tf.layers.averagePooling2d({ poolSize: 2, strides: 1 }));
-  m.add(tf.layers.globalAveragePooling2d({}));
-  m.add(tf.layers.dropout({ rate: 0.2 }));
-  m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
-  return m;
-}
-
-function residual(): tf.LayersModel {
-  const x = tf.input({ shape: [12, 12, 3], name: 'image' });
-  const stem = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'stem' }).apply(x) as tf.SymbolicTensor;
-  let y = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, name: 'conv_a' }).apply(stem) as tf.SymbolicTensor;
-  y = tf.layers.batchNormalization({ name: 'bn_a' }).apply(y) as tf.SymbolicTensor;
-  y = tf.layers.activation({ activation: 'relu', name: 'relu_a' }).apply(y) as tf.SymbolicTensor;
-  y = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'conv_b' }).apply(y) as tf.SymbolicTensor;
-  const sum = tf.layers.add({ name: 'residual' }).apply([stem, y]) as tf.SymbolicTensor;
-  const joined = tf.layers.concatenate({ name: 'joined' }).apply([sum, stem]) as tf.SymbolicTensor;
-  const flat = tf.layers.flatten({ name: 'flat' }).apply(joined) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 5, name: 'logits' }).apply(flat) as tf.SymbolicTensor;
-  return tf.model({ inputs: x, outputs: out, name: 'residual_net' });
-}
 
 /** A Stride model that uses Stride's own saved layer classes: explicit padding, grouped convolution, its dropout. */
 const STRIDE_SOURCE = `model OwnNet {
