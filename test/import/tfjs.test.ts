@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import { ImportError, importPath } from '../../import/index';
 import { buildModel } from '../../train/model-builder';
-import { saveModel } from '../../train/node/weights';
+import { loadWeightsInto, saveModel } from '../../train/node/weights';
 import { lowered } from '../helpers/training';
 import { useCpu } from '../train/helpers';
 import { outputDiff, randomize, residual, saveTfjs, sequential, tmp } from './keras-harness';
@@ -70,6 +70,19 @@ describe('import of tfjs LayersModels', () => {
     assert.match(imported.text, /zeropad2d\(1, 1, 1, 1\)/);
     assert.match(imported.text, /groups: 2/);
     assert.ok((await outputDiff(imported, source, analysed.totals.params)) <= 1e-5);
+  });
+
+  test('a model trained for one epoch by `stride train`: same totals, same outputs as the trained model', async () => {
+    const run = path.join(tmp, 'shapes-run');
+    const example = path.resolve(__dirname, '..', '..', '..', 'examples', 'shapes.stride');
+    const r = spawnSync(process.execPath, [BIN, 'train', example, '--epochs', '1', '--limit', '256', '--out', run], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const analysed = analyze(fs.readFileSync(example, 'utf8')).models[0];
+    const trained = buildModel(lowered(analysed), { seed: 1 });
+    loadWeightsInto(trained, path.join(run, 'weights'));
+    const imported = importPath(path.join(run, 'weights', 'model.json'));
+    assert.equal(imported.model, 'ShapesNet');
+    assert.ok((await outputDiff(imported, trained, analysed.totals.params)) <= 1e-5);
   });
 
   test('stride import writes the .stride file and the weights folder', async () => {
