@@ -9,7 +9,7 @@ import type { Imported, KLayer, KModel, LayerWeights, WeightSource } from './typ
 function refuseUnsupported(model: KModel, what: string): void {
   const bad = new Map<string, string[]>();
   for (const l of model.layers) {
-    if (l.cls === 'InputLayer' || l.cls in TABLE || l.cls in MERGES) continue;
+    if (l.cls === 'InputLayer' || Object.hasOwn(TABLE, l.cls) || Object.hasOwn(MERGES, l.cls)) continue;
     bad.set(l.cls, [...(bad.get(l.cls) ?? []), l.name]);
   }
   if (bad.size === 0) return;
@@ -34,7 +34,7 @@ function lineOf(l: KLayer, previous: string | undefined): { line: Line; weights:
     const call = inputCall(l);
     return { line: { out: l.name, inputs: [], call: () => call }, weights: [] };
   }
-  if (l.cls in MERGES) return { line: mergeLine(l, previous), weights: [] };
+  if (Object.hasOwn(MERGES, l.cls)) return { line: mergeLine(l, previous), weights: [] };
   if (l.inputs.length !== 1) throw new ImportError(`${l.cls} layer '${l.name}' takes ${l.inputs.length} inputs; it takes one in Stride`);
   const m = TABLE[l.cls](l);
   return { line: { out: l.name, inputs: l.inputs, call: () => m.call, node: l.name }, weights: m.weights };

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ImportError, importPath } from '../../import/index';
+import { Prng } from '../helpers/prng';
 import { useCpu } from '../train/helpers';
 import { NO_H5PY, python, writeKeras3, writeLegacyH5 } from './keras-files';
 import { outputDiff, randomize, residual, sequential, tmp } from './keras-harness';
@@ -216,4 +217,35 @@ with h5py.File(sys.argv[1], 'a') as f:
     fs.writeFileSync(path.join(tmp, 'text.h5'), 'not hdf5 at all');
     refused(path.join(tmp, 'text.h5'), /is not an HDF5 file \(wrong signature\)/);
   });
+});
+
+describe('fuzzed Keras files', { skip: NO_H5PY }, () => {
+  // Random byte changes anywhere in a real file: each import either succeeds or throws one ImportError, quickly.
+  for (const [name, write] of [
+    ['fuzz.h5', () => writeLegacyH5(residual(), 'fuzz.h5')],
+    ['fuzz.keras', () => writeKeras3(residual(), residualKeras3(), 'fuzz.keras')],
+  ] as const) {
+    test(`${name}: 150 mutated copies`, () => {
+      const bytes = fs.readFileSync(write());
+      const rng = new Prng(name.length);
+      const file = path.join(tmp, `mutated-${name}`);
+      let refusedCount = 0;
+      for (let i = 0; i < 150; i++) {
+        const copy = Buffer.from(bytes);
+        // Half the changes fall in the first 4 KiB, where the HDF5 superblock and object headers (or zip headers) lie.
+        for (let k = 1 + rng.int(4); k > 0; k--) copy[rng.int(rng.next() < 0.5 ? Math.min(copy.length, 4096) : copy.length)] = rng.int(256);
+        fs.writeFileSync(file, copy);
+        const start = Date.now();
+        try {
+          importPath(file);
+        } catch (e) {
+          assert.ok(e instanceof ImportError, `mutation ${i}: ${String(e)}`);
+          refusedCount++;
+        }
+        assert.ok(Date.now() - start < 2000, `mutation ${i} took over 2 s`);
+      }
+      // Most copies are damaged where it shows; some only change weight values, which import.
+      assert.ok(refusedCount > 30, `only ${refusedCount} of 150 refused`);
+    });
+  }
 });
