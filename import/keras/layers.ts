@@ -164,7 +164,8 @@ function relu(l: KLayer): Mapped {
   return refuse(l, `max_value ${String(max)} is not imported (only none or 6)`);
 }
 
-function recurrent(l: KLayer, kind: 'lstm'): Mapped {
+/** LSTM and GRU; a GRU's reset_after is Keras's default (true), absent only in tfjs, whose GRU lacks it (false). */
+function recurrent(l: KLayer, kind: 'lstm' | 'gru'): Mapped {
   for (const flag of ['go_backwards', 'stateful', 'return_state']) if (opt(l, flag) === true) refuse(l, `${flag} is not imported`);
   if (activationName(l, 'recurrent_activation') !== 'sigmoid') refuse(l, 'only the sigmoid recurrent activation is imported');
   const act = activationName(l);
@@ -173,6 +174,7 @@ function recurrent(l: KLayer, kind: 'lstm'): Mapped {
     opt(l, 'return_sequences') === true ? 'return_sequences: true' : '',
     act !== 'tanh' ? `activation: ${act}` : '',
     useBias(l) ? '' : 'bias: false',
+    kind === 'gru' && opt(l, 'reset_after') !== true ? 'reset_after: false' : '',
   ].filter(Boolean);
   return { call: `${kind}(${args.join(', ')})`, weights: withBias(l, ['kernel', 'recurrent_kernel']) };
 }
@@ -229,6 +231,7 @@ export const TABLE: Readonly<Record<string, (l: KLayer) => Mapped>> = {
     return { call: `embedding(${numberOf(l, 'input_dim', 0)}, ${numberOf(l, 'output_dim', 0)})`, weights: ['embeddings'] };
   },
   LSTM: (l) => recurrent(l, 'lstm'),
+  GRU: (l) => recurrent(l, 'gru'),
   ...STRIDE,
 };
 

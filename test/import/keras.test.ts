@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { analyze } from '../../core/analyze';
 import { ImportError, importPath } from '../../import/index';
+import { buildModel } from '../../train/model-builder';
+import { lowered } from '../helpers/training';
 import { Prng } from '../helpers/prng';
 import { useCpu } from '../train/helpers';
 import { NO_H5PY, python, writeKeras3, writeLegacyH5 } from './keras-files';
@@ -87,6 +90,37 @@ function textModel(): { model: tf.LayersModel; config: object } {
   };
 }
 
+/** Two GRUs with reset_after (Keras's default), as Stride builds them, and as Keras 3 writes the same model. */
+function gruModel(): { model: tf.LayersModel; config: object } {
+  const analysed = analyze('model G {\n  input(10, 4)\n  gru(5, return_sequences: true)\n  gru(3)\n}\n').models[0];
+  const model = buildModel(lowered(analysed), { seed: 2 });
+  const rnn = {
+    activation: 'tanh',
+    recurrent_activation: 'sigmoid',
+    use_bias: true,
+    reset_after: true,
+    return_state: false,
+    go_backwards: false,
+    stateful: false,
+  };
+  const layer = (cls: string, config: object) => ({
+    module: 'keras.layers',
+    class_name: cls,
+    config: { trainable: true, dtype: DTYPE, ...config },
+    registered_name: null,
+  });
+  const [first, second] = model.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
+  const layers = [
+    layer('InputLayer', { batch_shape: [null, 10, 4], dtype: 'float32', sparse: false, name: 'input_layer' }),
+    layer('GRU', { name: first, units: 5, return_sequences: true, ...rnn }),
+    layer('GRU', { name: second, units: 3, return_sequences: false, ...rnn }),
+  ];
+  return {
+    model,
+    config: { module: 'keras', class_name: 'Sequential', config: { name: 'gru_net', trainable: true, dtype: DTYPE, layers }, registered_name: null },
+  };
+}
+
 describe('import of Keras files written with h5py', { skip: NO_H5PY }, () => {
   before(useCpu);
 
@@ -107,6 +141,14 @@ describe('import of Keras files written with h5py', { skip: NO_H5PY }, () => {
     assert.match(imported.text, /lstm\(6, return_sequences: true\)/);
     const ids = tf.randomUniform([2, 10], 0, 50, 'int32', 3).cast('float32');
     assert.ok((await outputDiff(imported, model, model.countParams(), ids)) <= 1e-5);
+  });
+
+  test('a Keras 3 .keras model with GRUs (reset_after): same totals, same outputs', async () => {
+    const { model, config } = gruModel();
+    randomize(model, 61);
+    const imported = importPath(writeKeras3(model, config, 'gru.keras'));
+    assert.match(imported.text, /gru\(5, return_sequences: true\)/);
+    assert.ok((await outputDiff(imported, model, model.countParams())) <= 1e-5);
   });
 
   test('a legacy Keras 2 .h5 Sequential CNN: same totals, same outputs', async () => {

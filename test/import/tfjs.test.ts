@@ -59,6 +59,18 @@ describe('import of tfjs LayersModels', () => {
     assert.ok((await outputDiff(imported, source, source.countParams())) <= 1e-5);
   });
 
+  test('a stock tfjs-layers text model (embedding, GRU without reset_after): same totals, same outputs', async () => {
+    const source = tf.sequential();
+    source.add(tf.layers.embedding({ inputDim: 30, outputDim: 6, inputLength: 8 }));
+    source.add(tf.layers.gru({ units: 5, recurrentActivation: 'sigmoid' }));
+    source.add(tf.layers.dense({ units: 2, activation: 'sigmoid' }));
+    randomize(source, 13);
+    const imported = importPath(await saveTfjs(source, path.join(tmp, 'text')));
+    assert.match(imported.text, /gru\(5, reset_after: false\)/);
+    const ids = tf.randomUniform([2, 8], 0, 30, 'int32', 5).cast('float32');
+    assert.ok((await outputDiff(imported, source, source.countParams(), ids)) <= 1e-5);
+  });
+
   test("a model saved by Stride's trainer (its own layer classes): same totals, same outputs", async () => {
     const analysed = analyze(STRIDE_SOURCE).models[0];
     const source = buildModel(lowered(analysed), { seed: 4 });
