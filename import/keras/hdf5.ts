@@ -59,11 +59,18 @@ export function stringAttr(g: hdf5.Group, key: string, what: string): string | n
   return null;
 }
 
-/** A list-of-strings attribute such as `layer_names` or `weight_names`. */
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (x instanceof Uint8Array ? Buffer.from(x).toString('utf8') : String(x))) : []);
+
+/**
+ * A list-of-strings attribute such as `layer_names` or `weight_names`. Keras splits one that would pass HDF5's 64 KiB
+ * header limit into `layer_names0`, `layer_names1`, …
+ */
 export function stringsAttr(g: hdf5.Group, key: string, what: string): string[] {
-  const v = guarded(what, () => g.attrs[key]);
-  if (!Array.isArray(v)) return [];
-  return v.map((x) => (x instanceof Uint8Array ? Buffer.from(x).toString('utf8') : String(x)));
+  const attrs = guarded(what, () => g.attrs);
+  if (key in attrs) return strings(attrs[key]);
+  const out: string[] = [];
+  for (let i = 0; `${key}${i}` in attrs; i++) out.push(...strings(attrs[`${key}${i}`]));
+  return out;
 }
 
 export { guarded };
