@@ -2,7 +2,7 @@
 
 import { ImportError } from '../read';
 import { render, type Line } from '../render';
-import { concatAxis, inputCall, MERGES, TABLE } from './layers';
+import { concatAxis, inputCall, MERGES, outputRank, TABLE } from './layers';
 import type { Imported, KLayer, KModel, LayerWeights, WeightSource } from './types';
 
 /** Lists each layer class the importer cannot read with its count and layer names, in one error. */
@@ -18,9 +18,9 @@ function refuseUnsupported(model: KModel, what: string): void {
 }
 
 /** A merge: `add(skip)` when the previous line is one of two unordered inputs, else every input named. */
-function mergeLine(l: KLayer, previous: string | undefined): Line {
+function mergeLine(l: KLayer, previous: string | undefined, rank: number): Line {
   const { kind, ordered } = MERGES[l.cls];
-  if (l.cls === 'Concatenate') concatAxis(l);
+  if (l.cls === 'Concatenate') concatAxis(l, rank);
   if (l.inputs.length < 2) throw new ImportError(`${l.cls} layer '${l.name}': a merge needs at least two inputs`);
   if (!ordered && l.inputs.length === 2 && previous !== undefined && l.inputs.includes(previous)) {
     const other = l.inputs[0] === previous ? l.inputs[1] : l.inputs[0];
@@ -29,14 +29,20 @@ function mergeLine(l: KLayer, previous: string | undefined): Line {
   return { out: l.name, inputs: l.inputs, call: (ref) => `${kind}(${l.inputs.map(ref).join(', ')})`, node: l.name, explicit: true };
 }
 
-function lineOf(l: KLayer, previous: string | undefined): { line: Line; weights: readonly string[] } {
+/** Ranks (batch included) of the layers' outputs, by name. */
+type Ranks = Map<string, number>;
+
+function lineOf(l: KLayer, previous: string | undefined, ranks: Ranks): { line: Line; weights: readonly string[] } {
   if (l.cls === 'InputLayer') {
     const call = inputCall(l);
+    ranks.set(l.name, call.split(',').length + 1);
     return { line: { out: l.name, inputs: [], call: () => call }, weights: [] };
   }
-  if (Object.hasOwn(MERGES, l.cls)) return { line: mergeLine(l, previous), weights: [] };
+  const rank = ranks.get(l.inputs[0]) ?? 0;
+  ranks.set(l.name, outputRank(l, rank));
+  if (Object.hasOwn(MERGES, l.cls)) return { line: mergeLine(l, previous, rank), weights: [] };
   if (l.inputs.length !== 1) throw new ImportError(`${l.cls} layer '${l.name}' takes ${l.inputs.length} inputs; it takes one in Stride`);
-  const m = TABLE[l.cls](l);
+  const m = TABLE[l.cls](l, rank);
   return { line: { out: l.name, inputs: l.inputs, call: () => m.call, node: l.name }, weights: m.weights };
 }
 
@@ -64,8 +70,9 @@ export function convertModel(model: KModel, name: string, what: string, source: 
   if (layers[0]?.cls !== 'InputLayer') throw new ImportError(`${what}: the model does not start with its input`);
   const lines: Line[] = [];
   const weights: LayerWeights[] = [];
+  const ranks: Ranks = new Map();
   for (const l of layers) {
-    const { line, weights: names } = lineOf(l, lines[lines.length - 1]?.out);
+    const { line, weights: names } = lineOf(l, lines[lines.length - 1]?.out, ranks);
     lines.push(line);
     if (names.length === 0 || source === null) continue;
     const tensors = source(l, names);

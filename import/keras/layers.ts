@@ -111,9 +111,41 @@ function separable(l: KLayer): Mapped {
   };
 }
 
-function batchnorm(l: KLayer): Mapped {
-  const axis = numberOf(l, 'axis', -1);
-  if (axis !== -1 && axis !== 3) refuse(l, `axis ${axis} is not imported (only the channel axis, -1)`);
+function transpose(l: KLayer): Mapped {
+  const out = opt(l, 'output_padding');
+  if (out !== null && out !== undefined) refuse(l, 'output_padding is not imported');
+  if (ints(l, 'dilation_rate', [1, 1]).some((d) => d !== 1)) refuse(l, 'a dilated transposed convolution is not imported');
+  const tail = `${convTail(l)}${biasArg(l)}${activationArg(l)}`;
+  return { call: `conv2d_transpose(${numberOf(l, 'filters', 0)}, ${pair(ints(l, 'kernel_size', []))}${tail})`, weights: withBias(l, ['kernel']) };
+}
+
+/** Layer normalization over the last axis only (Keras 3's RMS scaling is another function). */
+function layernorm(l: KLayer, rank: number): Mapped {
+  if (!lastAxis(l, rank)) refuse(l, `axis ${JSON.stringify(opt(l, 'axis'))} is not imported (only the last)`);
+  if (opt(l, 'rms_scaling') === true) refuse(l, 'rms_scaling is not imported');
+  const epsilon = numberOf(l, 'epsilon', 0.001);
+  const center = opt(l, 'center') !== false;
+  const scale = opt(l, 'scale') !== false;
+  const args = [epsilon !== 0.001 ? `epsilon: ${float(epsilon)}` : '', center ? '' : 'center: false', scale ? '' : 'scale: false'].filter(Boolean);
+  return { call: `layernorm(${args.join(', ')})`, weights: [...(scale ? ['gamma'] : []), ...(center ? ['beta'] : [])] };
+}
+
+function upsample(l: KLayer): Mapped {
+  channelsLast(l);
+  // tfjs and Keras agree on nearest; their bilinear differ (pixel centres), so only nearest is imported.
+  if ((opt(l, 'interpolation') ?? 'nearest') !== 'nearest') refuse(l, 'only nearest interpolation is imported');
+  return { call: `upsample2d(${pair(ints(l, 'size', [2, 2]))})`, weights: [] };
+}
+
+/** True when `axis` (a number or Keras's one-element list, batch counted) is the last axis of a rank-`rank` input. */
+function lastAxis(l: KLayer, rank: number): boolean {
+  const v = opt(l, 'axis') ?? -1;
+  const axis = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  return axis === -1 || axis === rank - 1;
+}
+
+function batchnorm(l: KLayer, rank: number): Mapped {
+  if (!lastAxis(l, rank)) refuse(l, `axis ${JSON.stringify(opt(l, 'axis'))} is not imported (only the channel axis, the last)`);
   const momentum = numberOf(l, 'momentum', 0.99);
   const epsilon = numberOf(l, 'epsilon', 0.001);
   const center = opt(l, 'center') !== false;
@@ -180,8 +212,11 @@ function recurrent(l: KLayer, kind: 'lstm' | 'gru'): Mapped {
 }
 
 /** Stride's own layers, as its trainer saves them in a tfjs model.json. */
-const STRIDE: Record<string, (l: KLayer) => Mapped> = {
-  StrideDropout: (l) => ({ call: `${opt(l, 'spatial') === true ? 'spatial_dropout2d' : 'dropout'}(${float(numberOf(l, 'rate', 0))})`, weights: [] }),
+const STRIDE: Record<string, (l: KLayer, rank: number) => Mapped> = {
+  StrideDropout: (l, rank) => {
+    const kind = opt(l, 'spatial') !== true ? 'dropout' : `spatial_dropout${rank - 2}d`;
+    return { call: `${kind}(${float(numberOf(l, 'rate', 0))})`, weights: [] };
+  },
   StrideGroupedConv: conv,
   StrideExplicitPad: (l) => {
     if (opt(l, 'mode') !== 'pad') refuse(l, 'only padding (not cropping) is imported');
@@ -198,12 +233,14 @@ const STRIDE: Record<string, (l: KLayer) => Mapped> = {
 };
 
 /** Single-input layer classes this importer reads (merges are in MERGES). */
-export const TABLE: Readonly<Record<string, (l: KLayer) => Mapped>> = {
+export const TABLE: Readonly<Record<string, (l: KLayer, rank: number) => Mapped>> = {
   Conv2D: conv,
   DepthwiseConv2D: depthwise,
   SeparableConv2D: separable,
+  Conv2DTranspose: transpose,
   Dense: (l) => ({ call: `dense(${numberOf(l, 'units', 0)}${biasArg(l)}${activationArg(l)})`, weights: withBias(l, ['kernel']) }),
   BatchNormalization: batchnorm,
+  LayerNormalization: layernorm,
   Activation: (l) => {
     const fn = activationName(l);
     return { call: fn === 'linear' ? 'activation(linear)' : `${fn}()`, weights: [] };
@@ -221,6 +258,7 @@ export const TABLE: Readonly<Record<string, (l: KLayer) => Mapped>> = {
   },
   Dropout: (l) => ({ call: `dropout(${float(numberOf(l, 'rate', 0))})`, weights: [] }),
   SpatialDropout2D: (l) => ({ call: `spatial_dropout2d(${float(numberOf(l, 'rate', 0))})`, weights: [] }),
+  UpSampling2D: upsample,
   ZeroPadding2D: (l) => {
     channelsLast(l);
     return { call: `zeropad2d(${sides(l, opt(l, 'padding') ?? 1)})`, weights: [] };
@@ -247,10 +285,29 @@ export const MERGES: Readonly<Record<string, { readonly kind: string; readonly o
   Concatenate: { kind: 'concat', ordered: true },
 };
 
-/** Checks a Concatenate joins channels (the last axis), the only axis Stride's default reads. */
-export function concatAxis(l: KLayer): void {
-  const axis = numberOf(l, 'axis', -1);
-  if (axis !== -1 && axis !== 3) refuse(l, `axis ${axis} is not imported (only the last axis)`);
+/** Checks a Concatenate joins the last axis (channels), the only axis Stride's default reads. */
+export function concatAxis(l: KLayer, rank: number): void {
+  if (!lastAxis(l, rank)) refuse(l, `axis ${JSON.stringify(opt(l, 'axis'))} is not imported (only the last axis)`);
+}
+
+/** The rank (batch included) of a layer's output, from its input's: enough to tell which axis is the last. */
+export function outputRank(l: KLayer, rank: number): number {
+  switch (l.cls) {
+    case 'Flatten':
+      return 2;
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D':
+      return opt(l, 'keepdims') === true ? rank : 2;
+    case 'Reshape':
+      return ints(l, 'target_shape', []).length + 1;
+    case 'Embedding':
+      return rank + 1;
+    case 'LSTM':
+    case 'GRU':
+      return opt(l, 'return_sequences') === true ? rank : 2;
+    default:
+      return rank;
+  }
 }
 
 /** The `input(…)` call of an InputLayer: its batch shape without the batch axis. */

@@ -59,6 +59,19 @@ describe('import of tfjs LayersModels', () => {
     assert.ok((await outputDiff(imported, source, source.countParams())) <= 1e-5);
   });
 
+  test('a stock tfjs-layers decoder (transposed convolution, upsampling, layer normalization): same totals, same outputs', async () => {
+    const source = tf.sequential();
+    source.add(tf.layers.conv2dTranspose({ inputShape: [5, 5, 4], filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }));
+    source.add(tf.layers.upSampling2d({ size: [2, 1] }));
+    source.add(tf.layers.layerNormalization({ epsilon: 1e-5 }));
+    source.add(tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, useBias: false }));
+    randomize(source, 17);
+    const imported = importPath(await saveTfjs(source, path.join(tmp, 'decoder')));
+    assert.match(imported.text, /conv2d_transpose\(6, 3, stride: 2, padding: same, activation: relu\)/);
+    assert.match(imported.text, /upsample2d\(\(2, 1\)\)/);
+    assert.ok((await outputDiff(imported, source, source.countParams())) <= 1e-5);
+  });
+
   test('a stock tfjs-layers text model (embedding, GRU without reset_after): same totals, same outputs', async () => {
     const source = tf.sequential();
     source.add(tf.layers.embedding({ inputDim: 30, outputDim: 6, inputLength: 8 }));
@@ -154,16 +167,19 @@ describe('tfjs files the importer refuses', () => {
     );
   });
 
-  test('unsupported layers are listed with their counts and names; channels_first is refused', async () => {
+  test('unsupported layers are listed with their counts and names; channels_first data and axes are refused', async () => {
     const m = tf.sequential();
-    m.add(tf.layers.upSampling2d({ inputShape: [4, 4, 2], size: [2, 2], name: 'up1' }));
-    m.add(tf.layers.upSampling2d({ size: [2, 2], name: 'up2' }));
-    m.add(tf.layers.layerNormalization({ name: 'ln' }));
-    refused(await saveTfjs(m, path.join(tmp, 'unsupported'), 1), /UpSampling2D ×2: up1, up2\n {2}LayerNormalization ×1: ln/);
+    m.add(tf.layers.cropping2D({ inputShape: [6, 6, 2], cropping: 1, name: 'crop1' }));
+    m.add(tf.layers.cropping2D({ cropping: 1, name: 'crop2' }));
+    m.add(tf.layers.permute({ dims: [2, 1, 3], name: 'swap' }));
+    refused(await saveTfjs(m, path.join(tmp, 'unsupported'), 1), /Cropping2D ×2: crop1, crop2\n {2}Permute ×1: swap/);
     const cf = tf.sequential();
     cf.add(tf.layers.flatten({ inputShape: [2, 4, 4], dataFormat: 'channelsFirst', name: 'flat' }));
     cf.add(tf.layers.dense({ units: 2 }));
     refused(await saveTfjs(cf, path.join(tmp, 'cf'), 1), /Flatten layer 'flat': channels_first data is not imported/);
+    const bn = tf.sequential();
+    bn.add(tf.layers.batchNormalization({ inputShape: [2, 4, 4], axis: 1, name: 'bn' }));
+    refused(await saveTfjs(bn, path.join(tmp, 'bn1'), 1), /BatchNormalization layer 'bn': axis 1 is not imported \(only the channel axis, the last\)/);
   });
 
   test('a file that is not JSON', () => {
