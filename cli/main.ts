@@ -32,8 +32,9 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH]
-                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
+  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR]
+                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout);
+                                     --weights-out also saves its weights as a folder predict --weights reads
   import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR]
                                      Write a tfjs or Keras model as a .stride model; --weights-out also saves
                                      its weights as a folder predict --weights reads
@@ -73,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'cache':
         return cacheCommand(args);
       case 'import':
-        return (require('./import-command') as typeof import('./import-command')).importCommand(args);
+        return await (require('./import-command') as typeof import('./import-command')).importCommand(args);
       case 'lsp':
         return await lsp();
       default:

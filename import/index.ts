@@ -1,17 +1,21 @@
-// The importers' entry point: the bytes of an ONNX file to the text of a `.stride` file, or any supported model file
-// (ONNX, tfjs model.json, Keras .keras or .h5) by its path to the text and its weights.
+// The importers' entry point: the bytes of an ONNX file to the text of a `.stride` file (and its weights), or any
+// supported model file (ONNX, tfjs model.json, Keras .keras or .h5) by its path to the text and its weights.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { onnx } from 'onnx-proto';
+import { analyze } from '../core/analyze';
+import { graphOf } from './graph';
+import type { Imported } from './imported';
 import { importKerasZip, importLegacyH5 } from './keras/keras-file';
 import { importTfjs } from './keras/tfjs';
-import type { Imported } from './imported';
+import { inTextLayout, Initializers, onnxWeights } from './onnx-weights';
 import { ImportError, readOnnx } from './read';
 import { importOnnx } from './walk';
-
-export type { Imported, LayerWeights } from './imported';
+import { checkWeightCounts, weightedLayers } from './weights-check';
 
 export { ImportError } from './read';
+export type { Imported, LayerWeights } from './imported';
 
 /** A Stride model name from a graph or file name: letters, digits and underscores, starting with a capital. */
 export function modelName(raw: string): string {
@@ -23,14 +27,34 @@ export function modelName(raw: string): string {
   return /^[A-Za-z]/.test(name) ? name : `Model${name}`;
 }
 
+/** The model's name: `name` when given (and valid), else the graph's name unless an exporter's default, else the file's. */
+function nameOf(model: onnx.ModelProto, file: string, name?: string): string {
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ImportError(`'${name}' is not a model name`);
+  return (
+    name ?? modelName(model.graph?.name && !/^(torch_jit|main_graph)$/.test(model.graph.name) ? model.graph.name : (file.split(/[\\/]/).pop() ?? 'Imported'))
+  );
+}
+
 /** Imports the ONNX file `bytes` (named `file` in errors) as a model called `name`. */
 export function importFile(bytes: Uint8Array, file: string, name?: string): string {
   const model = readOnnx(bytes, file);
-  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ImportError(`'${name}' is not a model name`);
-  return importOnnx(
-    model,
-    name ?? modelName(model.graph?.name && !/^(torch_jit|main_graph)$/.test(model.graph.name) ? model.graph.name : (file.split(/[\\/]/).pop() ?? 'Imported')),
-  );
+  return importOnnx(model, nameOf(model, file, name));
+}
+
+/**
+ * Imports the ONNX file (as the model `model`) with its weights in Stride's layout, checked against the text's layers (their number and each
+ * one's parameter count), so a mismatch is refused here, naming the layer and the ONNX node.
+ */
+export function importOnnxModel(bytes: Uint8Array, file: string, name?: string): Imported & { readonly model: string } {
+  const model = readOnnx(bytes, file);
+  const modelName = nameOf(model, file, name);
+  const text = importOnnx(model, modelName);
+  const analysed = analyze(text).models.find((m) => m.graph.name === modelName);
+  if (!analysed) throw new ImportError(`the imported text holds no model '${modelName}'`);
+  const layers = weightedLayers(analysed, text);
+  const weights = inTextLayout(onnxWeights(graphOf(model), new Initializers(model.graph as onnx.IGraphProto)), layers);
+  checkWeightCounts(weights, layers, modelName);
+  return { text, weights, model: modelName };
 }
 
 /** Keras's default model names say nothing; the file (or, for model.json, its folder) says more. */
@@ -65,7 +89,7 @@ function readFile(file: string): Buffer {
 
 /**
  * Imports the model file at `file` as a model called `name`: the `.stride` text, the model's name in it, and the
- * weights when the file has them (tfjs and Keras files; this path reads no ONNX weights, so they are null for ONNX).
+ * weights (an ONNX file's converted to Stride's layout; a `.keras` file without model.weights.h5 gives null).
  */
 export function importPath(file: string, name?: string): Imported & { readonly model: string } {
   let model = '';
@@ -79,6 +103,5 @@ export function importPath(file: string, name?: string): Imported & { readonly m
   if (kind === 'keras') return withModel(importKerasZip(bytes, base, remember));
   if (kind === 'h5') return withModel(importLegacyH5(bytes, base, remember));
   if (kind === 'tfjs') return withModel(importTfjs(file, remember));
-  const text = importFile(bytes, file, name);
-  return { text, weights: null, model: /^model\s+(\w+)/m.exec(text)?.[1] ?? '' };
+  return importOnnxModel(bytes, file, name);
 }

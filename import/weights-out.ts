@@ -86,13 +86,13 @@ function setLayerWeights(owner: Owner, given: LayerWeights): number {
   const where = `layer '${owner.name}' (${owner.kind}, line ${owner.line})`;
   const wanted = owner.layers.flatMap((l) => l.weights);
   if (wanted.length !== given.tensors.length) {
-    throw new ImportError(`${where} has ${wanted.length} weights but '${given.line}' in the file has ${given.tensors.length}`);
+    throw new ImportError(`${where} has ${wanted.length} weights but ${given.line} in the file has ${given.tensors.length}`);
   }
   const tensors = wanted.map((w, k) => {
     const t = given.tensors[k];
     if (!sameLayout(w.shape as number[], t.shape)) {
       throw new ImportError(
-        `${where}: weight '${w.originalName}' has shape ${shapeText(w.shape as number[])} but '${given.line}' in the file gives ${shapeText(t.shape)}`,
+        `${where}: weight '${w.originalName}' has shape ${shapeText(w.shape as number[])} but ${given.line} in the file gives ${shapeText(t.shape)}`,
       );
     }
     return tf.tensor(t.data, w.shape as number[], 'float32');

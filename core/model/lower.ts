@@ -18,7 +18,9 @@ import { formatValue } from './values';
 export type { LowerContext } from './scope';
 
 export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph {
-  const lowerer = new ModelLowerer(ctx);
+  const assigned = assignedNames(model.body);
+  for (const block of [...ctx.blocks.values(), ...ctx.library.values()]) assignedNames(block.body, assigned);
+  const lowerer = new ModelLowerer(ctx, assigned);
   const scope = modelScope();
   for (const stmt of model.body) lowerer.statement(stmt, scope);
   // A spent budget leaves later models empty; the too-large diagnostic already says why.
@@ -33,6 +35,18 @@ export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph 
   const outputs = lowerer.outputs ?? (typeof scope.current === 'number' ? [scope.current] : []);
   const inputs = lowerer.nodes.filter((n) => n.kind === 'input').map((n) => n.id);
   return { name: model.name.name, nameSpan: model.name.span, span: model.span, doc: model.doc, nodes: lowerer.nodes, inputs, outputs };
+}
+
+/**
+ * Every name the body assigns, in any branch: automatic names (`relu_1`) skip those of the model and of every block
+ * (a block's names get its instance's prefix, as its automatic ones do), or two layers could share one.
+ */
+function assignedNames(body: readonly ast.BodyStatement[], names = new Set<string>()): Set<string> {
+  for (const stmt of body) {
+    if (stmt.kind === 'if') stmt.branches.forEach((b) => assignedNames(b.body, names));
+    else for (const t of stmt.targets ?? (stmt.target ? [stmt.target] : [])) names.add(t.name);
+  }
+  return names;
 }
 
 /** What a layer call binds to: its arguments, where they were written, its inputs, and whether all of it worked. */
@@ -55,7 +69,10 @@ class ModelLowerer implements BlockHost, DestructureHost {
   readonly env: EvalEnv;
   readonly destructured = new WeakMap<Scope, readonly string[]>();
 
-  constructor(readonly ctx: LowerContext) {
+  constructor(
+    readonly ctx: LowerContext,
+    private readonly assigned: ReadonlySet<string> = new Set(),
+  ) {
     this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
     this.env = fileEnv(ctx.fns ?? new Map(), this.budget);
   }
@@ -335,7 +352,9 @@ class ModelLowerer implements BlockHost, DestructureHost {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
     if (!base) {
-      const n = (this.kindCounters.get(fields.kind) ?? 0) + 1;
+      let n = this.kindCounters.get(fields.kind) ?? 0;
+      do n++;
+      while (this.assigned.has(`${fields.kind}_${n}`));
       this.kindCounters.set(fields.kind, n);
       base = `${fields.kind}_${n}`;
     }
