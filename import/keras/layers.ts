@@ -214,6 +214,7 @@ function recurrent(l: KLayer, kind: 'lstm' | 'gru'): Mapped {
 /** Stride's own layers, as its trainer saves them in a tfjs model.json. */
 const STRIDE: Record<string, (l: KLayer, rank: number) => Mapped> = {
   StrideDropout: (l, rank) => {
+    if (opt(l, 'spatial') === true && (rank < 3 || rank > 5)) refuse(l, `spatial dropout on a rank-${rank} tensor is not imported`);
     const kind = opt(l, 'spatial') !== true ? 'dropout' : `spatial_dropout${rank - 2}d`;
     return { call: `${kind}(${float(numberOf(l, 'rate', 0))})`, weights: [] };
   },
