@@ -1,4 +1,4 @@
-// `stride import FILE.onnx`: writes the ONNX model as a `.stride` file beside it, and its weights as a Stride weights
+// `stride import FILE.onnx` (tfjs and Keras files go to import-model.ts): writes the ONNX model as a `.stride` file beside it, and its weights as a Stride weights
 // folder when asked (the importer, and tfjs for the weights, are loaded only here).
 
 import * as fs from 'node:fs';
@@ -13,9 +13,11 @@ type WeightsWriter = typeof import('../import/weights-out');
  * --weights-out DIR the weights are converted too and saved in DIR, which `stride predict --weights DIR` reads.
  */
 export async function importCommand(args: ParsedArgs): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('import takes exactly one .onnx file');
+  if (args.positionals.length !== 1) throw new UsageError('import takes exactly one model file');
   const weightsOut = stringOption(args.options, 'weights-out');
   if (weightsOut !== undefined && weightsOut.trim() === '') throw new UsageError('--weights-out is an empty path; give a folder name');
+  const model = require('./import-model') as typeof import('./import-model');
+  if (model.MODEL_FILE.test(args.positionals[0])) return model.importModelCommand(args);
   const file = args.positionals[0];
   const importer = require('../import/index') as Importer;
   let bytes: Buffer;

@@ -36,6 +36,9 @@ Commands:
                                      Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout);
                                      --weights-out also saves its weights as a folder predict --weights reads;
                                      --partial imports up to the first node it cannot read
+  import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR]
+                                     Write a tfjs or Keras model as a .stride model; --weights-out also saves
+                                     its weights as a folder predict --weights reads
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help

@@ -1,9 +1,14 @@
-// The ONNX importer's entry point: the bytes of an ONNX file to the text of a `.stride` file, and its weights.
+// The importers' entry point: the bytes of an ONNX file to the text of a `.stride` file (and its weights), or any
+// supported model file (ONNX, tfjs model.json, Keras .keras or .h5) by its path to the text and its weights.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { onnx } from 'onnx-proto';
 import { analyze } from '../core/analyze';
 import { graphOf } from './graph';
 import type { Imported } from './imported';
+import { importKerasZip, importLegacyH5 } from './keras/keras-file';
+import { importTfjs } from './keras/tfjs';
 import { inTextLayout, Initializers, onnxWeights } from './onnx-weights';
 import { ImportError, readOnnx } from './read';
 import { importOnnx, type ImportOptions } from './walk';
@@ -16,7 +21,7 @@ export type { ImportOptions } from './walk';
 /** A Stride model name from a graph or file name: letters, digits and underscores, starting with a capital. */
 export function modelName(raw: string): string {
   const words = raw
-    .replace(/\.onnx$/i, '')
+    .replace(/\.(onnx|keras|h5|hdf5|json)$/i, '')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean);
   const name = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
@@ -51,4 +56,53 @@ export function importOnnxModel(bytes: Uint8Array, file: string, name?: string, 
   const weights = inTextLayout(onnxWeights(graphOf(model), new Initializers(model.graph as onnx.IGraphProto)), layers);
   checkWeightCounts(weights, layers, modelName);
   return { text, weights, model: modelName };
+}
+
+/** Keras's default model names say nothing; the file (or, for model.json, its folder) says more. */
+const GENERIC = /^(sequential|functional|model)(_\d+)?$/i;
+
+function namer(file: string, name: string | undefined): (configName: string) => string {
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ImportError(`'${name}' is not a model name`);
+  const base = path.basename(file);
+  const fromFile = base.toLowerCase() === 'model.json' ? path.basename(path.dirname(path.resolve(file))) : base;
+  return (configName) => name ?? modelName(configName && !GENERIC.test(configName) ? configName : fromFile);
+}
+
+/** The kind of model file: by extension, else by its first bytes (zip, HDF5, JSON), else ONNX. */
+function kindOf(file: string, head: Buffer): 'onnx' | 'tfjs' | 'keras' | 'h5' {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.json') return 'tfjs';
+  if (ext === '.keras') return 'keras';
+  if (ext === '.h5' || ext === '.hdf5') return 'h5';
+  if (ext === '.onnx') return 'onnx';
+  if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return 'keras';
+  if (head.subarray(0, 4).equals(Buffer.from('\x89HDF', 'latin1'))) return 'h5';
+  return head[0] === 0x7b ? 'tfjs' : 'onnx';
+}
+
+function readFile(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new ImportError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Imports the model file at `file` as a model called `name`: the `.stride` text, the model's name in it, and the
+ * weights (an ONNX file's converted to Stride's layout; a `.keras` file without model.weights.h5 gives null).
+ */
+export function importPath(file: string, name?: string): Imported & { readonly model: string } {
+  let model = '';
+  const named = namer(file, name);
+  const remember = (configName: string) => (model = named(configName));
+  const withModel = (imported: Imported) => ({ ...imported, model });
+  if (path.extname(file).toLowerCase() === '.json') return withModel(importTfjs(file, remember));
+  const bytes = readFile(file);
+  const kind = kindOf(file, bytes.subarray(0, 8));
+  const base = path.basename(file);
+  if (kind === 'keras') return withModel(importKerasZip(bytes, base, remember));
+  if (kind === 'h5') return withModel(importLegacyH5(bytes, base, remember));
+  if (kind === 'tfjs') return withModel(importTfjs(file, remember));
+  return importOnnxModel(bytes, file, name);
 }
