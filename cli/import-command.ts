@@ -5,7 +5,10 @@ import { InputError, stringOption, UsageError, type ParsedArgs } from './args';
 
 type Importer = typeof import('../import/index');
 
-/** Imports one ONNX file; the `.stride` text goes to --out (default: FILE with `.stride`), `-` for stdout. */
+/**
+ * Imports one ONNX file; the `.stride` text goes to --out (default: FILE with `.stride`), `-` for stdout. `--flat`
+ * writes one line per layer, without recovering repeated blocks.
+ */
 export function importCommand(args: ParsedArgs): number {
   if (args.positionals.length !== 1) throw new UsageError('import takes exactly one .onnx file');
   if (args.options.has('weights-out')) throw new UsageError('--weights-out is not supported yet: import writes the architecture only');
@@ -19,7 +22,7 @@ export function importCommand(args: ParsedArgs): number {
   }
   let text: string;
   try {
-    text = importer.importFile(bytes, file, stringOption(args.options, 'name'));
+    text = importer.importFile(bytes, file, stringOption(args.options, 'name'), { flat: args.options.get('flat') === true });
   } catch (e) {
     if (e instanceof importer.ImportError) throw new InputError(e.message);
     throw e;

@@ -32,7 +32,7 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH]
+  import FILE.onnx [--name M] [--out PATH] [--flat]
                                      Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
@@ -44,7 +44,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'flat']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -15,12 +15,18 @@ export function modelName(raw: string): string {
   return /^[A-Za-z]/.test(name) ? name : `Model${name}`;
 }
 
+/** How to write the imported model: `flat` keeps one line per layer instead of recovering repeated blocks. */
+export interface ImportOptions {
+  readonly flat?: boolean;
+}
+
 /** Imports the ONNX file `bytes` (named `file` in errors) as a model called `name`. */
-export function importFile(bytes: Uint8Array, file: string, name?: string): string {
+export function importFile(bytes: Uint8Array, file: string, name?: string, options: ImportOptions = {}): string {
   const model = readOnnx(bytes, file);
   if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ImportError(`'${name}' is not a model name`);
   return importOnnx(
     model,
     name ?? modelName(model.graph?.name && !/^(torch_jit|main_graph)$/.test(model.graph.name) ? model.graph.name : (file.split(/[\\/]/).pop() ?? 'Imported')),
+    options.flat,
   );
 }

@@ -120,8 +120,8 @@ function inputStatement(w: Walk): Statement {
   return { out: w.g.input.name, inputs: [], call: () => `input(${h}, ${wd}, ${c})` };
 }
 
-/** Converts a decoded ONNX model into the text of a `.stride` file holding one model named `name`. */
-export function importOnnx(model: onnx.ModelProto, name: string): string {
+/** Converts a decoded ONNX model into the text of a `.stride` file holding one model named `name` (blocks unless `flat`). */
+export function importOnnx(model: onnx.ModelProto, name: string, flat = false): string {
   const g = graphOf(model);
   refuseUnsupported(g.nodes);
   const w: Walk = { g, alias: new Map(), pooled: new Set(), folded: new Set(), statements: [] };
@@ -129,5 +129,5 @@ export function importOnnx(model: onnx.ModelProto, name: string): string {
   for (const n of g.nodes) step(w, n);
   const out = resolve(w, g.output);
   if (w.statements[w.statements.length - 1].out !== out) throw new ImportError(`the graph output '${g.output}' is not its last layer`);
-  return render(w.statements, name, g.name);
+  return render(w.statements, name, g.name, flat);
 }

@@ -1,0 +1,127 @@
+// Cuts the importer's flat statements into candidate block instances: by the module paths in the node names when the
+// exporter wrote them, else by repeated single-entry single-exit runs of statements.
+
+import type { Line } from './render';
+
+/** Statements `start … end − 1` of the flat list, one candidate instance of a block. */
+export interface Segment {
+  readonly start: number;
+  readonly end: number;
+  /** What the call line's comment says about where the instance came from. */
+  readonly label: string;
+  /** The module path the node names share (`/layer1/layer1.0`), when the instance was found by name. */
+  readonly prefix?: string;
+}
+
+/** For each line, where each tensor is produced. */
+export function producers(lines: readonly Line[]): Map<string, number> {
+  return new Map(lines.map((l, i) => [l.out, i]));
+}
+
+/**
+ * Whether lines `start … end − 1` can become one block call: inside, they read only their own tensors and the tensor
+ * current before them (the block's `in`); after them, nothing reads their tensors but the last one (the result).
+ */
+export function singleEntryExit(lines: readonly Line[], start: number, end: number, made: Map<string, number>): boolean {
+  if (start < 1 || end > lines.length || end - start < 1) return false;
+  const entry = lines[start - 1].out;
+  for (let i = start; i < end; i++) {
+    for (const t of lines[i].inputs) {
+      const p = made.get(t);
+      if (t !== entry && (p === undefined || p < start || p >= end)) return false;
+    }
+  }
+  for (let i = end; i < lines.length; i++) {
+    for (const t of lines[i].inputs) {
+      const p = made.get(t);
+      if (p !== undefined && p >= start && p < end - 1) return false;
+    }
+  }
+  return true;
+}
+
+/** The module instance a torchvision-style node name belongs to: `/layer1/layer1.0/conv1/Conv` → `/layer1/layer1.0`. */
+export function instancePrefix(node: string | undefined): string | undefined {
+  const parts = (node ?? '').split('/');
+  // A sequential container's child is named after it with its index: `features/features.3`.
+  const at = parts.findIndex((p, i) => i > 0 && /\.\d+$/.test(p));
+  return at < 0 ? undefined : parts.slice(0, at + 1).join('/');
+}
+
+/** Consecutive lines of one module instance, kept when they are single-entry single-exit. */
+export function namedSegments(lines: readonly Line[]): Segment[] {
+  const made = producers(lines);
+  const out: Segment[] = [];
+  let start = 1;
+  for (let i = 2; i <= lines.length; i++) {
+    const prefix = instancePrefix(lines[start].node);
+    if (i < lines.length && instancePrefix(lines[i].node) === prefix) continue;
+    if (prefix !== undefined && singleEntryExit(lines, start, i, made)) out.push({ start, end: i, label: prefix, prefix });
+    start = i;
+  }
+  return out;
+}
+
+/** Boundaries where only the previous line's tensor is alive: each run between two of them is single-entry single-exit. */
+function atoms(lines: readonly Line[]): Segment[] {
+  const made = producers(lines);
+  const lastUse = lines.map(() => -1);
+  lines.forEach((l, j) => l.inputs.forEach((t) => (lastUse[made.get(t) ?? j] = j)));
+  const out: Segment[] = [];
+  let start = 1;
+  let alive = -1; // the last use of any tensor made before the line before the boundary
+  for (let c = 2; c <= lines.length; c++) {
+    alive = Math.max(alive, lastUse[c - 2]);
+    if (c < lines.length && alive >= c) continue;
+    out.push({ start, end: c, label: lines[start].node ?? lines[start].out });
+    start = c;
+  }
+  return out;
+}
+
+/** The most lines covered by one pattern of up to this many consecutive atoms repeated elsewhere. */
+const LONGEST = 12;
+
+interface Pattern {
+  readonly starts: number[];
+  readonly length: number;
+  readonly lines: number;
+}
+
+/** Occurrences of each run of unused atoms, counted without overlap, keyed by their shapes. */
+function patterns(units: readonly Segment[], keys: readonly string[], used: readonly boolean[]): Pattern[] {
+  const found = new Map<string, Pattern>();
+  for (let i = 0; i < units.length; i++) {
+    for (let len = 1; len <= LONGEST && i + len <= units.length && !used[i + len - 1]; len++) {
+      if (used[i]) break;
+      const key = `${len}|${keys.slice(i, i + len).join('\n')}`;
+      const p = found.get(key) ?? { starts: [], length: len, lines: units[i + len - 1].end - units[i].start };
+      const last = p.starts[p.starts.length - 1];
+      if (last === undefined || last + len <= i) p.starts.push(i);
+      found.set(key, p);
+    }
+  }
+  return [...found.values()].filter((p) => p.starts.length > 1 && p.lines > 1);
+}
+
+/**
+ * Without meaningful names: the atoms are cut into repeated runs, greedily, the pattern covering the most lines first
+ * (ties to the shorter pattern, which repeats more often). `keyOf` says when two runs have the same shape.
+ */
+export function structuralSegments(lines: readonly Line[], keyOf: (s: Segment) => string | null): Segment[] {
+  const units = atoms(lines);
+  const keys = units.map((u, i) => keyOf(u) ?? `#unique${i}`);
+  const used = units.map(() => false);
+  const out: Segment[] = [];
+  for (;;) {
+    const best = patterns(units, keys, used).sort((a, b) => b.lines * b.starts.length - a.lines * a.starts.length || a.length - b.length)[0];
+    if (!best) break;
+    for (const s of best.starts) {
+      for (let k = s; k < s + best.length; k++) used[k] = true;
+      const first = units[s];
+      const last = units[s + best.length - 1];
+      out.push({ start: first.start, end: last.end, label: first.label });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
