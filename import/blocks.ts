@@ -44,9 +44,8 @@ function template(line: Line): Template {
   return { pieces: text.split(NUMBER), numbers: text.match(NUMBER) ?? [], refs };
 }
 
-/** The shape of a segment, the same for two instances exactly when they differ in numbers only; null if none. */
-function instanceOf(lines: readonly Line[], seg: Segment, made: Map<string, number>): Instance | null {
-  if (seg.end - seg.start < 2) return null;
+/** The shape of a segment, the same for two instances exactly when they differ in numbers only. */
+function instanceOf(lines: readonly Line[], seg: Segment, made: Map<string, number>): Instance {
   const entry = lines[seg.start - 1].out;
   const rel = (t: string): string => (t === entry ? 'in' : String((made.get(t) ?? -1e9) - seg.start));
   const templates: Template[] = [];
@@ -124,7 +123,7 @@ function blockName(body: readonly Line[], taken: Set<string>): string {
       ? 'residual_projection'
       : 'residual'
     : calls.some((c) => c.startsWith('concat('))
-      ? 'dense_unit'
+      ? 'concat_unit'
       : 'unit';
   let name = base;
   for (let i = 2; taken.has(name) || defaultRegistry.get(name); i++) name = `${base}_${i}`;
@@ -143,8 +142,10 @@ function families(lines: readonly Line[], segments: readonly Segment[]): Instanc
   const made = producers(lines);
   const byKey = new Map<string, Instance[]>();
   for (const seg of segments) {
+    // A block of one layer would only rename it.
+    if (seg.end - seg.start < 2) continue;
     const inst = instanceOf(lines, seg, made);
-    if (inst) byKey.set(inst.key, [...(byKey.get(inst.key) ?? []), inst]);
+    byKey.set(inst.key, [...(byKey.get(inst.key) ?? []), inst]);
   }
   return [...byKey.values()].filter((f) => f.length > 1);
 }
@@ -154,7 +155,15 @@ function segmentsOf(lines: readonly Line[]): Segment[] {
   const named = namedSegments(lines);
   if (families(lines, named).length > 0) return named;
   const made = producers(lines);
-  return structuralSegments(lines, (s) => instanceOf(lines, s, made)?.key ?? null);
+  const activation = (s: Segment) => {
+    const kind = /^(\w+)\(/.exec(lines[s.start].call(() => ''))?.[1] ?? '';
+    return s.end - s.start === 1 && defaultRegistry.get(kind)?.category === 'activation';
+  };
+  return structuralSegments(
+    lines,
+    (s) => instanceOf(lines, s, made).key,
+    (s) => !activation(s),
+  );
 }
 
 /** Rewrites the flat lines with one block per repeated shape; the layers, in order, are the same. */

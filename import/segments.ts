@@ -89,9 +89,10 @@ interface Pattern {
 }
 
 /** Occurrences of each run of unused atoms, counted without overlap, keyed by their shapes. */
-function patterns(units: readonly Segment[], keys: readonly string[], used: readonly boolean[]): Pattern[] {
+function patterns(units: readonly Segment[], keys: readonly string[], used: readonly boolean[], opens: readonly boolean[]): Pattern[] {
   const found = new Map<string, Pattern>();
   for (let i = 0; i < units.length; i++) {
+    if (!opens[i]) continue;
     for (let len = 1; len <= LONGEST && i + len <= units.length && !used[i + len - 1]; len++) {
       if (used[i]) break;
       const key = `${len}|${keys.slice(i, i + len).join('\n')}`;
@@ -106,15 +107,17 @@ function patterns(units: readonly Segment[], keys: readonly string[], used: read
 
 /**
  * Without meaningful names: the atoms are cut into repeated runs, greedily, the pattern covering the most lines first
- * (ties to the shorter pattern, which repeats more often). `keyOf` says when two runs have the same shape.
+ * (ties to the shorter pattern, which repeats more often). `keyOf` says when two runs have the same shape; `opens`
+ * whether a run may start with an atom (an activation ends the layer before it rather than starting a block).
  */
-export function structuralSegments(lines: readonly Line[], keyOf: (s: Segment) => string | null): Segment[] {
+export function structuralSegments(lines: readonly Line[], keyOf: (s: Segment) => string, opens: (s: Segment) => boolean): Segment[] {
   const units = atoms(lines);
-  const keys = units.map((u, i) => keyOf(u) ?? `#unique${i}`);
+  const keys = units.map(keyOf);
+  const starts = units.map(opens);
   const used = units.map(() => false);
   const out: Segment[] = [];
   for (;;) {
-    const best = patterns(units, keys, used).sort((a, b) => b.lines * b.starts.length - a.lines * a.starts.length || a.length - b.length)[0];
+    const best = patterns(units, keys, used, starts).sort((a, b) => b.lines * b.starts.length - a.lines * a.starts.length || a.length - b.length)[0];
     if (!best) break;
     for (const s of best.starts) {
       for (let k = s; k < s + best.length; k++) used[k] = true;
