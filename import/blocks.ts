@@ -38,9 +38,25 @@ interface Instance {
 const NUMBER = /(?<![\w.\u0001])\d+(?:\.\d+)?(?:e[-+]?\d+)?/g;
 const MARK = /\u0001(\d+)\u0002/g;
 
+/**
+ * `conv2d(64, 3, padding: 1)` as `conv2d(64, 3, stride: 1, padding: 1)`: a stride left at its default is written,
+ * so blocks that differ only in stride (MobileNet's strided and unstrided units) are one block with a parameter.
+ */
+function explicitStride(text: string): string {
+  const kind = /^(\w+)\(/.exec(text)?.[1] ?? '';
+  if (/\bstride:/.test(text) || defaultRegistry.get(kind)?.args.find((a) => a.name === 'stride')?.default !== 1) return text;
+  let depth = 0;
+  for (let i = kind.length; i < text.length; i++) {
+    depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+    const named = depth === 1 && /^, \w+:/.test(text.slice(i));
+    if (named || depth === 0) return `${text.slice(0, i)}, stride: 1${text.slice(i)}`;
+  }
+  return text;
+}
+
 function template(line: Line): Template {
   const refs: string[] = [];
-  const text = line.call((t) => `\u0001${refs.push(t) - 1}\u0002`);
+  const text = explicitStride(line.call((t) => `\u0001${refs.push(t) - 1}\u0002`));
   return { pieces: text.split(NUMBER), numbers: text.match(NUMBER) ?? [], refs };
 }
 
@@ -72,7 +88,7 @@ function argumentName(prefix: string): string {
   const call = [...frames].reverse().find((f) => f.kind !== '');
   if (!call) return 'n';
   const positional = defaultRegistry.get(call.kind)?.args.filter((a) => !a.rest)[call.index]?.name;
-  return call.named ?? positional ?? call.kind;
+  return call.named ?? positional ?? 'n';
 }
 
 /** The numbers that differ between instances, one parameter per distinct column of values, named after its argument. */
@@ -101,7 +117,17 @@ function parameters(family: readonly Instance[]): { names: string[]; of: (number
 }
 
 /** The block's body: the first instance's lines, each number either kept or replaced by its parameter. */
-function bodyOf(lines: readonly Line[], inst: Instance, params: { names: string[]; of: (number | undefined)[] }): Line[] {
+/** A line's node name relative to its instance (`conv1/Conv`), when every instance of the family has that same one. */
+function relativeNode(lines: readonly Line[], family: readonly Instance[], j: number): string | undefined {
+  const rel = family.map(({ seg }) => {
+    const node = lines[seg.start + j].node;
+    return seg.prefix && node?.startsWith(`${seg.prefix}/`) ? node.slice(seg.prefix.length + 1) : undefined;
+  });
+  return rel.every((r) => r === rel[0]) ? rel[0] : undefined;
+}
+
+function bodyOf(lines: readonly Line[], family: readonly Instance[], params: { names: string[]; of: (number | undefined)[] }): Line[] {
+  const inst = family[0];
   let k = 0;
   return inst.templates.map((t, j) => {
     const line = lines[inst.seg.start + j];
@@ -109,8 +135,9 @@ function bodyOf(lines: readonly Line[], inst: Instance, params: { names: string[
       i === 0 ? p : `${params.of[k + i - 1] === undefined ? t.numbers[i - 1] : params.names[params.of[k + i - 1] as number]}${p}`,
     );
     k += t.numbers.length;
-    const joined = text.join('');
-    const node = inst.seg.prefix && line.node?.startsWith(`${inst.seg.prefix}/`) ? line.node.slice(inst.seg.prefix.length + 1) : undefined;
+    // A stride that stayed at its default in every instance goes back to being left out.
+    const joined = text.join('').replace(/, stride: 1(?=[,)])/, '');
+    const node = relativeNode(lines, family, j);
     return { ...line, node, call: (ref) => joined.replace(MARK, (_m, i: string) => ref(t.refs[Number(i)])) };
   });
 }
@@ -155,14 +182,16 @@ function segmentsOf(lines: readonly Line[]): Segment[] {
   const named = namedSegments(lines);
   if (families(lines, named).length > 0) return named;
   const made = producers(lines);
-  const activation = (s: Segment) => {
-    const kind = /^(\w+)\(/.exec(lines[s.start].call(() => ''))?.[1] ?? '';
-    return s.end - s.start === 1 && defaultRegistry.get(kind)?.category === 'activation';
+  const category = (i: number) => defaultRegistry.get(/^(\w+)\(/.exec(lines[i].call(() => ''))?.[1] ?? '')?.category;
+  // An activation, or a normalization right after a layer with weights, belongs to the layer before it.
+  const follows = (s: Segment) => {
+    const [kind, before] = [category(s.start), category(s.start - 1)];
+    return kind === 'activation' || (kind === 'normalization' && (before === 'convolution' || before === 'core'));
   };
   return structuralSegments(
     lines,
     (s) => instanceOf(lines, s, made).key,
-    (s) => !activation(s),
+    (s) => s.end - s.start > 1 || !follows(s),
   );
 }
 
@@ -174,7 +203,7 @@ export function recoverBlocks(lines: readonly Line[]): Recovered {
   const calls: { inst: Instance; block: number; args: string }[] = [];
   for (const family of families(lines, segmentsOf(lines))) {
     const params = parameters(family);
-    const body = bodyOf(lines, family[0], params);
+    const body = bodyOf(lines, family, params);
     const doc = `Found ${family.length} times: ${labelOf(family)}.`;
     blocks.push({ name: blockName(body, taken), params: params.names, entry: lines[family[0].seg.start - 1].out, body, doc });
     for (const inst of family) calls.push({ inst, block: blocks.length - 1, args: params.columns.map((k) => inst.numbers[k]).join(', ') });

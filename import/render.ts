@@ -72,6 +72,6 @@ function blockText(b: Block): string {
  */
 export function render(lines: readonly Line[], name: string, graph: string, flat = false): string {
   const { blocks, lines: body } = flat ? { blocks: [], lines } : recoverBlocks(lines);
-  const names = namesNeeded(body);
+  const names = namesNeeded(body, undefined, new Map(), new Set(blocks.map((b) => b.name)));
   return `# Imported from the ONNX graph '${graph}'.\n\n${blocks.map(blockText).join('')}model ${name} {\n${statements(body, names).join('\n')}\n}\n`;
 }

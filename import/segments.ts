@@ -89,11 +89,10 @@ interface Pattern {
 }
 
 /** Occurrences of each run of unused atoms, counted without overlap, keyed by their shapes. */
-function patterns(units: readonly Segment[], keys: readonly string[], used: readonly boolean[], opens: readonly boolean[]): Pattern[] {
+function patterns(units: readonly Segment[], keys: readonly string[], used: readonly boolean[], longest: number): Pattern[] {
   const found = new Map<string, Pattern>();
   for (let i = 0; i < units.length; i++) {
-    if (!opens[i]) continue;
-    for (let len = 1; len <= LONGEST && i + len <= units.length && !used[i + len - 1]; len++) {
+    for (let len = 1; len <= longest && i + len <= units.length && !used[i + len - 1]; len++) {
       if (used[i]) break;
       const key = `${len}|${keys.slice(i, i + len).join('\n')}`;
       const p = found.get(key) ?? { starts: [], length: len, lines: units[i + len - 1].end - units[i].start };
@@ -105,26 +104,48 @@ function patterns(units: readonly Segment[], keys: readonly string[], used: read
   return [...found.values()].filter((p) => p.starts.length > 1 && p.lines > 1);
 }
 
-/**
- * Without meaningful names: the atoms are cut into repeated runs, greedily, the pattern covering the most lines first
- * (ties to the shorter pattern, which repeats more often). `keyOf` says when two runs have the same shape; `opens`
- * whether a run may start with an atom (an activation ends the layer before it rather than starting a block).
- */
-export function structuralSegments(lines: readonly Line[], keyOf: (s: Segment) => string, opens: (s: Segment) => boolean): Segment[] {
-  const units = atoms(lines);
-  const keys = units.map(keyOf);
-  const starts = units.map(opens);
-  const used = units.map(() => false);
+/** The lines a pattern saves when its occurrences become calls of one block: long patterns seen twice lose to short
+ * ones seen often. */
+const saved = (p: Pattern): number => p.lines * (p.starts.length - 1);
+
+/** Atoms that cannot start a block joined to the atom before them: a convolution keeps its normalization and activation. */
+function glued(units: readonly Segment[], opens: (s: Segment) => boolean): Segment[] {
   const out: Segment[] = [];
+  for (const u of units) {
+    const prev = out[out.length - 1];
+    if (prev && !opens(u)) out[out.length - 1] = { ...prev, end: u.end };
+    else out.push(u);
+  }
+  return out;
+}
+
+/** Takes the repeated patterns greedily, the one that saves the most lines first (ties to the shorter pattern). */
+function take(units: readonly Segment[], keys: readonly string[], used: boolean[], longest: number, out: Segment[]): void {
   for (;;) {
-    const best = patterns(units, keys, used, starts).sort((a, b) => b.lines * b.starts.length - a.lines * a.starts.length || a.length - b.length)[0];
-    if (!best) break;
+    const best = patterns(units, keys, used, longest).sort((a, b) => saved(b) - saved(a) || a.length - b.length)[0];
+    if (!best) return;
     for (const s of best.starts) {
       for (let k = s; k < s + best.length; k++) used[k] = true;
-      const first = units[s];
-      const last = units[s + best.length - 1];
-      out.push({ start: first.start, end: last.end, label: first.label });
+      out.push({ start: units[s].start, end: units[s + best.length - 1].end, label: units[s].label });
     }
   }
+}
+
+/**
+ * Without meaningful names: the pieces between cuts (joined to what cannot start a block, as `opens` says) are taken
+ * as blocks where they repeat. Pieces that merge tensors (residual units) first, each on its own, so that two of them
+ * seen together are not preferred to each seen alone; then runs of up to a few pieces. `keyOf` says when two runs
+ * have the same shape.
+ */
+export function structuralSegments(lines: readonly Line[], keyOf: (s: Segment) => string, opens: (s: Segment) => boolean): Segment[] {
+  const units = glued(atoms(lines), opens);
+  const keys = units.map(keyOf);
+  const merges = units.map((u) => lines.slice(u.start, u.end).some((l) => l.inputs.length > 1));
+  const used = merges.map((m) => !m);
+  const out: Segment[] = [];
+  take(units, keys, used, 1, out);
+  // Merging pieces taken on their own stay taken; the others may still be part of a longer run.
+  const taken = used.map((u, i) => merges[i] && u);
+  take(units, keys, taken, LONGEST, out);
   return out.sort((a, b) => a.start - b.start);
 }

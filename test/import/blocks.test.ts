@@ -63,9 +63,23 @@ function torchExport(net: string): string {
   return file;
 }
 
+/** A copy of `file` whose nodes have no names, so only the graph's structure can show its blocks. */
+function unnamed(file: string): string {
+  const model = onnx.ModelProto.decode(fs.readFileSync(file));
+  for (const n of model.graph?.node ?? []) n.name = '';
+  const copy = file.replace(/\.onnx$/, '-unnamed.onnx');
+  fs.writeFileSync(copy, onnx.ModelProto.encode(model).finish());
+  return copy;
+}
+
+/** The text without comments, which are all that differs when the blocks are found by structure instead of names. */
+const uncommented = (text: string): string => text.replace(/^##.*\n/gm, '').replace(/ {2}#.*$/gm, '');
+
 describe('blocks recovered from torchvision exports', { skip: NO_TORCH }, () => {
-  test('resnet18: a basic block with and without downsampling, repeated, named after the modules', () => {
-    const { text } = importBoth(torchExport('resnet18'));
+  test('resnet18: a basic block with and without downsampling, repeated; the same blocks from structure alone', () => {
+    const file = torchExport('resnet18');
+    const { text } = importBoth(file);
+    assert.equal(uncommented(importBoth(unnamed(file)).text), uncommented(text));
     assert.deepEqual(blockHeads(text), ['residual(filters)', 'residual_projection(filters)']);
     assert.match(text, /^ {2}add\(in\) {2}# Add$/m);
     assert.match(text, /^ {2}in -> conv2d\(filters, 1, stride: 2, bias: false\) {2}# downsample\/downsample\.0\/Conv$/m);
@@ -73,10 +87,16 @@ describe('blocks recovered from torchvision exports', { skip: NO_TORCH }, () => 
     assert.match(text, /^ {2}residual_projection\(256\) {2}# \/layer3\/layer3\.0$/m);
     assert.match(text, /^ {2}conv2d\(64, 7, stride: 2, padding: 3, bias: false\) {2}# \/conv1\/Conv$/m);
   });
-  test('mobilenet_v2: inverted residuals with the expanded and output channels as parameters', () => {
-    const { text, flat } = importBoth(torchExport('mobilenet_v2'));
+  test('mobilenet_v2: inverted residuals with widths and stride as parameters; the same from structure alone', () => {
+    const file = torchExport('mobilenet_v2');
+    const { text, flat } = importBoth(file);
+    assert.equal(uncommented(importBoth(unnamed(file)).text), uncommented(text));
     const heads = blockHeads(text);
-    assert.ok(heads.includes('residual(filters, filters_2)'), heads.join('; '));
+    // Strided and unstrided units without a shortcut are one block, the stride a parameter.
+    assert.deepEqual(heads, ['unit(filters, stride, filters_2)', 'residual(filters, filters_2)']);
+    assert.match(text, /^ {2}conv2d\(filters, 3, stride: stride, padding: 1, groups: filters, bias: false\)/m);
+    assert.match(text, /^ {2}unit\(96, 2, 24\) {2}# \/features\/features\.2$/m);
+    assert.match(text, /^ {2}unit\(384, 1, 96\) {2}# \/features\/features\.11$/m);
     assert.match(text, /^ {2}conv2d\(filters, 3, padding: 1, groups: filters, bias: false\)/m);
     assert.match(text, /^ {2}residual\(384, 64\) × 3 {2}# \/features\/features\.8, \/features\/features\.9, \/features\/features\.10$/m);
     assert.ok(text.split('\n').length < flat.split('\n').length / 2, 'the blocks make the file less than half as long');
@@ -135,7 +155,9 @@ test('a graph without meaningful node names: the repeated residual segment is fo
   const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(3 * 16 * 16), [1, 3, 16, 16]) });
   assert.deepEqual(out.y.dims, [1, 16, 8, 8]);
   const { text } = importBoth(file);
-  assert.deepEqual(blockHeads(text), ['residual(filters)']);
+  // The stem and the strided convolution, each with its activation, are the same shape too.
+  assert.deepEqual(blockHeads(text), ['unit(filters, stride)', 'residual(filters)']);
+  assert.match(text, /^ {2}unit\(16, 2\) {2}# Conv_12$/m);
   assert.match(text, /^ {2}residual\(8\) × 2 {2}# Conv_2, Conv_7$/m);
   assert.match(text, /^ {2}residual\(16\) × 2 {2}# Conv_14, Conv_19$/m);
   assert.match(text, /^ {2}add\(in\)$/m);
