@@ -2,6 +2,7 @@
 // numbers become one block whose differing numbers are parameters; equal neighbours are written `× N`.
 
 import { defaultRegistry } from '../core/model/layers';
+import { chainConcats } from './concat-chain';
 import type { Line } from './render';
 import { namedSegments, producers, singleEntryExit, structuralSegments, type Segment } from './segments';
 
@@ -116,7 +117,6 @@ function parameters(family: readonly Instance[]): { names: string[]; of: (number
   return { names, of, columns };
 }
 
-/** The block's body: the first instance's lines, each number either kept or replaced by its parameter. */
 /** A line's node name relative to its instance (`conv1/Conv`), when every instance of the family has that same one. */
 function relativeNode(lines: readonly Line[], family: readonly Instance[], j: number): string | undefined {
   const rel = family.map(({ seg }) => {
@@ -126,6 +126,7 @@ function relativeNode(lines: readonly Line[], family: readonly Instance[], j: nu
   return rel.every((r) => r === rel[0]) ? rel[0] : undefined;
 }
 
+/** The block's body: the first instance's lines, each number either kept or replaced by its parameter. */
 function bodyOf(lines: readonly Line[], family: readonly Instance[], params: { names: string[]; of: (number | undefined)[] }): Line[] {
   const inst = family[0];
   let k = 0;
@@ -142,16 +143,19 @@ function bodyOf(lines: readonly Line[], family: readonly Instance[], params: { n
   });
 }
 
-function blockName(body: readonly Line[], taken: Set<string>): string {
-  const calls = body.map((l) => l.call(() => 'x'));
+/** A name for what the block does: a residual unit (with a projected shortcut or not), a dense layer, else a unit. */
+function blockName(body: readonly Line[], entry: string, taken: Set<string>): string {
+  const calls = body.map((l) => l.call((t) => (t === entry ? 'in' : 'x')));
   const branch = body.some((l, i) => i > 0 && !l.explicit && l.inputs[0] !== body[i - 1].out);
   const base = calls.some((c) => c.startsWith('add('))
     ? branch
       ? 'residual_projection'
       : 'residual'
-    : calls.some((c) => c.startsWith('concat('))
-      ? 'concat_unit'
-      : 'unit';
+    : calls.some((c) => c.startsWith('concat(in,'))
+      ? 'dense_layer'
+      : calls.some((c) => c.startsWith('concat('))
+        ? 'concat_unit'
+        : 'unit';
   let name = base;
   for (let i = 2; taken.has(name) || defaultRegistry.get(name); i++) name = `${base}_${i}`;
   taken.add(name);
@@ -196,7 +200,8 @@ function segmentsOf(lines: readonly Line[]): Segment[] {
 }
 
 /** Rewrites the flat lines with one block per repeated shape; the layers, in order, are the same. */
-export function recoverBlocks(lines: readonly Line[]): Recovered {
+export function recoverBlocks(flat: readonly Line[]): Recovered {
+  const lines = chainConcats(flat);
   const made = producers(lines);
   const taken = new Set<string>();
   const blocks: Block[] = [];
@@ -205,7 +210,8 @@ export function recoverBlocks(lines: readonly Line[]): Recovered {
     const params = parameters(family);
     const body = bodyOf(lines, family, params);
     const doc = `Found ${family.length} times: ${labelOf(family)}.`;
-    blocks.push({ name: blockName(body, taken), params: params.names, entry: lines[family[0].seg.start - 1].out, body, doc });
+    const entry = lines[family[0].seg.start - 1].out;
+    blocks.push({ name: blockName(body, entry, taken), params: params.names, entry, body, doc });
     for (const inst of family) calls.push({ inst, block: blocks.length - 1, args: params.columns.map((k) => inst.numbers[k]).join(', ') });
   }
   calls.sort((a, b) => a.inst.seg.start - b.inst.seg.start);

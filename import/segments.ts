@@ -73,7 +73,9 @@ function atoms(lines: readonly Line[]): Segment[] {
   for (let c = 2; c <= lines.length; c++) {
     alive = Math.max(alive, lastUse[c - 2]);
     if (c < lines.length && alive >= c) continue;
-    out.push({ start, end: c, label: lines[start].node ?? lines[start].out });
+    // The first node without its operator type (`/features/denseblock1/denselayer1/norm1`).
+    const node = lines[start].node ?? lines[start].out;
+    out.push({ start, end: c, label: node.replace(/[/:][A-Z][A-Za-z]*$/, '') || node });
     start = c;
   }
   return out;

@@ -61,7 +61,8 @@ function contextual(w: Walk, n: Node): Statement | 'alias' | null {
     case 'Add':
       return add(w, n);
     case 'Concat':
-      return concat(w, n);
+      // A concatenation of one tensor (PyTorch's `torch.cat([x])`, DenseNet's first layer) is that tensor.
+      return n.inputs.length === 1 ? 'alias' : concat(w, n);
     default:
       return null;
   }

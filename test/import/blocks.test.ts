@@ -103,6 +103,40 @@ describe('blocks recovered from torchvision exports', { skip: NO_TORCH }, () => 
   });
 });
 
+const DENSE_PY = `
+import sys, torch
+from collections import OrderedDict
+from torchvision.models.densenet import _DenseBlock
+torch.manual_seed(0)
+block = lambda n: _DenseBlock(num_layers=n, num_input_features=16, bn_size=4, growth_rate=8, drop_rate=0)
+# Named as torchvision names DenseNet's modules (no sequential indices); the transition pools with MaxPool, because
+# torchvision's average pooling is exported with a Pad node the importer refuses.
+features = torch.nn.Sequential(OrderedDict([('conv0', torch.nn.Conv2d(3, 16, 3, padding=1, bias=False)), ('denseblock1', block(3)),
+    ('norm1', torch.nn.BatchNorm2d(40)), ('relu1', torch.nn.ReLU()), ('conv1', torch.nn.Conv2d(40, 16, 1, bias=False)),
+    ('pool1', torch.nn.MaxPool2d(2)), ('denseblock2', block(4))]))
+class Dense(torch.nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.features, s.classifier = features, torch.nn.Linear(48, 10)
+    def forward(s, x):
+        return s.classifier(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(s.features(x), 1), 1))
+m = Dense().eval()
+torch.onnx.export(m, torch.randn(1, 3, 16, 16), sys.argv[1], opset_version=13, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+print(sum(p.numel() for p in m.parameters()) + sum(b.numel() for n, b in m.named_buffers() if 'num_batches' not in n))
+`;
+
+test('torchvision dense blocks: each dense layer concatenates onto the previous one, a block repeated × N', { skip: NO_TORCH }, () => {
+  const file = path.join(tmp, 'dense.onnx');
+  const r = spawnSync('/usr/bin/python3', ['-c', DENSE_PY, file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { text } = importBoth(file);
+  assert.equal(clean(text).totals.params, Number(r.stdout.trim().split('\n').pop()));
+  assert.deepEqual(blockHeads(text), ['dense_layer()']);
+  assert.match(text, /^ {2}concat\(in, conv2\)$/m);
+  assert.match(text, /^ {2}dense_layer\(\) × 3 {2}# \/features\/denseblock1\/denselayer1\/norm1, /m);
+  assert.match(text, /^ {2}dense_layer\(\) × 4 {2}# \/features\/denseblock2\/denselayer1\/norm1 … /m);
+});
+
 /** A float tensor of `dims` filled with small deterministic values, so onnxruntime runs the file for real. */
 function initializer(name: string, dims: number[]): onnx.ITensorProto {
   const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_v, i) => Math.sin(i) * 0.1);
