@@ -168,7 +168,13 @@ function labelOf(run: readonly Instance[]): string {
   return labels.length <= 3 ? labels.join(', ') : `${labels[0]} … ${labels[labels.length - 1]}`;
 }
 
-/** Instances grouped by shape, in the order of their first appearance; only shapes seen twice or more. */
+/**
+ * Whether a block of `size` lines used `count` times makes the file shorter: its definition costs two lines more than
+ * its body, each call one (a hand-written file does not wrap two conv-relu pairs in a block).
+ */
+const shortens = (size: number, count: number): boolean => size * count > size + 2 + count;
+
+/** Instances grouped by shape, in the order of their first appearance; only shapes repeated enough to shorten the file. */
 function families(lines: readonly Line[], segments: readonly Segment[]): Instance[][] {
   const made = producers(lines);
   const byKey = new Map<string, Instance[]>();
@@ -178,7 +184,7 @@ function families(lines: readonly Line[], segments: readonly Segment[]): Instanc
     const inst = instanceOf(lines, seg, made);
     byKey.set(inst.key, [...(byKey.get(inst.key) ?? []), inst]);
   }
-  return [...byKey.values()].filter((f) => f.length > 1);
+  return [...byKey.values()].filter((f) => shortens(f[0].seg.end - f[0].seg.start, f.length));
 }
 
 /** The segments: by module names when they give at least one repeated shape, else by structure. */
