@@ -81,7 +81,7 @@ function atoms(lines: readonly Line[]): Segment[] {
   return out;
 }
 
-/** The most lines covered by one pattern of up to this many consecutive atoms repeated elsewhere. */
+/** A repeated run is at most this many pieces long. */
 const LONGEST = 12;
 
 interface Pattern {
