@@ -1,9 +1,10 @@
 // The ONNX importer's entry point: the bytes of an ONNX file to the text of a `.stride` file.
 
 import { ImportError, readOnnx } from './read';
-import { importOnnx } from './walk';
+import { importOnnx, type ImportOptions } from './walk';
 
 export { ImportError } from './read';
+export type { ImportOptions } from './walk';
 
 /** A Stride model name from a graph or file name: letters, digits and underscores, starting with a capital. */
 export function modelName(raw: string): string {
@@ -15,11 +16,6 @@ export function modelName(raw: string): string {
   return /^[A-Za-z]/.test(name) ? name : `Model${name}`;
 }
 
-/** How to write the imported model: `flat` keeps one line per layer instead of recovering repeated blocks. */
-export interface ImportOptions {
-  readonly flat?: boolean;
-}
-
 /** Imports the ONNX file `bytes` (named `file` in errors) as a model called `name`. */
 export function importFile(bytes: Uint8Array, file: string, name?: string, options: ImportOptions = {}): string {
   const model = readOnnx(bytes, file);
@@ -27,6 +23,6 @@ export function importFile(bytes: Uint8Array, file: string, name?: string, optio
   return importOnnx(
     model,
     name ?? modelName(model.graph?.name && !/^(torch_jit|main_graph)$/.test(model.graph.name) ? model.graph.name : (file.split(/[\\/]/).pop() ?? 'Imported')),
-    options.flat,
+    options,
   );
 }

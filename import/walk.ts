@@ -6,6 +6,11 @@ import { ImportError } from './read';
 import { render } from './render';
 import type { onnx } from 'onnx-proto';
 
+export interface ImportOptions {
+  /** One line per layer: repeated sub-graphs are not recovered as blocks. */
+  readonly flat?: boolean;
+}
+
 interface Statement {
   readonly out: string;
   readonly inputs: readonly string[];
@@ -121,8 +126,8 @@ function inputStatement(w: Walk): Statement {
   return { out: w.g.input.name, inputs: [], call: () => `input(${h}, ${wd}, ${c})` };
 }
 
-/** Converts a decoded ONNX model into the text of a `.stride` file holding one model named `name` (blocks unless `flat`). */
-export function importOnnx(model: onnx.ModelProto, name: string, flat = false): string {
+/** Converts a decoded ONNX model into the text of a `.stride` file holding one model named `name`. */
+export function importOnnx(model: onnx.ModelProto, name: string, options: ImportOptions = {}): string {
   const g = graphOf(model);
   refuseUnsupported(g.nodes);
   const w: Walk = { g, alias: new Map(), pooled: new Set(), folded: new Set(), statements: [] };
@@ -130,5 +135,5 @@ export function importOnnx(model: onnx.ModelProto, name: string, flat = false): 
   for (const n of g.nodes) step(w, n);
   const out = resolve(w, g.output);
   if (w.statements[w.statements.length - 1].out !== out) throw new ImportError(`the graph output '${g.output}' is not its last layer`);
-  return render(w.statements, name, g.name, flat);
+  return render(w.statements, name, g.name, options.flat);
 }
