@@ -9,7 +9,8 @@ type Importer = typeof import('../import/index');
 type WeightsWriter = typeof import('../import/weights-out');
 
 /**
- * Imports one ONNX file; the `.stride` text goes to --out (default: FILE with `.stride`), `-` for stdout. With
+ * Imports one ONNX file; the `.stride` text goes to --out (default: FILE with `.stride`), `-` for stdout. `--flat`
+ * writes one line per layer, without recovering repeated blocks. With
  * --weights-out DIR the weights are converted too and saved in DIR, which `stride predict --weights DIR` reads.
  */
 export async function importCommand(args: ParsedArgs): Promise<number> {
@@ -27,8 +28,9 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const name = stringOption(args.options, 'name');
-  const options = { partial: args.options.get('partial') === true };
-  if (options.partial && weightsOut !== undefined) throw new UsageError('--partial and --weights-out do not go together: a partial model has only part of the weights');
+  const options = { partial: args.options.get('partial') === true, flat: args.options.get('flat') === true };
+  if (options.partial && weightsOut !== undefined)
+    throw new UsageError('--partial and --weights-out do not go together: a partial model has only part of the weights');
   const text = await userFacing(importer, async () => {
     if (weightsOut === undefined) return importer.importFile(bytes, file, name, options);
     const imported = importer.importOnnxModel(bytes, file, name, options);

@@ -32,10 +32,11 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR] [--partial]
+  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR] [--partial] [--flat]
                                      Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout);
                                      --weights-out also saves its weights as a folder predict --weights reads;
-                                     --partial imports up to the first node it cannot read
+                                     --partial imports up to the first node it cannot read;
+                                     --flat writes one line per layer (no recovered blocks)
   import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR]
                                      Write a tfjs or Keras model as a .stride model; --weights-out also saves
                                      its weights as a folder predict --weights reads
@@ -49,7 +50,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {

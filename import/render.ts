@@ -1,4 +1,7 @@
-// Writes the importer's statements as Stride text: names only where a tensor is used other than by the next line.
+// Writes the importer's statements as Stride text: names only where a tensor is used other than by the next line,
+// repeated sub-graphs as blocks.
+
+import { recoverBlocks, type Block } from './blocks';
 
 export interface Line {
   readonly out: string;
@@ -28,30 +31,47 @@ function identifier(raw: string, taken: Set<string>): string {
   return name;
 }
 
-function namesNeeded(lines: readonly Line[]): Map<string, string> {
-  const names = new Map<string, string>();
-  const taken = new Set<string>();
+/**
+ * Names for the tensors used other than by the next line. `prev` is the tensor current before the first line (a
+ * block's `in`); `names` may hold names already given, `taken` names not to give.
+ */
+function namesNeeded(lines: readonly Line[], prev?: string, names = new Map<string, string>(), taken = new Set<string>()): Map<string, string> {
   // A tensor is named after the ONNX node that produced it, which says where it sits in the original model.
   const producer = new Map(lines.map((l) => [l.out, l.node ?? l.out]));
   const need = (t: string) => {
     if (!names.has(t)) names.set(t, identifier(producer.get(t) ?? t, taken));
   };
   lines.forEach((l, i) => {
-    if (l.inputs.length > 0 && (l.explicit || lines[i - 1]?.out !== l.inputs[0])) need(l.inputs[0]);
+    const before = i > 0 ? lines[i - 1].out : prev;
+    if (l.inputs.length > 0 && (l.explicit || before !== l.inputs[0])) need(l.inputs[0]);
     for (const t of l.inputs.slice(1)) need(t);
   });
   return names;
 }
 
-/** The `.stride` text of one model built from `lines` (the first is its input). */
-export function render(lines: readonly Line[], name: string, graph: string): string {
-  const names = namesNeeded(lines);
+/** The statements of a model or block body, indented, each with its node as a comment. */
+function statements(lines: readonly Line[], names: Map<string, string>, prev?: string): string[] {
   const ref = (t: string): string => names.get(t) as string;
-  const body = lines.map((l, i) => {
-    const lhs = names.has(l.out) ? `${ref(l.out)} = ` : '';
-    const src = i > 0 && !l.explicit && lines[i - 1].out !== l.inputs[0] ? `${ref(l.inputs[0])} -> ` : '';
+  return lines.map((l, i) => {
+    const before = i > 0 ? lines[i - 1].out : prev;
+    const lhs = names.has(l.out) && l.out !== prev ? `${ref(l.out)} = ` : '';
+    const src = l.inputs.length > 0 && !l.explicit && before !== l.inputs[0] ? `${ref(l.inputs[0])} -> ` : '';
     const note = l.node ? `  # ${l.node}` : '';
     return `  ${lhs}${src}${l.call(ref)}${note}`;
   });
-  return `# Imported from the ONNX graph '${graph}'.\n\nmodel ${name} {\n${body.join('\n')}\n}\n`;
+}
+
+function blockText(b: Block): string {
+  const names = namesNeeded(b.body, b.entry, new Map([[b.entry, 'in']]), new Set([...RESERVED, ...b.params]));
+  return `## ${b.doc}\nblock ${b.name}(${b.params.join(', ')}) {\n${statements(b.body, names, b.entry).join('\n')}\n}\n\n`;
+}
+
+/**
+ * The `.stride` text of one model built from `lines` (the first is its input); repeated sub-graphs become blocks
+ * unless `flat`.
+ */
+export function render(lines: readonly Line[], name: string, graph: string, flat = false): string {
+  const { blocks, lines: body } = flat ? { blocks: [], lines } : recoverBlocks(lines);
+  const names = namesNeeded(body, undefined, new Map(), new Set(blocks.map((b) => b.name)));
+  return `# Imported from the ONNX graph '${graph}'.\n\n${blocks.map(blockText).join('')}model ${name} {\n${statements(body, names).join('\n')}\n}\n`;
 }

@@ -12,6 +12,8 @@ import type { onnx } from 'onnx-proto';
 export interface ImportOptions {
   /** Import up to the first node that cannot be imported, and say where it stopped, instead of refusing the file. */
   readonly partial?: boolean;
+  /** One line per layer: repeated sub-graphs are not recovered as blocks. */
+  readonly flat?: boolean;
 }
 
 /** Operators that need their input channels first (as ONNX holds images) and so keep it there. */
@@ -93,5 +95,5 @@ export function importOnnx(model: onnx.ModelProto, name: string, options: Import
   }
   const out = resolve(w, g.output);
   if (!stopped && w.statements[w.statements.length - 1].out !== out) throw new ImportError(`the graph output '${g.output}' is not its last layer`);
-  return render(w.statements, name, g.name) + stopped;
+  return render(w.statements, name, g.name, options.flat) + stopped;
 }
