@@ -136,8 +136,10 @@ function bodyOf(lines: readonly Line[], family: readonly Instance[], params: { n
       i === 0 ? p : `${params.of[k + i - 1] === undefined ? t.numbers[i - 1] : params.names[params.of[k + i - 1] as number]}${p}`,
     );
     k += t.numbers.length;
-    // A stride that stayed at its default in every instance goes back to being left out.
-    const joined = text.join('').replace(/, stride: 1(?=[,)])/, '');
+    // A stride that stayed at its default in every instance goes back to being left out (only where 1 is the
+    // default: a pooling's stride 1 is written, its default is the window).
+    const whole = text.join('');
+    const joined = explicitStride(whole.replace(/, stride: 1(?=[,)])/, '')) === whole ? whole.replace(/, stride: 1(?=[,)])/, '') : whole;
     const node = relativeNode(lines, family, j);
     return { ...line, node, call: (ref) => joined.replace(MARK, (_m, i: string) => ref(t.refs[Number(i)])) };
   });

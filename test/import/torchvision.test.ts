@@ -38,14 +38,22 @@ function torchExport(net: string, keep: boolean): { bytes: Buffer; count: number
   return { bytes: fs.readFileSync(file), count: Number(r.stdout.trim().split('\n').pop()) };
 }
 
-function importClean(bytes: Buffer) {
-  const text = importFile(bytes, 'net.onnx', 'Net');
+function clean(text: string) {
   const analysis = analyze(text);
   assert.deepEqual(
     analysis.diagnostics.map((d) => `${d.code}: ${d.message}`),
     [],
   );
-  return { text, totals: analysis.models[0].totals };
+  return analysis.models[0].totals;
+}
+
+/** Imports flat (one line per layer) and with recovered blocks: both check clean with the same totals and MACs. */
+function importClean(bytes: Buffer) {
+  const text = importFile(bytes, 'net.onnx', 'Net', { flat: true });
+  const totals = clean(text);
+  const blocks = importFile(bytes, 'net.onnx', 'Net');
+  assert.deepEqual(clean(blocks), totals);
+  return { text, blocks, totals };
 }
 
 /** What each network's text must show: the layers its distinctive structure becomes. */
@@ -62,9 +70,12 @@ describe('import of more torchvision CNNs', { skip: NO_TORCH }, () => {
   for (const net of Object.keys(SHOWS)) {
     test(`${net} with batch normalisation kept: torchvision's totals`, () => {
       const { bytes, count } = torchExport(net, true);
-      const { text, totals } = importClean(bytes);
+      const { text, blocks, totals } = importClean(bytes);
       assert.equal(totals.params, count);
       for (const shape of SHOWS[net]) assert.match(text, shape);
+      // Their repeated units (dense layers, inception modules, shuffle units) come back as blocks with calls.
+      assert.match(blocks, /^block \w+\(/m);
+      assert.ok(blocks.length < text.length * 0.8, 'the file with blocks is shorter');
       // GoogLeNet's BasicConv2d normalises with ε 0.001, the others with PyTorch's default 1e-5.
       assert.match(text, net === 'googlenet' ? /batchnorm\(epsilon: 0\.001\)/ : /batchnorm\(epsilon: 0\.00001\)/);
     });
