@@ -73,7 +73,7 @@ td.num { text-align: right; }
 `;
 
 /**
- * The model file viewer: the preview's drawing above the summary table, under a bar with the Convert button. The
+ * The model file viewer: the preview's drawing beside the summary table, under a bar with the Convert button. The
  * drawing's export buttons are hidden: there the drawing belongs to a file, not a model being designed.
  */
 export const MODEL_FILE_CSS = `
@@ -88,9 +88,10 @@ export const MODEL_FILE_CSS = `
 #bar button:disabled { opacity: 0.5; cursor: default; }
 #import-error { margin: 12px 16px; white-space: pre-wrap; color: var(--error); font-family: var(--mono); overflow: auto; }
 #import-error:empty { display: none; }
-#drawing { flex: 3 1 0; min-height: 0; display: flex; flex-direction: column; }
-#table { flex: 2 1 0; min-height: 0; overflow: auto; padding: 4px 16px; border-top: 1px solid var(--frame); }
-body.failed #drawing, body.failed #table { display: none; }
+#panes { flex: 1 1 auto; min-height: 0; display: flex; }
+#drawing { flex: 1 1 0; min-width: 240px; display: flex; flex-direction: column; }
+#table { flex: 0 1 auto; max-width: 55%; overflow: auto; padding: 4px 16px; border-left: 1px solid var(--frame); }
+body.failed #panes { display: none; }
 #export-svg, #export-png { display: none; }
 #table h2 { font-size: 1.1em; margin: 6px 0; }
 #table table { border-collapse: collapse; font-family: var(--mono); }

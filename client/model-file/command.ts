@@ -29,14 +29,23 @@ export function importModelCommand(ctx: Ctx) {
   };
 }
 
-/** Reopens a model file (shown as binary or as JSON) in the viewer. */
+/** The active tab's file when it is shown as text or as a binary placeholder (custom editors and webviews aside). */
+function activeTabFile(): { tab: vscode.Tab; uri: vscode.Uri } | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  return tab?.input instanceof vscode.TabInputText ? { tab, uri: tab.input.uri } : undefined;
+}
+
+/** Reopens a model file (shown as binary or as JSON) in the viewer, in place of the editor it was shown in. */
 export function openModelFileCommand() {
   return async (arg?: unknown): Promise<void> => {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const active = activeTabFile();
+    const uri = arg instanceof vscode.Uri ? arg : active?.uri;
     if (!uri) {
       void vscode.window.showInformationMessage('Stride: open an .onnx, .keras, .h5 or model.json file first.');
       return;
     }
     await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_FILE_VIEW_TYPE);
+    // openWith adds a tab beside the old editor; like Reopen Editor With…, the viewer replaces it.
+    if (active && active.uri.toString() === uri.toString()) await vscode.window.tabGroups.close(active.tab, true);
   };
 }

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { importModelFile, strideTarget, viewOf } from '../../client/model-file/runner';
 import { analyze } from '../../core/analyze';
 import { checkFromModelFile, checkToModelFile } from '../../protocol/model-file';
+import { unsupportedOnnx } from '../helpers/unsupported-onnx';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-model-file-'));
@@ -67,6 +68,11 @@ test('broken and missing files give a readable error, never a throw', () => {
   const missing = importModelFile(path.join(tmp, 'missing.onnx'));
   assert.ok(!missing.ok);
   assert.match(missing.error, /^cannot read missing\.onnx/);
+  const odd = path.join(tmp, 'odd.onnx');
+  fs.writeFileSync(odd, unsupportedOnnx());
+  const refused = importModelFile(odd);
+  assert.ok(!refused.ok);
+  assert.match(refused.error, /unsupported ONNX operators:\n {2}StrideNoSuchOp ×2: odd_1, odd_2/);
 });
 
 test('the .stride file goes beside the model file, named after it', () => {

@@ -37,7 +37,10 @@ function createPage(host: Host): Page {
   const error = htmlEl('pre', { id: 'import-error', role: 'alert' });
   const drawingRoot = htmlEl('section', { id: 'drawing', 'aria-label': 'Architecture' });
   const tableRoot = htmlEl('section', { id: 'table', 'aria-label': 'Summary' });
-  document.body.append(bar, error, drawingRoot, tableRoot);
+  // Side by side: a chain of layers is tall, and the table is read down beside it.
+  const panes = htmlEl('div', { id: 'panes' });
+  panes.append(drawingRoot, tableRoot);
+  document.body.append(bar, error, panes);
   // A model file has no source to reveal and nothing to restore: the drawing's messages go nowhere, and a reopened
   // viewer imports the file again.
   const drawing = new PreviewApp({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined }, drawingRoot);
