@@ -29,23 +29,25 @@ export function importModelCommand(ctx: Ctx) {
   };
 }
 
-/** The active tab's file when it is shown as text or as a binary placeholder (custom editors and webviews aside). */
-function activeTabFile(): { tab: vscode.Tab; uri: vscode.Uri } | undefined {
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-  return tab?.input instanceof vscode.TabInputText ? { tab, uri: tab.input.uri } : undefined;
+/** The tabs of the active group showing `uri` as text (or as a binary placeholder): what the viewer replaces. */
+function textTabsOf(uri: vscode.Uri): vscode.Tab[] {
+  const tabs = vscode.window.tabGroups.activeTabGroup.tabs;
+  return tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
 }
 
 /** Reopens a model file (shown as binary or as JSON) in the viewer, in place of the editor it was shown in. */
 export function openModelFileCommand() {
   return async (arg?: unknown): Promise<void> => {
-    const active = activeTabFile();
-    const uri = arg instanceof vscode.Uri ? arg : active?.uri;
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const uri = arg instanceof vscode.Uri ? arg : input instanceof vscode.TabInputText ? input.uri : undefined;
     if (!uri) {
       void vscode.window.showInformationMessage('Stride: open an .onnx, .keras, .h5 or model.json file first.');
       return;
     }
     await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_FILE_VIEW_TYPE);
-    // openWith adds a tab beside the old editor; like Reopen Editor With…, the viewer replaces it.
-    if (active && active.uri.toString() === uri.toString()) await vscode.window.tabGroups.close(active.tab, true);
+    // openWith adds a tab beside the old editor; like Reopen Editor With…, the viewer replaces it. Tabs are looked up
+    // afresh: the objects from before the open are stale once the group changed.
+    const stale = textTabsOf(uri);
+    if (stale.length > 0) await vscode.window.tabGroups.close(stale, true);
   };
 }

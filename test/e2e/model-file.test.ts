@@ -50,7 +50,7 @@ async function openInStride(page: Page, fileName: string): Promise<void> {
   await page.locator('.editor-group-container.active .editor-actions [aria-label="Open in Stride"]').click();
   await page.locator('iframe.webview.ready:visible').waitFor();
   // The viewer took the place of the default editor: one tab for the file.
-  await page.locator(`.tab[aria-label*="${fileName}"]`).last().waitFor();
+  await page.locator(`.tab[aria-label*="${fileName}"]`).nth(1).waitFor({ state: 'detached' });
   assert.equal(await page.locator(`.tab[aria-label*="${fileName}"]`).count(), 1);
 }
 
