@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../core/analyze';
+import * as importers from '../../import/index';
 import { ImportError, importFile } from '../../import/index';
 import { MAX_ONNX_BYTES } from '../../import/read';
 import { LineIndex } from '../../ide/line-index';
@@ -22,16 +23,25 @@ type Imported = string | { readonly text: string };
 const strideText = (imported: Imported): string => (typeof imported === 'string' ? imported : imported.text);
 
 /**
- * The one call into the importers for every model file the editor reads: `importFile` picks the reader, so a format
- * it learns is opened here with no change. Every failure becomes a readable message, never a throw.
+ * The importers' entry by path (ONNX, tfjs `model.json` with its shards, Keras `.keras` and `.h5`) where the importer
+ * has one; looked up at run time so that, until it does, ONNX files are read through `importFile` and other files get
+ * its error.
  */
+const importPath = Reflect.get(importers, 'importPath') as ((file: string) => Imported) | undefined;
+
+/** The one call into the importers for every model file the editor reads. */
+function importText(file: string): string {
+  return strideText(importPath ? importPath(file) : importFile(fs.readFileSync(file), path.basename(file)));
+}
+
+/** Imports a model file for the viewer and Import Model…: every failure becomes a readable message, never a throw. */
 export function importModelFile(file: string): ImportResult {
   const name = path.basename(file);
   try {
     // A file over the importer's limit is refused before it is read into memory.
     const size = fs.statSync(file).size;
     if (size > MAX_ONNX_BYTES) return { ok: false, error: `${name} is ${size} bytes, over the ${MAX_ONNX_BYTES}-byte limit` };
-    return { ok: true, text: strideText(importFile(fs.readFileSync(file), name)) };
+    return { ok: true, text: importText(file) };
   } catch (e) {
     if (e instanceof ImportError) return { ok: false, error: e.message };
     const message = e instanceof Error ? e.message : String(e);
