@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { onnx } from 'onnx-proto';
 import type { FrameLocator, Page } from 'playwright-core';
 import { analyze } from '../../core/analyze';
 import { formatInt } from '../../core/model/values';
@@ -22,7 +23,16 @@ const current = workbenchPerFile((ws) => {
   assert.equal(made.status, 0, made.stderr);
   copyFileSync(onnx, join(ws, 'picked.onnx'));
   writeFileSync(join(ws, 'broken.onnx'), Buffer.from('\x08\x07\x12\x05stride-not-onnx', 'latin1'));
+  writeFileSync(join(ws, 'odd.onnx'), unsupportedOnnx());
 });
+
+/** A well-formed ONNX model of two nodes whose operator no importer reads. */
+function unsupportedOnnx(): Uint8Array {
+  const info = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [1, 3, 8, 8].map((dimValue) => ({ dimValue })) } } } });
+  const node = (name: string, input: string, output: string) => ({ opType: 'StrideNoSuchOp', name, input: [input], output: [output] });
+  const graph = { name: 'g', node: [node('odd_1', 'x', 'y'), node('odd_2', 'y', 'z')], input: [info('x')], output: [info('z')] };
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph })).finish();
+}
 
 /** The visible viewer's page: the webview's inner frame (viewers in background tabs stay loaded, hidden). */
 function viewer(page: Page): FrameLocator {
@@ -101,7 +111,7 @@ test('an exported ONNX file opens in the viewer, drawn and tabled, and converts 
   });
 });
 
-test('a malformed file shows the import error as text in the viewer', { timeout: 120_000 }, async () => {
+test('a malformed file and unsupported operators show the import error as text in the viewer', { timeout: 120_000 }, async () => {
   const workbench = current();
   const { page } = workbench;
   await screenshotOnFailure(workbench, 'e2e-model-file-broken', async () => {
@@ -112,6 +122,10 @@ test('a malformed file shows the import error as text in the viewer', { timeout:
     assert.match(await error.innerText(), /broken\.onnx is not a valid ONNX model/);
     assert.equal(await viewer(page).locator('#convert').isDisabled(), true);
     await workbench.screenshot('e2e-model-file-broken');
+
+    await openInStride(page, 'odd.onnx');
+    await viewer(page).locator('#import-error', { hasText: 'StrideNoSuchOp' }).waitFor({ timeout: 60_000 });
+    assert.match(await viewer(page).locator('#import-error').innerText(), /unsupported ONNX operators:\n\s*StrideNoSuchOp ×2: odd_1, odd_2/);
   });
 });
 
