@@ -11,6 +11,10 @@ import { test } from 'node:test';
 import { importModelFile, strideTarget, viewOf } from '../../client/model-file/runner';
 import { analyze } from '../../core/analyze';
 import { checkFromModelFile, checkToModelFile } from '../../protocol/model-file';
+import { analyzeText } from '../../server/documents';
+import { modelGraph } from '../../server/model-graph';
+import { summary } from '../../server/summary';
+import { fromModelGraph } from '../../webview/layout/from-model-graph';
 import { unsupportedOnnx } from '../helpers/unsupported-onnx';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -57,6 +61,22 @@ test('an exported LeNet-5 is drawn and summarised with the numbers of its analys
   // What is posted to the page passes the page's own validation.
   const message = { type: 'model', file: 'lenet5.onnx', ...view };
   assert.ok(checkToModelFile(JSON.parse(JSON.stringify(message))).ok);
+});
+
+test('the viewer draws and tabulates exactly what the preview and the summary get from the language server', () => {
+  // Models with blocks (collapsible in the drawing), branches and concatenations.
+  for (const example of ['resnet18', 'mobilenetv2', 'googlenet']) {
+    const text = fs.readFileSync(path.join(ROOT, 'examples', `${example}.stride`), 'utf8');
+    const uri = `file:///${example}.onnx`;
+    const snap = analyzeText(uri, 0, text);
+    const served = modelGraph(snap, { uri });
+    assert.ok(served);
+    const view = viewOf(text, uri);
+    assert.ok(view);
+    assert.ok(view.graph.groups.length > 0, `${example} has block instances`);
+    assert.deepEqual(view.graph, fromModelGraph(served));
+    assert.deepEqual(view.summary, summary(snap, { uri }, 32));
+  }
 });
 
 test('broken and missing files give a readable error, never a throw', () => {
