@@ -22,6 +22,7 @@ const current = workbenchPerFile((ws) => {
   const made = spawnSync(process.execPath, cli, { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
   copyFileSync(onnx, join(ws, 'picked.onnx'));
+  copyFileSync(onnx, join(ws, 'clicked.onnx'));
   writeFileSync(join(ws, 'broken.onnx'), Buffer.from('\x08\x07\x12\x05stride-not-onnx', 'latin1'));
   writeFileSync(join(ws, 'odd.onnx'), unsupportedOnnx());
 });
@@ -129,7 +130,7 @@ test('a malformed file and unsupported operators show the import error as text i
   });
 });
 
-test('Import Model… asks for a file, writes the .stride beside it and opens it', { timeout: 120_000 }, async () => {
+test('Import Model… asks for a file (or takes the one clicked in the explorer), writes the .stride beside it and opens it', { timeout: 120_000 }, async () => {
   const workbench = current();
   const { page } = workbench;
   await screenshotOnFailure(workbench, 'e2e-import-model', async () => {
@@ -142,5 +143,17 @@ test('Import Model… asks for a file, writes the .stride beside it and opens it
     assert.ok(existsSync(join(workspace, 'picked.stride')));
     const model = analyze(readFileSync(join(workspace, 'picked.stride'), 'utf8')).models[0];
     assert.equal(model.totals.params, expected(join(workspace, 'picked.onnx')).params);
+
+    // The explorer's context menu imports the file clicked, without asking.
+    // Rows move while the explorer catches up with the file just written: wait for it first.
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="picked.stride"]').waitFor();
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="clicked.onnx"]').click({ button: 'right' });
+    // The menu's items act on mouse up after hovering, as a pointer does.
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Import Model…' }).locator('.action-label');
+    await item.hover();
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.locator('.tab.active[aria-label*="clicked.stride"]').waitFor({ timeout: 60_000 });
+    assert.equal(analyze(readFileSync(join(workspace, 'clicked.stride'), 'utf8')).models[0].totals.params, model.totals.params);
   });
 });
