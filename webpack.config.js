@@ -85,12 +85,19 @@ function exportBundle() {
   };
 }
 
+/** The importers (protobuf reader included), required by the model file viewer and Import Model… on first use (client/model-file/convert.ts). */
+function importerBundle() {
+  return nodeBundle('importer', './client/model-file/runner.ts', 'client');
+}
+
 module.exports = (env, argv) => [
   nodeBundle('client', './client/extension.ts'),
   nodeBundle('server', './server/main.ts'),
   trainWorkerBundle(),
   exportBundle(),
+  importerBundle(),
   require('./webview/webpack.preview.js'),
   require('./webview/webpack.summary.js'),
+  require('./webview/webpack.model-file.js'),
   require('./webview/training/webpack.training.js')(env, argv),
 ];

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { CHECK_FILES_METHOD, COMMANDS, SUMMARY_METHOD, type CheckFilesResult, type SummaryResult } from '../protocol/lsp-ext';
 import { LANGUAGE_ID, type Ctx } from './ctx';
 import { exportModelCommand } from './export/command';
+import { importModelCommand, openModelFileCommand } from './model-file/command';
 import { trainInBackground } from './training/background';
 import { openTrainingPanel, runModelOnImage, showActivations } from './training/commands';
 
@@ -118,6 +119,8 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   [TRAINING_COMMANDS.showActivations]: activations,
   [COMMANDS.restartServer]: restartServer,
   'stride.exportModel': exportModelCommand,
+  'stride.importModel': importModelCommand,
+  'stride.openModelFile': openModelFileCommand,
 };
 
 export function registerCommands(ctx: Ctx): void {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { ModelFileEditorProvider } from './model-file/editor';
 import { registerStatusBar } from './status-bar';
 import { registerTrainingSerializer } from './training/commands';
 
@@ -20,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerStatusBar(ctx);
     ctx.pushExtensionScoped(ctx.previews.registerSerializer());
     ctx.pushExtensionScoped(registerTrainingSerializer(ctx.training));
+    ctx.pushExtensionScoped(ModelFileEditorProvider.register(ctx));
   } catch (error) {
     // Whatever did register keeps working; the user learns that something is missing rather than finding out later.
     return showActivationError(ctx, 'could not set up its commands and views', error);

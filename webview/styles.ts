@@ -71,3 +71,31 @@ th, td { padding: 2px 10px; border-bottom: 1px solid var(--vscode-panel-border, 
 td.num { text-align: right; }
 #totals { color: var(--vscode-descriptionForeground, #9d9d9d); }
 `;
+
+/**
+ * The model file viewer: the preview's drawing beside the summary table, under a bar with the Convert button. The
+ * drawing's export buttons are hidden: there the drawing belongs to a file, not a model being designed.
+ */
+export const MODEL_FILE_CSS = `
+#bar { display: flex; align-items: center; gap: 12px; padding: 6px 10px; border-bottom: 1px solid var(--frame); }
+#file { font-weight: 600; }
+#import-status { flex: 1 1 auto; color: var(--muted); }
+#bar button {
+  font: inherit; padding: 3px 10px; cursor: pointer; border-radius: 2px; border: 1px solid var(--vscode-button-border, transparent);
+  color: var(--vscode-button-foreground, #ffffff); background: var(--vscode-button-background, #0e639c);
+}
+#bar button:hover { background: var(--vscode-button-hoverBackground, #1177bb); }
+#bar button:disabled { opacity: 0.5; cursor: default; }
+#import-error { margin: 12px 16px; white-space: pre-wrap; color: var(--error); font-family: var(--mono); overflow: auto; }
+#import-error:empty { display: none; }
+#panes { flex: 1 1 auto; min-height: 0; display: flex; }
+#drawing { flex: 1 1 0; min-width: 240px; display: flex; flex-direction: column; }
+#table { flex: 0 1 auto; max-width: 55%; overflow: auto; padding: 4px 16px; border-left: 1px solid var(--frame); }
+body.failed #panes { display: none; }
+#export-svg, #export-png { display: none; }
+#table h2 { font-size: 1.1em; margin: 6px 0; }
+#table table { border-collapse: collapse; font-family: var(--mono); }
+#table th, #table td { padding: 2px 10px; border-bottom: 1px solid var(--frame); text-align: left; }
+#table td.num { text-align: right; }
+#summary-totals { color: var(--muted); }
+`;

@@ -124,6 +124,7 @@ for (const [what, entry] of [
   ['the training page', 'webview/training/main.ts'],
   ['the architecture preview', 'webview/preview/main.ts'],
   ['the summary page', 'webview/summary/main.ts'],
+  ['the model file viewer page', 'webview/model-file/main.ts'],
 ] as const) {
   test(`${what} never analyses text and never imports Node`, () => {
     const { files, packages } = reachable(entry);

@@ -1,0 +1,90 @@
+// The import behind the model file viewer and Stride: Import Model…, bundled apart (dist/importer.js) so the
+// protobuf reader and the importers load only when a model file is opened or imported.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../../core/analyze';
+import * as importers from '../../import/index';
+import { ImportError, importFile } from '../../import/index';
+import { MAX_ONNX_BYTES } from '../../import/read';
+import { LineIndex } from '../../ide/line-index';
+import { DEFAULT_GRAPH_BATCH, modelGraph } from '../../ide/model-graph';
+import { modelSummary } from '../../ide/summary-rows';
+import type { ModelGraphResult, SummaryResult } from '../../protocol/lsp-ext';
+import { MAX_GRAPH_NODES } from '../../protocol/lsp-ext';
+import type { PreviewGraph } from '../../protocol/preview';
+import { fromModelGraph } from '../../webview/layout/from-model-graph';
+
+export type ImportResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
+
+/** What the importers return: the text alone, or the text with the weights beside it. */
+type Imported = string | { readonly text: string };
+
+const strideText = (imported: Imported): string => (typeof imported === 'string' ? imported : imported.text);
+
+/**
+ * The importers' entry by path (ONNX, tfjs `model.json` with its shards, Keras `.keras` and `.h5`) where the importer
+ * has one; looked up at run time so that, until it does, ONNX files are read through `importFile` and other files get
+ * its error.
+ */
+const importPath = Reflect.get(importers, 'importPath') as ((file: string) => Imported) | undefined;
+
+/** The one call into the importers for every model file the editor reads. */
+function importText(file: string): string {
+  return strideText(importPath ? importPath(file) : importFile(fs.readFileSync(file), path.basename(file)));
+}
+
+/** Imports a model file for the viewer and Import Model…: every failure becomes a readable message, never a throw. */
+export function importModelFile(file: string): ImportResult {
+  const name = path.basename(file);
+  try {
+    // A file over the importer's limit is refused before it is read into memory.
+    const size = fs.statSync(file).size;
+    if (size > MAX_ONNX_BYTES) return { ok: false, error: `${name} is ${size} bytes, over the ${MAX_ONNX_BYTES}-byte limit` };
+    return { ok: true, text: importText(file) };
+  } catch (e) {
+    if (e instanceof ImportError) return { ok: false, error: e.message };
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: (e as NodeJS.ErrnoException).code ? `cannot read ${name}: ${message}` : `the importer failed on ${name}: ${message}` };
+  }
+}
+
+/** What the viewer shows of an imported model: the drawing's graph and the summary table. */
+export interface ModelView {
+  readonly graph: PreviewGraph;
+  readonly summary: SummaryResult;
+  readonly lines: number;
+}
+
+/**
+ * Analyses the Stride text exactly as the language server does (the same core analysis and ide facts), with `uri`
+ * standing for the model file; undefined when the text holds no model.
+ */
+export function viewOf(text: string, uri: string): ModelView | undefined {
+  const analysis = analyze(text);
+  const facts = modelGraph(analysis);
+  const summary = modelSummary(analysis, {}, { rows: true, memoryBatchSize: DEFAULT_GRAPH_BATCH });
+  if (!facts || !summary) return undefined;
+  const lines = new LineIndex(text);
+  const range = (span: { start: number; end: number }) => ({ start: lines.position(span.start), end: lines.position(span.end) });
+  const { instances, nodes, ...rest } = facts;
+  // Like the server, very large models are drawn up to MAX_GRAPH_NODES layers; the summary keeps every row.
+  const cut = nodes.length > MAX_GRAPH_NODES;
+  const kept = cut ? nodes.slice(0, MAX_GRAPH_NODES) : nodes;
+  const ids = new Set(kept.map((n) => n.id));
+  const result: ModelGraphResult = {
+    uri,
+    version: 0,
+    ...rest,
+    ...(cut ? { inputs: rest.inputs.filter((id) => ids.has(id)), outputs: rest.outputs.filter((id) => ids.has(id)), truncatedFrom: nodes.length } : {}),
+    nodes: kept.map(({ span, inputs, ...node }) => ({ ...node, inputs: inputs.filter((id) => ids.has(id)), range: range(span) })),
+    instances: instances.map(({ span, ...instance }) => ({ ...instance, range: range(span) })),
+  };
+  return { graph: fromModelGraph(result), summary: { uri, version: 0, ...summary }, lines: lines.lineCount };
+}
+
+/** Where the `.stride` text of a model file goes: beside it, named after it (`resnet18.onnx` → `resnet18.stride`). */
+export function strideTarget(file: string): string {
+  const base = path.basename(file).replace(/\.(onnx|keras|h5|json)$/i, '');
+  return path.join(path.dirname(file), `${base || 'model'}.stride`);
+}

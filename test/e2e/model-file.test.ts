@@ -1,0 +1,159 @@
+// Model files in a real VS Code (code-server): an ONNX file made by `stride export` opened in the Stride viewer
+// (drawing and table with the analysis's numbers), Convert to .stride, a malformed file's error, Import Model….
+
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { onnx } from 'onnx-proto';
+import type { FrameLocator, Page } from 'playwright-core';
+import { analyze } from '../../core/analyze';
+import { formatInt } from '../../core/model/values';
+import { importFile } from '../../import/index';
+import { openFile, runCommand, screenshotOnFailure, workbenchPerFile, type Workbench } from './harness';
+import { ROOT } from './paths';
+
+let workspace = '';
+const current = workbenchPerFile((ws) => {
+  workspace = ws;
+  const onnx = join(ws, 'lenet5.onnx');
+  const cli = [join(ROOT, 'bin', 'stride.js'), 'export', join(ROOT, 'examples', 'lenet5.stride'), '--format', 'onnx', '--out', onnx];
+  const made = spawnSync(process.execPath, cli, { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  copyFileSync(onnx, join(ws, 'picked.onnx'));
+  copyFileSync(onnx, join(ws, 'clicked.onnx'));
+  writeFileSync(join(ws, 'broken.onnx'), Buffer.from('\x08\x07\x12\x05stride-not-onnx', 'latin1'));
+  writeFileSync(join(ws, 'odd.onnx'), unsupportedOnnx());
+});
+
+/** A well-formed ONNX model of two nodes whose operator no importer reads. */
+function unsupportedOnnx(): Uint8Array {
+  const info = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [1, 3, 8, 8].map((dimValue) => ({ dimValue })) } } } });
+  const node = (name: string, input: string, output: string) => ({ opType: 'StrideNoSuchOp', name, input: [input], output: [output] });
+  const graph = { name: 'g', node: [node('odd_1', 'x', 'y'), node('odd_2', 'y', 'z')], input: [info('x')], output: [info('z')] };
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph })).finish();
+}
+
+/** The visible viewer's page: the webview's inner frame (viewers in background tabs stay loaded, hidden). */
+function viewer(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+}
+
+/** Opens a file through Quick Open in its default editor (binary files show a placeholder), then in the viewer. */
+async function openInStride(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!shown) {
+    // A focused webview may keep the key to itself; the command center opens Quick Open by mouse.
+    await page.locator('.command-center .command-center-center').first().click();
+    await input.waitFor({ state: 'visible' });
+  }
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
+  // The editor title's Open in Stride button reopens the file in the viewer.
+  await page.locator('.editor-group-container.active .editor-actions [aria-label="Open in Stride"]').click();
+  await page.locator('iframe.webview.ready:visible').waitFor();
+  // The viewer took the place of the default editor: one tab for the file.
+  await page.locator(`.tab[aria-label*="${fileName}"]`).nth(1).waitFor({ state: 'detached' });
+  assert.equal(await page.locator(`.tab[aria-label*="${fileName}"]`).count(), 1);
+}
+
+/** The analysis of the importer's text for a file: the numbers the viewer must show. */
+function expected(file: string): { layers: number; params: number } {
+  const model = analyze(importFile(readFileSync(file), file)).models[0];
+  return { layers: model.layers.length, params: model.totals.params };
+}
+
+async function drawnAndTabled(workbench: Workbench): Promise<void> {
+  const { page } = workbench;
+  const view = viewer(page);
+  const want = expected(join(workspace, 'lenet5.onnx'));
+  await view.locator('#diagram[data-ready]').waitFor({ timeout: 60_000 });
+  assert.equal(await view.locator('#viewport .node').count(), want.layers);
+  assert.ok((await view.locator('#viewport .edge').count()) > 0, 'edges are drawn');
+  assert.equal(await view.locator('#summary-rows tr').count(), want.layers + 1, 'a header and one row per layer');
+  assert.equal(await view.locator('#totals [data-fact="params"] b').innerText(), formatInt(want.params));
+  assert.match(await view.locator('#summary-totals').innerText(), new RegExp(`^Total params: ${want.params.toLocaleString('en-US')} `));
+  // The same total as the example the file was exported from.
+  const source = analyze(readFileSync(join(ROOT, 'examples', 'lenet5.stride'), 'utf8')).models[0];
+  assert.equal(want.params, source.totals.params);
+  assert.match(await view.locator('#import-status').innerText(), new RegExp(`^${want.layers} layers`));
+  await workbench.screenshot('e2e-model-file');
+}
+
+test('an exported ONNX file opens in the viewer, drawn and tabled, and converts to .stride', { timeout: 300_000 }, async () => {
+  const workbench = current();
+  const { page } = workbench;
+  await screenshotOnFailure(workbench, 'e2e-model-file', async () => {
+    await openInStride(page, 'lenet5.onnx');
+    await drawnAndTabled(workbench);
+
+    await viewer(page).locator('#convert').click();
+    await page.locator('.tab.active[aria-label*="lenet5.stride"]').waitFor({ timeout: 60_000 });
+    const written = readFileSync(join(workspace, 'lenet5.stride'), 'utf8');
+    assert.equal(analyze(written).models[0].totals.params, expected(join(workspace, 'lenet5.onnx')).params);
+
+    // Converting again asks before overwriting; declining keeps the file.
+    writeFileSync(join(workspace, 'lenet5.stride'), '# edited by hand\n');
+    await page.locator('.tab[aria-label*="lenet5.onnx"]').click();
+    await viewer(page).locator('#convert').click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'lenet5.stride exists. Overwrite it?' });
+    await dialog.waitFor();
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(readFileSync(join(workspace, 'lenet5.stride'), 'utf8'), '# edited by hand\n');
+  });
+});
+
+test('a malformed file and unsupported operators show the import error as text in the viewer', { timeout: 120_000 }, async () => {
+  const workbench = current();
+  const { page } = workbench;
+  await screenshotOnFailure(workbench, 'e2e-model-file-broken', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await openInStride(page, 'broken.onnx');
+    const error = viewer(page).locator('#import-error');
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(await error.innerText(), /broken\.onnx is not a valid ONNX model/);
+    assert.equal(await viewer(page).locator('#convert').isDisabled(), true);
+    await workbench.screenshot('e2e-model-file-broken');
+
+    await openInStride(page, 'odd.onnx');
+    await viewer(page).locator('#import-error', { hasText: 'StrideNoSuchOp' }).waitFor({ timeout: 60_000 });
+    assert.match(await viewer(page).locator('#import-error').innerText(), /unsupported ONNX operators:\n\s*StrideNoSuchOp ×2: odd_1, odd_2/);
+  });
+});
+
+test('Import Model… asks for a file (or takes the one clicked in the explorer), writes the .stride beside it and opens it', { timeout: 120_000 }, async () => {
+  const workbench = current();
+  const { page } = workbench;
+  await screenshotOnFailure(workbench, 'e2e-import-model', async () => {
+    // From a text editor, the command asks for the file in VS Code's own file dialog.
+    await openFile(page, 'lenet5.stride');
+    await runCommand(page, 'Stride: Import Model…');
+    const dialog = page.locator('.quick-input-widget');
+    await dialog.locator('.monaco-list-row', { hasText: 'picked.onnx' }).click();
+    await page.locator('.tab.active[aria-label*="picked.stride"]').waitFor({ timeout: 60_000 });
+    assert.ok(existsSync(join(workspace, 'picked.stride')));
+    const model = analyze(readFileSync(join(workspace, 'picked.stride'), 'utf8')).models[0];
+    assert.equal(model.totals.params, expected(join(workspace, 'picked.onnx')).params);
+
+    // The explorer's context menu imports the file clicked, without asking.
+    // Rows move while the explorer catches up with the file just written: wait for it first.
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="picked.stride"]').waitFor();
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="clicked.onnx"]').click({ button: 'right' });
+    // The menu's items act on mouse up after hovering, as a pointer does.
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Import Model…' }).locator('.action-label');
+    await item.hover();
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.locator('.tab.active[aria-label*="clicked.stride"]').waitFor({ timeout: 60_000 });
+    assert.equal(analyze(readFileSync(join(workspace, 'clicked.stride'), 'utf8')).models[0].totals.params, model.totals.params);
+  });
+});

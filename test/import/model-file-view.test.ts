@@ -1,0 +1,131 @@
+// What the model file viewer shows: a file made by `stride export --format onnx` imported and analysed into the
+// drawing's graph and the summary table (the same numbers as the analysis of the imported text), readable errors
+// for broken files, and the viewer's message validation.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { importModelFile, strideTarget, viewOf } from '../../client/model-file/runner';
+import { analyze } from '../../core/analyze';
+import { checkFromModelFile, checkToModelFile } from '../../protocol/model-file';
+import { analyzeText } from '../../server/documents';
+import { modelGraph } from '../../server/model-graph';
+import { summary } from '../../server/summary';
+import { fromModelGraph } from '../../webview/layout/from-model-graph';
+import { unsupportedOnnx } from '../helpers/unsupported-onnx';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-model-file-'));
+
+/** An ONNX file written by Stride's own exporter from an example. */
+function exported(example: string): string {
+  const out = path.join(tmp, `${example}.onnx`);
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'stride.js'), 'export', path.join(ROOT, 'examples', `${example}.stride`), '--format', 'onnx', '--out', out],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return out;
+}
+
+test('an exported LeNet-5 is drawn and summarised with the numbers of its analysis', () => {
+  const file = exported('lenet5');
+  const imported = importModelFile(file);
+  assert.ok(imported.ok, imported.ok ? '' : imported.error);
+  const model = analyze(imported.text).models[0];
+  const view = viewOf(imported.text, `file://${file}`);
+  assert.ok(view);
+  assert.equal(view.graph.nodes.length, model.layers.length);
+  assert.equal(view.summary.rows.length, model.layers.length);
+  assert.equal(view.graph.totals.params, model.totals.params);
+  assert.equal(view.summary.totals.params, model.totals.params);
+  assert.equal(view.summary.totals.params, analyze(fs.readFileSync(path.join(ROOT, 'examples', 'lenet5.stride'), 'utf8')).models[0].totals.params);
+  // A chain: one edge into every layer but the input, each labelled with the shape flowing along it.
+  assert.equal(view.graph.edges.length, view.graph.nodes.length - 1);
+  assert.deepEqual(
+    view.graph.edges.map((e) => e.label),
+    view.summary.rows.slice(0, -1).map((r) =>
+      r.outputShape
+        .replace(/^\(None, |\)$/g, '')
+        .split(', ')
+        .join('×'),
+    ),
+  );
+  assert.equal(view.lines, imported.text.split('\n').length);
+  // What is posted to the page passes the page's own validation.
+  const message = { type: 'model', file: 'lenet5.onnx', ...view };
+  assert.ok(checkToModelFile(JSON.parse(JSON.stringify(message))).ok);
+});
+
+test('the viewer draws and tabulates exactly what the preview and the summary get from the language server', () => {
+  // Models with blocks (collapsible in the drawing), branches and concatenations.
+  for (const example of ['resnet18', 'mobilenetv2', 'googlenet']) {
+    const text = fs.readFileSync(path.join(ROOT, 'examples', `${example}.stride`), 'utf8');
+    const uri = `file:///${example}.onnx`;
+    const snap = analyzeText(uri, 0, text);
+    const served = modelGraph(snap, { uri });
+    assert.ok(served);
+    const view = viewOf(text, uri);
+    assert.ok(view);
+    assert.ok(view.graph.groups.length > 0, `${example} has block instances`);
+    assert.deepEqual(view.graph, fromModelGraph(served));
+    assert.deepEqual(view.summary, summary(snap, { uri }, 32));
+  }
+});
+
+test('broken and missing files give a readable error, never a throw', () => {
+  const bad = path.join(tmp, 'bad.onnx');
+  fs.writeFileSync(bad, Buffer.from('this is not a protobuf at all \u0000\u0001\u0002'));
+  const r = importModelFile(bad);
+  assert.ok(!r.ok);
+  assert.match(r.error, /bad\.onnx is not a valid ONNX model/);
+  const missing = importModelFile(path.join(tmp, 'missing.onnx'));
+  assert.ok(!missing.ok);
+  assert.match(missing.error, /^cannot read missing\.onnx/);
+  const odd = path.join(tmp, 'odd.onnx');
+  fs.writeFileSync(odd, unsupportedOnnx());
+  const refused = importModelFile(odd);
+  assert.ok(!refused.ok);
+  assert.match(refused.error, /unsupported ONNX operators:\n {2}StrideNoSuchOp ×2: odd_1, odd_2/);
+});
+
+test('the .stride file goes beside the model file, named after it', () => {
+  assert.equal(strideTarget('/m/resnet18.onnx'), '/m/resnet18.stride');
+  assert.equal(strideTarget('/m/net.KERAS'), '/m/net.stride');
+  assert.equal(strideTarget('/m/web/model.json'), '/m/web/model.stride');
+});
+
+test('the viewer accepts only the messages its protocol defines', () => {
+  assert.deepEqual(checkFromModelFile({ type: 'convert' }), { ok: true, value: { type: 'convert' } });
+  assert.ok(!checkFromModelFile({ type: 'write', path: '/etc/passwd' }).ok);
+  assert.ok(!checkFromModelFile('ready').ok);
+  assert.ok(checkToModelFile({ type: 'error', file: 'x.onnx', message: 'x.onnx is not a valid ONNX model' }).ok);
+  assert.ok(!checkToModelFile({ type: 'error', file: 'x.onnx', message: 42 }).ok);
+  const graph = {
+    model: 'M',
+    nodes: [],
+    edges: [{ source: 'a', target: 'b', label: '' }],
+    groups: [],
+    totals: { params: 0, trainable: 0, nonTrainable: 0, macs: 0 },
+    errorCount: 0,
+  };
+  const summary = {
+    uri: 'u',
+    version: 0,
+    model: 'M',
+    models: ['M'],
+    rows: [],
+    totals: {},
+    trainingMemory: { batch: 1, optimizer: 'adam', bytes: 0 },
+    errors: 0,
+  };
+  const checked = checkToModelFile({ type: 'model', file: 'x.onnx', graph, summary, lines: 3 });
+  assert.ok(!checked.ok);
+  assert.match(checked.error, /graph: edges\[0\] must join known nodes/);
+});
