@@ -4,8 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../core/analyze';
-import * as importers from '../../import/index';
-import { ImportError, importFile } from '../../import/index';
+import { ImportError, importFile, importPath } from '../../import/index';
 import { MAX_ONNX_BYTES } from '../../import/read';
 import { LineIndex } from '../../ide/line-index';
 import { DEFAULT_GRAPH_BATCH, modelGraph } from '../../ide/model-graph';
@@ -17,21 +16,13 @@ import { fromModelGraph } from '../../webview/layout/from-model-graph';
 
 export type ImportResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
 
-/** What the importers return: the text alone, or the text with the weights beside it. */
-type Imported = string | { readonly text: string };
-
-const strideText = (imported: Imported): string => (typeof imported === 'string' ? imported : imported.text);
-
 /**
- * The importers' entry by path (ONNX, tfjs `model.json` with its shards, Keras `.keras` and `.h5`) where the importer
- * has one; looked up at run time so that, until it does, ONNX files are read through `importFile` and other files get
- * its error.
+ * The one call into the importers for every model file the editor reads: ONNX by its bytes (the text only, its
+ * weights are not converted for a view), tfjs `model.json` with its shards and Keras `.keras`/`.h5` by path.
  */
-const importPath = Reflect.get(importers, 'importPath') as ((file: string) => Imported) | undefined;
-
-/** The one call into the importers for every model file the editor reads. */
 function importText(file: string): string {
-  return strideText(importPath ? importPath(file) : importFile(fs.readFileSync(file), path.basename(file)));
+  if (path.extname(file).toLowerCase() === '.onnx') return importFile(fs.readFileSync(file), path.basename(file));
+  return importPath(file).text;
 }
 
 /** Imports a model file for the viewer and Import Model…: every failure becomes a readable message, never a throw. */
