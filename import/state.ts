@@ -11,6 +11,8 @@ export interface Statement {
   readonly call: (ref: (t: string) => string) => string;
   readonly node?: string;
   readonly explicit?: boolean;
+  /** The node whose weights the layer holds, for a layer written at one node (never a pattern or a merge). */
+  readonly source?: Node;
 }
 
 /**
@@ -100,7 +102,7 @@ export function emit(
   info: Info | undefined,
 ): void {
   const resolved = inputs.map((t) => resolve(w, t));
-  w.statements.push({ out, inputs: resolved, call: typeof call === 'string' ? () => call : call, node: n.name, explicit: n.op === 'Concat' });
+  w.statements.push({ out, inputs: resolved, call: typeof call === 'string' ? () => call : call, node: n.name, explicit: n.op === 'Concat', source: n });
   if (info) w.info.set(out, info);
 }
 
