@@ -166,19 +166,6 @@ function factor(g: Graph, w: Initializers, n: Node): Tensor[] {
   throw new ImportError(`Mul node '${n.name}': its factor is not a weight of the graph`);
 }
 
-/** Whether a dense layer's input rows come from flattening an NCHW map (not a transpose to NHWC first). */
-function rowsChw(g: Graph, n: Node): boolean {
-  const producer = (t: string) => g.nodes.find((p) => p.outputs.includes(t));
-  const through = (t: string): Node | undefined => {
-    const p = producer(t);
-    return p && (p.op === 'Identity' || p.op === 'Dropout') ? through(p.inputs[0]) : p;
-  };
-  const f = through(n.inputs[0]);
-  if (!f || (f.op !== 'Flatten' && f.op !== 'Reshape')) return false;
-  const before = through(f.inputs[0]);
-  return !(before?.op === 'Transpose' && String(before.attrs.get('perm')) === '0,2,3,1');
-}
-
 type Converter = (g: Graph, w: Initializers, n: Node) => Tensor[];
 
 /** For each layer kind with weights, the converter for each operator the walk writes it from. */
@@ -200,13 +187,14 @@ export const CONVERTED_KINDS: ReadonlySet<string> = new Set(Object.keys(CONVERTE
  */
 export function onnxWeights(g: Graph, init: Initializers, layers: readonly WrittenLayer[]): OnnxLayerWeights[] {
   const out: OnnxLayerWeights[] = [];
-  for (const { kind, source: n } of layers) {
+  for (const { kind, source: n, rowsChw } of layers) {
     const byOp = CONVERTERS[kind];
     if (!byOp || !n) continue;
     const convert = byOp[n.op];
     if (!convert) throw new ImportError(`${n.op} node '${n.name}': the weights of a ${kind} written from it are not imported`);
-    const dense = kind === 'dense';
-    out.push({ line: `${n.op} node '${n.name}'`, tensors: convert(g, init, n), rowsChw: dense && rowsChw(g, n) });
+    const tensors = convert(g, init, n);
+    // A layernorm without scale and centre learns nothing: the text's layer has no weights either.
+    if (tensors.length > 0) out.push({ line: `${n.op} node '${n.name}'`, tensors, rowsChw: kind === 'dense' && rowsChw });
   }
   return out;
 }
@@ -234,8 +222,9 @@ export function inTextLayout(
 ): LayerWeights[] {
   return weights.map((lw, i) => {
     const flattened = layers[i]?.flattened;
-    if (!lw.rowsChw || !flattened || flattened.length !== 3) return { line: lw.line, tensors: lw.tensors };
-    const [h, w, c] = flattened as number[];
+    if (!lw.rowsChw || !flattened || flattened.length < 2 || flattened.length > 3) return { line: lw.line, tensors: lw.tensors };
+    // A sequence (L, C) is a map of height 1.
+    const [h, w, c] = (flattened.length === 2 ? [1, ...flattened] : flattened) as number[];
     if (h * w === 1) return { line: lw.line, tensors: lw.tensors };
     return { line: lw.line, tensors: [rowsToHwc(lw.tensors[0], h, w, c), ...lw.tensors.slice(1)] };
   });

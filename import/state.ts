@@ -31,6 +31,8 @@ export interface Walk {
   readonly info: Map<string, Info>;
   /** Tensors that are the flat output of a global pooling: a following Flatten or Reshape is a no-op. */
   readonly pooled: Set<string>;
+  /** Tensors that flatten a channels-first map: their values run (C, spatial…), not Stride's (spatial…, C). */
+  readonly chwFlattened: Set<string>;
   /** Add nodes folded into the MatMul before them as its bias. */
   readonly folded: Set<Node>;
   /** Nodes read as part of a pattern written at another node (shape arithmetic, the inside of gelu, swish, shuffle). */
@@ -56,6 +58,7 @@ export function newWalk(g: Graph): Walk {
     alias: new Map(),
     info: new Map(),
     pooled: new Set(),
+    chwFlattened: new Set(),
     folded: new Set(),
     absorbed: new Set(),
     fused: new Map(),

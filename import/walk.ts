@@ -80,6 +80,8 @@ const supported = (w: Walk) => (n: Node) => w.absorbed.has(n) || w.fused.has(n) 
 export interface WrittenLayer {
   readonly kind: string;
   readonly source?: Node;
+  /** Whether the layer reads a channels-first map flattened: a dense layer's rows then run (C, H, W). */
+  readonly rowsChw: boolean;
 }
 
 /** Converts a decoded ONNX model into the text of a `.stride` file holding one model named `name`. */
@@ -109,6 +111,10 @@ export function importOnnxLayers(model: onnx.ModelProto, name: string, options: 
   }
   const out = resolve(w, g.output);
   if (!stopped && w.statements[w.statements.length - 1].out !== out) throw new ImportError(`the graph output '${g.output}' is not its last layer`);
-  const layers = w.statements.map((s) => ({ kind: /^(\w+)/.exec(s.call((t) => t))?.[1] ?? '', source: s.source }));
+  const layers = w.statements.map((s) => ({
+    kind: /^(\w+)/.exec(s.call((t) => t))?.[1] ?? '',
+    source: s.source,
+    rowsChw: s.inputs.length > 0 && w.chwFlattened.has(s.inputs[0]),
+  }));
   return { text: render(w.statements, name, g.name, options.flat) + stopped, layers };
 }
