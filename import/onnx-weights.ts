@@ -146,10 +146,10 @@ function pointwise(g: Graph, w: Initializers, n: Node): Tensor[] {
  * graph is written `scale: false`, which is right only when every factor is 1.
  */
 function layerNorm(g: Graph, w: Initializers, n: Node): Tensor[] {
-  const scale = w.get(n.inputs[1], n);
   const out: Tensor[] = [];
-  if (g.initializers.has(n.inputs[1])) out.push(flat(scale));
-  else if (scale.data.some((x) => x !== 1))
+  const scale = n.inputs[1] ? w.get(n.inputs[1], n) : undefined;
+  if (scale && g.initializers.has(n.inputs[1])) out.push(flat(scale));
+  else if (scale && scale.data.some((x) => x !== 1))
     throw new ImportError(`LayerNormalization node '${n.name}': its scale is a constant other than 1, which a layernorm without scale cannot hold`);
   if (n.inputs[2]) out.push(flat(w.get(n.inputs[2], n)));
   return out;
