@@ -40,9 +40,12 @@ function flatten(w: Walk, n: Node): void {
   if (w.pooled.has(n.inputs[0]) || x.rank === 2) return aliasOf(w, n.outputs[0], n.inputs[0], flat(x.channels));
   if (n.op === 'Flatten' && num(n, 'axis', 1) !== 1) refuse(n, 'only flattening after the batch axis is imported');
   emit(w, n, n.outputs[0], [n.inputs[0]], 'flatten()', flat(null));
+  if (x.cf) w.chwFlattened.add(n.outputs[0]);
 }
 
 function reshape(w: Walk, n: Node): void {
+  // A weight reshaped to broadcast over an NCHW image (a factor per channel): the Mul that reads it takes the weight.
+  if (w.g.initializers.has(n.inputs[0]) && consumers(w, n.outputs[0]).every((c) => c.op === 'Mul')) return;
   const target = intsOf(w, n.inputs[1]);
   if (w.pooled.has(n.inputs[0]) || (target && target.length === 2 && (target[1] === -1 || target[0] === -1))) return flatten(w, n);
   return refuse(n, `only a Reshape that flattens (or shuffles channels) is imported, got shape (${target?.join(', ') ?? 'unknown'})`);

@@ -9,9 +9,9 @@ import { graphOf } from './graph';
 import type { Imported } from './imported';
 import { importKerasZip, importLegacyH5 } from './keras/keras-file';
 import { importTfjs } from './keras/tfjs';
-import { inTextLayout, Initializers, onnxWeights } from './onnx-weights';
+import { CONVERTED_KINDS, inTextLayout, Initializers, onnxWeights } from './onnx-weights';
 import { ImportError, readOnnx } from './read';
-import { importOnnx, type ImportOptions } from './walk';
+import { importOnnx, importOnnxLayers, type ImportOptions } from './walk';
 import { checkWeightCounts, weightedLayers } from './weights-check';
 
 export { ImportError } from './read';
@@ -49,11 +49,13 @@ export function importFile(bytes: Uint8Array, file: string, name?: string, optio
 export function importOnnxModel(bytes: Uint8Array, file: string, name?: string, options: ImportOptions = {}): Imported & { readonly model: string } {
   const model = readOnnx(bytes, file);
   const modelName = nameOf(model, file, name);
-  const text = importOnnx(model, modelName, options);
+  const { text, layers: written } = importOnnxLayers(model, modelName, options);
   const analysed = analyze(text).models.find((m) => m.graph.name === modelName);
   if (!analysed) throw new ImportError(`the imported text holds no model '${modelName}'`);
   const layers = weightedLayers(analysed, text);
-  const weights = inTextLayout(onnxWeights(graphOf(model), new Initializers(model.graph as onnx.IGraphProto)), layers);
+  const other = layers.find((l) => !CONVERTED_KINDS.has(l.kind));
+  if (other) throw new ImportError(`layer '${other.name}' (${other.kind}, line ${other.line}): the weights of a ${other.kind} are not imported from ONNX`);
+  const weights = inTextLayout(onnxWeights(graphOf(model), new Initializers(model.graph as onnx.IGraphProto), written), layers);
   checkWeightCounts(weights, layers, modelName);
   return { text, weights, model: modelName };
 }

@@ -1,8 +1,10 @@
-// The weights of an ONNX graph in Stride's layout: every layer the importer writes with weights (Conv, BatchNormalization,
-// Gemm, MatMul), in graph order, converted from channels-first ONNX to channels-last tfjs.
+// The weights of an ONNX graph in Stride's layout: every layer the importer writes with weights (convolutions, transposed
+// convolutions, batch and layer normalisation, dense layers, per-channel factors), in the text's order, converted from
+// channels-first ONNX to channels-last tfjs.
 
 import { onnx } from 'onnx-proto';
 import type { Graph, Node } from './graph';
+import type { WrittenLayer } from './walk';
 import type { LayerWeights } from './imported';
 import { ImportError } from './read';
 
@@ -98,7 +100,10 @@ const num = (n: Node, key: string, fallback: number): number => {
   return typeof v === 'number' ? v : fallback;
 };
 
-/** Conv: kernel (O, I/groups, kh, kw) → (kh, kw, I/groups, O), which for a depthwise one holds (kh, kw, C, mult)'s order. */
+/**
+ * Conv: kernel (O, I/groups, kh, kw) → (kh, kw, I/groups, O), which for a depthwise one holds (kh, kw, C, mult)'s order.
+ * ConvTranspose: kernel (I, O, kh, kw) → (kh, kw, O, I), the layout of tfjs's Conv2DTranspose: the same permutation.
+ */
 function conv(w: Initializers, n: Node): Tensor[] {
   const kernel = permute4(w.get(n.inputs[1], n), [2, 3, 1, 0]);
   return n.inputs[2] ? [kernel, flat(w.get(n.inputs[2], n))] : [kernel];
@@ -125,32 +130,71 @@ function matMul(g: Graph, w: Initializers, n: Node): Tensor[] {
   const kernel = w.get(n.inputs[1], n);
   const next = g.nodes.filter((c) => c.inputs.includes(n.outputs[0]));
   const add = next.length === 1 && next[0].op === 'Add' ? next[0] : undefined;
-  const bias = add?.inputs.find((t) => g.dims.has(t));
+  // The walk folds the Add whose other input is an initializer (walk's matMul): the same test here.
+  const bias = add?.inputs.find((t) => g.initializers.has(t));
   return bias === undefined ? [kernel] : [kernel, flat(w.get(bias, add as Node))];
 }
 
-/** Whether a dense layer's input rows come from flattening an NCHW map (not a transpose to NHWC first). */
-function rowsChw(g: Graph, n: Node): boolean {
-  const producer = (t: string) => g.nodes.find((p) => p.outputs.includes(t));
-  const through = (t: string): Node | undefined => {
-    const p = producer(t);
-    return p && (p.op === 'Identity' || p.op === 'Dropout') ? through(p.inputs[0]) : p;
-  };
-  const f = through(n.inputs[0]);
-  if (!f || (f.op !== 'Flatten' && f.op !== 'Reshape')) return false;
-  const before = through(f.inputs[0]);
-  return !(before?.op === 'Transpose' && String(before.attrs.get('perm')) === '0,2,3,1');
+/** A MatMul on an image is written as a 1×1 convolution: the (in, out) kernel becomes (1, 1, in, out). */
+function pointwise(g: Graph, w: Initializers, n: Node): Tensor[] {
+  const [kernel, ...bias] = matMul(g, w, n);
+  return [{ shape: [1, 1, ...kernel.shape], data: kernel.data }, ...bias];
 }
 
-/** Reads the weights of every layer with weights, in the order the importer writes the layers. */
-export function onnxWeights(g: Graph, init: Initializers): OnnxLayerWeights[] {
+/**
+ * LayerNormalization: gamma when the scale is a weight, beta when there is a bias. A scale that is a constant of the
+ * graph is written `scale: false`, which is right only when every factor is 1.
+ */
+function layerNorm(g: Graph, w: Initializers, n: Node): Tensor[] {
+  const out: Tensor[] = [];
+  const scale = n.inputs[1] ? w.get(n.inputs[1], n) : undefined;
+  if (scale && g.initializers.has(n.inputs[1])) out.push(flat(scale));
+  else if (scale && scale.data.some((x) => x !== 1))
+    throw new ImportError(`LayerNormalization node '${n.name}': its scale is a constant other than 1, which a layernorm without scale cannot hold`);
+  if (n.inputs[2]) out.push(flat(w.get(n.inputs[2], n)));
+  return out;
+}
+
+/** Mul by a factor per channel (possibly reshaped to broadcast over an NCHW image): `scale()`'s gamma. */
+function factor(g: Graph, w: Initializers, n: Node): Tensor[] {
+  const producer = (t: string) => g.nodes.find((p) => p.outputs.includes(t));
+  for (const t of n.inputs) {
+    if (g.initializers.has(t)) return [flat(w.get(t, n))];
+    const p = producer(t);
+    if (p?.op === 'Reshape' && g.initializers.has(p.inputs[0])) return [flat(w.get(p.inputs[0], n))];
+  }
+  throw new ImportError(`Mul node '${n.name}': its factor is not a weight of the graph`);
+}
+
+type Converter = (g: Graph, w: Initializers, n: Node) => Tensor[];
+
+/** For each layer kind with weights, the converter for each operator the walk writes it from. */
+const CONVERTERS: Readonly<Record<string, Readonly<Record<string, Converter>>>> = {
+  conv2d: { Conv: (_g, w, n) => conv(w, n), MatMul: pointwise },
+  conv2d_transpose: { ConvTranspose: (_g, w, n) => conv(w, n) },
+  batchnorm: { BatchNormalization: (_g, w, n) => batchNorm(w, n) },
+  dense: { Gemm: (_g, w, n) => gemm(w, n), MatMul: matMul },
+  layernorm: { LayerNormalization: layerNorm },
+  scale: { Mul: factor },
+};
+
+/** The layer kinds whose weights are imported from ONNX. */
+export const CONVERTED_KINDS: ReadonlySet<string> = new Set(Object.keys(CONVERTERS));
+
+/**
+ * Reads the weights of every layer the walk wrote with weights, in the order it wrote them (the text's order). A layer
+ * kind with weights written from an operator no converter reads is refused, naming the node.
+ */
+export function onnxWeights(g: Graph, init: Initializers, layers: readonly WrittenLayer[]): OnnxLayerWeights[] {
   const out: OnnxLayerWeights[] = [];
-  for (const n of g.nodes) {
-    const line = `${n.op} node '${n.name}'`;
-    if (n.op === 'Conv') out.push({ line, tensors: conv(init, n), rowsChw: false });
-    else if (n.op === 'BatchNormalization') out.push({ line, tensors: batchNorm(init, n), rowsChw: false });
-    else if (n.op === 'Gemm') out.push({ line, tensors: gemm(init, n), rowsChw: rowsChw(g, n) });
-    else if (n.op === 'MatMul') out.push({ line, tensors: matMul(g, init, n), rowsChw: rowsChw(g, n) });
+  for (const { kind, source: n, rowsChw } of layers) {
+    const byOp = CONVERTERS[kind];
+    if (!byOp || !n) continue;
+    const convert = byOp[n.op];
+    if (!convert) throw new ImportError(`${n.op} node '${n.name}': the weights of a ${kind} written from it are not imported`);
+    const tensors = convert(g, init, n);
+    // A layernorm without scale and centre learns nothing: the text's layer has no weights either.
+    if (tensors.length > 0) out.push({ line: `${n.op} node '${n.name}'`, tensors, rowsChw: kind === 'dense' && rowsChw });
   }
   return out;
 }
@@ -178,8 +222,9 @@ export function inTextLayout(
 ): LayerWeights[] {
   return weights.map((lw, i) => {
     const flattened = layers[i]?.flattened;
-    if (!lw.rowsChw || !flattened || flattened.length !== 3) return { line: lw.line, tensors: lw.tensors };
-    const [h, w, c] = flattened as number[];
+    if (!lw.rowsChw || !flattened || flattened.length < 2 || flattened.length > 3) return { line: lw.line, tensors: lw.tensors };
+    // A sequence (L, C) is a map of height 1.
+    const [h, w, c] = (flattened.length === 2 ? [1, ...flattened] : flattened) as number[];
     if (h * w === 1) return { line: lw.line, tensors: lw.tensors };
     return { line: lw.line, tensors: [rowsToHwc(lw.tensors[0], h, w, c), ...lw.tensors.slice(1)] };
   });

@@ -11,6 +11,8 @@ export interface Statement {
   readonly call: (ref: (t: string) => string) => string;
   readonly node?: string;
   readonly explicit?: boolean;
+  /** The node whose weights the layer holds, for a layer written at one node (never a pattern or a merge). */
+  readonly source?: Node;
 }
 
 /**
@@ -29,6 +31,8 @@ export interface Walk {
   readonly info: Map<string, Info>;
   /** Tensors that are the flat output of a global pooling: a following Flatten or Reshape is a no-op. */
   readonly pooled: Set<string>;
+  /** Tensors that flatten a channels-first map: their values run (C, spatial…), not Stride's (spatial…, C). */
+  readonly chwFlattened: Set<string>;
   /** Add nodes folded into the MatMul before them as its bias. */
   readonly folded: Set<Node>;
   /** Nodes read as part of a pattern written at another node (shape arithmetic, the inside of gelu, swish, shuffle). */
@@ -54,6 +58,7 @@ export function newWalk(g: Graph): Walk {
     alias: new Map(),
     info: new Map(),
     pooled: new Set(),
+    chwFlattened: new Set(),
     folded: new Set(),
     absorbed: new Set(),
     fused: new Map(),
@@ -100,7 +105,7 @@ export function emit(
   info: Info | undefined,
 ): void {
   const resolved = inputs.map((t) => resolve(w, t));
-  w.statements.push({ out, inputs: resolved, call: typeof call === 'string' ? () => call : call, node: n.name, explicit: n.op === 'Concat' });
+  w.statements.push({ out, inputs: resolved, call: typeof call === 'string' ? () => call : call, node: n.name, explicit: n.op === 'Concat', source: n });
   if (info) w.info.set(out, info);
 }
 

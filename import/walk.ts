@@ -40,7 +40,7 @@ function tableStep(w: Walk, n: Node): void {
     w.info.set(n.outputs[0], x);
     return;
   }
-  w.statements.push({ out: n.outputs[0], inputs: m.inputs.map((t) => resolve(w, t)), call: () => m.call, node: n.name });
+  w.statements.push({ out: n.outputs[0], inputs: m.inputs.map((t) => resolve(w, t)), call: () => m.call, node: n.name, source: n });
   w.info.set(n.outputs[0], infoAfter(w, n, x));
 }
 
@@ -76,8 +76,24 @@ const constant = (w: Walk, n: Node) => n.op === 'Constant' || (n.op === 'Identit
 
 const supported = (w: Walk) => (n: Node) => w.absorbed.has(n) || w.fused.has(n) || constant(w, n) || n.op in CONTEXTUAL || n.op in TABLE;
 
+/** A layer the walk wrote, in the text's order: its kind and the node it was written at (none for patterns and merges). */
+export interface WrittenLayer {
+  readonly kind: string;
+  readonly source?: Node;
+  /** Whether the layer reads a channels-first map flattened: a dense layer's rows then run (C, H, W). */
+  readonly rowsChw: boolean;
+}
+
 /** Converts a decoded ONNX model into the text of a `.stride` file holding one model named `name`. */
 export function importOnnx(model: onnx.ModelProto, name: string, options: ImportOptions = {}): string {
+  return importOnnxLayers(model, name, options).text;
+}
+
+/**
+ * The text, and every layer written in it in order (blocks recovered from the text keep that order), with the node
+ * each came from: what the weights are read from.
+ */
+export function importOnnxLayers(model: onnx.ModelProto, name: string, options: ImportOptions = {}): { text: string; layers: WrittenLayer[] } {
   const g = graphOf(model);
   const w = newWalk(g);
   findPatterns(w);
@@ -95,5 +111,10 @@ export function importOnnx(model: onnx.ModelProto, name: string, options: Import
   }
   const out = resolve(w, g.output);
   if (!stopped && w.statements[w.statements.length - 1].out !== out) throw new ImportError(`the graph output '${g.output}' is not its last layer`);
-  return render(w.statements, name, g.name, options.flat) + stopped;
+  const layers = w.statements.map((s) => ({
+    kind: /^(\w+)/.exec(s.call((t) => t))?.[1] ?? '',
+    source: s.source,
+    rowsChw: s.inputs.length > 0 && w.chwFlattened.has(s.inputs[0]),
+  }));
+  return { text: render(w.statements, name, g.name, options.flat) + stopped, layers };
 }
