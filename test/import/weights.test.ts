@@ -3,33 +3,21 @@
 // what onnxruntime computes on the original file. Weights that do not fit the text are refused.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import type * as Ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { PNG } from 'pngjs';
-import { analyze } from '../../core/analyze';
 import { ImportError, importOnnxModel } from '../../import/index';
 import { writeWeightsFolder } from '../../import/weights-out';
-import { buildModel } from '../../train/model-builder';
 import { selectBackend } from '../../train/node/backends/select';
-import { loadWeightsInto } from '../../train/node/weights';
 import { NO_TORCH } from '../export/torch-harness';
-import { lowered } from '../helpers/training';
+import { maxDiff, runOrt, runStride, stride, torchExports } from './compare-harness';
 
-const ort: typeof Ort = require('onnxruntime-node');
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const BIN = path.join(ROOT, 'bin', 'stride.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-import-weights-'));
-
-function stride(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const EXPORT_PY = `
 import sys, torch, torchvision
@@ -69,53 +57,11 @@ const CASES: readonly [string, Mode, number][] = [
   ['flat', 'kept', 16],
   ['flat', 'fused', 16],
 ];
-const fileOf = (net: string, mode: Mode) => path.join(tmp, `${net}-${mode}.onnx`);
-let exported = false;
-
-/** The ONNX file of one of CASES; the first call exports them all with PyTorch. */
-function torchExport(net: string, mode: Mode): string {
-  if (!exported) {
-    const jobs = CASES.map(([n, m, size]) => `${n},${fileOf(n, m)},${m},${size}`);
-    const r = spawnSync('/usr/bin/python3', ['-c', EXPORT_PY, ...jobs], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    exported = true;
-  }
-  return fileOf(net, mode);
-}
+const fileOf = (net: string, mode: string) => path.join(tmp, `${net}-${mode}.onnx`);
+const torchExport = torchExports(EXPORT_PY, CASES, fileOf);
 
 /** Seeded values in [−1, 1], NHWC. */
 const inputOf = (size: number) => tf.randomUniform([1, size, size, 3], -1, 1, 'float32', 7) as tf.Tensor4D;
-
-/** Runs `file` in onnxruntime on `x` (NHWC), given NCHW when the file takes it so. */
-async function runOrt(file: string, x: tf.Tensor4D, nchw: boolean): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(file);
-  const feed = nchw ? tf.transpose(x, [0, 3, 1, 2]) : x;
-  const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', feed.dataSync() as Float32Array, feed.shape) });
-  if (feed !== x) feed.dispose();
-  return result[session.outputNames[0]].data as Float32Array;
-}
-
-/** Stride's tfjs model for `text`, with the weights folder loaded by predict's loader, run on `x`. */
-function runStride(text: string, dir: string, x: tf.Tensor4D): Float32Array {
-  const model = buildModel(lowered(analyze(text).models[0]));
-  try {
-    loadWeightsInto(model, dir);
-    return tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array);
-  } finally {
-    model.dispose();
-  }
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): { diff: number; scale: number } {
-  assert.equal(a.length, b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return { diff, scale };
-}
 
 /** Imports through the CLI with --weights-out; returns the text and the folder. */
 function importWithWeights(file: string, name: string): { text: string; dir: string; stride: string } {
