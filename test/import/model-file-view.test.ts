@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { importModelFile, strideTarget, viewOf } from '../../client/model-file/runner';
+import { importForConvert, importModelFile, saveImportedWeights, strideTarget, viewOf } from '../../client/model-file/runner';
 import { analyze } from '../../core/analyze';
 import { checkFromModelFile, checkToModelFile } from '../../protocol/model-file';
 import { analyzeText } from '../../server/documents';
@@ -143,6 +143,25 @@ test('broken and missing files give a readable error, never a throw', () => {
   const refused = importModelFile(odd);
   assert.ok(!refused.ok);
   assert.match(refused.error, /unsupported ONNX operators:\n {2}StrideNoSuchOp ×2: odd_1, odd_2/);
+});
+
+test('Convert saves the weights where the editor looks, and leaves a folder Stride did not write alone', async () => {
+  const file = exported('lenet5');
+  const result = importForConvert(file);
+  assert.ok(result.ok && result.weights, result.ok ? 'no weights' : result.error);
+  assert.equal(result.text, (importModelFile(file) as { text: string }).text);
+  const target = path.join(tmp, 'converted', 'lenet5.stride');
+  fs.mkdirSync(path.dirname(target));
+  const saved = await saveImportedWeights(result.weights, target);
+  assert.deepEqual(saved, { ok: true, dir: path.join(tmp, 'converted', 'lenet5.weights', 'LeNet5'), layers: 5 });
+  assert.ok(fs.existsSync(path.join(saved.dir, 'model.json')));
+  const foreign = path.join(tmp, 'foreign', 'lenet5.weights', 'LeNet5');
+  fs.mkdirSync(foreign, { recursive: true });
+  fs.writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
+  const refused = await saveImportedWeights(result.weights, path.join(tmp, 'foreign', 'lenet5.stride'));
+  assert.ok(!refused.ok);
+  assert.match(refused.error, /is not a weights folder Stride wrote \(it holds notes\.txt\)/);
+  assert.deepEqual(fs.readdirSync(foreign), ['notes.txt']);
 });
 
 test('the .stride file goes beside the model file, named after it', () => {
