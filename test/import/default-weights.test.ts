@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type * as Ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import { PNG } from 'pngjs';
 import { residual, saveTfjs } from './keras-harness';
 
@@ -129,6 +130,27 @@ describe('stride import saves the weights where predict looks', () => {
     );
     assert.deepEqual(fs.readdirSync(folder), ['notes.txt']);
     assert.match(fs.readFileSync(path.join(tmp, 'foreign', 'lenet5.stride'), 'utf8'), /^model LeNet5 \{$/m);
+  });
+
+  test('weights the importer refuses (a double tensor): the text is written, the refusal is the error', () => {
+    const onnxFile = lenetOnnx('double');
+    const model = onnx.ModelProto.decode(fs.readFileSync(onnxFile));
+    const conv = model.graph!.node!.find((n) => n.opType === 'Conv')!;
+    const weight = model.graph!.initializer!.find((t) => t.name === conv.input![1])!;
+    // A real double tensor: the same values, eight bytes each.
+    const raw = weight.rawData!;
+    weight.rawData = new Uint8Array(Float64Array.from(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length))).buffer);
+    weight.dataType = onnx.TensorProto.DataType.DOUBLE;
+    fs.writeFileSync(onnxFile, onnx.ModelProto.encode(model).finish());
+    const r = stride('import', onnxFile);
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /weights not saved: Conv node '[^']+': weight '[^']+' is DOUBLE; only FLOAT \(float32\) weights are imported \(.*lenet5\.stride was written/,
+    );
+    assert.match(fs.readFileSync(path.join(tmp, 'double', 'lenet5.stride'), 'utf8'), /^model LeNet5 \{$/m);
+    assert.equal(fs.existsSync(path.join(tmp, 'double', 'lenet5.weights')), false);
+    assert.equal(stride('import', onnxFile, '--no-weights').status, 0);
   });
 
   test('a tfjs model.json: the weights beside the text, and predict runs on them', async () => {
