@@ -85,9 +85,18 @@ function exportBundle() {
   };
 }
 
-/** The importers (protobuf reader included), required by the model file viewer and Import Model… on first use (client/model-file/convert.ts). */
+/**
+ * The importers (protobuf reader included), required by the model file viewer and Import Model… on first use
+ * (client/model-file/convert.ts); tfjs, for saving imported weights, loads only when weights are saved and, like the
+ * export bundle, finds the wasm binaries beside it.
+ */
 function importerBundle() {
-  return nodeBundle('importer', './client/model-file/runner.ts', 'client');
+  const config = nodeBundle('importer', './client/model-file/runner.ts', 'client');
+  return {
+    ...config,
+    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
+    node: { __dirname: false, __filename: false },
+  };
 }
 
 module.exports = (env, argv) => [

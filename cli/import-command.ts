@@ -1,24 +1,24 @@
 // `stride import FILE.onnx` (tfjs and Keras files go to import-model.ts): writes the ONNX model as a `.stride` file beside it, and its weights as a Stride weights
-// folder when asked (the importer, and tfjs for the weights, are loaded only here).
+// folder where `stride predict` and the editor look for them (the importer, and tfjs for the weights, are loaded only here).
 
 import * as fs from 'node:fs';
 import { NotStrideFolderError } from '../train/node/saved-owner';
 import { InputError, stringOption, UsageError, type ParsedArgs } from './args';
+import { wantsWeights, weightsChoice, writeImport, type ImportedFile } from './import-write';
 
 type Importer = typeof import('../import/index');
-type WeightsWriter = typeof import('../import/weights-out');
+type Options = import('../import/index').ImportOptions;
 
 /**
  * Imports one ONNX file; the `.stride` text goes to --out (default: FILE with `.stride`), `-` for stdout. `--flat`
- * writes one line per layer, without recovering repeated blocks. With
- * --weights-out DIR the weights are converted too and saved in DIR, which `stride predict --weights DIR` reads.
+ * writes one line per layer, without recovering repeated blocks. The weights are converted too and saved in
+ * `NAME.weights/MODEL` beside the text (where predict and the editor look), in --weights-out DIR, or not with --no-weights.
  */
 export async function importCommand(args: ParsedArgs): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('import takes exactly one model file');
-  const weightsOut = stringOption(args.options, 'weights-out');
-  if (weightsOut !== undefined && weightsOut.trim() === '') throw new UsageError('--weights-out is an empty path; give a folder name');
+  const choice = weightsChoice(args);
   const model = require('./import-model') as typeof import('./import-model');
-  if (model.MODEL_FILE.test(args.positionals[0])) return model.importModelCommand(args);
+  if (model.MODEL_FILE.test(args.positionals[0])) return model.importModelCommand(args, choice);
   const file = args.positionals[0];
   const importer = require('../import/index') as Importer;
   let bytes: Buffer;
@@ -29,24 +29,31 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   }
   const name = stringOption(args.options, 'name');
   const options = { partial: args.options.get('partial') === true, flat: args.options.get('flat') === true };
-  if (options.partial && weightsOut !== undefined)
+  if (options.partial && choice.kind === 'given')
     throw new UsageError('--partial and --weights-out do not go together: a partial model has only part of the weights');
-  const text = await userFacing(importer, async () => {
-    if (weightsOut === undefined) return importer.importFile(bytes, file, name, options);
-    const imported = importer.importOnnxModel(bytes, file, name, options);
-    const written = await (require('../import/weights-out') as WeightsWriter).writeWeightsFolder(imported, imported.model, weightsOut);
-    process.stderr.write(`wrote ${written.dir} (weights of ${written.layers} layers, ${written.values} values)\n`);
-    return imported.text;
-  });
-  const stopped = /\n# (stopped at .*)\n$/.exec(text);
-  if (stopped) process.stderr.write(`note: partial import, ${stopped[1]}\n`);
   const out = stringOption(args.options, 'out') ?? file.replace(/(\.onnx)?$/i, '.stride');
-  if (out === '-') process.stdout.write(text);
-  else {
-    fs.writeFileSync(out, text);
-    process.stderr.write(`wrote ${out}\n`);
+  // A partial model has only part of the weights: its text is written alone.
+  const withWeights = wantsWeights(choice, out) && !options.partial;
+  const result = await userFacing(importer, () => importOnnx(importer, { bytes, file, name, options }, withWeights));
+  const stopped = /\n# (stopped at .*)\n$/.exec(result.text);
+  if (stopped) process.stderr.write(`note: partial import, ${stopped[1]}${wantsWeights(choice, out) ? '; weights not saved' : ''}\n`);
+  return userFacing(importer, () => writeImport(file, result, out, withWeights ? choice : { kind: 'none' }, importer));
+}
+
+/**
+ * The text, and the weights when asked. Weights the importer refuses (a tensor type it does not read) while the
+ * text imports leave the text to be written, with the refusal kept for the report.
+ */
+function importOnnx(importer: Importer, f: { bytes: Buffer; file: string; name?: string; options: Options }, withWeights: boolean): ImportedFile {
+  if (!withWeights) return { text: importer.importFile(f.bytes, f.file, f.name, f.options), model: '', imported: null };
+  try {
+    const imported = importer.importOnnxModel(f.bytes, f.file, f.name, f.options);
+    return { text: imported.text, model: imported.model, imported };
+  } catch (e) {
+    if (!(e instanceof importer.ImportError)) throw e;
+    const text = importer.importFile(f.bytes, f.file, f.name, f.options);
+    return { text, model: '', imported: null, weightsError: e.message };
   }
-  return 0;
 }
 
 /** Import errors (and a weights folder that cannot be written) are the user's input, reported without a stack. */

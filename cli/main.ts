@@ -32,14 +32,14 @@ Commands:
                                      Stride's own; Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR] [--partial] [--flat]
-                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout);
-                                     --weights-out also saves its weights as a folder predict --weights reads;
-                                     --partial imports up to the first node it cannot read;
+  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR | --no-weights] [--partial] [--flat]
+                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
+                                     and its weights where predict and the editor look (NAME.weights/MODEL
+                                     beside the .stride; --weights-out DIR elsewhere, --no-weights none);
+                                     --partial imports up to the first node it cannot read (text only);
                                      --flat writes one line per layer (no recovered blocks)
-  import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR]
-                                     Write a tfjs or Keras model as a .stride model; --weights-out also saves
-                                     its weights as a folder predict --weights reads
+  import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR | --no-weights]
+                                     Write a tfjs or Keras model as a .stride model, and its weights as above
   cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
   lsp --stdio                        Start the language server on stdin/stdout
   help                               Show this help
@@ -50,7 +50,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {

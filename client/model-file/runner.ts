@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../core/analyze';
-import { ImportError, importFile, importPath } from '../../import/index';
+import { ImportError, importFile, importOnnxModel, importPath, type Imported } from '../../import/index';
 import { MAX_ONNX_BYTES } from '../../import/read';
 import { LineIndex } from '../../ide/line-index';
 import { DEFAULT_GRAPH_BATCH, modelGraph } from '../../ide/model-graph';
@@ -12,7 +12,10 @@ import { modelSummary } from '../../ide/summary-rows';
 import type { ModelGraphResult, SummaryResult } from '../../protocol/lsp-ext';
 import { MAX_GRAPH_NODES } from '../../protocol/lsp-ext';
 import type { PreviewGraph } from '../../protocol/preview';
+import { weightsDir } from '../../train/node/saved-files';
 import { fromModelGraph } from '../../webview/layout/from-model-graph';
+
+type WeightsWriter = typeof import('../../import/weights-out');
 
 export type ImportResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
 
@@ -25,18 +28,69 @@ function importText(file: string): string {
   return importPath(file).text;
 }
 
-/** Imports a model file for the viewer and Import Model…: every failure becomes a readable message, never a throw. */
+/** Imports a model file for the viewer: every failure becomes a readable message, never a throw. */
 export function importModelFile(file: string): ImportResult {
+  return readable(file, () => ({ ok: true, text: importText(file) }));
+}
+
+/** What Convert and Import Model… get: the text, and the weights to save (null when the file holds none). */
+export type ConvertImport =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly weights: (Imported & { readonly model: string }) | null;
+      /** Why the weights could not be read while the text could (an ONNX tensor type Stride does not import). */
+      readonly weightsError?: string;
+    }
+  | { readonly ok: false; readonly error: string };
+
+/** Imports a model file with its weights for Convert and Import Model…; failures are readable messages, never throws. */
+export function importForConvert(file: string): ConvertImport {
+  return readable(file, () => {
+    if (path.extname(file).toLowerCase() !== '.onnx') {
+      const imported = importPath(file);
+      return { ok: true, text: imported.text, weights: imported.weights ? imported : null };
+    }
+    const bytes = fs.readFileSync(file);
+    try {
+      const imported = importOnnxModel(bytes, path.basename(file));
+      return { ok: true, text: imported.text, weights: imported };
+    } catch (e) {
+      if (!(e instanceof ImportError)) throw e;
+      return { ok: true, text: importFile(bytes, path.basename(file)), weights: null, weightsError: e.message };
+    }
+  });
+}
+
+/** Runs an import, turning every failure into a readable message; a file over the limit is refused before it is read. */
+function readable<T>(file: string, run: () => T): T | { readonly ok: false; readonly error: string } {
   const name = path.basename(file);
   try {
-    // A file over the importer's limit is refused before it is read into memory.
     const size = fs.statSync(file).size;
     if (size > MAX_ONNX_BYTES) return { ok: false, error: `${name} is ${size} bytes, over the ${MAX_ONNX_BYTES}-byte limit` };
-    return { ok: true, text: importText(file) };
+    return run();
   } catch (e) {
     if (e instanceof ImportError) return { ok: false, error: e.message };
     const message = e instanceof Error ? e.message : String(e);
     return { ok: false, error: (e as NodeJS.ErrnoException).code ? `cannot read ${name}: ${message}` : `the importer failed on ${name}: ${message}` };
+  }
+}
+
+export type SavedWeights = { readonly ok: true; readonly dir: string; readonly layers: number } | { readonly ok: false; readonly error: string };
+
+/**
+ * Saves imported weights where Run Model on Image, the training panel and `stride predict` look for the weights of
+ * the model in `strideFile` (`NAME.weights/MODEL`). A folder Stride did not write is refused, never replaced. tfjs
+ * is loaded here, on first use: the viewer never pays for it.
+ */
+export async function saveImportedWeights(weights: Imported & { readonly model: string }, strideFile: string): Promise<SavedWeights> {
+  const dir = weightsDir(strideFile, weights.model);
+  try {
+    const writer = require('../../import/weights-out') as WeightsWriter;
+    const written = await writer.writeWeightsFolder(weights, weights.model, dir);
+    return { ok: true, dir: written.dir, layers: written.layers };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
 }
 

@@ -1,5 +1,6 @@
 // Model files in a real VS Code (code-server): an ONNX file made by `stride export` opened in the Stride viewer
-// (drawing and table with the analysis's numbers), Convert to .stride, a malformed file's error, Import Model….
+// (drawing and table with the analysis's numbers), Convert to .stride (the weights saved where Run Model on Image
+// looks, and used by it), a malformed file's error, Import Model…, and recovered blocks drawn collapsible.
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { onnx } from 'onnx-proto';
 import type { FrameLocator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { analyze } from '../../core/analyze';
 import { formatInt } from '../../core/model/values';
 import { importFile } from '../../import/index';
@@ -15,12 +17,29 @@ import { openFile, runCommand, screenshotOnFailure, workbenchPerFile, type Workb
 import { ROOT } from './paths';
 
 let workspace = '';
+/** Exports an example to ONNX with Stride's CLI (seeded weights). */
+function exportOnnx(example: string, out: string): void {
+  const cli = [join(ROOT, 'bin', 'stride.js'), 'export', join(ROOT, 'examples', `${example}.stride`), '--format', 'onnx', '--out', out];
+  const made = spawnSync(process.execPath, cli, { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+}
+
+/** A 28×28 grey image with a bright bar, for Run Model on Image on the converted LeNet-5. */
+function digitPng(): Buffer {
+  const png = new PNG({ width: 28, height: 28 });
+  for (let p = 0; p < 28 * 28; p++) {
+    png.data[p * 4] = png.data[p * 4 + 1] = png.data[p * 4 + 2] = p % 28 >= 12 && p % 28 < 16 ? 230 : 10;
+    png.data[p * 4 + 3] = 255;
+  }
+  return PNG.sync.write(png);
+}
+
 const current = workbenchPerFile((ws) => {
   workspace = ws;
   const onnx = join(ws, 'lenet5.onnx');
-  const cli = [join(ROOT, 'bin', 'stride.js'), 'export', join(ROOT, 'examples', 'lenet5.stride'), '--format', 'onnx', '--out', onnx];
-  const made = spawnSync(process.execPath, cli, { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
+  exportOnnx('lenet5', onnx);
+  exportOnnx('resnet18', join(ws, 'resnet18.onnx'));
+  writeFileSync(join(ws, 'digit.png'), digitPng());
   copyFileSync(onnx, join(ws, 'picked.onnx'));
   copyFileSync(onnx, join(ws, 'clicked.onnx'));
   writeFileSync(join(ws, 'broken.onnx'), Buffer.from('\x08\x07\x12\x05stride-not-onnx', 'latin1'));
@@ -42,6 +61,17 @@ function viewer(page: Page): FrameLocator {
 
 /** Opens a file through Quick Open in its default editor (binary files show a placeholder), then in the viewer. */
 async function openInStride(page: Page, fileName: string): Promise<void> {
+  await quickOpen(page, fileName);
+  // The editor title's Open in Stride button reopens the file in the viewer.
+  await page.locator('.editor-group-container.active .editor-actions [aria-label="Open in Stride"]').click();
+  await page.locator('iframe.webview.ready:visible').waitFor();
+  // The viewer took the place of the default editor: one tab for the file.
+  await page.locator(`.tab[aria-label*="${fileName}"]`).nth(1).waitFor({ state: 'detached' });
+  assert.equal(await page.locator(`.tab[aria-label*="${fileName}"]`).count(), 1);
+}
+
+/** Opens a file through Quick Open, in the editor VS Code chooses for it, and waits for its tab. */
+async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
@@ -57,12 +87,6 @@ async function openInStride(page: Page, fileName: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
-  // The editor title's Open in Stride button reopens the file in the viewer.
-  await page.locator('.editor-group-container.active .editor-actions [aria-label="Open in Stride"]').click();
-  await page.locator('iframe.webview.ready:visible').waitFor();
-  // The viewer took the place of the default editor: one tab for the file.
-  await page.locator(`.tab[aria-label*="${fileName}"]`).nth(1).waitFor({ state: 'detached' });
-  assert.equal(await page.locator(`.tab[aria-label*="${fileName}"]`).count(), 1);
 }
 
 /** The analysis of the importer's text for a file: the numbers the viewer must show. */
@@ -99,10 +123,20 @@ test('an exported ONNX file opens in the viewer, drawn and tabled, and converts 
     await page.locator('.tab.active[aria-label*="lenet5.stride"]').waitFor({ timeout: 60_000 });
     const written = readFileSync(join(workspace, 'lenet5.stride'), 'utf8');
     assert.equal(analyze(written).models[0].totals.params, expected(join(workspace, 'lenet5.onnx')).params);
+    // The weights are on disk where Run Model on Image and `stride predict` look, before the text opens.
+    const folder = join(workspace, 'lenet5.weights', 'LeNet5');
+    assert.ok(existsSync(join(folder, 'model.json')) && existsSync(join(folder, 'weights.bin')), `no weights in ${folder}`);
+    assert.equal(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')).format, 'layers-model');
+    await page.locator('.notifications-toasts', { hasText: 'and the weights of lenet5.onnx in lenet5.weights/LeNet5' }).waitFor();
+    await runOnImage(workbench);
 
     // Converting again asks before overwriting; declining keeps the file.
     writeFileSync(join(workspace, 'lenet5.stride'), '# edited by hand\n');
-    await page.locator('.tab[aria-label*="lenet5.onnx"]').click();
+    // The training panel Run Model on Image opened is a second webview: closed, the viewer is the only one.
+    await runCommand(page, 'View: Close All Editors');
+    // Opened again, the file comes back in the viewer it was last shown in.
+    await quickOpen(page, 'lenet5.onnx');
+    await viewer(page).locator('#diagram[data-ready]').waitFor({ timeout: 60_000 });
     await viewer(page).locator('#convert').click();
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'lenet5.stride exists. Overwrite it?' });
     await dialog.waitFor();
@@ -111,6 +145,29 @@ test('an exported ONNX file opens in the viewer, drawn and tabled, and converts 
     assert.equal(readFileSync(join(workspace, 'lenet5.stride'), 'utf8'), '# edited by hand\n');
   });
 });
+
+/** Run Model on Image… on the converted model, from its text editor: it predicts with the imported weights at once. */
+async function runOnImage(workbench: Workbench): Promise<void> {
+  const { page } = workbench;
+  // Quick Open puts the keyboard focus in the text editor (a click on the tab may leave it in the viewer's webview).
+  await openFile(page, 'lenet5.stride');
+  await runCommand(page, 'Stride: Run Model on Image…');
+  const dialog = page.locator('.quick-input-widget');
+  await dialog.locator('.monaco-list-row', { hasText: 'digit.png' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const toast = page.locator('.notifications-toasts', { hasText: 'digit.png →' });
+  await toast.waitFor({ timeout: 90_000 });
+  // Three classes with the probabilities `stride predict` gives with the weights it finds by default (the same folder).
+  const shown = /digit\.png → [^,]+ ([\d.]+)%, [^,]+ ([\d.]+)%, [^,]+ ([\d.]+)%/.exec(await toast.innerText());
+  assert.ok(shown, await toast.innerText());
+  const cli = [join(ROOT, 'bin', 'stride.js'), 'predict', join(workspace, 'lenet5.stride'), join(workspace, 'digit.png'), '--top', '3'];
+  const predicted = spawnSync(process.execPath, cli, { encoding: 'utf8' });
+  assert.equal(predicted.status, 0, predicted.stderr);
+  const percents = [...predicted.stdout.matchAll(/ ([\d.]+)%/g)].map((m) => Number(m[1]));
+  assert.equal(percents.length, 3, predicted.stdout);
+  percents.forEach((p, i) => assert.ok(Math.abs(p - Number(shown[i + 1])) <= 0.15, `${predicted.stdout} vs ${shown[0]}`));
+  await workbench.screenshot('e2e-model-file-run-on-image');
+}
 
 test('a malformed file and unsupported operators show the import error as text in the viewer', { timeout: 120_000 }, async () => {
   const workbench = current();
@@ -155,5 +212,43 @@ test('Import Model… asks for a file (or takes the one clicked in the explorer)
     await page.mouse.up();
     await page.locator('.tab.active[aria-label*="clicked.stride"]').waitFor({ timeout: 60_000 });
     assert.equal(analyze(readFileSync(join(workspace, 'clicked.stride'), 'utf8')).models[0].totals.params, model.totals.params);
+  });
+});
+
+/** The lines of a block's body in the imported text: the layers one of its instances holds. */
+function blockLayers(text: string, block: string): number {
+  const body = new RegExp(`^block ${block}\\([^)]*\\) \\{\\n([\\s\\S]*?)\\n\\}`, 'm').exec(text);
+  assert.ok(body, `block ${block} in the imported text`);
+  return body[1].split('\n').filter((l) => l.trim() !== '').length;
+}
+
+test('an ONNX ResNet-18 comes back with recovered blocks, drawn as collapsible instances', { timeout: 180_000 }, async () => {
+  const workbench = current();
+  const { page } = workbench;
+  await screenshotOnFailure(workbench, 'e2e-model-file-blocks', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await openInStride(page, 'resnet18.onnx');
+    const view = viewer(page);
+    await view.locator('#diagram[data-ready]').waitFor({ timeout: 60_000 });
+    const text = importFile(readFileSync(join(workspace, 'resnet18.onnx')), 'resnet18.onnx');
+    const model = analyze(text).models[0];
+    // Every layer drawn, inside a frame per block call: two blocks, eight calls (× 2 counts twice).
+    assert.equal(await view.locator('#viewport .node').count(), model.layers.length);
+    const calls = (await view.locator('.frame-title').allTextContents()).map((t) => t.split(' · ')[0]);
+    assert.equal(calls.length, 8, calls.join(', '));
+    assert.equal(calls.filter((c) => /^▾ residual\(/.test(c)).length, 5);
+    assert.equal(calls.filter((c) => /^▾ residual_projection\(/.test(c)).length, 3);
+    await workbench.screenshot('e2e-model-file-blocks');
+    // Collapsed, each call is one box; clicking one expands it again, its layers drawn in its frame.
+    await view.locator('#collapse-all').click();
+    await view.locator('#viewport .node.group').nth(7).waitFor();
+    const collapsed = await view.locator('#viewport .node').count();
+    assert.equal(await view.locator('#viewport .node.group').count(), 8);
+    await view.locator('#viewport .node.group[data-key="g:residual_1"]').click();
+    const inside = view.locator('#viewport .node[data-key^="n:residual_1/"]');
+    await inside.first().waitFor();
+    assert.equal(await inside.count(), blockLayers(text, 'residual'));
+    assert.equal(await view.locator('#viewport .node').count(), collapsed - 1 + blockLayers(text, 'residual'));
+    await workbench.screenshot('e2e-model-file-blocks-expanded');
   });
 });

@@ -1,6 +1,6 @@
 // What the model file viewer shows: a file made by `stride export --format onnx` imported and analysed into the
 // drawing's graph and the summary table (the same numbers as the analysis of the imported text), readable errors
-// for broken files, and the viewer's message validation.
+// for broken files, and the viewer's message validation; tfjs model.json and Keras files drawn and tabled the same way.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { importModelFile, strideTarget, viewOf } from '../../client/model-file/runner';
+import * as tf from '@tensorflow/tfjs';
+import { importForConvert, importModelFile, saveImportedWeights, strideTarget, viewOf } from '../../client/model-file/runner';
 import { analyze } from '../../core/analyze';
 import { checkFromModelFile, checkToModelFile } from '../../protocol/model-file';
 import { analyzeText } from '../../server/documents';
@@ -16,6 +17,8 @@ import { modelGraph } from '../../server/model-graph';
 import { summary } from '../../server/summary';
 import { fromModelGraph } from '../../webview/layout/from-model-graph';
 import { unsupportedOnnx } from '../helpers/unsupported-onnx';
+import { NO_H5PY, writeKeras3, writeLegacyH5 } from './keras-files';
+import { randomize, residual, saveTfjs, sequential } from './keras-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-model-file-'));
@@ -79,6 +82,53 @@ test('the viewer draws and tabulates exactly what the preview and the summary ge
   }
 });
 
+/**
+ * A model file the viewer opens: its view equals what the language server serves for the imported text (drawing and
+ * table), and its totals are the source model's parameter count.
+ */
+function viewedLikeTheAnalysis(file: string, params: number, blocks: boolean): void {
+  const imported = importModelFile(file);
+  assert.ok(imported.ok, imported.ok ? '' : imported.error);
+  const uri = `file://${file}`;
+  const view = viewOf(imported.text, uri);
+  assert.ok(view);
+  const snap = analyzeText(uri, 0, imported.text);
+  const served = modelGraph(snap, { uri });
+  assert.ok(served);
+  assert.deepEqual(view.graph, fromModelGraph(served));
+  assert.deepEqual(view.summary, summary(snap, { uri }, 32));
+  assert.equal(view.graph.totals.params, params);
+  assert.equal(view.summary.totals.params, params);
+  assert.equal(view.summary.rows.length, analyze(imported.text).models[0].layers.length);
+  assert.equal(view.graph.groups.length > 0, blocks, `${path.basename(file)}: block instances drawn`);
+  assert.ok(checkToModelFile(JSON.parse(JSON.stringify({ type: 'model', file: path.basename(file), ...view }))).ok);
+}
+
+test('a tfjs model.json (weights in two shards) is drawn and tabled like the analysis of its import', async () => {
+  const source = residual();
+  viewedLikeTheAnalysis(await saveTfjs(source, path.join(tmp, 'web')), source.countParams(), false);
+});
+
+test('a legacy Keras .h5 and a Keras 3 .keras file are drawn and tabled like the analysis of their import', { skip: NO_H5PY }, () => {
+  const cnn = sequential();
+  randomize(cnn, 5);
+  viewedLikeTheAnalysis(writeLegacyH5(cnn, 'viewed.h5'), cnn.countParams(), false);
+  const layer = (cls: string, config: object) => ({ module: 'keras.layers', class_name: cls, config: { trainable: true, ...config }, registered_name: null });
+  const conv = { strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'relu', use_bias: true };
+  const layers = [
+    layer('InputLayer', { batch_shape: [null, 10, 10, 3], dtype: 'float32', sparse: false, name: 'pixels' }),
+    layer('Conv2D', { name: 'conv', filters: 4, kernel_size: [3, 3], ...conv }),
+    layer('GlobalAveragePooling2D', { name: 'pool', data_format: 'channels_last', keepdims: false }),
+    layer('Dense', { name: 'out', units: 2, activation: 'softmax', use_bias: true }),
+  ];
+  const config = { module: 'keras', class_name: 'Sequential', config: { name: 'sequential', trainable: true, layers }, registered_name: null };
+  const tiny = tf.sequential({ name: 'sequential' });
+  tiny.add(tf.layers.conv2d({ inputShape: [10, 10, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv' }));
+  tiny.add(tf.layers.globalAveragePooling2d({ name: 'pool' }));
+  tiny.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'out' }));
+  viewedLikeTheAnalysis(writeKeras3(tiny, config, 'viewed.keras'), tiny.countParams(), false);
+});
+
 test('broken and missing files give a readable error, never a throw', () => {
   const bad = path.join(tmp, 'bad.onnx');
   fs.writeFileSync(bad, Buffer.from('this is not a protobuf at all \u0000\u0001\u0002'));
@@ -93,6 +143,25 @@ test('broken and missing files give a readable error, never a throw', () => {
   const refused = importModelFile(odd);
   assert.ok(!refused.ok);
   assert.match(refused.error, /unsupported ONNX operators:\n {2}StrideNoSuchOp ×2: odd_1, odd_2/);
+});
+
+test('Convert saves the weights where the editor looks, and leaves a folder Stride did not write alone', async () => {
+  const file = exported('lenet5');
+  const result = importForConvert(file);
+  assert.ok(result.ok && result.weights, result.ok ? 'no weights' : result.error);
+  assert.equal(result.text, (importModelFile(file) as { text: string }).text);
+  const target = path.join(tmp, 'converted', 'lenet5.stride');
+  fs.mkdirSync(path.dirname(target));
+  const saved = await saveImportedWeights(result.weights, target);
+  assert.deepEqual(saved, { ok: true, dir: path.join(tmp, 'converted', 'lenet5.weights', 'LeNet5'), layers: 5 });
+  assert.ok(fs.existsSync(path.join(saved.dir, 'model.json')));
+  const foreign = path.join(tmp, 'foreign', 'lenet5.weights', 'LeNet5');
+  fs.mkdirSync(foreign, { recursive: true });
+  fs.writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
+  const refused = await saveImportedWeights(result.weights, path.join(tmp, 'foreign', 'lenet5.stride'));
+  assert.ok(!refused.ok);
+  assert.match(refused.error, /is not a weights folder Stride wrote \(it holds notes\.txt\)/);
+  assert.deepEqual(fs.readdirSync(foreign), ['notes.txt']);
 });
 
 test('the .stride file goes beside the model file, named after it', () => {

@@ -150,10 +150,10 @@ describe('imported weights through the CLI and refused weights', { skip: NO_TORC
     got.forEach((g, k) => assert.ok(Math.abs(g.p - top[k].p) <= 0.051, `${r.stdout} vs ${top[k].p}`));
   });
 
-  test('without --weights-out no weights folder is written', () => {
+  test('with --no-weights no weights folder is written', () => {
     const before = fs.readdirSync(tmp).length;
     const out = path.join(tmp, 'text-only.stride');
-    assert.equal(stride('import', flatFile(), '--out', out).status, 0);
+    assert.equal(stride('import', flatFile(), '--out', out, '--no-weights').status, 0);
     assert.equal(fs.readdirSync(tmp).length, before + 1);
   });
 
