@@ -351,7 +351,10 @@ export class TrainingApp {
   private async showSample(sample: Sample): Promise<void> {
     const model = this.activationModel();
     if (!model) return;
-    const classes = this.data?.classes ?? [];
+    // The data set's class names only when they name this model's outputs: an imported model trained elsewhere has
+    // its own classes, which the default data set's names would mislabel.
+    const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+    const classes = this.data && this.data.classes.length === units ? this.data.classes : [];
     const top = await renderActivations(this.view.activations, model, sample, classes);
     this.lastPrediction = top[0]?.label;
     this.view.clearNote('activations');
@@ -379,7 +382,13 @@ export class TrainingApp {
   }
 
   private refreshButtons(): void {
-    const facts = { hasData: !!this.data, hasSaved: !!this.saved, hasCheckpoint: !!this.checkpoint, hasRun: !!this.run, backgroundPaused: this.background.paused };
+    const facts = {
+      hasData: !!this.data,
+      hasSaved: !!this.saved,
+      hasCheckpoint: !!this.checkpoint,
+      hasRun: !!this.run,
+      backgroundPaused: this.background.paused,
+    };
     this.view.enable(enabledButtons(this.status, facts));
     this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
