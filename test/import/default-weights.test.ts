@@ -94,7 +94,9 @@ describe('stride import saves the weights where predict looks', () => {
     );
     got.forEach((g, k) => assert.ok(Math.abs(g.p - top[k].p) <= 0.051, `${byDefault.stdout} vs ${top[k].p}`));
   });
+});
 
+describe('stride import without weights, and weights it cannot save', () => {
   test('--no-weights writes the text only; predict then has no weights', () => {
     const onnxFile = lenetOnnx('none');
     const r = stride('import', onnxFile, '--no-weights');
@@ -116,7 +118,9 @@ describe('stride import saves the weights where predict looks', () => {
     assert.match(r.stdout, /^model LeNet5 \{$/m);
     assert.deepEqual(fs.readdirSync(path.join(tmp, 'stdout')), ['lenet5.onnx']);
   });
+});
 
+describe('stride import with weights it cannot save: the text is still written', () => {
   test('a default folder Stride did not write is left alone: the text is written, the refusal is the error', () => {
     const onnxFile = lenetOnnx('foreign');
     const folder = path.join(tmp, 'foreign', 'lenet5.weights', 'LeNet5');

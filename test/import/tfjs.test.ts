@@ -83,6 +83,10 @@ describe('import of tfjs LayersModels', () => {
     const ids = tf.randomUniform([2, 8], 0, 30, 'int32', 5).cast('float32');
     assert.ok((await outputDiff(imported, source, source.countParams(), ids)) <= 1e-5);
   });
+});
+
+describe('import of tfjs LayersModels saved by Stride, and through the CLI', () => {
+  before(useCpu);
 
   test("a model saved by Stride's trainer (its own layer classes): same totals, same outputs", async () => {
     const analysed = analyze(STRIDE_SOURCE).models[0];

@@ -156,6 +156,10 @@ describe('imported weights through the CLI and refused weights', { skip: NO_TORC
     assert.equal(stride('import', flatFile(), '--out', out, '--no-weights').status, 0);
     assert.equal(fs.readdirSync(tmp).length, before + 1);
   });
+});
+
+describe('imported weights refused before anything is written', { skip: NO_TORCH }, () => {
+  before(() => selectBackend({ warn: () => undefined }));
 
   test('a layer whose weight shape differs from the file is refused by name, kind and line; the folder is kept', async () => {
     const imported = importOnnxModel(fs.readFileSync(flatFile()), 'flat.onnx', 'Flat');

@@ -158,3 +158,12 @@ export function highlightLayer(root: HTMLElement, strideName: string, tfName: (n
   found?.scrollIntoView({ block: 'center' });
   return !!found;
 }
+
+/**
+ * The data set's class names when they name the model's outputs, else none (classes are then numbered): a model
+ * trained elsewhere (imported) has its own classes, which the default data set's names would mislabel.
+ */
+export function outputClasses(model: tf.LayersModel, classes: readonly string[]): readonly string[] {
+  const shape = model.outputs[0].shape;
+  return classes.length === shape[shape.length - 1] ? classes : [];
+}

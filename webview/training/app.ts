@@ -7,7 +7,7 @@ import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
-import { highlightLayer, renderActivations, type Sample } from './activations';
+import { highlightLayer, outputClasses, renderActivations, type Sample } from './activations';
 import { BackgroundView } from './background-view';
 import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
 import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
@@ -351,10 +351,7 @@ export class TrainingApp {
   private async showSample(sample: Sample): Promise<void> {
     const model = this.activationModel();
     if (!model) return;
-    // The data set's class names only when they name this model's outputs: an imported model trained elsewhere has
-    // its own classes, which the default data set's names would mislabel.
-    const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
-    const classes = this.data && this.data.classes.length === units ? this.data.classes : [];
+    const classes = outputClasses(model, this.data?.classes ?? []);
     const top = await renderActivations(this.view.activations, model, sample, classes);
     this.lastPrediction = top[0]?.label;
     this.view.clearNote('activations');
@@ -382,14 +379,8 @@ export class TrainingApp {
   }
 
   private refreshButtons(): void {
-    const facts = {
-      hasData: !!this.data,
-      hasSaved: !!this.saved,
-      hasCheckpoint: !!this.checkpoint,
-      hasRun: !!this.run,
-      backgroundPaused: this.background.paused,
-    };
-    this.view.enable(enabledButtons(this.status, facts));
+    const facts = { hasData: !!this.data, hasSaved: !!this.saved, hasCheckpoint: !!this.checkpoint, hasRun: !!this.run };
+    this.view.enable(enabledButtons(this.status, { ...facts, backgroundPaused: this.background.paused }));
     this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
 
