@@ -139,8 +139,11 @@ export async function runExtensionHostTests(workbench: Workbench, folder: string
   return withDeadline(exited, options.timeoutMs, 'the extension-host tests to exit');
 }
 
-/** Opens a workspace file through Quick Open and waits for its editor tab to be active. */
-export async function openFile(page: Page, fileName: string): Promise<void> {
+/**
+ * Opens a workspace file through Quick Open and waits for its editor tab to be active, and for its text when it opens in
+ * a text editor (`textEditor`; a model file opens in a placeholder or a viewer).
+ */
+export async function openFile(page: Page, fileName: string, textEditor = true): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   // A focused webview may keep the key to itself; the title bar's command center opens Quick Open by mouse.
@@ -156,7 +159,7 @@ export async function openFile(page: Page, fileName: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
-  await page.locator('.monaco-editor .view-lines').first().waitFor();
+  if (textEditor) await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
 /** Runs a command by its title through the command palette. */

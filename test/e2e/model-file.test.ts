@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { onnx } from 'onnx-proto';
 import type { FrameLocator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { analyze } from '../../core/analyze';
 import { formatInt } from '../../core/model/values';
 import { importFile } from '../../import/index';
+import { unsupportedOnnx } from '../helpers/unsupported-onnx';
 import { openFile, runCommand, screenshotOnFailure, workbenchPerFile, type Workbench } from './harness';
 import { ROOT } from './paths';
 
@@ -46,14 +46,6 @@ const current = workbenchPerFile((ws) => {
   writeFileSync(join(ws, 'odd.onnx'), unsupportedOnnx());
 });
 
-/** A well-formed ONNX model of two nodes whose operator no importer reads. */
-function unsupportedOnnx(): Uint8Array {
-  const info = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [1, 3, 8, 8].map((dimValue) => ({ dimValue })) } } } });
-  const node = (name: string, input: string, output: string) => ({ opType: 'StrideNoSuchOp', name, input: [input], output: [output] });
-  const graph = { name: 'g', node: [node('odd_1', 'x', 'y'), node('odd_2', 'y', 'z')], input: [info('x')], output: [info('z')] };
-  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph })).finish();
-}
-
 /** The visible viewer's page: the webview's inner frame (viewers in background tabs stay loaded, hidden). */
 function viewer(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
@@ -61,32 +53,13 @@ function viewer(page: Page): FrameLocator {
 
 /** Opens a file through Quick Open in its default editor (binary files show a placeholder), then in the viewer. */
 async function openInStride(page: Page, fileName: string): Promise<void> {
-  await quickOpen(page, fileName);
+  await openFile(page, fileName, false);
   // The editor title's Open in Stride button reopens the file in the viewer.
   await page.locator('.editor-group-container.active .editor-actions [aria-label="Open in Stride"]').click();
   await page.locator('iframe.webview.ready:visible').waitFor();
   // The viewer took the place of the default editor: one tab for the file.
   await page.locator(`.tab[aria-label*="${fileName}"]`).nth(1).waitFor({ state: 'detached' });
   assert.equal(await page.locator(`.tab[aria-label*="${fileName}"]`).count(), 1);
-}
-
-/** Opens a file through Quick Open, in the editor VS Code chooses for it, and waits for its tab. */
-async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
-    () => true,
-    () => false,
-  );
-  if (!shown) {
-    // A focused webview may keep the key to itself; the command center opens Quick Open by mouse.
-    await page.locator('.command-center .command-center-center').first().click();
-    await input.waitFor({ state: 'visible' });
-  }
-  await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
 }
 
 /** The analysis of the importer's text for a file: the numbers the viewer must show. */
@@ -135,7 +108,7 @@ test('an exported ONNX file opens in the viewer, drawn and tabled, and converts 
     // The training panel Run Model on Image opened is a second webview: closed, the viewer is the only one.
     await runCommand(page, 'View: Close All Editors');
     // Opened again, the file comes back in the viewer it was last shown in.
-    await quickOpen(page, 'lenet5.onnx');
+    await openFile(page, 'lenet5.onnx', false);
     await viewer(page).locator('#diagram[data-ready]').waitFor({ timeout: 60_000 });
     await viewer(page).locator('#convert').click();
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'lenet5.stride exists. Overwrite it?' });

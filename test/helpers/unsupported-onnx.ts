@@ -2,8 +2,8 @@
 
 import { onnx } from 'onnx-proto';
 
-/** Two `StrideNoSuchOp` nodes (`odd_1`, `odd_2`) on an NCHW 1×3×8×8 input, encoded with the protobuf schema. */
-export function unsupportedOnnx(): Uint8Array {
+/** Two `op` nodes (`odd_1`, `odd_2`) on an NCHW 1×3×8×8 input, encoded with the protobuf schema. */
+export function unsupportedOnnx(op = 'StrideNoSuchOp'): Uint8Array {
   const info = (name: string) => ({
     name,
     type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }, { dimValue: 8 }, { dimValue: 8 }] } } },
@@ -14,8 +14,8 @@ export function unsupportedOnnx(): Uint8Array {
     graph: {
       name: 'g',
       node: [
-        { opType: 'StrideNoSuchOp', name: 'odd_1', input: ['x'], output: ['y'] },
-        { opType: 'StrideNoSuchOp', name: 'odd_2', input: ['y'], output: ['z'] },
+        { opType: op, name: 'odd_1', input: ['x'], output: ['y'] },
+        { opType: op, name: 'odd_2', input: ['y'], output: ['z'] },
       ],
       input: [info('x')],
       output: [info('z')],

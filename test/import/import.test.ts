@@ -13,6 +13,7 @@ import { analyze } from '../../core/analyze';
 import { ImportError, importFile } from '../../import/index';
 import { initializerCount } from '../export/onnx-helpers';
 import { NO_TORCH } from '../export/torch-harness';
+import { unsupportedOnnx } from '../helpers/unsupported-onnx';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -125,28 +126,6 @@ describe('import of Stride ONNX exports', () => {
   });
 });
 
-/** A one-node ONNX model around `op`, encoded with the protobuf schema. */
-function oneNode(op: string): Uint8Array {
-  const info = (name: string) => ({
-    name,
-    type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }, { dimValue: 8 }, { dimValue: 8 }] } } },
-  });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'g',
-      node: [
-        { opType: op, name: 'odd_1', input: ['x'], output: ['y'] },
-        { opType: op, name: 'odd_2', input: ['y'], output: ['z'] },
-      ],
-      input: [info('x')],
-      output: [info('z')],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
-}
-
 describe('import refusals', () => {
   const lenet = (): Uint8Array => {
     const file = path.join(tmp, 'refuse-lenet.onnx');
@@ -172,7 +151,7 @@ describe('import refusals', () => {
   });
   test('unsupported operators are listed with their counts and node names', () => {
     assert.throws(
-      () => importFile(oneNode('Erf'), 'erf.onnx'),
+      () => importFile(unsupportedOnnx('Erf'), 'erf.onnx'),
       (e: Error) => e instanceof ImportError && /unsupported ONNX operators:\n {2}Erf ×2: odd_1, odd_2/.test(e.message),
     );
   });
