@@ -59,13 +59,9 @@ function countsPad(ctx: Ctx): boolean {
   return c === null || c === undefined ? Array.isArray(ctx.args.padding) : c === true;
 }
 
-/**
- * Pooling: PyTorch's own padding where it pads both sides alike (numeric padding), explicit padding otherwise
- * (TensorFlow's `same`, per-side numbers). Padded zeros count in averages as `count_include_pad` says.
- */
-function pool(ctx: Ctx, kind: 'max' | 'avg'): Emitted {
+/** A pooling's window, stride (the window when unset) and per-side padding, as every pooling emitter reads them. */
+function poolWindow(ctx: Ctx): { k: number[]; n: number; s: number[]; pads: ReturnType<typeof tfPads> } {
   const k = nums(ctx.args.pool);
-  const n = k.length;
   const s = ctx.args.stride === null ? k : nums(ctx.args.stride);
   const pads = tfPads(
     ctx.inShapes[0],
@@ -74,6 +70,15 @@ function pool(ctx: Ctx, kind: 'max' | 'avg'): Emitted {
     k.map(() => 1),
     ctx.args.padding,
   );
+  return { k, n: k.length, s, pads };
+}
+
+/**
+ * Pooling: PyTorch's own padding where it pads both sides alike (numeric padding), explicit padding otherwise
+ * (TensorFlow's `same`, per-side numbers). Padded zeros count in averages as `count_include_pad` says.
+ */
+function pool(ctx: Ctx, kind: 'max' | 'avg'): Emitted {
+  const { k, n, s, pads } = poolWindow(ctx);
   const numeric = Array.isArray(ctx.args.padding);
   const counted = countsPad(ctx);
   const ceil = ctx.args.ceil_mode === true ? ', ceil_mode=True' : '';
@@ -94,16 +99,7 @@ function pool(ctx: Ctx, kind: 'max' | 'avg'): Emitted {
 
 /** Lp pooling, (Σ xᵖ)^(1/p) per window, as PyTorch's LPPool: k·avg(xᵖ) so ceil mode's partial windows agree. */
 function lpPool(ctx: Ctx): Emitted {
-  const k = nums(ctx.args.pool);
-  const n = k.length;
-  const s = ctx.args.stride === null ? k : nums(ctx.args.stride);
-  const pads = tfPads(
-    ctx.inShapes[0],
-    k,
-    s,
-    k.map(() => 1),
-    ctx.args.padding,
-  );
+  const { k, n, s, pads } = poolWindow(ctx);
   const p = py(ctx.args.p ?? 2);
   const ceil = ctx.args.ceil_mode === true ? ', ceil_mode=True' : '';
   const size = k.reduce((a, b) => a * b, 1);
