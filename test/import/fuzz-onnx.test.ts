@@ -9,21 +9,10 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { ImportError, importFile } from '../../import/index';
+import { rng } from '../../train/data/dataset';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-fuzz-'));
-
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Imports `bytes`: either a text (the damage missed everything that matters) or one ImportError; anything else fails. */
 function importOrRefuse(bytes: Uint8Array, what: string): 'ok' | 'refused' {
@@ -63,7 +52,7 @@ describe('malformed ONNX files: truncated and flipped', () => {
   before(loadReal);
 
   test('truncated at 300 offsets: each refused with one ImportError', () => {
-    const random = prng(1);
+    const random = rng(1);
     let refused = 0;
     for (let i = 0; i < 300; i++) {
       const cut = i < 40 ? i : Math.floor(random() * real.length);
@@ -74,7 +63,7 @@ describe('malformed ONNX files: truncated and flipped', () => {
   });
 
   test('400 copies with random bytes flipped: imported or refused with one ImportError', () => {
-    const random = prng(2);
+    const random = rng(2);
     const outcomes = { ok: 0, refused: 0 };
     for (let i = 0; i < 400; i++) {
       const bytes = Uint8Array.from(real);
@@ -94,7 +83,7 @@ describe('malformed ONNX files: random bytes and absurd dimensions', () => {
   before(loadReal);
 
   test('200 buffers of random bytes: each refused', () => {
-    const random = prng(3);
+    const random = rng(3);
     for (let i = 0; i < 200; i++) {
       const bytes = Uint8Array.from({ length: 1 + Math.floor(random() * 5000) }, () => Math.floor(random() * 256));
       assert.equal(importOrRefuse(bytes, `random buffer ${i}`), 'refused');

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
 import type { Imported } from '../../import/imported';
+import { ImportError, importPath } from '../../import/index';
 import { writeWeightsFolder } from '../../import/weights-out';
 import { buildModel } from '../../train/model-builder';
 import { loadWeightsInto } from '../../train/node/weights';
@@ -109,4 +110,14 @@ export async function outputDiff(imported: Imported & { model: string }, source:
   tf.dispose([x, a, b]);
   mine.dispose();
   return diff;
+}
+
+/** Runs the import, which must fail with one ImportError matching `message`, in under two seconds. */
+export function refused(file: string, message: RegExp): void {
+  const start = Date.now();
+  assert.throws(
+    () => importPath(file),
+    (e: unknown) => e instanceof ImportError && message.test(e.message),
+  );
+  assert.ok(Date.now() - start < 2000, 'refusal took over 2 s');
 }

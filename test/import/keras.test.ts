@@ -14,7 +14,7 @@ import { lowered } from '../helpers/training';
 import { Prng } from '../helpers/prng';
 import { useCpu } from '../train/helpers';
 import { NO_H5PY, python, writeKeras3, writeLegacyH5 } from './keras-files';
-import { outputDiff, randomize, residual, sequential, tmp } from './keras-harness';
+import { outputDiff, randomize, residual, sequential, tmp, refused } from './keras-harness';
 
 const DTYPE = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 const tensor = (name: string, shape: (number | null)[]) => ({
@@ -177,16 +177,6 @@ g.attrs['layer_names1'] = names[4:]`,
     assert.ok((await outputDiff(imported, source, source.countParams())) <= 1e-5);
   });
 });
-
-/** Runs the import, which must fail with one ImportError matching `message`, in under two seconds. */
-function refused(file: string, message: RegExp): void {
-  const start = Date.now();
-  assert.throws(
-    () => importPath(file),
-    (e: unknown) => e instanceof ImportError && message.test(e.message),
-  );
-  assert.ok(Date.now() - start < 2000, 'refusal took over 2 s');
-}
 
 /** A copy of `file` cut to `fraction` of its length. */
 function truncated(file: string, fraction: number): string {

@@ -9,12 +9,12 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../core/analyze';
-import { ImportError, importPath } from '../../import/index';
+import { importPath } from '../../import/index';
 import { buildModel } from '../../train/model-builder';
 import { loadWeightsInto, saveModel } from '../../train/node/weights';
 import { lowered } from '../helpers/training';
 import { useCpu } from '../train/helpers';
-import { outputDiff, randomize, residual, saveTfjs, sequential, tmp } from './keras-harness';
+import { outputDiff, randomize, residual, saveTfjs, sequential, tmp, refused } from './keras-harness';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'stride.js');
 
@@ -125,16 +125,6 @@ describe('import of tfjs LayersModels saved by Stride, and through the CLI', () 
     assert.ok(fs.existsSync(path.join(tmp, 'cli', 'w', 'model.json')));
   });
 });
-
-/** Runs the import, which must fail with one ImportError matching `message`, quickly. */
-function refused(file: string, message: RegExp): void {
-  const start = Date.now();
-  assert.throws(
-    () => importPath(file),
-    (e: unknown) => e instanceof ImportError && message.test(e.message),
-  );
-  assert.ok(Date.now() - start < 2000, 'refusal took over 2 s');
-}
 
 describe('tfjs files the importer refuses', () => {
   before(useCpu);
