@@ -27,9 +27,10 @@ Commands:
                                      MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
                                      unless the model is large; png needs playwright-core and Chromium
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
-                                     Train with the file's train section; weights/ and metrics.jsonl go to --out
-                                     (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
-                                     Stride's own; Ctrl-C stops and keeps the weights
+        [--tensorboard DIR]          Train with the file's train section; weights/, metrics.jsonl and metrics.csv go
+                                     to --out (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty
+                                     or Stride's own; --tensorboard writes event files for tensorboard --logdir DIR;
+                                     Ctrl-C stops and keeps the weights
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
   import FILE.onnx [--name M] [--out PATH] [--weights-out DIR | --no-weights] [--partial] [--flat]

@@ -111,6 +111,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       dataOverride: dataOption(args),
       backend: backendOption(args),
       outDir,
+      tensorboardDir: tensorboardOption(args),
       signal: controller.signal,
       onProgress: (e) => bar.event(e),
       warn: (m) => process.stderr.write(`${paint(process.stderr, 33, 'warning:')} ${m}\n`),
@@ -121,6 +122,13 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+function tensorboardOption(args: ParsedArgs): string | undefined {
+  const dir = stringOption(args.options, 'tensorboard');
+  if (dir !== undefined && dir.trim() === '')
+    throw new UsageError('--tensorboard is an empty path; give the folder TensorBoard reads (tensorboard --logdir DIR)');
+  return dir;
 }
 
 function report(result: RunResult): void {
@@ -138,6 +146,7 @@ function report(result: RunResult): void {
   }
   if (result.weightsDir) out.write(`Weights: ${result.weightsDir}\n`);
   out.write(`Metrics log: ${result.metricsLog}\n`);
+  out.write(`Metrics table: ${path.join(path.dirname(result.metricsLog), 'metrics.csv')}\n`);
 }
 
 function metricsText(metrics: Readonly<Record<string, number>>): string {

@@ -1,6 +1,5 @@
 // Node entry points for the CLI and background workers: train a training model (lowered by the host), and predict with saved weights.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel } from '../../protocol/training-model';
@@ -17,6 +16,7 @@ import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
+import { RunLogs } from './logs/run-logs';
 import { loadWeightsInto, saveModel } from './weights';
 
 export type ProgressEvent =
@@ -41,6 +41,8 @@ export interface RunTrainingOptions {
   readonly limit?: number;
   /** Run folder: `weights/` (model.json + weights.bin, saved atomically) and `metrics.jsonl` go here. */
   readonly outDir: string;
+  /** TensorBoard log folder (`--tensorboard`): event files under `train/` and `validation/`. */
+  readonly tensorboardDir?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly signal?: AbortSignal;
   /** Pause/resume/stop from outside (background workers). */
@@ -73,8 +75,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
   const data = await prepareData(training, o, settings);
   const model = buildModel(training, { seed: settings.seed });
-  const log = new JsonLines(path.join(o.outDir, 'metrics.jsonl'));
-  log.write({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings });
+  const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
+  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings });
   try {
     const result = await trainModel(model, training, {
       settings,
@@ -83,7 +85,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       signal: o.signal,
       onBatch: (p) => o.onProgress?.({ type: 'batch', progress: p }),
       onEpoch: (p) => {
-        log.write({ event: 'epoch', ...p });
+        logs.epoch(p);
         o.onProgress?.({ type: 'epoch', progress: p });
       },
     });
@@ -92,8 +94,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       await saveModel(model, weightsDir, metadataOf(training, data, result, settings));
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
-    log.write({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir });
-    return { ...result, model: training.name, backend: backend.description, weightsDir, metricsLog: log.file };
+    logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir });
+    return { ...result, model: training.name, backend: backend.description, weightsDir, metricsLog: logs.jsonl };
   } finally {
     model.dispose();
   }
@@ -128,17 +130,6 @@ function metadataOf(training: TrainingModel, data: Dataset, result: TrainResult,
     epochs: result.history.length,
     seed: result.seed ?? settings.seed,
   };
-}
-
-/** Appends one JSON object per line; each write is a whole line so a crash never leaves half a record. */
-class JsonLines {
-  constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-  }
-
-  write(record: object): void {
-    fs.appendFileSync(this.file, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
-  }
 }
 
 export interface PredictOptions {

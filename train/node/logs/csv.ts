@@ -1,0 +1,31 @@
+// metrics.csv: one row per epoch of the latest run, for spreadsheets, pandas and plotting scripts (Keras's CSVLogger).
+
+import * as fs from 'node:fs';
+
+/** RFC 4180 quoting: fields holding a comma, quote or line break are quoted, quotes doubled. */
+export function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(fields: readonly (string | number)[]): string {
+  return `${fields.map(csvField).join(',')}\n`;
+}
+
+/** Writes the header with the first row (its columns are that row's keys) and keeps the column order after it. */
+export class CsvLog {
+  private columns: readonly string[] | undefined;
+
+  /** Starts the file afresh: the CSV holds one run, metrics.jsonl keeps every run. */
+  constructor(readonly file: string) {
+    fs.writeFileSync(file, '');
+  }
+
+  write(row: Readonly<Record<string, number | string>>): void {
+    if (this.columns === undefined) {
+      this.columns = Object.keys(row);
+      fs.appendFileSync(this.file, csvRow(this.columns));
+    }
+    fs.appendFileSync(this.file, csvRow(this.columns.map((c) => row[c] ?? '')));
+  }
+}
