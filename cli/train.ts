@@ -145,6 +145,8 @@ function report(result: RunResult): void {
     out.write('\n');
   }
   if (result.weightsDir) out.write(`Weights: ${result.weightsDir}\n`);
+  if (result.best && result.bestDir)
+    out.write(`Best: ${result.best.monitor} ${result.best.value.toFixed(4)} at epoch ${result.best.epoch}, weights in ${result.bestDir}\n`);
   out.write(`Metrics log: ${result.metricsLog}\n`);
   out.write(`Metrics table: ${path.join(path.dirname(result.metricsLog), 'metrics.csv')}\n`);
 }
@@ -154,6 +156,9 @@ function metricsText(metrics: Readonly<Record<string, number>>): string {
     .map(([k, v]) => `, ${k} ${v.toFixed(4)}`)
     .join('');
 }
+
+/** 0.001, 0.000125, 3.16e-7: three significant digits without trailing zeros. */
+const lrText = (lr: number): string => String(Number(lr.toPrecision(3)));
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -198,14 +203,14 @@ class ProgressBar {
     const filled = Math.round((width * p.batch) / p.batches);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
     this.redraw(
-      `epoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${metricsText(p.metrics)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`,
+      `epoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${metricsText(p.metrics)} · lr ${lrText(p.lr)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`,
     );
   }
 
   private epoch(p: EpochProgress): void {
     const val = p.valLoss !== undefined ? ` · val loss ${p.valLoss.toFixed(4)}${metricsText(p.valMetrics ?? {})}` : '';
     this.line(
-      `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s · ${p.memory.numTensors} tensors`,
+      `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val} · lr ${lrText(p.lr)} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s · ${p.memory.numTensors} tensors`,
     );
   }
 

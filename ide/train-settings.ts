@@ -3,7 +3,7 @@
 import type { ModelAnalysis } from '../core/analyze';
 import type { TrainConfig } from '../core/model/graph';
 import type { Value } from '../core/model/values';
-import type { DataSpec, OptimizerSetting, TrainSettings } from '../protocol/training-model';
+import type { DataSpec, EarlyStoppingSetting, OptimizerSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
 
 /**
  * What a model trains with when its `train` section (or the section itself) leaves a setting out. The seed is fixed so
@@ -33,16 +33,60 @@ export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSetting
   const t: TrainConfig | undefined = model.train;
   const data = dataSpecOf(t?.data);
   if ('error' in data) return data;
+  const optimizer = optimizerOf(t?.optimizer);
+  const validation = t?.validation ?? TRAIN_DEFAULTS.validation;
+  const monitor = validation > 0 ? 'val_loss' : 'loss';
   return {
-    optimizer: optimizerOf(t?.optimizer),
+    optimizer,
     loss: t?.loss ?? TRAIN_DEFAULTS.loss,
     metrics: t?.metrics ?? TRAIN_DEFAULTS.metrics,
     epochs: t?.epochs ?? TRAIN_DEFAULTS.epochs,
     batch: t?.batch ?? TRAIN_DEFAULTS.batch,
-    validation: t?.validation ?? TRAIN_DEFAULTS.validation,
+    validation,
     seed: t?.seed ?? TRAIN_DEFAULTS.seed,
     data,
+    ...(t?.schedule ? { schedule: scheduleOf(t.schedule, optimizer.args.lr as number, monitor) } : {}),
+    ...(t?.earlyStopping ? { earlyStopping: earlyStoppingOf(t.earlyStopping, monitor) } : {}),
   };
+}
+
+/**
+ * A schedule as written with PyTorch's defaults filled in (StepLR gamma 0.1; OneCycleLR pct_start 0.3, div_factor 25,
+ * final_div_factor 1e4, max_lr the optimizer's lr; ReduceLROnPlateau factor 0.1, patience 10, threshold 1e-4).
+ */
+export function scheduleOf(written: NonNullable<TrainConfig['schedule']>, lr: number, monitor: string): ScheduleSetting {
+  const a = written.args;
+  const n = (key: string, fallback: number) => (typeof a[key] === 'number' ? (a[key] as number) : fallback);
+  switch (written.name) {
+    case 'step':
+      return { kind: 'step', every: n('every', 1), gamma: n('gamma', 0.1) };
+    case 'cosine':
+      return { kind: 'cosine', warmup: n('warmup', 0), minLr: n('min_lr', 0) };
+    case 'one_cycle':
+      return {
+        kind: 'one_cycle',
+        maxLr: n('max_lr', lr),
+        pctStart: n('pct_start', 0.3),
+        divFactor: n('div_factor', 25),
+        finalDivFactor: n('final_div_factor', 1e4),
+      };
+    case 'reduce_on_plateau':
+      return {
+        kind: 'reduce_on_plateau',
+        monitor: typeof a.monitor === 'string' ? a.monitor : monitor,
+        factor: n('factor', 0.1),
+        patience: n('patience', 10),
+        minLr: n('min_lr', 0),
+        threshold: n('threshold', 1e-4),
+      };
+    default:
+      return { kind: 'constant' };
+  }
+}
+
+/** Early stopping as written; it watches the validation loss when there is a validation split, else the loss. */
+export function earlyStoppingOf(written: NonNullable<TrainConfig['earlyStopping']>, monitor: string): EarlyStoppingSetting {
+  return { monitor: written.monitor ?? monitor, patience: written.patience, minDelta: written.minDelta ?? 0 };
 }
 
 /** The optimizer as written, with its default learning rate when `lr:` is left out. */

@@ -16,6 +16,28 @@ export interface OptimizerSetting {
   readonly args: Readonly<Record<string, number | boolean>>;
 }
 
+/** A learning-rate schedule with every default filled in (train/schedule.ts gives each its formula). */
+export type ScheduleSetting =
+  | { readonly kind: 'constant' }
+  | { readonly kind: 'step'; readonly every: number; readonly gamma: number }
+  | { readonly kind: 'cosine'; readonly warmup: number; readonly minLr: number }
+  | { readonly kind: 'one_cycle'; readonly maxLr: number; readonly pctStart: number; readonly divFactor: number; readonly finalDivFactor: number }
+  | {
+      readonly kind: 'reduce_on_plateau';
+      readonly monitor: string;
+      readonly factor: number;
+      readonly patience: number;
+      readonly minLr: number;
+      readonly threshold: number;
+    };
+
+/** Early stopping (Keras's rule): `patience` epochs without an improvement of `monitor` beyond `minDelta` end the run. */
+export interface EarlyStoppingSetting {
+  readonly monitor: string;
+  readonly patience: number;
+  readonly minDelta: number;
+}
+
 /** A `train` section with every default filled in (ide/train-settings.ts holds the one table of defaults). */
 export interface TrainSettings {
   readonly optimizer: OptimizerSetting;
@@ -27,6 +49,9 @@ export interface TrainSettings {
   /** Always set: runs are reproducible unless the section picks another seed. */
   readonly seed: number;
   readonly data: DataSpec;
+  /** Absent means a constant learning rate. */
+  readonly schedule?: ScheduleSetting;
+  readonly earlyStopping?: EarlyStoppingSetting;
 }
 
 /** One layer of the lowered graph; its `LayerDef` is looked up again by kind where the model is built. */
@@ -77,7 +102,8 @@ function checkNode(v: unknown, index: number): TrainingNode {
   if (!isObject(o.args)) return fail(`nodes[${index}].args must be an object`);
   const args = Object.fromEntries(Object.entries(o.args).map(([k, x]) => [k, argValue(x, `nodes[${index}].args.${k}`)]));
   const shape = o.shape;
-  if (shape !== null && (!Array.isArray(shape) || shape.length > 16 || !shape.every(isDim))) return fail(`nodes[${index}].shape must be a list of sizes or null`);
+  if (shape !== null && (!Array.isArray(shape) || shape.length > 16 || !shape.every(isDim)))
+    return fail(`nodes[${index}].shape must be a list of sizes or null`);
   return { id: index, name: str(o, 'name', 1000), kind: str(o, 'kind', 200), args, inputs: ids(o, 'inputs', index), shape: shape as (number | null)[] | null };
 }
 
@@ -113,7 +139,37 @@ function checkSettings(v: unknown): TrainSettings {
     validation,
     seed: int(o, 'seed', -(2 ** 53), 2 ** 53),
     data: checkData(o.data),
+    ...(o.schedule === undefined ? {} : { schedule: checkSchedule(o.schedule) }),
+    ...(o.earlyStopping === undefined ? {} : { earlyStopping: checkEarlyStopping(o.earlyStopping) }),
   };
+}
+
+const SCHEDULE_FIELDS: Readonly<Record<ScheduleSetting['kind'], readonly string[]>> = {
+  constant: [],
+  step: ['every', 'gamma'],
+  cosine: ['warmup', 'minLr'],
+  one_cycle: ['maxLr', 'pctStart', 'divFactor', 'finalDivFactor'],
+  reduce_on_plateau: ['factor', 'patience', 'minLr', 'threshold'],
+};
+
+/** Every number finite and non-negative; the trainer's formulas need nothing else to stay finite. */
+function checkSchedule(v: unknown): ScheduleSetting {
+  const o = obj(v, 'schedule');
+  const kind = oneOf(o, 'kind', Object.keys(SCHEDULE_FIELDS) as ScheduleSetting['kind'][]);
+  const numbers = Object.fromEntries(
+    SCHEDULE_FIELDS[kind].map((k) => {
+      const n = finiteOrNull(o, k);
+      return [k, n !== null && n >= 0 ? n : fail(`schedule '${k}' must be a finite number, 0 or more`)];
+    }),
+  );
+  return (kind === 'reduce_on_plateau' ? { kind, monitor: str(o, 'monitor', 100), ...numbers } : { kind, ...numbers }) as ScheduleSetting;
+}
+
+function checkEarlyStopping(v: unknown): EarlyStoppingSetting {
+  const o = obj(v, 'earlyStopping');
+  const minDelta = finiteOrNull(o, 'minDelta');
+  if (minDelta === null || minDelta < 0) return fail(`'earlyStopping.minDelta' must be a finite number, 0 or more`);
+  return { monitor: str(o, 'monitor', 100), patience: int(o, 'patience', 0, 1_000_000), minDelta };
 }
 
 function trainingModel(v: unknown): TrainingModel {

@@ -38,6 +38,23 @@ export interface OptimizerPlan {
 
 const numArg = (args: OptimizerSetting['args'], key: string): number | undefined => (typeof args[key] === 'number' ? (args[key] as number) : undefined);
 
+/** The learning rate the optimizer applies now: every tfjs optimizer keeps it in `learningRate`. */
+export function learningRateOf(optimizer: tf.Optimizer): number {
+  return (optimizer as unknown as { learningRate: number }).learningRate;
+}
+
+/**
+ * Changes the learning rate for the next updates, keeping the optimizer's state (moments, accumulators), as a PyTorch
+ * scheduler sets `param_group['lr']`. SGD and momentum cache −lr in a tensor, which `setLearningRate` renews; the
+ * others read the field at every step.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  if (learningRateOf(optimizer) === lr) return;
+  const withSetter = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof withSetter.setLearningRate === 'function') withSetter.setLearningRate(lr);
+  else withSetter.learningRate = lr;
+}
+
 export function makeOptimizer(setting: OptimizerSetting): OptimizerPlan {
   const a = setting.args;
   const lr = numArg(a, 'lr') ?? (setting.name === 'sgd' ? 0.01 : 0.001);

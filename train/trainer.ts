@@ -6,7 +6,8 @@ import { TrainControl, yieldToEventLoop } from './control';
 import { gather, permutation, rng, sampleSize, split, type Dataset } from './data/dataset';
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
-import { makeOptimizer, type OptimizerPlan } from './optimizers';
+import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
+import { LearningRate, Monitor, monitored } from './schedule';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -28,6 +29,8 @@ export interface BatchProgress {
   /** Seconds until the last epoch ends, at the current speed. */
   readonly etaSeconds: number;
   readonly memory: MemoryInfo;
+  /** The learning rate of this batch's update. */
+  readonly lr: number;
 }
 
 export interface EpochProgress {
@@ -41,6 +44,8 @@ export interface EpochProgress {
   readonly samplesPerSecond: number;
   readonly etaSeconds: number;
   readonly memory: MemoryInfo;
+  /** The learning rate of the epoch's last update. */
+  readonly lr: number;
 }
 
 export interface TrainOptions {
@@ -48,6 +53,8 @@ export interface TrainOptions {
   readonly data: Dataset;
   readonly onBatch?: (p: BatchProgress) => void;
   readonly onEpoch?: (p: EpochProgress) => void | Promise<void>;
+  /** Called before `onEpoch` when the watched value improved (early stopping's monitor, else val_loss or loss). */
+  readonly onBest?: (p: EpochProgress) => void | Promise<void>;
   /** Stop and pause; an AbortSignal may be given instead for stop only. */
   readonly control?: TrainControl;
   readonly signal?: AbortSignal;
@@ -62,6 +69,8 @@ export interface TrainResult {
   readonly history: readonly EpochProgress[];
   /** The seed actually used (drawn at random when the settings give none), to reproduce the run. */
   readonly seed: number;
+  /** The epoch whose weights were best by the watched value, and that value (absent when none was measured). */
+  readonly best?: { readonly epoch: number; readonly monitor: string; readonly value: number };
 }
 
 interface Loop {
@@ -73,37 +82,87 @@ interface Loop {
   readonly control: TrainControl;
   readonly sample: number;
   readonly started: number;
+  readonly schedule: LearningRate;
   pausedMs: number;
   trained: number;
+  /** Optimisation steps taken so far in the run (the schedule's clock). */
+  step: number;
 }
 
 /** Trains `model` (built from the training model `analysis`) in place. Resolves when done, stopped or diverged; never leaves tensors behind. */
 export async function trainModel(model: tf.LayersModel, analysis: TrainingModel, options: TrainOptions): Promise<TrainResult> {
   const s = options.settings;
   checkDataFits(analysis, options.data, s.loss);
+  checkMonitors(s);
   const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const { train, validation } = split(options.data.train.count, s.validation, seed);
+  if (train.length === 0) throw new Error(`Data set '${options.data.name}' has no training samples left after holding out ${s.validation} for validation.`);
   const plan = makeOptimizer(s.optimizer);
   const forms = analysis.outputs.map((id) => outputForm(analysis, id));
   const control = options.control ?? new TrainControl(options.signal);
   if (options.control && options.signal) options.signal.addEventListener('abort', () => control.stop(), { once: true });
-  const loop: Loop = { model, analysis, options, plan, forms, control, sample: sampleSize(options.data), started: now(), pausedMs: 0, trained: 0 };
-  const { train, validation } = split(options.data.train.count, s.validation, seed);
-  if (train.length === 0) throw new Error(`Data set '${options.data.name}' has no training samples left after holding out ${s.validation} for validation.`);
+  const schedule = new LearningRate(s.schedule ?? { kind: 'constant' }, plan.lr, Math.ceil(train.length / s.batch), s.epochs);
+  const loop: Loop = {
+    model,
+    analysis,
+    options,
+    plan,
+    forms,
+    control,
+    schedule,
+    sample: sampleSize(options.data),
+    started: now(),
+    pausedMs: 0,
+    trained: 0,
+    step: 0,
+  };
+  // The best epoch is watched with early stopping's monitor; without early stopping nothing stops on it.
+  const watch = new Monitor(s.earlyStopping ?? { monitor: validation.length > 0 ? 'val_loss' : 'loss', patience: Infinity, minDelta: 0 });
   const history: EpochProgress[] = [];
+  const end = (status: TrainStatus, reason?: string): TrainResult => ({ status, reason, history, seed, best: bestOf(watch) });
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
       const outcome = await runEpoch(loop, epoch, order);
-      if (outcome.status !== 'completed') return { status: outcome.status, reason: outcome.reason, history, seed };
+      if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
+      if (s.schedule?.kind === 'reduce_on_plateau') schedule.endEpoch(monitored(s.schedule.monitor, progress));
+      const verdict = watch.endEpoch(epoch, monitored(watch.setting.monitor, progress));
+      if (verdict.improved) await options.onBest?.(progress);
       await options.onEpoch?.(progress);
-      if (control.isStopped) return { status: 'stopped', reason: 'Stopped on request.', history, seed };
+      if (control.isStopped) return end('stopped', 'Stopped on request.');
+      if (verdict.stop && epoch < s.epochs) return end('completed', earlyStopReason(watch, epoch));
     }
-    return { status: 'completed', history, seed };
+    return end('completed');
   } finally {
     plan.optimizer.dispose();
+  }
+}
+
+function bestOf(watch: Monitor): TrainResult['best'] {
+  return watch.bestEpoch > 0 ? { epoch: watch.bestEpoch, monitor: watch.setting.monitor, value: watch.bestValue } : undefined;
+}
+
+function earlyStopReason(watch: Monitor, epoch: number): string {
+  const { monitor, patience } = watch.setting;
+  return `Stopped early after epoch ${epoch}: ${monitor} has not improved for ${patience} epoch${patience === 1 ? '' : 's'} (best ${watch.bestValue.toPrecision(4)} at epoch ${watch.bestEpoch}).`;
+}
+
+/** A monitor must name something the run measures: a metric of the section, and `val_` only with a validation split. */
+function checkMonitors(s: TrainSettings): void {
+  const watched = [
+    ['early_stopping', s.earlyStopping?.monitor],
+    ['reduce_on_plateau', s.schedule?.kind === 'reduce_on_plateau' ? s.schedule.monitor : undefined],
+  ] as const;
+  for (const [who, monitor] of watched) {
+    if (monitor === undefined) continue;
+    const base = monitor.replace(/^val_/, '');
+    if (monitor.startsWith('val_') && s.validation === 0)
+      throw new Error(`${who} watches '${monitor}' but no data is held out (validation: 0); watch '${base}' or set a validation fraction.`);
+    if (base !== 'loss' && !s.metrics.includes(base))
+      throw new Error(`${who} watches '${monitor}' but '${base}' is not among the metrics (${s.metrics.join(', ') || 'none'}); add it to metrics: [...].`);
   }
 }
 
@@ -128,11 +187,14 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
     if (loop.control.isStopped)
       return { status: 'stopped', reason: 'Stopped on request.', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
     const batch = gather(data.train, loop.sample, order.subarray(b * settings.batch, (b + 1) * settings.batch));
+    const lr = loop.schedule.at(loop.step, epoch);
+    setLearningRate(loop.plan.optimizer, lr);
     const loss = await trainStep(loop, batch, metrics);
     if (!Number.isFinite(loss)) return diverged(loop, epoch, b + 1, loss, t0);
     lossSum += loss * batch.size;
     seen += batch.size;
     loop.trained += batch.size;
+    loop.step++;
     loop.options.onBatch?.({
       epoch,
       epochs: settings.epochs,
@@ -142,13 +204,14 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
       metrics: metrics.result(),
       ...speed(loop, epoch, seen, order.length),
       memory: memory(),
+      lr,
     });
   }
   return { status: 'completed', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
 }
 
 function diverged(loop: Loop, epoch: number, batch: number, loss: number, t0: number): EpochOutcome {
-  const lr = loop.plan.lr;
+  const lr = learningRateOf(loop.plan.optimizer);
   const reason =
     `The loss became ${loss} at epoch ${epoch}, batch ${batch}: training diverged and was stopped before the bad update was applied. ` +
     `Try a smaller learning rate (now ${lr}), batchnorm() after convolutions, or check the data for invalid values.`;
@@ -237,7 +300,8 @@ function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], grads: t
       // A weight without a gradient (not on the path to the loss) is left alone, as the optimizer would.
       g = Object.fromEntries(vars.filter((v) => grads[v.name]).map((v) => [v.name, tf.add(grads[v.name], tf.mul(wd, v))]));
     } else if (wd > 0) {
-      for (const v of vars) if (grads[v.name]) v.assign(tf.mul(v, 1 - plan.lr * wd));
+      const lr = learningRateOf(plan.optimizer);
+      for (const v of vars) if (grads[v.name]) v.assign(tf.mul(v, 1 - lr * wd));
     }
     plan.optimizer.applyGradients(g);
   });
@@ -285,6 +349,7 @@ function epochProgress(
     seconds: o.seconds,
     ...sp,
     memory: memory(),
+    lr: learningRateOf(loop.plan.optimizer),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Span } from '../syntax/span';
 import type { ParamBinding } from './eval';
 import type { LayerDef, ResolvedArgs } from './registry';
+import type { EarlyStoppingConfig, ScheduleConfig } from './train-schedule';
 import type { Value } from './values';
 
 export interface GraphNode {
@@ -68,4 +69,6 @@ export interface TrainConfig {
   readonly batch?: number;
   readonly validation?: number;
   readonly seed?: number;
+  readonly schedule?: ScheduleConfig;
+  readonly earlyStopping?: EarlyStoppingConfig;
 }

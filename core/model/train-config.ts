@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast';
 import { evalExpr, type EvalEnv } from './eval';
 import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
+import { lowerEarlyStopping, lowerSchedule } from './train-schedule';
 import { formatValue, type Value } from './values';
 
 export const DATASETS = ['shapes', 'mnist', 'fashion_mnist', 'cifar10', 'folder'] as const;
@@ -17,7 +18,7 @@ export const OPTIMIZERS: Record<string, readonly string[]> = {
 };
 export const LOSSES = ['crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae'] as const;
 export const METRICS = ['accuracy', 'top5', 'precision', 'recall', 'mse', 'mae'] as const;
-export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed'] as const;
+export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed', 'schedule', 'early_stopping'] as const;
 
 const NO_PARAMS = new Map();
 
@@ -105,6 +106,12 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
     case 'seed':
       if (v.kind !== 'number' || !Number.isInteger(v.value)) return err(v.span, `'seed' must be an integer, got ${formatValue(v)}.`);
       config.seed = v.value;
+      return;
+    case 'schedule':
+      config.schedule = lowerSchedule(v, err);
+      return;
+    case 'early_stopping':
+      config.earlyStopping = lowerEarlyStopping(v, err);
       return;
   }
 }

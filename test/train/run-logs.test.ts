@@ -67,7 +67,9 @@ train Tiny { data: shapes  optimizer: adam(lr: 0.01)  metrics: [accuracy]  epoch
 `;
 
 /** The epoch records of metrics.jsonl. */
-function jsonEpochs(run: string): { epoch: number; loss: number; metrics: Record<string, number>; valLoss: number; valMetrics: Record<string, number> }[] {
+function jsonEpochs(
+  run: string,
+): { epoch: number; loss: number; metrics: Record<string, number>; valLoss: number; valMetrics: Record<string, number>; lr: number }[] {
   const lines = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n');
   return lines.map((l) => JSON.parse(l)).filter((r) => r.event === 'epoch');
 }
@@ -88,9 +90,14 @@ test('stride train --tensorboard: the event files and metrics.csv hold the same 
   assert.match(r.stdout, /^Metrics table: .*metrics\.csv$/m);
   const epochs = jsonEpochs(run);
   assert.equal(epochs.length, 2);
+  assert.deepEqual(
+    epochs.map((e) => e.lr),
+    [0.01, 0.01],
+    'the constant learning rate of adam(lr: 0.01)',
+  );
 
   const [header, ...rows] = fs.readFileSync(path.join(run, 'metrics.csv'), 'utf8').trim().split('\n');
-  assert.deepEqual(header.split(','), ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds', 'samples_per_second']);
+  assert.deepEqual(header.split(','), ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds', 'samples_per_second']);
   rows.forEach((row, i) => {
     const [epoch, loss, accuracy, valLoss, valAccuracy] = row.split(',').map(Number);
     const e = epochs[i];
@@ -102,7 +109,7 @@ test('stride train --tensorboard: the event files and metrics.csv hold the same 
   for (const events of [train, validation]) assert.equal(events[0].fileVersion, FILE_VERSION);
   assert.deepEqual(
     train.slice(1).map((e) => [e.step, e.scalars]),
-    epochs.map((e) => [e.epoch, { epoch_loss: Math.fround(e.loss), epoch_accuracy: Math.fround(e.metrics.accuracy) }]),
+    epochs.map((e) => [e.epoch, { epoch_loss: Math.fround(e.loss), epoch_accuracy: Math.fround(e.metrics.accuracy), epoch_learning_rate: Math.fround(e.lr) }]),
   );
   assert.deepEqual(
     validation.slice(1).map((e) => [e.step, e.scalars]),

@@ -88,10 +88,9 @@ after(async () => {
   await t?.close();
 });
 
-
 describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
   it('trains on WebGL: the loss falls, tensors stay flat across epochs, checkpoints and weights reach the host', async () => {
-    await init(t, tiny(4));
+    await init(t, tiny(4, 'adam(lr: 0.005)\n  schedule: cosine(warmup: 1)'));
     const end = await waitForEnd(t);
     assert.equal(end.status, 'finished', end.notes);
     assert.equal(end.backend, 'webgl');
@@ -131,6 +130,10 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
     // Charts were drawn from the run: every series has a path.
     assert.equal(await t.page.locator('#chart-batch-loss path').count(), 1);
     assert.equal(await t.page.locator('#chart-epoch-loss path').count(), 2);
+    // The cosine schedule: the learning rate is drawn per batch and has decayed to almost nothing by the last one.
+    assert.equal(await t.page.locator('#chart-batch-lr path').count(), 1);
+    const lr = Number(await t.page.locator('#stat-lr').innerText());
+    assert.ok(lr > 0 && lr < 1e-4, `last learning rate ${lr}`);
     await t.screenshot('training-panel');
   });
 });
@@ -196,7 +199,10 @@ describe('training webview in Chromium: images, bad messages and checkpoints', {
     const dangling = { ...training, nodes: training.nodes.map((n) => (n.id === 1 ? { ...n, inputs: [9] } : n)) };
     await t.send({ ...base, training: dangling });
     await t.page.locator('[data-key="protocol"]', { hasText: "'inputs' must be a list of node ids below 1" }).waitFor();
-    assert.notEqual(await t.page.evaluate(() => (globalThis as unknown as { strideTraining: { app: { status: string } } }).strideTraining.app.status), 'training');
+    assert.notEqual(
+      await t.page.evaluate(() => (globalThis as unknown as { strideTraining: { app: { status: string } } }).strideTraining.app.status),
+      'training',
+    );
     assert.deepEqual(t.invalid, []);
     assert.deepEqual(t.violations, []);
   });

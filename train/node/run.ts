@@ -62,10 +62,15 @@ export interface RunResult extends TrainResult {
   readonly backend: string;
   /** Folder holding model.json and weights.bin; absent when nothing was saved (diverged). */
   readonly weightsDir?: string;
+  /** The best epoch's weights (`best/`, see TrainResult.best); absent when no epoch was measured. */
+  readonly bestDir?: string;
   readonly metricsLog: string;
 }
 
 type Settings = TrainingModel['settings'];
+
+/** The run folder's sub-folder holding the best epoch's weights. */
+export const BEST_DIR = 'best';
 
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const training = o.model;
@@ -84,6 +89,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       control: o.control,
       signal: o.signal,
       onBatch: (p) => o.onProgress?.({ type: 'batch', progress: p }),
+      // The best epoch's weights, kept beside the last ones (`best/`): what early stopping or a late plateau would lose.
+      onBest: (p) => saveModel(model, path.join(o.outDir, BEST_DIR), metadataOf(training, data, p.epoch, settings.seed)),
       onEpoch: (p) => {
         logs.epoch(p);
         o.onProgress?.({ type: 'epoch', progress: p });
@@ -91,11 +98,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
-      await saveModel(model, weightsDir, metadataOf(training, data, result, settings));
+      await saveModel(model, weightsDir, metadataOf(training, data, result.history.length, result.seed ?? settings.seed));
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
-    logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir });
-    return { ...result, model: training.name, backend: backend.description, weightsDir, metricsLog: logs.jsonl };
+    const bestDir = result.best ? path.join(o.outDir, BEST_DIR) : undefined;
+    logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir });
+    return { ...result, model: training.name, backend: backend.description, weightsDir, bestDir, metricsLog: logs.jsonl };
   } finally {
     model.dispose();
   }
@@ -121,15 +129,8 @@ async function prepareData(training: TrainingModel, o: RunTrainingOptions, setti
   return limited;
 }
 
-function metadataOf(training: TrainingModel, data: Dataset, result: TrainResult, settings: Settings): StrideMetadata {
-  return {
-    model: training.name,
-    inputShape: training.nodes[training.inputs[0]].shape ?? [],
-    classes: data.classes,
-    dataset: data.name,
-    epochs: result.history.length,
-    seed: result.seed ?? settings.seed,
-  };
+function metadataOf(training: TrainingModel, data: Dataset, epochs: number, seed: number): StrideMetadata {
+  return { model: training.name, inputShape: training.nodes[training.inputs[0]].shape ?? [], classes: data.classes, dataset: data.name, epochs, seed };
 }
 
 export interface PredictOptions {

@@ -248,10 +248,7 @@ export class TrainingApp {
     const batch = this.training?.settings.batch ?? 0;
     const x = (p.epoch - 1) * p.batches + p.batch;
     this.batchLosses.push(p.loss);
-    this.view.batchLoss.xs.push(x);
-    this.view.batchLoss.ys.push(p.loss);
-    this.view.batchAcc.xs.push(x);
-    this.view.batchAcc.ys.push(p.metrics.accuracy ?? NaN);
+    this.view.addBatchPoint(x, p.loss, p.metrics.accuracy ?? NaN, p.lr);
     this.throughput.mark(performance.now() / 1000, x * batch);
     showBatchReadout(this.view, this.status, p, offset, this.throughput.rate() ?? p.samplesPerSecond);
     if (performance.now() - this.lastDraw > 150) {

@@ -14,6 +14,7 @@ export function showBatchReadout(v: PanelView, status: Status, p: BatchProgress,
   v.set('batch', `${p.batch} / ${p.batches}`);
   v.set('loss', p.loss.toPrecision(4));
   v.set('accuracy', p.metrics.accuracy === undefined ? '–' : `${(p.metrics.accuracy * 100).toFixed(1)}%`);
+  v.set('lr', String(Number(p.lr.toPrecision(3))));
   v.set('throughput', `${Math.round(samplesPerSecond)} samples/s`);
   v.set('remaining', formatDuration(p.etaSeconds));
   v.set('tensors', String(m.numTensors));

@@ -1,4 +1,4 @@
-// The panel's DOM: header, notes, run controls, live statistics, the four charts and the activations area.
+// The panel's DOM: header, notes, run controls, live statistics, the charts and the activations area.
 
 import type { EpochRecord } from '../../protocol/training-payloads';
 import { LineChart, type Series } from './charts';
@@ -16,6 +16,7 @@ export class PanelView {
   readonly stats = el('div', { className: 'stats', attrs: { id: 'stats' } });
   readonly batchLoss = series('train');
   readonly batchAcc = series('train (running)');
+  readonly batchLr = series('learning rate');
   readonly epochLoss = [series('train'), series('validation')];
   readonly epochAcc = [series('train'), series('validation')];
   readonly charts: LineChart[];
@@ -41,19 +42,32 @@ export class PanelView {
     this.charts = [
       new LineChart('Loss per batch', [this.batchLoss], 'batch', 'chart-batch-loss'),
       new LineChart('Accuracy per batch', [this.batchAcc], 'batch', 'chart-batch-acc'),
+      new LineChart('Learning rate per batch', [this.batchLr], 'batch', 'chart-batch-lr'),
       new LineChart('Loss per epoch', this.epochLoss, 'epoch', 'chart-epoch-loss'),
       new LineChart('Accuracy per epoch', this.epochAcc, 'epoch', 'chart-epoch-acc'),
     ];
     const bt = this.buttons;
     const controls = el('div', {}, bt.train, bt.pause, bt.resume, bt.stop, bt.save, bt.loadSaved, bt.resumeCheckpoint);
     const sampleBar = el('div', {}, el('label', { text: 'Validation sample ' }), this.sampleIndex, bt.showSample, bt.randomSample, bt.pickImage);
-    for (const f of ['state', 'epoch', 'batch', 'loss', 'accuracy', 'throughput', 'remaining', 'tensors', 'memory']) {
+    for (const f of ['state', 'epoch', 'batch', 'loss', 'accuracy', 'lr', 'throughput', 'remaining', 'tensors', 'memory']) {
       const value = el('b', { text: '–', attrs: { id: `stat-${f}` } });
       this.fields.set(f, value);
       this.stats.appendChild(el('span', { text: `${f}: ` }, value));
     }
     const charts = el('div', { className: 'charts' }, ...this.charts.map((c) => c.root));
     root.replaceChildren(this.title, this.backend, this.notes, controls, this.stats, charts, el('h2', { text: 'Activations' }), sampleBar, this.activations);
+  }
+
+  /** One batch on the per-batch charts: loss, running accuracy and learning rate at step `x`. */
+  addBatchPoint(x: number, loss: number, accuracy: number, lr: number): void {
+    for (const [series, y] of [
+      [this.batchLoss, loss],
+      [this.batchAcc, accuracy],
+      [this.batchLr, lr],
+    ] as const) {
+      series.xs.push(x);
+      series.ys.push(y);
+    }
   }
 
   set(field: string, text: string): void {
@@ -80,7 +94,7 @@ export class PanelView {
   }
 
   resetCharts(): void {
-    for (const s of [this.batchLoss, this.batchAcc, ...this.epochLoss, ...this.epochAcc]) {
+    for (const s of [this.batchLoss, this.batchAcc, this.batchLr, ...this.epochLoss, ...this.epochAcc]) {
       s.xs.length = 0;
       s.ys.length = 0;
     }

@@ -22,6 +22,7 @@ export function epochRow(p: EpochProgress): Record<string, number> {
   const row: Record<string, number> = { epoch: p.epoch, loss: p.loss, ...p.metrics };
   if (p.valLoss !== undefined) row.val_loss = p.valLoss;
   for (const [k, v] of Object.entries(p.valMetrics ?? {})) row[`val_${k}`] = v;
+  row.lr = p.lr;
   row.seconds = p.seconds;
   row.samples_per_second = p.samplesPerSecond;
   return row;
@@ -54,7 +55,7 @@ export class RunLogs {
     const wallTime = Date.now() / 1000;
     // Keras's names: `epoch_loss`, `epoch_accuracy`… in train/ and validation/, so both curves share one chart.
     const tagged = (values: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`epoch_${k}`, v]));
-    this.board.train.write({ wallTime, step: p.epoch, scalars: tagged({ loss: p.loss, ...p.metrics }) });
+    this.board.train.write({ wallTime, step: p.epoch, scalars: tagged({ loss: p.loss, ...p.metrics, learning_rate: p.lr }) });
     if (p.valLoss !== undefined) this.board.validation.write({ wallTime, step: p.epoch, scalars: tagged({ loss: p.valLoss, ...p.valMetrics }) });
   }
 }
