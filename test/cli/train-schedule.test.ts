@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { PNG } from 'pngjs';
+import { makeShapes } from '../../train/data/shapes';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -61,6 +63,16 @@ test('a step schedule halves the learning rate each epoch and early stopping end
     .find((e) => e.event === 'end');
   assert.equal(end.best.epoch, 1);
   assert.equal(end.best.monitor, 'val_loss');
+
+  // The best weights predict like any weights folder.
+  const image = path.join(dir, 'shape.png');
+  const set = makeShapes({ count: 1, testCount: 1 }).train;
+  const png = new PNG({ width: 32, height: 32 });
+  for (let i = 0; i < 32 * 32; i++) png.data.set([set.images[i], set.images[i], set.images[i], 255], i * 4);
+  fs.writeFileSync(image, PNG.sync.write(png));
+  const predict = spawnSync(process.execPath, [BIN, 'predict', file, image, '--weights', path.join(run, 'best')], { encoding: 'utf8' });
+  assert.equal(predict.status, 0, predict.stderr);
+  assert.match(predict.stdout, /shape\.png: (circle|square|triangle|cross) [\d.]+%/);
 });
 
 test('a monitor the run does not measure is a clear error before any training', () => {
