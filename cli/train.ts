@@ -12,6 +12,7 @@ import type { ProgressEvent, RunResult, RunTrainingOptions, PredictOptions, Pred
 import type { BatchProgress, EpochProgress } from '../train/trainer';
 import { InputError, intOption, stringOption, UsageError, type ParsedArgs } from './args';
 import { paint, plain } from './output';
+import { resultsText } from './results-table';
 
 interface TrainModule {
   runTraining(o: RunTrainingOptions): Promise<RunResult>;
@@ -144,6 +145,7 @@ function report(result: RunResult): void {
     if (last.valLoss !== undefined) out.write(`; validation loss ${last.valLoss.toFixed(4)}${metricsText(last.valMetrics ?? {})}`);
     out.write('\n');
   }
+  if (result.evaluation && result.resultsFile) out.write(resultsText(result.evaluation.results, result.resultsFile));
   if (result.weightsDir) out.write(`Weights: ${result.weightsDir}\n`);
   if (result.best && result.bestDir)
     out.write(`Best: ${result.best.monitor} ${result.best.value.toFixed(4)} at epoch ${result.best.epoch}, weights in ${result.bestDir}\n`);

@@ -7,6 +7,7 @@ import { gather, permutation, rng, sampleSize, split, type Dataset } from './dat
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
+import { evaluateSplit, type Evaluation } from './evaluate';
 import { LearningRate, Monitor, monitored } from './schedule';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
@@ -71,6 +72,8 @@ export interface TrainResult {
   readonly seed: number;
   /** The epoch whose weights were best by the watched value, and that value (absent when none was measured). */
   readonly best?: { readonly epoch: number; readonly monitor: string; readonly value: number };
+  /** The final weights on the validation split, per class (absent when diverged or nothing was held out). */
+  readonly evaluation?: Evaluation;
 }
 
 interface Loop {
@@ -119,12 +122,16 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   // The best epoch is watched with early stopping's monitor; without early stopping nothing stops on it.
   const watch = new Monitor(s.earlyStopping ?? { monitor: validation.length > 0 ? 'val_loss' : 'loss', patience: Infinity, minDelta: 0 });
   const history: EpochProgress[] = [];
-  const end = (status: TrainStatus, reason?: string): TrainResult => ({ status, reason, history, seed, best: bestOf(watch) });
+  const end = async (status: TrainStatus, reason?: string): Promise<TrainResult> => {
+    // Completed runs only: a stopped run ends at once, a diverged one has nothing to judge.
+    const evaluation = status !== 'completed' ? undefined : await evaluateSplit(model, options.data, validation, s.batch, forms[0]);
+    return { status, reason, history, seed, best: bestOf(watch), evaluation };
+  };
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
       const outcome = await runEpoch(loop, epoch, order);
-      if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
+      if (outcome.status !== 'completed') return await end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
@@ -132,10 +139,10 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
       const verdict = watch.endEpoch(epoch, monitored(watch.setting.monitor, progress));
       if (verdict.improved) await options.onBest?.(progress);
       await options.onEpoch?.(progress);
-      if (control.isStopped) return end('stopped', 'Stopped on request.');
-      if (verdict.stop && epoch < s.epochs) return end('completed', earlyStopReason(watch, epoch));
+      if (control.isStopped) return await end('stopped', 'Stopped on request.');
+      if (verdict.stop && epoch < s.epochs) return await end('completed', earlyStopReason(watch, epoch));
     }
-    return end('completed');
+    return await end('completed');
   } finally {
     plan.optimizer.dispose();
   }

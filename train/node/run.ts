@@ -16,6 +16,7 @@ import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
+import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
 import { loadWeightsInto, saveModel } from './weights';
 
@@ -64,6 +65,8 @@ export interface RunResult extends TrainResult {
   readonly weightsDir?: string;
   /** The best epoch's weights (`best/`, see TrainResult.best); absent when no epoch was measured. */
   readonly bestDir?: string;
+  /** results.json (per-class results; predictions.csv beside it), when the run was evaluated. */
+  readonly resultsFile?: string;
   readonly metricsLog: string;
 }
 
@@ -102,8 +105,10 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
     const bestDir = result.best ? path.join(o.outDir, BEST_DIR) : undefined;
-    logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir });
-    return { ...result, model: training.name, backend: backend.description, weightsDir, bestDir, metricsLog: logs.jsonl };
+    const resultFiles = result.evaluation ? writeResults(o.outDir, result.evaluation) : undefined;
+    const summary = result.evaluation && { accuracy: result.evaluation.results.accuracy, topK: result.evaluation.results.topK, files: resultFiles };
+    logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir, results: summary });
+    return { ...result, model: training.name, backend: backend.description, weightsDir, bestDir, resultsFile: resultFiles?.results, metricsLog: logs.jsonl };
   } finally {
     model.dispose();
   }
