@@ -26,6 +26,8 @@ export function singleEntryExit(lines: readonly Line[], start: number, end: numb
   if (start < 1 || end > lines.length || end - start < 1) return false;
   const entry = lines[start - 1].out;
   for (let i = start; i < end; i++) {
+    // A source (a second model input) inside would be a second entry.
+    if (lines[i].inputs.length === 0) return false;
     for (const t of lines[i].inputs) {
       const p = made.get(t);
       if (t !== entry && (p === undefined || p < start || p >= end)) return false;

@@ -128,7 +128,8 @@ export function importOnnxLayers(model: onnx.ModelProto, name: string, options: 
   const w = newWalk(g);
   findPatterns(w);
   if (!options.partial) refuseUnsupported(g.nodes, supported(w));
-  inputStatement(w);
+  // Each graph input is read as `inputStatement` reads the first: through a view of the walk whose graph starts there.
+  for (const input of g.inputs) inputStatement({ ...w, g: { ...g, input } });
   let stopped = '';
   for (const n of g.nodes) {
     try {
