@@ -86,7 +86,12 @@ export function render(lines: readonly Line[], name: string, graph: string, flat
   const all = outputs.length > 1 ? [...lines, outputLine(outputs)] : lines;
   const { blocks, lines: body } = flat ? { blocks: [], lines: all } : recoverBlocks(all);
   const taken = new Set(blocks.map((b) => b.name));
-  const given = outputs.length > 1 ? outputs.map((o) => [o.tensor, identifier(o.name, taken)] as const) : [];
+  // Several inputs and several outputs are each named, as the file names them.
+  const sources = lines.filter((l) => l.inputs.length === 0);
+  const given = [
+    ...(sources.length > 1 ? sources.map((l) => [l.out, identifier(l.out, taken)] as const) : []),
+    ...(outputs.length > 1 ? outputs.map((o) => [o.tensor, identifier(o.name, taken)] as const) : []),
+  ];
   const names = namesNeeded(body, undefined, new Map(given), taken);
   return `# Imported from the ONNX graph '${graph}'.\n\n${blocks.map(blockText).join('')}model ${name} {\n${statements(body, names).join('\n')}\n}\n`;
 }
