@@ -14,7 +14,7 @@ import { buildModel } from '../../train/model-builder';
 import { loadWeightsInto } from '../../train/node/weights';
 import { lowered } from '../helpers/training';
 import { useCpu } from '../train/helpers';
-import { NO_H5PY, writeLegacyH5 } from './keras-files';
+import { CONV, k3, NO_H5PY, tensor, writeKeras3, writeLegacyH5 } from './keras-files';
 import { checkClean, randomize, refused, saveTfjs, tmp } from './keras-harness';
 
 /** Boxes from the image's features; scores from the pooled features plus the vector input. Boxes are computed first, listed last. */
@@ -28,6 +28,41 @@ function heads(metaFirst = false): tf.LayersModel {
   const joined = tf.layers.add({ name: 'joined' }).apply([pooled, extra]) as tf.SymbolicTensor;
   const scores = tf.layers.dense({ units: 3, name: 'scores' }).apply(joined) as tf.SymbolicTensor;
   return tf.model({ inputs: metaFirst ? [meta, image] : [image, meta], outputs: [scores, boxes], name: 'heads' });
+}
+
+/** heads() as Keras 3 writes its config.json: `input_layers` and `output_layers` each list two layers. */
+function headsKeras3(): object {
+  const input = (name: string, shape: number[]) => ({
+    module: 'keras.layers',
+    class_name: 'InputLayer',
+    config: { batch_shape: [null, ...shape], dtype: 'float32', sparse: false, name },
+    registered_name: null,
+    name,
+    inbound_nodes: [],
+  });
+  const features = tensor('features', [10, 10, 8]);
+  const layers = [
+    input('image', [10, 10, 3]),
+    input('meta', [4]),
+    k3('Conv2D', 'features', { ...CONV, filters: 8, kernel_size: [3, 3], use_bias: true, activation: 'relu' }, [tensor('image', [10, 10, 3])], [10, 10, 3]),
+    k3('Conv2D', 'boxes', { ...CONV, filters: 4, kernel_size: [1, 1], use_bias: true }, [features], [10, 10, 8]),
+    k3('GlobalAveragePooling2D', 'pooled', { data_format: 'channels_last', keepdims: false }, [features], [10, 10, 8]),
+    k3('Dense', 'extra', { units: 8, activation: 'linear', use_bias: true }, [tensor('meta', [4])], [4]),
+    k3('Add', 'joined', {}, [[tensor('pooled', [8]), tensor('extra', [8])]], [8]),
+    k3('Dense', 'scores', { units: 3, activation: 'linear', use_bias: true }, [tensor('joined', [8])], [8]),
+  ];
+  const io = {
+    input_layers: [
+      ['image', 0, 0],
+      ['meta', 0, 0],
+    ],
+    output_layers: [
+      ['scores', 0, 0],
+      ['boxes', 0, 0],
+    ],
+  };
+  const config = { name: 'heads', trainable: true, layers, ...io };
+  return { module: 'keras.src.models.functional', class_name: 'Functional', config, registered_name: 'Functional', build_config: { input_shape: null } };
 }
 
 /** The largest difference, output by output, between the source and Stride's model with the imported weights. */
@@ -72,6 +107,14 @@ describe('tfjs and Keras models with several inputs and outputs', () => {
     const source = heads();
     randomize(source, 29);
     const imported = importPath(writeLegacyH5(source, 'heads.h5'));
+    checkText(imported.text);
+    for (const diff of await outputDiffs(imported, source)) assert.ok(diff <= 1e-5, `max abs diff ${diff}`);
+  });
+
+  test('a Keras 3 .keras of the same model: every output the same', { skip: NO_H5PY }, async () => {
+    const source = heads();
+    randomize(source, 31);
+    const imported = importPath(writeKeras3(source, headsKeras3(), 'heads.keras'));
     checkText(imported.text);
     for (const diff of await outputDiffs(imported, source)) assert.ok(diff <= 1e-5, `max abs diff ${diff}`);
   });
