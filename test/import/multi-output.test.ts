@@ -1,6 +1,6 @@
 // Graphs with several outputs or inputs: a PyTorch module with two heads and an auxiliary classifier exported by
 // torch.onnx.export imports with `output(…)` in the file's order and its weights (every output equal in onnxruntime
-// and in Stride), a two-input model round-trips, and outputs Stride cannot declare are refused with the reason.
+// and in Stride), a two-input model round-trips with its weights, and outputs Stride cannot declare are refused.
 
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -10,8 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from 'onnx-proto';
 import { analyze } from '../../core/analyze';
-import { ImportError, importFile } from '../../import/index';
+import { ImportError, importFile, importOnnxModel } from '../../import/index';
+import { writeWeightsFolder } from '../../import/weights-out';
+import { buildModel } from '../../train/model-builder';
 import { selectBackend } from '../../train/node/backends/select';
+import { loadWeightsInto } from '../../train/node/weights';
+import { exportWithWeights, modelOf, ort } from '../export/onnx-helpers';
+import { lowered } from '../helpers/training';
 import { NO_TORCH } from '../export/torch-harness';
 import { maxDiff, runOrtOutputs, runStrideOutputs, stride, torchExports } from './compare-harness';
 
@@ -123,7 +128,20 @@ const refused = (model: onnx.ModelProto, why: RegExp) =>
     (e: Error) => e instanceof ImportError && why.test(e.message),
   );
 
+const PAIR = `model Pair {
+  left = input(8, 8, 3)
+  right = input(8, 8, 3)
+  a = left -> conv2d(4, 3) -> relu()
+  right -> conv2d(4, 3) -> relu()
+  add(a)
+  conv2d(6, 3)
+  scores = globalavgpool2d() -> dense(3)
+  output(scores, a)
+}
+`;
+
 describe('several outputs and inputs written by Stride', () => {
+  before(() => selectBackend({ warn: () => undefined }));
   test('three outputs of one trunk come back named, in order', () => {
     const text = importFile(onnx.ModelProto.encode(exported('heads', HEADS)).finish(), 'heads.onnx', 'Back');
     assert.deepEqual(analyze(text).diagnostics, []);
@@ -141,23 +159,31 @@ describe('several outputs and inputs written by Stride', () => {
     refused(twice, /^the graph outputs 'a' and 'a_again' are the same tensor; Stride declares each output once$/);
   });
 
-  test('two image inputs and two outputs round-trip with the same totals', () => {
-    const pair = `model Pair {
-  left = input(8, 8, 3)
-  right = input(8, 8, 3)
-  a = left -> conv2d(4, 3) -> relu()
-  right -> conv2d(4, 3) -> relu()
-  add(a)
-  conv2d(6, 3)
-  scores = globalavgpool2d() -> dense(3)
-  output(scores, a)
-}
-`;
-    const text = importFile(onnx.ModelProto.encode(exported('pair', pair)).finish(), 'pair.onnx', 'Back');
-    const back = analyze(text);
+  test('two image inputs and two outputs round-trip with the same totals and, with the weights, the same outputs', async () => {
+    const { model, text: source } = modelOf(PAIR);
+    const { bytes, tfModel } = exportWithWeights(model, source, false, true);
+    tfModel.dispose();
+    const imported = importOnnxModel(bytes, 'pair.onnx', 'Back');
+    const back = analyze(imported.text);
     assert.deepEqual(back.diagnostics, []);
-    assert.match(text, /^ {2}left = input\(8, 8, 3\)\n {2}right = input\(8, 8, 3\)$/m);
-    assert.match(text, /^ {2}output\(scores, a\)$/m);
-    assert.deepEqual(back.models[0].totals, analyze(pair).models[0].totals);
+    assert.match(imported.text, /^ {2}left = input\(8, 8, 3\)\n {2}right = input\(8, 8, 3\)$/m);
+    assert.match(imported.text, /^ {2}output\(scores, a\)$/m);
+    assert.deepEqual(back.models[0].totals, model.totals);
+    const dir = path.join(tmp, 'pair.weights');
+    await writeWeightsFolder(imported, 'Back', dir);
+    const mine = buildModel(lowered(back.models[0]));
+    loadWeightsInto(mine, dir);
+    const xs = [1, 2].map((seed) => tf.randomUniform([1, 8, 8, 3], -1, 1, 'float32', seed));
+    const got = tf.tidy(() => [mine.predict(xs)].flat().map((y) => y.dataSync() as Float32Array));
+    mine.dispose();
+    const session = await ort.InferenceSession.create(bytes);
+    const feeds = Object.fromEntries(['left', 'right'].map((n, k) => [n, new ort.Tensor('float32', xs[k].dataSync() as Float32Array, [1, 8, 8, 3])]));
+    const out = await session.run(feeds);
+    tf.dispose(xs);
+    assertSameOutputs(
+      got,
+      session.outputNames.map((n) => out[n].data as Float32Array),
+      'two inputs',
+    );
   });
 });
