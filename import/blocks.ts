@@ -4,7 +4,7 @@
 import { defaultRegistry } from '../core/model/layers';
 import { chainConcats } from './concat-chain';
 import type { Line } from './render';
-import { namedSegments, producers, singleEntryExit, structuralSegments, type Segment } from './segments';
+import { entryOf, namedSegments, producers, singleEntryExit, structuralSegments, type Segment } from './segments';
 
 /** One recovered block: `body` are the first instance's lines, whose calls use the parameters. */
 export interface Block {
@@ -63,7 +63,7 @@ function template(line: Line): Template {
 
 /** The shape of a segment, the same for two instances exactly when they differ in numbers only. */
 function instanceOf(lines: readonly Line[], seg: Segment, made: Map<string, number>): Instance {
-  const entry = lines[seg.start - 1].out;
+  const entry = entryOf(lines, seg.start);
   const rel = (t: string): string => (t === entry ? 'in' : String((made.get(t) ?? -1e9) - seg.start));
   const templates: Template[] = [];
   const keys: string[] = [];
@@ -218,7 +218,7 @@ export function recoverBlocks(flat: readonly Line[]): Recovered {
     const params = parameters(family);
     const body = bodyOf(lines, family, params);
     const doc = `Found ${family.length} times: ${labelOf(family)}.`;
-    const entry = lines[family[0].seg.start - 1].out;
+    const entry = entryOf(lines, family[0].seg.start);
     blocks.push({ name: blockName(body, entry, taken), params: params.names, entry, body, doc });
     for (const inst of family) calls.push({ inst, block: blocks.length - 1, args: params.columns.map((k) => inst.numbers[k]).join(', ') });
   }
@@ -248,5 +248,5 @@ function callLine(lines: readonly Line[], name: string, run: readonly { inst: In
   const first = run[0].inst.seg;
   const last = run[run.length - 1].inst.seg;
   const text = `${name}(${run[0].args})${run.length > 1 ? ` × ${run.length}` : ''}`;
-  return { out: lines[last.end - 1].out, inputs: [lines[first.start - 1].out], call: () => text, node: labelOf(run.map((r) => r.inst)) };
+  return { out: lines[last.end - 1].out, inputs: [entryOf(lines, first.start)], call: () => text, node: labelOf(run.map((r) => r.inst)) };
 }

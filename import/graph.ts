@@ -23,8 +23,17 @@ export interface Graph {
   readonly initializers: ReadonlySet<string>;
   /** Shapes the file declares for tensors (inputs, outputs, value_info), unknown dimensions as null. */
   readonly shapes: ReadonlyMap<string, readonly (number | null)[]>;
-  readonly input: { readonly name: string; readonly shape: readonly (number | null)[] };
-  readonly output: string;
+  /** The first of `inputs`. */
+  readonly input: GraphInput;
+  /** The graph's inputs other than weights, in the file's order. */
+  readonly inputs: readonly GraphInput[];
+  /** The graph's outputs, in the file's order. */
+  readonly outputs: readonly string[];
+}
+
+export interface GraphInput {
+  readonly name: string;
+  readonly shape: readonly (number | null)[];
 }
 
 function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string {
@@ -122,7 +131,7 @@ function shapeOf(v: onnx.IValueInfoProto): (number | null)[] {
   return (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : null));
 }
 
-/** Reads the decoded model into the importer's graph; the first non-initializer input is the image. */
+/** Reads the decoded model into the importer's graph; its inputs are the graph inputs that are not initializers. */
 export function graphOf(model: onnx.ModelProto): Graph {
   const g = model.graph as onnx.IGraphProto;
   const dims = new Map<string, readonly number[]>();
@@ -140,12 +149,10 @@ export function graphOf(model: onnx.ModelProto): Graph {
       values.set(n.outputs[0], values.get(n.inputs[0]) ?? []);
       if (initializers.has(n.inputs[0])) initializers.add(n.outputs[0]);
     }
-  const input = (g.input ?? []).find((i) => !dims.has(i.name ?? ''));
-  if (!input) throw new ImportError('the graph has no input besides its weights');
   const outputs = g.output ?? [];
-  if (outputs.length !== 1)
-    throw new ImportError(`the graph has ${outputs.length} outputs (${outputs.map((o) => o.name).join(', ')}); only single-output graphs are imported`);
+  if (outputs.length === 0) throw new ImportError('the graph declares no output');
   const shapes = new Map([...(g.input ?? []), ...(g.valueInfo ?? []), ...outputs].map((v) => [v.name ?? '', shapeOf(v)]));
-  const name = input.name ?? '';
-  return { name: g.name ?? '', nodes, dims, values, initializers, shapes, input: { name, shape: shapes.get(name) ?? [] }, output: outputs[0].name ?? '' };
+  const inputs = (g.input ?? []).filter((i) => !dims.has(i.name ?? '')).map((i) => ({ name: i.name ?? '', shape: shapes.get(i.name ?? '') ?? [] }));
+  if (inputs.length === 0) throw new ImportError('the graph has no input besides its weights');
+  return { name: g.name ?? '', nodes, dims, values, initializers, shapes, input: inputs[0], inputs, outputs: outputs.map((o) => o.name ?? '') };
 }

@@ -1,5 +1,5 @@
-// Writes the importer's statements as Stride text: names only where a tensor is used other than by the next line,
-// repeated sub-graphs as blocks.
+// Writes the importer's statements as Stride text: names only where a tensor is used other than by the next line (or
+// is one of several outputs), repeated sub-graphs as blocks.
 
 import { recoverBlocks, type Block } from './blocks';
 
@@ -12,7 +12,13 @@ export interface Line {
   readonly explicit?: boolean;
 }
 
-const RESERVED = new Set(['in', 'model', 'block', 'train', 'fn', 'input', 'out']);
+/** One of the model's outputs: the tensor a line writes, and the name the file gives it. */
+export interface ModelOutput {
+  readonly tensor: string;
+  readonly name: string;
+}
+
+const RESERVED = new Set(['in', 'model', 'block', 'train', 'fn', 'input', 'out', 'output']);
 
 /** A Stride identifier from an ONNX name: `/layer1/layer1.0/relu/Relu_output_0` → `layer1_0_relu`. */
 function identifier(raw: string, taken: Set<string>): string {
@@ -66,12 +72,26 @@ function blockText(b: Block): string {
   return `## ${b.doc}\nblock ${b.name}(${b.params.join(', ')}) {\n${statements(b.body, names, b.entry).join('\n')}\n}\n\n`;
 }
 
+/** `output(a, b, …)`: a line that reads every output, so blocks end before it and each output is named. */
+function outputLine(outputs: readonly ModelOutput[]): Line {
+  return { out: '', inputs: outputs.map((o) => o.tensor), call: (ref) => `output(${outputs.map((o) => ref(o.tensor)).join(', ')})`, explicit: true };
+}
+
 /**
  * The `.stride` text of one model built from `lines` (the first is its input); repeated sub-graphs become blocks
- * unless `flat`.
+ * unless `flat`. Several `outputs` are declared by an `output(…)` line, each named as the file names it; one output
+ * is the last line.
  */
-export function render(lines: readonly Line[], name: string, graph: string, flat = false): string {
-  const { blocks, lines: body } = flat ? { blocks: [], lines } : recoverBlocks(lines);
-  const names = namesNeeded(body, undefined, new Map(), new Set(blocks.map((b) => b.name)));
+export function render(lines: readonly Line[], name: string, graph: string, flat = false, outputs: readonly ModelOutput[] = []): string {
+  const all = outputs.length > 1 ? [...lines, outputLine(outputs)] : lines;
+  const { blocks, lines: body } = flat ? { blocks: [], lines: all } : recoverBlocks(all);
+  const taken = new Set(blocks.map((b) => b.name));
+  // Several inputs and several outputs are each named, as the file names them.
+  const sources = lines.filter((l) => l.inputs.length === 0);
+  const given = [
+    ...(sources.length > 1 ? sources.map((l) => [l.out, identifier(l.out, taken)] as const) : []),
+    ...(outputs.length > 1 ? outputs.map((o) => [o.tensor, identifier(o.name, taken)] as const) : []),
+  ];
+  const names = namesNeeded(body, undefined, new Map(given), taken);
   return `# Imported from the ONNX graph '${graph}'.\n\n${blocks.map(blockText).join('')}model ${name} {\n${statements(body, names).join('\n')}\n}\n`;
 }

@@ -19,13 +19,23 @@ export function producers(lines: readonly Line[]): Map<string, number> {
 }
 
 /**
- * Whether lines `start … end − 1` can become one block call: inside, they read only their own tensors and the tensor
- * current before them (the block's `in`); after them, nothing reads their tensors but the last one (the result).
+ * The tensor a block call starting at line `start` reads (the block's `in`): what its first line reads. Usually the
+ * line before's; another where a branch sits between (an auxiliary head read off the trunk), written `t -> block(…)`.
+ */
+export function entryOf(lines: readonly Line[], start: number): string {
+  return lines[start].inputs[0] ?? lines[start - 1].out;
+}
+
+/**
+ * Whether lines `start … end − 1` can become one block call: inside, they read only their own tensors and the block's
+ * entry (`in`); after them, nothing reads their tensors but the last one (the result).
  */
 export function singleEntryExit(lines: readonly Line[], start: number, end: number, made: Map<string, number>): boolean {
   if (start < 1 || end > lines.length || end - start < 1) return false;
-  const entry = lines[start - 1].out;
+  const entry = entryOf(lines, start);
   for (let i = start; i < end; i++) {
+    // A source (a second model input) inside would be a second entry.
+    if (lines[i].inputs.length === 0) return false;
     for (const t of lines[i].inputs) {
       const p = made.get(t);
       if (t !== entry && (p === undefined || p < start || p >= end)) return false;

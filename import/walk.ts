@@ -5,7 +5,7 @@ import { atReshape, findPatterns } from './fuse';
 import { graphOf, refuseUnsupported, type Node } from './graph';
 import { TABLE } from './layers';
 import { ImportError } from './read';
-import { render } from './render';
+import { render, type ModelOutput } from './render';
 import { infoOf, isConstant, newWalk, refuse, resolve, type Info, type Walk } from './state';
 import type { onnx } from 'onnx-proto';
 
@@ -76,6 +76,36 @@ const constant = (w: Walk, n: Node) => n.op === 'Constant' || (n.op === 'Identit
 
 const supported = (w: Walk) => (n: Node) => w.absorbed.has(n) || w.fused.has(n) || constant(w, n) || n.op in CONTEXTUAL || n.op in TABLE;
 
+/**
+ * The graph's outputs as the tensors the walk wrote, in the file's order, each with the name the file gives it. One
+ * output is the model's last layer; several are declared with `output(…)`, and every layer must lead to one of them.
+ */
+function graphOutputs(w: Walk): ModelOutput[] {
+  const outputs = w.g.outputs.map((name) => ({ name, tensor: resolve(w, name) }));
+  const statements = new Map(w.statements.map((s) => [s.out, s]));
+  if (outputs.length === 1) {
+    if (w.statements[w.statements.length - 1].out !== outputs[0].tensor) throw new ImportError(`the graph output '${outputs[0].name}' is not its last layer`);
+    return outputs;
+  }
+  outputs.forEach((o, i) => {
+    const s = statements.get(o.tensor);
+    if (!s) throw new ImportError(`the graph output '${o.name}' is not produced by any node the importer read`);
+    if (s.inputs.length === 0) throw new ImportError(`the graph output '${o.name}' is a graph input: Stride writes outputs that layers compute`);
+    const same = outputs.findIndex((p) => p.tensor === o.tensor);
+    if (same < i) throw new ImportError(`the graph outputs '${outputs[same].name}' and '${o.name}' are the same tensor; Stride declares each output once`);
+  });
+  const live = new Set<string>();
+  const stack = outputs.map((o) => o.tensor);
+  for (let t = stack.pop(); t !== undefined; t = stack.pop()) {
+    if (live.has(t)) continue;
+    live.add(t);
+    stack.push(...(statements.get(t)?.inputs ?? []));
+  }
+  const dead = w.statements.find((s) => s.inputs.length > 0 && !live.has(s.out));
+  if (dead) throw new ImportError(`node '${dead.node ?? dead.out}' leads to none of the graph outputs (${w.g.outputs.join(', ')})`);
+  return outputs;
+}
+
 /** A layer the walk wrote, in the text's order: its kind and the node it was written at (none for patterns and merges). */
 export interface WrittenLayer {
   readonly kind: string;
@@ -98,7 +128,8 @@ export function importOnnxLayers(model: onnx.ModelProto, name: string, options: 
   const w = newWalk(g);
   findPatterns(w);
   if (!options.partial) refuseUnsupported(g.nodes, supported(w));
-  inputStatement(w);
+  // Each graph input is read as `inputStatement` reads the first: through a view of the walk whose graph starts there.
+  for (const input of g.inputs) inputStatement({ ...w, g: { ...g, input } });
   let stopped = '';
   for (const n of g.nodes) {
     try {
@@ -109,12 +140,11 @@ export function importOnnxLayers(model: onnx.ModelProto, name: string, options: 
       break;
     }
   }
-  const out = resolve(w, g.output);
-  if (!stopped && w.statements[w.statements.length - 1].out !== out) throw new ImportError(`the graph output '${g.output}' is not its last layer`);
+  const outputs = stopped ? [] : graphOutputs(w);
   const layers = w.statements.map((s) => ({
     kind: /^(\w+)/.exec(s.call((t) => t))?.[1] ?? '',
     source: s.source,
     rowsChw: s.inputs.length > 0 && w.chwFlattened.has(s.inputs[0]),
   }));
-  return { text: render(w.statements, name, g.name, options.flat) + stopped, layers };
+  return { text: render(w.statements, name, g.name, options.flat, outputs) + stopped, layers };
 }

@@ -16,7 +16,7 @@ function unwrap(raw: unknown, what: string): Json {
   return isObject(top.model_config) ? top.model_config : top;
 }
 
-/** Imports every layer of a Keras model config; throws ImportError for what is not a single-input, single-output model. */
+/** Imports every layer of a Keras model config (one or several inputs and outputs); throws ImportError for what it cannot read. */
 export function readModelConfig(raw: unknown, what: string): KModel {
   const model = unwrap(raw, what);
   const cls = String(model.class_name ?? '');
@@ -49,7 +49,7 @@ function sequential(name: string, entries: readonly unknown[], what: string): KM
     const previous = layers[layers.length - 1];
     layers.push({ cls, name: layerName(entry, i), config, inputs: previous ? [previous.name] : [] });
   });
-  return { name, layers, output: layers[layers.length - 1].name };
+  return { name, layers, inputs: [layers[0].name], outputs: [layers[layers.length - 1].name] };
 }
 
 /** The layer names a Keras 3 call's arguments refer to: every `__keras_tensor__`'s history, in order. */
@@ -90,14 +90,17 @@ function functional(name: string, config: Json, what: string): KModel {
   });
   const inputs = endpoints(config.input_layers);
   const outputs = endpoints(config.output_layers);
-  if (inputs.length !== 1) throw new ImportError(`${what}: the model has ${inputs.length} inputs; only single-input models are imported`);
-  if (outputs.length !== 1) throw new ImportError(`${what}: the model has ${outputs.length} outputs; only single-output models are imported`);
+  if (inputs.length === 0) throw new ImportError(`${what}: the model config lists no input layers`);
+  if (outputs.length === 0) throw new ImportError(`${what}: the model config lists no output layers`);
+  const twice = outputs.find((o, i) => outputs.indexOf(o) < i);
+  if (twice !== undefined) throw new ImportError(`${what}: the layer '${twice}' is listed twice among the outputs; Stride declares each output once`);
   const known = new Set<string>();
   for (const l of layers) {
     const missing = l.inputs.find((t) => !known.has(t));
     if (missing !== undefined) throw new ImportError(`${what}: layer '${l.name}' takes '${missing}', which is not an earlier layer`);
     known.add(l.name);
   }
-  if (!known.has(outputs[0])) throw new ImportError(`${what}: the output layer '${outputs[0]}' is not in the model`);
-  return { name, layers, output: outputs[0] };
+  const missing = [...inputs, ...outputs].find((l) => !known.has(l));
+  if (missing !== undefined) throw new ImportError(`${what}: the input or output layer '${missing}' is not in the model`);
+  return { name, layers, inputs, outputs };
 }

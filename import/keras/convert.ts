@@ -1,7 +1,7 @@
 // A Keras model (layers in order) to the `.stride` text and the weights of its layers, in the contract's order.
 
 import { ImportError } from '../read';
-import { render, type Line } from '../render';
+import { render, type Line, type ModelOutput } from '../render';
 import { concatAxis, inputCall, MERGES, outputRank, TABLE } from './layers';
 import type { Imported, KLayer, KModel, LayerWeights, WeightSource } from './types';
 
@@ -46,18 +46,24 @@ function lineOf(l: KLayer, previous: string | undefined, ranks: Ranks): { line: 
   return { line: { out: l.name, inputs: l.inputs, call: () => m.call, node: l.name }, weights: m.weights };
 }
 
-/** Layers that lead to the output, in the config's order (dead branches would not build). */
-function live(model: KModel): KLayer[] {
+/** Layers that lead to an output, in the config's order (dead branches would not build). */
+function live(model: KModel, what: string): KLayer[] {
   const byName = new Map(model.layers.map((l) => [l.name, l]));
   const keep = new Set<string>();
-  const stack = [model.output];
+  const stack = [...model.outputs];
   while (stack.length > 0) {
     const name = stack.pop() as string;
     if (keep.has(name)) continue;
     keep.add(name);
     stack.push(...(byName.get(name)?.inputs ?? []));
   }
-  return model.layers.filter((l) => keep.has(l.name));
+  const unused = model.inputs.find((i) => !keep.has(i));
+  if (unused !== undefined) throw new ImportError(`${what}: the input layer '${unused}' leads to no output`);
+  // Inputs take nothing: written first, in the model's order, they are the Stride model's inputs in that order.
+  const inputs = model.inputs.map((i) => byName.get(i) as KLayer);
+  const taking = inputs.find((l) => l.cls !== 'InputLayer');
+  if (taking) throw new ImportError(`${what}: the model input '${taking.name}' is a ${taking.cls} layer, not an InputLayer`);
+  return [...inputs, ...model.layers.filter((l) => keep.has(l.name) && !model.inputs.includes(l.name))];
 }
 
 /**
@@ -66,7 +72,7 @@ function live(model: KModel): KLayer[] {
  */
 export function convertModel(model: KModel, name: string, what: string, source: WeightSource | null): Imported {
   refuseUnsupported(model, what);
-  const layers = live(model);
+  const layers = live(model, what);
   if (layers[0]?.cls !== 'InputLayer') throw new ImportError(`${what}: the model does not start with its input`);
   const lines: Line[] = [];
   const weights: LayerWeights[] = [];
@@ -79,7 +85,12 @@ export function convertModel(model: KModel, name: string, what: string, source: 
     if (tensors === null) throw new ImportError(`${what}: no weights for ${l.cls} layer '${l.name}'`);
     weights.push({ line: l.name, tensors });
   }
-  if (lines[lines.length - 1].out !== model.output) throw new ImportError(`${what}: the output layer '${model.output}' is not the last layer`);
-  const text = render(lines, name, model.name).replace(/^# Imported from the ONNX graph '.*'\./, `# Imported from ${what}.`);
+  const [first] = model.outputs;
+  if (model.outputs.length === 1 && lines[lines.length - 1].out !== first) throw new ImportError(`${what}: the output layer '${first}' is not the last layer`);
+  if (model.outputs.some((o) => layers.find((l) => l.name === o)?.cls === 'InputLayer'))
+    throw new ImportError(`${what}: an output is the model's input; Stride writes outputs that layers compute`);
+  // Several outputs are declared with `output(…)` in the config's order, each named after its layer.
+  const outputs: ModelOutput[] = model.outputs.map((o) => ({ tensor: o, name: o }));
+  const text = render(lines, name, model.name, false, outputs).replace(/^# Imported from the ONNX graph '.*'\./, `# Imported from ${what}.`);
   return { text, weights: source === null ? null : weights };
 }

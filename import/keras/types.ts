@@ -13,11 +13,15 @@ export interface KLayer {
   readonly inputs: readonly string[];
 }
 
-/** A model config read into layers in topological order; `output` is the layer that gives the model's output. */
+/**
+ * A model config read into layers in topological order; `inputs` and `outputs` are the layers that take the model's
+ * inputs and give its outputs, in the model's order.
+ */
 export interface KModel {
   readonly name: string;
   readonly layers: readonly KLayer[];
-  readonly output: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
 }
 
 /** A float32 tensor read from a file. */

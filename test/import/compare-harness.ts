@@ -68,3 +68,27 @@ export function maxDiff(a: Float32Array, b: Float32Array): { diff: number; scale
   }
   return { diff, scale };
 }
+
+/** Every output of `file` in onnxruntime on `x` (NHWC, given NCHW when the file takes it so), in the file's order; a channels-first image output moved channels-last, as Stride holds it. */
+export async function runOrtOutputs(file: string, x: tf.Tensor4D, nchw: boolean): Promise<Float32Array[]> {
+  const session = await ort.InferenceSession.create(file);
+  const feed = nchw ? tf.transpose(x, [0, 3, 1, 2]) : x;
+  const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', feed.dataSync() as Float32Array, feed.shape) });
+  if (feed !== x) feed.dispose();
+  return session.outputNames.map((name) => {
+    const { data, dims } = result[name];
+    if (!nchw || dims.length !== 4) return data as Float32Array;
+    return tf.tidy(() => tf.transpose(tf.tensor(data as Float32Array, dims.map(Number)), [0, 2, 3, 1]).dataSync() as Float32Array);
+  });
+}
+
+/** Every output of Stride's tfjs model for `text` (the weights folder loaded by predict's loader) on `x`, in the model's `output(…)` order. */
+export function runStrideOutputs(text: string, dir: string, x: tf.Tensor4D): Float32Array[] {
+  const model = buildModel(lowered(analyze(text).models[0]));
+  try {
+    loadWeightsInto(model, dir);
+    return tf.tidy(() => [model.predict(x)].flat().map((y) => y.dataSync() as Float32Array));
+  } finally {
+    model.dispose();
+  }
+}

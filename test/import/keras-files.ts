@@ -99,6 +99,30 @@ export function writeKeras3(model: tf.LayersModel, config: object, name: string)
   return write({ kind: 'keras', config: JSON.stringify(config), groups, datasets: list }, name, values);
 }
 
+/** Keras 3's dtype policy of a float32 layer. */
+export const DTYPE = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+/** A Keras 3 call argument: the output of layer `name`, of `shape` without the batch. */
+export const tensor = (name: string, shape: (number | null)[]) => ({
+  class_name: '__keras_tensor__',
+  config: { shape: [null, ...shape], dtype: 'float32', keras_history: [name, 0, 0] },
+});
+
+/** A Keras 3 functional layer entry: module, class, config, build config and one call's arguments. */
+export function k3(cls: string, name: string, config: object, args: unknown[], shape: (number | null)[]) {
+  return {
+    module: 'keras.layers',
+    class_name: cls,
+    config: { name, trainable: true, dtype: DTYPE, ...config },
+    registered_name: null,
+    build_config: { input_shape: [null, ...shape] },
+    name,
+    inbound_nodes: [{ args, kwargs: {} }],
+  };
+}
+
+/** A Conv2D's Keras 3 config besides filters, kernel and bias. */
+export const CONV = { strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'linear' };
+
 /** Runs a short h5py script with the given arguments (for the damaged files). */
 export function python(script: string, ...args: string[]): void {
   const r = spawnSync('/usr/bin/python3', ['-c', script, ...args], { encoding: 'utf8' });

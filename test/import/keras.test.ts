@@ -13,29 +13,8 @@ import { buildModel } from '../../train/model-builder';
 import { lowered } from '../helpers/training';
 import { Prng } from '../helpers/prng';
 import { useCpu } from '../train/helpers';
-import { NO_H5PY, python, writeKeras3, writeLegacyH5 } from './keras-files';
+import { CONV, DTYPE, k3, NO_H5PY, python, tensor, writeKeras3, writeLegacyH5 } from './keras-files';
 import { outputDiff, randomize, residual, sequential, tmp, refused } from './keras-harness';
-
-const DTYPE = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
-const tensor = (name: string, shape: (number | null)[]) => ({
-  class_name: '__keras_tensor__',
-  config: { shape: [null, ...shape], dtype: 'float32', keras_history: [name, 0, 0] },
-});
-
-/** A Keras 3 functional layer entry: module, class, config, build config and one call's arguments. */
-function k3(cls: string, name: string, config: object, args: unknown[], shape: (number | null)[]) {
-  return {
-    module: 'keras.layers',
-    class_name: cls,
-    config: { name, trainable: true, dtype: DTYPE, ...config },
-    registered_name: null,
-    build_config: { input_shape: [null, ...shape] },
-    name,
-    inbound_nodes: [{ args, kwargs: {} }],
-  };
-}
-
-const CONV = { strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'linear' };
 
 /** residual() as Keras 3 writes its config.json. */
 function residualKeras3(): object {

@@ -104,6 +104,18 @@ function viewedLikeTheAnalysis(file: string, params: number, blocks: boolean): v
   assert.ok(checkToModelFile(JSON.parse(JSON.stringify({ type: 'model', file: path.basename(file), ...view }))).ok);
 }
 
+test('an ONNX file with two outputs (the Faster R-CNN proposal stage) is drawn with both heads, like the analysis of its import', () => {
+  const file = exported('faster-rcnn-rpn');
+  const params = analyze(fs.readFileSync(path.join(ROOT, 'examples', 'faster-rcnn-rpn.stride'), 'utf8')).models[0].totals.params;
+  viewedLikeTheAnalysis(file, params, true);
+  const imported = importModelFile(file);
+  const view = imported.ok ? viewOf(imported.text, `file://${file}`) : undefined;
+  assert.ok(view);
+  // The drawing ends in the two outputs, each fed by the shared RPN convolution's activation.
+  const sinks = view.graph.nodes.filter((n) => !view.graph.edges.some((e) => e.source === n.id)).map((n) => n.id);
+  assert.deepEqual(sinks.sort(), ['boxes', 'objectness']);
+});
+
 test('a tfjs model.json (weights in two shards) is drawn and tabled like the analysis of its import', async () => {
   const source = residual();
   viewedLikeTheAnalysis(await saveTfjs(source, path.join(tmp, 'web')), source.countParams(), false);
