@@ -82,6 +82,15 @@ test('training panel in VS Code: WebGL training, weights saved, activations, Run
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await trainsOnWebGl(page, panel);
       await weightsSaved(workbench, panel, ws);
+      // The validation results of the completed run: a 4 × 4 confusion matrix over the 200 held-out samples.
+      const cells = await panel.locator('#confusion td').allInnerTexts();
+      assert.equal(
+        cells.map(Number).reduce((a, b) => a + b, 0),
+        200,
+        cells.join(' '),
+      );
+      await panel.locator('#results').scrollIntoViewIfNeeded();
+      await workbench.screenshot('e2e-training-results');
       await panel.locator('#btn-showSample').click();
       await panel.locator('#probabilities').waitFor();
       assert.equal(await panel.locator('.feature-maps').count(), 4);

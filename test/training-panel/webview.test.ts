@@ -135,6 +135,7 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
     const lr = Number(await t.page.locator('#stat-lr').innerText());
     assert.ok(lr > 0 && lr < 1e-4, `last learning rate ${lr}`);
     await t.screenshot('training-panel');
+    await resultsShown(t);
   });
 });
 
@@ -253,3 +254,16 @@ describe('training webview in Chromium: failures', { timeout: 10 * MINUTE }, () 
     assert.equal(ended.loss, null);
   });
 });
+
+/** The completed run's confusion matrix covers the 200 held-out samples (800 × 0.25), with the per-class table beside it. */
+async function resultsShown(t: TrainingPage): Promise<void> {
+  const cells = await t.page.locator('#confusion td').allInnerTexts();
+  assert.equal(cells.length, 16, 'a 4 × 4 matrix');
+  assert.equal(
+    cells.map(Number).reduce((a, b) => a + b, 0),
+    200,
+  );
+  assert.equal(await t.page.locator('#class-scores tr').count(), 5);
+  await t.page.locator('#results').scrollIntoViewIfNeeded();
+  await t.screenshot('training-results');
+}

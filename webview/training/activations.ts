@@ -27,7 +27,7 @@ function mapCanvas(values: Float32Array, h: number, w: number, title: string): H
   return canvas;
 }
 
-function sampleCanvas(s: Sample): HTMLCanvasElement {
+export function sampleCanvas(s: Sample): HTMLCanvasElement {
   const [h, w, c] = s.shape;
   const canvas = el('canvas', { title: s.label });
   canvas.width = w;

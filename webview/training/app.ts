@@ -15,6 +15,7 @@ import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
 import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
 import { showBatchReadout } from './readout';
+import { resultsSection } from './results-view';
 import { Throughput } from './telemetry';
 import { PanelView, type Action } from './view';
 
@@ -273,6 +274,7 @@ export class TrainingApp {
       const done = result.status === 'completed' ? 'Training finished' : 'Training stopped; the weights trained so far are kept';
       this.view.note('result', 'info', `${done} after ${epoch} epoch(s).`);
       if (result.status === 'completed') this.save();
+      if (result.evaluation && this.data) this.view.results.replaceChildren(...resultsSection(result.evaluation.results, this.data));
       this.host.post({
         type: 'runEnded',
         reason: result.status === 'completed' ? 'finished' : 'stopped',

@@ -35,6 +35,12 @@ select, input { background: var(--vscode-input-background, #fff); color: var(--v
 .bars div { width: 4px; background: var(--vscode-charts-blue, #1a85ff); }
 .probs div { display: flex; align-items: center; gap: 6px; }
 .probs .bar { height: 10px; background: var(--vscode-charts-green, #388a34); }
+table.confusion, table.scores { border-collapse: collapse; margin: 4px 0 8px; }
+table.confusion td, table.confusion th, table.scores td, table.scores th { padding: 3px 8px; text-align: right; }
+table.confusion td { min-width: 2.5em; border: 1px solid var(--vscode-editorWidget-border, #ccc); }
+table.confusion td.diag { background: color-mix(in srgb, var(--vscode-charts-green, #388a34) calc(var(--share) * 85%), transparent); }
+table.confusion td.off { background: color-mix(in srgb, var(--vscode-charts-red, #e51400) calc(var(--share) * 85%), transparent); }
+.wrong { display: flex; flex-wrap: wrap; gap: 8px; } .wrong figure { margin: 0; } .wrong figcaption { font-size: 0.9em; }
 .sample canvas { image-rendering: pixelated; width: 96px; height: 96px; border: 1px solid var(--vscode-editorWidget-border, #bbb); }
 `;
 

@@ -22,6 +22,8 @@ export class PanelView {
   readonly charts: LineChart[];
   readonly sampleIndex = el('input', { attrs: { id: 'sample-index', type: 'number', min: '0', value: '0' } });
   readonly activations = el('div', { attrs: { id: 'activations' } });
+  /** Filled after a completed run (results-view.ts), emptied when the next one starts. */
+  readonly results = el('div', { attrs: { id: 'results' } });
   private readonly fields = new Map<string, HTMLElement>();
 
   constructor(root: HTMLElement, act: (a: Action) => void) {
@@ -55,7 +57,8 @@ export class PanelView {
       this.stats.appendChild(el('span', { text: `${f}: ` }, value));
     }
     const charts = el('div', { className: 'charts' }, ...this.charts.map((c) => c.root));
-    root.replaceChildren(this.title, this.backend, this.notes, controls, this.stats, charts, el('h2', { text: 'Activations' }), sampleBar, this.activations);
+    const activations = [el('h2', { text: 'Activations' }), sampleBar, this.activations];
+    root.replaceChildren(this.title, this.backend, this.notes, controls, this.stats, charts, this.results, ...activations);
   }
 
   /** One batch on the per-batch charts: loss, running accuracy and learning rate at step `x`. */
@@ -93,11 +96,13 @@ export class PanelView {
     for (const [k, v] of Object.entries(enabled)) this.buttons[k as Action].disabled = !v;
   }
 
+  /** Empties the charts and the previous run's results, for a new run. */
   resetCharts(): void {
     for (const s of [this.batchLoss, this.batchAcc, this.batchLr, ...this.epochLoss, ...this.epochAcc]) {
       s.xs.length = 0;
       s.ys.length = 0;
     }
+    this.results.replaceChildren();
   }
 
   /** Adds one epoch's losses and accuracies (missing values as gaps) to the per-epoch charts; drawing is the caller's. */
