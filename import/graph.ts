@@ -40,6 +40,9 @@ function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string
       return a.floats ?? [];
     case A.STRING:
       return Buffer.from(a.s ?? new Uint8Array()).toString('utf8');
+    case A.STRINGS:
+      // The activations of a recurrent operator: read as one comma-separated string.
+      return (a.strings ?? []).map((s) => Buffer.from(s).toString('utf8')).join(',');
     default:
       return [];
   }

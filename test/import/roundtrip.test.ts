@@ -23,9 +23,6 @@ const NOT_EXPORTED: Readonly<Record<string, RegExp>> = { diagnostics: /error\[sh
 
 /** Examples exported to ONNX that the importer refuses, and the error that must say why. */
 const REFUSED: Readonly<Record<string, RegExp>> = {
-  // Token ids through an embedding (Gather of a Cast) and recurrent layers are not CNN layers the importer reads.
-  'bert-mini': /unsupported ONNX operators:\n {2}Cast ×1: embedding_1:Cast\n {2}Gather ×1: embedding_1:Gather/,
-  'lstm-text': /unsupported ONNX operators:\n {2}Cast ×1: .*\n {2}Gather ×1: .*\n {2}LSTM ×2: lstm_1:LSTM0, lstm_2:LSTM0/,
   'faster-rcnn-rpn': /the graph has 2 outputs \(objectness, boxes\); only single-output graphs are imported/,
 };
 
