@@ -82,7 +82,9 @@ function recurrent(w: Walk, n: Node): void {
   try {
     call = recurrentCall(n, sequences);
   } catch {
-    return; // The walk reaches the node and refuses it with the reason.
+    // The walk reaches the node, not the transposes around it, and refuses it with the reason.
+    w.absorbed.add(pre).add(t as Node);
+    return;
   }
   for (const m of [pre, n, t as Node, ...(weights as Node[][]).flat()]) w.absorbed.add(m);
   const info: Info = { cf: false, rank: sequences ? 3 : 2, channels: width };
@@ -188,6 +190,10 @@ function attention(w: Walk, softmax: Node): void {
 
 /** Finds the sequence patterns before the walk, as findPatterns does the others. */
 export function findSequencePatterns(w: Walk): void {
+  // The weights a recurrent node reads are theirs, whether or not the node is in the form the pattern takes.
+  for (const n of w.g.nodes)
+    if (n.op === 'Concat' && consumers(w, n.outputs[0]).every((r) => r.op in RECURRENT || w.absorbed.has(r)) && constantConcats(w.g, w.producer, n.outputs[0]))
+      w.absorbed.add(n);
   for (const n of w.g.nodes) {
     if (w.absorbed.has(n)) continue;
     if (n.op in RECURRENT) recurrent(w, n);

@@ -1,0 +1,107 @@
+// Sequence models exported by Stride come back from ONNX as the layers they were, with their weights: recurrent layers
+// in every direction and form (bidirectional LSTM returning sequences, GRU with and without reset_after, a simple RNN
+// without bias), embeddings, learned positions and attention; tfjs with the imported weights and the re-exported file
+// compute what onnxruntime computes on the original.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { onnx } from 'onnx-proto';
+import { analyze } from '../../core/analyze';
+import { ImportError, importOnnxModel } from '../../import/index';
+import { selectBackend } from '../../train/node/backends/select';
+import { exportWithWeights, modelOf, ort } from '../export/onnx-helpers';
+import { maxDiff, runStride, stride } from './compare-harness';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-import-sequence-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const RECURRENT = [
+  'input(12, 5)',
+  'lstm(8, return_sequences: true, bidirectional: true)',
+  'gru(6, return_sequences: true)',
+  'gru(4, return_sequences: true, bidirectional: true, reset_after: false)',
+  'simple_rnn(5, activation: relu, bias: false)',
+  'dense(3)',
+];
+
+const ATTENTION = [
+  'input(10)',
+  'embedding(40, 16)',
+  'positional_embedding(12)',
+  'multihead_attention(2, 8, value_dim: 4)',
+  'layernorm(epsilon: 0.001)',
+  'multihead_attention(4, 4, bias: false)',
+  'lstm(6)',
+  'dense(3)',
+];
+
+const textOf = (name: string, body: readonly string[]) => `model ${name} {\n${body.map((l) => `  ${l}\n`).join('')}}\n`;
+
+/** Runs `file` in onnxruntime on `x`, the model's own (batch-first, channels-last) input. */
+async function runOrt(file: string, x: tf.Tensor): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(file);
+  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.dataSync() as Float32Array, x.shape) });
+  return out[session.outputNames[0]].data as Float32Array;
+}
+
+/** Exports `body` with seeded weights, imports it with its weights, and returns the import's layer lines and outputs. */
+async function roundTrip(name: string, body: readonly string[], x: tf.Tensor): Promise<{ calls: string[]; tfjs: number; again: number; scale: number }> {
+  const { model, text } = modelOf(textOf(name, body));
+  const { bytes, tfModel } = exportWithWeights(model, text, false, true);
+  tfModel.dispose();
+  const file = path.join(tmp, `${name}.onnx`);
+  fs.writeFileSync(file, bytes);
+  const [source, dir, again] = [`${name}.stride`, `${name}.weights`, `${name}-again.onnx`].map((f) => path.join(tmp, f));
+  const r = stride('import', file, '--name', 'Back', '--out', source, '--weights-out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const imported = fs.readFileSync(source, 'utf8');
+  assert.deepEqual(analyze(imported).diagnostics, []);
+  assert.deepEqual(analyze(imported).models[0].totals, model.totals);
+  const e = stride('export', source, '--format', 'onnx', '--weights', dir, '--out', again);
+  assert.equal(e.status, 0, e.stderr);
+  const want = await runOrt(file, x);
+  const tfjs = maxDiff(runStride(imported, dir, x as tf.Tensor4D), want);
+  const reexported = maxDiff(await runOrt(again, x), want);
+  const calls = [...imported.matchAll(/^ {2}(\w+\(.*?\))(?: {2}#.*)?$/gm)].map((m) => m[1]);
+  return { calls, tfjs: tfjs.diff, again: reexported.diff, scale: tfjs.scale };
+}
+
+describe('sequence models through ONNX and back', () => {
+  before(() => selectBackend({ warn: () => undefined }));
+
+  test('LSTM, GRU (reset after and before) and simple RNN, one and two directions: the same layers and outputs', async () => {
+    const x = tf.randomUniform([2, 12, 5], -1, 1, 'float32', 5);
+    const r = await roundTrip('Recurrent', RECURRENT, x);
+    assert.deepEqual(r.calls, RECURRENT);
+    assert.ok(r.tfjs <= 1e-4 && r.again <= 1e-4, `max abs diff: tfjs ${r.tfjs}, re-exported ${r.again}`);
+    assert.ok(r.scale > 1e-2, `outputs too small to tell anything (largest ${r.scale})`);
+    x.dispose();
+  });
+
+  test('embedding, learned positions, attention with its own value size and without bias: the same layers and outputs', async () => {
+    const ids = tf.tidy(() => tf.floor(tf.randomUniform([2, 10], 0, 40, 'float32', 9)));
+    const r = await roundTrip('Attention', ATTENTION, ids);
+    assert.deepEqual(r.calls, ATTENTION);
+    assert.ok(r.tfjs <= 1e-4 && r.again <= 1e-4, `max abs diff: tfjs ${r.tfjs}, re-exported ${r.again}`);
+    assert.ok(r.scale > 1e-2, `outputs too small to tell anything (largest ${r.scale})`);
+    ids.dispose();
+  });
+
+  test('a recurrent layer in a form Stride does not export is refused, naming the node and why', () => {
+    const { model, text } = modelOf(textOf('Reverse', ['input(6, 3)', 'lstm(4)', 'dense(2)']));
+    const { bytes, tfModel } = exportWithWeights(model, text, false, true);
+    tfModel.dispose();
+    const decoded = onnx.ModelProto.decode(bytes);
+    const lstm = decoded.graph?.node?.find((n) => n.opType === 'LSTM') as onnx.NodeProto;
+    const direction = lstm.attribute.find((a) => a.name === 'direction') as onnx.AttributeProto;
+    direction.s = Buffer.from('reverse');
+    assert.throws(
+      () => importOnnxModel(onnx.ModelProto.encode(decoded).finish(), 'reverse.onnx', 'Reverse'),
+      (e: Error) => e instanceof ImportError && /^LSTM node '[^']+': a layer that runs backwards only is not imported/.test(e.message),
+    );
+  });
+});
