@@ -19,6 +19,8 @@ export interface Graph {
   readonly dims: ReadonlyMap<string, readonly number[]>;
   /** Small initializer values: the bounds of Clip, pads, slice ranges, reshape targets. */
   readonly values: ReadonlyMap<string, readonly number[]>;
+  /** Constants (initializers and Constant node outputs) whose every element is zero: a recurrent layer's initial states. */
+  readonly zeros: ReadonlySet<string>;
   /** The names of the initializers (weights); Constant node outputs are in `dims` but not here. */
   readonly initializers: ReadonlySet<string>;
   /** Shapes the file declares for tensors (inputs, outputs, value_info), unknown dimensions as null. */
@@ -77,6 +79,13 @@ function tensorValues(t: onnx.ITensorProto): number[] {
   return out;
 }
 
+/** Whether every element of a float tensor is zero (a raw zero byte pattern is +0 in every float type). */
+function allZero(t: onnx.ITensorProto): boolean {
+  if (t.dataType !== T.FLOAT) return false;
+  if (t.rawData && t.rawData.length > 0) return t.rawData.every((b) => b === 0);
+  return (t.floatData?.length ?? 0) > 0 && (t.floatData ?? []).every((x) => x === 0);
+}
+
 /** A tensor whose dimensions do not match the data it holds is a malformed file (or a header written to mislead). */
 function checkTensor(name: string, t: onnx.ITensorProto): readonly number[] {
   const dims = (t.dims ?? []).map(Number);
@@ -130,9 +139,11 @@ export function graphOf(model: onnx.ModelProto): Graph {
   const g = model.graph as onnx.IGraphProto;
   const dims = new Map<string, readonly number[]>();
   const values = new Map<string, readonly number[]>();
+  const zeros = new Set<string>();
   for (const [name, t] of constants(g)) {
     dims.set(name, checkTensor(name, t));
     values.set(name, tensorValues(t));
+    if (allZero(t)) zeros.add(name);
   }
   const nodes = (g.node ?? []).map(nodeOf);
   // PyTorch shares equal weights through Identity nodes: their outputs are those weights under another name.
@@ -150,5 +161,15 @@ export function graphOf(model: onnx.ModelProto): Graph {
     throw new ImportError(`the graph has ${outputs.length} outputs (${outputs.map((o) => o.name).join(', ')}); only single-output graphs are imported`);
   const shapes = new Map([...(g.input ?? []), ...(g.valueInfo ?? []), ...outputs].map((v) => [v.name ?? '', shapeOf(v)]));
   const name = input.name ?? '';
-  return { name: g.name ?? '', nodes, dims, values, initializers, shapes, input: { name, shape: shapes.get(name) ?? [] }, output: outputs[0].name ?? '' };
+  return {
+    name: g.name ?? '',
+    nodes,
+    dims,
+    values,
+    zeros,
+    initializers,
+    shapes,
+    input: { name, shape: shapes.get(name) ?? [] },
+    output: outputs[0].name ?? '',
+  };
 }

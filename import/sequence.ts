@@ -1,101 +1,11 @@
 // Sequence models as Stride's ONNX export writes them: token ids through an embedding (Cast + Gather), a learned
-// position table added (Slice + Add), recurrent layers (LSTM, GRU, RNN with the transposes around them) and
-// multi-head self-attention (projections split into heads, softmax, output projection), each written as one layer.
+// position table added (Slice + Add), recurrent layers (recurrent.ts) and multi-head self-attention (projections split
+// into heads, softmax, output projection), each written as one layer.
 
-import type { Graph, Node } from './graph';
+import type { Node } from './graph';
 import { intsOf } from './fuse';
-import { aliasOf, consumers, emit, infoOf, num, refuse, type Info, type Walk } from './state';
-
-/** The recurrent operators: the Stride layer each becomes and its activations when the file names none. */
-const RECURRENT: Readonly<Record<string, { readonly kind: string; readonly acts: readonly string[] }>> = {
-  LSTM: { kind: 'lstm', acts: ['Sigmoid', 'Tanh', 'Tanh'] },
-  GRU: { kind: 'gru', acts: ['Sigmoid', 'Tanh'] },
-  RNN: { kind: 'simple_rnn', acts: ['Tanh'] },
-};
-/** ONNX activation names as Stride names them. */
-const ACTIVATION: Readonly<Record<string, string>> = { Tanh: 'tanh', Relu: 'relu', Sigmoid: 'sigmoid', Softsign: 'softsign', Softplus: 'softplus' };
-
-const only = (w: Walk, t: string): Node | undefined => {
-  const rs = consumers(w, t);
-  return rs.length === 1 ? rs[0] : undefined;
-};
-const permOf = (n: Node | undefined): string => String(n?.attrs.get('perm'));
-
-/**
- * A tensor the file computes from constants alone: a weight, or a Concat of such tensors (Stride's export joins the
- * two directions' weights, and a bias with the zero recurrent bias, that way). The Concat nodes, or null.
- */
-export function constantConcats(g: Graph, producer: ReadonlyMap<string, Node>, t: string, depth = 0): Node[] | null {
-  if (g.dims.has(t)) return [];
-  const p = producer.get(t);
-  if (!p || p.op !== 'Concat' || depth > 16) return null;
-  const parts = p.inputs.map((i) => constantConcats(g, producer, i, depth + 1));
-  return parts.every((x) => x !== null) ? [p, ...(parts as Node[][]).flat()] : null;
-}
-
-/** The recurrent layer's call; attributes Stride has no layer for are refused, naming the node. */
-export function recurrentCall(n: Node, sequences: boolean): string {
-  const { kind, acts: defaults } = RECURRENT[n.op];
-  const direction = String(n.attrs.get('direction') ?? 'forward');
-  if (direction === 'reverse') refuse(n, 'a layer that runs backwards only is not imported');
-  const dirs = direction === 'bidirectional' ? 2 : 1;
-  if (num(n, 'layout', 0) !== 0) refuse(n, 'layout 1 (batch first inside the operator) is not imported');
-  if (n.attrs.has('clip') || num(n, 'input_forget', 0) !== 0 || n.attrs.has('activation_alpha') || n.attrs.has('activation_beta'))
-    refuse(n, 'clip, input_forget and activation parameters have no Stride layer');
-  if (n.inputs.slice(4).some(Boolean)) refuse(n, 'sequence lengths, initial states and peepholes are not imported');
-  const given = n.attrs.has('activations') ? String(n.attrs.get('activations')).split(',') : [];
-  const acts = given.length > 0 ? given : [...defaults, ...(dirs === 2 ? defaults : [])];
-  const [gate, ...state] = acts.slice(0, defaults.length);
-  const act = kind === 'simple_rnn' ? gate : state[0];
-  const same = acts.every((a, i) => a === acts[i % defaults.length]) && state.every((a) => a === act);
-  if (!same || (kind !== 'simple_rnn' && gate !== 'Sigmoid') || !ACTIVATION[act])
-    refuse(n, `activations (${acts.join(', ')}) are not a Stride layer's: a sigmoid gate and one state activation for every direction`);
-  const args = [`${num(n, 'hidden_size', 0)}`];
-  if (sequences) args.push('return_sequences: true');
-  if (dirs === 2) args.push('bidirectional: true');
-  if (act !== 'Tanh') args.push(`activation: ${ACTIVATION[act]}`);
-  if (kind === 'gru' && num(n, 'linear_before_reset', 0) === 0) args.push('reset_after: false');
-  if (!n.inputs[3]) args.push('bias: false');
-  return `${kind}(${args.join(', ')})`;
-}
-
-/**
- * Stride's export of a recurrent layer: Transpose (1, 0, 2) to time first → the operator → its sequences Y through
- * Transpose (2, 0, 1, 3), or its last state Y_h through Transpose (1, 0, 2), → Reshape merging the directions.
- */
-function recurrent(w: Walk, n: Node): void {
-  const pre = w.producer.get(n.inputs[0]);
-  if (!pre || pre.op !== 'Transpose' || permOf(pre) !== '1,0,2' || only(w, pre.outputs[0]) !== n) return;
-  const weights = [1, 2, 3].map((i) => (n.inputs[i] ? constantConcats(w.g, w.producer, n.inputs[i]) : []));
-  if (weights.some((c) => c === null) || n.inputs.slice(4).some(Boolean)) return;
-  const used = n.outputs.flatMap((o, i) => (o && consumers(w, o).length > 0 ? [i] : []));
-  if (used.length !== 1 || used[0] > 1) return;
-  const sequences = used[0] === 0;
-  const t = only(w, n.outputs[used[0]]);
-  const r = t && only(w, t.outputs[0]);
-  const target = r?.op === 'Reshape' ? intsOf(w, r.inputs[1]) : null;
-  if (permOf(t) !== (sequences ? '2,0,1,3' : '1,0,2') || !r || !target || target.length !== (sequences ? 3 : 2)) return;
-  const dirs = n.attrs.get('direction') === 'bidirectional' ? 2 : 1;
-  const width = dirs * num(n, 'hidden_size', 0);
-  if (target[target.length - 1] !== -1 && target[target.length - 1] !== width) return;
-  let call: string;
-  try {
-    call = recurrentCall(n, sequences);
-  } catch {
-    // The walk reaches the node, not the transposes around it, and refuses it with the reason.
-    w.absorbed.add(pre).add(t as Node);
-    return;
-  }
-  for (const m of [pre, n, t as Node, ...(weights as Node[][]).flat()]) w.absorbed.add(m);
-  const info: Info = { cf: false, rank: sequences ? 3 : 2, channels: width };
-  w.fused.set(r, { out: r.outputs[0], inputs: [pre.inputs[0]], call: () => call, node: n.name, source: n, info });
-}
-
-/** A recurrent node the pattern did not take: its attributes' reason, else the form it must have. */
-function unmatchedRecurrent(_w: Walk, n: Node): void {
-  recurrentCall(n, false);
-  refuse(n, 'only the form Stride exports is imported: a batch-first input transposed to time first, and its sequences or last state transposed back');
-}
+import { constantConcats, only, permOf, RECURRENT, recurrent, unmatchedRecurrent } from './recurrent';
+import { aliasOf, consumers, emit, infoOf, num, refuse, type Walk } from './state';
 
 /** Slice of the first rows of a 2-D weight table, added to a sequence: `positional_embedding(rows)`. */
 function positional(w: Walk, s: Node): void {

@@ -13,8 +13,9 @@ import { onnx } from 'onnx-proto';
 import { analyze } from '../../core/analyze';
 import { ImportError, importOnnxModel } from '../../import/index';
 import { selectBackend } from '../../train/node/backends/select';
-import { exportWithWeights, modelOf, ort } from '../export/onnx-helpers';
-import { maxDiff, runStride, stride } from './compare-harness';
+import { exportWithWeights, initializerCount, modelOf, ort } from '../export/onnx-helpers';
+import { NO_TORCH } from '../export/torch-harness';
+import { maxDiff, runStride, stride, torchExports } from './compare-harness';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-import-sequence-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -41,10 +42,18 @@ const ATTENTION = [
 
 const textOf = (name: string, body: readonly string[]) => `model ${name} {\n${body.map((l) => `  ${l}\n`).join('')}}\n`;
 
-/** Runs `file` in onnxruntime on `x`, the model's own (batch-first, channels-last) input. */
-async function runOrt(file: string, x: tf.Tensor): Promise<Float32Array> {
+/** Runs `file` in onnxruntime on `x`, the model's own (batch-first, channels-last) input; as int64 ids when `ids`. */
+async function runOrt(file: string, x: tf.Tensor, ids = false): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(file);
-  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.dataSync() as Float32Array, x.shape) });
+  const values = x.dataSync() as Float32Array;
+  const feed = ids
+    ? new ort.Tensor(
+        'int64',
+        BigInt64Array.from(values, (v) => BigInt(v)),
+        x.shape,
+      )
+    : new ort.Tensor('float32', values, x.shape);
+  const out = await session.run({ [session.inputNames[0]]: feed });
   return out[session.outputNames[0]].data as Float32Array;
 }
 
@@ -103,5 +112,87 @@ describe('sequence models through ONNX and back', () => {
       () => importOnnxModel(onnx.ModelProto.encode(decoded).finish(), 'reverse.onnx', 'Reverse'),
       (e: Error) => e instanceof ImportError && /^LSTM node '[^']+': a layer that runs backwards only is not imported/.test(e.message),
     );
+  });
+});
+
+const TORCH_PY = `
+import sys, torch
+nn = torch.nn
+class Text(nn.Module):
+    # Embedding, a bidirectional LSTM returning every step, then one direction's last step: y[:, -1].
+    def __init__(s):
+        super().__init__()
+        s.emb, s.bi = nn.Embedding(50, 8), nn.LSTM(8, 6, batch_first=True, bidirectional=True)
+        s.uni, s.fc = nn.LSTM(12, 5, batch_first=True), nn.Linear(5, 3)
+    def forward(s, ids):
+        y, _ = s.bi(s.emb(ids))
+        y, _ = s.uni(y)
+        return s.fc(y[:, -1])
+class Gru(nn.Module):
+    # A bidirectional GRU returning every step into a GRU whose last state is read: h[-1].
+    def __init__(s):
+        super().__init__()
+        s.bi, s.uni, s.fc = nn.GRU(4, 5, batch_first=True, bidirectional=True), nn.GRU(10, 6, batch_first=True), nn.Linear(6, 3)
+    def forward(s, x):
+        y, _ = s.bi(x)
+        _, h = s.uni(y)
+        return s.fc(h[-1])
+for job in sys.argv[1:]:
+    name, out, _, steps = job.split(',')
+    torch.manual_seed(0)
+    x = torch.randint(0, 50, (1, int(steps))) if name == 'text' else torch.randn(1, int(steps), 4)
+    torch.onnx.export((Text if name == 'text' else Gru)().eval(), x, out, opset_version=13)
+`;
+const torchFile = torchExports(
+  TORCH_PY,
+  [
+    ['text', 'torch', 10],
+    ['gru', 'torch', 7],
+  ],
+  (net) => path.join(tmp, `torch-${net}.onnx`),
+);
+
+/** Imports a PyTorch file with its weights; tfjs and the re-exported file against onnxruntime on the original. */
+async function torchRoundTrip(net: string, x: tf.Tensor, ids: boolean): Promise<{ text: string; params: number; diffs: number[] }> {
+  const file = torchFile(net, 'torch');
+  const [source, dir, again] = ['stride', 'weights', 'again.onnx'].map((ext) => file.replace(/onnx$/, ext));
+  const r = stride('import', file, '--name', 'Net', '--out', source, '--weights-out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const text = fs.readFileSync(source, 'utf8');
+  assert.deepEqual(analyze(text).diagnostics, []);
+  assert.equal(stride('export', source, '--format', 'onnx', '--weights', dir, '--out', again).status, 0);
+  const want = await runOrt(file, x, ids);
+  const inTfjs = maxDiff(runStride(text, dir, x as tf.Tensor4D), want);
+  assert.ok(inTfjs.scale > 1e-2, `outputs too small to tell anything (largest ${inTfjs.scale})`);
+  const diffs = [inTfjs.diff, maxDiff(await runOrt(again, x), want).diff];
+  return { text, params: initializerCount(fs.readFileSync(file)) - analyze(text).models[0].totals.params, diffs };
+}
+
+describe('PyTorch recurrent models (torch.onnx.export of nn.Embedding, nn.LSTM, nn.GRU)', { skip: NO_TORCH }, () => {
+  before(() => selectBackend({ warn: () => undefined }));
+
+  test('embedding and stacked LSTMs: the layers, the outputs, and the second bias PyTorch keeps summed into one', async () => {
+    const ids = tf.tidy(() => tf.floor(tf.randomUniform([1, 10], 0, 50, 'float32', 4)));
+    const r = await torchRoundTrip('text', ids, true);
+    assert.match(r.text, /input\(10\)\n.*embedding\(50, 8\).*\n.*lstm\(6, return_sequences: true, bidirectional: true\).*\n.*lstm\(5\).*\n.*dense\(3\)/);
+    // PyTorch's LSTM holds a recurrent bias besides the input bias (4·units per direction); Keras's, one.
+    assert.equal(r.params, 4 * 6 * 2 + 4 * 5);
+    assert.ok(
+      r.diffs.every((d) => d <= 1e-4),
+      `max abs diff: tfjs ${r.diffs[0]}, re-exported ${r.diffs[1]}`,
+    );
+    ids.dispose();
+  });
+
+  test('stacked GRUs left time first between them, the last state read as h[-1]: the same count and outputs', async () => {
+    const x = tf.randomUniform([1, 7, 4], -1, 1, 'float32', 6);
+    const r = await torchRoundTrip('gru', x, false);
+    assert.match(r.text, /input\(7, 4\)\n.*gru\(5, return_sequences: true, bidirectional: true\).*\n.*gru\(6\).*\n.*dense\(3\)/);
+    assert.equal(r.params, 0);
+    assert.ok(
+      r.diffs.every((d) => d <= 1e-4),
+      `max abs diff: tfjs ${r.diffs[0]}, re-exported ${r.diffs[1]}`,
+    );
+    x.dispose();
   });
 });
