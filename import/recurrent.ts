@@ -153,6 +153,9 @@ function around(w: Walk, n: Node): { readonly x: string; readonly nodes: Node[];
 /** A recurrent node in a form the importer reads becomes one layer written at the last node of its output. */
 export function recurrent(w: Walk, n: Node): void {
   const found = around(w, n);
+  const pre = w.producer.get(n.inputs[0]);
+  // Unread, the walk reaches the node, not the move to time first before it, and refuses it with the reason.
+  if (!found && pre && permOf(pre) === '1,0,2' && only(w, pre.outputs[0]) === n) w.absorbed.add(pre);
   if (!found) return;
   const { x, nodes, out, width } = found;
   let call: string;
@@ -174,6 +177,6 @@ export function unmatchedRecurrent(_w: Walk, n: Node): void {
   recurrentCall(n, false);
   refuse(
     n,
-    'only a batch-first input transposed to time first, zero initial states, and the sequences or last state moved back to batch first (as Stride and PyTorch export them) are imported',
+    'only a batch-first input transposed to time first, zero initial states, and the sequences or last state moved back to batch first with the directions concatenated (as Stride and PyTorch export them) are imported',
   );
 }

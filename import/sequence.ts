@@ -101,7 +101,8 @@ function attention(w: Walk, softmax: Node): void {
 /** Finds the sequence patterns before the walk, as findPatterns does the others. */
 export function findSequencePatterns(w: Walk): void {
   // The weights a recurrent node reads are theirs, whether or not the node is in the form the pattern takes.
-  for (const n of w.g.nodes)
+  // Backwards, so a Concat read by another is decided after that one.
+  for (const n of [...w.g.nodes].reverse())
     if (n.op === 'Concat' && consumers(w, n.outputs[0]).every((r) => r.op in RECURRENT || w.absorbed.has(r)) && constantConcats(w.g, w.producer, n.outputs[0]))
       w.absorbed.add(n);
   for (const n of w.g.nodes) {
