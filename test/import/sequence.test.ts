@@ -168,6 +168,16 @@ async function torchRoundTrip(net: string, x: tf.Tensor, ids: boolean): Promise<
   return { text, params: initializerCount(fs.readFileSync(file)) - analyze(text).models[0].totals.params, diffs };
 }
 
+test('a bidirectional layer merged by a sum is refused at the node: only concatenated directions are imported', () => {
+  const { model, text } = modelOf(textOf('Sum', ['input(6, 3)', 'lstm(4, bidirectional: true, merge_mode: sum)', 'dense(2)']));
+  const { bytes, tfModel } = exportWithWeights(model, text, false, true);
+  tfModel.dispose();
+  assert.throws(
+    () => importOnnxModel(bytes, 'sum.onnx', 'Sum'),
+    (e: Error) => e instanceof ImportError && /^LSTM node 'lstm_1:LSTM0': .*with the directions concatenated/.test(e.message),
+  );
+});
+
 describe('PyTorch recurrent models (torch.onnx.export of nn.Embedding, nn.LSTM, nn.GRU)', { skip: NO_TORCH }, () => {
   before(() => selectBackend({ warn: () => undefined }));
 
