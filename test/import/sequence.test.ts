@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from 'onnx-proto';
 import { analyze } from '../../core/analyze';
-import { ImportError, importOnnxModel } from '../../import/index';
+import { ImportError, importFile, importOnnxModel } from '../../import/index';
 import { selectBackend } from '../../train/node/backends/select';
 import { exportWithWeights, initializerCount, modelOf, ort } from '../export/onnx-helpers';
 import { NO_TORCH } from '../export/torch-harness';
@@ -176,6 +176,18 @@ test('a bidirectional layer merged by a sum is refused at the node: only concate
     () => importOnnxModel(bytes, 'sum.onnx', 'Sum'),
     (e: Error) => e instanceof ImportError && /^LSTM node 'lstm_1:LSTM0': .*with the directions concatenated/.test(e.message),
   );
+});
+
+test("the block calls of Stride's own export come back as one block called × N, with the same totals", () => {
+  const source = 'block enc(dim) {\n  x = in\n  multihead_attention(2, 4)\n  add(x) -> layernorm()\n  dense(dim, activation: relu)\n}\n\n';
+  const { model, text } = modelOf(source + textOf('Enc', ['input(6)', 'embedding(20, 8)', 'enc(8) × 3', 'globalavgpool1d()', 'dense(2)']));
+  const { bytes, tfModel } = exportWithWeights(model, text, false, true);
+  tfModel.dispose();
+  const back = importFile(bytes, 'enc.onnx', 'Enc');
+  assert.match(back, /^block (\w+)\(\) \{\n {2}multihead_attention\(2, 4\)\n {2}add\(in\)\n[^}]*\}\n/m);
+  assert.match(back, /^ {2}\w+\(\) × 3 {2}# enc_1, enc_2, enc_3$/m);
+  const totals = analyze(back).models[0].totals;
+  assert.deepEqual([totals.params, totals.trainable, totals.macs], [model.totals.params, model.totals.trainable, model.totals.macs]);
 });
 
 describe('PyTorch recurrent models (torch.onnx.export of nn.Embedding, nn.LSTM, nn.GRU)', { skip: NO_TORCH }, () => {
