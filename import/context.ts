@@ -31,6 +31,7 @@ function transpose(w: Walk, n: Node): void {
   if (x.rank === 4 && !x.cf && perm === '0,3,1,2') return aliasOf(w, n.outputs[0], n.inputs[0], { ...x, cf: true });
   if (x.rank === 4 && x.cf && perm === '0,2,3,1') return aliasOf(w, n.outputs[0], n.inputs[0], { ...x, cf: false });
   if (x.rank === 3 && x.cf && perm === '0,2,1') return aliasOf(w, n.outputs[0], n.inputs[0], { ...x, cf: false });
+  if (x.rank === 3 && !x.cf && perm === '0,2,1') return aliasOf(w, n.outputs[0], n.inputs[0], { ...x, cf: true });
   return refuse(n, `perm (${perm}) is not a layout change the importer reads`);
 }
 

@@ -7,7 +7,7 @@ import { consumers, infoOf, type Walk } from './state';
 /** Operators that compute shapes and indices (small integer vectors), never image data. */
 const SHAPE_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Cast', 'Concat', 'Div', 'Mul', 'Add', 'Sub', 'Slice', 'Constant', 'Identity']);
 /** Data operators whose inputs after the first are shapes, pads, ranges or scales. */
-const TAKES_SHAPES = new Set(['Reshape', 'Slice', 'Pad', 'Resize', 'Upsample', 'Split', 'Unsqueeze', 'Squeeze', 'ReduceMean', 'ReduceMax', 'Clip']);
+const TAKES_SHAPES = new Set(['Reshape', 'Slice', 'Pad', 'Resize', 'Upsample', 'Split', 'Unsqueeze', 'Squeeze', 'ReduceMean', 'ReduceMax', 'Clip', 'Expand']);
 
 /**
  * Marks the nodes that only compute shapes: each output is read only by other shape nodes or as a shape input of a

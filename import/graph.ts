@@ -19,6 +19,8 @@ export interface Graph {
   readonly dims: ReadonlyMap<string, readonly number[]>;
   /** Small initializer values: the bounds of Clip, pads, slice ranges, reshape targets. */
   readonly values: ReadonlyMap<string, readonly number[]>;
+  /** Constants (initializers and Constant node outputs) whose every element is zero: a recurrent layer's initial states. */
+  readonly zeros: ReadonlySet<string>;
   /** The names of the initializers (weights); Constant node outputs are in `dims` but not here. */
   readonly initializers: ReadonlySet<string>;
   /** Shapes the file declares for tensors (inputs, outputs, value_info), unknown dimensions as null. */
@@ -49,6 +51,9 @@ function attrValue(a: onnx.IAttributeProto): number | readonly number[] | string
       return a.floats ?? [];
     case A.STRING:
       return Buffer.from(a.s ?? new Uint8Array()).toString('utf8');
+    case A.STRINGS:
+      // The activations of a recurrent operator: read as one comma-separated string.
+      return (a.strings ?? []).map((s) => Buffer.from(s).toString('utf8')).join(',');
     default:
       return [];
   }
@@ -81,6 +86,13 @@ function tensorValues(t: onnx.ITensorProto): number[] {
   if (t.dataType === T.INT64) for (let i = 0; i + 8 <= raw.length; i += 8) out.push(Number(view.getBigInt64(i, true)));
   if (t.dataType === T.INT32) for (let i = 0; i + 4 <= raw.length; i += 4) out.push(view.getInt32(i, true));
   return out;
+}
+
+/** Whether every element of a float tensor is zero (a raw zero byte pattern is +0 in every float type). */
+function allZero(t: onnx.ITensorProto): boolean {
+  if (t.dataType !== T.FLOAT) return false;
+  if (t.rawData && t.rawData.length > 0) return t.rawData.every((b) => b === 0);
+  return (t.floatData?.length ?? 0) > 0 && (t.floatData ?? []).every((x) => x === 0);
 }
 
 /** A tensor whose dimensions do not match the data it holds is a malformed file (or a header written to mislead). */
@@ -136,9 +148,11 @@ export function graphOf(model: onnx.ModelProto): Graph {
   const g = model.graph as onnx.IGraphProto;
   const dims = new Map<string, readonly number[]>();
   const values = new Map<string, readonly number[]>();
+  const zeros = new Set<string>();
   for (const [name, t] of constants(g)) {
     dims.set(name, checkTensor(name, t));
     values.set(name, tensorValues(t));
+    if (allZero(t)) zeros.add(name);
   }
   const nodes = (g.node ?? []).map(nodeOf);
   // PyTorch shares equal weights through Identity nodes: their outputs are those weights under another name.
@@ -154,5 +168,5 @@ export function graphOf(model: onnx.ModelProto): Graph {
   const shapes = new Map([...(g.input ?? []), ...(g.valueInfo ?? []), ...outputs].map((v) => [v.name ?? '', shapeOf(v)]));
   const inputs = (g.input ?? []).filter((i) => !dims.has(i.name ?? '')).map((i) => ({ name: i.name ?? '', shape: shapes.get(i.name ?? '') ?? [] }));
   if (inputs.length === 0) throw new ImportError('the graph has no input besides its weights');
-  return { name: g.name ?? '', nodes, dims, values, initializers, shapes, input: inputs[0], inputs, outputs: outputs.map((o) => o.name ?? '') };
+  return { name: g.name ?? '', nodes, dims, values, zeros, initializers, shapes, input: inputs[0], inputs, outputs: outputs.map((o) => o.name ?? '') };
 }

@@ -7,6 +7,7 @@ import type { Graph, Node } from './graph';
 import type { WrittenLayer } from './walk';
 import type { LayerWeights } from './imported';
 import { ImportError } from './read';
+import { SEQUENCE_CONVERTERS } from './sequence-weights';
 
 type Tensor = LayerWeights['tensors'][number];
 
@@ -176,6 +177,7 @@ const CONVERTERS: Readonly<Record<string, Readonly<Record<string, Converter>>>> 
   dense: { Gemm: (_g, w, n) => gemm(w, n), MatMul: matMul },
   layernorm: { LayerNormalization: layerNorm },
   scale: { Mul: factor },
+  ...SEQUENCE_CONVERTERS,
 };
 
 /** The layer kinds whose weights are imported from ONNX. */

@@ -20,11 +20,15 @@ export interface ModelOutput {
 
 const RESERVED = new Set(['in', 'model', 'block', 'train', 'fn', 'input', 'out', 'output']);
 
-/** A Stride identifier from an ONNX name: `/layer1/layer1.0/relu/Relu_output_0` → `layer1_0_relu`. */
+/**
+ * A Stride identifier from an ONNX name: `/layer1/layer1.0/relu/Relu_output_0` → `layer1_0_relu`; Stride's own
+ * `encoder_1/attended:LayerNormalization` → `attended`.
+ */
 function identifier(raw: string, taken: Set<string>): string {
   let base =
     raw
       .replace(/_output_\d+$/, '')
+      .replace(/:[A-Za-z]+(_\d+)?$/, '')
       .replace(/\/[A-Za-z]+$/, '')
       .split('/')
       .filter(Boolean)

@@ -50,8 +50,13 @@ export function singleEntryExit(lines: readonly Line[], start: number, end: numb
   return true;
 }
 
-/** The module instance a torchvision-style node name belongs to: `/layer1/layer1.0/conv1/Conv` → `/layer1/layer1.0`. */
+/**
+ * The module instance a torchvision-style node name belongs to: `/layer1/layer1.0/conv1/Conv` → `/layer1/layer1.0`;
+ * in Stride's own export, the block call a node was written in: `encoder_1/dense_1:MatMul` → `encoder_1`.
+ */
 export function instancePrefix(node: string | undefined): string | undefined {
+  const stride = /^([A-Za-z_]\w*_\d+)\/(?:[A-Za-z_]\w*_\d+\/)*[A-Za-z_]\w*:[A-Za-z]+(?:_\d+)?$/.exec(node ?? '');
+  if (stride) return stride[1];
   const parts = (node ?? '').split('/');
   // A sequential container's child is named after it with its index: `features/features.3`.
   const at = parts.findIndex((p, i) => i > 0 && /\.\d+$/.test(p));

@@ -13,6 +13,8 @@ export interface Statement {
   readonly explicit?: boolean;
   /** The node whose weights the layer holds, for a layer written at one node (never a pattern or a merge). */
   readonly source?: Node;
+  /** What is known of the output of a pattern's statement, when it is not what is known of its input. */
+  readonly info?: Info;
 }
 
 /**

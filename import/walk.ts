@@ -6,6 +6,7 @@ import { graphOf, refuseUnsupported, type Node } from './graph';
 import { TABLE } from './layers';
 import { ImportError } from './read';
 import { render, type ModelOutput } from './render';
+import { findSequencePatterns, SEQUENCE } from './sequence';
 import { infoOf, isConstant, newWalk, refuse, resolve, type Info, type Walk } from './state';
 import type { onnx } from 'onnx-proto';
 
@@ -52,18 +53,19 @@ function step(w: Walk, n: Node): void {
     const x = infoOf(w, fused.inputs[0]);
     if (!x) refuse(n, `its input '${fused.inputs[0]}' is not produced by any node the importer read`);
     w.statements.push({ ...fused, inputs: fused.inputs.map((t) => resolve(w, t)) });
-    w.info.set(fused.out, x);
+    w.info.set(fused.out, fused.info ?? x);
     return;
   }
-  const contextual = CONTEXTUAL[n.op];
+  const contextual = CONTEXTUAL[n.op] ?? SEQUENCE[n.op];
   if (contextual) contextual(w, n);
   else tableStep(w, n);
 }
 
 function inputStatement(w: Walk): void {
   const s = w.g.input.shape;
+  if (s.length === 2 || s.length === 3) return sequenceInput(w);
   if (s.length !== 4 || s.slice(1).some((d) => d === null))
-    throw new ImportError(`the input '${w.g.input.name}' must have a fixed 4-D shape, got (${s.join(', ')})`);
+    throw new ImportError(`the input '${w.g.input.name}' must have a fixed shape of 2 to 4 dimensions, got (${s.join(', ')})`);
   // NCHW unless the graph moves it to NCHW itself (a channels-last model, as Stride exports).
   const nhwc = w.g.nodes.some((n) => n.op === 'Transpose' && n.inputs[0] === w.g.input.name && String(n.attrs.get('perm')) === '0,3,1,2');
   const [h, wd, c] = (nhwc ? [s[1], s[2], s[3]] : [s[2], s[3], s[1]]) as number[];
@@ -71,10 +73,18 @@ function inputStatement(w: Walk): void {
   w.info.set(w.g.input.name, { cf: !nhwc, rank: 4, channels: c });
 }
 
+/** (N, L) — token ids or features — is `input(L)`; (N, T, F), a sequence batch first, `input(T, F)`. */
+function sequenceInput(w: Walk): void {
+  const s = w.g.input.shape;
+  if (s.slice(1).some((d) => d === null)) throw new ImportError(`the input '${w.g.input.name}' must have a fixed shape, got (${s.join(', ')})`);
+  w.statements.push({ out: w.g.input.name, inputs: [], call: () => `input(${s.slice(1).join(', ')})` });
+  w.info.set(w.g.input.name, { cf: false, rank: s.length, channels: s[s.length - 1] });
+}
+
 /** Constant nodes, and Identity nodes that rename a weight, are read into the graph's constants: nothing to write. */
 const constant = (w: Walk, n: Node) => n.op === 'Constant' || (n.op === 'Identity' && isConstant(w, n.inputs[0] ?? ''));
 
-const supported = (w: Walk) => (n: Node) => w.absorbed.has(n) || w.fused.has(n) || constant(w, n) || n.op in CONTEXTUAL || n.op in TABLE;
+const supported = (w: Walk) => (n: Node) => w.absorbed.has(n) || w.fused.has(n) || constant(w, n) || n.op in CONTEXTUAL || n.op in SEQUENCE || n.op in TABLE;
 
 /**
  * The graph's outputs as the tensors the walk wrote, in the file's order, each with the name the file gives it. One
@@ -127,6 +137,7 @@ export function importOnnxLayers(model: onnx.ModelProto, name: string, options: 
   const g = graphOf(model);
   const w = newWalk(g);
   findPatterns(w);
+  findSequencePatterns(w);
   if (!options.partial) refuseUnsupported(g.nodes, supported(w));
   // Each graph input is read as `inputStatement` reads the first: through a view of the walk whose graph starts there.
   for (const input of g.inputs) inputStatement({ ...w, g: { ...g, input } });
