@@ -68,6 +68,8 @@ export type ToWebview =
       readonly history: readonly EpochRecord[];
       /** Paused from a panel (this one, before it was reopened, or another). */
       readonly paused: boolean;
+      /** False for a run that cannot pause (a `stride train` process): the page disables Pause. Absent means true. */
+      readonly canPause?: boolean;
     }
   /** The background run was paused or resumed. */
   | { readonly type: 'backgroundPaused'; readonly paused: boolean }
@@ -182,7 +184,15 @@ function toWebview(v: unknown): ToWebview {
       return { type };
     case 'backgroundStart': {
       if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
-      return { type, backend: str(o, 'backend', 1000), batches: o.batches.map(checkBackgroundBatch), history: checkHistory(o.history), paused: bool(o, 'paused') };
+      const pausing = o.canPause === undefined ? {} : { canPause: bool(o, 'canPause') };
+      return {
+        type,
+        backend: str(o, 'backend', 1000),
+        batches: o.batches.map(checkBackgroundBatch),
+        history: checkHistory(o.history),
+        paused: bool(o, 'paused'),
+        ...pausing,
+      };
     }
     case 'backgroundBatch':
       return { type, progress: checkBackgroundBatch(o.progress) };

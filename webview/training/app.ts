@@ -380,7 +380,7 @@ export class TrainingApp {
 
   private refreshButtons(): void {
     const facts = { hasData: !!this.data, hasSaved: !!this.saved, hasCheckpoint: !!this.checkpoint, hasRun: !!this.run };
-    this.view.enable(enabledButtons(this.status, { ...facts, backgroundPaused: this.background.paused }));
+    this.view.enable(enabledButtons(this.status, { ...facts, backgroundPaused: this.background.paused, backgroundCanPause: this.background.canPause }));
     this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
 
