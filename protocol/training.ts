@@ -182,18 +182,8 @@ function toWebview(v: unknown): ToWebview {
       return { type, path: str(o, 'path', 10_000) };
     case 'askImage':
       return { type };
-    case 'backgroundStart': {
-      if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
-      const pausing = o.canPause === undefined ? {} : { canPause: bool(o, 'canPause') };
-      return {
-        type,
-        backend: str(o, 'backend', 1000),
-        batches: o.batches.map(checkBackgroundBatch),
-        history: checkHistory(o.history),
-        paused: bool(o, 'paused'),
-        ...pausing,
-      };
-    }
+    case 'backgroundStart':
+      return checkBackgroundStart(o);
     case 'backgroundBatch':
       return { type, progress: checkBackgroundBatch(o.progress) };
     case 'backgroundPaused':
@@ -205,6 +195,20 @@ function toWebview(v: unknown): ToWebview {
     default:
       return unknownType(type);
   }
+}
+
+function checkBackgroundStart(o: Record<string, unknown>): Extract<ToWebview, { type: 'backgroundStart' }> {
+  if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
+  const pausing = o.canPause === undefined ? {} : { canPause: bool(o, 'canPause') };
+  const history = checkHistory(o.history);
+  return {
+    type: 'backgroundStart',
+    backend: str(o, 'backend', 1000),
+    batches: o.batches.map(checkBackgroundBatch),
+    history,
+    paused: bool(o, 'paused'),
+    ...pausing,
+  };
 }
 
 /** Batches replayed to a panel that opens during a background run (the host keeps at most this many). */

@@ -123,7 +123,6 @@ describe('training messages: payloads and page', () => {
       [{ type: 'backgroundStart', backend: 'cpu', batches: new Array(20_001).fill(b), history: [], paused: false }, /at most 20000/],
       [{ type: 'backgroundStart', backend: 7, batches: [], history: [], paused: false }, /'backend' must be a string/],
       [{ type: 'backgroundStart', backend: 'cpu', batches: [], history: [] }, /'paused' must be a boolean/],
-      [{ type: 'backgroundStart', backend: 'cpu', batches: [], history: [], paused: false, canPause: 1 }, /'canPause' must be a boolean/],
       [{ type: 'backgroundPaused', paused: 'yes' }, /'paused' must be a boolean/],
       [{ type: 'backgroundEpoch', record: { epoch: 1, loss: null, accuracy: null, valLoss: null, valAccuracy: null } }, /record\.loss must be finite/],
       [{ type: 'backgroundEnd', status: 'exploded', message: '' }, /'status' must be one of/],
@@ -167,5 +166,14 @@ describe('bytes on the wire', () => {
     for (const bad of ['abc', 'ab$=', '=abc']) assert.equal(fromBase64(bad), null, bad);
     const m = decodeBytes({ type: 'checkpoint', checkpoint: { model: 'A', epoch: 0, weights: { specs: [], data: { $bytes: 'abc' } }, history: [] } });
     assert.match((checkFromWebview(m) as { error: string }).error, /'data' must be a Uint8Array/);
+  });
+});
+
+describe('a background run that cannot pause', () => {
+  it('says so with a boolean, and a run that does not say is pausable as before', () => {
+    const start = { type: 'backgroundStart', backend: 'PyTorch (torchrun)', batches: [], history: [], paused: false };
+    assert.match((checkToWebview({ ...start, canPause: 1 }) as { error: string }).error, /'canPause' must be a boolean/);
+    assert.deepEqual(checkToWebview({ ...start, canPause: false }), { ok: true, value: { ...start, canPause: false } });
+    assert.deepEqual(checkToWebview(start), { ok: true, value: start });
   });
 });
