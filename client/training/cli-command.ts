@@ -45,7 +45,7 @@ export async function trainWithTorch(
   if (!chosen) return undefined;
   const processes = given.processes ?? (await askProcesses());
   if (processes === undefined) return undefined;
-  const python = await interpreterWithTorch();
+  const python = await interpreterWithTorch(() => trainWithTorch(host, doc.uri.toString(), chosen.name, { ...given, processes }));
   if (!python) return undefined;
   return trainWithCli(host, doc.uri.toString(), chosen.name, { engine: 'torch', processes, python, epochs: given.epochs, limit: given.limit });
 }
@@ -60,25 +60,27 @@ async function askProcesses(): Promise<number | undefined> {
   return value === undefined || processCountError(value) !== null ? undefined : Number(value.trim());
 }
 
-/** The `stride.python` interpreter when it imports torch; otherwise a clear error that offers to set another one. */
-async function interpreterWithTorch(): Promise<string | undefined> {
+/**
+ * The `stride.python` interpreter when it imports torch. Otherwise a clear error, left on screen without waiting (a command
+ * must settle): its action sets another interpreter in the user's settings and starts the command again.
+ */
+async function interpreterWithTorch(retry: () => unknown): Promise<string | undefined> {
   const python = pythonSetting();
   const check = await checkTorch(python);
   if (check.ok) return python;
   const action = 'Set Python Interpreter';
   const hint = check.missing === 'torch' ? ' Install PyTorch for it, or choose an interpreter that has it.' : ' Choose the interpreter that has PyTorch.';
-  const choice = await vscode.window.showErrorMessage(`Stride: ${check.message}.${hint}`, action);
-  if (choice !== action) return undefined;
-  const entered = await vscode.window.showInputBox({
-    title: 'Stride: Python interpreter with PyTorch',
-    prompt: 'Path or command (stride.python)',
-    value: python,
+  void vscode.window.showErrorMessage(`Stride: ${check.message}.${hint}`, action).then(async (choice) => {
+    if (choice !== action) return;
+    const entered = await vscode.window.showInputBox({
+      title: 'Stride: Python interpreter with PyTorch',
+      prompt: 'Path or command (stride.python)',
+      value: python,
+    });
+    if (!entered?.trim()) return;
+    await vscode.workspace.getConfiguration('stride').update('python', entered.trim(), vscode.ConfigurationTarget.Global);
+    retry();
   });
-  if (!entered?.trim()) return undefined;
-  await vscode.workspace.getConfiguration('stride').update('python', entered.trim(), vscode.ConfigurationTarget.Global);
-  const again = await checkTorch(entered.trim());
-  if (again.ok) return entered.trim();
-  void vscode.window.showErrorMessage(`Stride: ${again.message}.`);
   return undefined;
 }
 
