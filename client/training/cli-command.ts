@@ -7,7 +7,7 @@ import type { EpochRecord } from '../../protocol/training-payloads';
 import { isSafeModelName } from '../../protocol/training-payloads';
 import { MODEL_JSON, WEIGHTS_BIN, runDir, weightsDir, writeFolderAtomically } from '../../train/node/saved-files';
 import { replayMessage } from './background-runs';
-import { checkTorch, childEnvironment, processCountError, strideCliScript, trainArguments, type CliTrainOptions } from './cli-launch';
+import { checkTorch, childEnvironment, cliKnowsEngine, processCountError, strideCliScript, trainArguments, type CliTrainOptions } from './cli-launch';
 import { CliRun, type CliOutcome } from './cli-run';
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';
@@ -47,6 +47,9 @@ export async function trainWithTorch(
   if (processes === undefined) return undefined;
   const python = await interpreterWithTorch(() => trainWithTorch(host, doc.uri.toString(), chosen.name, { ...given, processes }));
   if (!python) return undefined;
+  const script = strideCliScript(host.extension.extensionPath);
+  if (script && !(await cliKnowsEngine(process.execPath, script, childEnvironment(process.env))))
+    return void vscode.window.showErrorMessage('Stride: this Stride CLI cannot train with PyTorch (its `stride train` has no --engine option); update Stride.');
   return trainWithCli(host, doc.uri.toString(), chosen.name, { engine: 'torch', processes, python, epochs: given.epochs, limit: given.limit });
 }
 

@@ -73,3 +73,10 @@ export function checkTorch(python: string, timeoutMs = 60_000): Promise<TorchChe
     });
   });
 }
+
+/** Whether the CLI documents `train --engine`: one that does not would ignore the option and train with Node instead. */
+export function cliKnowsEngine(node: string, script: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(node, [script, 'help'], { env, timeout: 30_000, windowsHide: true }, (error, stdout) => resolve(!error && String(stdout).includes('--engine')));
+  });
+}
