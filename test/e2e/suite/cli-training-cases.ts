@@ -128,8 +128,10 @@ async function stopByClosingTerminal(): Promise<void> {
 /** An interpreter without PyTorch: the command settles without a run, and nothing is trained. */
 async function torchMissing(): Promise<void> {
   await serverReady();
-  await setPython(path.join(ROOT, 'test', 'fixtures', 'python-without-site.sh'));
+  const fixture = path.join(ROOT, 'test', 'fixtures', 'python-without-site.sh');
+  await setPython(fixture);
   try {
+    assert.equal(vscode.workspace.getConfiguration('stride').inspect<string>('python')?.globalValue, fixture, 'the user setting is in place');
     const before = logSize();
     const result = await vscode.commands.executeCommand<CliSummary | undefined>('stride.trainWithTorch', shapes().toString(), MODEL, 1, 1, 64);
     assert.equal(result, undefined);
