@@ -92,7 +92,9 @@ export type FromWebview =
   /** The Stop, Pause and Resume buttons during a background run: the host passes them to the worker. */
   | { readonly type: 'stopBackground' }
   | { readonly type: 'pauseBackground' }
-  | { readonly type: 'resumeBackground' };
+  | { readonly type: 'resumeBackground' }
+  /** Train with PyTorch (torchrun)… for the panel's model: the host runs the command, whose run the panel then follows. */
+  | { readonly type: 'trainWithTorch' };
 
 function imageShape(v: unknown, k: string): readonly [number, number, number] {
   if (!Array.isArray(v) || v.length !== 3) return fail(`'${k}' must be [height, width, channels]`);
@@ -245,6 +247,7 @@ function fromWebview(v: unknown): FromWebview {
     case 'stopBackground':
     case 'pauseBackground':
     case 'resumeBackground':
+    case 'trainWithTorch':
       return { type };
     default:
       return unknownType(type);

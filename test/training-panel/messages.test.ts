@@ -52,6 +52,7 @@ const validFromWebview: unknown[] = [
   { type: 'runStarted' },
   { type: 'pauseBackground' },
   { type: 'resumeBackground' },
+  { type: 'trainWithTorch' },
   { type: 'runEnded', reason: 'nan', epoch: 0, loss: null },
   { type: 'stopBackground' },
 ];

@@ -175,6 +175,8 @@ export class TrainingApp {
         this.run?.control.resume();
         this.status = 'training';
         return this.refreshButtons();
+      case 'trainTorch':
+        return this.host.post({ type: 'trainWithTorch' });
       case 'stop':
         return this.status === 'background' ? this.host.post({ type: 'stopBackground' }) : this.run?.control.stop();
       case 'save':
@@ -184,10 +186,8 @@ export class TrainingApp {
       case 'randomSample':
         this.view.sampleIndex.value = String(Math.floor(Math.random() * this.sampleSet().count));
         return this.showActivations(null);
-      case 'pickImage': {
-        const [h, w, c] = this.inputShape();
-        return this.host.post({ type: 'pickImage', shape: [h, w, c] });
-      }
+      case 'pickImage':
+        return this.host.post({ type: 'pickImage', shape: this.inputShape() });
       default:
         return assertNever(a);
     }

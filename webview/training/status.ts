@@ -64,6 +64,8 @@ export function enabledButtons(s: Status, f: ButtonFacts): Record<Action, boolea
     train: idle,
     loadSaved: idle && f.hasSaved,
     resumeCheckpoint: idle && f.hasCheckpoint,
+    // PyTorch loads its own data: only a run under way (here or in the background) holds it back.
+    trainTorch: !running,
     pause: s === 'training' || (s === 'background' && f.backgroundCanPause && !f.backgroundPaused),
     resume: s === 'paused' || (s === 'background' && f.backgroundCanPause && f.backgroundPaused),
     stop: running,
