@@ -43,6 +43,7 @@ export async function trainWithTorch(
   if (!doc) return undefined;
   const chosen = await host.chooseModel(doc, model, true);
   if (!chosen) return undefined;
+  if (!chosen.training) return void vscode.window.showErrorMessage(`Stride: ${chosen.name} cannot be trained: ${chosen.error ?? 'the model has errors'}.`);
   const processes = given.processes ?? (await askProcesses());
   if (processes === undefined) return undefined;
   const python = await interpreterWithTorch(() => trainWithTorch(host, doc.uri.toString(), chosen.name, { ...given, processes }));

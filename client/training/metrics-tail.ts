@@ -110,19 +110,27 @@ function epochRecord(o: unknown): MetricsRecord | null {
 
 /** The size of a file now (0 when it does not exist yet): a run's records start after it, since logs are appended to. */
 export function fileSize(file: string): number {
+  return fileIdentity(file)?.size ?? 0;
+}
+
+function fileIdentity(file: string): { readonly size: number; readonly ino: number } | null {
   try {
-    return fs.statSync(file).size;
+    const s = fs.statSync(file);
+    return { size: s.size, ino: s.ino };
   } catch {
-    return 0;
+    return null;
   }
 }
 
 /**
  * Polls a log file from an offset and hands each new record to `onRecord`. Polling, not fs.watch: the file may not exist
- * yet, and watchers miss appends on some file systems. A file that shrinks was replaced: it is read again from its start.
+ * yet, and watchers miss appends on some file systems. A file that shrinks, or another file under the name, was replaced:
+ * it is read again from its start.
  */
 export class MetricsFollower {
   private offset: number;
+  /** The inode read from (null until the file exists). */
+  private ino: number | null;
   private splitter = new LineSplitter();
   private decoder = new StringDecoder('utf8');
   private timer: NodeJS.Timeout | undefined;
@@ -134,6 +142,7 @@ export class MetricsFollower {
     from: number,
   ) {
     this.offset = from;
+    this.ino = fileIdentity(file)?.ino ?? null;
   }
 
   start(intervalMs = 250): void {
@@ -154,8 +163,11 @@ export class MetricsFollower {
   }
 
   private async readNew(): Promise<void> {
-    const size = fileSize(this.file);
-    if (size < this.offset) {
+    const now = fileIdentity(this.file);
+    const size = now?.size ?? 0;
+    const replaced = now !== null && this.ino !== null && now.ino !== this.ino;
+    if (now) this.ino = now.ino;
+    if (size < this.offset || replaced) {
       this.offset = 0;
       this.splitter = new LineSplitter();
       this.decoder = new StringDecoder('utf8');

@@ -124,6 +124,22 @@ test('the follower reads only what is appended after its offset, waits for parti
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
+test('a log replaced by a new file under the same name is read from its start, even when it is already longer', async () => {
+  const file = tempLog();
+  fs.writeFileSync(file, `${epochLine(1, 9)}\n`);
+  const seen: MetricsRecord[] = [];
+  const follower = new MetricsFollower(file, (r) => seen.push(r), fs.statSync(file).size);
+  const fresh = `${file}.new`;
+  fs.writeFileSync(fresh, `${epochLine(1, 0.5)}\n${epochLine(2, 0.25)}\n`);
+  fs.renameSync(fresh, file);
+  await follower.finish();
+  assert.deepEqual(
+    seen.map((r) => r.event === 'epoch' && r.loss),
+    [0.5, 0.25],
+  );
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
 test('the follower streams a real `stride train` run as it writes, the same records the finished log holds', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-tail-run-'));
   const model = path.join(dir, 'shapes.stride');
