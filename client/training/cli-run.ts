@@ -46,6 +46,9 @@ export class CliRun implements BackgroundRun {
   private child: ChildProcess | undefined;
   private end: Extract<MetricsRecord, { event: 'end' }> | null = null;
   private output = '';
+  /** Output written before the terminal opened (VS Code drops it otherwise), at most TAIL_CHARS of it. */
+  private early: string | null = '';
+  private exited = false;
   private stopping: NodeJS.Timeout | undefined;
   private readonly follower: MetricsFollower;
   private readonly write = new vscode.EventEmitter<string>();
@@ -67,7 +70,10 @@ export class CliRun implements BackgroundRun {
   private pty(): vscode.Pseudoterminal {
     return {
       onDidWrite: this.write.event,
-      open: () => undefined,
+      open: () => {
+        this.write.fire(this.early ?? '');
+        this.early = null;
+      },
       close: () => this.stop(),
       handleInput: (data) => {
         if (data.includes('\x03')) this.stop();
@@ -89,6 +95,8 @@ export class CliRun implements BackgroundRun {
       const settle = (code: number | null, failure?: string) => {
         if (settled) return;
         settled = true;
+        this.exited = true;
+        this.print(`\n[stride train ${code === null ? 'did not exit normally' : `exited with code ${code}`}]\n`);
         clearTimeout(this.stopping);
         void this.follower.finish().then(() => resolve(this.outcome(code, failure)));
       };
@@ -99,7 +107,9 @@ export class CliRun implements BackgroundRun {
 
   private print(s: string): void {
     this.output = (this.output + s).slice(-TAIL_CHARS);
-    this.write.fire(s.replace(/\r?\n/g, '\r\n'));
+    const text = s.replace(/\r?\n/g, '\r\n');
+    if (this.early === null) this.write.fire(text);
+    else this.early = (this.early + text).slice(-TAIL_CHARS);
   }
 
   private record(r: MetricsRecord): void {
@@ -134,7 +144,7 @@ export class CliRun implements BackgroundRun {
 
   /** SIGINT, as Ctrl-C in a shell: the CLI saves a checkpoint and the weights, then exits; a hung one is killed. */
   stop(): void {
-    if (this.stopping || !this.child || this.child.exitCode !== null) return;
+    if (this.stopping || !this.child || this.exited) return;
     this.print('\nStopping: the run saves its weights, then exits…\n');
     this.child.kill('SIGINT');
     this.stopping = setTimeout(() => this.child?.kill('SIGKILL'), STOP_GRACE_MS);
@@ -151,11 +161,6 @@ export class CliRun implements BackgroundRun {
   /** Extension shutdown: asked to stop as Stop does; the process saves and exits on its own. */
   terminate(): void {
     this.stop();
-  }
-
-  dispose(): void {
-    this.terminal.dispose();
-    this.write.dispose();
   }
 }
 

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PNG } from 'pngjs';
 import * as vscode from 'vscode';
 import { SkipCase, type Case } from './runner';
 import { ROOT, open, serverReady, waitForWebviewTab, workspaceUri } from './host';
@@ -91,6 +92,44 @@ async function nodeEngine(): Promise<void> {
   );
 }
 
+/** A bright square on a dark background, 16×16 like the model's input. */
+function squarePng(): Buffer {
+  const png = new PNG({ width: 16, height: 16 });
+  for (let i = 0; i < 16 * 16; i++) {
+    const [x, y] = [i % 16, Math.floor(i / 16)];
+    png.data.fill(x >= 4 && x < 12 && y >= 4 && y < 12 ? 230 : 20, 4 * i, 4 * i + 3);
+    png.data[4 * i + 3] = 255;
+  }
+  return PNG.sync.write(png);
+}
+
+/** Run Model on Image predicts with the weights the command-line run copied for the panel, as `stride predict` does with them. */
+async function runOnImageAfterCli(): Promise<void> {
+  await serverReady();
+  await predictionMatchesCli();
+}
+
+async function predictionMatchesCli(): Promise<void> {
+  const image = vscode.Uri.joinPath(shapes(), '..', 'square.png').fsPath;
+  fs.writeFileSync(image, squarePng());
+  const shown = await vscode.commands.executeCommand<{ top: { label: string; probability: number }[] } | undefined>(
+    'stride.runOnImage',
+    shapes().toString(),
+    MODEL,
+    image,
+  );
+  assert.ok(shown && shown.top.length === 4, `every class of the shapes set: ${JSON.stringify(shown)}`);
+  const cli = [path.join(ROOT, 'bin', 'stride.js'), 'predict', shapes().fsPath, image, '--weights', panelFolder(), '--top', '3'];
+  const out = execFileSync(process.execPath, cli, { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const predicted = [...out.matchAll(/(\w+) ([\d.]+)%/g)].map((m) => ({ label: m[1], percent: Number(m[2]) }));
+  assert.deepEqual(
+    shown.top.slice(0, 3).map((t) => t.label),
+    predicted.map((p) => p.label),
+    out,
+  );
+  shown.top.slice(0, 3).forEach((t, i) => assert.ok(Math.abs(100 * t.probability - predicted[i].percent) <= 0.15, `${out} vs ${JSON.stringify(shown.top)}`));
+}
+
 /** Resolves once the log holds an epoch record after byte `from` (the run is under way and past its first epoch). */
 function firstEpoch(from: number, ms = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -172,6 +211,7 @@ async function torchEngine(): Promise<void> {
     assertSaved(result.panelDir, 'the panel folder');
     const events = recordsAfter(before).map((r) => r.event);
     assert.deepEqual([events[0], events.filter((e) => e === 'epoch').length, events[events.length - 1]], ['start', 1, 'end']);
+    await predictionMatchesCli();
   } finally {
     await setPython(undefined);
   }
@@ -180,6 +220,7 @@ async function torchEngine(): Promise<void> {
 export const cliTrainingCases: readonly Case[] = [
   { name: 'Train with PyTorch (torchrun)… is contributed with a machine-scoped stride.python setting', run: contributed },
   { name: 'stride train (Node engine) runs in a terminal, streams its epochs, saves where the panel looks, and refuses a second run', run: nodeEngine },
+  { name: 'Run Model on Image predicts with the weights a command-line run saved, as stride predict does', run: runOnImageAfterCli },
   { name: 'closing the run terminal stops stride train, which saves its weights', run: stopByClosingTerminal },
   { name: 'an interpreter without PyTorch stops Train with PyTorch before anything runs', run: torchMissing },
   { name: 'Train with PyTorch: torchrun with 2 processes trains one epoch and its weights come back', run: torchEngine },
