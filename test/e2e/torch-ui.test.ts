@@ -61,7 +61,8 @@ async function setInterpreter(page: Page, missing: Locator): Promise<void> {
 async function stopFromPanel(page: Page): Promise<void> {
   const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   await panel.locator('[data-key="background"]', { hasText: /PyTorch \(torchrun, 2 processes\).*cannot pause/ }).waitFor({ timeout: 120_000 });
-  await panel.locator('#stat-epoch', { hasText: /^1 \/ / }).waitFor({ timeout: 300_000 });
+  // Epochs of this tiny model take milliseconds: any finished epoch shows the run is under way.
+  await panel.locator('#stat-epoch', { hasText: /^\d+ \/ 10000$/ }).waitFor({ timeout: 300_000 });
   assert.ok(await panel.locator('#btn-pause').isDisabled());
   await panel.locator('#btn-stop').click();
   await toast(page, /Stopped training Shapes with PyTorch after \d+ epochs?.*Weights in shapes\.weights\/Shapes\./).waitFor({ timeout: 180_000 });
