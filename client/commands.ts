@@ -6,6 +6,7 @@ import { LANGUAGE_ID, type Ctx } from './ctx';
 import { exportModelCommand } from './export/command';
 import { importModelCommand, openModelFileCommand } from './model-file/command';
 import { trainInBackground } from './training/background';
+import { trainWithCli, trainWithTorch } from './training/cli-command';
 import { openTrainingPanel, runModelOnImage, showActivations } from './training/commands';
 
 /** Training commands no code lens carries (the server does not name them). */
@@ -90,6 +91,23 @@ const trainBackground: CommandFactory =
     return trainInBackground(ctx.training, t?.uri, t?.model, { epochs: count(epochs), batch: count(batch), limit: count(limit) });
   };
 
+const positive = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+
+/** Trains with PyTorch DDP through `stride train --engine torch`; arguments 3 to 5 give processes, epochs and sample limit. */
+const trainTorch: CommandFactory =
+  (ctx) =>
+  (...args) => {
+    const t = target(args);
+    const [, , processes, epochs, limit] = args;
+    return trainWithTorch(ctx.training, t?.uri, t?.model, { processes: positive(processes), epochs: positive(epochs), limit: positive(limit) });
+  };
+
+/** Not in the palette: `stride train` with the Node engine through the same terminal-and-panel path (uri, model, epochs, limit). */
+const trainCli: CommandFactory = (ctx) => (uri, model, epochs, limit) =>
+  typeof uri === 'string' && typeof model === 'string'
+    ? trainWithCli(ctx.training, uri, model, { engine: 'node', epochs: positive(epochs), limit: positive(limit) })
+    : undefined;
+
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof vscode.Uri ? v.toString() : undefined);
 
 /** Predicts with the saved weights on an image (arguments: uri, model, image file; each asked for when absent). */
@@ -115,6 +133,8 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   [PREVIEW_MODEL_COMMAND]: previewModel,
   [COMMANDS.train]: train,
   [COMMANDS.trainInBackground]: trainBackground,
+  'stride.trainWithTorch': trainTorch,
+  'stride.trainWithCli': trainCli,
   [TRAINING_COMMANDS.runOnImage]: runOnImage,
   [TRAINING_COMMANDS.showActivations]: activations,
   [COMMANDS.restartServer]: restartServer,

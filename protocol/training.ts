@@ -68,6 +68,8 @@ export type ToWebview =
       readonly history: readonly EpochRecord[];
       /** Paused from a panel (this one, before it was reopened, or another). */
       readonly paused: boolean;
+      /** False for a run that cannot pause (a `stride train` process): the page disables Pause. Absent means true. */
+      readonly canPause?: boolean;
     }
   /** The background run was paused or resumed. */
   | { readonly type: 'backgroundPaused'; readonly paused: boolean }
@@ -90,7 +92,9 @@ export type FromWebview =
   /** The Stop, Pause and Resume buttons during a background run: the host passes them to the worker. */
   | { readonly type: 'stopBackground' }
   | { readonly type: 'pauseBackground' }
-  | { readonly type: 'resumeBackground' };
+  | { readonly type: 'resumeBackground' }
+  /** Train with PyTorch (torchrun)… for the panel's model: the host runs the command, whose run the panel then follows. */
+  | { readonly type: 'trainWithTorch' };
 
 function imageShape(v: unknown, k: string): readonly [number, number, number] {
   if (!Array.isArray(v) || v.length !== 3) return fail(`'${k}' must be [height, width, channels]`);
@@ -180,10 +184,8 @@ function toWebview(v: unknown): ToWebview {
       return { type, path: str(o, 'path', 10_000) };
     case 'askImage':
       return { type };
-    case 'backgroundStart': {
-      if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
-      return { type, backend: str(o, 'backend', 1000), batches: o.batches.map(checkBackgroundBatch), history: checkHistory(o.history), paused: bool(o, 'paused') };
-    }
+    case 'backgroundStart':
+      return checkBackgroundStart(o);
     case 'backgroundBatch':
       return { type, progress: checkBackgroundBatch(o.progress) };
     case 'backgroundPaused':
@@ -195,6 +197,20 @@ function toWebview(v: unknown): ToWebview {
     default:
       return unknownType(type);
   }
+}
+
+function checkBackgroundStart(o: Record<string, unknown>): Extract<ToWebview, { type: 'backgroundStart' }> {
+  if (!Array.isArray(o.batches) || o.batches.length > MAX_REPLAY) return fail(`'batches' must be a list of at most ${MAX_REPLAY}`);
+  const pausing = o.canPause === undefined ? {} : { canPause: bool(o, 'canPause') };
+  const history = checkHistory(o.history);
+  return {
+    type: 'backgroundStart',
+    backend: str(o, 'backend', 1000),
+    batches: o.batches.map(checkBackgroundBatch),
+    history,
+    paused: bool(o, 'paused'),
+    ...pausing,
+  };
 }
 
 /** Batches replayed to a panel that opens during a background run (the host keeps at most this many). */
@@ -231,6 +247,7 @@ function fromWebview(v: unknown): FromWebview {
     case 'stopBackground':
     case 'pauseBackground':
     case 'resumeBackground':
+    case 'trainWithTorch':
       return { type };
     default:
       return unknownType(type);

@@ -16,6 +16,8 @@ export interface BackgroundRun {
   pause(): void;
   resume(): void;
   readonly paused: boolean;
+  /** Whether `pause` can hold this run (a separate process cannot be held): the panel disables Pause otherwise. */
+  readonly canPause: boolean;
   /** Ends the run at once (extension shutdown). */
   terminate(): void;
 }
@@ -53,5 +55,5 @@ export function recordBatch(run: BackgroundRun, b: BackgroundBatch): void {
 
 /** The message that brings a panel up to date with a run under way. */
 export function replayMessage(run: BackgroundRun): ToWebview {
-  return { type: 'backgroundStart', backend: run.backend, batches: [...run.batches], history: [...run.history], paused: run.paused };
+  return { type: 'backgroundStart', backend: run.backend, batches: [...run.batches], history: [...run.history], paused: run.paused, canPause: run.canPause };
 }

@@ -67,6 +67,7 @@ class WorkerRun implements BackgroundRun {
   }
 
   paused = false;
+  readonly canPause = true;
   /** Told when the run is paused or resumed (the progress notification says so). */
   onPauseChange: (paused: boolean) => void = () => undefined;
 

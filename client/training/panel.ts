@@ -129,6 +129,9 @@ export class TrainingPanel {
         return this.backgroundRun()?.pause();
       case 'resumeBackground':
         return this.backgroundRun()?.resume();
+      case 'trainWithTorch':
+        // Through the command (not an import of it): the command module imports this one.
+        return void vscode.commands.executeCommand('stride.trainWithTorch', this.state.uri, this.state.model);
       default:
         return assertNever(m);
     }

@@ -67,7 +67,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Creates the per-run folders and writes the quiet user settings. */
-function prepareDirs(root: string): Record<string, string> {
+function prepareDirs(root: string, settings: Readonly<Record<string, unknown>> = {}): Record<string, string> {
   const dirs = {
     userData: join(root, 'user-data'),
     extensions: join(root, 'extensions'),
@@ -77,7 +77,7 @@ function prepareDirs(root: string): Record<string, string> {
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
   return dirs;
 }
 
@@ -86,13 +86,15 @@ export interface CodeServerOptions {
   readonly workspace: string;
   /** A packaged extension to install into the private extensions folder before start. */
   readonly vsix?: string;
+  /** User settings added to the quiet ones (a test's machine-scoped setting, say). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** Starts code-server and resolves once /healthz answers. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const bin = requireCodeServer();
   const root = mkdtempSync(join(tmpdir(), 'stride-e2e-cs-'));
-  const dirs = prepareDirs(root);
+  const dirs = prepareDirs(root, options.settings);
   const env = {
     ...process.env,
     XDG_CONFIG_HOME: dirs.config,

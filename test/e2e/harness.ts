@@ -180,16 +180,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /**
  * One workbench for a whole test file, on a fresh copy of the e2e workspace with the extension under development:
- * started before the file's tests, closed (and the copy removed) after them. `prepare` may add files to the copy.
+ * started before the file's tests, closed (and the copy removed) after them. `prepare` may add files to the copy;
+ * `settings` are added to the user settings.
  */
-export function workbenchPerFile(prepare?: (workspace: string) => void): () => Workbench {
+export function workbenchPerFile(prepare?: (workspace: string) => void, settings?: Readonly<Record<string, unknown>>): () => Workbench {
   let workbench: Workbench | undefined;
   let workspace = '';
   before(async () => {
     requireExtensionBuild();
     workspace = copyWorkspace();
     prepare?.(workspace);
-    workbench = await startWorkbench({ workspace });
+    workbench = await startWorkbench({ workspace, settings });
     await openWorkbench(workbench, workspace, { extensionDevelopmentPath: EXTENSION });
   });
   after(async () => {

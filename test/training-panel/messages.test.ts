@@ -31,6 +31,7 @@ const validToWebview: unknown[] = [
   { type: 'error', message: 'x' },
   { type: 'backgroundStart', backend: 'wasm (SIMD)', batches: [], history: [], paused: false },
   { type: 'backgroundStart', backend: 'cpu', batches: [backgroundBatch()], history: checkpoint().history, paused: true },
+  { type: 'backgroundStart', backend: 'PyTorch (torchrun)', batches: [], history: [], paused: false, canPause: false },
   { type: 'backgroundPaused', paused: true },
   { type: 'backgroundBatch', progress: backgroundBatch() },
   { type: 'backgroundBatch', progress: { ...backgroundBatch(), loss: null, accuracy: null, etaSeconds: null } },
@@ -51,6 +52,7 @@ const validFromWebview: unknown[] = [
   { type: 'runStarted' },
   { type: 'pauseBackground' },
   { type: 'resumeBackground' },
+  { type: 'trainWithTorch' },
   { type: 'runEnded', reason: 'nan', epoch: 0, loss: null },
   { type: 'stopBackground' },
 ];
@@ -165,5 +167,14 @@ describe('bytes on the wire', () => {
     for (const bad of ['abc', 'ab$=', '=abc']) assert.equal(fromBase64(bad), null, bad);
     const m = decodeBytes({ type: 'checkpoint', checkpoint: { model: 'A', epoch: 0, weights: { specs: [], data: { $bytes: 'abc' } }, history: [] } });
     assert.match((checkFromWebview(m) as { error: string }).error, /'data' must be a Uint8Array/);
+  });
+});
+
+describe('a background run that cannot pause', () => {
+  it('says so with a boolean, and a run that does not say is pausable as before', () => {
+    const start = { type: 'backgroundStart', backend: 'PyTorch (torchrun)', batches: [], history: [], paused: false };
+    assert.match((checkToWebview({ ...start, canPause: 1 }) as { error: string }).error, /'canPause' must be a boolean/);
+    assert.deepEqual(checkToWebview({ ...start, canPause: false }), { ok: true, value: { ...start, canPause: false } });
+    assert.deepEqual(checkToWebview(start), { ok: true, value: start });
   });
 });

@@ -138,3 +138,19 @@ describe('training webview during a background run: ending it', { timeout: 300_0
     assert.deepEqual(t.violations, []);
   });
 });
+
+describe('training webview following a run that cannot pause (a stride train process)', { timeout: 300_000 }, () => {
+  it('keeps Pause and Resume disabled, offers Stop, and says so', async () => {
+    const history = [{ epoch: 1, loss: 1.2, accuracy: 0.3, valLoss: 1.3, valAccuracy: 0.25 }];
+    await t.send({ type: 'backgroundStart', backend: 'PyTorch (torchrun, 2 processes)', batches: [], history, paused: false, canPause: false });
+    await waitForStatus(t, 'background');
+    assert.match(await t.page.locator('[data-key="background"]').innerText(), /PyTorch \(torchrun, 2 processes\).*cannot pause/);
+    for (const b of ['pause', 'resume', 'train', 'trainTorch']) assert.ok(await t.page.locator(`#btn-${b}`).isDisabled(), `${b} is disabled`);
+    assert.ok(await t.page.locator('#btn-stop').isEnabled());
+    await t.send({ type: 'backgroundEnd', status: 'completed', message: 'Trained with PyTorch.' });
+    await waitForStatus(t, 'finished');
+    // Once the run is over, the panel starts another through the host's command.
+    await t.page.locator('#btn-trainTorch:not([disabled])').click();
+    await t.waitForMessage('trainWithTorch');
+  });
+});

@@ -176,6 +176,8 @@ export class TrainingApp {
         this.run?.control.resume();
         this.status = 'training';
         return this.refreshButtons();
+      case 'trainTorch':
+        return this.host.post({ type: 'trainWithTorch' });
       case 'stop':
         return this.status === 'background' ? this.host.post({ type: 'stopBackground' }) : this.run?.control.stop();
       case 'save':
@@ -185,10 +187,8 @@ export class TrainingApp {
       case 'randomSample':
         this.view.sampleIndex.value = String(Math.floor(Math.random() * this.sampleSet().count));
         return this.showActivations(null);
-      case 'pickImage': {
-        const [h, w, c] = this.inputShape();
-        return this.host.post({ type: 'pickImage', shape: [h, w, c] });
-      }
+      case 'pickImage':
+        return this.host.post({ type: 'pickImage', shape: this.inputShape() });
       default:
         return assertNever(a);
     }
@@ -379,7 +379,7 @@ export class TrainingApp {
 
   private refreshButtons(): void {
     const facts = { hasData: !!this.data, hasSaved: !!this.saved, hasCheckpoint: !!this.checkpoint, hasRun: !!this.run };
-    this.view.enable(enabledButtons(this.status, { ...facts, backgroundPaused: this.background.paused }));
+    this.view.enable(enabledButtons(this.status, { ...facts, backgroundPaused: this.background.paused, backgroundCanPause: this.background.canPause }));
     this.view.set('state', this.status === 'background' && this.background.paused ? 'background, paused' : this.status);
   }
 

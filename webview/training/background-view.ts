@@ -16,6 +16,8 @@ export class BackgroundView {
   points = 0;
   /** The run is paused (its Pause and Resume buttons follow this). */
   paused = false;
+  /** The run can pause (a `stride train` process cannot: Pause stays disabled). */
+  canPause = true;
   private lastDraw = 0;
 
   constructor(private readonly view: PanelView) {}
@@ -26,7 +28,9 @@ export class BackgroundView {
     this.points = 0;
     for (const b of m.batches) this.plotBatch(b);
     for (const r of m.history) this.epoch(r, false);
-    this.view.note('background', 'info', `Training in the background (${m.backend}): the charts show that run. Stop ends it after the current batch.`);
+    this.canPause = m.canPause ?? true;
+    const stop = this.canPause ? 'Stop ends it after the current batch.' : 'Stop ends it and keeps its weights; it cannot pause.';
+    this.view.note('background', 'info', `Training in the background (${m.backend}): the charts show that run. ${stop}`);
     this.setPaused(m.paused);
     this.view.drawCharts();
   }

@@ -52,6 +52,8 @@ export interface ButtonFacts {
   readonly hasRun: boolean;
   /** The background run is paused (meaningful in `background` only). */
   readonly backgroundPaused: boolean;
+  /** The background run can pause at all (a `stride train` process cannot). */
+  readonly backgroundCanPause: boolean;
 }
 
 /** Which buttons a status enables: the same table drives the view and the tests that read it. */
@@ -62,8 +64,10 @@ export function enabledButtons(s: Status, f: ButtonFacts): Record<Action, boolea
     train: idle,
     loadSaved: idle && f.hasSaved,
     resumeCheckpoint: idle && f.hasCheckpoint,
-    pause: s === 'training' || (s === 'background' && !f.backgroundPaused),
-    resume: s === 'paused' || (s === 'background' && f.backgroundPaused),
+    // PyTorch loads its own data: only a run under way (here or in the background) holds it back.
+    trainTorch: !running,
+    pause: s === 'training' || (s === 'background' && f.backgroundCanPause && !f.backgroundPaused),
+    resume: s === 'paused' || (s === 'background' && f.backgroundCanPause && f.backgroundPaused),
     stop: running,
     save: !running && f.hasRun,
     showSample: f.hasData,

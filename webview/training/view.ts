@@ -4,7 +4,18 @@ import type { EpochRecord } from '../../protocol/training-payloads';
 import { LineChart, type Series } from './charts';
 import { button, el } from './dom';
 
-export type Action = 'train' | 'pause' | 'resume' | 'stop' | 'save' | 'loadSaved' | 'resumeCheckpoint' | 'showSample' | 'randomSample' | 'pickImage';
+export type Action =
+  | 'train'
+  | 'pause'
+  | 'resume'
+  | 'stop'
+  | 'save'
+  | 'loadSaved'
+  | 'resumeCheckpoint'
+  | 'trainTorch'
+  | 'showSample'
+  | 'randomSample'
+  | 'pickImage';
 
 const series = (label: string): Series => ({ label, xs: [], ys: [] });
 
@@ -36,11 +47,12 @@ export class PanelView {
       save: b('save', 'Save weights'),
       loadSaved: b('loadSaved', 'Train from saved weights'),
       resumeCheckpoint: b('resumeCheckpoint', 'Resume from checkpoint'),
+      trainTorch: b('trainTorch', 'Train with PyTorch…'),
       showSample: b('showSample', 'Show activations'),
       randomSample: b('randomSample', 'Random sample'),
       pickImage: b('pickImage', 'Image file…'),
     };
-    for (const k of ['stop', 'loadSaved', 'resumeCheckpoint', 'randomSample', 'pickImage'] as const) this.buttons[k].classList.add('secondary');
+    for (const k of ['stop', 'loadSaved', 'resumeCheckpoint', 'trainTorch', 'randomSample', 'pickImage'] as const) this.buttons[k].classList.add('secondary');
     this.charts = [
       new LineChart('Loss per batch', [this.batchLoss], 'batch', 'chart-batch-loss'),
       new LineChart('Accuracy per batch', [this.batchAcc], 'batch', 'chart-batch-acc'),
@@ -49,7 +61,7 @@ export class PanelView {
       new LineChart('Accuracy per epoch', this.epochAcc, 'epoch', 'chart-epoch-acc'),
     ];
     const bt = this.buttons;
-    const controls = el('div', {}, bt.train, bt.pause, bt.resume, bt.stop, bt.save, bt.loadSaved, bt.resumeCheckpoint);
+    const controls = el('div', {}, bt.train, bt.pause, bt.resume, bt.stop, bt.save, bt.loadSaved, bt.resumeCheckpoint, bt.trainTorch);
     const sampleBar = el('div', {}, el('label', { text: 'Validation sample ' }), this.sampleIndex, bt.showSample, bt.randomSample, bt.pickImage);
     for (const f of ['state', 'epoch', 'batch', 'loss', 'accuracy', 'lr', 'throughput', 'remaining', 'tensors', 'memory']) {
       const value = el('b', { text: '–', attrs: { id: `stat-${f}` } });

@@ -10,7 +10,10 @@ export interface Case {
 
 export type Report =
   | { readonly kind: 'plan'; readonly names: string[] }
-  | { readonly kind: 'result'; readonly name: string; readonly ok: boolean; readonly error?: string; readonly ms: number };
+  | { readonly kind: 'result'; readonly name: string; readonly ok: boolean; readonly error?: string; readonly skipped?: string; readonly ms: number };
+
+/** Thrown by a case whose prerequisite is missing: it is reported as skipped, with the message as the reason. */
+export class SkipCase extends Error {}
 
 function emit(report: Report): void {
   console.log(MARKER + JSON.stringify(report));
@@ -26,6 +29,10 @@ export async function runCases(cases: readonly Case[]): Promise<void> {
       await c.run();
       emit({ kind: 'result', name: c.name, ok: true, ms: Date.now() - start });
     } catch (error) {
+      if (error instanceof SkipCase) {
+        emit({ kind: 'result', name: c.name, ok: true, skipped: error.message, ms: Date.now() - start });
+        continue;
+      }
       failed++;
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       emit({ kind: 'result', name: c.name, ok: false, error: text, ms: Date.now() - start });
