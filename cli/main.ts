@@ -202,7 +202,7 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const weightsDir = stringOption(args.options, 'weights');
   let output;
   try {
-    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir });
+    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir, file });
   } catch (e) {
     if (e instanceof ExportRefused) throw new InputError(e.message);
     throw e;
