@@ -210,7 +210,7 @@ if __name__ == "__main__":
 `;
 
 /** launch.py: torchrun with the one parser fix old PyTorch needs on new Python (see its docstring). */
-export const LAUNCH_PY = String.raw`"""torchrun, runnable as `python launch.py --nproc_per_node=N train.py …` with the same arguments.
+export const LAUNCH_PY = String.raw`"""torchrun, runnable as "python launch.py --nproc_per_node=N train.py …" with the same arguments.
 
 PyTorch up to 1.13 on Python 3.11 or newer fails at start ("'NoneType' object has no attribute 'get'"): its
 redirect option parser looks for the zero flag by iterating the enum, which no longer yields it. This file mends
