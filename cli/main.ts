@@ -30,6 +30,15 @@ Commands:
                                      Train with the file's train section; weights/ and metrics.jsonl go to --out
                                      (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
                                      Stride's own; Ctrl-C stops and keeps the weights
+  train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--limit N] [--out DIR] [--resume]
+                                     Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
+                                     runs python train.py (torchrun for --nproc N > 1; interpreter: --python, else
+                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights back
+  import-weights FILE WEIGHTS.safetensors [--model NAME] [--out DIR]
+                                     Save the weights of a PyTorch run of the torch-ddp project (train.py's
+                                     weights.safetensors) as Stride's weights (default FILE's run folder/weights)
+  data export shapes DIR [--count N] [--size H,W,C] [--seed S] [--noise X]
+                                     Write the built-in shapes data set as an image folder (one PNG per image)
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
   import FILE.onnx [--name M] [--out PATH] [--weights-out DIR | --no-weights] [--partial] [--flat]
@@ -50,7 +59,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights', 'resume']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -73,6 +82,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await train(args, readSource);
       case 'predict':
         return await predictCommand(args, readSource);
+      case 'import-weights':
+        return await (require('./torch-commands') as typeof import('./torch-commands')).importWeightsCommand(args, readSource);
+      case 'data':
+        return await (require('./torch-commands') as typeof import('./torch-commands')).dataCommand(args);
       case 'cache':
         return cacheCommand(args);
       case 'import':

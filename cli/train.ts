@@ -81,6 +81,9 @@ function chooseWeights(file: string, model: string, given: string | undefined): 
 }
 
 export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
+  const engine = stringOption(args.options, 'engine') ?? 'node';
+  if (engine === 'torch') return userFacing(() => (require('./train-torch') as typeof import('./train-torch')).trainTorch(args, readSource));
+  if (engine !== 'node') throw new UsageError(`--engine must be node or torch, got '${engine}'`);
   return userFacing(() => trainRun(args, readSource));
 }
 

@@ -46,6 +46,7 @@ def parse_args():
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--torch-init", action="store_true", help="start from PyTorch's own initialisation, not Stride's")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stdout (the metrics log is still written)")
+    p.add_argument("--end-by-host", action="store_true", help="write the end record to OUT/result.json; the caller logs it")
     return p.parse_args()
 
 

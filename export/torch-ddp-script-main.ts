@@ -113,7 +113,8 @@ def save_weights(ctx, epochs):
     if ctx["rank"] != 0:
         return None
     path = os.path.join(ctx["out"], "weights.safetensors")
-    meta = {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(ctx["config"]["data"]["classes"]), "epochs": str(epochs)}
+    data = ctx["config"]["data"]
+    meta = {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
     write_safetensors(path, ctx["module"].state_dict(), meta)
     return os.path.abspath(path)
 
@@ -198,7 +199,12 @@ def main():
         if status == "stopped":
             save_checkpoint(ctx, len(history), history)
         weights = save_weights(ctx, len(history))
-    log.write({"event": "end", "status": status, "reason": reason, "seed": s["seed"], "weightsFile": weights})
+    end = {"event": "end", "status": status, "reason": reason, "seed": s["seed"], "weightsFile": weights}
+    if not args.end_by_host:
+        log.write(end)
+    elif rank == 0:
+        # The caller (stride train --engine torch) converts the weights first, then logs the end with Stride's folder.
+        atomic_write(os.path.join(args.out, "result.json"), lambda f: f.write(json.dumps(end).encode("utf-8")))
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
