@@ -24,7 +24,7 @@ N processes on one machine (one per GPU; gloo on CPU, NCCL on GPUs, chosen autom
 
 Several machines (run on each, with the same endpoint; node ranks are assigned at rendezvous):
 
-    torchrun --nnodes=M --nproc_per_node=N --rdzv-backend=c10d --rdzv-endpoint=HOST:29500 --rdzv-id=RUN train.py
+    torchrun --nnodes=M --nproc_per_node=N --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 --rdzv_id=RUN train.py
 
 \`python launch.py …\` takes exactly torchrun's arguments: it is torchrun with one fix for PyTorch 1.13 and older
 on Python 3.11 and newer, whose torchrun stops at start with "'NoneType' object has no attribute 'get'".

@@ -5,7 +5,7 @@ export const TRAIN_PY_HEAD = String.raw`"""Trains the model of model.py with the
 
 One process:     python train.py
 N processes:     torchrun --nproc_per_node=N train.py
-Several nodes:   torchrun --nnodes=M --nproc_per_node=N --rdzv-backend=c10d --rdzv-endpoint=HOST:PORT train.py
+Several nodes:   torchrun --nnodes=M --nproc_per_node=N --rdzv_backend=c10d --rdzv_endpoint=HOST:PORT --rdzv_id=RUN train.py
 
 The batch size is global: each step consumes "batch" samples split across all processes, so any number of processes
 takes the same steps on the same samples as Stride's own trainer (see README.md).
