@@ -69,7 +69,9 @@ describe('stride train --engine torch', { skip: NO_TORCH }, () => {
     assert.equal(shown.status, 0, shown.stderr);
     assert.match(shown.stdout, /(circle|square|triangle|cross) \d+\.\d%/);
   });
+});
 
+describe('stride train --engine torch --resume', { skip: NO_TORCH }, () => {
   test('a run killed during an epoch resumes from the last checkpoint and continues its epochs', async () => {
     const dir = tempDir('stride-ddp-resume-');
     const source = modelSource({ name: 'Net', norm: false, optimizer: 'adam(lr: 0.003)', count: 2400, epochs: 4 });
