@@ -39,11 +39,17 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
 async function packedData(job: ExportJob, training: TrainingModel): Promise<{ data: Dataset; files: ExportFile[] }> {
   const { loadData } = await import('../train/node/data/load');
   const spec = job.dataOverride ?? training.settings.data;
-  const data = await loadData(spec, {
-    inputShape: training.nodes[training.inputs[0]].shape ?? [],
-    baseDir: job.file ? path.dirname(path.resolve(job.file)) : undefined,
-    seed: training.settings.seed,
-  });
+  let data: Dataset;
+  try {
+    data = await loadData(spec, {
+      inputShape: training.nodes[training.inputs[0]].shape ?? [],
+      baseDir: job.file ? path.dirname(path.resolve(job.file)) : undefined,
+      seed: training.settings.seed,
+    });
+  } catch (e) {
+    // The data set is part of the project: a missing folder or an unreadable image refuses the export, saying why.
+    throw new ExportRefused(`the training data could not be packed: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const images = data.train.images;
   const labels = Int32Array.from(data.train.labels);
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
