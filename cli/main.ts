@@ -30,7 +30,7 @@ Commands:
                                      Train with the file's train section; weights/ and metrics.jsonl go to --out
                                      (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty or
                                      Stride's own; Ctrl-C stops and keeps the weights
-  train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--limit N] [--out DIR] [--resume]
+  train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
                                      Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
                                      runs python train.py (torchrun for --nproc N > 1; interpreter: --python, else
                                      STRIDE_PYTHON, else python3), shows the same progress and brings the weights back

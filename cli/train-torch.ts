@@ -50,7 +50,7 @@ export function chooseModel(args: ParsedArgs, readSource: (file: string) => stri
 }
 
 /** Writes the project (unless resuming one already there) into DIR/torch. */
-async function writeProject(chosen: Chosen, project: string, resume: boolean): Promise<void> {
+async function writeProject(args: ParsedArgs, chosen: Chosen, project: string, resume: boolean): Promise<void> {
   if (resume) {
     if (!fs.existsSync(path.join(project, 'checkpoint.pt')))
       throw new InputError(`nothing to resume: '${project}' has no checkpoint.pt; train without --resume first`);
@@ -58,7 +58,8 @@ async function writeProject(chosen: Chosen, project: string, resume: boolean): P
   }
   const { torchDdpFormat } = require('../export/torch-ddp') as typeof import('../export/torch-ddp');
   const { produceExport, writeExport } = require('../export/run') as typeof import('../export/run');
-  const output = await produceExport(torchDdpFormat, analyze(''), chosen.model, { file: chosen.file });
+  const { dataOption } = require('./train') as typeof import('./train');
+  const output = await produceExport(torchDdpFormat, analyze(''), chosen.model, { file: chosen.file, dataOverride: dataOption(args) });
   fs.rmSync(project, { recursive: true, force: true });
   writeExport(output, project);
 }
@@ -108,7 +109,7 @@ export async function trainTorch(args: ParsedArgs, readSource: (file: string) =>
   const outDir = path.resolve(out ?? runDir(chosen.file, chosen.training.name));
   prepareRunFolder(outDir);
   const project = path.join(outDir, 'torch');
-  await writeProject(chosen, project, args.options.has('resume'));
+  await writeProject(args, chosen, project, args.options.has('resume'));
   fs.rmSync(path.join(project, 'result.json'), { force: true });
   const tail = new MetricsTail(path.join(outDir, 'metrics.jsonl'), process.stderr);
   const argv = command(python, nproc, trainArgs(args, outDir, project));

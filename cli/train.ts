@@ -45,7 +45,7 @@ async function userFacing<T>(work: () => Promise<T>): Promise<T> {
 
 const REMOTE_SETS = new Set(['mnist', 'fashion_mnist', 'cifar10']);
 
-function dataOption(args: ParsedArgs): DataSpec | undefined {
+export function dataOption(args: ParsedArgs): DataSpec | undefined {
   const v = stringOption(args.options, 'data');
   if (v === undefined) return undefined;
   if (v === 'shapes') return { kind: 'shapes' };

@@ -30,15 +30,15 @@ Several machines (run on each, with the same endpoint; node ranks are assigned a
 on Python 3.11 and newer, whose torchrun stops at start with "'NoneType' object has no attribute 'get'".
 
 Copy this folder to every machine. Add \`--max-restarts=K\` for torchrun's elastic restart: a failed process makes
-torchrun restart all of them, and train.py continues from the last checkpoint only with \`--resume\`
-(give it in the torchrun command line when using restarts).
+torchrun restart all of them; give train.py \`--resume\` so they continue from the last checkpoint (without one
+it starts from epoch 1, so the same command line serves the first start).
 
 ## Options
 
 - \`--epochs N\`, \`--batch N\` (global: all processes together), \`--limit N\` (first N training images)
 - \`--out DIR\` (default \`runs\`): \`checkpoint.pt\` after every epoch and \`weights.safetensors\` at the end
 - \`--metrics FILE\` (default \`OUT/metrics.jsonl\`): Stride's JSON-lines progress log (\`start\`, \`epoch\`, \`end\`)
-- \`--resume\`: continue from \`OUT/checkpoint.pt\` (model, optimizer, epoch, random state)
+- \`--resume\`: continue from \`OUT/checkpoint.pt\` when there is one (model, optimizer, epoch, random state)
 - Ctrl-C (SIGINT) or SIGTERM: every process stops at the same step; rank 0 saves the checkpoint and the weights.
 
 ## Semantics

@@ -43,7 +43,7 @@ def parse_args():
     p.add_argument("--limit", type=int, help="use only the first N training samples")
     p.add_argument("--out", default="runs", help="folder for checkpoint.pt and weights.safetensors (default ./runs)")
     p.add_argument("--metrics", help="JSON-lines progress log (default OUT/metrics.jsonl)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt when there is one")
     p.add_argument("--torch-init", action="store_true", help="start from PyTorch's own initialisation, not Stride's")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stdout (the metrics log is still written)")
     p.add_argument("--end-by-host", action="store_true", help="write the end record to OUT/result.json; the caller logs it")

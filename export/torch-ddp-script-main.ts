@@ -122,7 +122,10 @@ def save_weights(ctx, epochs):
 def resume(ctx):
     path = os.path.join(ctx["out"], "checkpoint.pt")
     if not os.path.exists(path):
-        raise SystemExit(f"train.py: --resume needs {path}; run without --resume to start afresh")
+        # Nothing saved yet: start afresh, so torchrun's elastic restarts can pass --resume from the first start on.
+        if ctx["rank"] == 0:
+            print(f"train.py: no {path} yet; starting from epoch 1", flush=True)
+        return 0, []
     state = torch.load(path, map_location=ctx["device"])
     ctx["module"].load_state_dict(state["model"])
     ctx["opt"].load_state_dict(state["optimizer"])
