@@ -107,3 +107,47 @@ describe('stopping a PyTorch run', { skip: NO_TORCH }, () => {
     assert.match(stdout, /Stopped: Net/);
   });
 });
+
+/** The pid of the training process of global rank `rank` whose command line names `dir` (never another test's). */
+function rankPid(dir: string, rank: number): number | undefined {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (cmd.includes('train.py') && cmd.includes(dir) && env.includes(`RANK=${rank}`)) return Number(pid);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return undefined;
+}
+
+describe('a failed process', { skip: NO_TORCH || (!fs.existsSync('/proc/self/environ') && 'needs /proc') }, () => {
+  test('a killed rank stops the job: torchrun names it, stride says so and where the checkpoint is', async () => {
+    const dir = tempDir('stride-ddp-dead-');
+    const file = writeModel(dir, 'net', modelSource({ name: 'Net', norm: false, optimizer: 'sgd(lr: 0.05)', count: 2400, epochs: 50 }));
+    const child = spawn(process.execPath, [BIN, 'train', file, '--engine', 'torch', '--nproc', '2', '--python', PYTHON], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const log = path.join(dir, 'net.runs', 'Net', 'metrics.jsonl');
+    const status = await new Promise<number | null>((resolve) => {
+      const timer = setInterval(() => {
+        if (!fs.existsSync(log) || !readLog(log).some((r) => r.event === 'epoch')) return;
+        const pid = rankPid(dir, 1);
+        if (pid === undefined) return;
+        clearInterval(timer);
+        process.kill(pid, 'SIGKILL');
+      }, 50);
+      child.on('exit', (code) => {
+        clearInterval(timer);
+        resolve(code);
+      });
+    });
+    assert.equal(status, 2);
+    assert.match(stderr, /rank\s*: 1 \(local_rank: 1\)/);
+    assert.match(stderr, /the PyTorch run ended \(exit status \d+\) before it finished/);
+    assert.match(stderr, /continue with --resume/);
+    assert.ok(!readLog(log).some((r) => r.event === 'end'));
+    assert.ok(fs.existsSync(path.join(dir, 'net.runs', 'Net', 'torch', 'checkpoint.pt')));
+  });
+});
