@@ -80,19 +80,40 @@ function trainArgs(args: ParsedArgs, outDir: string, project: string): string[] 
   return out;
 }
 
-/** Runs the child with Ctrl-C forwarded (it saves and stops); resolves with its exit status. */
+/**
+ * Runs the child in its own process group, so a stop reaches torchrun and every training process at once: SIGINT or
+ * SIGTERM to stride is passed to the group (each process stops at the same step; rank 0 saves), a second one kills
+ * the group. Resolves with the child's exit status.
+ */
 function runChild(argv: string[], cwd: string): Promise<number> {
-  const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
-  const onSigint = () => {
-    process.stderr.write('\nStopping: the processes save a checkpoint and the weights (Ctrl-C again to quit at once)…\n');
-    child.kill('SIGINT');
-    process.once('SIGINT', () => child.kill('SIGKILL'));
+  const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group is gone already.
+    }
   };
-  process.once('SIGINT', onSigint);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return group('SIGKILL');
+    stopping = true;
+    process.stderr.write('\nStopping: the processes save a checkpoint and the weights (Ctrl-C again to quit at once)…\n');
+    group(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return new Promise((resolve, reject) => {
-    child.on('error', (e) => reject(new InputError(`cannot start '${argv[0]}': ${e.message}`)));
+    const done = () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    };
+    child.on('error', (e) => {
+      done();
+      reject(new InputError(`cannot start '${argv[0]}': ${e.message}`));
+    });
     child.on('exit', (code, signal) => {
-      process.removeListener('SIGINT', onSigint);
+      done();
       resolve(code ?? (signal ? 128 : 1));
     });
   });

@@ -208,9 +208,8 @@ def main():
     elif rank == 0:
         # The caller (stride train --engine torch) converts the weights first, then logs the end with Stride's folder.
         atomic_write(os.path.join(args.out, "result.json"), lambda f: f.write(json.dumps(end).encode("utf-8")))
-    if world > 1:
-        dist.barrier()
-        dist.destroy_process_group()
+    # No closing barrier: torchrun waits for every process anyway, and gloo's barrier can leave the last process
+    # waiting forever when its peer exits first.
     return 1 if status == "diverged" else 0
 
 

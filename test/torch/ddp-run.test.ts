@@ -71,7 +71,7 @@ describe('stride train --engine torch', { skip: NO_TORCH }, () => {
   });
 });
 
-describe('stride train --engine torch --resume', { skip: NO_TORCH }, () => {
+describe('stride train --engine torch --resume', { skip: NO_TORCH || (!fs.existsSync('/proc/self/cmdline') && 'needs /proc') }, () => {
   test('a run killed during an epoch resumes from the last checkpoint and continues its epochs', async () => {
     const dir = tempDir('stride-ddp-resume-');
     const source = modelSource({ name: 'Net', norm: false, optimizer: 'adam(lr: 0.003)', count: 2400, epochs: 4 });
@@ -101,23 +101,42 @@ describe('stride train --engine torch --resume', { skip: NO_TORCH }, () => {
   });
 });
 
-/** Starts a run in its own process group and kills the whole group as soon as its first epoch is logged. */
+/** Starts a run and, as soon as its first epoch is logged, kills its training processes (those naming `out`). */
 function killAfterFirstEpoch(file: string, out: string): Promise<number> {
-  const child = spawn(process.execPath, [BIN, 'train', file, '--engine', 'torch', '--python', PYTHON, '--out', out], { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, 'train', file, '--engine', 'torch', '--python', PYTHON, '--out', out], { stdio: 'ignore' });
   const log = path.join(out, 'metrics.jsonl');
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const done = fs.existsSync(log) ? readLog(log).filter((r) => r.event === 'epoch').length : 0;
-      if (done === 0) return;
-      clearInterval(timer);
-      process.kill(-child.pid!, 'SIGKILL');
-      child.on('exit', () => resolve(readLog(log).filter((r) => r.event === 'epoch').length));
-    }, 20);
+  const epochsLogged = () => (fs.existsSync(log) ? readLog(log).filter((r) => r.event === 'epoch').length : 0);
+  let killed = false;
+  const timer = setInterval(() => {
+    if (epochsLogged() === 0) return;
+    const pids = trainingProcesses(out);
+    if (pids.length === 0) return;
+    clearInterval(timer);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    killed = true;
+  }, 20);
+  return new Promise((resolve, reject) =>
     child.on('exit', (code) => {
-      if (code !== null) {
-        clearInterval(timer);
-        reject(new Error(`the run ended by itself (status ${code}) before it could be killed`));
+      clearInterval(timer);
+      if (!killed) reject(new Error(`the run ended by itself (status ${code}) before it could be killed`));
+      else if (code !== 2) reject(new Error(`stride exited with ${code} after its training process was killed; expected 2`));
+      else resolve(epochsLogged());
+    }),
+  );
+}
+
+/** Pids of the processes running train.py for the run folder `out` (read from /proc; never another test's). */
+function trainingProcesses(out: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((pid) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('train.py') && cmd.includes(out);
+      } catch {
+        return false;
       }
-    });
-  });
+    })
+    .map(Number);
 }
