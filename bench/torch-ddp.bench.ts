@@ -24,7 +24,10 @@ function lastEpoch(log: string): { samplesPerSecond: number; loss: number } {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { event: string; samples?: number; seconds?: number; loss?: number });
-  const samples = records.find((r) => r.event === 'start')!.samples!;
+  // `samples` counts the training set before the validation split, as the Node trainer's log does.
+  const start = records.find((r) => r.event === 'start') as unknown as { samples: number; settings: { validation: number } };
+  const held = start.settings.validation > 0 ? Math.max(1, Math.round(start.samples * start.settings.validation)) : 0;
+  const samples = start.samples - held;
   const last = records.filter((r) => r.event === 'epoch').at(-1)!;
   return { samplesPerSecond: samples / last.seconds!, loss: last.loss! };
 }

@@ -193,7 +193,7 @@ def main():
     start, history = resume(ctx) if args.resume else (0, [])
     where = f"{world} × {backend} ({device.type})" if world > 1 else f"1 process ({device.type})"
     describe = f"PyTorch {torch.__version__}, {where}"
-    log.write({"event": "start", "model": config["model"], "backend": describe, "data": config["data"]["name"], "samples": ctx["per_epoch"], "settings": s, "engine": "torch", "processes": world, "resumedFrom": start})
+    log.write({"event": "start", "model": config["model"], "backend": describe, "data": config["data"]["name"], "samples": len(y), "settings": s, "engine": "torch", "processes": world, "resumedFrom": start})
     if rank == 0 and not args.quiet:
         print(f"{describe}; global batch {s['batch']} = {world} × ~{math.ceil(s['batch'] / world)} per process; epochs {start + 1}–{s['epochs']}", flush=True)
     status, reason, history = train(ctx, log, start, history)
