@@ -31,6 +31,15 @@ Commands:
                                      to --out (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty
                                      or Stride's own; --tensorboard writes event files for tensorboard --logdir DIR;
                                      Ctrl-C stops and keeps the weights
+  train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
+                                     Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
+                                     runs python train.py (torchrun for --nproc N > 1; interpreter: --python, else
+                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights back
+  import-weights FILE WEIGHTS.safetensors [--model NAME] [--out DIR]
+                                     Save the weights of a PyTorch run of the torch-ddp project (train.py's
+                                     weights.safetensors) as Stride's weights (default FILE's run folder/weights)
+  data export shapes DIR [--count N] [--size H,W,C] [--seed S] [--noise X]
+                                     Write the built-in shapes data set as an image folder (one PNG per image)
   predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
                                      Classify images with trained weights
   import FILE.onnx [--name M] [--out PATH] [--weights-out DIR | --no-weights] [--partial] [--flat]
@@ -51,7 +60,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights', 'resume']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -74,6 +83,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await train(args, readSource);
       case 'predict':
         return await predictCommand(args, readSource);
+      case 'import-weights':
+        return await (require('./torch-commands') as typeof import('./torch-commands')).importWeightsCommand(args, readSource);
+      case 'data':
+        return await (require('./torch-commands') as typeof import('./torch-commands')).dataCommand(args);
       case 'cache':
         return cacheCommand(args);
       case 'import':
@@ -203,7 +216,7 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const weightsDir = stringOption(args.options, 'weights');
   let output;
   try {
-    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir });
+    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir, file });
   } catch (e) {
     if (e instanceof ExportRefused) throw new InputError(e.message);
     throw e;

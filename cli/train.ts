@@ -46,7 +46,7 @@ async function userFacing<T>(work: () => Promise<T>): Promise<T> {
 
 const REMOTE_SETS = new Set(['mnist', 'fashion_mnist', 'cifar10']);
 
-function dataOption(args: ParsedArgs): DataSpec | undefined {
+export function dataOption(args: ParsedArgs): DataSpec | undefined {
   const v = stringOption(args.options, 'data');
   if (v === undefined) return undefined;
   if (v === 'shapes') return { kind: 'shapes' };
@@ -82,6 +82,9 @@ function chooseWeights(file: string, model: string, given: string | undefined): 
 }
 
 export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
+  const engine = stringOption(args.options, 'engine') ?? 'node';
+  if (engine === 'torch') return userFacing(() => (require('./train-torch') as typeof import('./train-torch')).trainTorch(args, readSource));
+  if (engine !== 'node') throw new UsageError(`--engine must be node or torch, got '${engine}'`);
   return userFacing(() => trainRun(args, readSource));
 }
 

@@ -4,10 +4,12 @@ import type { Analysis, ModelAnalysis } from '../core/analyze';
 import { pytorchSupport } from '../core/export/pytorch-support';
 import { runPyTorch } from './pytorch-run';
 import type { ExportWeights } from '../train/node/export-weights';
+import type { DataSpec } from '../protocol/training-model';
 import { jsonFormat } from './graph-json';
 import { kerasFormat } from './keras';
 import { tfjsFormat } from './tfjs';
 import { onnxFormat } from './onnx/format';
+import { torchDdpFormat } from './torch-ddp';
 import type { KindSupport } from './refusal';
 
 /** What one export run knows: the analysed file, the chosen model (free of errors), and the user's options. */
@@ -20,6 +22,10 @@ export interface ExportJob {
   readonly trained: boolean;
   /** The weights to write: the trained ones when given, else the seeded initial ones. Built on first call. */
   weights(): Promise<ExportWeights>;
+  /** The model file's path, for formats that read what it names (relative `folder(…)` data paths). */
+  readonly file?: string;
+  /** Replaces the train section's `data:` for formats that pack the data set. */
+  readonly dataOverride?: DataSpec;
 }
 
 /** One file an export writes, relative to the output path (`''` is the output path itself). */
@@ -58,7 +64,7 @@ const pytorch: ExportFormat = {
 };
 
 /** Every format, in the order help texts and the quick pick list them; a new format is one entry here. */
-export const FORMATS: readonly ExportFormat[] = [pytorch, onnxFormat, kerasFormat, tfjsFormat, jsonFormat];
+export const FORMATS: readonly ExportFormat[] = [pytorch, onnxFormat, kerasFormat, tfjsFormat, jsonFormat, torchDdpFormat];
 
 export function formatNamed(name: string): ExportFormat | undefined {
   return FORMATS.find((f) => f.name === name);

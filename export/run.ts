@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, ModelAnalysis } from '../core/analyze';
 import { trainingModel } from '../ide/training-model';
+import type { DataSpec } from '../protocol/training-model';
 import { exportWeights, type ExportWeights } from '../train/node/export-weights';
 import { ExportRefused, type ExportFormat, type ExportOutput } from './formats';
 
@@ -13,6 +14,9 @@ export interface ExportOptions {
   readonly weightsDir?: string;
   /** The seed of the initial weights (the train section's, else 1). */
   readonly seed?: number;
+  /** The model file (formats that pack data resolve relative folders against it) and a replacement `data:`. */
+  readonly file?: string;
+  readonly dataOverride?: DataSpec;
 }
 
 /** Produces a format's files for `model` (in memory); throws ExportRefused for a model the format cannot express. */
@@ -24,6 +28,8 @@ export async function produceExport(format: ExportFormat, analysis: Analysis, mo
     logits: options.logits === true,
     trained: options.weightsDir !== undefined,
     weights: () => (weights ??= loadWeights(model, options)),
+    file: options.file,
+    dataOverride: options.dataOverride,
   });
 }
 

@@ -43,7 +43,7 @@ export async function runExport(text: string, file: string, model: string, forma
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.span.start >= span.start && d.span.start < span.end);
   if (errors.length > 0) return { ok: false, error: `model '${model}' has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them before exporting` };
   try {
-    const output = await produceExport(fmt, analysis, choice.model);
+    const output = await produceExport(fmt, analysis, choice.model, { file });
     return { ok: true, written: writeExport(output, exportTarget(file, model, format)), notes: output.notes };
   } catch (e) {
     if (e instanceof ExportRefused) return { ok: false, error: e.message };

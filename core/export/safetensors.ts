@@ -43,3 +43,43 @@ export function encodeSafetensors(tensors: readonly StateTensor[], metadata: Rea
   }
   return bytes;
 }
+
+/** A string from UTF-8 bytes (core has no TextDecoder); the header is JSON, so invalid bytes only garble names. */
+function fromUtf8(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    let c = n === 1 ? b : b & (0xff >> (n + 1));
+    for (let k = 1; k < n; k++) c = (c << 6) | (bytes[i + k] & 63);
+    out += String.fromCodePoint(c);
+    i += n;
+  }
+  return out;
+}
+
+/** The tensors and metadata of a safetensors file (F32 and I64 tensors; other dtypes are an error naming them). */
+export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, StateTensor>; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new Error('not a safetensors file: shorter than its 8-byte header length');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const size = Number(view.getBigUint64(0, true));
+  if (8 + size > bytes.length) throw new Error(`not a safetensors file: its header claims ${size} bytes, the file has ${bytes.length}`);
+  const header = JSON.parse(fromUtf8(bytes.subarray(8, 8 + size))) as Record<string, unknown>;
+  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const tensors = new Map<string, StateTensor>();
+  for (const [key, value] of Object.entries(header)) {
+    if (key === '__metadata__') continue;
+    const spec = value as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    if (spec.dtype !== 'F32' && spec.dtype !== 'I64') throw new Error(`'${key}' is ${spec.dtype}; Stride reads F32 and I64 tensors`);
+    const [start, end] = spec.data_offsets;
+    const count = (end - start) / BYTES[spec.dtype];
+    const at = 8 + size + start;
+    if (at + (end - start) > bytes.length || count !== spec.shape.reduce((a, b) => a * b, 1)) throw new Error(`'${key}' does not fit its shape or the file`);
+    const data =
+      spec.dtype === 'F32'
+        ? Float32Array.from({ length: count }, (_, i) => view.getFloat32(at + 4 * i, true))
+        : BigInt64Array.from({ length: count }, (_, i) => view.getBigInt64(at + 8 * i, true));
+    tensors.set(key, { key, shape: spec.shape, dtype: spec.dtype, data });
+  }
+  return { tensors, metadata };
+}

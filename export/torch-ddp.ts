@@ -1,0 +1,123 @@
+// The `torch-ddp` export: a self-contained PyTorch training project (model.py, train.py, stride.json, the packed data
+// set, Stride's initial weights, README.md) that runs with `python train.py` or `torchrun` unchanged.
+
+import * as path from 'node:path';
+import type { ModelAnalysis } from '../core/analyze';
+import { pyName } from '../core/export/pytorch-names';
+import { stateDict } from '../core/export/pytorch-weights';
+import { encodeSafetensors } from '../core/export/safetensors';
+import { trainingModel } from '../ide/training-model';
+import type { TrainingModel } from '../protocol/training-model';
+import type { Dataset } from '../train/data/dataset';
+import type { ExportFile, ExportFormat, ExportJob, ExportOutput } from './formats';
+import { runPyTorch } from './pytorch-run';
+import { pytorchSupport } from '../core/export/pytorch-support';
+import { ExportRefused } from './refusal';
+import { ddpReadme } from './torch-ddp-readme';
+import { TRAIN_PY_HEAD } from './torch-ddp-script-head';
+import { LAUNCH_PY, TRAIN_PY_MAIN } from './torch-ddp-script-main';
+
+/** The files of the packed training set, relative to the project folder. */
+export const DATA_IMAGES = 'data/train-images.bin';
+export const DATA_LABELS = 'data/train-labels.i32';
+export const INITIAL_WEIGHTS = 'initial.safetensors';
+
+/** The lowered model with its settings; the project trains exactly one image input into one classifier output. */
+function loweredFor(model: ModelAnalysis): TrainingModel {
+  const lowered = trainingModel(model);
+  if (!lowered.ok) throw new ExportRefused(`model '${model.graph.name}' cannot be trained: ${lowered.error}`);
+  const t = lowered.value;
+  if (t.inputs.length !== 1 || t.outputs.length !== 1) {
+    throw new ExportRefused(
+      `the PyTorch training project trains models with one input and one output; '${t.name}' has ${t.inputs.length} and ${t.outputs.length}`,
+    );
+  }
+  // train.py would run these settings as a constant learning rate for every epoch: refused, never silently dropped.
+  const unsupported = [t.settings.schedule && 'schedule:', t.settings.earlyStopping && 'early_stopping:'].filter(Boolean);
+  if (unsupported.length > 0)
+    throw new ExportRefused(
+      `the PyTorch training project does not implement ${unsupported.join(' and ')} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
+    );
+  return t;
+}
+
+/** The training data as Stride's own loader produces it (same decoding, resizing and class order), packed as raw arrays. */
+async function packedData(job: ExportJob, training: TrainingModel): Promise<{ data: Dataset; files: ExportFile[] }> {
+  const { loadData } = await import('../train/node/data/load');
+  const spec = job.dataOverride ?? training.settings.data;
+  let data: Dataset;
+  try {
+    data = await loadData(spec, {
+      inputShape: training.nodes[training.inputs[0]].shape ?? [],
+      baseDir: job.file ? path.dirname(path.resolve(job.file)) : undefined,
+      seed: training.settings.seed,
+    });
+  } catch (e) {
+    // The data set is part of the project: a missing folder or an unreadable image refuses the export, saying why.
+    throw new ExportRefused(`the training data could not be packed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const images = data.train.images;
+  const labels = Int32Array.from(data.train.labels);
+  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return {
+    data,
+    files: [
+      { path: DATA_IMAGES, data: bytes(images) },
+      { path: DATA_LABELS, data: bytes(labels) },
+    ],
+  };
+}
+
+/** stride.json: everything train.py reads besides the data and weights files. */
+async function config(model: ModelAnalysis, training: TrainingModel, data: Dataset, dataSpec: ExportJob['dataOverride']): Promise<string> {
+  const { outputForm } = await import('../train/objective');
+  const settings = { ...training.settings, data: dataSpec ?? training.settings.data };
+  const value = {
+    model: training.name,
+    className: pyName(model.graph.name),
+    settings,
+    outputForm: outputForm(training, training.outputs[0]),
+    initialWeights: INITIAL_WEIGHTS,
+    data: {
+      name: data.name,
+      shape: data.shape,
+      classes: data.classes,
+      count: data.train.count,
+      dtype: data.train.images instanceof Uint8Array ? 'u8' : 'f4',
+      images: DATA_IMAGES,
+      labels: DATA_LABELS,
+    },
+  };
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+async function runDdp(job: ExportJob): Promise<ExportOutput> {
+  const training = loweredFor(job.model);
+  const code = await runPyTorch({ ...job, logits: false, trained: false });
+  const weights = await job.weights();
+  const { tfName } = await import('../train/model-builder');
+  const tensors = stateDict(job.model, weights.weights, (node) => tfName(node.name));
+  const source = weights.from ?? `initial weights (seed ${training.settings.seed})`;
+  const initial = encodeSafetensors(tensors, { format: 'pt', model: training.name, weights: source });
+  const { data, files } = await packedData(job, training);
+  return {
+    files: [
+      { path: 'model.py', data: code.files[0].data },
+      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_MAIN },
+      { path: 'launch.py', data: LAUNCH_PY },
+      { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
+      { path: INITIAL_WEIGHTS, data: initial },
+      ...files,
+      { path: 'README.md', data: ddpReadme(training, data) },
+    ],
+    notes: [...code.notes, `training starts from ${source}; the data set ${data.name} (${data.train.count} images) is packed into data/.`],
+  };
+}
+
+export const torchDdpFormat: ExportFormat = {
+  name: 'torch-ddp',
+  summary: 'PyTorch training project for one or many GPUs (torchrun, DistributedDataParallel)',
+  suffix: '/',
+  run: runDdp,
+  support: pytorchSupport,
+};
