@@ -99,12 +99,27 @@ function importerBundle() {
   };
 }
 
+/**
+ * The `stride` command line as one file (dist/stride-cli.js) for the extension package, which has no out/ or
+ * node_modules: what Train with PyTorch runs there. Like the worker, it finds the wasm binaries beside it; tfjs-node
+ * and playwright-core (PNG plots) stay runtime requires that fail with their own clear messages when absent.
+ */
+function cliBundle() {
+  const config = nodeBundle('stride-cli', './cli/bundle.ts', 'cli');
+  return {
+    ...config,
+    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node', 'playwright-core': 'commonjs playwright-core' },
+    node: { __dirname: false, __filename: false },
+  };
+}
+
 module.exports = (env, argv) => [
   nodeBundle('client', './client/extension.ts'),
   nodeBundle('server', './server/main.ts'),
   trainWorkerBundle(),
   exportBundle(),
   importerBundle(),
+  cliBundle(),
   require('./webview/webpack.preview.js'),
   require('./webview/webpack.summary.js'),
   require('./webview/webpack.model-file.js'),

@@ -111,8 +111,11 @@ function print(text: string, status = 0): number {
   return status;
 }
 
+/** The package's version: out/cli/ is two folders below package.json, the bundled dist/stride-cli.js one. */
 function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const file = [path.join(__dirname, '..', '..', 'package.json'), path.join(__dirname, '..', 'package.json')].find((f) => fs.existsSync(f));
+  if (!file) return 'stride (version unknown: package.json not found)';
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string };
   return `stride ${pkg.version}`;
 }
 
@@ -251,14 +254,15 @@ function plotModule(): typeof import('./plot') {
 }
 
 function lsp(): Promise<number> {
-  // Loaded lazily and by path: check and summary must not pay for the server's dependencies.
-  const server = require(path.join(__dirname, '..', 'server', 'stdio.js')) as { runStdioServer: () => void };
+  // Loaded lazily: check and summary must not pay for the server's dependencies.
+  const server = require('../server/stdio') as { runStdioServer: () => void };
   server.runStdioServer();
   return new Promise<number>(() => undefined);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the command line and sets the exit status; what bin/stride.js and the bundled CLI (cli/bundle.ts) call. */
+export function runCli(argv: readonly string[]): void {
+  main(argv).then(
     (status) => (process.exitCode = status),
     (e: unknown) => {
       process.stderr.write(`stride: internal error: ${(e as Error).stack ?? String(e)}\n`);
@@ -266,3 +270,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

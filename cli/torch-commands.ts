@@ -20,7 +20,7 @@ export async function importWeightsCommand(args: ParsedArgs, readSource: (file: 
     prepareRunFolder(run);
     target = path.join(run, 'weights');
   } else target = path.resolve(out);
-  const mod = require(path.join(__dirname, '..', 'train', 'node', 'torch-weights.js')) as typeof import('../train/node/torch-weights');
+  const mod = require('../train/node/torch-weights') as typeof import('../train/node/torch-weights');
   try {
     const { classes } = await mod.importTorchWeights({ model: chosen.model, training: chosen.training, file: weights, outDir: target });
     process.stdout.write(`Weights: ${target} (${classes.length} classes: ${classes.join(', ')})\n`);

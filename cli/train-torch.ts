@@ -151,7 +151,7 @@ async function finish(chosen: Chosen, outDir: string, project: string, status: n
   let weightsDir: string | undefined;
   if (end.weightsFile) {
     // By path, as the Node trainer is: tfjs loads only when weights come back.
-    const mod = require(path.join(__dirname, '..', 'train', 'node', 'torch-weights.js')) as typeof import('../train/node/torch-weights');
+    const mod = require('../train/node/torch-weights') as typeof import('../train/node/torch-weights');
     weightsDir = path.join(outDir, 'weights');
     await mod.importTorchWeights({ model: chosen.model, training: chosen.training, file: end.weightsFile, outDir: weightsDir });
   }

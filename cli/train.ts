@@ -21,7 +21,7 @@ interface TrainModule {
 
 /** Loaded on demand: tfjs takes a few hundred milliseconds to start, which `check` must not pay. */
 function trainModule(): TrainModule {
-  return require(path.join(__dirname, '..', 'train', 'node', 'run.js')) as TrainModule;
+  return require('../train/node/run') as TrainModule;
 }
 
 /**

@@ -98,7 +98,7 @@ export async function trainWithCli(host: TrainingHost, uri: string, model: strin
   const script = strideCliScript(host.extension.extensionPath);
   if (!script)
     return void vscode.window.showErrorMessage(
-      'Stride: this installation has no command-line trainer (bin/stride.js with out/cli); install the Stride CLI from the repository and run `stride train` in a terminal.',
+      'Stride: this installation has no command-line trainer (neither bin/stride.js with out/cli nor dist/stride-cli.js); reinstall the extension, or run `stride train` from a checkout in a terminal.',
     );
   const file = doc.uri.fsPath;
   const run = new CliRun(host, uri, model, {

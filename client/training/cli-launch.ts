@@ -28,13 +28,15 @@ export function processCountError(value: string): string | null {
 }
 
 /**
- * The CLI script inside the extension: `bin/stride.js` with the compiled `out/cli` beside it (a development checkout or
- * an install that carries the CLI). Null when neither is there.
+ * The CLI script inside the extension: `bin/stride.js` with the compiled `out/cli` beside it (a development checkout),
+ * else the bundled `dist/stride-cli.js` the extension package ships. Null when neither is there.
  */
 export function strideCliScript(extensionPath: string): string | null {
   const script = path.join(extensionPath, 'bin', 'stride.js');
   const main = path.join(extensionPath, 'out', 'cli', 'main.js');
-  return fs.existsSync(script) && fs.existsSync(main) ? script : null;
+  if (fs.existsSync(script) && fs.existsSync(main)) return script;
+  const bundled = path.join(extensionPath, 'dist', 'stride-cli.js');
+  return fs.existsSync(bundled) ? bundled : null;
 }
 
 /** The command line after `node SCRIPT`: the file's model trained by the chosen engine. */

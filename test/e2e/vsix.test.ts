@@ -26,10 +26,17 @@ function zipEntries(file: string): string[] {
   return names;
 }
 
-test('the .vsix ships the background trainer with its wasm binaries, and no node_modules', () => {
+test('the .vsix ships the background trainer and the command line with the wasm binaries, and no node_modules', () => {
   assert.ok(existsSync(VSIX), `${VSIX} is missing; run npm run package first`);
   const names = zipEntries(VSIX);
-  for (const f of ['train-worker.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm', 'client.js']) {
+  for (const f of [
+    'train-worker.js',
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+    'client.js',
+    'stride-cli.js',
+  ]) {
     assert.ok(names.includes(`extension/dist/${f}`), `extension/dist/${f} is not in the package: ${names.join(', ')}`);
   }
   assert.deepEqual(

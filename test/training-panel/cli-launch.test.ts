@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkTorch, processCountError, strideCliScript, trainArguments } from '../../client/training/cli-launch';
 
@@ -48,9 +50,13 @@ test('the command line names the model, and the torch engine its processes and i
   ]);
 });
 
-test('the CLI script is found in a checkout with the compiled CLI, and not in a folder without it', () => {
+test('the CLI script is found in a checkout with the compiled CLI, else as the bundle, and not in a folder without either', () => {
   assert.equal(strideCliScript(ROOT), path.join(ROOT, 'bin', 'stride.js'));
-  assert.equal(strideCliScript(path.join(ROOT, 'dist')), null);
+  assert.equal(strideCliScript(path.join(ROOT, 'test')), null);
+  const packaged = fs.mkdtempSync(path.join(os.tmpdir(), 'stride-packaged-'));
+  fs.mkdirSync(path.join(packaged, 'dist'));
+  fs.writeFileSync(path.join(packaged, 'dist', 'stride-cli.js'), '');
+  assert.equal(strideCliScript(packaged), path.join(packaged, 'dist', 'stride-cli.js'));
   const help = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'stride.js'), 'help'], { encoding: 'utf8' });
   assert.match(help, /train FILE/, 'the found script is the stride command');
 });

@@ -47,6 +47,8 @@ async function tryTensorflow(): Promise<SelectedBackend | null> {
   } catch {
     return null;
   }
+  // A tfjs-node that registered on another copy of tfjs, or a bundle's cached failed require, registers nothing here.
+  if (!tf.findBackendFactory('tensorflow')) return null;
   if (!(await tf.setBackend('tensorflow'))) return null;
   return { name: 'tensorflow', description: 'tensorflow (tfjs-node, native libtensorflow)' };
 }
