@@ -27,9 +27,11 @@ Commands:
                                      MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
                                      unless the model is large; png needs playwright-core and Chromium
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
-        [--tensorboard DIR]          Train with the file's train section; weights/, metrics.jsonl and metrics.csv go
+        [--tensorboard DIR] [--init DIR]
+                                     Train with the file's train section; weights/, metrics.jsonl and metrics.csv go
                                      to --out (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty
                                      or Stride's own; --tensorboard writes event files for tensorboard --logdir DIR;
+                                     --init starts from saved weights (fine-tuning, e.g. an imported model's);
                                      Ctrl-C stops and keeps the weights
   train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
                                      Train with PyTorch: writes the torch-ddp project into the run folder's torch/,

@@ -83,7 +83,12 @@ function chooseWeights(file: string, model: string, given: string | undefined): 
 
 export function train(args: ParsedArgs, readSource: (file: string) => string): Promise<number> {
   const engine = stringOption(args.options, 'engine') ?? 'node';
-  if (engine === 'torch') return userFacing(() => (require('./train-torch') as typeof import('./train-torch')).trainTorch(args, readSource));
+  if (engine === 'torch')
+    return userFacing(async () => {
+      // The PyTorch project starts from Stride's seeded weights; refused rather than ignored.
+      if (args.options.has('init')) throw new UsageError('--init is not supported with --engine torch yet; fine-tune with the default engine');
+      return (require('./train-torch') as typeof import('./train-torch')).trainTorch(args, readSource);
+    });
   if (engine !== 'node') throw new UsageError(`--engine must be node or torch, got '${engine}'`);
   return userFacing(() => trainRun(args, readSource));
 }
@@ -116,6 +121,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       backend: backendOption(args),
       outDir,
       tensorboardDir: tensorboardOption(args),
+      initDir: initOption(args),
       signal: controller.signal,
       onProgress: (e) => bar.event(e),
       warn: (m) => process.stderr.write(`${paint(process.stderr, 33, 'warning:')} ${m}\n`),
@@ -126,6 +132,15 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** `--init DIR`: start from saved weights (a weights folder such as `stride import` writes, or a run folder). */
+function initOption(args: ParsedArgs): string | undefined {
+  const dir = stringOption(args.options, 'init');
+  if (dir === undefined) return undefined;
+  if (dir.trim() === '') throw new UsageError('--init is an empty path; give a weights folder (model.json + weights.bin) or a run folder');
+  if (!fs.existsSync(dir)) throw new InputError(`--init '${dir}' does not exist; give a weights folder (model.json + weights.bin) or a run folder`);
+  return dir;
 }
 
 function tensorboardOption(args: ParsedArgs): string | undefined {

@@ -42,6 +42,8 @@ export interface RunTrainingOptions {
   readonly limit?: number;
   /** Run folder: `weights/` (model.json + weights.bin, saved atomically) and `metrics.jsonl` go here. */
   readonly outDir: string;
+  /** Weights to start from (`--init`): a weights folder, or a run folder with `weights/`, of the same model (fine-tuning). */
+  readonly initDir?: string;
   /** TensorBoard log folder (`--tensorboard`): event files under `train/` and `validation/`. */
   readonly tensorboardDir?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -83,8 +85,9 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
   const data = await prepareData(training, o, settings);
   const model = buildModel(training, { seed: settings.seed });
+  if (o.initDir !== undefined) startFrom(model, o.initDir);
   const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
-  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings });
+  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: o.initDir });
   try {
     const result = await trainModel(model, training, {
       settings,
@@ -111,6 +114,16 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     return { ...result, model: training.name, backend: backend.description, weightsDir, bestDir, resultsFile: resultFiles?.results, metricsLog: logs.jsonl };
   } finally {
     model.dispose();
+  }
+}
+
+/** Replaces the seeded initial weights by saved ones; names and shapes must fit, else a clear error before training. */
+function startFrom(model: tf.LayersModel, dir: string): void {
+  try {
+    loadWeightsInto(model, resolveWeightsDir(dir));
+  } catch (e) {
+    model.dispose();
+    throw new Error(`--init '${dir}': ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
