@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { makeShapes } from '../../train/data/shapes';
+import { runRecords } from '../helpers/run-records';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -55,12 +56,7 @@ test('a step schedule halves the learning rate each epoch and early stopping end
   assert.equal(meta('best').epochs, 1);
   assert.equal(meta('weights').epochs, 2);
 
-  const end = fs
-    .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .find((e) => e.event === 'end');
+  const [end] = runRecords(run, 'end');
   assert.equal(end.best.epoch, 1);
   assert.equal(end.best.monitor, 'val_loss');
 

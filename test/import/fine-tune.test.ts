@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { runRecords } from '../helpers/run-records';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -16,15 +17,7 @@ function stride(...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 }
 
-/** The epoch records of a run's metrics.jsonl. */
-function epochs(run: string): { loss: number }[] {
-  return fs
-    .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((r) => r.event === 'epoch');
-}
+const epochs = (run: string) => runRecords(run, 'epoch');
 
 test('an imported model fine-tunes from its imported weights with stride train --init', () => {
   const source = path.join(dir, 'shapes.stride');
@@ -52,7 +45,7 @@ test('an imported model fine-tunes from its imported weights with stride train -
   const message = `first-epoch loss from the imported weights ${fromImport.loss}, from scratch ${first.loss}; the trained model's last ${lastTrained.loss}`;
   assert.ok(lastTrained.loss < first.loss, message);
   assert.ok(fromImport.loss < (first.loss + lastTrained.loss) / 2, message);
-  const start = JSON.parse(fs.readFileSync(path.join(dir, 'tuned', 'metrics.jsonl'), 'utf8').split('\n')[0]);
+  const [start] = runRecords(path.join(dir, 'tuned'), 'start');
   assert.equal(start.init, weights);
 });
 

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { classResults, type Predictions } from '../../train/results';
+import { runRecords } from '../helpers/run-records';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
@@ -104,18 +105,7 @@ test('stride train writes results.json that predictions.csv reproduces', () => {
   assert.deepEqual(results.confusion, confusion);
   assert.equal(results.accuracy, correct / rows.length);
   assert.equal(results.samples, rows.length);
-  const end = fs
-    .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .find((e) => e.event === 'end');
-  const lastEpoch = fs
-    .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((e) => e.event === 'epoch')
-    .pop();
+  const [end] = runRecords(run, 'end');
+  const lastEpoch = runRecords(run, 'epoch').pop()!;
   assert.ok(Math.abs(end.results.accuracy - lastEpoch.valMetrics.accuracy) < 1e-9, 'the same weights and samples as the last validation');
 });

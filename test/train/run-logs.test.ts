@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { csvRow } from '../../train/node/logs/csv';
 import { eventBytes, EventFileWriter, FILE_VERSION } from '../../train/node/logs/tensorboard';
 import { crc32c, tfRecord } from '../../train/node/logs/tfrecord';
+import { runRecords } from '../helpers/run-records';
 import { crc32cBitwise, readEventFile, readRecords } from '../helpers/tfevents';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -66,14 +67,6 @@ const MODEL = `model Tiny {
 train Tiny { data: shapes  optimizer: adam(lr: 0.01)  metrics: [accuracy]  epochs: 3  batch: 32  validation: 0.25  seed: 3 }
 `;
 
-/** The epoch records of metrics.jsonl. */
-function jsonEpochs(
-  run: string,
-): { epoch: number; loss: number; metrics: Record<string, number>; valLoss: number; valMetrics: Record<string, number>; lr: number }[] {
-  const lines = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n');
-  return lines.map((l) => JSON.parse(l)).filter((r) => r.event === 'epoch');
-}
-
 function eventsIn(folder: string): ReturnType<typeof readEventFile> {
   const files = fs.readdirSync(folder).filter((f) => f.includes('tfevents'));
   assert.equal(files.length, 1, `one event file in ${folder}`);
@@ -88,7 +81,7 @@ test('stride train --tensorboard: the event files and metrics.csv hold the same 
   assert.equal(r.status, 0, r.stderr);
   const run = path.join(dir, 'tiny.runs', 'Tiny');
   assert.match(r.stdout, /^Metrics table: .*metrics\.csv$/m);
-  const epochs = jsonEpochs(run);
+  const epochs = runRecords(run, 'epoch');
   assert.equal(epochs.length, 2);
   assert.deepEqual(
     epochs.map((e) => e.lr),
