@@ -17,11 +17,12 @@ Commands:
   check FILE...                      Report diagnostics (exit status 1 on errors)
   summary FILE [--model NAME] [--batch N] [--json]
                                      Layer table with shapes, parameters, MACs, receptive fields
-  export FILE [--model NAME] [--format F] [--weights DIR] [--logits] [--out PATH]
-                                     Export the model: pytorch (default), onnx, keras, tfjs, json; a
+  export FILE [--model NAME] [--format F] [--weights DIR] [--logits] [--out PATH] [--stream-data]
+                                     Export the model: pytorch (default), onnx, keras, tfjs, json, torch-ddp; a
                                      one-file text format goes to stdout without --out, the others
                                      beside FILE; --weights DIR carries trained weights, --logits drops
-                                     a final softmax/sigmoid
+                                     a final softmax/sigmoid; --stream-data (torch-ddp) lists an image
+                                     folder for train.py to read instead of packing it
   plot FILE [--model NAME] [--format svg|png|dot] [--collapsed|--expanded] [--theme light|dark] [--out PATH]
                                      Draw the architecture as the preview does (default svg, beside FILE as
                                      MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
@@ -34,9 +35,10 @@ Commands:
                                      --init starts from saved weights (fine-tuning, e.g. an imported model's);
                                      Ctrl-C stops and keeps the weights
   train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
-                                     Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
+        [--stream-data]              Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
                                      runs python train.py (torchrun for --nproc N > 1; interpreter: --python, else
-                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights back
+                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights back;
+                                     --stream-data has train.py read an image folder batch by batch (no packed copy)
   import-weights FILE WEIGHTS.safetensors [--model NAME] [--out DIR]
                                      Save the weights of a PyTorch run of the torch-ddp project (train.py's
                                      weights.safetensors) as Stride's weights (default FILE's run folder/weights)
@@ -62,7 +64,7 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights', 'resume']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights', 'resume', 'stream-data']);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -221,7 +223,7 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const weightsDir = stringOption(args.options, 'weights');
   let output;
   try {
-    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir, file });
+    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir, file, streamData: args.options.get('stream-data') === true });
   } catch (e) {
     if (e instanceof ExportRefused) throw new InputError(e.message);
     throw e;

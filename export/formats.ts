@@ -26,6 +26,8 @@ export interface ExportJob {
   readonly file?: string;
   /** Replaces the train section's `data:` for formats that pack the data set. */
   readonly dataOverride?: DataSpec;
+  /** An image folder is listed for the project to read (streamed), not decoded into it (`--stream-data`). */
+  readonly streamData?: boolean;
 }
 
 /** One file an export writes, relative to the output path (`''` is the output path itself). */

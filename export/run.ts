@@ -17,6 +17,8 @@ export interface ExportOptions {
   /** The model file (formats that pack data resolve relative folders against it) and a replacement `data:`. */
   readonly file?: string;
   readonly dataOverride?: DataSpec;
+  /** torch-ddp: list an image folder for the project to read instead of packing it (ExportJob.streamData). */
+  readonly streamData?: boolean;
 }
 
 /** Produces a format's files for `model` (in memory); throws ExportRefused for a model the format cannot express. */
@@ -30,6 +32,7 @@ export async function produceExport(format: ExportFormat, analysis: Analysis, mo
     weights: () => (weights ??= loadWeights(model, options)),
     file: options.file,
     dataOverride: options.dataOverride,
+    streamData: options.streamData,
   });
 }
 

@@ -1,15 +1,27 @@
 // README.md of the PyTorch DDP project: the exact commands for one process, one node and several nodes.
 
 import type { TrainingModel } from '../protocol/training-model';
-import type { Dataset } from '../train/data/dataset';
 
-export function ddpReadme(training: TrainingModel, data: Dataset): string {
+/** What the README says about the data: its name, size and classes, and whether it is packed or read from a folder. */
+export interface ReadmeData {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly classes: readonly string[];
+  readonly count: number;
+  readonly source: { readonly kind: 'packed' | 'folder' };
+}
+
+export function ddpReadme(training: TrainingModel, data: ReadmeData): string {
   const s = training.settings;
   return `# ${training.name}: PyTorch training project exported by Stride
 
 \`model.py\` is the model, \`train.py\` trains it with the file's \`train\` section (${s.optimizer.name}, ${s.loss}, ${s.epochs} epochs,
-global batch ${s.batch}, validation ${s.validation}, seed ${s.seed}) on ${data.name} (${data.train.count} images of
-${data.shape.join('×')}, classes ${data.classes.join(', ')}), packed in \`data/\` exactly as Stride's own loader produced them.
+global batch ${s.batch}, validation ${s.validation}, seed ${s.seed}) on ${data.name} (${data.count} images of
+${data.shape.join('×')}, classes ${data.classes.join(', ')}), ${
+    data.source.kind === 'folder'
+      ? 'read from that folder while training (listed in `stride.json`; the folder must be at the same path on every node)'
+      : "packed in `data/` exactly as Stride's own loader produced them"
+  }.
 Training starts from Stride's initial weights (\`initial.safetensors\`; \`--torch-init\` uses PyTorch's instead).
 
 ## Run

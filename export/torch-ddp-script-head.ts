@@ -128,12 +128,44 @@ def atomic_write(path, write):
     os.replace(tmp, path)
 
 
-# ---- data: the images Stride's own loader produced, packed beside this script ----
+# ---- data: the images Stride's own loader produced, packed beside this script, or an image folder read per batch ----
+
+
+class FolderImages:
+    """The images of an image folder, read when a batch asks for them: x[indices] is (N, C, H, W) in [0, 1].
+
+    Files are listed in stride.json in Stride's loader order (classes and files sorted), so sample i is Stride's
+    sample i. Each is decoded with Pillow (grey "L" or "RGB"), resized bilinearly with half-pixel centres when its size
+    differs (Stride's rule), and rounded to whole pixel values before scaling, as Stride does.
+    """
+
+    def __init__(self, root, files, shape):
+        from PIL import Image  # only a streamed folder needs Pillow
+
+        self.image, self.root, self.files = Image, root, files
+        self.h, self.w, self.c = shape
+
+    def __len__(self):
+        return len(self.files)
+
+    def one(self, i):
+        with self.image.open(os.path.join(self.root, self.files[i][0])) as im:
+            px = np.asarray(im.convert("L" if self.c == 1 else "RGB"), dtype=np.uint8).reshape(im.height, im.width, self.c)
+        t = torch.from_numpy(px.copy()).permute(2, 0, 1).float()
+        if t.shape[1:] != (self.h, self.w):
+            t = F.interpolate(t[None], size=(self.h, self.w), mode="bilinear", align_corners=False)[0].round().clamp(0, 255)
+        return t / 255.0
+
+    def __getitem__(self, idx):
+        return torch.stack([self.one(int(i)) for i in idx])
 
 
 def load_data(config, limit):
     d = config["data"]
     h, w, c = d["shape"]
+    if d["kind"] == "folder":
+        files = d["files"][:limit] if limit is not None else d["files"]
+        return FolderImages(d["root"], files, (h, w, c)), torch.tensor([label for _, label in files], dtype=torch.int64)
     dtype = np.uint8 if d["dtype"] == "u8" else np.float32
     images = np.fromfile(os.path.join(HERE, d["images"]), dtype=dtype).reshape(d["count"], h, w, c)
     labels = np.fromfile(os.path.join(HERE, d["labels"]), dtype=np.int32)

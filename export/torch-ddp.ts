@@ -41,35 +41,71 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
   return t;
 }
 
-/** The training data as Stride's own loader produces it (same decoding, resizing and class order), packed as raw arrays. */
-async function packedData(job: ExportJob, training: TrainingModel): Promise<{ data: Dataset; files: ExportFile[] }> {
-  const { loadData } = await import('../train/node/data/load');
+/** What train.py reads: the packed arrays beside it, or an image folder it streams (each file with its label). */
+type DataFiles =
+  | { readonly kind: 'packed'; readonly dtype: 'u8' | 'f4'; readonly images: string; readonly labels: string }
+  | { readonly kind: 'folder'; readonly root: string; readonly files: readonly (readonly [string, number])[] };
+
+interface PackedData {
+  readonly name: string;
+  readonly shape: readonly [number, number, number];
+  readonly classes: readonly string[];
+  readonly count: number;
+  readonly files: ExportFile[];
+  readonly source: DataFiles;
+}
+
+/**
+ * The training data as Stride's own loader produces it (same decoding, resizing and class order), packed as raw
+ * arrays; or, for an image folder with `streamData`, the folder's files in the loader's order, for train.py to read
+ * batch by batch (a data set larger than memory never passes through Stride).
+ */
+async function packedData(job: ExportJob, training: TrainingModel): Promise<PackedData> {
   const spec = job.dataOverride ?? training.settings.data;
+  const baseDir = job.file ? path.dirname(path.resolve(job.file)) : undefined;
+  if (job.streamData && spec.kind === 'folder') return listedFolder(path.resolve(baseDir ?? '.', spec.path), training);
+  const { loadData } = await import('../train/node/data/load');
   let data: Dataset;
   try {
-    data = await loadData(spec, {
-      inputShape: training.nodes[training.inputs[0]].shape ?? [],
-      baseDir: job.file ? path.dirname(path.resolve(job.file)) : undefined,
-      seed: training.settings.seed,
-    });
+    data = await loadData(spec, { inputShape: training.nodes[training.inputs[0]].shape ?? [], baseDir, seed: training.settings.seed });
   } catch (e) {
     // The data set is part of the project: a missing folder or an unreadable image refuses the export, saying why.
     throw new ExportRefused(`the training data could not be packed: ${e instanceof Error ? e.message : String(e)}`);
   }
   const images = data.train.images;
-  const labels = Int32Array.from(data.train.labels);
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   return {
-    data,
+    name: data.name,
+    shape: data.shape,
+    classes: data.classes,
+    count: data.train.count,
     files: [
       { path: DATA_IMAGES, data: bytes(images) },
-      { path: DATA_LABELS, data: bytes(labels) },
+      { path: DATA_LABELS, data: bytes(Int32Array.from(data.train.labels)) },
     ],
+    source: { kind: 'packed', dtype: images instanceof Uint8Array ? 'u8' : 'f4', images: DATA_IMAGES, labels: DATA_LABELS },
   };
 }
 
+async function listedFolder(root: string, training: TrainingModel): Promise<PackedData> {
+  const { listClasses } = await import('../train/node/data/folder');
+  const shape = training.nodes[training.inputs[0]].shape ?? [];
+  if (shape.length !== 3 || shape.some((d) => d === null) || (shape[2] !== 1 && shape[2] !== 3))
+    throw new ExportRefused(`a streamed image folder feeds an image input (height, width, 1 or 3 channels); the model's input is (${shape.join(', ')})`);
+  let classes: Map<string, string[]>;
+  try {
+    classes = listClasses(root);
+  } catch (e) {
+    throw new ExportRefused(`the image folder could not be listed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const names = [...classes.keys()];
+  const files = names.flatMap((name, label) => classes.get(name)!.map((f) => [path.relative(root, f).split(path.sep).join('/'), label] as const));
+  const [h, w, c] = shape as number[];
+  return { name: `folder(${root})`, shape: [h, w, c], classes: names, count: files.length, files: [], source: { kind: 'folder', root, files } };
+}
+
 /** stride.json: everything train.py reads besides the data and weights files. */
-async function config(model: ModelAnalysis, training: TrainingModel, data: Dataset, dataSpec: ExportJob['dataOverride']): Promise<string> {
+async function config(model: ModelAnalysis, training: TrainingModel, data: PackedData, dataSpec: ExportJob['dataOverride']): Promise<string> {
   const { outputForm } = await import('../train/objective');
   const settings = { ...training.settings, data: dataSpec ?? training.settings.data };
   const value = {
@@ -78,15 +114,7 @@ async function config(model: ModelAnalysis, training: TrainingModel, data: Datas
     settings,
     outputForm: outputForm(training, training.outputs[0]),
     initialWeights: INITIAL_WEIGHTS,
-    data: {
-      name: data.name,
-      shape: data.shape,
-      classes: data.classes,
-      count: data.train.count,
-      dtype: data.train.images instanceof Uint8Array ? 'u8' : 'f4',
-      images: DATA_IMAGES,
-      labels: DATA_LABELS,
-    },
+    data: { name: data.name, shape: data.shape, classes: data.classes, count: data.count, ...data.source },
   };
   return JSON.stringify(value, null, 2) + '\n';
 }
@@ -99,7 +127,7 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
   const tensors = stateDict(job.model, weights.weights, (node) => tfName(node.name));
   const source = weights.from ?? `initial weights (seed ${training.settings.seed})`;
   const initial = encodeSafetensors(tensors, { format: 'pt', model: training.name, weights: source });
-  const { data, files } = await packedData(job, training);
+  const data = await packedData(job, training);
   return {
     files: [
       { path: 'model.py', data: code.files[0].data },
@@ -107,10 +135,13 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
       { path: 'launch.py', data: LAUNCH_PY },
       { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
       { path: INITIAL_WEIGHTS, data: initial },
-      ...files,
+      ...data.files,
       { path: 'README.md', data: ddpReadme(training, data) },
     ],
-    notes: [...code.notes, `training starts from ${source}; the data set ${data.name} (${data.train.count} images) is packed into data/.`],
+    notes: [
+      ...code.notes,
+      `training starts from ${source}; the data set ${data.name} (${data.count} images) ${data.source.kind === 'folder' ? 'is read from the folder while training' : 'is packed into data/'}.`,
+    ],
   };
 }
 

@@ -49,8 +49,8 @@ export function loadFolder(dir: string, options: FolderOptions): Dataset {
   return { name: `folder(${dir})`, shape: [options.height, options.width, options.channels], classes, train: { images, labels, count: total } };
 }
 
-/** Class name → image paths, both sorted so labels are stable across runs and machines. */
-function listClasses(dir: string): Map<string, string[]> {
+/** Class name → image paths, both sorted so labels are stable across runs and machines (the loader's own order). */
+export function listClasses(dir: string): Map<string, string[]> {
   if (!fs.existsSync(dir)) throw new FolderError(`Image folder '${dir}' does not exist.`);
   if (!fs.statSync(dir).isDirectory()) throw new FolderError(`'${dir}' is not a folder; give a folder with one sub-folder of images per class.`);
   const classDirs = fs
