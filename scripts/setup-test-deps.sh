@@ -5,11 +5,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 missing=()
-for pkg in python3-torch python3-torchvision graphviz; do
+for pkg in python3-torch python3-torchvision python3-pil python3-onnx python3-h5py graphviz; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "[setup-test-deps] installing ${missing[*]} (PyTorch is the oracle for parameter counts and MACs; Graphviz checks stride plot's DOT)"
+  echo "[setup-test-deps] installing ${missing[*]} (PyTorch is the oracle for parameter counts and MACs; Pillow reads streamed image folders; onnx checks exported files; h5py writes real .h5 files; Graphviz checks stride plot's DOT)"
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
