@@ -153,8 +153,8 @@ function bestOf(watch: Monitor): TrainResult['best'] {
 }
 
 function earlyStopReason(watch: Monitor, epoch: number): string {
-  const { monitor, patience } = watch.setting;
-  return `Stopped early after epoch ${epoch}: ${monitor} has not improved for ${patience} epoch${patience === 1 ? '' : 's'} (best ${watch.bestValue.toPrecision(4)} at epoch ${watch.bestEpoch}).`;
+  const since = epoch - watch.bestEpoch;
+  return `Stopped early after epoch ${epoch}: ${watch.setting.monitor} has not improved for ${since} epoch${since === 1 ? '' : 's'} (best ${watch.bestValue.toPrecision(4)} at epoch ${watch.bestEpoch}).`;
 }
 
 /** A monitor must name something the run measures: a metric of the section, and `val_` only with a validation split. */
