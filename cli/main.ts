@@ -64,7 +64,21 @@ Options:
   --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
   --version     Print the version`;
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'stdio', 'quiet', 'logits', 'collapsed', 'expanded', 'partial', 'flat', 'no-weights', 'resume', 'stream-data']);
+const BOOLEAN_FLAGS = new Set([
+  'json',
+  'help',
+  'version',
+  'stdio',
+  'quiet',
+  'logits',
+  'collapsed',
+  'expanded',
+  'partial',
+  'flat',
+  'no-weights',
+  'resume',
+  'stream-data',
+]);
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -223,7 +237,12 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const weightsDir = stringOption(args.options, 'weights');
   let output;
   try {
-    output = await produceExport(format, analysis, model, { logits: args.options.get('logits') === true, weightsDir, file, streamData: args.options.get('stream-data') === true });
+    output = await produceExport(format, analysis, model, {
+      logits: args.options.get('logits') === true,
+      weightsDir,
+      file,
+      streamData: args.options.get('stream-data') === true,
+    });
   } catch (e) {
     if (e instanceof ExportRefused) throw new InputError(e.message);
     throw e;

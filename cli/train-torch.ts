@@ -59,7 +59,11 @@ async function writeProject(args: ParsedArgs, chosen: Chosen, project: string, r
   const { torchDdpFormat } = require('../export/torch-ddp') as typeof import('../export/torch-ddp');
   const { produceExport, writeExport } = require('../export/run') as typeof import('../export/run');
   const { dataOption } = require('./train') as typeof import('./train');
-  const output = await produceExport(torchDdpFormat, analyze(''), chosen.model, { file: chosen.file, dataOverride: dataOption(args), streamData: args.options.get('stream-data') === true });
+  const output = await produceExport(torchDdpFormat, analyze(''), chosen.model, {
+    file: chosen.file,
+    dataOverride: dataOption(args),
+    streamData: args.options.get('stream-data') === true,
+  });
   fs.rmSync(project, { recursive: true, force: true });
   writeExport(output, project);
 }
