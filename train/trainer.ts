@@ -54,6 +54,11 @@ export interface TrainOptions {
   readonly data: Dataset;
   readonly onBatch?: (p: BatchProgress) => void;
   readonly onEpoch?: (p: EpochProgress) => void | Promise<void>;
+  /**
+   * Epochs trained before this run (a run resumed from a checkpoint trains `settings.epochs` more): the learning-rate
+   * schedule continues where it was instead of starting again. (reduce_on_plateau restarts its patience.)
+   */
+  readonly epochOffset?: number;
   /** Called before `onEpoch` when the watched value improved (early stopping's monitor, else val_loss or loss). */
   readonly onBest?: (p: EpochProgress) => void | Promise<void>;
   /** Stop and pause; an AbortSignal may be given instead for stop only. */
@@ -88,7 +93,7 @@ interface Loop {
   readonly schedule: LearningRate;
   pausedMs: number;
   trained: number;
-  /** Optimisation steps taken so far in the run (the schedule's clock). */
+  /** Optimisation steps taken so far, those before a resumed run's start included (the schedule's clock). */
   step: number;
 }
 
@@ -104,7 +109,9 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   const forms = analysis.outputs.map((id) => outputForm(analysis, id));
   const control = options.control ?? new TrainControl(options.signal);
   if (options.control && options.signal) options.signal.addEventListener('abort', () => control.stop(), { once: true });
-  const schedule = new LearningRate(s.schedule ?? { kind: 'constant' }, plan.lr, Math.ceil(train.length / s.batch), s.epochs);
+  const offset = options.epochOffset ?? 0;
+  const perEpoch = Math.ceil(train.length / s.batch);
+  const schedule = new LearningRate(s.schedule ?? { kind: 'constant' }, plan.lr, perEpoch, offset + s.epochs);
   const loop: Loop = {
     model,
     analysis,
@@ -117,7 +124,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     started: now(),
     pausedMs: 0,
     trained: 0,
-    step: 0,
+    step: offset * perEpoch,
   };
   // The best epoch is watched with early stopping's monitor; without early stopping nothing stops on it.
   const watch = new Monitor(s.earlyStopping ?? { monitor: validation.length > 0 ? 'val_loss' : 'loss', patience: Infinity, minDelta: 0 });
@@ -194,7 +201,7 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
     if (loop.control.isStopped)
       return { status: 'stopped', reason: 'Stopped on request.', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
     const batch = gather(data.train, loop.sample, order.subarray(b * settings.batch, (b + 1) * settings.batch));
-    const lr = loop.schedule.at(loop.step, epoch);
+    const lr = loop.schedule.at(loop.step, epoch + (loop.options.epochOffset ?? 0));
     setLearningRate(loop.plan.optimizer, lr);
     const loss = await trainStep(loop, batch, metrics);
     if (!Number.isFinite(loss)) return diverged(loop, epoch, b + 1, loss, t0);

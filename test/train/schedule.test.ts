@@ -7,7 +7,12 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { ScheduleSetting } from '../../protocol/training-model';
+import { analyze } from '../../core/analyze';
+import { makeShapes } from '../../train/data/shapes';
+import { buildModel } from '../../train/model-builder';
 import { learningRateOf, makeOptimizer, setLearningRate } from '../../train/optimizers';
+import { trainModel, type TrainSettings } from '../../train/trainer';
+import { lowered } from '../helpers/training';
 import { LearningRate, Monitor } from '../../train/schedule';
 import { hasTorch, PYTHON } from './torch-compare';
 
@@ -141,5 +146,35 @@ describe('changing the learning rate keeps the optimizer state', () => {
     const [w, ...seen] = step('adam', [0.1, 0.001]);
     assert.deepEqual(seen, [0.1, 0.001]);
     assert.ok(Math.abs(w - (1 - 0.1 - 0.001)) < 1e-5, String(w));
+  });
+});
+
+describe('a resumed run continues its schedule', () => {
+  const analysis = lowered(analyze('model D {\n  input(16, 16, 1)\n  flatten()\n  dense(4, activation: softmax)\n}').models[0]);
+  const data = makeShapes({ height: 16, width: 16, count: 200, seed: 2 });
+  const settings = (epochs: number): TrainSettings => ({
+    optimizer: { name: 'sgd', args: { lr: 0.1 } },
+    loss: 'crossentropy',
+    metrics: ['accuracy'],
+    epochs,
+    batch: 32,
+    validation: 0.2,
+    seed: 4,
+    schedule: { kind: 'cosine', warmup: 1, minLr: 0 },
+  });
+  const rates = async (epochs: number, epochOffset?: number): Promise<number[]> => {
+    const model = buildModel(analysis, { seed: 1 });
+    const lrs: number[] = [];
+    await trainModel(model, analysis, { settings: settings(epochs), data, epochOffset, onBatch: (p) => lrs.push(p.lr) });
+    model.dispose();
+    return lrs;
+  };
+
+  test('the learning rates after a resume at epoch 2 are those of the uninterrupted run', async () => {
+    const whole = await rates(4);
+    const resumed = await rates(2, 2);
+    assert.equal(whole.length, 4 * 5);
+    assert.deepEqual(resumed, whole.slice(2 * 5));
+    assert.ok(resumed[0] < 0.1 && resumed[0] > resumed[resumed.length - 1], 'past the warm-up, decaying');
   });
 });

@@ -62,6 +62,7 @@ export class TrainingRun {
     const offset = this.start.doneEpochs;
     return trainModel(this.model, this.start.training, {
       settings: { ...settings, epochs: Math.max(0, settings.epochs - offset), seed: settings.seed + offset },
+      epochOffset: offset,
       data: this.start.data,
       control: this.control,
       onBatch: (p) => {
