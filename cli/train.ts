@@ -168,7 +168,7 @@ function report(result: RunResult): void {
   if (result.best && result.bestDir)
     out.write(`Best: ${result.best.monitor} ${result.best.value.toFixed(4)} at epoch ${result.best.epoch}, weights in ${result.bestDir}\n`);
   out.write(`Metrics log: ${result.metricsLog}\n`);
-  out.write(`Metrics table: ${path.join(path.dirname(result.metricsLog), 'metrics.csv')}\n`);
+  out.write(`Metrics table: ${result.metricsTable}\n`);
 }
 
 function metricsText(metrics: Readonly<Record<string, number>>): string {

@@ -7,7 +7,7 @@ import { gather, permutation, rng, sampleSize, split, type Dataset } from './dat
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
-import { evaluateSplit, type Evaluation } from './evaluate';
+import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
 import { LearningRate, Monitor, monitored } from './schedule';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
@@ -129,27 +129,30 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   // The best epoch is watched with early stopping's monitor; without early stopping nothing stops on it.
   const watch = new Monitor(s.earlyStopping ?? { monitor: validation.length > 0 ? 'val_loss' : 'loss', patience: Infinity, minDelta: 0 });
   const history: EpochProgress[] = [];
-  const end = async (status: TrainStatus, reason?: string): Promise<TrainResult> => {
-    // Completed runs only: a stopped run ends at once, a diverged one has nothing to judge.
-    const evaluation = status !== 'completed' ? undefined : await evaluateSplit(model, options.data, validation, s.batch, forms[0]);
+  // The last validation pass's scores: the final weights' predictions, judged per class when the run completes.
+  let lastPass: ValidationScores | undefined;
+  const end = (status: TrainStatus, reason?: string): TrainResult => {
+    // Completed runs only: a stopped run may not have validated its last weights, a diverged one has nothing to judge.
+    const evaluation = status === 'completed' && lastPass ? evaluateSplit(options.data, validation, lastPass, forms[0]) : undefined;
     return { status, reason, history, seed, best: bestOf(watch), evaluation };
   };
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
       const outcome = await runEpoch(loop, epoch, order);
-      if (outcome.status !== 'completed') return await end(outcome.status, outcome.reason);
+      if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
+      lastPass = val;
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
       if (s.schedule?.kind === 'reduce_on_plateau') schedule.endEpoch(monitored(s.schedule.monitor, progress));
       const verdict = watch.endEpoch(epoch, monitored(watch.setting.monitor, progress));
       if (verdict.improved) await options.onBest?.(progress);
       await options.onEpoch?.(progress);
-      if (control.isStopped) return await end('stopped', 'Stopped on request.');
-      if (verdict.stop && epoch < s.epochs) return await end('completed', earlyStopReason(watch, epoch));
+      if (control.isStopped) return end('stopped', 'Stopped on request.');
+      if (verdict.stop && epoch < s.epochs) return end('completed', earlyStopReason(watch, epoch));
     }
-    return await end('completed');
+    return end('completed');
   } finally {
     plan.optimizer.dispose();
   }
@@ -322,12 +325,15 @@ function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], grads: t
 }
 
 /** Loss and metrics of the model in inference mode over the given samples. */
-async function evaluateIndices(loop: Loop, indices: Int32Array): Promise<{ loss: number; metrics: Record<string, number> }> {
+/** Loss, metrics and the first output's scores (for the per-class results) of the model in inference mode over the given samples. */
+async function evaluateIndices(loop: Loop, indices: Int32Array): Promise<{ loss: number; metrics: Record<string, number> } & ValidationScores> {
   const { data, settings } = loop.options;
   const [h, w, c] = data.shape;
   const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
   const size = Math.max(settings.batch, 64);
   let lossSum = 0;
+  let scores = new Float32Array(0);
+  let units = 0;
   for (let at = 0; at < indices.length; at += size) {
     await yieldToEventLoop();
     const batch = gather(data.train, loop.sample, indices.subarray(at, at + size));
@@ -339,9 +345,12 @@ async function evaluateIndices(loop: Loop, indices: Int32Array): Promise<{ loss:
     });
     lossSum += (await loss.data())[0] * batch.size;
     await metrics.add(pred, batch.y);
+    units = pred.size / batch.size;
+    if (at === 0) scores = new Float32Array(indices.length * units);
+    scores.set((await pred.data()) as Float32Array, at * units);
     tf.dispose([loss, pred]);
   }
-  return { loss: lossSum / indices.length, metrics: metrics.result() };
+  return { loss: lossSum / indices.length, metrics: metrics.result(), scores, units };
 }
 
 function epochProgress(

@@ -70,6 +70,8 @@ export interface RunResult extends TrainResult {
   /** results.json (per-class results; predictions.csv beside it), when the run was evaluated. */
   readonly resultsFile?: string;
   readonly metricsLog: string;
+  /** metrics.csv beside the log: one row per epoch of this run. */
+  readonly metricsTable: string;
 }
 
 type Settings = TrainingModel['settings'];
@@ -111,7 +113,16 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     const resultFiles = result.evaluation ? writeResults(o.outDir, result.evaluation) : undefined;
     const summary = result.evaluation && { accuracy: result.evaluation.results.accuracy, topK: result.evaluation.results.topK, files: resultFiles };
     logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir, results: summary });
-    return { ...result, model: training.name, backend: backend.description, weightsDir, bestDir, resultsFile: resultFiles?.results, metricsLog: logs.jsonl };
+    return {
+      ...result,
+      model: training.name,
+      backend: backend.description,
+      weightsDir,
+      bestDir,
+      resultsFile: resultFiles?.results,
+      metricsLog: logs.jsonl,
+      metricsTable: logs.csv.file,
+    };
   } finally {
     model.dispose();
   }
