@@ -9,7 +9,8 @@ import { arrowMarker, drawDiagram, type Drawing } from './draw';
 import { exportPng, exportSvg } from './export';
 import { createHeader, showTotals, type ToolbarAction } from './header';
 import { Minimap } from './minimap';
-import { PanZoom, type ViewTransform } from './view';
+import { PanZoom, readableZoom, type ViewTransform } from './view';
+import { FONT_SIZE } from '../layout/text';
 
 /** What VS Code's `acquireVsCodeApi()` returns, narrowed to what the preview uses. */
 export interface Host {
@@ -141,7 +142,7 @@ export class PreviewApp {
     this.svg.setAttribute('data-ready', String(this.sequence));
     this.minimap.draw(layout);
     if (view) this.panZoom.set(view);
-    else if (!this.hasView) this.fit();
+    else if (!this.hasView) this.firstSight();
     else this.onViewChange();
     this.hasView = true;
     this.applyHighlight(false);
@@ -157,6 +158,16 @@ export class PreviewApp {
     this.status.textContent = message;
     this.minimap.element.classList.add('hidden');
     this.save();
+  }
+
+  /** Opens readable (labels at the editor's font size) on the layer under the cursor, else on the model's input. */
+  private firstSight(): void {
+    const layout = this.layout;
+    if (!layout) return;
+    const cursorKey = this.highlighted === null ? undefined : this.visibleKeyOf(this.highlighted);
+    const focus = (cursorKey && this.boxRect(cursorKey)) || layout.boxes.find((b) => b.item.type === 'layer' && b.item.node.kind === 'input');
+    const bounds = { x: 0, y: 0, width: layout.width, height: layout.height };
+    this.panZoom.firstSight(bounds, readableZoom(editorFontPx(), FONT_SIZE), focus ?? layout.boxes[0], !!cursorKey);
   }
 
   private fit(): void {
@@ -349,4 +360,11 @@ function stringArray(v: unknown): string[] {
 function isTransform(v: unknown): v is ViewTransform {
   const t = v as ViewTransform | undefined;
   return !!t && [t.x, t.y, t.k].every((n) => typeof n === 'number' && Number.isFinite(n)) && t.k > 0;
+}
+
+/** The editor's font size in CSS pixels, as VS Code gives it to webviews (13 when it does not). */
+function editorFontPx(): number {
+  const style = getComputedStyle(document.documentElement);
+  const px = parseFloat(style.getPropertyValue('--vscode-editor-font-size')) || parseFloat(style.getPropertyValue('--vscode-font-size'));
+  return Number.isFinite(px) && px > 0 ? px : 13;
 }

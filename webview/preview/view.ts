@@ -14,6 +14,9 @@ const FIT_MARGIN = 24;
 
 const clampZoom = (k: number) => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k));
 
+/** The zoom at which the diagram's labels (`labelPx` in diagram units) show at `fontPx` on screen. */
+export const readableZoom = (fontPx: number, labelPx: number): number => clampZoom(fontPx / labelPx);
+
 export class PanZoom {
   private t: ViewTransform = { x: 0, y: 0, k: 1 };
   private drag: { x: number; y: number; id: number; moved: boolean } | undefined;
@@ -58,6 +61,24 @@ export class PanZoom {
     if (width <= 0 || height <= 0 || bounds.width <= 0 || bounds.height <= 0) return;
     const k = clampZoom(Math.min(1, (width - 2 * FIT_MARGIN) / bounds.width, (height - 2 * FIT_MARGIN) / bounds.height));
     this.set({ x: (width - bounds.width * k) / 2 - bounds.x * k, y: Math.max(FIT_MARGIN, (height - bounds.height * k) / 2) - bounds.y * k, k });
+  }
+
+  /**
+   * The first view of a diagram: labels at the `readable` zoom (the editor's font size), the whole diagram centred when
+   * it fits at that zoom, else `focus` centred (`center`) or at the top centre of the view (the model's input).
+   */
+  firstSight(bounds: Rect, readable: number, focus: Rect | undefined, center: boolean): void {
+    const { width, height } = this.size();
+    if (width <= 0 || height <= 0 || bounds.width <= 0 || bounds.height <= 0) return;
+    const k = clampZoom(readable);
+    const fits = bounds.width * k <= width - 2 * FIT_MARGIN && bounds.height * k <= height - 2 * FIT_MARGIN;
+    if (fits || !focus) {
+      const x = (width - bounds.width * k) / 2 - bounds.x * k;
+      return this.set({ x, y: Math.max(FIT_MARGIN, (height - bounds.height * k) / 2) - bounds.y * k, k });
+    }
+    const x = width / 2 - (focus.x + focus.width / 2) * k;
+    const y = center ? height / 2 - (focus.y + focus.height / 2) * k : FIT_MARGIN - focus.y * k;
+    this.set({ x, y, k });
   }
 
   /** Moves the view so the diagram point (x, y) is at the centre, keeping the zoom. */
