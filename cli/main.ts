@@ -35,9 +35,11 @@ Commands:
                                      --init starts from saved weights (fine-tuning, e.g. an imported model's);
                                      Ctrl-C stops and keeps the weights
   train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
-        [--stream-data]              Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
+        [--stream-data] [--tensorboard DIR]
+                                     Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
                                      runs python train.py (torchrun for --nproc N > 1; interpreter: --python, else
-                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights back;
+                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights,
+                                     the best epoch's and the results files back;
                                      --stream-data has train.py read an image folder batch by batch (no packed copy)
   import-weights FILE WEIGHTS.safetensors [--model NAME] [--out DIR]
                                      Save the weights of a PyTorch run of the torch-ddp project (train.py's

@@ -1,6 +1,10 @@
 // Follows the metrics log a PyTorch run writes and prints the lines `stride train` prints for its own runs.
 
 import * as fs from 'node:fs';
+import type { EpochProgress } from '../train/trainer';
+import { resultsText } from './results-table';
+import { lrText } from './train';
+import type { BroughtBack, TorchEnd } from './torch-results';
 
 /** One record of the metrics log: `start`, `epoch` (the trainer's EpochProgress fields) or `end`. */
 export interface LogRecord {
@@ -17,6 +21,7 @@ interface EpochRecord {
   readonly valMetrics?: Record<string, number>;
   readonly seconds: number;
   readonly samplesPerSecond: number;
+  readonly lr?: number;
 }
 
 const metricsText = (m: Record<string, number> = {}) =>
@@ -28,7 +33,8 @@ export class MetricsTail {
   private offset: number;
   private partial = '';
   private backend = 'PyTorch';
-  private readonly epochs: EpochRecord[] = [];
+  /** This run's epoch records, as train.py logged them (the trainer's EpochProgress fields). */
+  readonly epochs: EpochProgress[] = [];
 
   constructor(
     readonly file: string,
@@ -79,10 +85,11 @@ export class MetricsTail {
       );
     } else if (r.event === 'epoch') {
       const p = r as unknown as EpochRecord;
-      this.epochs.push(p);
+      this.epochs.push(r as unknown as EpochProgress);
+      const lr = typeof p.lr === 'number' ? ` · lr ${lrText(p.lr)}` : '';
       const val = p.valLoss !== undefined ? ` · val loss ${p.valLoss.toFixed(4)}${metricsText(p.valMetrics)}` : '';
       this.stream.write(
-        `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s\n`,
+        `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}${metricsText(p.metrics)}${val}${lr} · ${p.seconds.toFixed(1)} s · ${Math.round(p.samplesPerSecond)} samples/s\n`,
       );
     }
   }
@@ -95,7 +102,7 @@ export class MetricsTail {
   }
 
   /** The summary `stride train` prints at the end of its own runs. */
-  report(model: string, end: LogRecord, weightsDir: string | undefined): void {
+  report(model: string, end: TorchEnd, back: BroughtBack): void {
     const out = process.stdout;
     const word = end.status === 'completed' ? 'Finished' : end.status === 'stopped' ? 'Stopped' : 'Diverged';
     out.write(`${word}: ${model} on ${this.backend}${end.reason ? ` — ${String(end.reason)}` : ''}\n`);
@@ -104,7 +111,10 @@ export class MetricsTail {
       const val = last.valLoss !== undefined ? `; validation loss ${last.valLoss.toFixed(4)}${metricsText(last.valMetrics)}` : '';
       out.write(`Final evaluation after epoch ${last.epoch}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}${val}\n`);
     }
-    if (weightsDir) out.write(`Weights: ${weightsDir}\n`);
+    if (back.evaluation && back.resultFiles) out.write(resultsText(back.evaluation.results, back.resultFiles.results));
+    if (back.weightsDir) out.write(`Weights: ${back.weightsDir}\n`);
+    if (end.best && back.bestDir) out.write(`Best: ${end.best.monitor} ${end.best.value.toFixed(4)} at epoch ${end.best.epoch}, weights in ${back.bestDir}\n`);
     out.write(`Metrics log: ${this.file}\n`);
+    out.write(`Metrics table: ${back.metricsTable}\n`);
   }
 }

@@ -10,7 +10,8 @@ import { trainingModel } from '../ide/training-model';
 import { runDir } from '../train/node/saved-files';
 import { prepareRunFolder } from '../train/node/saved-owner';
 import { InputError, intOption, stringOption, UsageError, type ParsedArgs } from './args';
-import { MetricsTail, type LogRecord } from './torch-log';
+import { MetricsTail } from './torch-log';
+import { bringBack, type TorchEnd } from './torch-results';
 
 /** The interpreter: --python, else STRIDE_PYTHON, else python3 on PATH. */
 export function pythonOption(args: ParsedArgs): string {
@@ -131,6 +132,7 @@ export async function trainTorch(args: ParsedArgs, readSource: (file: string) =>
   const python = pythonOption(args);
   checkTorch(python);
   const out = stringOption(args.options, 'out');
+  const tensorboard = (require('./train') as typeof import('./train')).tensorboardOption(args);
   const outDir = path.resolve(out ?? runDir(chosen.file, chosen.training.name));
   prepareRunFolder(outDir);
   const project = path.join(outDir, 'torch');
@@ -140,10 +142,10 @@ export async function trainTorch(args: ParsedArgs, readSource: (file: string) =>
   const argv = command(python, nproc, trainArgs(args, outDir, project));
   process.stderr.write(`Running: ${argv.join(' ')}\n  in ${project}\n`);
   const status = await tail.during(() => runChild(argv, project));
-  return finish(chosen, outDir, project, status, tail);
+  return finish(chosen, outDir, project, status, tail, tensorboard);
 }
 
-async function finish(chosen: Chosen, outDir: string, project: string, status: number, tail: MetricsTail): Promise<number> {
+async function finish(chosen: Chosen, outDir: string, project: string, status: number, tail: MetricsTail, tensorboardDir?: string): Promise<number> {
   const resultFile = path.join(project, 'result.json');
   if (!fs.existsSync(resultFile)) {
     throw new InputError(
@@ -151,15 +153,12 @@ async function finish(chosen: Chosen, outDir: string, project: string, status: n
         `A checkpoint of the last complete epoch, if any, is in ${project}: continue with --resume`,
     );
   }
-  const end = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as LogRecord & { weightsFile?: string | null };
-  let weightsDir: string | undefined;
-  if (end.weightsFile) {
-    // By path, as the Node trainer is: tfjs loads only when weights come back.
-    const mod = require('../train/node/torch-weights') as typeof import('../train/node/torch-weights');
-    weightsDir = path.join(outDir, 'weights');
-    await mod.importTorchWeights({ model: chosen.model, training: chosen.training, file: end.weightsFile, outDir: weightsDir });
-  }
-  tail.append({ event: 'end', status: end.status, reason: end.reason ?? undefined, seed: end.seed, weightsDir, engine: 'torch' });
-  tail.report(chosen.training.name, end, weightsDir);
+  const end = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as TorchEnd;
+  const back = await bringBack({ ...chosen, outDir, project, end, epochs: tail.epochs, tensorboardDir });
+  const { bestDir, weightsDir, evaluation, resultFiles } = back;
+  const results = evaluation && { accuracy: evaluation.results.accuracy, topK: evaluation.results.topK, files: resultFiles };
+  const reason = end.reason ?? undefined;
+  tail.append({ event: 'end', status: end.status, reason, seed: end.seed, weightsDir, best: end.best, bestDir, results, engine: 'torch' });
+  tail.report(chosen.training.name, end, back);
   return end.status === 'diverged' ? 1 : 0;
 }

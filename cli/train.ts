@@ -143,7 +143,7 @@ function initOption(args: ParsedArgs): string | undefined {
   return dir;
 }
 
-function tensorboardOption(args: ParsedArgs): string | undefined {
+export function tensorboardOption(args: ParsedArgs): string | undefined {
   const dir = stringOption(args.options, 'tensorboard');
   if (dir !== undefined && dir.trim() === '')
     throw new UsageError('--tensorboard is an empty path; give the folder TensorBoard reads (tensorboard --logdir DIR)');
@@ -178,7 +178,7 @@ function metricsText(metrics: Readonly<Record<string, number>>): string {
 }
 
 /** 0.001, 0.000125, 3.16e-7: three significant digits without trailing zeros. */
-const lrText = (lr: number): string => String(Number(lr.toPrecision(3)));
+export const lrText = (lr: number): string => String(Number(lr.toPrecision(3)));
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';

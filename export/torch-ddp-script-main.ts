@@ -54,7 +54,7 @@ def run_epoch(ctx, epoch, order):
     model.train()
     metrics = Metrics(s["metrics"], ctx["classes"], ctx["form"], ctx["device"])
     batch, rank, world = s["batch"], ctx["rank"], ctx["world"]
-    loss_sum, started = 0.0, time.time()
+    loss_sum, started, lr = 0.0, time.time(), ctx["schedule"].at(ctx["step"])
     for b in range(math.ceil(len(order) / batch)):
         chunk = order[b * batch : (b + 1) * batch]
         mine = chunk[rank::world]
@@ -69,9 +69,11 @@ def run_epoch(ctx, epoch, order):
         if world > 1:
             dist.all_reduce(flags)
         if flags[1].item() > 0:
-            return "stopped", loss_sum, metrics, time.time() - started
+            return "stopped", loss_sum, metrics, time.time() - started, lr
         if not math.isfinite(flags[0].item()):
-            return "diverged", flags[0].item(), metrics, time.time() - started
+            return "diverged", flags[0].item(), metrics, time.time() - started, lr
+        lr = ctx["schedule"].at(ctx["step"])
+        ctx["step"] += 1
         opt.zero_grad(set_to_none=True)
         # DDP averages gradients over processes: world / len(chunk) makes the result the global batch's mean.
         (total * world / len(chunk)).backward()
@@ -79,7 +81,7 @@ def run_epoch(ctx, epoch, order):
         loss_sum += flags[0].item()
         if weight:
             metrics.add(pred, y)
-    return "completed", loss_sum, metrics, time.time() - started
+    return "completed", loss_sum, metrics, time.time() - started, lr
 
 
 @torch.no_grad()
@@ -90,12 +92,14 @@ def evaluate(ctx, indices):
     mine = indices[ctx["rank"] :: ctx["world"]]
     total = torch.zeros(1, dtype=torch.float64, device=ctx["device"])
     size = max(s["batch"], 64)
+    ctx["val_rows"] = []
     for at in range(0, len(mine), size):
         idx = torch.from_numpy(mine[at : at + size])
         x, y = ctx["x"][idx].to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
         pred = module(x)
         total += sample_losses(s["loss"], ctx["form"], pred, y, ctx["classes"]).sum().double()
         metrics.add(pred, y)
+        ctx["val_rows"].append(pred.detach().float().reshape(len(y), -1).cpu())
     if ctx["world"] > 1:
         dist.all_reduce(total)
     metrics.reduce(ctx["world"])
@@ -106,16 +110,20 @@ def save_checkpoint(ctx, epoch, history):
     if ctx["rank"] != 0:
         return
     state = {"model": ctx["module"].state_dict(), "optimizer": ctx["opt"].state_dict(), "epoch": epoch, "history": history, "torch_rng": torch.get_rng_state()}
+    state.update(schedule=ctx["schedule"].state_dict(), watch=ctx["watch"].state_dict())
     atomic_write(os.path.join(ctx["out"], "checkpoint.pt"), lambda f: torch.save(state, f))
+
+
+def weights_meta(ctx, epochs):
+    data = ctx["config"]["data"]
+    return {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
 
 
 def save_weights(ctx, epochs):
     if ctx["rank"] != 0:
         return None
     path = os.path.join(ctx["out"], "weights.safetensors")
-    data = ctx["config"]["data"]
-    meta = {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
-    write_safetensors(path, ctx["module"].state_dict(), meta)
+    write_safetensors(path, ctx["module"].state_dict(), weights_meta(ctx, epochs))
     return os.path.abspath(path)
 
 
@@ -130,14 +138,17 @@ def resume(ctx):
     ctx["module"].load_state_dict(state["model"])
     ctx["opt"].load_state_dict(state["optimizer"])
     torch.set_rng_state(state["torch_rng"].cpu())
+    ctx["schedule"].load_state_dict(state.get("schedule"))
+    if "watch" in state:
+        ctx["watch"].load_state_dict(state["watch"])
     return state["epoch"], state["history"]
 
 
-def epoch_record(ctx, epoch, loss, metrics, val, seconds, trained, elapsed):
+def epoch_record(ctx, epoch, loss, metrics, val, seconds, lr, trained, elapsed):
     s = ctx["settings"]
     speed = trained / max(elapsed, 1e-6)
     left = (s["epochs"] - epoch) * ctx["per_epoch"]
-    record = {"epoch": epoch, "epochs": s["epochs"], "loss": loss, "metrics": metrics}
+    record = {"epoch": epoch, "epochs": s["epochs"], "loss": loss, "metrics": metrics, "lr": lr}
     if val is not None:
         record.update(valLoss=val[0], valMetrics=val[1])
     memory = torch.cuda.memory_allocated() if ctx["device"].type == "cuda" else 0
@@ -151,7 +162,7 @@ def train(ctx, log, start, history):
     trained, begun = 0, time.time()
     for epoch in range(start + 1, s["epochs"] + 1):
         order = train_idx[permutation(len(train_idx), rng(s["seed"] + epoch))]
-        status, loss_sum, metrics, seconds = run_epoch(ctx, epoch, order)
+        status, loss_sum, metrics, seconds, lr = run_epoch(ctx, epoch, order)
         if status == "diverged":
             reason = f"The loss became {loss_sum} at epoch {epoch}: training diverged and was stopped before the bad update was applied."
             break
@@ -161,14 +172,26 @@ def train(ctx, log, start, history):
         metrics.reduce(ctx["world"])
         val = evaluate(ctx, val_idx) if len(val_idx) > 0 else None
         trained += len(order)
-        record = epoch_record(ctx, epoch, loss_sum / len(order), metrics.result(), val, seconds, trained, time.time() - begun)
+        record = epoch_record(ctx, epoch, loss_sum / len(order), metrics.result(), val, seconds, lr, trained, time.time() - begun)
         history.append(record)
+        stop = end_epoch(ctx, epoch, record)
         save_checkpoint(ctx, epoch, history)
         log.write({"event": "epoch", **record})
         if ctx["rank"] == 0 and not ctx["quiet"]:
             shown = ", ".join(f"{k} {v:.4f}" for k, v in record["metrics"].items())
-            print(f"epoch {epoch}/{s['epochs']}: loss {record['loss']:.4f}{', ' + shown if shown else ''}" + (f" · val loss {val[0]:.4f}" if val else ""), flush=True)
+            print(f"epoch {epoch}/{s['epochs']}: loss {record['loss']:.4f}{', ' + shown if shown else ''}" + (f" · val loss {val[0]:.4f}" if val else "") + f" · lr {lr:.3g}", flush=True)
+        if stop and epoch < s["epochs"]:
+            reason = ctx["watch"].reason(epoch)
+            break
     return status, reason, history
+
+
+def best_of(ctx, status):
+    """The best epoch by the watched value and its weights file (none when nothing was measured)."""
+    w, path = ctx["watch"], os.path.join(ctx["out"], "best.safetensors")
+    if w.best_epoch == 0 or ctx["rank"] != 0 or not os.path.exists(path):
+        return {}
+    return {"best": {"epoch": w.best_epoch, "monitor": w.setting["monitor"], "value": w.best}, "bestFile": os.path.abspath(path)}
 
 
 def main():
@@ -189,20 +212,31 @@ def main():
     ctx.update(opt=make_optimizer(s["optimizer"], module.parameters()), classes=len(config["data"]["classes"]), form=config["outputForm"])
     ctx.update(out=args.out, quiet=args.quiet, split=split(len(y), s["validation"], s["seed"]))
     ctx["per_epoch"] = len(ctx["split"][0])
+    steps = math.ceil(ctx["per_epoch"] / s["batch"])
+    ctx.update(schedule=Schedule(s.get("schedule") or {"kind": "constant"}, ctx["opt"], steps, s["epochs"]), watch=Monitor(watch_setting(s, len(ctx["split"][1]) > 0)))
     log = Log(args.metrics or os.path.join(args.out, "metrics.jsonl"), rank)
+    if not args.resume and rank == 0:
+        # A fresh run's best epoch is its own: an earlier run's best weights in OUT are not kept.
+        for stale in ("best.safetensors", "validation.safetensors"):
+            if os.path.exists(os.path.join(args.out, stale)):
+                os.remove(os.path.join(args.out, stale))
     start, history = resume(ctx) if args.resume else (0, [])
+    ctx["step"] = start * steps
     where = f"{world} × {backend} ({device.type})" if world > 1 else f"1 process ({device.type})"
     describe = f"PyTorch {torch.__version__}, {where}"
     log.write({"event": "start", "model": config["model"], "backend": describe, "data": config["data"]["name"], "samples": len(y), "settings": s, "engine": "torch", "processes": world, "resumedFrom": start})
     if rank == 0 and not args.quiet:
         print(f"{describe}; global batch {s['batch']} = {world} × ~{math.ceil(s['batch'] / world)} per process; epochs {start + 1}–{s['epochs']}", flush=True)
     status, reason, history = train(ctx, log, start, history)
-    weights = None
+    weights, scores = None, None
     if status != "diverged":
         if status == "stopped":
             save_checkpoint(ctx, len(history), history)
         weights = save_weights(ctx, len(history))
-    end = {"event": "end", "status": status, "reason": reason, "seed": s["seed"], "weightsFile": weights}
+    if status == "completed":
+        # Completed runs only, as Stride's trainer: a stopped run may not have validated its last weights.
+        scores = save_validation(ctx, len(history))
+    end = {"event": "end", "status": status, "reason": reason, "seed": s["seed"], "weightsFile": weights, **best_of(ctx, status), "validationFile": scores}
     if not args.end_by_host:
         log.write(end)
     elif rank == 0:

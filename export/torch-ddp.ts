@@ -9,12 +9,14 @@ import { encodeSafetensors } from '../core/export/safetensors';
 import { trainingModel } from '../ide/training-model';
 import type { TrainingModel } from '../protocol/training-model';
 import type { Dataset } from '../train/data/dataset';
+import { checkMonitors } from '../train/schedule';
 import type { ExportFile, ExportFormat, ExportJob, ExportOutput } from './formats';
 import { runPyTorch } from './pytorch-run';
 import { pytorchSupport } from '../core/export/pytorch-support';
 import { ExportRefused } from './refusal';
 import { ddpReadme } from './torch-ddp-readme';
 import { TRAIN_PY_HEAD } from './torch-ddp-script-head';
+import { TRAIN_PY_SCHEDULE } from './torch-ddp-script-schedule';
 import { LAUNCH_PY, TRAIN_PY_MAIN } from './torch-ddp-script-main';
 
 /** The files of the packed training set, relative to the project folder. */
@@ -32,12 +34,12 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
       `the PyTorch training project trains models with one input and one output; '${t.name}' has ${t.inputs.length} and ${t.outputs.length}`,
     );
   }
-  // train.py would run these settings as a constant learning rate for every epoch: refused, never silently dropped.
-  const unsupported = [t.settings.schedule && 'schedule:', t.settings.earlyStopping && 'early_stopping:'].filter(Boolean);
-  if (unsupported.length > 0)
-    throw new ExportRefused(
-      `the PyTorch training project does not implement ${unsupported.join(' and ')} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
-    );
+  try {
+    // A monitor the run does not measure is refused now, with the trainer's message, not when train.py reaches it.
+    checkMonitors(t.settings);
+  } catch (e) {
+    throw new ExportRefused(e instanceof Error ? e.message : String(e));
+  }
   return t;
 }
 
@@ -131,7 +133,7 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
   return {
     files: [
       { path: 'model.py', data: code.files[0].data },
-      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_MAIN },
+      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
       { path: 'launch.py', data: LAUNCH_PY },
       { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
       { path: INITIAL_WEIGHTS, data: initial },

@@ -1,7 +1,7 @@
 // Learning-rate schedules and early stopping, with PyTorch's and Keras's definitions so runs compare across tools:
 // plain numbers in, plain numbers out (no tfjs), so the closed forms are tested directly and the exports reuse them.
 
-import type { EarlyStoppingSetting, ScheduleSetting } from '../protocol/training-model';
+import type { EarlyStoppingSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
 
 /** Whether a larger value of the monitored quantity is better (accuracy, precision…) or a smaller one (losses). */
 export function monitorMode(monitor: string): 'min' | 'max' {
@@ -122,5 +122,21 @@ export class Monitor {
       this.wait = 0;
     }
     return { improved, stop: !improved && this.wait >= this.setting.patience };
+  }
+}
+
+/** A monitor must name something the run measures: a metric of the section, and `val_` only with a validation split. */
+export function checkMonitors(s: Pick<TrainSettings, 'earlyStopping' | 'schedule' | 'validation' | 'metrics'>): void {
+  const watched = [
+    ['early_stopping', s.earlyStopping?.monitor],
+    ['reduce_on_plateau', s.schedule?.kind === 'reduce_on_plateau' ? s.schedule.monitor : undefined],
+  ] as const;
+  for (const [who, monitor] of watched) {
+    if (monitor === undefined) continue;
+    const base = monitor.replace(/^val_/, '');
+    if (monitor.startsWith('val_') && s.validation === 0)
+      throw new Error(`${who} watches '${monitor}' but no data is held out (validation: 0); watch '${base}' or set a validation fraction.`);
+    if (base !== 'loss' && !s.metrics.includes(base))
+      throw new Error(`${who} watches '${monitor}' but '${base}' is not among the metrics (${s.metrics.join(', ') || 'none'}); add it to metrics: [...].`);
   }
 }

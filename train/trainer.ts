@@ -8,7 +8,7 @@ import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
 import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
-import { LearningRate, Monitor, monitored } from './schedule';
+import { checkMonitors, LearningRate, Monitor, monitored } from './schedule';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -165,22 +165,6 @@ function bestOf(watch: Monitor): TrainResult['best'] {
 function earlyStopReason(watch: Monitor, epoch: number): string {
   const since = epoch - watch.bestEpoch;
   return `Stopped early after epoch ${epoch}: ${watch.setting.monitor} has not improved for ${since} epoch${since === 1 ? '' : 's'} (best ${watch.bestValue.toPrecision(4)} at epoch ${watch.bestEpoch}).`;
-}
-
-/** A monitor must name something the run measures: a metric of the section, and `val_` only with a validation split. */
-function checkMonitors(s: TrainSettings): void {
-  const watched = [
-    ['early_stopping', s.earlyStopping?.monitor],
-    ['reduce_on_plateau', s.schedule?.kind === 'reduce_on_plateau' ? s.schedule.monitor : undefined],
-  ] as const;
-  for (const [who, monitor] of watched) {
-    if (monitor === undefined) continue;
-    const base = monitor.replace(/^val_/, '');
-    if (monitor.startsWith('val_') && s.validation === 0)
-      throw new Error(`${who} watches '${monitor}' but no data is held out (validation: 0); watch '${base}' or set a validation fraction.`);
-    if (base !== 'loss' && !s.metrics.includes(base))
-      throw new Error(`${who} watches '${monitor}' but '${base}' is not among the metrics (${s.metrics.join(', ') || 'none'}); add it to metrics: [...].`);
-  }
 }
 
 interface EpochOutcome {

@@ -43,16 +43,19 @@ describe('choosing the interpreter', () => {
     assert.match(missing.stderr, /no-such-python' cannot be started/);
   });
 
-  test('a schedule or early stopping is refused by name, not trained as a constant learning rate', async () => {
-    const scheduled = writeModel(
+  test("a monitor the run does not measure is refused before anything is written, with the trainer's message", async () => {
+    const watched = writeModel(
       dir,
-      'scheduled',
-      modelSource({ name: 'Net', norm: false, optimizer: 'sgd', count: 40, epochs: 1 }).replace('seed: 3', 'seed: 3\n  schedule: cosine\n  early_stopping: 2'),
+      'watched',
+      modelSource({ name: 'Net', norm: false, optimizer: 'sgd', count: 40, epochs: 1 }).replace(
+        'seed: 3',
+        'seed: 3\n  early_stopping: patience(2, monitor: val_precision)',
+      ),
     );
-    const r = await stride(['export', scheduled, '--format', 'torch-ddp', '--out', path.join(dir, 'scheduled-project')]);
+    const r = await stride(['export', watched, '--format', 'torch-ddp', '--out', path.join(dir, 'watched-project')]);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /does not implement schedule: and early_stopping: yet/);
-    assert.ok(!fs.existsSync(path.join(dir, 'scheduled-project', 'train.py')));
+    assert.match(r.stderr, /early_stopping watches 'val_precision' but 'precision' is not among the metrics/);
+    assert.ok(!fs.existsSync(path.join(dir, 'watched-project', 'train.py')));
   });
 
   test('an unknown engine is a usage error', async () => {

@@ -81,3 +81,43 @@ export function packedSamples(project: string, count: number): { data: Float32Ar
   const bytes = fs.readFileSync(path.join(project, config.data.images)).subarray(0, count * size);
   return { data: Float32Array.from(bytes, (b) => b / 255), count };
 }
+
+/** Starts a run and, as soon as its first epoch is logged, kills its training processes (those naming `out`). */
+export function killAfterFirstEpoch(file: string, out: string, extra: readonly string[] = []): Promise<number> {
+  const child = spawn(process.execPath, [BIN, 'train', file, '--engine', 'torch', '--python', PYTHON, '--out', out, ...extra], { stdio: 'ignore' });
+  const log = path.join(out, 'metrics.jsonl');
+  const epochsLogged = () => (fs.existsSync(log) ? readLog(log).filter((r) => r.event === 'epoch').length : 0);
+  let killed = false;
+  const timer = setInterval(() => {
+    if (epochsLogged() === 0) return;
+    const pids = trainingProcesses(out);
+    if (pids.length === 0) return;
+    clearInterval(timer);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    killed = true;
+  }, 20);
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (!killed) reject(new Error(`the run ended by itself (status ${code}) before it could be killed`));
+      else if (code !== 2) reject(new Error(`stride exited with ${code} after its training process was killed; expected 2`));
+      else resolve(epochsLogged());
+    }),
+  );
+}
+
+/** Pids of the processes running train.py for the run folder `out` (read from /proc; never another test's). */
+function trainingProcesses(out: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((pid) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('train.py') && cmd.includes(out);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -2,14 +2,14 @@
 // same class probabilities as the PyTorch model, and resuming a killed run from its checkpoint.
 
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze } from '../../core/analyze';
 import { trainingModelFor } from '../../ide/training-model';
 import { predict } from '../../train/node/run';
-import { BIN, modelSource, NO_TORCH, packedSamples, PYTHON, readLog, stride, tempDir, writeModel, type Record } from './ddp-harness';
+import { killAfterFirstEpoch, modelSource, NO_TORCH, packedSamples, PYTHON, readLog, stride, tempDir, writeModel, type Record } from './ddp-harness';
 
 /** The exported PyTorch module with weights.safetensors loaded, in eval mode, on the project's first packed images. */
 function torchProbabilities(project: string, count: number): number[][] {
@@ -100,43 +100,3 @@ describe('stride train --engine torch --resume', { skip: NO_TORCH || (!fs.exists
     assert.ok(fs.existsSync(path.join(out, 'weights', 'model.json')));
   });
 });
-
-/** Starts a run and, as soon as its first epoch is logged, kills its training processes (those naming `out`). */
-function killAfterFirstEpoch(file: string, out: string): Promise<number> {
-  const child = spawn(process.execPath, [BIN, 'train', file, '--engine', 'torch', '--python', PYTHON, '--out', out], { stdio: 'ignore' });
-  const log = path.join(out, 'metrics.jsonl');
-  const epochsLogged = () => (fs.existsSync(log) ? readLog(log).filter((r) => r.event === 'epoch').length : 0);
-  let killed = false;
-  const timer = setInterval(() => {
-    if (epochsLogged() === 0) return;
-    const pids = trainingProcesses(out);
-    if (pids.length === 0) return;
-    clearInterval(timer);
-    for (const pid of pids) process.kill(pid, 'SIGKILL');
-    killed = true;
-  }, 20);
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      if (!killed) reject(new Error(`the run ended by itself (status ${code}) before it could be killed`));
-      else if (code !== 2) reject(new Error(`stride exited with ${code} after its training process was killed; expected 2`));
-      else resolve(epochsLogged());
-    }),
-  );
-}
-
-/** Pids of the processes running train.py for the run folder `out` (read from /proc; never another test's). */
-function trainingProcesses(out: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((pid) => {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmd.includes('train.py') && cmd.includes(out);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}

@@ -50,6 +50,11 @@ export class RunLogs {
 
   epoch(p: EpochProgress): void {
     this.record({ event: 'epoch', ...p });
+    this.tables(p);
+  }
+
+  /** The epoch's row in metrics.csv and TensorBoard only (a PyTorch run writes metrics.jsonl itself). */
+  tables(p: EpochProgress): void {
     this.csv.write(epochRow(p));
     if (!this.board) return;
     const wallTime = Date.now() / 1000;
