@@ -33,7 +33,12 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
     );
   }
   // train.py would run these settings as a constant learning rate for every epoch: refused, never silently dropped.
-  const unsupported = [t.settings.schedule && 'schedule:', t.settings.earlyStopping && 'early_stopping:'].filter(Boolean);
+  const unsupported = [
+    t.settings.schedule && 'schedule:',
+    t.settings.earlyStopping && 'early_stopping:',
+    t.settings.normalize && 'normalize:',
+    t.settings.augment && 'augment:',
+  ].filter(Boolean);
   if (unsupported.length > 0)
     throw new ExportRefused(
       `the PyTorch training project does not implement ${unsupported.join(' and ')} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,

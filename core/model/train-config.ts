@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast';
 import { evalExpr, type EvalEnv } from './eval';
 import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
+import { lowerAugment, lowerNormalize } from './train-augment';
 import { lowerEarlyStopping, lowerSchedule } from './train-schedule';
 import { formatValue, type Value } from './values';
 
@@ -18,7 +19,7 @@ export const OPTIMIZERS: Record<string, readonly string[]> = {
 };
 export const LOSSES = ['crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae'] as const;
 export const METRICS = ['accuracy', 'top5', 'precision', 'recall', 'mse', 'mae'] as const;
-export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed', 'schedule', 'early_stopping'] as const;
+export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed', 'schedule', 'early_stopping', 'normalize', 'augment'] as const;
 
 const NO_PARAMS = new Map();
 
@@ -112,6 +113,12 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
       return;
     case 'early_stopping':
       config.earlyStopping = lowerEarlyStopping(v, err);
+      return;
+    case 'normalize':
+      config.normalize = lowerNormalize(v, err);
+      return;
+    case 'augment':
+      config.augment = lowerAugment(v, err);
       return;
   }
 }
