@@ -10,8 +10,7 @@ export type ImageShape = readonly [number, number, number];
 /** The image mirrored left to right: pixel (y, x) moves to (y, w - 1 - x). */
 export function flipHorizontal(img: Float32Array, [h, w, c]: ImageShape): Float32Array {
   const out = new Float32Array(img.length);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) out.set(img.subarray((y * w + x) * c, (y * w + x + 1) * c), (y * w + (w - 1 - x)) * c);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.set(img.subarray((y * w + x) * c, (y * w + x + 1) * c), (y * w + (w - 1 - x)) * c);
   return out;
 }
 
@@ -152,7 +151,14 @@ export function sampleRandom(seed: number, epoch: number, sample: number): () =>
 }
 
 /** Augments a batch in place: `x` holds `indices.length` images, image b being sample `indices[b]` of the data set. */
-export function augmentBatch(x: Float32Array, shape: ImageShape, indices: ArrayLike<number>, steps: readonly AugmentSetting[], seed: number, epoch: number): void {
+export function augmentBatch(
+  x: Float32Array,
+  shape: ImageShape,
+  indices: ArrayLike<number>,
+  steps: readonly AugmentSetting[],
+  seed: number,
+  epoch: number,
+): void {
   const size = shape[0] * shape[1] * shape[2];
   for (let b = 0; b < indices.length; b++) {
     const img = x.subarray(b * size, (b + 1) * size);

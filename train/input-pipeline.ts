@@ -76,7 +76,13 @@ export class InputPipeline {
     private readonly hook?: InputsHook,
   ) {}
 
-  static of(s: { normalize?: NormalizeSetting; augment?: readonly AugmentSetting[] }, data: Dataset, train: ArrayLike<number>, seed: number, hook?: InputsHook) {
+  static of(
+    s: { normalize?: NormalizeSetting; augment?: readonly AugmentSetting[] },
+    data: Dataset,
+    train: ArrayLike<number>,
+    seed: number,
+    hook?: InputsHook,
+  ) {
     return new InputPipeline(data.shape, s.augment ?? [], resolveNormalization(s.normalize, data, train), seed, hook);
   }
 

@@ -6,16 +6,17 @@ import { didYouMean, suggest } from './suggest';
 import { formatValue, type Value } from './values';
 
 /** Each augmentation, its one argument's name, the default, and the rule for it (a check and its words). */
-export const AUGMENTATIONS: Readonly<Record<string, { readonly arg: string; readonly fallback: number; readonly ok: (n: number) => boolean; readonly words: string }>> =
-  {
-    flip: { arg: 'p', fallback: 0.5, ok: (n) => n >= 0 && n <= 1, words: 'a probability in [0, 1]' },
-    crop: { arg: 'pad', fallback: 4, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1024, words: 'a whole number of pixels, 1 or more' },
-    rotate: { arg: 'degrees', fallback: 15, ok: (n) => n > 0 && n <= 180, words: 'an angle in degrees, above 0 and at most 180' },
-    translate: { arg: 'pixels', fallback: 3, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1024, words: 'a whole number of pixels, 1 or more' },
-    brightness: { arg: 'amount', fallback: 0.2, ok: (n) => n > 0 && n < 1, words: 'a fraction between 0 and 1' },
-    contrast: { arg: 'amount', fallback: 0.2, ok: (n) => n > 0 && n < 1, words: 'a fraction between 0 and 1' },
-    cutout: { arg: 'size', fallback: 8, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1024, words: 'a whole number of pixels, 1 or more' },
-  };
+export const AUGMENTATIONS: Readonly<
+  Record<string, { readonly arg: string; readonly fallback: number; readonly ok: (n: number) => boolean; readonly words: string }>
+> = {
+  flip: { arg: 'p', fallback: 0.5, ok: (n) => n >= 0 && n <= 1, words: 'a probability in [0, 1]' },
+  crop: { arg: 'pad', fallback: 4, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1024, words: 'a whole number of pixels, 1 or more' },
+  rotate: { arg: 'degrees', fallback: 15, ok: (n) => n > 0 && n <= 180, words: 'an angle in degrees, above 0 and at most 180' },
+  translate: { arg: 'pixels', fallback: 3, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1024, words: 'a whole number of pixels, 1 or more' },
+  brightness: { arg: 'amount', fallback: 0.2, ok: (n) => n > 0 && n < 1, words: 'a fraction between 0 and 1' },
+  contrast: { arg: 'amount', fallback: 0.2, ok: (n) => n > 0 && n < 1, words: 'a fraction between 0 and 1' },
+  cutout: { arg: 'size', fallback: 8, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1024, words: 'a whole number of pixels, 1 or more' },
+};
 
 /** One augmentation as written: its kind and its argument when given. */
 export interface AugmentConfig {

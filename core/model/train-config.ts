@@ -19,7 +19,20 @@ export const OPTIMIZERS: Record<string, readonly string[]> = {
 };
 export const LOSSES = ['crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae'] as const;
 export const METRICS = ['accuracy', 'top5', 'precision', 'recall', 'mse', 'mae'] as const;
-export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed', 'schedule', 'early_stopping', 'normalize', 'augment'] as const;
+export const TRAIN_KEYS = [
+  'data',
+  'optimizer',
+  'loss',
+  'metrics',
+  'epochs',
+  'batch',
+  'validation',
+  'seed',
+  'schedule',
+  'early_stopping',
+  'normalize',
+  'augment',
+] as const;
 
 const NO_PARAMS = new Map();
 

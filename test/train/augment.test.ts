@@ -2,7 +2,19 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { augmentBatch, augmentImage, brightness, contrast, cropPadded, cutout, flipHorizontal, rotate, sampleRandom, shift, type ImageShape } from '../../train/augment';
+import {
+  augmentBatch,
+  augmentImage,
+  brightness,
+  contrast,
+  cropPadded,
+  cutout,
+  flipHorizontal,
+  rotate,
+  sampleRandom,
+  shift,
+  type ImageShape,
+} from '../../train/augment';
 import type { AugmentSetting } from '../../protocol/training-model';
 
 /** An image whose every value is distinct: value = 1 + index (channels-last), scaled into (0, 1]. */
@@ -84,12 +96,18 @@ describe('augmentations, pixel by pixel', () => {
 
   test('brightness and contrast follow their closed forms, kept in [0, 1]', () => {
     const img = Float32Array.from([0.1, 0.4, 0.7, 1]);
-    assert.deepEqual(Array.from(brightness(img, 1.2)), Array.from(img, (v) => Math.fround(Math.min(1, v * 1.2))));
+    assert.deepEqual(
+      Array.from(brightness(img, 1.2)),
+      Array.from(img, (v) => Math.fround(Math.min(1, v * 1.2))),
+    );
     assert.equal(brightness(img, 1.2)[3], 1, 'clamped');
-    const mean = (0.1 + 0.4 + 0.7 + 1) / 4;
+    const mean = Array.from(img).reduce((a, b) => a + b, 0) / 4;
     const expected = Array.from(img, (v) => Math.fround(Math.min(1, Math.max(0, (v - mean) * 0.5 + mean))));
     assert.deepEqual(Array.from(contrast(img, 0.5)), expected);
-    assert.deepEqual(Array.from(contrast(img, 3)), Array.from(img, (v) => Math.fround(Math.min(1, Math.max(0, (v - mean) * 3 + mean)))));
+    assert.deepEqual(
+      Array.from(contrast(img, 3)),
+      Array.from(img, (v) => Math.fround(Math.min(1, Math.max(0, (v - mean) * 3 + mean)))),
+    );
   });
 });
 

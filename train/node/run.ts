@@ -192,10 +192,9 @@ export async function predict(o: PredictOptions): Promise<Prediction[]> {
   try {
     const meta = loadWeightsInto(model, resolveWeightsDir(o.weightsDir));
     const [h, w, c] = (training.nodes[training.inputs[0]].shape ?? []) as number[];
-    const { data, count, sources } = predictInputs(o, h, w, c);
-    if (meta?.normalization && meta.normalization.mean.length !== c)
-      throw new Error(`The saved normalisation has ${meta.normalization.mean.length} channels but model '${training.name}' takes ${c}.`);
-    if (meta?.normalization) normalizeInPlace(data, meta.normalization);
+    const inputs = predictInputs(o, h, w, c);
+    const { count, sources } = inputs;
+    const data = meta?.normalization ? normalizedCopy(inputs.data, meta.normalization, c) : inputs.data;
     const probs = tf.tidy(() => {
       const out = model.predict(tf.tensor4d(data, [count, h, w, c]));
       return toProbabilities(Array.isArray(out) ? out[0] : out, outputForm(training, training.outputs[0]));
@@ -206,6 +205,14 @@ export async function predict(o: PredictOptions): Promise<Prediction[]> {
   } finally {
     model.dispose();
   }
+}
+
+/** The inputs as the run that saved the weights fed its model (the caller's array is left alone). */
+function normalizedCopy(data: Float32Array, n: NonNullable<StrideMetadata['normalization']>, channels: number): Float32Array {
+  if (n.mean.length !== channels) throw new Error(`The saved normalisation has ${n.mean.length} channels but the model takes ${channels}.`);
+  const copy = data.slice();
+  normalizeInPlace(copy, n);
+  return copy;
 }
 
 /** A run folder or a weights folder, by the one rule of saved-files.ts; a folder with nothing saved is left for the loader to report. */
