@@ -65,7 +65,6 @@ export interface TrainOptions {
   /** Stop and pause; an AbortSignal may be given instead for stop only. */
   readonly control?: TrainControl;
   readonly signal?: AbortSignal;
-  /** Sees each batch's inputs after augmentation and normalisation (input-pipeline.ts). */
   readonly onInputs?: InputsHook;
 }
 

@@ -128,12 +128,15 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
       config.earlyStopping = lowerEarlyStopping(v, err);
       return;
     case 'normalize':
-      config.normalize = lowerNormalize(v, err);
-      return;
     case 'augment':
-      config.augment = lowerAugment(v, err);
-      return;
+      return applyInput(config, key, v, err);
   }
+}
+
+/** The input pipeline's settings (train-augment.ts). */
+function applyInput(config: Mutable, key: 'normalize' | 'augment', v: Value, err: Err): void {
+  if (key === 'normalize') config.normalize = lowerNormalize(v, err);
+  else config.augment = lowerAugment(v, err);
 }
 
 function applyOptimizer(config: Mutable, v: Value, word: string | undefined, err: Err): void {

@@ -50,7 +50,9 @@ describe('normalize and augment in the train section', () => {
     assert.deepEqual(settingsOf('normalize: stats(mean: [0.4, 0.5, 0.6], std: 0.2)').normalize, { kind: 'fixed', mean: [0.4, 0.5, 0.6], std: [0.2] });
     assert.equal(settingsOf('epochs: 2').normalize, undefined);
   });
+});
 
+describe('normalize and augment diagnostics', () => {
   test('an unknown augmentation is invalid-training with a did-you-mean fix on its name', () => {
     const text = textOf('augment: [flip, rotat(15)]');
     const [d] = analyze(text).diagnostics;
@@ -75,7 +77,9 @@ describe('normalize and augment in the train section', () => {
     assert.deepEqual(problems('normalize: stats(mean: [1, 2], std: [1, 2, 3])'), [['invalid-training', 'stats(mean: [1, 2], std: [1, 2, 3])']]);
     assert.deepEqual(problems('normalise: auto'), [['invalid-training', 'normalise']]);
   });
+});
 
+describe('normalize and augment beyond the core', () => {
   test('the settings pass the check a page or worker applies on receipt; forged ones do not', () => {
     const a = analyze(textOf('normalize: auto  augment: [flip, cutout(4)]'));
     const lowered = trainingModel(a.models[0]);

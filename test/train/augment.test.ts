@@ -79,7 +79,9 @@ describe('augmentations, pixel by pixel', () => {
     assert.equal(at(out, shape, 2, 2), 1);
     assert.ok(at(out, shape, 0, 0) < 0.5, 'a corner reads mostly outside the source');
   });
+});
 
+describe('cutout, brightness and contrast', () => {
   test('cutout zeroes exactly the square, clipped at the border', () => {
     const shape: ImageShape = [6, 6, 2];
     const img = ramp(shape);
