@@ -189,6 +189,8 @@ export class TrainingApp {
         return this.showActivations(null);
       case 'pickImage':
         return this.host.post({ type: 'pickImage', shape: this.inputShape() });
+      case 'augmentSamples':
+        return this.view.showAugmented(this.data, this.training);
       default:
         return assertNever(a);
     }
