@@ -3,6 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkMetadata } from '../../protocol/training-payloads';
 import { openTrainingPage, trainingOf } from './page';
 
 const source = (augment: string) => `
@@ -66,5 +67,37 @@ describe('training webview: augmented samples', { timeout: 120_000 }, () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('saves the normalisation of a run beside its weights, worked out from the training split', async () => {
+    const t = await openTrainingPage();
+    try {
+      await t.waitForMessage('ready');
+      const training = trainingOf(source('normalize: auto  augment: [flip]'), 'Aug');
+      await t.send({ type: 'init', uri: 'file:///ws/aug.stride', model: 'Aug', training, saved: null, checkpoint: null, autoStart: true });
+      await t.page.waitForFunction(
+        () => ['finished', 'error', 'diverged'].includes((globalThis as unknown as { strideTraining: { app: { status: string } } }).strideTraining.app.status),
+        null,
+        { timeout: 90_000 },
+      );
+      await t.page.locator('#btn-save').click();
+      const saved = await t.waitForMessage('saveWeights');
+      const n = saved.metadata.normalization;
+      assert.ok(n && n.mean.length === 1 && n.std.length === 1, JSON.stringify(saved.metadata));
+      assert.ok(n.mean[0] > 0 && n.mean[0] < 1 && n.std[0] > 0, JSON.stringify(n));
+      assert.deepEqual(t.invalid, []);
+      assert.deepEqual(t.violations, []);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('saved metadata from the page', () => {
+  it('refuses a normalisation that is not a mean and a positive std per channel', () => {
+    const base = { inputShape: [16, 16, 1], classes: ['a'], dataset: 'shapes', epochs: 1 };
+    assert.deepEqual(checkMetadata({ ...base, normalization: { mean: [0.5], std: [0.2] } }).normalization, { mean: [0.5], std: [0.2] });
+    for (const normalization of [{ mean: [0.5], std: [0] }, { mean: [0.5, 1], std: [0.2] }, { mean: 'x', std: [1] }, null])
+      assert.throws(() => checkMetadata({ ...base, normalization }), /normalization/);
   });
 });

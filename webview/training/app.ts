@@ -16,6 +16,7 @@ import { TrainingRun, type RunStart } from './session';
 import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
 import { showBatchReadout } from './readout';
 import { resultsSection } from './results-view';
+import { savedMetadata, withNormalization } from './input-stats';
 import { Throughput } from './telemetry';
 import { PanelView, type Action } from './view';
 
@@ -320,7 +321,7 @@ export class TrainingApp {
       model: this.training.name,
       topology: topologyJson(model),
       weights: captureWeights(model),
-      metadata: { inputShape: this.inputShape(), classes: this.data.classes, dataset: this.data.name, epochs: this.run!.history.length },
+      metadata: savedMetadata(this.training, this.data, this.inputShape(), this.run!.history.length),
     });
   }
 
@@ -353,7 +354,7 @@ export class TrainingApp {
     const model = this.activationModel();
     if (!model) return;
     const classes = outputClasses(model, this.data?.classes ?? []);
-    const top = await renderActivations(this.view.activations, model, sample, classes);
+    const top = await renderActivations(this.view.activations, model, withNormalization(sample, this.training, this.data), classes);
     this.lastPrediction = top[0]?.label;
     this.view.clearNote('activations');
     this.host.post({ type: 'prediction', name: sample.label, top });
