@@ -1,7 +1,10 @@
 // The activations view: feature maps of each conv layer as heat-map grids, first-layer filters, dense bars, class probabilities.
 
 import * as tf from '@tensorflow/tfjs';
+import type { TrainingModel } from '../../protocol/training-model';
+import type { Dataset } from '../../train/data/dataset';
 import { normalizeInPlace, type Normalization } from '../../train/input-pipeline';
+import { normalizationOf } from './input-stats';
 import { el } from './dom';
 import { channel, finiteRange, normalise, toRgba, topK } from './heatmap';
 
@@ -14,6 +17,12 @@ export interface Sample {
   readonly truth?: string;
   /** The statistics the model's inputs are normalised with (`normalize:`): applied before the model, not to the picture. */
   readonly normalization?: Normalization;
+}
+
+/** The sample with the statistics its model expects (`normalize:`); the picture itself stays as loaded. */
+export function withNormalization(sample: Sample, training: TrainingModel | undefined, data: Dataset | undefined): Sample {
+  const normalization = normalizationOf(training, data);
+  return normalization ? { ...sample, normalization } : sample;
 }
 
 /** At most this many maps per layer: wide layers would otherwise draw thousands of canvases. */

@@ -7,16 +7,15 @@ import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
-import { highlightLayer, outputClasses, renderActivations, type Sample } from './activations';
+import { highlightLayer, outputClasses, renderActivations, withNormalization, type Sample } from './activations';
 import { BackgroundView } from './background-view';
 import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
-import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
+import { captureWeights, restoreWeights, savedMetadata, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
 import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
 import { showBatchReadout } from './readout';
 import { resultsSection } from './results-view';
-import { savedMetadata, withNormalization } from './input-stats';
 import { Throughput } from './telemetry';
 import { PanelView, type Action } from './view';
 
