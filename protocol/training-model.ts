@@ -174,14 +174,27 @@ function checkNormalize(v: unknown): NormalizeSetting {
   return kind === 'auto' ? { kind } : { kind, mean: channelValues(o, 'mean', false), std: channelValues(o, 'std', true) };
 }
 
-/** Every amount finite, non-negative and bounded: sizes and angles the pure functions can use as they are. */
+/** Each amount's range (the language's rules, core/model/train-augment.ts): sizes are whole pixels, the rest fractions or degrees. */
+const AUGMENT_RANGES: Readonly<Record<AugmentSetting['kind'], readonly [number, number, 'whole' | 'real']>> = {
+  flip: [0, 1, 'real'],
+  crop: [1, 1024, 'whole'],
+  rotate: [0, 180, 'real'],
+  translate: [1, 1024, 'whole'],
+  brightness: [0, 1, 'real'],
+  contrast: [0, 1, 'real'],
+  cutout: [1, 1024, 'whole'],
+};
+
+/** Every amount in its range: sizes and angles the pure functions (train/augment.ts) can use as they are. */
 function checkAugment(v: unknown): AugmentSetting[] {
   if (!Array.isArray(v) || v.length > AUGMENT_KINDS.length) return fail(`'augment' must be a list of at most ${AUGMENT_KINDS.length} augmentations`);
   return v.map((x, i) => {
     const o = obj(x, `augment[${i}]`);
     const kind = oneOf(o, 'kind', AUGMENT_KINDS);
     const amount = finiteOrNull(o, 'amount');
-    if (amount === null || amount < 0 || amount > 1024) return fail(`'augment[${i}].amount' must be a finite number in [0, 1024]`);
+    const [lo, hi, numbers] = AUGMENT_RANGES[kind];
+    if (amount === null || amount < lo || amount > hi || (numbers === 'whole' && !Number.isInteger(amount)))
+      return fail(`'augment[${i}].amount' of ${kind} must be a ${numbers === 'whole' ? 'whole ' : ''}number in [${lo}, ${hi}]`);
     return { kind, amount };
   });
 }

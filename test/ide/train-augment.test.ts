@@ -93,6 +93,8 @@ describe('normalize and augment beyond the core', () => {
     for (const forge of [
       (s: Record<string, unknown>) => (s.augment = [{ kind: 'warp', amount: 1 }]),
       (s: Record<string, unknown>) => (s.augment = [{ kind: 'crop', amount: 1e9 }]),
+      (s: Record<string, unknown>) => (s.augment = [{ kind: 'crop', amount: 2.5 }]),
+      (s: Record<string, unknown>) => (s.augment = [{ kind: 'brightness', amount: 3 }]),
       (s: Record<string, unknown>) => (s.normalize = { kind: 'fixed', mean: [0], std: [0] }),
       (s: Record<string, unknown>) => (s.normalize = { kind: 'other' }),
     ]) {
