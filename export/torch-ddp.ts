@@ -40,6 +40,12 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
   } catch (e) {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
+  // train.py would run these settings on unchanged inputs: refused, never silently dropped.
+  const unsupported = [t.settings.normalize && 'normalize:', t.settings.augment && 'augment:'].filter(Boolean);
+  if (unsupported.length > 0)
+    throw new ExportRefused(
+      `the PyTorch training project does not implement ${unsupported.join(' and ')} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
+    );
   return t;
 }
 

@@ -3,6 +3,7 @@
 import type { Analysis } from '../core/analyze';
 import { defaultRegistry } from '../core/model/layers';
 import type { ArgSpec, LayerDef } from '../core/model/registry';
+import { AUGMENTATIONS } from '../core/model/train-augment';
 import { DATASETS, LOSSES, METRICS, OPTIMIZERS, TRAIN_KEYS } from '../core/model/train-config';
 import * as ast from '../core/syntax/ast';
 import { flatStatements } from '../core/syntax/walk';
@@ -70,6 +71,7 @@ function topLevel(analysis: Analysis, ctx: TokenContext): CompletionEntry[] {
 function trainBody(ctx: TokenContext, item: ast.TrainDecl): CompletionEntry[] {
   if (ctx.open) {
     if (ctx.open.kind === '[' && keyBefore(ctx, ctx.open.index) === 'metrics') return words(METRICS, 'enum-member');
+    if (ctx.open.kind === '[' && keyBefore(ctx, ctx.open.index) === 'augment') return augmentItems();
     const settings = ctx.open.callee ? OPTIMIZERS[ctx.open.callee] : undefined;
     if (settings && (prevKind(ctx) === '(' || prevKind(ctx) === ',')) return settings.map((s) => argItem(s, 'optimizer setting'));
     return [];
@@ -104,6 +106,13 @@ function trainValues(key: string): CompletionEntry[] {
       return words(LOSSES, 'enum-member');
     case 'metrics':
       return [{ label: '[accuracy]', kind: 'value' }, ...words(METRICS, 'enum-member')];
+    case 'normalize':
+      return [
+        { label: 'auto', kind: 'enum-member', documentation: 'Mean and std per channel of the training split.' },
+        { label: 'stats', kind: 'function', insertText: 'stats(mean: ${1:0.5}, std: ${2:0.25})', snippet: true, detail: 'stats(mean, std)' },
+      ];
+    case 'augment':
+      return [{ label: '[flip, crop(pad: 4)]', kind: 'value' }, ...augmentItems()];
     default:
       return [];
   }
@@ -253,6 +262,17 @@ function scopeParams(item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
 
 function scopeValues(analysis: Analysis, item: ast.ModelDecl | ast.BlockDecl): CompletionEntry[] {
   return [...scopeParams(item), ...valueFunctionItems(analysis)];
+}
+
+/** Each augmentation, as a call with its argument's default. */
+function augmentItems(): CompletionEntry[] {
+  return Object.entries(AUGMENTATIONS).map(([name, a]) => ({
+    label: name,
+    kind: 'function',
+    insertText: name === 'flip' ? 'flip' : `${name}(${a.arg}: \${1:${a.fallback}})`,
+    snippet: true,
+    detail: `${name}(${a.arg}: ${a.fallback})`,
+  }));
 }
 
 function words(values: readonly string[], kind: CompletionKind, preselect?: unknown): CompletionEntry[] {

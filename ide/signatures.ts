@@ -17,6 +17,9 @@ export const TRAIN_KEY_DOCS: Readonly<Record<string, string>> = {
   batch: 'Samples per gradient step (positive integer, default 32).',
   validation: 'Fraction of the data held out for validation, in [0, 1) (default 0.1).',
   seed: 'Random seed for weight initialisation and shuffling (integer).',
+  normalize: 'Per-channel input normalisation: `auto` (mean and std of the training split) or `stats(mean: [..], std: [..])`.',
+  augment:
+    'Training-split augmentations, drawn per sample from the seed: `[flip, crop(pad: 4), rotate(15), translate(3), brightness(0.2), contrast(0.2), cutout(8)]`.',
 };
 
 /** An argument's type as written in hover, completion details and the reference tables. */

@@ -3,7 +3,8 @@
 import type { ModelAnalysis } from '../core/analyze';
 import type { TrainConfig } from '../core/model/graph';
 import type { Value } from '../core/model/values';
-import type { DataSpec, EarlyStoppingSetting, OptimizerSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
+import { AUGMENTATIONS } from '../core/model/train-augment';
+import type { AugmentSetting, DataSpec, EarlyStoppingSetting, OptimizerSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
 
 /**
  * What a model trains with when its `train` section (or the section itself) leaves a setting out. The seed is fixed so
@@ -47,7 +48,14 @@ export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSetting
     data,
     ...(t?.schedule ? { schedule: scheduleOf(t.schedule, optimizer.args.lr as number, monitor) } : {}),
     ...(t?.earlyStopping ? { earlyStopping: earlyStoppingOf(t.earlyStopping, monitor) } : {}),
+    ...(t?.normalize ? { normalize: t.normalize } : {}),
+    ...(t?.augment && t.augment.length > 0 ? { augment: augmentOf(t.augment) } : {}),
   };
+}
+
+/** Augmentations as written, each argument left out taking its default (flip p 0.5, crop pad 4, rotate 15°, …). */
+export function augmentOf(written: NonNullable<TrainConfig['augment']>): AugmentSetting[] {
+  return written.map((a) => ({ kind: a.kind as AugmentSetting['kind'], amount: a.amount ?? AUGMENTATIONS[a.kind].fallback }));
 }
 
 /**

@@ -38,6 +38,17 @@ export interface EarlyStoppingSetting {
   readonly minDelta: number;
 }
 
+/** Input normalisation: `auto` is worked out from the training split when a run starts; `fixed` is per channel (one value: all). */
+export type NormalizeSetting = { readonly kind: 'auto' } | { readonly kind: 'fixed'; readonly mean: readonly number[]; readonly std: readonly number[] };
+
+export const AUGMENT_KINDS = ['flip', 'crop', 'rotate', 'translate', 'brightness', 'contrast', 'cutout'] as const;
+
+/** One augmentation with its argument filled in (train/augment.ts gives each its meaning). */
+export interface AugmentSetting {
+  readonly kind: (typeof AUGMENT_KINDS)[number];
+  readonly amount: number;
+}
+
 /** A `train` section with every default filled in (ide/train-settings.ts holds the one table of defaults). */
 export interface TrainSettings {
   readonly optimizer: OptimizerSetting;
@@ -52,6 +63,10 @@ export interface TrainSettings {
   /** Absent means a constant learning rate. */
   readonly schedule?: ScheduleSetting;
   readonly earlyStopping?: EarlyStoppingSetting;
+  /** Absent means the pixels as loaded, in [0, 1]. */
+  readonly normalize?: NormalizeSetting;
+  /** Applied in order to each training sample, never to validation samples; absent or empty means none. */
+  readonly augment?: readonly AugmentSetting[];
 }
 
 /** One layer of the lowered graph; its `LayerDef` is looked up again by kind where the model is built. */
@@ -141,7 +156,47 @@ function checkSettings(v: unknown): TrainSettings {
     data: checkData(o.data),
     ...(o.schedule === undefined ? {} : { schedule: checkSchedule(o.schedule) }),
     ...(o.earlyStopping === undefined ? {} : { earlyStopping: checkEarlyStopping(o.earlyStopping) }),
+    ...(o.normalize === undefined ? {} : { normalize: checkNormalize(o.normalize) }),
+    ...(o.augment === undefined ? {} : { augment: checkAugment(o.augment) }),
   };
+}
+
+function channelValues(o: Obj, k: string, positive: boolean): number[] {
+  const v = o[k];
+  if (!Array.isArray(v) || v.length === 0 || v.length > 64 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0)))
+    return fail(`'normalize.${k}' must be a list of 1 to 64 finite${positive ? ' positive' : ''} numbers`);
+  return v as number[];
+}
+
+function checkNormalize(v: unknown): NormalizeSetting {
+  const o = obj(v, 'normalize');
+  const kind = oneOf(o, 'kind', ['auto', 'fixed'] as const);
+  return kind === 'auto' ? { kind } : { kind, mean: channelValues(o, 'mean', false), std: channelValues(o, 'std', true) };
+}
+
+/** Each amount's range (the language's rules, core/model/train-augment.ts): sizes are whole pixels, the rest fractions or degrees. */
+const AUGMENT_RANGES: Readonly<Record<AugmentSetting['kind'], readonly [number, number, 'whole' | 'real']>> = {
+  flip: [0, 1, 'real'],
+  crop: [1, 1024, 'whole'],
+  rotate: [0, 180, 'real'],
+  translate: [1, 1024, 'whole'],
+  brightness: [0, 1, 'real'],
+  contrast: [0, 1, 'real'],
+  cutout: [1, 1024, 'whole'],
+};
+
+/** Every amount in its range: sizes and angles the pure functions (train/augment.ts) can use as they are. */
+function checkAugment(v: unknown): AugmentSetting[] {
+  if (!Array.isArray(v) || v.length > AUGMENT_KINDS.length) return fail(`'augment' must be a list of at most ${AUGMENT_KINDS.length} augmentations`);
+  return v.map((x, i) => {
+    const o = obj(x, `augment[${i}]`);
+    const kind = oneOf(o, 'kind', AUGMENT_KINDS);
+    const amount = finiteOrNull(o, 'amount');
+    const [lo, hi, numbers] = AUGMENT_RANGES[kind];
+    if (amount === null || amount < lo || amount > hi || (numbers === 'whole' && !Number.isInteger(amount)))
+      return fail(`'augment[${i}].amount' of ${kind} must be a ${numbers === 'whole' ? 'whole ' : ''}number in [${lo}, ${hi}]`);
+    return { kind, amount };
+  });
 }
 
 const SCHEDULE_FIELDS: Readonly<Record<ScheduleSetting['kind'], readonly string[]>> = {

@@ -39,6 +39,8 @@ export interface SavedMetadata {
   readonly classes: readonly string[];
   readonly dataset: string;
   readonly epochs: number;
+  /** Per-channel statistics the inputs were normalised with (`normalize:`); predict applies them too. */
+  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 const DTYPES = ['float32', 'int32', 'bool'] as const;
@@ -92,7 +94,27 @@ export function checkMetadata(v: unknown): SavedMetadata {
   const shape = o.inputShape;
   if (!Array.isArray(shape) || !shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0)))
     return fail(`'inputShape' must be a list of sizes`);
-  return { inputShape: shape as (number | null)[], classes: names(o.classes), dataset: str(o, 'dataset', 1000), epochs: int(o, 'epochs') };
+  const normalization = o.normalization === undefined ? undefined : checkNormalization(o.normalization);
+  return {
+    inputShape: shape as (number | null)[],
+    classes: names(o.classes),
+    dataset: str(o, 'dataset', 1000),
+    epochs: int(o, 'epochs'),
+    ...(normalization ? { normalization } : {}),
+  };
+}
+
+function checkNormalization(v: unknown): NonNullable<SavedMetadata['normalization']> {
+  const o = obj(v, 'normalization');
+  const values = (k: string, positive: boolean): number[] => {
+    const x = o[k];
+    if (!Array.isArray(x) || x.length < 1 || x.length > 64 || !x.every((n) => typeof n === 'number' && Number.isFinite(n) && (!positive || n > 0)))
+      return fail(`'normalization.${k}' must be a list of 1 to 64 finite${positive ? ' positive' : ''} numbers`);
+    return x as number[];
+  };
+  const mean = values('mean', false);
+  const std = values('std', true);
+  return mean.length === std.length ? { mean, std } : fail(`'normalization' needs as many means as standard deviations`);
 }
 
 export function names(v: unknown): string[] {

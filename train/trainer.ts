@@ -9,6 +9,7 @@ import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './ob
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
 import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
 import { checkMonitors, LearningRate, Monitor, monitored } from './schedule';
+import { InputPipeline, type InputsHook, type Normalization } from './input-pipeline';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -64,6 +65,7 @@ export interface TrainOptions {
   /** Stop and pause; an AbortSignal may be given instead for stop only. */
   readonly control?: TrainControl;
   readonly signal?: AbortSignal;
+  readonly onInputs?: InputsHook;
 }
 
 export type TrainStatus = 'completed' | 'stopped' | 'diverged';
@@ -79,6 +81,8 @@ export interface TrainResult {
   readonly best?: { readonly epoch: number; readonly monitor: string; readonly value: number };
   /** The final weights on the validation split, per class (absent when diverged or nothing was held out). */
   readonly evaluation?: Evaluation;
+  /** The per-channel statistics the inputs were normalised with (`normalize:`), to save beside the weights. */
+  readonly normalization?: Normalization;
 }
 
 interface Loop {
@@ -91,6 +95,7 @@ interface Loop {
   readonly sample: number;
   readonly started: number;
   readonly schedule: LearningRate;
+  readonly input: InputPipeline;
   pausedMs: number;
   trained: number;
   /** Optimisation steps taken so far, those before a resumed run's start included (the schedule's clock). */
@@ -120,6 +125,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     forms,
     control,
     schedule,
+    input: InputPipeline.of(s, options.data, train, seed, options.onInputs),
     sample: sampleSize(options.data),
     started: now(),
     pausedMs: 0,
@@ -134,14 +140,14 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   const end = (status: TrainStatus, reason?: string): TrainResult => {
     // Completed runs only: a stopped run may not have validated its last weights, a diverged one has nothing to judge.
     const evaluation = status === 'completed' && lastPass ? evaluateSplit(options.data, validation, lastPass, forms[0]) : undefined;
-    return { status, reason, history, seed, best: bestOf(watch), evaluation };
+    return { status, reason, history, seed, best: bestOf(watch), evaluation, normalization: loop.input.normalization };
   };
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
       const outcome = await runEpoch(loop, epoch, order);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
-      const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
+      const val = validation.length > 0 ? await evaluateIndices(loop, validation, epoch) : undefined;
       lastPass = val;
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
@@ -187,7 +193,8 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
     await waitIfPaused(loop);
     if (loop.control.isStopped)
       return { status: 'stopped', reason: 'Stopped on request.', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
-    const batch = gather(data.train, loop.sample, order.subarray(b * settings.batch, (b + 1) * settings.batch));
+    const indices = order.subarray(b * settings.batch, (b + 1) * settings.batch);
+    const batch = loop.input.train(gather(data.train, loop.sample, indices), indices, epoch);
     const lr = loop.schedule.at(loop.step, epoch + (loop.options.epochOffset ?? 0));
     setLearningRate(loop.plan.optimizer, lr);
     const loss = await trainStep(loop, batch, metrics);
@@ -308,9 +315,8 @@ function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], grads: t
   });
 }
 
-/** Loss and metrics of the model in inference mode over the given samples. */
 /** Loss, metrics and the first output's scores (for the per-class results) of the model in inference mode over the given samples. */
-async function evaluateIndices(loop: Loop, indices: Int32Array): Promise<{ loss: number; metrics: Record<string, number> } & ValidationScores> {
+async function evaluateIndices(loop: Loop, indices: Int32Array, epoch: number): Promise<{ loss: number; metrics: Record<string, number> } & ValidationScores> {
   const { data, settings } = loop.options;
   const [h, w, c] = data.shape;
   const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
@@ -320,7 +326,7 @@ async function evaluateIndices(loop: Loop, indices: Int32Array): Promise<{ loss:
   let units = 0;
   for (let at = 0; at < indices.length; at += size) {
     await yieldToEventLoop();
-    const batch = gather(data.train, loop.sample, indices.subarray(at, at + size));
+    const batch = loop.input.validation(gather(data.train, loop.sample, indices.subarray(at, at + size)), epoch);
     const { loss, pred } = tf.tidy(() => {
       const outs = toArray(loop.model.apply(tf.tensor4d(batch.x, [batch.size, h, w, c]), { training: false }) as tf.Tensor | tf.Tensor[]);
       const ys = tf.tensor1d(batch.y, 'int32');

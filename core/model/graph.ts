@@ -3,6 +3,7 @@
 import type { Span } from '../syntax/span';
 import type { ParamBinding } from './eval';
 import type { LayerDef, ResolvedArgs } from './registry';
+import type { AugmentConfig, NormalizeConfig } from './train-augment';
 import type { EarlyStoppingConfig, ScheduleConfig } from './train-schedule';
 import type { Value } from './values';
 
@@ -71,4 +72,6 @@ export interface TrainConfig {
   readonly seed?: number;
   readonly schedule?: ScheduleConfig;
   readonly earlyStopping?: EarlyStoppingConfig;
+  readonly normalize?: NormalizeConfig;
+  readonly augment?: readonly AugmentConfig[];
 }

@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast';
 import { evalExpr, type EvalEnv } from './eval';
 import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
+import { lowerAugment, lowerNormalize } from './train-augment';
 import { lowerEarlyStopping, lowerSchedule } from './train-schedule';
 import { formatValue, type Value } from './values';
 
@@ -18,7 +19,20 @@ export const OPTIMIZERS: Record<string, readonly string[]> = {
 };
 export const LOSSES = ['crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae'] as const;
 export const METRICS = ['accuracy', 'top5', 'precision', 'recall', 'mse', 'mae'] as const;
-export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed', 'schedule', 'early_stopping'] as const;
+export const TRAIN_KEYS = [
+  'data',
+  'optimizer',
+  'loss',
+  'metrics',
+  'epochs',
+  'batch',
+  'validation',
+  'seed',
+  'schedule',
+  'early_stopping',
+  'normalize',
+  'augment',
+] as const;
 
 const NO_PARAMS = new Map();
 
@@ -113,7 +127,16 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
     case 'early_stopping':
       config.earlyStopping = lowerEarlyStopping(v, err);
       return;
+    case 'normalize':
+    case 'augment':
+      return applyInput(config, key, v, err);
   }
+}
+
+/** The input pipeline's settings (train-augment.ts). */
+function applyInput(config: Mutable, key: 'normalize' | 'augment', v: Value, err: Err): void {
+  if (key === 'normalize') config.normalize = lowerNormalize(v, err);
+  else config.augment = lowerAugment(v, err);
 }
 
 function applyOptimizer(config: Mutable, v: Value, word: string | undefined, err: Err): void {

@@ -58,7 +58,7 @@ test('train sections word their did-you-means and fixes through the same helper'
     {
       code: 'invalid-training',
       at: 'epoch',
-      message: "Unknown training setting 'epoch'; did you mean 'epochs'? Settings: data, optimizer, loss, metrics, epochs, batch, validation, seed, schedule, early_stopping.",
+      message: "Unknown training setting 'epoch'; did you mean 'epochs'? Settings: data, optimizer, loss, metrics, epochs, batch, validation, seed, schedule, early_stopping, normalize, augment.",
       fix: ["Change to 'epochs': epoch → epochs"],
     },
     { code: 'invalid-training', at: 'foldr("x")', message: `Unknown data set 'foldr'; did you mean 'folder'? ${known}`, fix: ["Change to 'folder': foldr → folder"] },

@@ -13,6 +13,7 @@ import type { DownloadProgress, FetchOptions } from './data/node-io';
 import type { DataSpec } from '../data/spec';
 import { checkDataFits } from '../data/validate';
 import { buildModel } from '../model-builder';
+import { normalizeInPlace, runNormalization, type InputsHook } from '../input-pipeline';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
@@ -58,6 +59,8 @@ export interface RunTrainingOptions {
   /** Replaces the pinned checksums of the downloads (a mirror serving other files, a test server). */
   readonly checksums?: FetchOptions['checksums'];
   readonly warn?: (message: string) => void;
+  /** Sees each batch's inputs as the model receives them (after augmentation and normalisation). */
+  readonly onInputs?: InputsHook;
 }
 
 export interface RunResult extends TrainResult {
@@ -86,6 +89,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
   const data = await prepareData(training, o, settings);
+  // The statistics saved beside the weights, so predict feeds the model what training fed it.
+  const normalization = runNormalization(settings, data);
   const model = buildModel(training, { seed: settings.seed });
   if (o.initDir !== undefined) startFrom(model, o.initDir);
   const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
@@ -96,9 +101,10 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       data,
       control: o.control,
       signal: o.signal,
+      onInputs: o.onInputs,
       onBatch: (p) => o.onProgress?.({ type: 'batch', progress: p }),
       // The best epoch's weights, kept beside the last ones (`best/`): what early stopping or a late plateau would lose.
-      onBest: (p) => saveModel(model, path.join(o.outDir, BEST_DIR), metadataOf(training, data, p.epoch, settings.seed)),
+      onBest: (p) => saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),
       onEpoch: (p) => {
         logs.epoch(p);
         o.onProgress?.({ type: 'epoch', progress: p });
@@ -106,7 +112,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
-      await saveModel(model, weightsDir, metadataOf(training, data, result.history.length, result.seed ?? settings.seed));
+      await saveModel(model, weightsDir, { ...metadataOf(training, data, result.history.length, result.seed ?? settings.seed), normalization });
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
     const bestDir = result.best ? path.join(o.outDir, BEST_DIR) : undefined;
@@ -186,7 +192,9 @@ export async function predict(o: PredictOptions): Promise<Prediction[]> {
   try {
     const meta = loadWeightsInto(model, resolveWeightsDir(o.weightsDir));
     const [h, w, c] = (training.nodes[training.inputs[0]].shape ?? []) as number[];
-    const { data, count, sources } = predictInputs(o, h, w, c);
+    const inputs = predictInputs(o, h, w, c);
+    const { count, sources } = inputs;
+    const data = meta?.normalization ? normalizedCopy(inputs.data, meta.normalization, c) : inputs.data;
     const probs = tf.tidy(() => {
       const out = model.predict(tf.tensor4d(data, [count, h, w, c]));
       return toProbabilities(Array.isArray(out) ? out[0] : out, outputForm(training, training.outputs[0]));
@@ -197,6 +205,14 @@ export async function predict(o: PredictOptions): Promise<Prediction[]> {
   } finally {
     model.dispose();
   }
+}
+
+/** The inputs as the run that saved the weights fed its model (the caller's array is left alone). */
+function normalizedCopy(data: Float32Array, n: NonNullable<StrideMetadata['normalization']>, channels: number): Float32Array {
+  if (n.mean.length !== channels) throw new Error(`The saved normalisation has ${n.mean.length} channels but the model takes ${channels}.`);
+  const copy = data.slice();
+  normalizeInPlace(copy, n);
+  return copy;
 }
 
 /** A run folder or a weights folder, by the one rule of saved-files.ts; a folder with nothing saved is left for the loader to report. */

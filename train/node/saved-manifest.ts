@@ -10,6 +10,8 @@ export interface StrideMetadata {
   readonly dataset?: string;
   readonly epochs?: number;
   readonly seed?: number;
+  /** The per-channel statistics the run normalised its inputs with (`normalize:`); predict applies them too. */
+  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 export interface ModelJson {
@@ -56,6 +58,14 @@ function checkMetadata(meta: unknown, bad: (why: string) => Error): void {
     throw bad('its input shape is not a list of sizes');
   }
   if (meta.model !== undefined && typeof meta.model !== 'string') throw bad('its model name is not a string');
+  if (meta.normalization !== undefined) checkNormalization(meta.normalization, bad);
+}
+
+function checkNormalization(n: unknown, bad: (why: string) => Error): void {
+  const values = (v: unknown, positive: boolean) =>
+    Array.isArray(v) && v.length > 0 && v.length <= 64 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0));
+  if (!isObject(n) || !values(n.mean, false) || !values(n.std, true) || (n.mean as unknown[]).length !== (n.std as unknown[]).length)
+    throw bad('its normalisation is not a mean and a positive std per channel');
 }
 
 /** Bytes the manifest's float32 weights occupy; BigInt so a hostile shape cannot overflow into a match. */

@@ -1,6 +1,10 @@
 // The activations view: feature maps of each conv layer as heat-map grids, first-layer filters, dense bars, class probabilities.
 
 import * as tf from '@tensorflow/tfjs';
+import type { TrainingModel } from '../../protocol/training-model';
+import type { Dataset } from '../../train/data/dataset';
+import { normalizeInPlace, type Normalization } from '../../train/input-pipeline';
+import { normalizationOf } from './input-stats';
 import { el } from './dom';
 import { channel, finiteRange, normalise, toRgba, topK } from './heatmap';
 
@@ -11,6 +15,14 @@ export interface Sample {
   readonly pixels: Float32Array;
   /** The true class, when the sample comes from the data set. */
   readonly truth?: string;
+  /** The statistics the model's inputs are normalised with (`normalize:`): applied before the model, not to the picture. */
+  readonly normalization?: Normalization;
+}
+
+/** The sample with the statistics its model expects (`normalize:`); the picture itself stays as loaded. */
+export function withNormalization(sample: Sample, training: TrainingModel | undefined, data: Dataset | undefined): Sample {
+  const normalization = normalizationOf(training, data);
+  return normalization ? { ...sample, normalization } : sample;
 }
 
 /** At most this many maps per layer: wide layers would otherwise draw thousands of canvases. */
@@ -105,7 +117,9 @@ async function layerOutputs(model: tf.LayersModel, sample: Sample): Promise<{ na
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer' && !Array.isArray(l.output));
   const probe = tf.model({ inputs: model.inputs, outputs: layers.map((l) => l.output as tf.SymbolicTensor) });
   const outs = tf.tidy(() => {
-    const x = tf.tensor4d(sample.pixels, [1, ...sample.shape]);
+    const pixels = sample.pixels.slice();
+    if (sample.normalization) normalizeInPlace(pixels, sample.normalization);
+    const x = tf.tensor4d(pixels, [1, ...sample.shape]);
     const y = probe.predict(x);
     return Array.isArray(y) ? y : [y];
   });

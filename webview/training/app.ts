@@ -7,10 +7,10 @@ import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
-import { highlightLayer, outputClasses, renderActivations, type Sample } from './activations';
+import { highlightLayer, outputClasses, renderActivations, withNormalization, type Sample } from './activations';
 import { BackgroundView } from './background-view';
 import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
-import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
+import { captureWeights, restoreWeights, savedMetadata, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
 import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
@@ -189,6 +189,8 @@ export class TrainingApp {
         return this.showActivations(null);
       case 'pickImage':
         return this.host.post({ type: 'pickImage', shape: this.inputShape() });
+      case 'augmentSamples':
+        return this.view.showAugmented(this.data, this.training);
       default:
         return assertNever(a);
     }
@@ -318,7 +320,7 @@ export class TrainingApp {
       model: this.training.name,
       topology: topologyJson(model),
       weights: captureWeights(model),
-      metadata: { inputShape: this.inputShape(), classes: this.data.classes, dataset: this.data.name, epochs: this.run!.history.length },
+      metadata: savedMetadata(this.training, this.data, this.inputShape(), this.run!.history.length),
     });
   }
 
@@ -351,7 +353,7 @@ export class TrainingApp {
     const model = this.activationModel();
     if (!model) return;
     const classes = outputClasses(model, this.data?.classes ?? []);
-    const top = await renderActivations(this.view.activations, model, sample, classes);
+    const top = await renderActivations(this.view.activations, model, withNormalization(sample, this.training, this.data), classes);
     this.lastPrediction = top[0]?.label;
     this.view.clearNote('activations');
     this.host.post({ type: 'prediction', name: sample.label, top });

@@ -1,7 +1,10 @@
 // Weights in and out of a tfjs LayersModel as plain specs + bytes, the form they travel in between page and host.
 
 import * as tf from '@tensorflow/tfjs';
-import type { WeightSpec, WeightsPayload } from '../../protocol/training-payloads';
+import type { TrainingModel } from '../../protocol/training-model';
+import type { SavedMetadata, WeightSpec, WeightsPayload } from '../../protocol/training-payloads';
+import type { Dataset } from '../../train/data/dataset';
+import { normalizationOf } from './input-stats';
 
 /**
  * Every weight (trainable and batch-norm statistics), in the model's order, concatenated as tfjs saves them.
@@ -61,4 +64,10 @@ export function restoreWeights(model: tf.LayersModel, payload: WeightsPayload): 
 /** The model.json topology (without weights) that tfjs's loadLayersModel reads back. */
 export function topologyJson(model: tf.LayersModel): string {
   return JSON.stringify(model.toJSON(undefined, false));
+}
+
+/** What is recorded beside weights the page saves: the input size, class names, and the run's normalisation if any. */
+export function savedMetadata(training: TrainingModel, data: Dataset, inputShape: readonly number[], epochs: number): SavedMetadata {
+  const normalization = normalizationOf(training, data);
+  return { inputShape: [...inputShape], classes: data.classes, dataset: data.name, epochs, ...(normalization ? { normalization } : {}) };
 }

@@ -73,5 +73,6 @@ export function enabledButtons(s: Status, f: ButtonFacts): Record<Action, boolea
     showSample: f.hasData,
     randomSample: f.hasData,
     pickImage: f.hasData,
+    augmentSamples: f.hasData,
   };
 }

@@ -1,6 +1,9 @@
 // The panel's DOM: header, notes, run controls, live statistics, the charts and the activations area.
 
 import type { EpochRecord } from '../../protocol/training-payloads';
+import type { TrainingModel } from '../../protocol/training-model';
+import type { Dataset } from '../../train/data/dataset';
+import { augmentedSamples, drawAugmentGrid } from './augment-grid';
 import { LineChart, type Series } from './charts';
 import { button, el } from './dom';
 
@@ -15,7 +18,8 @@ export type Action =
   | 'trainTorch'
   | 'showSample'
   | 'randomSample'
-  | 'pickImage';
+  | 'pickImage'
+  | 'augmentSamples';
 
 const series = (label: string): Series => ({ label, xs: [], ys: [] });
 
@@ -35,6 +39,8 @@ export class PanelView {
   readonly activations = el('div', { attrs: { id: 'activations' } });
   /** Filled after a completed run (results-view.ts), emptied when the next one starts. */
   readonly results = el('div', { attrs: { id: 'results' } });
+  /** The grid of augmented training samples (augment-grid.ts), drawn on request. */
+  readonly augmented = el('div', { attrs: { id: 'augmented' } });
   private readonly fields = new Map<string, HTMLElement>();
 
   constructor(root: HTMLElement, act: (a: Action) => void) {
@@ -51,8 +57,10 @@ export class PanelView {
       showSample: b('showSample', 'Show activations'),
       randomSample: b('randomSample', 'Random sample'),
       pickImage: b('pickImage', 'Image file…'),
+      augmentSamples: b('augmentSamples', 'Show augmented samples'),
     };
-    for (const k of ['stop', 'loadSaved', 'resumeCheckpoint', 'trainTorch', 'randomSample', 'pickImage'] as const) this.buttons[k].classList.add('secondary');
+    for (const k of ['stop', 'loadSaved', 'resumeCheckpoint', 'trainTorch', 'randomSample', 'pickImage', 'augmentSamples'] as const)
+      this.buttons[k].classList.add('secondary');
     this.charts = [
       new LineChart('Loss per batch', [this.batchLoss], 'batch', 'chart-batch-loss'),
       new LineChart('Accuracy per batch', [this.batchAcc], 'batch', 'chart-batch-acc'),
@@ -70,7 +78,8 @@ export class PanelView {
     }
     const charts = el('div', { className: 'charts' }, ...this.charts.map((c) => c.root));
     const activations = [el('h2', { text: 'Activations' }), sampleBar, this.activations];
-    root.replaceChildren(this.title, this.backend, this.notes, controls, this.stats, charts, this.results, ...activations);
+    const augmented = el('div', {}, bt.augmentSamples, this.augmented);
+    root.replaceChildren(this.title, this.backend, this.notes, controls, this.stats, augmented, charts, this.results, ...activations);
   }
 
   /** One batch on the per-batch charts: loss, running accuracy and learning rate at step `x`. */
@@ -127,6 +136,15 @@ export class PanelView {
     push(this.epochLoss[1], r.valLoss);
     push(this.epochAcc[0], r.accuracy);
     push(this.epochAcc[1], r.valAccuracy);
+  }
+
+  /** A few training images, then their first epochs' augmentations, one row each (or a line saying there are none). */
+  showAugmented(data: Dataset | undefined, training: TrainingModel | undefined): void {
+    if (!data || !training) return;
+    const note = training.settings.augment?.length
+      ? 'Each row: a training image as loaded, then as epochs 1, 2, 3 augment it.'
+      : 'No augment: setting; the images as loaded.';
+    this.augmented.replaceChildren(el('div', { className: 'note', text: note }), drawAugmentGrid(augmentedSamples(data, training.settings)));
   }
 
   drawCharts(): void {
