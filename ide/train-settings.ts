@@ -3,6 +3,7 @@
 import type { ModelAnalysis } from '../core/analyze';
 import type { TrainConfig } from '../core/model/graph';
 import type { Value } from '../core/model/values';
+import { fineTuneOf } from './train-tune';
 import type { DataSpec, EarlyStoppingSetting, OptimizerSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
 
 /**
@@ -29,13 +30,14 @@ export interface DataError {
 }
 
 /** The model's settings with every default filled in; the data setting may still be unusable (see `dataSpecOf`). */
-export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSettings | DataError {
+export function trainSettings(model: Pick<ModelAnalysis, 'train' | 'graph'>): TrainSettings | DataError {
   const t: TrainConfig | undefined = model.train;
   const data = dataSpecOf(t?.data);
   if ('error' in data) return data;
   const optimizer = optimizerOf(t?.optimizer);
   const validation = t?.validation ?? TRAIN_DEFAULTS.validation;
   const monitor = validation > 0 ? 'val_loss' : 'loss';
+  const fineTune = fineTuneOf(model);
   return {
     optimizer,
     loss: t?.loss ?? TRAIN_DEFAULTS.loss,
@@ -47,6 +49,7 @@ export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSetting
     data,
     ...(t?.schedule ? { schedule: scheduleOf(t.schedule, optimizer.args.lr as number, monitor) } : {}),
     ...(t?.earlyStopping ? { earlyStopping: earlyStoppingOf(t.earlyStopping, monitor) } : {}),
+    ...(fineTune ? { fineTune } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // The lowered model a training run needs, as plain data (graph + settings): what the host sends to the page and the worker.
 
+import { checkFineTune, type FineTuneSetting } from './training-tune';
 import { fail, finiteOrNull, guard, int, isObject, obj, oneOf, str, strings, type Checked, type Obj } from './validate';
 
 /** A resolved layer argument, as the core layer registry binds it. */
@@ -52,6 +53,8 @@ export interface TrainSettings {
   /** Absent means a constant learning rate. */
   readonly schedule?: ScheduleSetting;
   readonly earlyStopping?: EarlyStoppingSetting;
+  /** Absent: every layer trains at the optimizer's lr from the seeded initial weights. */
+  readonly fineTune?: FineTuneSetting;
 }
 
 /** One layer of the lowered graph; its `LayerDef` is looked up again by kind where the model is built. */
@@ -141,6 +144,7 @@ function checkSettings(v: unknown): TrainSettings {
     data: checkData(o.data),
     ...(o.schedule === undefined ? {} : { schedule: checkSchedule(o.schedule) }),
     ...(o.earlyStopping === undefined ? {} : { earlyStopping: checkEarlyStopping(o.earlyStopping) }),
+    ...(o.fineTune === undefined ? {} : { fineTune: checkFineTune(o.fineTune) }),
   };
 }
 

@@ -9,6 +9,8 @@ import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './ob
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
 import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
 import { LearningRate, Monitor, monitored } from './schedule';
+import { FineTune } from './fine-tune';
+import { applyUpdate } from './update';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -91,6 +93,7 @@ interface Loop {
   readonly sample: number;
   readonly started: number;
   readonly schedule: LearningRate;
+  readonly tune: FineTune;
   pausedMs: number;
   trained: number;
   /** Optimisation steps taken so far, those before a resumed run's start included (the schedule's clock). */
@@ -120,6 +123,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     forms,
     control,
     schedule,
+    tune: new FineTune(model, s.fineTune),
     sample: sampleSize(options.data),
     started: now(),
     pausedMs: 0,
@@ -139,6 +143,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
+      loop.tune.atEpoch(offset + epoch);
       const outcome = await runEpoch(loop, epoch, order);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
@@ -154,6 +159,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     }
     return end('completed');
   } finally {
+    loop.tune.restore();
     plan.optimizer.dispose();
   }
 }
@@ -248,11 +254,18 @@ async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: 
   const xs = tf.tensor4d(batch.x, [batch.size, h, w, c]);
   const ys = tf.tensor1d(batch.y, 'int32');
   try {
-    const step = await optimizeBatch(loop.model, loop.plan, xs, ys, {
-      loss: loop.options.settings.loss,
-      forms: loop.forms,
-      classes: loop.options.data.classes.length,
-    });
+    const step = await optimizeBatch(
+      loop.model,
+      loop.plan,
+      xs,
+      ys,
+      {
+        loss: loop.options.settings.loss,
+        forms: loop.forms,
+        classes: loop.options.data.classes.length,
+      },
+      loop.tune,
+    );
     try {
       if (Number.isFinite(step.loss)) await metrics.add(step.pred, batch.y);
       return step.loss;
@@ -283,8 +296,10 @@ export async function optimizeBatch(
   xs: tf.Tensor,
   ys: tf.Tensor1D,
   objective: StepObjective,
+  tune?: FineTune,
 ): Promise<{ loss: number; pred: tf.Tensor }> {
-  const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const all = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const vars = tune ? tune.trainable(all) : all;
   const step = tf.tidy(() => {
     let firstPred: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -298,7 +313,7 @@ export async function optimizeBatch(
   });
   try {
     const loss = (await step.value.data())[0];
-    if (Number.isFinite(loss)) applyUpdate(plan, vars, step.grads);
+    if (Number.isFinite(loss)) applyUpdate(plan, all, step.grads, tune);
     return { loss, pred: step.pred };
   } catch (err) {
     step.pred.dispose();
@@ -306,22 +321,6 @@ export async function optimizeBatch(
   } finally {
     tf.dispose([step.value, ...Object.values(step.grads)]);
   }
-}
-
-/** Weight decay (see OptimizerPlan.decay), then the optimizer's own update. */
-function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], grads: tf.NamedTensorMap): void {
-  tf.tidy(() => {
-    const wd = plan.weightDecay;
-    let g = grads;
-    if (wd > 0 && plan.decay === 'coupled') {
-      // A weight without a gradient (not on the path to the loss) is left alone, as the optimizer would.
-      g = Object.fromEntries(vars.filter((v) => grads[v.name]).map((v) => [v.name, tf.add(grads[v.name], tf.mul(wd, v))]));
-    } else if (wd > 0) {
-      const lr = learningRateOf(plan.optimizer);
-      for (const v of vars) if (grads[v.name]) v.assign(tf.mul(v, 1 - lr * wd));
-    }
-    plan.optimizer.applyGradients(g);
-  });
 }
 
 /** Loss and metrics of the model in inference mode over the given samples. */

@@ -6,6 +6,7 @@ import { evalExpr, type EvalEnv } from './eval';
 import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
 import { lowerEarlyStopping, lowerSchedule } from './train-schedule';
+import { lowerFreeze, lowerInit, lowerLrMult, lowerUnfreeze } from './train-tune';
 import { formatValue, type Value } from './values';
 
 export const DATASETS = ['shapes', 'mnist', 'fashion_mnist', 'cifar10', 'folder'] as const;
@@ -18,7 +19,22 @@ export const OPTIMIZERS: Record<string, readonly string[]> = {
 };
 export const LOSSES = ['crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae'] as const;
 export const METRICS = ['accuracy', 'top5', 'precision', 'recall', 'mse', 'mae'] as const;
-export const TRAIN_KEYS = ['data', 'optimizer', 'loss', 'metrics', 'epochs', 'batch', 'validation', 'seed', 'schedule', 'early_stopping'] as const;
+export const TRAIN_KEYS = [
+  'data',
+  'optimizer',
+  'loss',
+  'metrics',
+  'epochs',
+  'batch',
+  'validation',
+  'seed',
+  'schedule',
+  'early_stopping',
+  'freeze',
+  'unfreeze',
+  'init',
+  'lr_mult',
+] as const;
 
 const NO_PARAMS = new Map();
 
@@ -112,6 +128,18 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
       return;
     case 'early_stopping':
       config.earlyStopping = lowerEarlyStopping(v, err);
+      return;
+    case 'freeze':
+      config.freeze = lowerFreeze(v, err);
+      return;
+    case 'unfreeze':
+      config.unfreeze = lowerUnfreeze(v, err);
+      return;
+    case 'init':
+      config.init = lowerInit(v, err);
+      return;
+    case 'lr_mult':
+      config.lrMult = lowerLrMult(v, err);
       return;
   }
 }

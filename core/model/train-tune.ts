@@ -1,0 +1,122 @@
+// Fine-tuning settings of a train section (`freeze:`, `unfreeze:`, `init:`, `lr_mult:`): lowered here, their names
+// checked against the model's layers and block instances, and frozen layers' parameters counted as non-trainable.
+
+import type { ModelAnalysis } from '../analyze';
+import type { Diagnostic } from '../diagnostics';
+import type { LayerRef, ModelGraph, TrainConfig } from './graph';
+import type { LayerInfo, ModelTotals } from './infer';
+import { didYouMean, suggest } from './suggest';
+import { formatValue, type Value } from './values';
+
+type Report = (span: Value['span'], message: string) => void;
+
+/** `freeze: [stem, basic_1]`, `freeze: stem`, or strings for nested paths: `freeze: ["basic_1/conv2d_2"]`. */
+export function lowerFreeze(v: Value, report: Report): LayerRef[] | undefined {
+  const items = v.kind === 'list' || v.kind === 'tuple' ? v.items : [v];
+  const refs: LayerRef[] = [];
+  for (const item of items) {
+    if (item.kind === 'word') refs.push({ name: item.name, span: item.span });
+    else if (item.kind === 'string' && item.value !== '') refs.push({ name: item.value, span: item.span });
+    else report(item.span, `'freeze' lists layers or block instances by name, e.g. freeze: [stem, basic_1]; got ${formatValue(item)}.`);
+  }
+  return refs.length > 0 ? refs : undefined;
+}
+
+/** `unfreeze: 3`: the frozen layers train too from epoch 4 on. */
+export function lowerUnfreeze(v: Value, report: Report): number | undefined {
+  if (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1) return v.value;
+  return void report(v.span, `'unfreeze' is the number of epochs the frozen layers stay frozen: a positive integer, got ${formatValue(v)}.`);
+}
+
+/** `init: "runs/base/weights"`: a weights folder or a run folder. */
+export function lowerInit(v: Value, report: Report): string | undefined {
+  if (v.kind === 'string' && v.value.trim() !== '') return v.value;
+  return void report(v.span, `'init' is the weights folder to start from, as a string: init: "runs/base"; got ${formatValue(v)}.`);
+}
+
+/** `lr_mult: layers(stem: 0.1, head: 10)`: each named layer or block instance learns at lr × its factor. */
+export function lowerLrMult(v: Value, report: Report): (LayerRef & { mult: number })[] | undefined {
+  if (v.kind !== 'call' || v.name !== 'layers' || v.args.length === 0)
+    return void report(v.span, `'lr_mult' takes a factor per layer or block instance: lr_mult: layers(stem: 0.1, head: 10); got ${formatValue(v)}.`);
+  const out: (LayerRef & { mult: number })[] = [];
+  for (const a of v.args) {
+    if (!a.name) report(a.value.span, `layers() takes named factors (layers(stem: 0.1)); this one has no name.`);
+    else if (out.some((o) => o.name === a.name)) report(a.value.span, `'${a.name}' is given twice in lr_mult.`);
+    else if (a.value.kind !== 'number' || !Number.isFinite(a.value.value) || a.value.value < 0)
+      report(a.value.span, `The factor of '${a.name}' must be a number, 0 or more; got ${formatValue(a.value)}.`);
+    else out.push({ name: a.name, span: a.value.span, mult: a.value.value });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The layers a name stands for, by node id: a block instance (`basic_1`, `basic_1/inner_1`) stands for every layer in
+ * it; a layer name stands for itself, and a tensor name that ends a statement (`stem = conv2d(…) -> batchnorm() ->
+ * relu()`) for the whole statement. Empty when nothing matches.
+ */
+export function layersNamed(graph: ModelGraph, name: string): number[] {
+  const inside = graph.nodes.filter((n) => n.name.startsWith(`${name}/`)).map((n) => n.id);
+  if (inside.length > 0) return inside;
+  const node = graph.nodes.find((n) => n.name === name);
+  if (!node) return [];
+  if (node.target === undefined) return [node.id];
+  const path = instancePath(node);
+  return graph.nodes.filter((n) => n.statementSpan.start === node.statementSpan.start && instancePath(n) === path).map((n) => n.id);
+}
+
+const instancePath = (n: ModelGraph['nodes'][number]): string => n.callSites.map((c) => c.instance).join('/');
+
+/** Every name a train section may use: layers and block instances (for the did-you-mean). */
+function candidates(graph: ModelGraph): Set<string> {
+  const names = new Set<string>();
+  for (const n of graph.nodes) {
+    names.add(n.name);
+    for (const c of n.callSites) names.add(c.instance);
+  }
+  return names;
+}
+
+/** Node ids each reference stands for; an unknown name is one `invalid-training` diagnostic with a did-you-mean. */
+export function resolveRefs(graph: ModelGraph, refs: readonly LayerRef[], diags: Diagnostic[]): number[][] {
+  const known = candidates(graph);
+  return refs.map((ref) => {
+    const ids = layersNamed(graph, ref.name);
+    if (ids.length === 0) {
+      const s = suggest(ref.name, known, ref.span);
+      const fix = s && ref.span.end - ref.span.start === ref.name.length ? [s.fix] : undefined;
+      diags.push({
+        code: 'invalid-training',
+        severity: 'error',
+        message: `No layer or block instance named '${ref.name}' in model '${graph.name}'${didYouMean(s, '.')}`,
+        span: ref.span,
+        fixes: fix,
+      });
+    }
+    return ids;
+  });
+}
+
+/** Checks the section's names against its model and counts frozen layers' parameters as non-trainable. */
+export function tuneModel(model: ModelAnalysis, diags: Diagnostic[]): ModelAnalysis {
+  const t: TrainConfig | undefined = model.train;
+  if (!t) return model;
+  if (t.lrMult) resolveRefs(model.graph, t.lrMult, diags);
+  if (t.unfreeze !== undefined && !t.freeze)
+    diags.push({ code: 'invalid-training', severity: 'error', message: `'unfreeze' needs 'freeze': the layers to unfreeze.`, span: t.span });
+  if (!t.freeze) return model;
+  const frozen = new Set(resolveRefs(model.graph, t.freeze, diags).flat());
+  const layers = model.layers.map((l): LayerInfo => (frozen.has(l.node.id) ? freezeLayer(l) : l));
+  return { ...model, layers, totals: { ...model.totals, ...splitTotals(layers) } };
+}
+
+function freezeLayer(l: LayerInfo): LayerInfo {
+  const p = l.params;
+  return { ...l, frozen: true, params: { trainable: 0, nonTrainable: p.trainable + p.nonTrainable, formula: p.formula } };
+}
+
+function splitTotals(layers: readonly LayerInfo[]): Pick<ModelTotals, 'trainable' | 'nonTrainable'> {
+  return {
+    trainable: layers.reduce((s, l) => s + l.params.trainable, 0),
+    nonTrainable: layers.reduce((s, l) => s + l.params.nonTrainable, 0),
+  };
+}

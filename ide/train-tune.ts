@@ -1,0 +1,25 @@
+// A train section's fine-tuning settings for a trainer: the names written resolved to the model's layer names.
+
+import type { ModelAnalysis } from '../core/analyze';
+import { layersNamed } from '../core/model/train-tune';
+import type { FineTuneSetting } from '../protocol/training-tune';
+
+/**
+ * `freeze:` and `lr_mult:` as layer (node) names — a block instance or a statement's tensor name stands for all its
+ * layers, by core/model/train-tune.ts's one rule; where two names cover a layer, the later factor wins. Absent when
+ * the section sets none of the four settings.
+ */
+export function fineTuneOf(model: Pick<ModelAnalysis, 'train' | 'graph'>): FineTuneSetting | undefined {
+  const t = model.train;
+  if (!t || (!t.freeze && !t.lrMult && t.init === undefined && t.unfreeze === undefined)) return undefined;
+  const nameOf = (id: number) => model.graph.nodes[id].name;
+  const freeze = [...new Set((t.freeze ?? []).flatMap((r) => layersNamed(model.graph, r.name)))].sort((a, b) => a - b).map(nameOf);
+  const lrMult: Record<string, number> = {};
+  for (const r of t.lrMult ?? []) for (const id of layersNamed(model.graph, r.name)) lrMult[nameOf(id)] = r.mult;
+  return {
+    freeze,
+    ...(t.unfreeze !== undefined ? { unfreeze: t.unfreeze } : {}),
+    ...(t.init !== undefined ? { init: t.init } : {}),
+    lrMult,
+  };
+}
