@@ -32,13 +32,24 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
       `the PyTorch training project trains models with one input and one output; '${t.name}' has ${t.inputs.length} and ${t.outputs.length}`,
     );
   }
-  // train.py would run these settings as a constant learning rate for every epoch: refused, never silently dropped.
-  const unsupported = [t.settings.schedule && 'schedule:', t.settings.earlyStopping && 'early_stopping:'].filter(Boolean);
+  // train.py would run these settings as a constant learning rate for every epoch, every layer trained from the seeded
+  // weights: refused, never silently dropped.
+  const written = [t.settings.schedule && 'schedule:', t.settings.earlyStopping && 'early_stopping:', ...fineTuneSettings(t.settings.fineTune)];
+  const unsupported = written.filter((x): x is string => typeof x === 'string');
   if (unsupported.length > 0)
     throw new ExportRefused(
-      `the PyTorch training project does not implement ${unsupported.join(' and ')} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
+      `the PyTorch training project does not implement ${listed(unsupported)} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
     );
   return t;
+}
+
+const listed = (names: string[]): string => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
+
+/** The fine-tuning settings a section wrote, by name (train.py trains every layer at one lr from the seeded weights). */
+function fineTuneSettings(f: TrainingModel['settings']['fineTune']): string[] {
+  if (!f) return [];
+  const written = [f.freeze.length > 0 && 'freeze:', f.unfreeze !== undefined && 'unfreeze:', f.init !== undefined && 'init:'];
+  return [...written, Object.keys(f.lrMult).length > 0 && 'lr_mult:'].filter((x): x is string => typeof x === 'string');
 }
 
 /** What train.py reads: the packed arrays beside it, or an image folder it streams (each file with its label). */

@@ -17,6 +17,10 @@ export const TRAIN_KEY_DOCS: Readonly<Record<string, string>> = {
   batch: 'Samples per gradient step (positive integer, default 32).',
   validation: 'Fraction of the data held out for validation, in [0, 1) (default 0.1).',
   seed: 'Random seed for weight initialisation and shuffling (integer).',
+  freeze: 'Layers or block instances left untrained, e.g. `[stem, basic_1]`; a frozen batch norm runs in inference mode.',
+  unfreeze: 'Epochs the `freeze:` layers stay frozen; after them they train too (positive integer).',
+  init: 'Weights folder to start from, e.g. `"base.runs/Net"` (relative to this file); `stride train --init` overrides it.',
+  lr_mult: 'Learning-rate factor per layer or block instance, e.g. `layers(stem: 0.1, head: 10)`.',
 };
 
 /** An argument's type as written in hover, completion details and the reference tables. */
