@@ -25,10 +25,17 @@ export function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], g
       for (const v of live) v.assign(tf.mul(v, 1 - lr * mult(v) * wd));
     }
     const scaled = tune?.hasFactors ? live.filter((v) => mult(v) !== 1) : [];
-    const bySgd = plan.optimizer instanceof tf.SGDOptimizer;
+    const bySgd = linearInGradient(plan.optimizer);
     if (bySgd) for (const v of scaled) g[v.name] = tf.mul(g[v.name]!, mult(v));
     const before = bySgd ? [] : scaled.map((v) => [v, tf.clone(v)] as const);
     plan.optimizer.applyGradients(g as tf.NamedTensorMap);
     for (const [v, old] of before) v.assign(tf.add(old, tf.mul(tf.sub(v, old), mult(v))));
   });
+}
+
+/** SGD's step, with or without momentum, is lr times a linear function of the gradients. (tfjs optimizers answer
+ * `instanceof` by shape, so the class is told by its registered name.) */
+function linearInGradient(optimizer: tf.Optimizer): boolean {
+  const name = (optimizer.constructor as { className?: string }).className;
+  return name === 'SGD' || name === 'Momentum';
 }
