@@ -161,6 +161,8 @@ export class TrainingPanel {
       void vscode.window.showInformationMessage(`Stride: ${this.state.model} is training in the background; the panel shows that run.`);
     this.autoStart = false;
     await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart });
+    const init = lowered.training.settings.fineTune?.init;
+    if (init !== undefined) void vscode.window.showInformationMessage(panelInitNote(init));
     if (background) await this.post(replayMessage(background));
   }
 
@@ -240,4 +242,9 @@ export class TrainingPanel {
 
 function assertNever(x: never): never {
   throw new Error(`Unhandled message ${JSON.stringify(x)}`);
+}
+
+/** The page cannot read files: `init:` is honoured by background runs and `stride train`, and the panel says so. */
+function panelInitNote(init: string): string {
+  return `Stride: init: "${init}" is used by Train in Background and stride train; runs in this panel start from the seeded weights (or Train from saved weights).`;
 }
