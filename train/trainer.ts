@@ -143,7 +143,6 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
-      loop.tune.atEpoch(offset + epoch);
       const outcome = await runEpoch(loop, epoch, order);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation) : undefined;
@@ -159,9 +158,14 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     }
     return end('completed');
   } finally {
-    loop.tune.restore();
-    plan.optimizer.dispose();
+    release(loop);
   }
+}
+
+/** What a run holds beyond its end: the optimizer's state, and frozen batch norms' inference mode. */
+function release(loop: Loop): void {
+  loop.tune.restore();
+  loop.plan.optimizer.dispose();
 }
 
 function bestOf(watch: Monitor): TrainResult['best'] {
@@ -202,6 +206,7 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
   const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
   const batches = Math.ceil(order.length / settings.batch);
   const t0 = now();
+  loop.tune.atEpoch(epoch + (loop.options.epochOffset ?? 0));
   let lossSum = 0;
   let seen = 0;
   for (let b = 0; b < batches; b++) {

@@ -6,7 +6,7 @@ import { evalExpr, type EvalEnv } from './eval';
 import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
 import { lowerEarlyStopping, lowerSchedule } from './train-schedule';
-import { lowerFreeze, lowerInit, lowerLrMult, lowerUnfreeze } from './train-tune';
+import { applyTuneEntry } from './train-tune';
 import { formatValue, type Value } from './values';
 
 export const DATASETS = ['shapes', 'mnist', 'fashion_mnist', 'cifar10', 'folder'] as const;
@@ -129,18 +129,8 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
     case 'early_stopping':
       config.earlyStopping = lowerEarlyStopping(v, err);
       return;
-    case 'freeze':
-      config.freeze = lowerFreeze(v, err);
-      return;
-    case 'unfreeze':
-      config.unfreeze = lowerUnfreeze(v, err);
-      return;
-    case 'init':
-      config.init = lowerInit(v, err);
-      return;
-    case 'lr_mult':
-      config.lrMult = lowerLrMult(v, err);
-      return;
+    default:
+      return applyTuneEntry(config, key, v, err);
   }
 }
 

@@ -10,6 +10,14 @@ import { formatValue, type Value } from './values';
 
 type Report = (span: Value['span'], message: string) => void;
 
+/** Sets `freeze:`, `unfreeze:`, `init:` or `lr_mult:` (core/model/train-config.ts hands each over by key). */
+export function applyTuneEntry(config: { -readonly [K in keyof TrainConfig]: TrainConfig[K] }, key: string, v: Value, report: Report): void {
+  if (key === 'freeze') config.freeze = lowerFreeze(v, report);
+  else if (key === 'unfreeze') config.unfreeze = lowerUnfreeze(v, report);
+  else if (key === 'init') config.init = lowerInit(v, report);
+  else if (key === 'lr_mult') config.lrMult = lowerLrMult(v, report);
+}
+
 /** `freeze: [stem, basic_1]`, `freeze: stem`, or strings for nested paths: `freeze: ["basic_1/conv2d_2"]`. */
 export function lowerFreeze(v: Value, report: Report): LayerRef[] | undefined {
   const items = v.kind === 'list' || v.kind === 'tuple' ? v.items : [v];
