@@ -30,8 +30,3 @@ export function checkFineTune(v: unknown): FineTuneSetting {
     lrMult: Object.fromEntries(lrMult) as Record<string, number>,
   };
 }
-
-/** True when the setting changes nothing a trainer does (no freeze, no factor other than 1). */
-export function isPlainRun(t: FineTuneSetting | undefined): boolean {
-  return !t || (t.freeze.length === 0 && Object.values(t.lrMult).every((f) => f === 1));
-}
