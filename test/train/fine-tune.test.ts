@@ -41,8 +41,8 @@ function trainingOf(section: string): TrainingModel {
 }
 
 /** Trains a fresh seeded model for the section, with the weights before, after each epoch, and at the end. */
-async function run(section: string): Promise<{ initial: Snapshot; epochs: Snapshot[]; final: Snapshot }> {
-  const training = trainingOf(`optimizer: adam(lr: 0.02)  batch: 16  validation: 0  seed: 3  ${section}`);
+async function run(section: string, optimizer = 'adam(lr: 0.02)'): Promise<{ initial: Snapshot; epochs: Snapshot[]; final: Snapshot }> {
+  const training = trainingOf(`optimizer: ${optimizer}  batch: 16  validation: 0  seed: 3  ${section}`);
   const model = buildModel(training, { seed: 3 });
   const initial = snapshot(model);
   const epochs: Snapshot[] = [];
@@ -64,6 +64,14 @@ describe('freeze and unfreeze', () => {
     const { initial, final } = await run('epochs: 2  freeze: [stem]');
     for (const w of STEM) assert.ok(same(initial[w], final[w]), `${w} changed`);
     for (const w of REST) assert.ok(!same(initial[w], final[w]), `${w} did not change`);
+  });
+
+  test('weight decay leaves frozen weights alone too, coupled (sgd) or decoupled (adamw)', async () => {
+    for (const optimizer of ['sgd(lr: 0.05, momentum: 0.9, weight_decay: 0.1)', 'adamw(lr: 0.02, weight_decay: 0.1)']) {
+      const { initial, final } = await run('epochs: 1  freeze: [stem]', optimizer);
+      for (const w of STEM) assert.ok(same(initial[w], final[w]), `${optimizer}: ${w} changed`);
+      for (const w of REST) assert.ok(!same(initial[w], final[w]), `${optimizer}: ${w} did not change`);
+    }
   });
 
   test('unfreeze: 1 keeps the layers frozen through epoch 1 and trains them in epoch 2', async () => {
