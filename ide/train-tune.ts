@@ -23,3 +23,13 @@ export function fineTuneOf(model: Pick<ModelAnalysis, 'train' | 'graph'>): FineT
     lrMult,
   };
 }
+
+/** The names a train section can write without quotes: tensor and layer names and block instances outside any block. */
+export function trainableNames(model: Pick<ModelAnalysis, 'graph'>): string[] {
+  const names = new Set<string>();
+  for (const n of model.graph.nodes) {
+    if (n.kind === 'input') continue;
+    names.add(n.callSites.length > 0 ? n.callSites[0].instance : n.name);
+  }
+  return [...names];
+}

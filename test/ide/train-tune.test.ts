@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../core/analyze';
+import { completion } from '../../ide/completion';
 import { hover } from '../../ide/hover';
 import { formatTable, summarize } from '../../ide/summary';
 import { trainSettings } from '../../ide/train-settings';
@@ -126,5 +127,27 @@ describe('frozen parameters in hover and the summary', () => {
     const table = formatTable(summarize(analysis).models[0]);
     assert.match(table, /conv2d_1 \(conv2d, frozen\)/);
     assert.match(table, /Non-trainable params: [\d,]+ \(112 frozen by train section\)/);
+  });
+});
+
+describe('completion of names in fine-tuning settings', () => {
+  const complete = (section: string) => {
+    const text = `${MODEL}train M { ${section.replace('|', '')} }\n`;
+    return completion(analyze(text), MODEL.length + 'train M { '.length + section.indexOf('|')).map((c) => c.label);
+  };
+  const NAMES = ['conv2d_1', 'batchnorm_1', 'stem', 'basic_1', 'basic_2', 'flatten_1', 'head'];
+
+  test("freeze offers the layers, statement names and block instances of the section's model", () => {
+    assert.deepEqual(complete('freeze: [|]'), NAMES);
+    assert.deepEqual(complete('freeze: [stem, |]'), NAMES);
+    assert.deepEqual(complete('freeze: |'), NAMES);
+  });
+
+  test('lr_mult: layers(…) offers them as named factors', () => {
+    assert.deepEqual(
+      complete('lr_mult: layers(stem: 0.1, |)'),
+      NAMES.map((n) => `${n}:`),
+    );
+    assert.ok(complete('metrics: [|]').includes('accuracy'));
   });
 });
