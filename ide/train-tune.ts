@@ -1,7 +1,7 @@
 // A train section's fine-tuning settings for a trainer: the names written resolved to the model's layer names.
 
 import type { ModelAnalysis } from '../core/analyze';
-import { layersNamed } from '../core/model/train-tune';
+import { LayerNames } from '../core/model/train-tune';
 import type { FineTuneSetting } from '../protocol/training-tune';
 
 /**
@@ -13,9 +13,10 @@ export function fineTuneOf(model: Pick<ModelAnalysis, 'train' | 'graph'>): FineT
   const t = model.train;
   if (!t || (!t.freeze && !t.lrMult && t.init === undefined && t.unfreeze === undefined)) return undefined;
   const nameOf = (id: number) => model.graph.nodes[id].name;
-  const freeze = [...new Set((t.freeze ?? []).flatMap((r) => layersNamed(model.graph, r.name)))].sort((a, b) => a - b).map(nameOf);
+  const index = new LayerNames(model.graph);
+  const freeze = [...new Set((t.freeze ?? []).flatMap((r) => index.layers(r.name)))].sort((a, b) => a - b).map(nameOf);
   const lrMult: Record<string, number> = {};
-  for (const r of t.lrMult ?? []) for (const id of layersNamed(model.graph, r.name)) lrMult[nameOf(id)] = r.mult;
+  for (const r of t.lrMult ?? []) for (const id of index.layers(r.name)) lrMult[nameOf(id)] = r.mult;
   return {
     freeze,
     ...(t.unfreeze !== undefined ? { unfreeze: t.unfreeze } : {}),

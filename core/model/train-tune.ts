@@ -58,39 +58,52 @@ export function lowerLrMult(v: Value, report: Report): (LayerRef & { mult: numbe
 }
 
 /**
- * The layers a name stands for, by node id: a block instance (`basic_1`, `basic_1/inner_1`) stands for every layer in
- * it; a layer name stands for itself, and a tensor name that ends a statement (`stem = conv2d(…) -> batchnorm() ->
- * relu()`) for the whole statement. Empty when nothing matches.
+ * The layers each name stands for, by node id: a block instance (`basic_1`, `basic_1/inner_1`) stands for every layer
+ * in it; a layer name stands for itself, and a tensor name that ends a statement (`stem = conv2d(…) -> batchnorm() ->
+ * relu()`) for the whole statement. Built in one pass over the graph, so a long list of names costs one look-up each.
  */
-export function layersNamed(graph: ModelGraph, name: string): number[] {
-  const inside = graph.nodes.filter((n) => n.name.startsWith(`${name}/`)).map((n) => n.id);
-  if (inside.length > 0) return inside;
-  const node = graph.nodes.find((n) => n.name === name);
-  if (!node) return [];
-  if (node.target === undefined) return [node.id];
-  const path = instancePath(node);
-  return graph.nodes.filter((n) => n.statementSpan.start === node.statementSpan.start && instancePath(n) === path).map((n) => n.id);
-}
+export class LayerNames {
+  private readonly byName = new Map<string, number[]>();
+  private readonly byInstance = new Map<string, number[]>();
 
-const instancePath = (n: ModelGraph['nodes'][number]): string => n.callSites.map((c) => c.instance).join('/');
-
-/** Every name a train section may use: layers and block instances (for the did-you-mean). */
-function candidates(graph: ModelGraph): Set<string> {
-  const names = new Set<string>();
-  for (const n of graph.nodes) {
-    names.add(n.name);
-    for (const c of n.callSites) names.add(c.instance);
+  constructor(graph: ModelGraph) {
+    const statements = new Map<string, number[]>();
+    const statementOf = (n: ModelGraph['nodes'][number]) => `${n.statementSpan.start}|${n.callSites.map((c) => c.instance).join('/')}`;
+    for (const n of graph.nodes) {
+      for (const c of n.callSites) push(this.byInstance, c.instance, n.id);
+      push(statements, statementOf(n), n.id);
+    }
+    for (const n of graph.nodes) this.byName.set(n.name, n.target === undefined ? [n.id] : statements.get(statementOf(n))!);
   }
-  return names;
+
+  /** Node ids in graph order; empty when nothing matches. */
+  layers(name: string): readonly number[] {
+    return this.byInstance.get(name) ?? this.byName.get(name) ?? [];
+  }
+
+  /** Every name a section may use (for the did-you-mean). */
+  names(): string[] {
+    return [...this.byName.keys(), ...this.byInstance.keys()];
+  }
 }
+
+function push(map: Map<string, number[]>, key: string, id: number): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
+
+/** Unknown names that get a did-you-mean: each costs a pass over every name of the model. */
+const SUGGESTIONS = 20;
 
 /** Node ids each reference stands for; an unknown name is one `invalid-training` diagnostic with a did-you-mean. */
 export function resolveRefs(graph: ModelGraph, refs: readonly LayerRef[], diags: Diagnostic[]): number[][] {
-  const known = candidates(graph);
+  const index = new LayerNames(graph);
+  let unknown = 0;
   return refs.map((ref) => {
-    const ids = layersNamed(graph, ref.name);
+    const ids = index.layers(ref.name);
     if (ids.length === 0) {
-      const s = suggest(ref.name, known, ref.span);
+      const s = unknown++ < SUGGESTIONS ? suggest(ref.name, index.names(), ref.span) : undefined;
       const fix = s && ref.span.end - ref.span.start === ref.name.length ? [s.fix] : undefined;
       diags.push({
         code: 'invalid-training',
@@ -100,7 +113,7 @@ export function resolveRefs(graph: ModelGraph, refs: readonly LayerRef[], diags:
         fixes: fix,
       });
     }
-    return ids;
+    return [...ids];
   });
 }
 
