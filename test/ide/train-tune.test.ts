@@ -115,6 +115,14 @@ describe('frozen parameters in hover and the summary', () => {
     assert.doesNotMatch(free, /frozen/);
   });
 
+  test('the settings themselves have hover documentation', () => {
+    const t = `${MODEL}train M { freeze: [stem]  unfreeze: 2  init: "w"  lr_mult: layers(head: 2) }\n`;
+    const a = analyze(t);
+    for (const key of ['freeze', 'unfreeze', 'init', 'lr_mult'])
+      assert.match(hover(a, at(t, `${key}:`, 1), { memoryBatchSize: 32 })!.markdown, new RegExp(`\\*\\*${key}\\*\\* \\(training setting\\)`));
+    assert.match(hover(a, at(t, 'model M', 7), { memoryBatchSize: 32 })!.markdown, /frozen by train section for 2 epochs/);
+  });
+
   test('model totals move the frozen parameters to non-trainable, in hover and the summary table', () => {
     const plain = analyze(MODEL).models[0].totals;
     const frozen = analysis.models[0].totals;
