@@ -32,7 +32,7 @@ Commands:
                                      Train with the file's train section; weights/, metrics.jsonl and metrics.csv go
                                      to --out (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty
                                      or Stride's own; --tensorboard writes event files for tensorboard --logdir DIR;
-                                     --init starts from saved weights (fine-tuning, e.g. an imported model's);
+                                     --init starts from saved weights (fine-tuning, e.g. an imported model's; over init:);
                                      Ctrl-C stops and keeps the weights
   train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
         [--stream-data] [--tensorboard DIR]

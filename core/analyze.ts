@@ -10,6 +10,7 @@ import { libraryBlocks } from './model/library';
 import { lowerModel } from './model/lower';
 import type { LayerRegistry } from './model/registry';
 import { lowerTrain } from './model/train-config';
+import { tuneModel } from './model/train-tune';
 import type * as ast from './syntax/ast';
 import { parse, type ParseResult } from './syntax/parser';
 
@@ -61,7 +62,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const trains = parsed.file.items
     .filter((i): i is ast.TrainDecl => i.kind === 'train')
     .map((t) => lowerTrain(t, modelNames, diagnostics, fileEnv(fns, ctx.budget)));
-  const withTrain = models.map((m) => ({ ...m, train: trains.find((t) => t.model === m.graph.name) }));
+  const withTrain = models.map((m) => tuneModel({ ...m, train: trains.find((t) => t.model === m.graph.name) }, diagnostics));
   return { text, parse: parsed, models: withTrain, blocks, library, fns, trains, diagnostics: dedupe(diagnostics) };
 }
 

@@ -41,12 +41,22 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
   // train.py would run these settings on unchanged inputs: refused, never silently dropped.
-  const unsupported = [t.settings.normalize && 'normalize:', t.settings.augment && 'augment:'].filter(Boolean);
+  const written = [t.settings.normalize && 'normalize:', t.settings.augment && 'augment:', ...fineTuneSettings(t.settings.fineTune)];
+  const unsupported = written.filter((x): x is string => typeof x === 'string');
   if (unsupported.length > 0)
     throw new ExportRefused(
-      `the PyTorch training project does not implement ${unsupported.join(' and ')} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
+      `the PyTorch training project does not implement ${listed(unsupported)} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
     );
   return t;
+}
+
+const listed = (names: string[]): string => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
+
+/** The fine-tuning settings a section wrote, by name (train.py trains every layer at one lr from the seeded weights). */
+function fineTuneSettings(f: TrainingModel['settings']['fineTune']): string[] {
+  if (!f) return [];
+  const written = [f.freeze.length > 0 && 'freeze:', f.unfreeze !== undefined && 'unfreeze:', f.init !== undefined && 'init:'];
+  return [...written, Object.keys(f.lrMult).length > 0 && 'lr_mult:'].filter((x): x is string => typeof x === 'string');
 }
 
 /** What train.py reads: the packed arrays beside it, or an image folder it streams (each file with its label). */

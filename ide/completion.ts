@@ -8,6 +8,7 @@ import { DATASETS, LOSSES, METRICS, OPTIMIZERS, TRAIN_KEYS } from '../core/model
 import * as ast from '../core/syntax/ast';
 import { flatStatements } from '../core/syntax/walk';
 import { fnBody, fnSnippet, ifSnippets, valueFunctionItems } from './completion-values';
+import { trainableNames } from './train-tune';
 import { argLabel, blockSignature, layerSignature, TRAIN_KEY_DOCS, typeText } from './signatures';
 import { tokenContext, type TokenContext } from './token-context';
 
@@ -33,7 +34,7 @@ export function completion(analysis: Analysis, offset: number): CompletionEntry[
   const ctx = tokenContext(analysis.parse, text, offset);
   if (ctx.inert) return [];
   if (!ctx.item) return topLevel(analysis, ctx);
-  if (ctx.item.kind === 'train') return trainBody(ctx, ctx.item);
+  if (ctx.item.kind === 'train') return tuneNames(analysis, ctx, ctx.item) ?? trainBody(ctx, ctx.item);
   if (ctx.item.kind === 'fn') return fnBody(analysis, ctx.item);
   if (ctx.open) return insideBrackets(analysis, ctx, ctx.item);
   return chainStart(analysis, ctx, ctx.item);
@@ -84,6 +85,17 @@ function trainBody(ctx: TokenContext, item: ast.TrainDecl): CompletionEntry[] {
     insertText: `${k}: `,
     documentation: TRAIN_KEY_DOCS[k],
   }));
+}
+
+/** Layer and block-instance names in `freeze: [|]`, `freeze: |` and `lr_mult: layers(|)`; undefined elsewhere. */
+function tuneNames(analysis: Analysis, ctx: TokenContext, item: ast.TrainDecl): CompletionEntry[] | undefined {
+  const model = analysis.models.find((m) => m.graph.name === item.model.name);
+  const inList = ctx.open?.kind === '[' && keyBefore(ctx, ctx.open.index) === 'freeze' && ['[', ','].includes(prevKind(ctx) ?? '');
+  const bare = !ctx.open && prevKind(ctx) === ':' && prevText(ctx, 1) === 'freeze';
+  const inLayers = ctx.open?.callee === 'layers' && keyBefore(ctx, ctx.open.index - 1) === 'lr_mult' && ['(', ','].includes(prevKind(ctx) ?? '');
+  if (!model || !(inList || bare || inLayers)) return undefined;
+  const names = trainableNames(model);
+  return inLayers ? names.map((n) => argItem(n, 'learning-rate factor')) : words(names, 'variable');
 }
 
 function keyBefore(ctx: TokenContext, index: number): string | undefined {

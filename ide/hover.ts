@@ -1,6 +1,6 @@
 // Hover: layer facts (shape, parameter formula, MACs, memory, receptive field), tensors, blocks, models, arguments; values in hover-values.ts.
 
-import type { Analysis } from '../core/analyze';
+import type { Analysis, ModelAnalysis } from '../core/analyze';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
 import { formatBytes, formatCompact, formatShape } from '../core/model/values';
 import type * as ast from '../core/syntax/ast';
@@ -110,7 +110,7 @@ function layerTable(f: LayerFact): string {
   const rows = [
     ['Output', `\`${formatShape(info.shape)}\``],
     ['Params', `${formatCount(total)}: \`${p.formula}\``],
-    ['Trainable', `${formatCount(p.trainable)} trainable · ${formatCount(p.nonTrainable)} non-trainable`],
+    ['Trainable', `${formatCount(p.trainable)} trainable${info.frozen ? ' (frozen by train section)' : ''} · ${formatCount(p.nonTrainable)} non-trainable`],
     ['MACs', `${formatCount(info.macs)} (${formatCompact(info.macs)})`],
     ['Activation memory', info.activationBytes === null ? 'unknown' : `${formatBytes(info.activationBytes)} per sample`],
   ];
@@ -177,6 +177,14 @@ function allInstances(facts: Facts, block: string): [string, readonly LayerFact[
   return out;
 }
 
+/** How many parameters the train section's `freeze:` counts as non-trainable, and for how long. */
+function frozenNote(model: ModelAnalysis): string {
+  if (!model.layers.some((l) => l.frozen)) return '';
+  const frozen = model.layers.filter((l) => l.frozen).reduce((s, l) => s + l.params.nonTrainable, 0);
+  const until = model.train?.unfreeze === undefined ? '' : ` for ${model.train.unfreeze} epoch${model.train.unfreeze === 1 ? '' : 's'}`;
+  return ` (${formatCount(frozen)} frozen by train section${until})`;
+}
+
 function modelHover(analysis: Analysis, name: string, options: HoverOptions): string | undefined {
   const model = findModel(analysis, { name });
   if (!model) return undefined;
@@ -189,7 +197,7 @@ function modelHover(analysis: Analysis, name: string, options: HoverOptions): st
       ['', ''],
       [
         ['Params', `${formatCount(t.params)} (${formatCompact(t.params)})`],
-        ['Trainable', `${formatCount(t.trainable)} trainable · ${formatCount(t.nonTrainable)} non-trainable`],
+        ['Trainable', `${formatCount(t.trainable)} trainable · ${formatCount(t.nonTrainable)} non-trainable${frozenNote(model)}`],
         ['MACs', `${formatCount(t.macs)} (${formatCompact(t.macs)}) per sample`],
         ['Activations', `${formatBytes(t.activationBytes)} per sample`],
         [`Training memory (batch ${mem.batch}, ${mem.optimizer})`, `≈ ${formatBytes(mem.total)}`],

@@ -20,6 +20,10 @@ export const TRAIN_KEY_DOCS: Readonly<Record<string, string>> = {
   normalize: 'Per-channel input normalisation: `auto` (mean and std of the training split) or `stats(mean: [..], std: [..])`.',
   augment:
     'Training-split augmentations, drawn per sample from the seed: `[flip, crop(pad: 4), rotate(15), translate(3), brightness(0.2), contrast(0.2), cutout(8)]`.',
+  freeze: 'Layers or block instances left untrained, e.g. `[stem, basic_1]`; a frozen batch norm runs in inference mode.',
+  unfreeze: 'Epochs the `freeze:` layers stay frozen; after them they train too (positive integer).',
+  init: 'Weights folder to start from, e.g. `"base.runs/Net"` (relative to this file); `stride train --init` overrides it.',
+  lr_mult: 'Learning-rate factor per layer or block instance, e.g. `layers(stem: 0.1, head: 10)`.',
 };
 
 /** An argument's type as written in hover, completion details and the reference tables. */

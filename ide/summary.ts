@@ -29,6 +29,8 @@ export interface SummaryLayer {
   readonly column: number;
   /** Block instances the layer comes from, outermost first (`basic_1`). */
   readonly blocks: readonly string[];
+  /** Frozen by the train section's `freeze:`: its parameters count as non-trainable. */
+  readonly frozen?: true;
 }
 
 export interface SummaryModel {
@@ -97,6 +99,7 @@ function summarizeModel(model: ModelAnalysis, index: LineIndex, batch?: number):
       line: pos.line + 1,
       column: pos.character + 1,
       blocks: l.node.callSites.map((c) => c.instance),
+      ...(l.frozen ? { frozen: true as const } : {}),
     };
   });
   const t = model.totals;
@@ -122,7 +125,7 @@ function summarizeModel(model: ModelAnalysis, index: LineIndex, batch?: number):
 export function formatTable(model: SummaryModel): string {
   const header = ['Layer (type)', 'Output shape', 'Param #', 'MACs', 'RF', 'Connected to'];
   const rows = model.layers.map((l) => [
-    `${l.name} (${l.kind})`,
+    `${l.name} (${l.kind}${l.frozen ? ', frozen' : ''})`,
     formatShape(l.outputShape),
     formatCount(l.params),
     l.macs > 0 ? formatCount(l.macs) : '',
@@ -147,12 +150,18 @@ export function formatTable(model: SummaryModel): string {
     rule('━'),
     `Total params: ${formatCount(t.params)} (${formatBytes(t.paramBytes)})`,
     `Trainable params: ${formatCount(t.trainable)}`,
-    `Non-trainable params: ${formatCount(t.nonTrainable)}`,
+    `Non-trainable params: ${formatCount(t.nonTrainable)}${frozenNote(model)}`,
     `MACs per sample: ${formatCount(t.macs)}`,
     `Activations per sample: ${formatBytes(t.activationBytes)}`,
     `Training memory (batch ${m.batch}, ${m.optimizer}): ${formatBytes(m.total)} = weights ${formatBytes(m.weights)} + gradients ${formatBytes(m.gradients)} + optimizer ${formatBytes(m.optimizerState)} + activations ${formatBytes(m.activations)}`,
     rule('━'),
   ].join('\n');
+}
+
+/** The part of the non-trainable parameters that the train section's `freeze:` left untrained. */
+function frozenNote(model: SummaryModel): string {
+  const frozen = model.layers.filter((l) => l.frozen);
+  return frozen.length > 0 ? ` (${formatCount(frozen.reduce((s, l) => s + l.params, 0))} frozen by train section)` : '';
 }
 
 function formatRf(rf: SummaryLayer['receptiveField']): string {

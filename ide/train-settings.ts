@@ -4,6 +4,7 @@ import type { ModelAnalysis } from '../core/analyze';
 import type { TrainConfig } from '../core/model/graph';
 import type { Value } from '../core/model/values';
 import { AUGMENTATIONS } from '../core/model/train-augment';
+import { fineTuneOf } from './train-tune';
 import type { AugmentSetting, DataSpec, EarlyStoppingSetting, OptimizerSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
 
 /**
@@ -30,13 +31,14 @@ export interface DataError {
 }
 
 /** The model's settings with every default filled in; the data setting may still be unusable (see `dataSpecOf`). */
-export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSettings | DataError {
+export function trainSettings(model: Pick<ModelAnalysis, 'train' | 'graph'>): TrainSettings | DataError {
   const t: TrainConfig | undefined = model.train;
   const data = dataSpecOf(t?.data);
   if ('error' in data) return data;
   const optimizer = optimizerOf(t?.optimizer);
   const validation = t?.validation ?? TRAIN_DEFAULTS.validation;
   const monitor = validation > 0 ? 'val_loss' : 'loss';
+  const fineTune = fineTuneOf(model);
   return {
     optimizer,
     loss: t?.loss ?? TRAIN_DEFAULTS.loss,
@@ -50,6 +52,7 @@ export function trainSettings(model: Pick<ModelAnalysis, 'train'>): TrainSetting
     ...(t?.earlyStopping ? { earlyStopping: earlyStoppingOf(t.earlyStopping, monitor) } : {}),
     ...(t?.normalize ? { normalize: t.normalize } : {}),
     ...(t?.augment && t.augment.length > 0 ? { augment: augmentOf(t.augment) } : {}),
+    ...(fineTune ? { fineTune } : {}),
   };
 }
 

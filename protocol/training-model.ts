@@ -1,5 +1,6 @@
 // The lowered model a training run needs, as plain data (graph + settings): what the host sends to the page and the worker.
 
+import { checkFineTune, type FineTuneSetting } from './training-tune';
 import { fail, finiteOrNull, guard, int, isObject, obj, oneOf, str, strings, type Checked, type Obj } from './validate';
 
 /** A resolved layer argument, as the core layer registry binds it. */
@@ -67,6 +68,8 @@ export interface TrainSettings {
   readonly normalize?: NormalizeSetting;
   /** Applied in order to each training sample, never to validation samples; absent or empty means none. */
   readonly augment?: readonly AugmentSetting[];
+  /** Absent: every layer trains at the optimizer's lr from the seeded initial weights. */
+  readonly fineTune?: FineTuneSetting;
 }
 
 /** One layer of the lowered graph; its `LayerDef` is looked up again by kind where the model is built. */
@@ -158,6 +161,7 @@ function checkSettings(v: unknown): TrainSettings {
     ...(o.earlyStopping === undefined ? {} : { earlyStopping: checkEarlyStopping(o.earlyStopping) }),
     ...(o.normalize === undefined ? {} : { normalize: checkNormalize(o.normalize) }),
     ...(o.augment === undefined ? {} : { augment: checkAugment(o.augment) }),
+    ...(o.fineTune === undefined ? {} : { fineTune: checkFineTune(o.fineTune) }),
   };
 }
 

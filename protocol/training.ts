@@ -2,7 +2,18 @@
 
 import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { bool, bytes, fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType } from './validate';
-import { checkCheckpoint, checkEpochRecord, checkHistory, checkMetadata, checkWeights, names, type CheckpointPayload, type EpochRecord, type SavedMetadata, type WeightsPayload } from './training-payloads';
+import {
+  checkCheckpoint,
+  checkEpochRecord,
+  checkHistory,
+  checkMetadata,
+  checkWeights,
+  names,
+  type CheckpointPayload,
+  type EpochRecord,
+  type SavedMetadata,
+  type WeightsPayload,
+} from './training-payloads';
 
 import type { Checked } from './validate';
 
@@ -23,7 +34,6 @@ export interface BackgroundBatch {
 }
 
 export type BackgroundEnd = 'completed' | 'stopped' | 'diverged' | 'error';
-
 
 /** Data sets only the extension host can load (files, downloads); `shapes` is drawn in the page. */
 export type HostDataSpec = { readonly kind: 'folder'; readonly path: string } | { readonly kind: 'mnist' | 'fashion_mnist' | 'cifar10' };
@@ -49,6 +59,8 @@ export type ToWebview =
       /** A checkpoint of an interrupted run, offered for resuming. */
       readonly checkpoint: CheckpointPayload | null;
       readonly autoStart: boolean;
+      /** The section's `init:` weights, read by the host (the page reads no files): a new run starts from them. */
+      readonly startFrom?: { readonly path: string; readonly weights: WeightsPayload };
     }
   | { readonly type: 'showActivations'; readonly layer: string | null }
   | { readonly type: 'dataStart'; readonly header: DatasetHeader }
@@ -125,7 +137,6 @@ export function checkBackgroundBatch(v: unknown): BackgroundBatch {
   };
 }
 
-
 function checkSpec(v: unknown): HostDataSpec {
   const o = obj(v, 'spec');
   const kind = oneOf(o, 'kind', ['folder', 'mnist', 'fashion_mnist', 'cifar10'] as const);
@@ -145,6 +156,11 @@ function checkHeader(v: unknown): DatasetHeader {
 
 const nullable = <T>(v: unknown, check: (v: unknown) => T): T | null => (v === null ? null : check(v));
 
+function checkStartFrom(v: unknown): { path: string; weights: WeightsPayload } {
+  const o = obj(v, 'startFrom');
+  return { path: str(o, 'path', 10_000), weights: checkWeights(o.weights) };
+}
+
 function toWebview(v: unknown): ToWebview {
   const o = obj(v, 'message');
   const type = o.type as ToWebview['type'];
@@ -161,6 +177,7 @@ function toWebview(v: unknown): ToWebview {
         saved: nullable(o.saved, checkWeights),
         checkpoint: nullable(o.checkpoint, checkCheckpoint),
         autoStart: bool(o, 'autoStart'),
+        ...(o.startFrom === undefined ? {} : { startFrom: checkStartFrom(o.startFrom) }),
       };
     }
     case 'showActivations':

@@ -98,6 +98,7 @@ function buildNode(node: TrainingNode, model: TrainingModel, tensors: Map<number
     nextSeed: seeds,
   };
   const layers = makeLayers(node, ctx);
+  for (const layer of layers) nodeOfLayer.set(layer, node.name);
   let out: tf.SymbolicTensor | tf.SymbolicTensor[] = inputs.length === 1 ? inputs[0] : inputs;
   try {
     for (const layer of layers) out = layer.apply(out) as tf.SymbolicTensor;
@@ -146,6 +147,9 @@ function seedSource(seed: number | undefined): () => number | undefined {
     return state % 2147483647;
   };
 }
+
+/** The training-model node each built tfjs layer belongs to (a node may need several layers): what fine-tuning names. */
+export const nodeOfLayer = new WeakMap<tf.layers.Layer, string>();
 
 /** tfjs weight names must start with a letter or digit; block instances use `/`, which tfjs allows. */
 export function tfName(name: string): string {

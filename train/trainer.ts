@@ -10,6 +10,8 @@ import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } fr
 import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
 import { checkMonitors, LearningRate, Monitor, monitored } from './schedule';
 import { InputPipeline, type InputsHook, type Normalization } from './input-pipeline';
+import { FineTune } from './fine-tune';
+import { applyUpdate } from './update';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -96,6 +98,7 @@ interface Loop {
   readonly started: number;
   readonly schedule: LearningRate;
   readonly input: InputPipeline;
+  readonly tune: FineTune;
   pausedMs: number;
   trained: number;
   /** Optimisation steps taken so far, those before a resumed run's start included (the schedule's clock). */
@@ -126,6 +129,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     control,
     schedule,
     input: InputPipeline.of(s, options.data, train, seed, options.onInputs),
+    tune: new FineTune(model, s.fineTune),
     sample: sampleSize(options.data),
     started: now(),
     pausedMs: 0,
@@ -160,8 +164,14 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     }
     return end('completed');
   } finally {
-    plan.optimizer.dispose();
+    release(loop);
   }
+}
+
+/** What a run holds beyond its end: the optimizer's state, and frozen batch norms' inference mode. */
+function release(loop: Loop): void {
+  loop.tune.restore();
+  loop.plan.optimizer.dispose();
 }
 
 function bestOf(watch: Monitor): TrainResult['best'] {
@@ -186,6 +196,7 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
   const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
   const batches = Math.ceil(order.length / settings.batch);
   const t0 = now();
+  loop.tune.atEpoch(epoch + (loop.options.epochOffset ?? 0));
   let lossSum = 0;
   let seen = 0;
   for (let b = 0; b < batches; b++) {
@@ -239,11 +250,18 @@ async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: 
   const xs = tf.tensor4d(batch.x, [batch.size, h, w, c]);
   const ys = tf.tensor1d(batch.y, 'int32');
   try {
-    const step = await optimizeBatch(loop.model, loop.plan, xs, ys, {
-      loss: loop.options.settings.loss,
-      forms: loop.forms,
-      classes: loop.options.data.classes.length,
-    });
+    const step = await optimizeBatch(
+      loop.model,
+      loop.plan,
+      xs,
+      ys,
+      {
+        loss: loop.options.settings.loss,
+        forms: loop.forms,
+        classes: loop.options.data.classes.length,
+      },
+      loop.tune,
+    );
     try {
       if (Number.isFinite(step.loss)) await metrics.add(step.pred, batch.y);
       return step.loss;
@@ -274,8 +292,10 @@ export async function optimizeBatch(
   xs: tf.Tensor,
   ys: tf.Tensor1D,
   objective: StepObjective,
+  tune?: FineTune,
 ): Promise<{ loss: number; pred: tf.Tensor }> {
-  const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const all = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const vars = tune ? tune.trainable(all) : all;
   const step = tf.tidy(() => {
     let firstPred: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -289,7 +309,7 @@ export async function optimizeBatch(
   });
   try {
     const loss = (await step.value.data())[0];
-    if (Number.isFinite(loss)) applyUpdate(plan, vars, step.grads);
+    if (Number.isFinite(loss)) applyUpdate(plan, all, step.grads, tune);
     return { loss, pred: step.pred };
   } catch (err) {
     step.pred.dispose();
@@ -297,22 +317,6 @@ export async function optimizeBatch(
   } finally {
     tf.dispose([step.value, ...Object.values(step.grads)]);
   }
-}
-
-/** Weight decay (see OptimizerPlan.decay), then the optimizer's own update. */
-function applyUpdate(plan: OptimizerPlan, vars: readonly tf.Variable[], grads: tf.NamedTensorMap): void {
-  tf.tidy(() => {
-    const wd = plan.weightDecay;
-    let g = grads;
-    if (wd > 0 && plan.decay === 'coupled') {
-      // A weight without a gradient (not on the path to the loss) is left alone, as the optimizer would.
-      g = Object.fromEntries(vars.filter((v) => grads[v.name]).map((v) => [v.name, tf.add(grads[v.name], tf.mul(wd, v))]));
-    } else if (wd > 0) {
-      const lr = learningRateOf(plan.optimizer);
-      for (const v of vars) if (grads[v.name]) v.assign(tf.mul(v, 1 - lr * wd));
-    }
-    plan.optimizer.applyGradients(g);
-  });
 }
 
 /** Loss, metrics and the first output's scores (for the per-class results) of the model in inference mode over the given samples. */

@@ -13,6 +13,8 @@ import { weightsDir } from '../../train/node/saved-files';
 import { feedData } from './data-feed';
 import { panelKey, type TrainingHost } from './host';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, writeCheckpoint } from './storage';
+import { readInitWeights } from './init-weights';
+import type { TrainingModel } from '../../protocol/training-model';
 
 export interface PanelState {
   readonly uri: string;
@@ -160,8 +162,21 @@ export class TrainingPanel {
     if (this.autoStart && background)
       void vscode.window.showInformationMessage(`Stride: ${this.state.model} is training in the background; the panel shows that run.`);
     this.autoStart = false;
-    await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart });
+    const startFrom = this.initWeights(lowered.training);
+    await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart, ...startFrom });
     if (background) await this.post(replayMessage(background));
+  }
+
+  /** The section's `init:` weights for the page; unreadable ones are a warning, and the page starts from the seeded weights. */
+  private initWeights(training: TrainingModel): { startFrom?: ReturnType<typeof readInitWeights> } {
+    const init = training.settings.fineTune?.init;
+    if (init === undefined) return {};
+    try {
+      return { startFrom: readInitWeights(this.modelFile, init) };
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Stride: ${e instanceof Error ? e.message : String(e)} The panel trains from the seeded weights.`);
+      return {};
+    }
   }
 
   /** A background run's progress; before the page is ready nothing is sent (its init replays the run so far). */

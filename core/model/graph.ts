@@ -74,4 +74,17 @@ export interface TrainConfig {
   readonly earlyStopping?: EarlyStoppingConfig;
   readonly normalize?: NormalizeConfig;
   readonly augment?: readonly AugmentConfig[];
+  /** Fine-tuning (core/model/train-tune.ts): layers or block instances left untrained, and until which epoch. */
+  readonly freeze?: readonly LayerRef[];
+  readonly unfreeze?: number;
+  /** Weights to start from, as written (relative to the file's folder). */
+  readonly init?: string;
+  /** Per-layer learning-rate multipliers: `lr_mult: layers(stem: 0.1)`. */
+  readonly lrMult?: readonly (LayerRef & { readonly mult: number })[];
+}
+
+/** A layer or block instance named in a train section, where it was written. */
+export interface LayerRef {
+  readonly name: string;
+  readonly span: Span;
 }

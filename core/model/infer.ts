@@ -27,6 +27,8 @@ export interface LayerInfo {
   readonly rf: ReceptiveField | null;
   /** How a merge stretched its inputs, for hover. */
   readonly broadcast?: string;
+  /** Frozen by the train section's `freeze:` (its parameters count as non-trainable; core/model/train-tune.ts). */
+  readonly frozen?: true;
 }
 
 export interface ModelTotals {

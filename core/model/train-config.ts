@@ -7,6 +7,7 @@ import type { TrainConfig } from './graph';
 import { didYouMean, suggest } from './suggest';
 import { lowerAugment, lowerNormalize } from './train-augment';
 import { lowerEarlyStopping, lowerSchedule } from './train-schedule';
+import { applyTuneEntry } from './train-tune';
 import { formatValue, type Value } from './values';
 
 export const DATASETS = ['shapes', 'mnist', 'fashion_mnist', 'cifar10', 'folder'] as const;
@@ -32,6 +33,10 @@ export const TRAIN_KEYS = [
   'early_stopping',
   'normalize',
   'augment',
+  'freeze',
+  'unfreeze',
+  'init',
+  'lr_mult',
 ] as const;
 
 const NO_PARAMS = new Map();
@@ -130,6 +135,8 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
     case 'normalize':
     case 'augment':
       return applyInput(config, key, v, err);
+    default:
+      return applyTuneEntry(config, key, v, err);
   }
 }
 

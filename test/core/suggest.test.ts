@@ -38,7 +38,8 @@ test("an unknown layer, tensor and block parameter each carry the helper's fix t
 });
 
 test('train sections word their did-you-means and fixes through the same helper', () => {
-  const text = 'model Net {\n  input(4) -> dense(2)\n}\ntrain Nett {\n  data: mnst\n  optimizer: adm(lr: 0.1)\n  epoch: 3\n}\ntrain Net {\n  data: foldr("x")\n}\n';
+  const text =
+    'model Net {\n  input(4) -> dense(2)\n}\ntrain Nett {\n  data: mnst\n  optimizer: adm(lr: 0.1)\n  epoch: 3\n}\ntrain Net {\n  data: foldr("x")\n}\n';
   const found = analyze(text).diagnostics.map((d) => ({
     code: d.code,
     at: text.slice(d.span.start, d.span.end),
@@ -58,9 +59,15 @@ test('train sections word their did-you-means and fixes through the same helper'
     {
       code: 'invalid-training',
       at: 'epoch',
-      message: "Unknown training setting 'epoch'; did you mean 'epochs'? Settings: data, optimizer, loss, metrics, epochs, batch, validation, seed, schedule, early_stopping, normalize, augment.",
+      message:
+        "Unknown training setting 'epoch'; did you mean 'epochs'? Settings: data, optimizer, loss, metrics, epochs, batch, validation, seed, schedule, early_stopping, normalize, augment, freeze, unfreeze, init, lr_mult.",
       fix: ["Change to 'epochs': epoch → epochs"],
     },
-    { code: 'invalid-training', at: 'foldr("x")', message: `Unknown data set 'foldr'; did you mean 'folder'? ${known}`, fix: ["Change to 'folder': foldr → folder"] },
+    {
+      code: 'invalid-training',
+      at: 'foldr("x")',
+      message: `Unknown data set 'foldr'; did you mean 'folder'? ${known}`,
+      fix: ["Change to 'folder': foldr → folder"],
+    },
   ]);
 });

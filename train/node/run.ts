@@ -43,7 +43,7 @@ export interface RunTrainingOptions {
   readonly limit?: number;
   /** Run folder: `weights/` (model.json + weights.bin, saved atomically) and `metrics.jsonl` go here. */
   readonly outDir: string;
-  /** Weights to start from (`--init`): a weights folder, or a run folder with `weights/`, of the same model (fine-tuning). */
+  /** Weights to start from (`--init`): a weights folder, or a run folder with `weights/`, of the same model (fine-tuning); replaces the section's `init:`. */
   readonly initDir?: string;
   /** TensorBoard log folder (`--tensorboard`): event files under `train/` and `validation/`. */
   readonly tensorboardDir?: string;
@@ -92,9 +92,10 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   // The statistics saved beside the weights, so predict feeds the model what training fed it.
   const normalization = runNormalization(settings, data);
   const model = buildModel(training, { seed: settings.seed });
-  if (o.initDir !== undefined) startFrom(model, o.initDir);
+  const init = initOf(o, settings);
+  if (init) startFrom(model, init);
   const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
-  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: o.initDir });
+  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: init?.dir });
   try {
     const result = await trainModel(model, training, {
       settings,
@@ -135,13 +136,22 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
 }
 
 /** Replaces the seeded initial weights by saved ones; names and shapes must fit, else a clear error before training. */
-function startFrom(model: tf.LayersModel, dir: string): void {
+function startFrom(model: tf.LayersModel, init: { dir: string; label: string }): void {
   try {
-    loadWeightsInto(model, resolveWeightsDir(dir));
+    loadWeightsInto(model, resolveWeightsDir(init.dir));
   } catch (e) {
     model.dispose();
-    throw new Error(`--init '${dir}': ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${init.label}: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** `--init` (the caller's), else the section's `init:`, resolved against the model file's folder. */
+function initOf(o: RunTrainingOptions, settings: Settings): { dir: string; label: string } | undefined {
+  if (o.initDir !== undefined) return { dir: o.initDir, label: `--init '${o.initDir}'` };
+  const written = settings.fineTune?.init;
+  if (written === undefined) return undefined;
+  const dir = o.file ? path.resolve(path.dirname(path.resolve(o.file)), written) : path.resolve(written);
+  return { dir, label: `init: "${written}" (${dir})` };
 }
 
 async function prepareData(training: TrainingModel, o: RunTrainingOptions, settings: Settings): Promise<Dataset> {

@@ -154,13 +154,13 @@ export class TrainingApp {
     this.status = 'ready';
     this.refreshButtons();
     if (this.data && this.training) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
-    if (autoStart) await this.start(null, 0, []);
+    if (autoStart) await this.start(this.init?.startFrom?.weights ?? null, 0, []);
   }
 
   private async act(a: Action): Promise<void> {
     switch (a) {
       case 'train':
-        return this.start(null, 0, []);
+        return this.start(this.init?.startFrom?.weights ?? null, 0, []);
       case 'loadSaved':
         return this.start(this.saved, 0, []);
       case 'resumeCheckpoint':
@@ -309,7 +309,7 @@ export class TrainingApp {
     this.view.backend.textContent = `${this.backend.note} Restarted after the WebGL context was lost.`;
     this.status = 'ready';
     const c = this.checkpoint;
-    await (c ? this.start(c.weights, c.epoch, c.history) : this.start(null, 0, []));
+    await (c ? this.start(c.weights, c.epoch, c.history) : this.start(this.init?.startFrom?.weights ?? null, 0, []));
   }
 
   private save(): void {
