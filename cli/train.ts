@@ -101,6 +101,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   const out = stringOption(args.options, 'out');
   if (out !== undefined && out.trim() === '') throw new UsageError('--out is an empty path; give a folder name (metrics.jsonl and weights/ go into it)');
   const outDir = path.resolve(out ?? runDir(file, model.name));
+  if (args.options.has('resume') && !fs.existsSync(outDir)) throw new InputError(`nothing to resume: '${outDir}' does not exist; train without --resume first`);
   prepareRunFolder(outDir);
   const controller = new AbortController();
   const onSigint = () => {
@@ -122,6 +123,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       outDir,
       tensorboardDir: tensorboardOption(args),
       initDir: initOption(args),
+      resume: args.options.has('resume'),
       signal: controller.signal,
       onProgress: (e) => bar.event(e),
       warn: (m) => process.stderr.write(`${paint(process.stderr, 33, 'warning:')} ${m}\n`),

@@ -15,6 +15,7 @@ import { checkDataFits } from '../data/validate';
 import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
+import { resumePlan, type ResumePlan } from './resume';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
@@ -44,6 +45,8 @@ export interface RunTrainingOptions {
   readonly outDir: string;
   /** Weights to start from (`--init`): a weights folder, or a run folder with `weights/`, of the same model (fine-tuning). */
   readonly initDir?: string;
+  /** Continues the run whose checkpoint is in `outDir` (see train/node/resume.ts); else any old checkpoint is removed. */
+  readonly resume?: boolean;
   /** TensorBoard log folder (`--tensorboard`): event files under `train/` and `validation/`. */
   readonly tensorboardDir?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -85,28 +88,25 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   o.onProgress?.({ type: 'backend', description: backend.description });
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
+  const plan = resumePlan(training, o, settings);
   const data = await prepareData(training, o, settings);
   const model = buildModel(training, { seed: settings.seed });
   if (o.initDir !== undefined) startFrom(model, o.initDir);
-  const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
+  const done = plan.done;
+  const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir, resumedEpochs: done });
   logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: o.initDir });
+  if (done > 0) logs.record({ event: 'resume', epoch: done });
   try {
     const result = await trainModel(model, training, {
-      settings,
+      ...trainHooks(o, plan, logs, (p) => saveModel(model, path.join(o.outDir, BEST_DIR), metadataOf(training, data, p.epoch, settings.seed))),
+      settings: { ...settings, epochs: settings.epochs - done },
       data,
       control: o.control,
       signal: o.signal,
-      onBatch: (p) => o.onProgress?.({ type: 'batch', progress: p }),
-      // The best epoch's weights, kept beside the last ones (`best/`): what early stopping or a late plateau would lose.
-      onBest: (p) => saveModel(model, path.join(o.outDir, BEST_DIR), metadataOf(training, data, p.epoch, settings.seed)),
-      onEpoch: (p) => {
-        logs.epoch(p);
-        o.onProgress?.({ type: 'epoch', progress: p });
-      },
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
-      await saveModel(model, weightsDir, metadataOf(training, data, result.history.length, result.seed ?? settings.seed));
+      await saveModel(model, weightsDir, metadataOf(training, data, done + result.history.length, result.seed ?? settings.seed));
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
     const bestDir = result.best ? path.join(o.outDir, BEST_DIR) : undefined;
@@ -126,6 +126,25 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The trainer's callbacks for a run: progress and logs counted over the whole run (a resumed run's epochs go on from
+ * its checkpoint's), the best epoch's weights kept beside the last ones (`best/`: what early stopping or a late plateau
+ * would lose), and a checkpoint after every epoch.
+ */
+function trainHooks(o: RunTrainingOptions, plan: ResumePlan, logs: RunLogs, saveBest: (p: EpochProgress) => Promise<void>) {
+  const shift = <T extends { epoch: number; epochs: number }>(p: T): T => ({ ...p, epoch: p.epoch + plan.done, epochs: p.epochs + plan.done });
+  return {
+    resume: plan.state,
+    onBatch: (p: BatchProgress) => o.onProgress?.({ type: 'batch', progress: shift(p) }),
+    onBest: (p: EpochProgress) => saveBest(shift(p)),
+    onEpoch: (p: EpochProgress) => {
+      logs.epoch(shift(p));
+      o.onProgress?.({ type: 'epoch', progress: shift(p) });
+    },
+    onState: plan.save,
+  };
 }
 
 /** Replaces the seeded initial weights by saved ones; names and shapes must fit, else a clear error before training. */

@@ -61,7 +61,7 @@ export class TrainingRun {
     const settings = this.start.training.settings;
     const offset = this.start.doneEpochs;
     return trainModel(this.model, this.start.training, {
-      settings: { ...settings, epochs: Math.max(0, settings.epochs - offset), seed: settings.seed + offset },
+      settings: { ...settings, epochs: Math.max(0, settings.epochs - offset) },
       epochOffset: offset,
       data: this.start.data,
       control: this.control,
