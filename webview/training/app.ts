@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FromWebview, ToWebview } from '../../protocol/training';
 import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
+import type { TrainState } from '../../protocol/train-state';
 import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel, tfName } from '../../train/model-builder';
@@ -164,7 +165,7 @@ export class TrainingApp {
       case 'loadSaved':
         return this.start(this.saved, 0, []);
       case 'resumeCheckpoint':
-        return this.checkpoint ? this.start(this.checkpoint.weights, this.checkpoint.epoch, this.checkpoint.history) : undefined;
+        return this.checkpoint ? this.start(this.checkpoint.weights, this.checkpoint.epoch, this.checkpoint.history, this.checkpoint.state) : undefined;
       case 'pause':
         if (this.status === 'background') return this.host.post({ type: 'pauseBackground' });
         this.run?.control.pause();
@@ -195,7 +196,7 @@ export class TrainingApp {
   }
 
   /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
-  private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
+  private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[], state?: TrainState): Promise<void> {
     if (!this.training || !this.data || isBusy(this.status)) return;
     this.run?.dispose();
     this.run = undefined;
@@ -204,7 +205,7 @@ export class TrainingApp {
     this.batchLosses.length = 0;
     for (const r of history) this.view.pushEpoch(r);
     for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
-    const begin: RunStart = { training: this.training, data: this.data, weights, doneEpochs, history };
+    const begin: RunStart = { training: this.training, data: this.data, weights, doneEpochs, history, state };
     // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
     const live = () => this.run === run;
     const run: TrainingRun = new TrainingRun(begin, {
@@ -307,7 +308,7 @@ export class TrainingApp {
     this.view.backend.textContent = `${this.backend.note} Restarted after the WebGL context was lost.`;
     this.status = 'ready';
     const c = this.checkpoint;
-    await (c ? this.start(c.weights, c.epoch, c.history) : this.start(null, 0, []));
+    await (c ? this.start(c.weights, c.epoch, c.history, c.state) : this.start(null, 0, []));
   }
 
   private save(): void {
