@@ -89,7 +89,8 @@ export function checkCheckpoint(v: unknown): CheckpointPayload {
   const o = obj(v, 'checkpoint');
   const state = o.state === undefined || o.state === null ? undefined : checkTrainState(o.state);
   if (state && state.loop.epoch !== int(o, 'epoch')) return fail(`the checkpoint's state is of epoch ${state.loop.epoch}, not ${int(o, 'epoch')}`);
-  return { model: str(o, 'model', 1000), epoch: int(o, 'epoch'), weights: checkWeights(o.weights), history: checkHistory(o.history), state };
+  const checkpoint = { model: str(o, 'model', 1000), epoch: int(o, 'epoch'), weights: checkWeights(o.weights), history: checkHistory(o.history) };
+  return state ? { ...checkpoint, state } : checkpoint;
 }
 
 export function checkMetadata(v: unknown): SavedMetadata {
