@@ -213,6 +213,8 @@ class ProgressBar {
         return this.epoch(e.progress);
       case 'saved':
         return this.line(`Saved weights to ${e.dir}`);
+      case 'results':
+        return; // printed as a table at the end
     }
   }
 

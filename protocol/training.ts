@@ -1,8 +1,20 @@
 // Messages between the extension host and the training webview, and their validators (built from protocol/validate.ts).
 
+import { checkRunResults, type RunResults } from './run-results';
 import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { bool, bytes, fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType } from './validate';
-import { checkCheckpoint, checkEpochRecord, checkHistory, checkMetadata, checkWeights, names, type CheckpointPayload, type EpochRecord, type SavedMetadata, type WeightsPayload } from './training-payloads';
+import {
+  checkCheckpoint,
+  checkEpochRecord,
+  checkHistory,
+  checkMetadata,
+  checkWeights,
+  names,
+  type CheckpointPayload,
+  type EpochRecord,
+  type SavedMetadata,
+  type WeightsPayload,
+} from './training-payloads';
 
 import type { Checked } from './validate';
 
@@ -20,10 +32,11 @@ export interface BackgroundBatch {
   readonly samplesPerSecond: number;
   /** Null while the speed is not known yet. */
   readonly etaSeconds: number | null;
+  /** The learning rate of this batch's update; null when unknown (a run followed through its metrics log). */
+  readonly lr: number | null;
 }
 
 export type BackgroundEnd = 'completed' | 'stopped' | 'diverged' | 'error';
-
 
 /** Data sets only the extension host can load (files, downloads); `shapes` is drawn in the page. */
 export type HostDataSpec = { readonly kind: 'folder'; readonly path: string } | { readonly kind: 'mnist' | 'fashion_mnist' | 'cifar10' };
@@ -75,7 +88,9 @@ export type ToWebview =
   | { readonly type: 'backgroundPaused'; readonly paused: boolean }
   | { readonly type: 'backgroundBatch'; readonly progress: BackgroundBatch }
   | { readonly type: 'backgroundEpoch'; readonly record: EpochRecord }
-  | { readonly type: 'backgroundEnd'; readonly status: BackgroundEnd; readonly message: string };
+  | { readonly type: 'backgroundEnd'; readonly status: BackgroundEnd; readonly message: string }
+  /** A completed background run's per-class results (sent before its end). */
+  | { readonly type: 'backgroundResults'; readonly results: RunResults };
 
 /** Webview → host. */
 export type FromWebview =
@@ -104,6 +119,11 @@ function imageShape(v: unknown, k: string): readonly [number, number, number] {
   return [h as number, w as number, c as number];
 }
 
+function nonNegativeOrNull(o: Record<string, unknown>, k: string): number | null {
+  const v = finiteOrNull(o, k);
+  return v === null || v >= 0 ? v : fail(`'${k}' must be ≥ 0 or null`);
+}
+
 /** Batches of a background run; a non-finite count or size is refused, a non-finite loss must be null. */
 export function checkBackgroundBatch(v: unknown): BackgroundBatch {
   const o = obj(v, 'progress');
@@ -122,9 +142,9 @@ export function checkBackgroundBatch(v: unknown): BackgroundBatch {
     accuracy: finiteOrNull(o, 'accuracy'),
     samplesPerSecond: speed,
     etaSeconds: eta,
+    lr: o.lr === undefined ? null : nonNegativeOrNull(o, 'lr'),
   };
 }
-
 
 function checkSpec(v: unknown): HostDataSpec {
   const o = obj(v, 'spec');
@@ -188,6 +208,8 @@ function toWebview(v: unknown): ToWebview {
       return checkBackgroundStart(o);
     case 'backgroundBatch':
       return { type, progress: checkBackgroundBatch(o.progress) };
+    case 'backgroundResults':
+      return { type, results: checkRunResults(o.results) };
     case 'backgroundPaused':
       return { type, paused: bool(o, 'paused') };
     case 'backgroundEpoch':

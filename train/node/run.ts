@@ -16,6 +16,8 @@ import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import { resumePlan, type ResumePlan } from './resume';
+import type { RunResults } from '../../protocol/run-results';
+import { withGallery } from '../results-gallery';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
@@ -28,7 +30,9 @@ export type ProgressEvent =
   | { readonly type: 'data'; readonly name: string; readonly samples: number; readonly classes: readonly string[]; readonly shape: readonly number[] }
   | { readonly type: 'batch'; readonly progress: BatchProgress }
   | { readonly type: 'epoch'; readonly progress: EpochProgress }
-  | { readonly type: 'saved'; readonly dir: string };
+  | { readonly type: 'saved'; readonly dir: string }
+  /** A completed run's per-class results, with the wrong samples' images (for a panel without the data). */
+  | { readonly type: 'results'; readonly results: RunResults };
 
 export interface RunTrainingOptions {
   /** The model and its settings, lowered by the host from the analysis its diagnostics came from. */
@@ -111,6 +115,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     }
     const bestDir = result.best ? path.join(o.outDir, BEST_DIR) : undefined;
     const resultFiles = result.evaluation ? writeResults(o.outDir, result.evaluation) : undefined;
+    if (result.evaluation) o.onProgress?.({ type: 'results', results: withGallery(result.evaluation.results, data) });
     const summary = result.evaluation && { accuracy: result.evaluation.results.accuracy, topK: result.evaluation.results.topK, files: resultFiles };
     logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir, results: summary });
     return {

@@ -98,6 +98,7 @@ export class TrainingApp {
       case 'backgroundBatch':
       case 'backgroundEpoch':
       case 'backgroundEnd':
+      case 'backgroundResults':
         return this.onBackground(m);
       default:
         return assertNever(m);
@@ -118,8 +119,7 @@ export class TrainingApp {
       this.background.setPaused(m.paused);
       return this.refreshButtons();
     }
-    if (m.type === 'backgroundBatch') return this.background.batch(m.progress);
-    if (m.type === 'backgroundEpoch') return this.background.epoch(m.record);
+    if (m.type !== 'backgroundEnd') return this.background.update(m);
     this.status = m.status === 'completed' ? 'finished' : m.status;
     this.background.end(m);
     this.refreshButtons();
