@@ -107,6 +107,22 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
     await t.screenshot('training-panel-background');
   });
 
+  it('Pause and Resume go to the host, and the buttons follow the run', async () => {
+    await t.page.locator('#btn-pause').click();
+    await t.waitForMessage('pauseBackground');
+    await t.send({ type: 'backgroundPaused', paused: true });
+    await t.page.locator('#stat-state', { hasText: 'background, paused' }).waitFor();
+    assert.ok(await t.page.locator('#btn-pause').isDisabled());
+    await t.page.locator('#btn-resume').click();
+    await t.waitForMessage('resumeBackground');
+    await t.send({ type: 'backgroundPaused', paused: false });
+    await t.page.locator('#btn-pause:not([disabled])').waitFor();
+    assert.equal(await t.page.locator('#stat-state').innerText(), 'background');
+    assert.ok(await t.page.locator('#btn-resume').isDisabled());
+  });
+});
+
+describe('training webview during a background run: its results', { timeout: 300_000 }, () => {
   it("draws a completed background run's per-class results: heat map, scores and the wrong samples", async () => {
     // The worker's own functions: results of predictions on shapes images, with the wrong samples' pixels attached.
     const data = makeShapes({ count: 40, height: 16, width: 16, seed: 2 });
@@ -128,20 +144,6 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
     );
     assert.equal(await t.page.locator('#class-scores tr').count(), 5);
     assert.equal(await t.page.locator('#wrong figure').count(), results.wrong.length);
-  });
-
-  it('Pause and Resume go to the host, and the buttons follow the run', async () => {
-    await t.page.locator('#btn-pause').click();
-    await t.waitForMessage('pauseBackground');
-    await t.send({ type: 'backgroundPaused', paused: true });
-    await t.page.locator('#stat-state', { hasText: 'background, paused' }).waitFor();
-    assert.ok(await t.page.locator('#btn-pause').isDisabled());
-    await t.page.locator('#btn-resume').click();
-    await t.waitForMessage('resumeBackground');
-    await t.send({ type: 'backgroundPaused', paused: false });
-    await t.page.locator('#btn-pause:not([disabled])').waitFor();
-    assert.equal(await t.page.locator('#stat-state').innerText(), 'background');
-    assert.ok(await t.page.locator('#btn-resume').isDisabled());
   });
 });
 
