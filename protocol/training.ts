@@ -38,6 +38,10 @@ export interface BackgroundBatch {
 
 export type BackgroundEnd = 'completed' | 'stopped' | 'diverged' | 'error';
 
+/** stride.training.backend: the page's tfjs backend (auto: webgpu, then webgl, then cpu). */
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
 /** Data sets only the extension host can load (files, downloads); `shapes` is drawn in the page. */
 export type HostDataSpec = { readonly kind: 'folder'; readonly path: string } | { readonly kind: 'mnist' | 'fashion_mnist' | 'cifar10' };
 
@@ -62,6 +66,8 @@ export type ToWebview =
       /** A checkpoint of an interrupted run, offered for resuming. */
       readonly checkpoint: CheckpointPayload | null;
       readonly autoStart: boolean;
+      /** stride.training.backend; absent keeps the page's current backend. */
+      readonly backend?: BackendChoice;
     }
   | { readonly type: 'showActivations'; readonly layer: string | null }
   | { readonly type: 'dataStart'; readonly header: DatasetHeader }
@@ -181,6 +187,7 @@ function toWebview(v: unknown): ToWebview {
         saved: nullable(o.saved, checkWeights),
         checkpoint: nullable(o.checkpoint, checkCheckpoint),
         autoStart: bool(o, 'autoStart'),
+        ...(o.backend === undefined ? {} : { backend: oneOf(o, 'backend', BACKEND_CHOICES) }),
       };
     }
     case 'showActivations':

@@ -32,6 +32,7 @@ const training = () => JSON.parse(JSON.stringify(lowered(analyze('model A {\n  i
 const validToWebview: unknown[] = [
   { type: 'init', uri: 'file:///a.stride', model: 'A', training: training(), saved: null, checkpoint: null, autoStart: false },
   { type: 'init', uri: 'file:///a.stride', model: 'A', training: training(), saved: weights(), checkpoint: checkpoint(), autoStart: true },
+  { type: 'init', uri: 'file:///a.stride', model: 'A', training: training(), saved: null, checkpoint: null, autoStart: false, backend: 'webgpu' },
   { type: 'showActivations', layer: 'conv2d_1' },
   { type: 'showActivations', layer: null },
   { type: 'dataStart', header: { name: 'mnist', shape: [28, 28, 1], classes: ['0', '1'], trainCount: 10, testCount: 0 } },
@@ -102,6 +103,11 @@ describe('training messages', () => {
       /'outputs' must be a list of node ids below 2/,
     ],
     ['a wrong field type', { type: 'showActivations', layer: 3 }, /'layer' must be a string/],
+    [
+      'an unknown backend',
+      { type: 'init', uri: 'u', model: 'A', training: training(), saved: null, checkpoint: null, autoStart: true, backend: 'vulkan' },
+      /'backend' must be one of auto, webgpu, webgl, cpu/,
+    ],
     ['pixels that do not fill the shape', { type: 'image', name: 'a', shape: [2, 2, 1], pixels: new Uint8Array(3) }, /'pixels'/],
     ['pixels as a plain array', { type: 'image', name: 'a', shape: [1, 1, 1], pixels: [0] }, /Uint8Array/],
     ['two channels', { type: 'image', name: 'a', shape: [2, 2, 2], pixels: new Uint8Array(8) }, /1 or 3 channels/],

@@ -1,7 +1,7 @@
 // The training panel's controller: turns host messages and button clicks into runs, charts, checkpoints and activation views.
 
 import * as tf from '@tensorflow/tfjs';
-import type { FromWebview, ToWebview } from '../../protocol/training';
+import type { BackendChoice, FromWebview, ToWebview } from '../../protocol/training';
 import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
 import type { TrainState } from '../../protocol/train-state';
 import type { TrainingModel } from '../../protocol/training-model';
@@ -10,7 +10,7 @@ import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
 import { highlightLayer, outputClasses, renderActivations, type Sample } from './activations';
 import { BackgroundView } from './background-view';
-import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
+import { chooseBackend, needsBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
 import { captureWeights, restoreWeights, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
@@ -59,8 +59,8 @@ export class TrainingApp {
     this.refreshButtons();
   }
 
-  async startBackend(): Promise<void> {
-    this.backend = await chooseBackend();
+  async startBackend(choice?: BackendChoice): Promise<void> {
+    this.backend = await chooseBackend(choice);
     this.view.backend.textContent = this.backend.note;
     this.view.backend.className = `note ${this.backend.slow ? 'warning' : 'info'}`;
   }
@@ -127,6 +127,7 @@ export class TrainingApp {
 
   private async load(m: Init): Promise<void> {
     if (isBusy(this.status)) return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
+    if (needsBackend(m.backend)) await this.startBackend(m.backend);
     this.init = m;
     this.saved = m.saved;
     this.checkpoint = m.checkpoint;
