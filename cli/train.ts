@@ -159,9 +159,7 @@ function report(result: RunResult): void {
     `${result.status === 'completed' ? 'Finished' : result.status === 'stopped' ? 'Stopped' : 'Diverged'}: ${result.model} on ${result.backend}${result.reason ? ` — ${result.reason}` : ''}\n`,
   );
   if (last) {
-    out.write(
-      `Final evaluation after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`,
-    );
+    out.write(`Final evaluation after ${last.epoch} epoch${last.epoch === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`);
     if (last.valLoss !== undefined) out.write(`; validation loss ${last.valLoss.toFixed(4)}${metricsText(last.valMetrics ?? {})}`);
     out.write('\n');
   }

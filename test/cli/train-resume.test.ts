@@ -60,6 +60,7 @@ test('a killed run resumed with --resume ends as the uninterrupted run', async (
   const resumed = train(out, '--resume');
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stderr, /^epoch 4\/4: /m);
+  assert.match(resumed.stdout, /Final evaluation after 4 epochs/);
   assert.deepEqual(csvValues(out), csvValues(straight));
   assert.equal(csvValues(out).length, 5);
   const weights = (d: string) => fs.readFileSync(path.join(d, 'weights', 'weights.bin'));

@@ -120,6 +120,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir, results: summary });
     return {
       ...result,
+      // Epochs counted over the whole run, a resumed run's included.
+      history: result.history.map((p) => ({ ...p, epoch: p.epoch + done, epochs: p.epochs + done })),
       model: training.name,
       backend: backend.description,
       weightsDir,
