@@ -28,12 +28,13 @@ Commands:
                                      MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
                                      unless the model is large; png needs playwright-core and Chromium
   train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
-        [--tensorboard DIR] [--init DIR]
+        [--tensorboard DIR] [--init DIR] [--resume]
                                      Train with the file's train section; weights/, metrics.jsonl and metrics.csv go
                                      to --out (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty
                                      or Stride's own; --tensorboard writes event files for tensorboard --logdir DIR;
                                      --init starts from saved weights (fine-tuning, e.g. an imported model's; over init:);
-                                     Ctrl-C stops and keeps the weights
+                                     Ctrl-C stops and keeps the weights; every epoch ends with a checkpoint, and
+                                     --resume continues a stopped run from it exactly as if it had not stopped
   train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
         [--stream-data] [--tensorboard DIR]
                                      Train with PyTorch: writes the torch-ddp project into the run folder's torch/,

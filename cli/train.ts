@@ -101,6 +101,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   const out = stringOption(args.options, 'out');
   if (out !== undefined && out.trim() === '') throw new UsageError('--out is an empty path; give a folder name (metrics.jsonl and weights/ go into it)');
   const outDir = path.resolve(out ?? runDir(file, model.name));
+  if (args.options.has('resume') && !fs.existsSync(outDir)) throw new InputError(`nothing to resume: '${outDir}' does not exist; train without --resume first`);
   prepareRunFolder(outDir);
   const controller = new AbortController();
   const onSigint = () => {
@@ -122,6 +123,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       outDir,
       tensorboardDir: tensorboardOption(args),
       initDir: initOption(args),
+      resume: args.options.has('resume'),
       signal: controller.signal,
       onProgress: (e) => bar.event(e),
       warn: (m) => process.stderr.write(`${paint(process.stderr, 33, 'warning:')} ${m}\n`),
@@ -157,9 +159,7 @@ function report(result: RunResult): void {
     `${result.status === 'completed' ? 'Finished' : result.status === 'stopped' ? 'Stopped' : 'Diverged'}: ${result.model} on ${result.backend}${result.reason ? ` — ${result.reason}` : ''}\n`,
   );
   if (last) {
-    out.write(
-      `Final evaluation after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`,
-    );
+    out.write(`Final evaluation after ${last.epoch} epoch${last.epoch === 1 ? '' : 's'}: train loss ${last.loss.toFixed(4)}${metricsText(last.metrics)}`);
     if (last.valLoss !== undefined) out.write(`; validation loss ${last.valLoss.toFixed(4)}${metricsText(last.valMetrics ?? {})}`);
     out.write('\n');
   }
@@ -211,6 +211,8 @@ class ProgressBar {
         return this.epoch(e.progress);
       case 'saved':
         return this.line(`Saved weights to ${e.dir}`);
+      case 'results':
+        return; // printed as a table at the end
     }
   }
 

@@ -1,6 +1,7 @@
 // Messages between the extension host and the background training worker (worker_threads), and their validators.
 
 import { checkBackgroundBatch, type BackgroundBatch } from './training';
+import { checkRunResults, type RunResults } from './run-results';
 import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType, type Checked } from './validate';
 
@@ -70,6 +71,7 @@ export type FromWorker =
   | { readonly type: 'batch'; readonly progress: BackgroundBatch }
   | { readonly type: 'epoch'; readonly progress: EpochSummary }
   | { readonly type: 'saved'; readonly dir: string }
+  | { readonly type: 'results'; readonly results: RunResults }
   | { readonly type: 'done'; readonly result: RunSummary }
   | { readonly type: 'error'; readonly message: string };
 
@@ -180,6 +182,8 @@ function fromWorker(v: unknown): FromWorker {
       return { type, progress: checkEpoch(o.progress) };
     case 'saved':
       return { type, dir: absolutePath(o, 'dir') };
+    case 'results':
+      return { type, results: checkRunResults(o.results) };
     case 'done':
       return { type, result: checkSummary(o.result) };
     default:

@@ -1,6 +1,7 @@
 // Weights, checkpoints and epoch records as they cross between the training page, the host and the worker, with their
 // validators; model names that become folder names.
 
+import { checkTrainState, type TrainState } from './train-state';
 import { bytes, fail, finiteOrNull, int, obj, oneOf, str } from './validate';
 
 /** A tfjs weights manifest entry (the subset of tf.io.WeightsManifestEntry both sides need). */
@@ -23,6 +24,8 @@ export interface CheckpointPayload {
   readonly epoch: number;
   readonly weights: WeightsPayload;
   readonly history: readonly EpochRecord[];
+  /** Taken at an epoch's end: the optimizer's slots, schedule and early stopping too (protocol/train-state.ts). */
+  readonly state?: TrainState;
 }
 
 export interface EpochRecord {
@@ -86,7 +89,10 @@ export function checkEpochRecord(v: unknown, what: string): EpochRecord {
 
 export function checkCheckpoint(v: unknown): CheckpointPayload {
   const o = obj(v, 'checkpoint');
-  return { model: str(o, 'model', 1000), epoch: int(o, 'epoch'), weights: checkWeights(o.weights), history: checkHistory(o.history) };
+  const state = o.state === undefined || o.state === null ? undefined : checkTrainState(o.state);
+  if (state && state.loop.epoch !== int(o, 'epoch')) return fail(`the checkpoint's state is of epoch ${state.loop.epoch}, not ${int(o, 'epoch')}`);
+  const checkpoint = { model: str(o, 'model', 1000), epoch: int(o, 'epoch'), weights: checkWeights(o.weights), history: checkHistory(o.history) };
+  return state ? { ...checkpoint, state } : checkpoint;
 }
 
 export function checkMetadata(v: unknown): SavedMetadata {

@@ -1,5 +1,6 @@
 // Messages between the extension host and the training webview, and their validators (built from protocol/validate.ts).
 
+import { checkRunResults, type RunResults } from './run-results';
 import { checkTrainingModelValue, type TrainingModel } from './training-model';
 import { bool, bytes, fail, finiteOrNull, guard, int, obj, oneOf, str, unknownType } from './validate';
 import {
@@ -31,9 +32,15 @@ export interface BackgroundBatch {
   readonly samplesPerSecond: number;
   /** Null while the speed is not known yet. */
   readonly etaSeconds: number | null;
+  /** The learning rate of this batch's update; null when unknown (a run followed through its metrics log). */
+  readonly lr: number | null;
 }
 
 export type BackgroundEnd = 'completed' | 'stopped' | 'diverged' | 'error';
+
+/** stride.training.backend: the page's tfjs backend (auto: webgpu, then webgl, then cpu). */
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** Data sets only the extension host can load (files, downloads); `shapes` is drawn in the page. */
 export type HostDataSpec = { readonly kind: 'folder'; readonly path: string } | { readonly kind: 'mnist' | 'fashion_mnist' | 'cifar10' };
@@ -61,6 +68,8 @@ export type ToWebview =
       readonly autoStart: boolean;
       /** The section's `init:` weights, read by the host (the page reads no files): a new run starts from them. */
       readonly startFrom?: { readonly path: string; readonly weights: WeightsPayload };
+      /** stride.training.backend; absent keeps the page's current backend. */
+      readonly backend?: BackendChoice;
     }
   | { readonly type: 'showActivations'; readonly layer: string | null }
   | { readonly type: 'dataStart'; readonly header: DatasetHeader }
@@ -87,7 +96,9 @@ export type ToWebview =
   | { readonly type: 'backgroundPaused'; readonly paused: boolean }
   | { readonly type: 'backgroundBatch'; readonly progress: BackgroundBatch }
   | { readonly type: 'backgroundEpoch'; readonly record: EpochRecord }
-  | { readonly type: 'backgroundEnd'; readonly status: BackgroundEnd; readonly message: string };
+  | { readonly type: 'backgroundEnd'; readonly status: BackgroundEnd; readonly message: string }
+  /** A completed background run's per-class results (sent before its end). */
+  | { readonly type: 'backgroundResults'; readonly results: RunResults };
 
 /** Webview → host. */
 export type FromWebview =
@@ -116,6 +127,11 @@ function imageShape(v: unknown, k: string): readonly [number, number, number] {
   return [h as number, w as number, c as number];
 }
 
+function nonNegativeOrNull(o: Record<string, unknown>, k: string): number | null {
+  const v = finiteOrNull(o, k);
+  return v === null || v >= 0 ? v : fail(`'${k}' must be ≥ 0 or null`);
+}
+
 /** Batches of a background run; a non-finite count or size is refused, a non-finite loss must be null. */
 export function checkBackgroundBatch(v: unknown): BackgroundBatch {
   const o = obj(v, 'progress');
@@ -134,6 +150,7 @@ export function checkBackgroundBatch(v: unknown): BackgroundBatch {
     accuracy: finiteOrNull(o, 'accuracy'),
     samplesPerSecond: speed,
     etaSeconds: eta,
+    lr: o.lr === undefined ? null : nonNegativeOrNull(o, 'lr'),
   };
 }
 
@@ -178,6 +195,7 @@ function toWebview(v: unknown): ToWebview {
         checkpoint: nullable(o.checkpoint, checkCheckpoint),
         autoStart: bool(o, 'autoStart'),
         ...(o.startFrom === undefined ? {} : { startFrom: checkStartFrom(o.startFrom) }),
+        ...(o.backend === undefined ? {} : { backend: oneOf(o, 'backend', BACKEND_CHOICES) }),
       };
     }
     case 'showActivations':
@@ -205,6 +223,8 @@ function toWebview(v: unknown): ToWebview {
       return checkBackgroundStart(o);
     case 'backgroundBatch':
       return { type, progress: checkBackgroundBatch(o.progress) };
+    case 'backgroundResults':
+      return { type, results: checkRunResults(o.results) };
     case 'backgroundPaused':
       return { type, paused: bool(o, 'paused') };
     case 'backgroundEpoch':

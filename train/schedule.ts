@@ -1,6 +1,7 @@
 // Learning-rate schedules and early stopping, with PyTorch's and Keras's definitions so runs compare across tools:
 // plain numbers in, plain numbers out (no tfjs), so the closed forms are tested directly and the exports reuse them.
 
+import type { MonitorState, ScheduleState } from '../protocol/train-state';
 import type { EarlyStoppingSetting, ScheduleSetting, TrainSettings } from '../protocol/training-model';
 
 /** Whether a larger value of the monitored quantity is better (accuracy, precision…) or a smaller one (losses). */
@@ -73,6 +74,17 @@ export class LearningRate {
     }
   }
 
+  /** What a checkpoint keeps: reduce_on_plateau's rate, best value and bad epochs (the others are closed forms). */
+  get state(): ScheduleState {
+    return { plateauLr: this.plateauLr, best: Number.isFinite(this.best) ? this.best : null, bad: this.bad };
+  }
+
+  restore(s: ScheduleState): void {
+    this.plateauLr = s.plateauLr;
+    if (s.best !== null) this.best = s.best;
+    this.bad = s.bad;
+  }
+
   /** Feeds an epoch's monitored value to `reduce_on_plateau`; other schedules ignore it. */
   endEpoch(value: number | undefined): void {
     const s = this.setting;
@@ -109,6 +121,17 @@ export class Monitor {
 
   get bestValue(): number {
     return this.best;
+  }
+
+  /** What a checkpoint keeps, so a resumed run stops and picks its best epoch as the uninterrupted one would. */
+  get state(): MonitorState {
+    return { best: Number.isFinite(this.best) ? this.best : null, wait: this.wait, bestEpoch: this.bestEpoch };
+  }
+
+  restore(s: MonitorState): void {
+    if (s.best !== null) this.best = s.best;
+    this.wait = s.wait;
+    this.bestEpoch = s.bestEpoch;
   }
 
   endEpoch(epoch: number, value: number | undefined): Verdict {

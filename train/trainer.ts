@@ -12,6 +12,7 @@ import { checkMonitors, LearningRate, Monitor, monitored } from './schedule';
 import { InputPipeline, type InputsHook, type Normalization } from './input-pipeline';
 import { FineTune } from './fine-tune';
 import { applyUpdate } from './update';
+import { captureState, restoreState, type TrainState } from './checkpoint';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -64,6 +65,10 @@ export interface TrainOptions {
   readonly epochOffset?: number;
   /** Called before `onEpoch` when the watched value improved (early stopping's monitor, else val_loss or loss). */
   readonly onBest?: (p: EpochProgress) => void | Promise<void>;
+  /** A checkpoint's state to continue from (train/checkpoint.ts); its epoch count replaces `epochOffset`. */
+  readonly resume?: TrainState;
+  /** Given after each epoch's `onEpoch`, when set: everything a resumed run needs (train/checkpoint.ts). */
+  readonly onState?: (state: TrainState) => void | Promise<void>;
   /** Stop and pause; an AbortSignal may be given instead for stop only. */
   readonly control?: TrainControl;
   readonly signal?: AbortSignal;
@@ -105,25 +110,25 @@ interface Loop {
   step: number;
 }
 
-/** Trains `model` (built from the training model `analysis`) in place. Resolves when done, stopped or diverged; never leaves tensors behind. */
+/** Trains `model` (built from the training model `analysis`) in place; epochs' orders follow from (seed, epoch of the whole run). */
 export async function trainModel(model: tf.LayersModel, analysis: TrainingModel, options: TrainOptions): Promise<TrainResult> {
   const s = options.settings;
   checkDataFits(analysis, options.data, s.loss);
   checkMonitors(s);
-  const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = options.resume?.loop.seed ?? s.seed ?? Math.floor(Math.random() * 2 ** 31);
   const { train, validation } = split(options.data.train.count, s.validation, seed);
   if (train.length === 0) throw new Error(`Data set '${options.data.name}' has no training samples left after holding out ${s.validation} for validation.`);
   const plan = makeOptimizer(s.optimizer);
   const forms = analysis.outputs.map((id) => outputForm(analysis, id));
   const control = options.control ?? new TrainControl(options.signal);
   if (options.control && options.signal) options.signal.addEventListener('abort', () => control.stop(), { once: true });
-  const offset = options.epochOffset ?? 0;
+  const offset = options.resume?.loop.epoch ?? options.epochOffset ?? 0;
   const perEpoch = Math.ceil(train.length / s.batch);
   const schedule = new LearningRate(s.schedule ?? { kind: 'constant' }, plan.lr, perEpoch, offset + s.epochs);
   const loop: Loop = {
     model,
     analysis,
-    options,
+    options: { ...options, epochOffset: offset },
     plan,
     forms,
     control,
@@ -147,8 +152,9 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     return { status, reason, history, seed, best: bestOf(watch), evaluation, normalization: loop.input.normalization };
   };
   try {
+    if (options.resume) await restoreState(loop, watch, options.resume, s.optimizer.name);
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
-      const order = permutation(train.length, rng(seed + epoch)).map((i) => train[i]);
+      const order = permutation(train.length, rng(seed + offset + epoch)).map((i) => train[i]);
       const outcome = await runEpoch(loop, epoch, order);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation, epoch) : undefined;
@@ -156,11 +162,12 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
       if (s.schedule?.kind === 'reduce_on_plateau') schedule.endEpoch(monitored(s.schedule.monitor, progress));
-      const verdict = watch.endEpoch(epoch, monitored(watch.setting.monitor, progress));
+      const verdict = watch.endEpoch(offset + epoch, monitored(watch.setting.monitor, progress));
       if (verdict.improved) await options.onBest?.(progress);
       await options.onEpoch?.(progress);
+      if (options.onState) await options.onState(await captureState(loop, watch, offset + epoch, seed, s.optimizer.name));
       if (control.isStopped) return end('stopped', 'Stopped on request.');
-      if (verdict.stop && epoch < s.epochs) return end('completed', earlyStopReason(watch, epoch));
+      if (verdict.stop && epoch < s.epochs) return end('completed', earlyStopReason(watch, offset + epoch));
     }
     return end('completed');
   } finally {

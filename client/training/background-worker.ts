@@ -35,6 +35,7 @@ function batchOf(p: BatchProgress): BackgroundBatch {
     accuracy: finiteOrNull(p.metrics.accuracy),
     samplesPerSecond: finiteOrNull(p.samplesPerSecond) ?? 0,
     etaSeconds: p.etaSeconds >= 0 ? finiteOrNull(p.etaSeconds) : null,
+    lr: finiteOrNull(p.lr),
   };
 }
 
@@ -157,6 +158,8 @@ class TrainingWorker {
         return this.send({ type: 'epoch', progress: epochOf(e.progress) });
       case 'saved':
         return this.send({ type: 'saved', dir: e.dir });
+      case 'results':
+        return this.send({ type: 'results', results: e.results });
     }
   }
 

@@ -136,12 +136,13 @@ class WorkerRun implements BackgroundRun {
         const e = m.progress;
         this.history.push({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy });
         this.panel()?.postBackground({ type: 'backgroundEpoch', record: this.history[this.history.length - 1] });
-        return this.log(
-          `epoch ${e.epoch}/${e.epochs}: ${evaluationText(e)} · ${e.seconds.toFixed(1)} s · ${Math.round(e.samplesPerSecond)} samples/s`,
-        );
+        return this.log(`epoch ${e.epoch}/${e.epochs}: ${evaluationText(e)} · ${e.seconds.toFixed(1)} s · ${Math.round(e.samplesPerSecond)} samples/s`);
       }
       case 'saved':
         return this.log(`saved weights to ${m.dir}`);
+      case 'results':
+        this.panel()?.postBackground({ type: 'backgroundResults', results: m.results });
+        return this.log(`validation accuracy ${(100 * m.results.accuracy).toFixed(1)}% on ${m.results.samples} samples (per class: results.json)`);
       case 'done':
         return this.end(m.result);
       case 'error':

@@ -175,5 +175,6 @@ function epochAsBatch(r: Extract<MetricsRecord, { event: 'epoch' }>, loss: numbe
     accuracy: r.accuracy,
     samplesPerSecond: r.samplesPerSecond ?? 0,
     etaSeconds: null,
+    lr: r.lr ?? null,
   };
 }

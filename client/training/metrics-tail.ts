@@ -23,6 +23,8 @@ export type MetricsRecord =
       readonly valAccuracy: number | null;
       readonly seconds: number | null;
       readonly samplesPerSecond: number | null;
+      /** The learning rate of the epoch's last update. */
+      readonly lr: number | null;
     }
   | { readonly event: 'end'; readonly status: string; readonly reason: string | null; readonly weightsDir: string | null };
 
@@ -105,6 +107,7 @@ function epochRecord(o: unknown): MetricsRecord | null {
     valAccuracy: num(field(field(o, 'valMetrics'), 'accuracy')) ?? num(field(o, 'valAccuracy')),
     seconds: num(field(o, 'seconds')),
     samplesPerSecond: num(field(o, 'samplesPerSecond')),
+    lr: num(field(o, 'lr')),
   };
 }
 

@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkFromWebview, type FromWebview, type ToWebview } from '../../protocol/training';
+import { BACKEND_CHOICES, checkFromWebview, type BackendChoice, type FromWebview, type ToWebview } from '../../protocol/training';
 import { trainingPageHtml } from '../../protocol/training-page';
 import { isSafeModelName } from '../../protocol/training-payloads';
 import { decodeBytes, encodeBytes } from '../../protocol/wire-bytes';
@@ -163,7 +163,8 @@ export class TrainingPanel {
       void vscode.window.showInformationMessage(`Stride: ${this.state.model} is training in the background; the panel shows that run.`);
     this.autoStart = false;
     const startFrom = this.initWeights(lowered.training);
-    await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart, ...startFrom });
+    const backend = trainingBackendSetting();
+    await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart, backend, ...startFrom });
     if (background) await this.post(replayMessage(background));
   }
 
@@ -255,4 +256,10 @@ export class TrainingPanel {
 
 function assertNever(x: never): never {
   throw new Error(`Unhandled message ${JSON.stringify(x)}`);
+}
+
+/** stride.training.backend, read when the page (re)loads its model; an unknown value is `auto`. */
+function trainingBackendSetting(): BackendChoice {
+  const v = vscode.workspace.getConfiguration('stride').get<string>('training.backend', 'auto');
+  return (BACKEND_CHOICES as readonly string[]).includes(v) ? (v as BackendChoice) : 'auto';
 }

@@ -44,17 +44,28 @@ export function readSavedWeights(dir: string, warn?: (message: string) => void):
   }
 }
 
+/** The optimizer's slots of an epoch-end checkpoint, beside weights.bin (same format as a run's checkpoint/). */
+const OPTIMIZER_BIN = 'optimizer.bin';
+
+/** The weights, history and, from an epoch's end, the run's state (its weights are the checkpoint's own), atomically. */
 export function writeCheckpoint(dir: string, c: CheckpointPayload): void {
-  const meta = { model: c.model, epoch: c.epoch, history: c.history, specs: c.weights.specs };
-  writeFolderAtomically(dir, { 'checkpoint.json': Buffer.from(JSON.stringify(meta)), [WEIGHTS_BIN]: c.weights.data });
+  const state = c.state && { loop: c.state.loop, optimizer: c.state.optimizer.specs };
+  const meta = { model: c.model, epoch: c.epoch, history: c.history, specs: c.weights.specs, state };
+  const files: Record<string, Uint8Array> = { 'checkpoint.json': Buffer.from(JSON.stringify(meta)), [WEIGHTS_BIN]: c.weights.data };
+  if (c.state) files[OPTIMIZER_BIN] = c.state.optimizer.data;
+  writeFolderAtomically(dir, files);
 }
 
 /** The stored checkpoint, validated; null when there is none or it cannot be trusted (it is only a convenience). */
 export function readCheckpoint(dir: string): CheckpointPayload | null {
   try {
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint.json'), 'utf8')) as { specs?: unknown } & Record<string, unknown>;
-    const data = new Uint8Array(fs.readFileSync(path.join(dir, WEIGHTS_BIN)));
-    return checkCheckpoint({ ...meta, weights: { specs: meta.specs, data } });
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint.json'), 'utf8')) as {
+      specs?: unknown;
+      state?: { loop?: unknown; optimizer?: unknown };
+    } & Record<string, unknown>;
+    const weights = { specs: meta.specs, data: new Uint8Array(fs.readFileSync(path.join(dir, WEIGHTS_BIN))) };
+    const slots = meta.state && { specs: meta.state.optimizer, data: new Uint8Array(fs.readFileSync(path.join(dir, OPTIMIZER_BIN))) };
+    return checkCheckpoint({ ...meta, weights, state: meta.state && { loop: meta.state.loop, weights, optimizer: slots } });
   } catch {
     return null;
   }

@@ -157,6 +157,26 @@ before(async () => {
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** Each batch's learning rate, the per-class results before the end (with the wrong samples' images, for the panel's
+ * heat map and gallery), and the same checkpoint `stride train` writes, so `stride train --resume` can continue the run. */
+function resultsAndCheckpointSent(messages: readonly FromWorker[], outDir: string): void {
+  const batches = messages.flatMap((m) => (m.type === 'batch' ? [m.progress] : []));
+  assert.ok(
+    batches.every((p) => p.lr === 0.001),
+    'each batch carries its learning rate (adam default)',
+  );
+  const kinds = messages.map((m) => m.type);
+  assert.ok(kinds.indexOf('results') >= 0 && kinds.indexOf('results') < kinds.indexOf('done'), kinds.join(', '));
+  const results = messages.flatMap((m) => (m.type === 'results' ? [m.results] : []))[0];
+  assert.equal(
+    results.confusion.flat().reduce((a, b) => a + b, 0),
+    40,
+    'every held-out sample (the 200 the limit keeps × 0.2) is counted',
+  );
+  assert.equal(results.gallery.pixels.length, results.wrong.length * 16 * 16);
+  assert.ok(fs.existsSync(path.join(outDir, 'checkpoint', 'optimizer.bin')));
+}
+
 describe('background training worker', { timeout: 180_000 }, () => {
   it('trains in a thread on the shipped wasm backend and saves weights the panel, its page and `stride predict` all load', async () => {
     const ws = path.join(tmp, 'complete');
@@ -187,6 +207,7 @@ describe('background training worker', { timeout: 180_000 }, () => {
         batches.some((p) => p.epoch === e && p.batch === b && p.batches === 5),
         `batch ${b} of epoch ${e}`,
       );
+    resultsAndCheckpointSent(w.messages, o.outDir);
     const saved = w.messages.flatMap((m) => (m.type === 'saved' ? [m.dir] : []));
     assert.deepEqual(saved, [path.join(o.outDir, 'weights'), o.panelDir]);
     assert.equal(r.weightsDir, path.join(o.outDir, 'weights'));

@@ -21,6 +21,7 @@ const epochLine = (epoch: number, loss: number) =>
     valMetrics: { accuracy: 0.25 },
     seconds: 1,
     samplesPerSecond: 10,
+    lr: 0.01,
   });
 
 test('a record split anywhere across chunks comes out whole, once', () => {
@@ -76,6 +77,7 @@ test('garbage, foreign and incomplete records are ignored; the Node trainer fiel
     valAccuracy: 0.25,
     seconds: 1,
     samplesPerSecond: 10,
+    lr: 0.01,
   });
   const flat = parseMetricsLine('{"event":"epoch","epoch":1,"loss":null,"accuracy":0.5,"valAccuracy":0.75}');
   assert.ok(flat?.event === 'epoch');

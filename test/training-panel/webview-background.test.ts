@@ -3,6 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BackgroundBatch } from '../../protocol/training';
+import { makeShapes } from '../../train/data/shapes';
+import { classResults } from '../../train/results';
+import { withGallery } from '../../train/results-gallery';
 import { openTrainingPage, type TrainingPage, trainingOf } from './page';
 
 const TINY = `model Tiny {
@@ -28,6 +31,7 @@ const batch = (epoch: number, b: number, loss: number | null = 1.4 - 0.05 * (epo
   accuracy: 0.25 + 0.02 * b,
   samplesPerSecond: 1500,
   etaSeconds: 4,
+  lr: 0.001 * (7 - b),
 });
 
 type App = { status: string; background: { points: number } };
@@ -61,13 +65,20 @@ let t: TrainingPage;
 before(async () => {
   t = await openTrainingPage();
   await t.waitForMessage('ready');
-  await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(TINY, 'Tiny'), saved: null, checkpoint: null, autoStart: false });
+  await t.send({
+    type: 'init',
+    uri: 'file:///ws/tiny.stride',
+    model: 'Tiny',
+    training: trainingOf(TINY, 'Tiny'),
+    saved: null,
+    checkpoint: null,
+    autoStart: false,
+  });
   await waitForStatus(t, 'ready');
 });
 after(async () => {
   await t?.close();
 });
-
 
 describe('training webview during a background run', { timeout: 300_000 }, () => {
   it('draws the replayed and streamed metrics, says whose they are, and offers only Stop and Pause', async () => {
@@ -82,6 +93,7 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
     await waitForStatus(t, 'background');
     assert.match(await t.page.locator('[data-key="background"]').innerText(), /Training in the background \(wasm \(SIMD, 1 thread\)\)/);
     assert.deepEqual(await points(t, 'chart-batch-loss'), [2]);
+    assert.deepEqual(await points(t, 'chart-batch-lr'), [2], 'the learning rate of each batch is drawn');
     assert.deepEqual(await points(t, 'chart-epoch-loss'), [1, 1]);
     for (let b = 1; b <= 6; b++) await t.send({ type: 'backgroundBatch', progress: batch(2, b) });
     await t.send({ type: 'backgroundEpoch', record: { epoch: 2, loss: 0.9, accuracy: 0.5, valLoss: 1.0, valAccuracy: 0.45 } });
@@ -110,9 +122,42 @@ describe('training webview during a background run', { timeout: 300_000 }, () =>
   });
 });
 
+describe('training webview during a background run: its results', { timeout: 300_000 }, () => {
+  it("draws a completed background run's per-class results: heat map, scores and the wrong samples", async () => {
+    // The worker's own functions: results of predictions on shapes images, with the wrong samples' pixels attached.
+    const data = makeShapes({ count: 40, height: 16, width: 16, seed: 2 });
+    const n = 20;
+    const scores = Float32Array.from({ length: n * 4 }, (_, i) => ((i * 7919) % 13) / 13);
+    const indices = Int32Array.from({ length: n }, (_, i) => i);
+    const labels = Int32Array.from(indices, (i) => data.train.labels[i]);
+    const r = classResults({ scores, units: 4, labels, indices, form: 'softmax' }, data.classes);
+    const results = withGallery(r, data);
+    assert.ok(results.wrong.length > 0);
+    await t.send({ type: 'backgroundResults', results });
+    await t.page.locator('#confusion').waitFor();
+    const cells = (await t.page.locator('#confusion td').allInnerTexts()).map(Number);
+    assert.equal(cells.length, 16, 'a 4 × 4 matrix');
+    assert.equal(
+      cells.reduce((a, b) => a + b, 0),
+      n,
+      'the heat map counts every validation sample',
+    );
+    assert.equal(await t.page.locator('#class-scores tr').count(), 5);
+    assert.equal(await t.page.locator('#wrong figure').count(), results.wrong.length);
+  });
+});
+
 describe('training webview during a background run: ending it', { timeout: 300_000 }, () => {
   it('does not start a run of its own, even when the host asks for one, and sends Stop to the host', async () => {
-    await t.send({ type: 'init', uri: 'file:///ws/tiny.stride', model: 'Tiny', training: trainingOf(TINY, 'Tiny'), saved: null, checkpoint: null, autoStart: true });
+    await t.send({
+      type: 'init',
+      uri: 'file:///ws/tiny.stride',
+      model: 'Tiny',
+      training: trainingOf(TINY, 'Tiny'),
+      saved: null,
+      checkpoint: null,
+      autoStart: true,
+    });
     await t.page.locator('[data-key="busy"]').waitFor();
     assert.equal((await app(t)).status, 'background');
     await t.page.locator('#btn-stop').click();

@@ -80,6 +80,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 let t: TrainingPage;
 let firstCheckpoint: Extract<FromWebview, { type: 'checkpoint' }> | undefined;
+/** The first run's epochs, which a run resumed from its epoch-1 checkpoint must repeat exactly. */
+let firstHistory: { loss: number }[] = [];
+const FIRST = () => tiny(4, 'adam(lr: 0.005)\n  schedule: cosine(warmup: 1)');
 
 before(async () => {
   t = await openTrainingPage();
@@ -90,11 +93,12 @@ after(async () => {
 
 describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
   it('trains on WebGL: the loss falls, tensors stay flat across epochs, checkpoints and weights reach the host', async () => {
-    await init(t, tiny(4, 'adam(lr: 0.005)\n  schedule: cosine(warmup: 1)'));
+    await init(t, FIRST());
     const end = await waitForEnd(t);
     assert.equal(end.status, 'finished', end.notes);
     assert.equal(end.backend, 'webgl');
-    assert.match(await t.page.locator('#backend').innerText(), /WebGL/);
+    assert.match(await t.page.locator('#backend').innerText(), /^Backend: webgl/);
+    firstHistory = end.history;
     assert.equal(end.history.length, 4);
     const first = mean(end.batchLosses.slice(0, 3));
     const last = mean(end.batchLosses.slice(-3));
@@ -118,6 +122,8 @@ describe('training webview in Chromium', { timeout: 10 * MINUTE }, () => {
       `checkpoint epochs must not go back: ${epochs}`,
     );
     firstCheckpoint = checkpoints.find((c) => c.checkpoint.epoch === 1);
+    const state = firstCheckpoint?.checkpoint.state;
+    assert.ok(state && state.loop.epoch === 1 && state.optimizer.specs.length > 1, 'the epoch-end checkpoint carries the optimizer slots');
     const saved = await t.waitForMessage('saveWeights');
     assert.equal(saved.model, 'Tiny');
     assert.deepEqual(saved.metadata.classes, ['circle', 'square', 'triangle', 'cross']);
@@ -221,6 +227,18 @@ describe('training webview in Chromium: images, bad messages and checkpoints', {
       [1, 2, 3],
     );
     assert.equal(end.history[0].loss, firstCheckpoint.checkpoint.history[0].loss);
+  });
+
+  it('resumes the same run from an epoch-end checkpoint: its later epochs equal the uninterrupted run', async () => {
+    assert.ok(firstCheckpoint?.checkpoint.state, 'the first run checkpointed its state at epoch 1');
+    await init(t, FIRST(), firstCheckpoint.checkpoint, false);
+    await t.page.locator('#btn-resumeCheckpoint:not([disabled])').click();
+    const end = await waitForEnd(t);
+    assert.equal(end.status, 'finished', end.notes);
+    assert.deepEqual(
+      end.history.map((h) => h.loss),
+      firstHistory.map((h) => h.loss),
+    );
   });
 });
 

@@ -18,7 +18,7 @@ const start = () => ({
   backend: 'auto',
   cacheDir: null,
 });
-const batch = () => ({ epoch: 1, epochs: 2, batch: 4, batches: 7, loss: 1.2, accuracy: 0.5, samplesPerSecond: 900, etaSeconds: 3 });
+const batch = () => ({ epoch: 1, epochs: 2, batch: 4, batches: 7, loss: 1.2, accuracy: 0.5, samplesPerSecond: 900, etaSeconds: 3, lr: 0.001 });
 const epoch = () => ({ epoch: 2, epochs: 2, loss: 0.4, accuracy: 0.9, valLoss: 0.5, valAccuracy: 0.85, seconds: 1.5, samplesPerSecond: 1200 });
 const summary = () => ({
   status: 'completed',

@@ -17,7 +17,8 @@ export class StrideDropout extends tf.layers.Layer {
   private readonly rate: number;
   private readonly spatial: boolean;
   private readonly seed?: number;
-  private calls = 0;
+  /** Seeded draws so far: the next one's seed is `seed + calls` (a checkpoint keeps it, so a resumed run draws on). */
+  calls = 0;
 
   constructor(cfg: { name?: string; rate: number; spatial: boolean; seed?: number }) {
     super({ name: cfg.name });

@@ -16,6 +16,9 @@ import { buildModel } from '../model-builder';
 import { normalizeInPlace, runNormalization, type InputsHook } from '../input-pipeline';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
+import { resumePlan, type ResumePlan } from './resume';
+import type { RunResults } from '../../protocol/run-results';
+import { withGallery } from '../results-gallery';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
@@ -28,7 +31,9 @@ export type ProgressEvent =
   | { readonly type: 'data'; readonly name: string; readonly samples: number; readonly classes: readonly string[]; readonly shape: readonly number[] }
   | { readonly type: 'batch'; readonly progress: BatchProgress }
   | { readonly type: 'epoch'; readonly progress: EpochProgress }
-  | { readonly type: 'saved'; readonly dir: string };
+  | { readonly type: 'saved'; readonly dir: string }
+  /** A completed run's per-class results, with the wrong samples' images (for a panel without the data). */
+  | { readonly type: 'results'; readonly results: RunResults };
 
 export interface RunTrainingOptions {
   /** The model and its settings, lowered by the host from the analysis its diagnostics came from. */
@@ -45,6 +50,8 @@ export interface RunTrainingOptions {
   readonly outDir: string;
   /** Weights to start from (`--init`): a weights folder, or a run folder with `weights/`, of the same model (fine-tuning); replaces the section's `init:`. */
   readonly initDir?: string;
+  /** Continues the run whose checkpoint is in `outDir` (see train/node/resume.ts); else any old checkpoint is removed. */
+  readonly resume?: boolean;
   /** TensorBoard log folder (`--tensorboard`): event files under `train/` and `validation/`. */
   readonly tensorboardDir?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -88,17 +95,21 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   o.onProgress?.({ type: 'backend', description: backend.description });
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
+  const plan = resumePlan(training, o, settings);
   const data = await prepareData(training, o, settings);
   // The statistics saved beside the weights, so predict feeds the model what training fed it.
   const normalization = runNormalization(settings, data);
   const model = buildModel(training, { seed: settings.seed });
   const init = initOf(o, settings);
   if (init) startFrom(model, init);
-  const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
+  const done = plan.done;
+  const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir, resumedEpochs: done });
   logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: init?.dir });
+  if (done > 0) logs.record({ event: 'resume', epoch: done });
   try {
     const result = await trainModel(model, training, {
-      settings,
+      ...trainHooks(o, plan, logs, (p) => saveModel(model, path.join(o.outDir, BEST_DIR), metadataOf(training, data, p.epoch, settings.seed))),
+      settings: { ...settings, epochs: settings.epochs - done },
       data,
       control: o.control,
       signal: o.signal,
@@ -113,15 +124,18 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
-      await saveModel(model, weightsDir, { ...metadataOf(training, data, result.history.length, result.seed ?? settings.seed), normalization });
+      await saveModel(model, weightsDir, { ...metadataOf(training, data, done + result.history.length, result.seed ?? settings.seed), normalization });
       o.onProgress?.({ type: 'saved', dir: weightsDir });
     }
     const bestDir = result.best ? path.join(o.outDir, BEST_DIR) : undefined;
     const resultFiles = result.evaluation ? writeResults(o.outDir, result.evaluation) : undefined;
+    if (result.evaluation) o.onProgress?.({ type: 'results', results: withGallery(result.evaluation.results, data) });
     const summary = result.evaluation && { accuracy: result.evaluation.results.accuracy, topK: result.evaluation.results.topK, files: resultFiles };
     logs.record({ event: 'end', status: result.status, reason: result.reason, seed: result.seed, weightsDir, best: result.best, bestDir, results: summary });
     return {
       ...result,
+      // Epochs counted over the whole run, a resumed run's included.
+      history: result.history.map((p) => ({ ...p, epoch: p.epoch + done, epochs: p.epochs + done })),
       model: training.name,
       backend: backend.description,
       weightsDir,
@@ -133,6 +147,25 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The trainer's callbacks for a run: progress and logs counted over the whole run (a resumed run's epochs go on from
+ * its checkpoint's), the best epoch's weights kept beside the last ones (`best/`: what early stopping or a late plateau
+ * would lose), and a checkpoint after every epoch.
+ */
+function trainHooks(o: RunTrainingOptions, plan: ResumePlan, logs: RunLogs, saveBest: (p: EpochProgress) => Promise<void>) {
+  const shift = <T extends { epoch: number; epochs: number }>(p: T): T => ({ ...p, epoch: p.epoch + plan.done, epochs: p.epochs + plan.done });
+  return {
+    resume: plan.state,
+    onBatch: (p: BatchProgress) => o.onProgress?.({ type: 'batch', progress: shift(p) }),
+    onBest: (p: EpochProgress) => saveBest(shift(p)),
+    onEpoch: (p: EpochProgress) => {
+      logs.epoch(shift(p));
+      o.onProgress?.({ type: 'epoch', progress: shift(p) });
+    },
+    onState: plan.save,
+  };
 }
 
 /** Replaces the seeded initial weights by saved ones; names and shapes must fit, else a clear error before training. */

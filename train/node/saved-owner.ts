@@ -17,10 +17,10 @@ export class NotStrideFolderError extends Error {
 }
 
 /** The files a weights folder holds when Stride wrote it (folders saved before the marker existed count as Stride's). */
-const WEIGHTS_FILES = new Set([WEIGHTS_MARKER, 'model.json', 'weights.bin', 'checkpoint.json']);
+const WEIGHTS_FILES = new Set([WEIGHTS_MARKER, 'model.json', 'weights.bin', 'checkpoint.json', 'optimizer.bin']);
 /** What a run folder holds when Stride wrote it. */
 const RUN_ENTRY =
-  /^(\.stride-run|metrics\.jsonl|metrics\.csv|results\.json|predictions\.csv|torch|weights|weights\.previous|\.weights\.tmp-.*|best|best\.previous|\.best\.tmp-.*)$/;
+  /^(\.stride-run|metrics\.jsonl|metrics\.csv|results\.json|predictions\.csv|torch|weights|weights\.previous|\.weights\.tmp-.*|best|best\.previous|\.best\.tmp-.*|checkpoint|checkpoint\.previous|\.checkpoint\.tmp-.*)$/;
 
 /** The marker's content: what wrote the folder, so a person finding it knows. */
 export function markerBytes(kind: 'weights' | 'run'): Uint8Array {

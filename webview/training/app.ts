@@ -1,19 +1,20 @@
 // The training panel's controller: turns host messages and button clicks into runs, charts, checkpoints and activation views.
 
 import * as tf from '@tensorflow/tfjs';
-import type { FromWebview, ToWebview } from '../../protocol/training';
+import type { BackendChoice, FromWebview, ToWebview } from '../../protocol/training';
 import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
+import type { TrainState } from '../../protocol/train-state';
 import type { TrainingModel } from '../../protocol/training-model';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel, tfName } from '../../train/model-builder';
 import type { BatchProgress, TrainResult } from '../../train/trainer';
 import { highlightLayer, outputClasses, renderActivations, withNormalization, type Sample } from './activations';
 import { BackgroundView } from './background-view';
-import { chooseBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
+import { chooseBackend, needsBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
 import { captureWeights, restoreWeights, savedMetadata, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
-import { enabledButtons, isBusy, isLocalRun, type Status } from './status';
+import { assertNever, enabledButtons, isBusy, isLocalRun, type Status } from './status';
 import { showBatchReadout } from './readout';
 import { resultsSection } from './results-view';
 import { Throughput } from './telemetry';
@@ -58,8 +59,8 @@ export class TrainingApp {
     this.refreshButtons();
   }
 
-  async startBackend(): Promise<void> {
-    this.backend = await chooseBackend();
+  async startBackend(choice?: BackendChoice): Promise<void> {
+    this.backend = await chooseBackend(choice);
     this.view.backend.textContent = this.backend.note;
     this.view.backend.className = `note ${this.backend.slow ? 'warning' : 'info'}`;
   }
@@ -97,6 +98,7 @@ export class TrainingApp {
       case 'backgroundBatch':
       case 'backgroundEpoch':
       case 'backgroundEnd':
+      case 'backgroundResults':
         return this.onBackground(m);
       default:
         return assertNever(m);
@@ -117,8 +119,7 @@ export class TrainingApp {
       this.background.setPaused(m.paused);
       return this.refreshButtons();
     }
-    if (m.type === 'backgroundBatch') return this.background.batch(m.progress);
-    if (m.type === 'backgroundEpoch') return this.background.epoch(m.record);
+    if (m.type !== 'backgroundEnd') return this.background.update(m);
     this.status = m.status === 'completed' ? 'finished' : m.status;
     this.background.end(m);
     this.refreshButtons();
@@ -126,6 +127,7 @@ export class TrainingApp {
 
   private async load(m: Init): Promise<void> {
     if (isBusy(this.status)) return this.view.note('busy', 'warning', 'A run is in progress; stop it before reloading the model.');
+    if (needsBackend(m.backend)) await this.startBackend(m.backend);
     this.init = m;
     this.saved = m.saved;
     this.checkpoint = m.checkpoint;
@@ -164,7 +166,7 @@ export class TrainingApp {
       case 'loadSaved':
         return this.start(this.saved, 0, []);
       case 'resumeCheckpoint':
-        return this.checkpoint ? this.start(this.checkpoint.weights, this.checkpoint.epoch, this.checkpoint.history) : undefined;
+        return this.checkpoint ? this.start(this.checkpoint.weights, this.checkpoint.epoch, this.checkpoint.history, this.checkpoint.state) : undefined;
       case 'pause':
         if (this.status === 'background') return this.host.post({ type: 'pauseBackground' });
         this.run?.control.pause();
@@ -197,7 +199,7 @@ export class TrainingApp {
   }
 
   /** Starts a run from the given weights (null: seeded initialisation), after `doneEpochs` already trained. */
-  private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[]): Promise<void> {
+  private async start(weights: WeightsPayload | null, doneEpochs: number, history: readonly EpochRecord[], state?: TrainState): Promise<void> {
     if (!this.training || !this.data || isBusy(this.status)) return;
     this.run?.dispose();
     this.run = undefined;
@@ -206,7 +208,7 @@ export class TrainingApp {
     this.batchLosses.length = 0;
     for (const r of history) this.view.pushEpoch(r);
     for (const key of ['result', 'busy', 'saved']) this.view.clearNote(key);
-    const begin: RunStart = { training: this.training, data: this.data, weights, doneEpochs, history };
+    const begin: RunStart = { training: this.training, data: this.data, weights, doneEpochs, history, state };
     // Callbacks of an abandoned run (after a context loss) must not touch the new run's charts or checkpoint.
     const live = () => this.run === run;
     const run: TrainingRun = new TrainingRun(begin, {
@@ -309,7 +311,7 @@ export class TrainingApp {
     this.view.backend.textContent = `${this.backend.note} Restarted after the WebGL context was lost.`;
     this.status = 'ready';
     const c = this.checkpoint;
-    await (c ? this.start(c.weights, c.epoch, c.history) : this.start(this.init?.startFrom?.weights ?? null, 0, []));
+    await (c ? this.start(c.weights, c.epoch, c.history, c.state) : this.start(this.init?.startFrom?.weights ?? null, 0, []));
   }
 
   private save(): void {
@@ -392,8 +394,4 @@ export class TrainingApp {
     this.host.post({ type: 'notify', level: 'error', message: `Stride training: ${message}` });
     this.refreshButtons();
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled case ${JSON.stringify(x)}`);
 }

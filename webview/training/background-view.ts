@@ -2,6 +2,9 @@
 
 import type { BackgroundBatch, ToWebview } from '../../protocol/training';
 import type { EpochRecord } from '../../protocol/training-payloads';
+import type { RunResults } from '../../protocol/run-results';
+import type { Dataset } from '../../train/data/dataset';
+import { resultsSection } from './results-view';
 import { formatDuration } from './telemetry';
 import type { PanelView } from './view';
 
@@ -63,6 +66,13 @@ export class BackgroundView {
     if (draw) this.view.drawCharts();
   }
 
+  /** A batch, an epoch, or the finished run's per-class results (drawn as a page run's are). */
+  update(m: Extract<ToWebview, { type: 'backgroundBatch' | 'backgroundEpoch' | 'backgroundResults' }>): void {
+    if (m.type === 'backgroundBatch') return this.batch(m.progress);
+    if (m.type === 'backgroundEpoch') return this.epoch(m.record);
+    this.view.results.replaceChildren(...resultsSection(m.results, galleryData(m.results)));
+  }
+
   end(m: End): void {
     const level = m.status === 'completed' || m.status === 'stopped' ? 'info' : m.status === 'diverged' ? 'warning' : 'error';
     this.view.note('background', level, `Background run ${m.status === 'completed' ? 'finished' : m.status}: ${m.message}`);
@@ -75,6 +85,14 @@ export class BackgroundView {
     this.view.batchLoss.ys.push(p.loss ?? NaN);
     this.view.batchAcc.xs.push(x);
     this.view.batchAcc.ys.push(p.accuracy ?? NaN);
+    this.view.batchLr.xs.push(x);
+    this.view.batchLr.ys.push(p.lr ?? NaN);
     this.points++;
   }
+}
+
+/** The gallery's images as the data set the results view reads wrong samples from (their indices point into it). */
+function galleryData(r: RunResults): Dataset {
+  const count = r.wrong.length;
+  return { name: 'gallery', shape: r.gallery.shape, classes: r.classes, train: { images: r.gallery.pixels, labels: new Int32Array(count), count } };
 }

@@ -1,6 +1,7 @@
 // After a completed run: the confusion matrix as a heat map (each row shaded by its share of the true class), the
 // per-class scores, and a gallery of the most confidently wrong validation images.
 
+import { GALLERY } from '../../train/results-gallery';
 import type { Dataset } from '../../train/data/dataset';
 import type { ClassResults } from '../../train/results';
 import { sampleCanvas } from './activations';
@@ -9,7 +10,6 @@ import { el } from './dom';
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 /** Wide matrices stay readable as a table of numbers in results.json; the panel draws up to this many classes. */
 const MAX_CLASSES = 40;
-const GALLERY = 12;
 
 function heatMap(r: ClassResults): HTMLElement {
   const head = el('tr', {}, el('th', { text: 'true \\ predicted' }), ...r.classes.map((c) => el('th', { text: c })));

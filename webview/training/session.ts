@@ -2,6 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { CheckpointPayload, EpochRecord, WeightsPayload } from '../../protocol/training-payloads';
+import type { TrainState } from '../../protocol/train-state';
 import type { TrainingModel } from '../../protocol/training-model';
 import { TrainControl } from '../../train/control';
 import type { Dataset } from '../../train/data/dataset';
@@ -25,6 +26,8 @@ export interface RunStart {
   /** Epochs already done (a resumed checkpoint); the run trains the rest. */
   readonly doneEpochs: number;
   readonly history: readonly EpochRecord[];
+  /** The full state of an epoch-end checkpoint (optimizer slots, schedule…): the run continues exactly; else it restarts them. */
+  readonly state?: TrainState;
 }
 
 /** How often, at most, weights are checkpointed in the middle of an epoch. */
@@ -61,8 +64,9 @@ export class TrainingRun {
     const settings = this.start.training.settings;
     const offset = this.start.doneEpochs;
     return trainModel(this.model, this.start.training, {
-      settings: { ...settings, epochs: Math.max(0, settings.epochs - offset), seed: settings.seed + offset },
+      settings: { ...settings, epochs: Math.max(0, settings.epochs - offset) },
       epochOffset: offset,
+      resume: this.start.state?.loop.epoch === offset ? this.start.state : undefined,
       data: this.start.data,
       control: this.control,
       onBatch: (p) => {
@@ -73,8 +77,9 @@ export class TrainingRun {
         const record = toRecord(p, offset);
         this.history.push(record);
         this.hooks.onEpoch(record, p);
-        this.checkpoint(record.epoch);
       },
+      // After each epoch: the weights with everything else a resumed run needs, so it continues this very run.
+      onState: (state) => this.checkpoint(state.loop.epoch, state),
     });
   }
 
@@ -85,10 +90,15 @@ export class TrainingRun {
     this.checkpoint(doneEpochs);
   }
 
-  checkpoint(doneEpochs: number): void {
+  /**
+   * A checkpoint of the weights now; with `state` (at an epoch's end) also the optimizer's slots, the schedule and early
+   * stopping, so a resume is exact. One taken mid-epoch (pause, every few seconds) holds the weights only: resuming
+   * from it redoes that epoch with a fresh optimizer.
+   */
+  checkpoint(doneEpochs: number, state?: TrainState): void {
     this.lastCheckpoint = performance.now();
-    const weights = captureWeights(this.model);
-    this.hooks.onCheckpoint({ model: this.modelName, epoch: doneEpochs, weights, history: this.history.slice(0, doneEpochs) });
+    const weights = state?.weights ?? captureWeights(this.model);
+    this.hooks.onCheckpoint({ model: this.modelName, epoch: doneEpochs, weights, history: this.history.slice(0, doneEpochs), state });
   }
 
   dispose(): void {

@@ -76,3 +76,8 @@ export function enabledButtons(s: Status, f: ButtonFacts): Record<Action, boolea
     augmentSamples: f.hasData,
   };
 }
+
+/** The end of an exhaustive switch over a message union: a case the protocol grew and the page did not handle. */
+export function assertNever(x: never): never {
+  throw new Error(`Unhandled case ${JSON.stringify(x)}`);
+}

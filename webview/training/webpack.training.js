@@ -1,5 +1,6 @@
 // Bundles the training webview (TypeScript + tfjs) into dist/webview/training.js for the browser; no Node built-ins.
 const path = require('node:path');
+const webpack = require('webpack');
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -27,4 +28,7 @@ module.exports = (_env, argv = {}) => ({
   },
   devtool: false,
   performance: { hints: false },
+  // One file: the page's CSP admits only its own nonce'd script, so webpack may not add chunk scripts. The WebGPU
+  // backend's dynamic import still defers evaluating it until stride.training.backend asks for it.
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
 });

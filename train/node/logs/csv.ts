@@ -16,9 +16,24 @@ export function csvRow(fields: readonly (string | number)[]): string {
 export class CsvLog {
   private columns: readonly string[] | undefined;
 
-  /** Starts the file afresh: the CSV holds one run, metrics.jsonl keeps every run. */
-  constructor(readonly file: string) {
-    fs.writeFileSync(file, '');
+  /**
+   * Starts the file afresh: the CSV holds one run, metrics.jsonl keeps every run. A resumed run keeps the rows of the
+   * epochs its checkpoint holds (`keepEpochs`) and their columns, and drops any later ones an interrupted run wrote.
+   */
+  constructor(
+    readonly file: string,
+    keepEpochs = 0,
+  ) {
+    const kept =
+      keepEpochs > 0 && fs.existsSync(file)
+        ? fs
+            .readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l !== '')
+        : [];
+    const rows = kept.slice(1).filter((l) => Number(l.split(',')[0]) <= keepEpochs);
+    if (kept.length > 0) this.columns = kept[0].split(',');
+    fs.writeFileSync(file, kept.length > 0 ? [kept[0], ...rows].map((l) => `${l}\n`).join('') : '');
   }
 
   write(row: Readonly<Record<string, number | string>>): void {

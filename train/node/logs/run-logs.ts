@@ -15,6 +15,8 @@ export interface RunLogOptions {
   readonly outDir: string;
   /** TensorBoard log folder: `train/` and `validation/` event files go under it. */
   readonly tensorboardDir?: string;
+  /** Epochs a resumed run's checkpoint holds: metrics.csv keeps their rows. */
+  readonly resumedEpochs?: number;
 }
 
 /** One row per epoch: epoch, loss, training metrics, validation loss and metrics (`val_` prefixed, as Keras), timing. */
@@ -36,7 +38,7 @@ export class RunLogs {
   constructor(o: RunLogOptions) {
     fs.mkdirSync(o.outDir, { recursive: true });
     this.jsonl = path.join(o.outDir, METRICS_JSONL);
-    this.csv = new CsvLog(path.join(o.outDir, METRICS_CSV));
+    this.csv = new CsvLog(path.join(o.outDir, METRICS_CSV), o.resumedEpochs);
     if (o.tensorboardDir !== undefined) {
       const dir = path.resolve(o.tensorboardDir);
       this.board = { train: new EventFileWriter(path.join(dir, 'train')), validation: new EventFileWriter(path.join(dir, 'validation')) };
