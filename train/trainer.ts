@@ -155,7 +155,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     if (options.resume) await restoreState(loop, watch, options.resume, s.optimizer.name);
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + offset + epoch)).map((i) => train[i]);
-      const outcome = await runEpoch(loop, epoch, order);
+      const outcome = await runEpoch(loop, epoch, order, offset + epoch);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
       const val = validation.length > 0 ? await evaluateIndices(loop, validation, epoch) : undefined;
       lastPass = val;
@@ -198,12 +198,13 @@ interface EpochOutcome {
   readonly seconds: number;
 }
 
-async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<EpochOutcome> {
+/** `runEpochNo` counts over the whole run (a resumed run's earlier epochs included): unfreezing and augmentation follow it. */
+async function runEpoch(loop: Loop, epoch: number, order: Int32Array, runEpochNo: number): Promise<EpochOutcome> {
   const { settings, data } = loop.options;
   const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
   const batches = Math.ceil(order.length / settings.batch);
   const t0 = now();
-  loop.tune.atEpoch(epoch + (loop.options.epochOffset ?? 0));
+  loop.tune.atEpoch(runEpochNo);
   let lossSum = 0;
   let seen = 0;
   for (let b = 0; b < batches; b++) {
@@ -212,7 +213,7 @@ async function runEpoch(loop: Loop, epoch: number, order: Int32Array): Promise<E
     if (loop.control.isStopped)
       return { status: 'stopped', reason: 'Stopped on request.', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
     const indices = order.subarray(b * settings.batch, (b + 1) * settings.batch);
-    const batch = loop.input.train(gather(data.train, loop.sample, indices), indices, epoch);
+    const batch = loop.input.train(gather(data.train, loop.sample, indices), indices, runEpochNo);
     const lr = loop.schedule.at(loop.step, epoch + (loop.options.epochOffset ?? 0));
     setLearningRate(loop.plan.optimizer, lr);
     const loss = await trainStep(loop, batch, metrics);

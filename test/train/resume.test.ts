@@ -47,6 +47,14 @@ const CASES = [
       'optimizer: adamw(lr: 0.01, weight_decay: 0.01)  schedule: one_cycle',
     ),
   },
+  {
+    // Augmentation draws and unfreezing follow the epoch counted over the whole run, not since the resume.
+    name: 'augmentation, normalisation and a layer unfrozen after epoch 1',
+    text: source(
+      `  stem = conv2d(4, 3, stride: 2, activation: relu)\n  batchnorm()\n  flatten()`,
+      'optimizer: adam(lr: 0.01)  normalize: auto  augment: [flip, crop(pad: 2), cutout(4)]  freeze: [stem]  unfreeze: 1',
+    ),
+  },
 ];
 
 const tmp = tempDir('resume');

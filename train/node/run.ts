@@ -108,19 +108,14 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   if (done > 0) logs.record({ event: 'resume', epoch: done });
   try {
     const result = await trainModel(model, training, {
-      ...trainHooks(o, plan, logs, (p) => saveModel(model, path.join(o.outDir, BEST_DIR), metadataOf(training, data, p.epoch, settings.seed))),
+      ...trainHooks(o, plan, logs, (p) =>
+        saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),
+      ),
       settings: { ...settings, epochs: settings.epochs - done },
       data,
       control: o.control,
       signal: o.signal,
       onInputs: o.onInputs,
-      onBatch: (p) => o.onProgress?.({ type: 'batch', progress: p }),
-      // The best epoch's weights, kept beside the last ones (`best/`): what early stopping or a late plateau would lose.
-      onBest: (p) => saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),
-      onEpoch: (p) => {
-        logs.epoch(p);
-        o.onProgress?.({ type: 'epoch', progress: p });
-      },
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
