@@ -56,8 +56,8 @@ export function dataOption(args: ParsedArgs): DataSpec | undefined {
 
 function backendOption(args: ParsedArgs): RunTrainingOptions['backend'] {
   const v = stringOption(args.options, 'backend');
-  if (v === undefined || ['auto', 'tensorflow', 'wasm', 'cpu'].includes(v)) return v as RunTrainingOptions['backend'];
-  throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, got '${v}'`);
+  // The parser has checked the value against the command table's BACKENDS.
+  return v as RunTrainingOptions['backend'];
 }
 
 /**

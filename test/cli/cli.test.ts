@@ -164,5 +164,8 @@ test('export: PyTorch code to a file, JSON graph to stdout, refusal on errors', 
   const bad = stride('export', write('exp3.stride', BAD));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /error\[unknown-layer\][\s\S]*model 'Broken' has errors/);
-  assert.match(stride('export', write('exp4.stride', GOOD), '--format', 'caffe').stderr, /unknown export format 'caffe'/);
+  assert.match(
+    stride('export', write('exp4.stride', GOOD), '--format', 'caffe').stderr,
+    /option --format does not accept 'caffe' \(values: pytorch, onnx, keras, tfjs, json, torch-ddp\)/,
+  );
 });

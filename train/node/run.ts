@@ -16,6 +16,7 @@ import { buildModel } from '../model-builder';
 import { outputForm } from '../objective';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../trainer';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
+import { cleanSettings } from './logs/clean-settings';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
 import { loadWeightsInto, saveModel } from './weights';
@@ -89,7 +90,15 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const model = buildModel(training, { seed: settings.seed });
   if (o.initDir !== undefined) startFrom(model, o.initDir);
   const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir });
-  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: o.initDir });
+  logs.record({
+    event: 'start',
+    model: training.name,
+    backend: backend.description,
+    data: data.name,
+    samples: data.train.count,
+    settings: cleanSettings(settings),
+    init: o.initDir,
+  });
   try {
     const result = await trainModel(model, training, {
       settings,
