@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
 import { ExportRefused } from '../export/refusal';
 import { modelAt, modelChoiceError } from '../ide/model-at';
+import { modelDiagnostics, modelErrors } from '../ide/model-diagnostics';
 import { formatTable, summarize } from '../ide/summary';
 import { cacheCommand } from './cache';
 import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
@@ -152,9 +153,8 @@ function summary(args: ParsedArgs): number {
   const model = stringOption(args.options, 'model');
   // Only checks the choice: without --model the summary lists every model.
   pickModel(analysis, file, model);
-  // With --model, diagnostics of the other models are noise; blocks and stray syntax errors may matter.
-  const shown =
-    model === undefined ? analysis : { ...analysis, diagnostics: analysis.diagnostics.filter((d) => !insideOtherModel(analysis, model, d.span.start)) };
+  // With --model, diagnostics of the other models (and of what only they use) are noise.
+  const shown = model === undefined ? analysis : { ...analysis, diagnostics: modelDiagnostics(analysis, model) };
   const result = summarize(shown, { model, batch: intOption(args.options, 'batch') });
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -176,7 +176,7 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const format = formatNamed(name);
   if (!format) throw new UsageError(`unknown export format '${name}' (${FORMATS.map((f) => f.name).join(', ')})`);
   const model = pickModel(analysis, file, stringOption(args.options, 'model'));
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.span.start >= model.graph.span.start && d.span.start < model.graph.span.end);
+  const errors = modelErrors(analysis, model.graph.name);
   if (errors.length > 0) {
     process.stderr.write(formatDiagnostics(file, { ...analysis, diagnostics: errors }, process.stderr) + '\n');
     throw new InputError(`model '${model.graph.name}' has errors; fix them before exporting`);
@@ -212,10 +212,6 @@ function pickModel(analysis: Analysis, file: string, name: string | undefined): 
   const choice = modelAt(analysis, { name });
   if (choice.kind !== 'found') throw new InputError(modelChoiceError(choice, file));
   return choice.model;
-}
-
-function insideOtherModel(analysis: Analysis, model: string, offset: number): boolean {
-  return analysis.models.some((m) => m.graph.name !== model && offset >= m.graph.span.start && offset < m.graph.span.end);
 }
 
 /** Loaded on demand: the layout engine is large, and `check` must not pay for it. */

@@ -114,7 +114,7 @@ test('clear errors for missing files, directories, binary input, unknown models 
     [['check', path.join(dir, 'nope.stride')], /cannot read '.*nope\.stride': no such file/],
     [['summary', dir], /is a directory/],
     [['summary', write('bin.stride', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]))], /looks like a binary file/],
-    [['summary', write('good5.stride', GOOD), '--model', 'Nope'], /no model named 'Nope' .*\(models: Small, Tiny\)/],
+    [['summary', write('good5.stride', GOOD), '--model', 'Nope'], /No model named 'Nope'; models in .*: Small, Tiny/],
     [['summary', write('good6.stride', GOOD), '--batch', 'x'], /--batch must be a positive integer/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['check'], /check needs at least one file/],

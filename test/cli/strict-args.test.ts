@@ -133,10 +133,12 @@ test('--version and -V print the version of package.json', () => {
   }
 });
 
-test('the table agrees with the export formats and the plot formats', () => {
+test('the table agrees with the export formats, the plot formats and the themes', () => {
   const { FORMATS } = require('../../export/formats') as typeof import('../../export/formats');
   const { PLOT_FORMATS } = require('../../cli/plot') as typeof import('../../cli/plot');
   const values = (command: string, option: string) => COMMANDS.find((c) => c.name === command)?.options.find((o) => o.name === option)?.values;
   assert.deepEqual([...(values('export', 'format') ?? [])].sort(), FORMATS.map((f) => f.name).sort());
   assert.deepEqual(values('plot', 'format'), [...PLOT_FORMATS]);
+  const { THEMES } = require('../../webview/diagram/style') as typeof import('../../webview/diagram/style');
+  assert.deepEqual(values('plot', 'theme'), Object.keys(THEMES));
 });

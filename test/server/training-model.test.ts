@@ -57,7 +57,7 @@ describe('stride/trainingModel', () => {
     const missing = await ask({ uri, model: 'Nope' });
     assert.equal(missing?.model, null);
     assert.equal(missing?.training, null);
-    assert.match(missing?.error ?? '', /no model named 'Nope'/);
+    assert.match(missing?.error ?? '', /No model named 'Nope'/);
   });
 
   it('strict requests refuse a document with errors, naming file, line and column as the CLI does', async () => {
@@ -65,6 +65,6 @@ describe('stride/trainingModel', () => {
     assert.equal(lenient?.training?.nodes[1].shape, null, 'the broken layer travels with no shape');
     const strict = await ask({ uri: broken, strict: true });
     assert.equal(strict?.training, null);
-    assert.match(strict?.error ?? '', /^The source has 1 error; fix them before training:\n {2}\/train\/broken\.stride:3:\d+: /);
+    assert.match(strict?.error ?? '', /^Model '\w+' has 1 error; fix it before training:\n {2}\/train\/broken\.stride:3:\d+: /);
   });
 });
