@@ -21,8 +21,16 @@ export class UsageError extends Error {
   }
 }
 
-/** A problem with the user's files or data: reported as `stride: error: …`, exit status 2. */
-export class InputError extends Error {}
+/** A problem with the user's files or data: reported as `stride: error: …`, exit status 2 (1 for unusable data). */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    /** 1: the data given cannot be used (a missing or undecodable image, an empty data folder); 2: anything else. */
+    readonly status: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
+}
 
 /** Parses argv (without node and script) against the table: `--name value`, `--name=value`, flags, `-h`, `-V`. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {

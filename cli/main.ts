@@ -58,7 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const command = e instanceof UsageError ? (e.command ?? args?.command) : undefined;
       const see = e instanceof UsageError ? ` (see '${command && command !== 'help' ? `stride ${command} --help` : 'stride help'}')` : '';
       process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${plain(e.message, true)}${see}\n`);
-      return 2;
+      return e instanceof InputError ? e.status : 2;
     }
     throw e;
   }

@@ -40,7 +40,8 @@ async function userFacing<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError || !(e instanceof Error) || e instanceof TypeError || e instanceof RangeError) throw e;
-    throw new InputError(e.message);
+    // A folder or image that cannot be used is bad input data: exit status 1, as for a model with errors.
+    throw new InputError(e.message, e.name === 'FolderError' ? 1 : 2);
   }
 }
 
@@ -101,6 +102,9 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   const out = stringOption(args.options, 'out');
   if (out !== undefined && out.trim() === '') throw new UsageError('--out is an empty path; give a folder name (metrics.jsonl and weights/ go into it)');
   const outDir = path.resolve(out ?? runDir(file, model.name));
+  const data = dataOption(args);
+  // Checked before the run folder is made: a mistyped or empty --data DIR leaves nothing behind.
+  if (data?.kind === 'folder') (require('../train/node/data/folder') as typeof import('../train/node/data/folder')).listClasses(data.path);
   prepareRunFolder(outDir);
   const controller = new AbortController();
   const onSigint = () => {
@@ -117,7 +121,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       epochs: intOption(args.options, 'epochs'),
       batch: intOption(args.options, 'batch'),
       limit: intOption(args.options, 'limit'),
-      dataOverride: dataOption(args),
+      dataOverride: data,
       backend: backendOption(args),
       outDir,
       tensorboardDir: tensorboardOption(args),
