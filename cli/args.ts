@@ -145,6 +145,12 @@ export function intOption(options: ParsedArgs['options'], name: string): number 
   return n;
 }
 
+/** A whole number, 0 allowed (`--depth 0`); the parser has checked it. */
+export function countOption(options: ParsedArgs['options'], name: string): number | undefined {
+  const v = options.get(name);
+  return typeof v === 'string' ? Number(v) : undefined;
+}
+
 export function stringOption(options: ParsedArgs['options'], name: string): string | undefined {
   const v = options.get(name);
   if (v === true) throw new UsageError(`option --${name} needs a value`);

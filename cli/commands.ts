@@ -1,6 +1,8 @@
 // The one table of `stride` commands and their options: parsing (cli/args.ts), help (cli/help.ts) and shell completion
 // (cli/completion.ts) all read it, so an option exists, is documented and completes in one place.
 
+import { TABLE_COLUMNS } from '../ide/summary-table';
+
 /** How an option's value is read and checked before any command runs. */
 export type ValueType = 'string' | 'int' | 'count' | 'number' | 'list';
 
@@ -66,9 +68,6 @@ const weightsOut: OptionSpec = {
 };
 const noWeights: OptionSpec = { name: 'no-weights', help: 'Write the text only' };
 
-/** The summary's columns, in table order (ide/summary.ts renders them). */
-export const SUMMARY_COLUMNS = ['name', 'type', 'shape', 'params', 'macs', 'memory', 'rf'] as const;
-
 export const EXPORT_FORMATS = ['pytorch', 'onnx', 'keras', 'tfjs', 'json', 'torch-ddp'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
@@ -84,12 +83,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'summary',
     args: 'FILE',
     summary: 'Layer table with shapes, parameters, MACs, memory and receptive fields',
-    details: 'Blocks are shown as a row with their totals, then their layers indented below.',
+    details: [
+      'Every layer is a row by default; --depth N folds each block instance nested deeper than N into one row with',
+      "its totals (torchinfo's depth). --columns picks the table's columns (memory: activations per sample; default:",
+      'all but memory). --json prints every layer with every field.',
+    ].join('\n'),
     options: [
       model,
       batch("Batch size for the training-memory estimate (default: the train section's, else 32)"),
       { name: 'depth', value: 'N', type: 'count', complete: 'none', help: 'Show blocks nested deeper than N as one row with their totals (0: top level only)' },
-      { name: 'columns', value: 'LIST', type: 'list', values: SUMMARY_COLUMNS, help: `Comma-separated columns to show, of ${SUMMARY_COLUMNS.join(', ')}` },
+      { name: 'columns', value: 'LIST', type: 'list', values: TABLE_COLUMNS, help: `Comma-separated columns to show, of ${TABLE_COLUMNS.join(', ')}` },
       json,
     ],
     positionals: ['stride'],

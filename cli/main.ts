@@ -6,9 +6,10 @@ import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
 import { ExportRefused } from '../export/refusal';
 import { modelAt, modelChoiceError } from '../ide/model-at';
 import { modelDiagnostics, modelErrors } from '../ide/model-diagnostics';
-import { formatTable, summarize } from '../ide/summary';
+import { summarize } from '../ide/summary';
+import { formatTable, type TableColumn } from '../ide/summary-table';
 import { cacheCommand } from './cache';
-import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
+import { countOption, InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { commandNamed, type CommandSpec } from './commands';
 import { completionCommand } from './completion';
 import { commandHelp, generalHelp } from './help';
@@ -159,7 +160,15 @@ function summary(args: ParsedArgs): number {
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
-    process.stdout.write(result.models.map(formatTable).join('\n\n') + '\n');
+    const table = {
+      depth: countOption(args.options, 'depth'),
+      columns: args.options
+        .get('columns')
+        ?.toString()
+        .split(',')
+        .map((c) => c.trim()) as TableColumn[] | undefined,
+    };
+    process.stdout.write(result.models.map((m) => formatTable(m, table)).join('\n\n') + '\n');
     if (shown.diagnostics.length > 0) process.stderr.write(formatDiagnostics(file, shown, process.stderr) + '\n');
   }
   return shown.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;

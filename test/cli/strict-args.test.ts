@@ -85,7 +85,7 @@ test('bad options of other commands and unknown commands', () => {
   fs.writeFileSync(file, MODEL);
   const cases: [string[], RegExp][] = [
     [['check', file, '--jsn'], /unknown option '--jsn' for check; did you mean '--json'\? \(see 'stride check --help'\)/],
-    [['summary', file, '--columns', 'name,size'], /option --columns does not accept 'size' \(values: name, type, shape, params, macs, memory, rf\)/],
+    [['summary', file, '--columns', 'name,size'], /option --columns does not accept 'size' \(values: name, type, shape, params, macs, memory, rf, connected\)/],
     [['summary', file, '--depth', '-1'], /option --depth must be a whole number/],
     [['export', file, '--format', 'onxx'], /did you mean 'onnx'\?/],
     [['plot', file, '--theme', 'blue'], /option --theme does not accept 'blue' \(values: light, dark\)/],
