@@ -29,6 +29,11 @@ function bashReply(what: Completion | readonly string[], values?: readonly strin
   return `COMPREPLY=(${enumerated}${words})`;
 }
 
+/** A comma-separated list (`--columns name,pa`): the words before the last comma stay, the last one completes. */
+function bashList(values: readonly string[]): string {
+  return `local pre=""; [[ $cur == *,* ]] && pre="\${cur%,*},"; COMPREPLY=($(compgen -P "$pre" -W "${quoteWords(values)}" -- "\${cur##*,}"))`;
+}
+
 function positionalsOf(c: CommandSpec): readonly (Completion | readonly string[])[] {
   return c.name === 'help' ? [COMMANDS.map((x) => x.name)] : c.positionals;
 }
@@ -36,7 +41,9 @@ function positionalsOf(c: CommandSpec): readonly (Completion | readonly string[]
 function bashCommand(c: CommandSpec): string {
   const options = optionsOf(c);
   const valued = options.filter((o) => o.value !== undefined);
-  const values = valued.map((o) => `        --${o.name}) ${bashReply(o.complete ?? (o.values ? [] : 'none'), o.values)}; return ;;`);
+  const values = valued.map(
+    (o) => `        --${o.name}) ${o.type === 'list' ? bashList(o.values ?? []) : bashReply(o.complete ?? (o.values ? [] : 'none'), o.values)}; return ;;`,
+  );
   const positionals = positionalsOf(c);
   const last = positionals.length - 1;
   const byIndex = positionals.map((p, i) => `        ${i === last ? '*' : i}) ${bashReply(p)} ;;`);
@@ -99,7 +106,8 @@ const ZSH_FILES: Record<Completion, string> = {
   none: ' ',
 };
 
-function zshAction(what: Completion | readonly string[], values?: readonly string[]): string {
+function zshAction(what: Completion | readonly string[], values?: readonly string[], list = false): string {
+  if (values && list) return `_values -s , item ${values.join(' ')}`;
   if (values && what !== 'dir') return `(${values.join(' ')})`;
   if (values) return `{_values value ${values.join(' ')}; _files -/}`;
   return typeof what === 'string' ? ZSH_FILES[what] : `(${what.join(' ')})`;
@@ -108,7 +116,7 @@ function zshAction(what: Completion | readonly string[], values?: readonly strin
 function zshOption(o: OptionSpec): string {
   const head = `--${o.name}[${zshText(o.help)}]`;
   if (o.value === undefined) return `'${head}'`;
-  return `'${head}:${zshText(o.value)}:${zshAction(o.complete ?? (o.values ? [] : 'none'), o.values)}'`;
+  return `'${head}:${zshText(o.value)}:${zshAction(o.complete ?? (o.values ? [] : 'none'), o.values, o.type === 'list')}'`;
 }
 
 function zshCommand(c: CommandSpec): string {

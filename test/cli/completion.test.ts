@@ -54,6 +54,8 @@ test('bash completes commands, options per command and the values of enumerated 
   assert.deepEqual(complete('stride export net.stride --format o'), ['onnx']);
   assert.deepEqual(complete('stride plot net.stride --theme '), ['light', 'dark']);
   assert.deepEqual(complete('stride completion '), ['bash', 'zsh']);
+  assert.deepEqual(complete('stride summary net.stride --columns name,pa'), ['name,params']);
+  assert.deepEqual(complete('stride summary net.stride --columns m'), ['macs', 'memory']);
   assert.deepEqual(complete('stride data '), ['export']);
   assert.deepEqual(complete('stride data export '), ['shapes']);
   assert.deepEqual(complete('stride help pre'), ['predict']);
