@@ -141,7 +141,7 @@ export function intOption(options: ParsedArgs['options'], name: string): number 
   const v = options.get(name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a positive integer, got '${v === true ? '' : v}'`);
+  if (v === true || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${v === true ? '' : v}'`);
   return n;
 }
 
