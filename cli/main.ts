@@ -5,93 +5,30 @@ import * as path from 'node:path';
 import { analyze, type Analysis, type ModelAnalysis } from '../core/analyze';
 import { ExportRefused } from '../export/refusal';
 import { modelAt, modelChoiceError } from '../ide/model-at';
-import { formatTable, summarize } from '../ide/summary';
+import { modelDiagnostics, modelErrors } from '../ide/model-diagnostics';
+import { summarize } from '../ide/summary';
+import { formatTable, type TableColumn } from '../ide/summary-table';
 import { cacheCommand } from './cache';
-import { InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
+import { countOption, InputError, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
+import { commandNamed, type CommandSpec } from './commands';
+import { completionCommand } from './completion';
+import { commandHelp, generalHelp } from './help';
 import { formatDiagnostics, paint, plain } from './output';
 import { predictCommand, train } from './train';
 
-const USAGE = `Usage: stride <command> [options]
-
-Commands:
-  check FILE...                      Report diagnostics (exit status 1 on errors)
-  summary FILE [--model NAME] [--batch N] [--json]
-                                     Layer table with shapes, parameters, MACs, receptive fields
-  export FILE [--model NAME] [--format F] [--weights DIR] [--logits] [--out PATH] [--stream-data]
-                                     Export the model: pytorch (default), onnx, keras, tfjs, json, torch-ddp; a
-                                     one-file text format goes to stdout without --out, the others
-                                     beside FILE; --weights DIR carries trained weights, --logits drops
-                                     a final softmax/sigmoid; --stream-data (torch-ddp) lists an image
-                                     folder for train.py to read instead of packing it
-  plot FILE [--model NAME] [--format svg|png|dot] [--collapsed|--expanded] [--theme light|dark] [--out PATH]
-                                     Draw the architecture as the preview does (default svg, beside FILE as
-                                     MODEL.svg; --out - writes svg or dot to stdout). Blocks are drawn expanded
-                                     unless the model is large; png needs playwright-core and Chromium
-  train FILE [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--out DIR] [--limit N] [--backend B]
-        [--tensorboard DIR] [--init DIR] [--resume]
-                                     Train with the file's train section; weights/, metrics.jsonl and metrics.csv go
-                                     to --out (default FILE's folder/NAME.runs/MODEL), a folder that is new, empty
-                                     or Stride's own; --tensorboard writes event files for tensorboard --logdir DIR;
-                                     --init starts from saved weights (fine-tuning, e.g. an imported model's; over init:);
-                                     Ctrl-C stops and keeps the weights; every epoch ends with a checkpoint, and
-                                     --resume continues a stopped run from it exactly as if it had not stopped
-  train FILE --engine torch [--nproc N] [--python PY] [--model NAME] [--epochs N] [--batch N] [--data SET|DIR] [--limit N] [--out DIR] [--resume]
-        [--stream-data] [--tensorboard DIR]
-                                     Train with PyTorch: writes the torch-ddp project into the run folder's torch/,
-                                     runs python train.py (torchrun for --nproc N > 1; interpreter: --python, else
-                                     STRIDE_PYTHON, else python3), shows the same progress and brings the weights,
-                                     the best epoch's and the results files back;
-                                     --stream-data has train.py read an image folder batch by batch (no packed copy)
-  import-weights FILE WEIGHTS.safetensors [--model NAME] [--out DIR]
-                                     Save the weights of a PyTorch run of the torch-ddp project (train.py's
-                                     weights.safetensors) as Stride's weights (default FILE's run folder/weights)
-  data export shapes DIR [--count N] [--size H,W,C] [--seed S] [--noise X]
-                                     Write the built-in shapes data set as an image folder (one PNG per image)
-  predict FILE IMAGE... [--model NAME] [--weights DIR] [--top K]
-                                     Classify images with trained weights
-  import FILE.onnx [--name M] [--out PATH] [--weights-out DIR | --no-weights] [--partial] [--flat]
-                                     Write an ONNX CNN as a .stride model (beside FILE; --out - for stdout)
-                                     and its weights where predict and the editor look (NAME.weights/MODEL
-                                     beside the .stride; --weights-out DIR elsewhere, --no-weights none);
-                                     --partial imports up to the first node it cannot read (text only);
-                                     --flat writes one line per layer (no recovered blocks)
-  import model.json|FILE.keras|FILE.h5 [--name M] [--out PATH] [--weights-out DIR | --no-weights]
-                                     Write a tfjs or Keras model as a .stride model, and its weights as above
-  cache [clear]                      Show where downloaded data sets are kept and their size, or delete them
-  lsp --stdio                        Start the language server on stdin/stdout
-  help                               Show this help
-
-Options:
-  --json        Machine-readable output (summary, check)
-  --model NAME  Pick one model of the file
-  --batch N     Batch size for the training-memory estimate (default: the train section's, else 32)
-  --version     Print the version`;
-
-const BOOLEAN_FLAGS = new Set([
-  'json',
-  'help',
-  'version',
-  'stdio',
-  'quiet',
-  'logits',
-  'collapsed',
-  'expanded',
-  'partial',
-  'flat',
-  'no-weights',
-  'resume',
-  'stream-data',
-]);
-
 /** Runs the CLI and returns the exit status: 0 ok, 1 errors in the input, 2 usage or I/O errors. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let args: ParsedArgs;
+  let args: ParsedArgs | undefined;
   try {
-    args = parseArgs(argv, BOOLEAN_FLAGS);
+    args = parseArgs(argv);
     if (args.options.has('version')) return print(version());
-    if (args.options.has('help') || args.command === undefined || args.command === 'help')
-      return print(USAGE, args.command === undefined && !args.options.has('help') ? 2 : 0);
+    if (args.command === undefined) return print(generalHelp(), args.options.has('help') ? 0 : 2);
+    if (args.options.has('help')) return print(commandHelp(commandNamed(args.command) as CommandSpec));
     switch (args.command) {
+      case 'help':
+        return help(args);
+      case 'completion':
+        return print(completionCommand(args));
       case 'check':
         return check(args);
       case 'summary':
@@ -119,12 +56,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) {
-      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${plain(e.message, true)}\n`);
-      if (e instanceof UsageError) process.stderr.write(`Run 'stride help' for usage.\n`);
-      return 2;
+      const command = e instanceof UsageError ? (e.command ?? args?.command) : undefined;
+      const see = e instanceof UsageError ? ` (see '${command && command !== 'help' ? `stride ${command} --help` : 'stride help'}')` : '';
+      process.stderr.write(`${paint(process.stderr, 31, 'stride: error:')} ${plain(e.message, true)}${see}\n`);
+      return e instanceof InputError ? e.status : 2;
     }
     throw e;
   }
+}
+
+/** `stride help [COMMAND]`. */
+function help(args: ParsedArgs): number {
+  if (args.positionals.length === 0) return print(generalHelp());
+  const command = commandNamed(args.positionals[0]);
+  if (!command || args.positionals.length > 1) throw new UsageError(`help takes one command name, got '${args.positionals.join(' ')}'`);
+  return print(commandHelp(command));
 }
 
 function print(text: string, status = 0): number {
@@ -208,14 +154,21 @@ function summary(args: ParsedArgs): number {
   const model = stringOption(args.options, 'model');
   // Only checks the choice: without --model the summary lists every model.
   pickModel(analysis, file, model);
-  // With --model, diagnostics of the other models are noise; blocks and stray syntax errors may matter.
-  const shown =
-    model === undefined ? analysis : { ...analysis, diagnostics: analysis.diagnostics.filter((d) => !insideOtherModel(analysis, model, d.span.start)) };
+  // With --model, diagnostics of the other models (and of what only they use) are noise.
+  const shown = model === undefined ? analysis : { ...analysis, diagnostics: modelDiagnostics(analysis, model) };
   const result = summarize(shown, { model, batch: intOption(args.options, 'batch') });
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
-    process.stdout.write(result.models.map(formatTable).join('\n\n') + '\n');
+    const table = {
+      depth: countOption(args.options, 'depth'),
+      columns: args.options
+        .get('columns')
+        ?.toString()
+        .split(',')
+        .map((c) => c.trim()) as TableColumn[] | undefined,
+    };
+    process.stdout.write(result.models.map((m) => formatTable(m, table)).join('\n\n') + '\n');
     if (shown.diagnostics.length > 0) process.stderr.write(formatDiagnostics(file, shown, process.stderr) + '\n');
   }
   return shown.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
@@ -232,7 +185,7 @@ async function exportModel(args: ParsedArgs): Promise<number> {
   const format = formatNamed(name);
   if (!format) throw new UsageError(`unknown export format '${name}' (${FORMATS.map((f) => f.name).join(', ')})`);
   const model = pickModel(analysis, file, stringOption(args.options, 'model'));
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.span.start >= model.graph.span.start && d.span.start < model.graph.span.end);
+  const errors = modelErrors(analysis, model.graph.name);
   if (errors.length > 0) {
     process.stderr.write(formatDiagnostics(file, { ...analysis, diagnostics: errors }, process.stderr) + '\n');
     throw new InputError(`model '${model.graph.name}' has errors; fix them before exporting`);
@@ -268,10 +221,6 @@ function pickModel(analysis: Analysis, file: string, name: string | undefined): 
   const choice = modelAt(analysis, { name });
   if (choice.kind !== 'found') throw new InputError(modelChoiceError(choice, file));
   return choice.model;
-}
-
-function insideOtherModel(analysis: Analysis, model: string, offset: number): boolean {
-  return analysis.models.some((m) => m.graph.name !== model && offset >= m.graph.span.start && offset < m.graph.span.end);
 }
 
 /** Loaded on demand: the layout engine is large, and `check` must not pay for it. */

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { analyze, type Analysis } from '../core/analyze';
 import type { Span } from '../core/syntax/span';
 import { modelAt, modelChoiceError } from '../ide/model-at';
+import { modelErrors } from '../ide/model-diagnostics';
 import { modelGraph } from '../ide/model-graph';
 import { LineIndex } from '../ide/line-index';
 import type { ModelGraphResult, Range } from '../protocol/lsp-ext';
@@ -37,8 +38,7 @@ export async function plotCommand(args: ParsedArgs, readSource: (file: string) =
   const analysis = analyze(readSource(request.file));
   const choice = modelAt(analysis, { name: stringOption(args.options, 'model') });
   if (choice.kind !== 'found') throw new InputError(modelChoiceError(choice, request.file));
-  const span = choice.model.graph.span;
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.span.start >= span.start && d.span.start < span.end);
+  const errors = modelErrors(analysis, choice.model.graph.name);
   if (errors.length > 0) process.stderr.write(formatDiagnostics(request.file, { ...analysis, diagnostics: errors }, process.stderr) + '\n');
   const graph = previewGraph(analysis, choice.model.graph.name);
   const data = await render(graph, request);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../core/analyze';
 import { modelAt, modelChoiceError } from '../ide/model-at';
+import { modelErrors } from '../ide/model-diagnostics';
 import { trainingModel } from '../ide/training-model';
 import { runDir } from '../train/node/saved-files';
 import { prepareRunFolder } from '../train/node/saved-owner';
@@ -41,9 +42,7 @@ export function chooseModel(args: ParsedArgs, readSource: (file: string) => stri
   const analysis = analyze(readSource(file));
   const choice = modelAt(analysis, { name: stringOption(args.options, 'model') });
   if (choice.kind !== 'found') throw new InputError(modelChoiceError(choice, file));
-  const errors = analysis.diagnostics.filter(
-    (d) => d.severity === 'error' && d.span.start >= choice.model.graph.span.start && d.span.start < choice.model.graph.span.end,
-  );
+  const errors = modelErrors(analysis, choice.model.graph.name);
   if (errors.length > 0) throw new InputError(`model '${choice.model.graph.name}' has errors; run 'stride check ${file}' and fix them first`);
   const lowered = trainingModel(choice.model);
   if (!lowered.ok) throw new InputError(lowered.error);

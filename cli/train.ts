@@ -40,7 +40,8 @@ async function userFacing<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError || !(e instanceof Error) || e instanceof TypeError || e instanceof RangeError) throw e;
-    throw new InputError(e.message);
+    // A folder or image that cannot be used is bad input data: exit status 1, as for a model with errors.
+    throw new InputError(e.message, e.name === 'FolderError' ? 1 : 2);
   }
 }
 
@@ -56,8 +57,8 @@ export function dataOption(args: ParsedArgs): DataSpec | undefined {
 
 function backendOption(args: ParsedArgs): RunTrainingOptions['backend'] {
   const v = stringOption(args.options, 'backend');
-  if (v === undefined || ['auto', 'tensorflow', 'wasm', 'cpu'].includes(v)) return v as RunTrainingOptions['backend'];
-  throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, got '${v}'`);
+  // The parser has checked the value against the command table's BACKENDS.
+  return v as RunTrainingOptions['backend'];
 }
 
 /**
@@ -102,6 +103,9 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   if (out !== undefined && out.trim() === '') throw new UsageError('--out is an empty path; give a folder name (metrics.jsonl and weights/ go into it)');
   const outDir = path.resolve(out ?? runDir(file, model.name));
   if (args.options.has('resume') && !fs.existsSync(outDir)) throw new InputError(`nothing to resume: '${outDir}' does not exist; train without --resume first`);
+  const data = dataOption(args);
+  // Checked before the run folder is made: a mistyped or empty --data DIR leaves nothing behind.
+  if (data?.kind === 'folder') (require('../train/node/data/folder') as typeof import('../train/node/data/folder')).listClasses(data.path);
   prepareRunFolder(outDir);
   const controller = new AbortController();
   const onSigint = () => {
@@ -118,7 +122,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       epochs: intOption(args.options, 'epochs'),
       batch: intOption(args.options, 'batch'),
       limit: intOption(args.options, 'limit'),
-      dataOverride: dataOption(args),
+      dataOverride: data,
       backend: backendOption(args),
       outDir,
       tensorboardDir: tensorboardOption(args),

@@ -1,6 +1,7 @@
 // "Which model?": the one rule every view uses to choose a model of a document (server, CLI, preview, training).
 
 import type { Analysis, ModelAnalysis } from '../core/analyze';
+import { closest } from '../core/model/suggest';
 
 /** Where the request came from: an explicit name, and/or a position in the document. */
 export interface ModelQuery {
@@ -43,7 +44,9 @@ export function findModel(analysis: Analysis, query: ModelQuery = {}): ModelAnal
 /** The one sentence every shell shows when a choice fails (the CLI prefixes the file, the editor the file name). */
 export function modelChoiceError(choice: Exclude<ModelChoice, { kind: 'found' }>, file: string): string {
   if (choice.kind === 'no-models') return `${file} defines no model`;
-  return `no model named '${choice.name}' in ${file} (models: ${choice.names.join(', ')})`;
+  // A one- or two-letter name is as close to every other short name: no guess then.
+  const guess = choice.name.length > 2 ? closest(choice.name, choice.names) : undefined;
+  return `No model named '${choice.name}'; models in ${file}: ${choice.names.join(', ')}${guess ? ` (did you mean ${guess}?)` : ''}`;
 }
 
 function modelAtOffset(analysis: Analysis, offset: number): ModelAnalysis | undefined {

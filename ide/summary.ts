@@ -3,9 +3,10 @@
 import type { Analysis, ModelAnalysis } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { estimateTrainingMemory, type MemoryEstimate } from '../core/model/memory';
-import { formatCount } from './number-format';
-import { formatBytes, formatShape, type Shape } from '../core/model/values';
+import type { Shape } from '../core/model/values';
 import { LineIndex } from './line-index';
+
+export { formatTable } from './summary-table';
 
 export interface SummaryLayer {
   readonly name: string;
@@ -31,6 +32,8 @@ export interface SummaryLayer {
   readonly blocks: readonly string[];
   /** Frozen by the train section's `freeze:`: its parameters count as non-trainable. */
   readonly frozen?: true;
+  /** The blocks of those instances (`basic`), in the same order. */
+  readonly blockKinds: readonly string[];
 }
 
 export interface SummaryModel {
@@ -100,6 +103,7 @@ function summarizeModel(model: ModelAnalysis, index: LineIndex, batch?: number):
       column: pos.character + 1,
       blocks: l.node.callSites.map((c) => c.instance),
       ...(l.frozen ? { frozen: true as const } : {}),
+      blockKinds: l.node.callSites.map((c) => c.block),
     };
   });
   const t = model.totals;
@@ -119,53 +123,4 @@ function summarizeModel(model: ModelAnalysis, index: LineIndex, batch?: number):
     },
     memory: estimateTrainingMemory(model.layers, model.totals, batch ?? model.train?.batch ?? 32, model.train?.optimizer),
   };
-}
-
-/** A Keras/torchinfo-style text table. */
-export function formatTable(model: SummaryModel): string {
-  const header = ['Layer (type)', 'Output shape', 'Param #', 'MACs', 'RF', 'Connected to'];
-  const rows = model.layers.map((l) => [
-    `${l.name} (${l.kind}${l.frozen ? ', frozen' : ''})`,
-    formatShape(l.outputShape),
-    formatCount(l.params),
-    l.macs > 0 ? formatCount(l.macs) : '',
-    formatRf(l.receptiveField),
-    l.inputs.length > 1 ? l.inputs.join(', ') : '',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i >= 2 && i <= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b + 2, -2));
-  const t = model.totals;
-  const m = model.memory;
-  return [
-    `Model: "${model.name}"`,
-    rule('━'),
-    line(header),
-    rule('━'),
-    ...rows.map(line),
-    rule('━'),
-    `Total params: ${formatCount(t.params)} (${formatBytes(t.paramBytes)})`,
-    `Trainable params: ${formatCount(t.trainable)}`,
-    `Non-trainable params: ${formatCount(t.nonTrainable)}${frozenNote(model)}`,
-    `MACs per sample: ${formatCount(t.macs)}`,
-    `Activations per sample: ${formatBytes(t.activationBytes)}`,
-    `Training memory (batch ${m.batch}, ${m.optimizer}): ${formatBytes(m.total)} = weights ${formatBytes(m.weights)} + gradients ${formatBytes(m.gradients)} + optimizer ${formatBytes(m.optimizerState)} + activations ${formatBytes(m.activations)}`,
-    rule('━'),
-  ].join('\n');
-}
-
-/** The part of the non-trainable parameters that the train section's `freeze:` left untrained. */
-function frozenNote(model: SummaryModel): string {
-  const frozen = model.layers.filter((l) => l.frozen);
-  return frozen.length > 0 ? ` (${formatCount(frozen.reduce((s, l) => s + l.params, 0))} frozen by train section)` : '';
-}
-
-function formatRf(rf: SummaryLayer['receptiveField']): string {
-  if (!rf) return '';
-  if (rf.global) return 'global';
-  return rf.size.every((s) => s === rf.size[0]) ? `${rf.size[0]}` : rf.size.join('×');
 }

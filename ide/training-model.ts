@@ -5,6 +5,7 @@ import type { Checked } from '../protocol/validate';
 import type { TrainingModel, TrainingNode } from '../protocol/training-model';
 import { LineIndex } from './line-index';
 import { modelAt, modelChoiceError, type ModelQuery } from './model-at';
+import { modelErrors } from './model-diagnostics';
 import { trainSettings } from './train-settings';
 
 /**
@@ -30,11 +31,15 @@ export function trainingModel(model: ModelAnalysis): Checked<TrainingModel> {
 const SHOWN_ERRORS = 5;
 
 /**
- * What every host does before a run (the CLI, and the language server for the editor): refuse a document with errors
- * (listing the first ones as file:line:column), choose the model by the `modelAt` rule, and lower it.
+ * What every host does before a run (the CLI, and the language server for the editor): choose the model by the `modelAt`
+ * rule, refuse it when it or what it uses has errors (listing the first ones as file:line:column; errors elsewhere in
+ * the file do not count, see model-diagnostics.ts), and lower it.
  */
 export function trainingModelFor(analysis: Analysis, query: ModelQuery, file: string): Checked<TrainingModel> {
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  const choice = modelAt(analysis, query);
+  if (choice.kind !== 'found') return { ok: false, error: modelChoiceError(choice, file) };
+  const name = choice.model.graph.name;
+  const errors = modelErrors(analysis, name);
   if (errors.length > 0) {
     const lines = new LineIndex(analysis.text);
     const where = (offset: number) => {
@@ -42,9 +47,8 @@ export function trainingModelFor(analysis: Analysis, query: ModelQuery, file: st
       return `${file}:${p.line + 1}:${p.character + 1}`;
     };
     const shown = errors.slice(0, SHOWN_ERRORS).map((e) => `  ${where(e.span.start)}: ${e.message}`);
-    return { ok: false, error: `The source has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them before training:\n${shown.join('\n')}` };
+    const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+    return { ok: false, error: `Model '${name}' has ${count}; fix ${errors.length === 1 ? 'it' : 'them'} before training:\n${shown.join('\n')}` };
   }
-  const choice = modelAt(analysis, query);
-  if (choice.kind !== 'found') return { ok: false, error: modelChoiceError(choice, file) };
   return trainingModel(choice.model);
 }

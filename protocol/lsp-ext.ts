@@ -178,7 +178,7 @@ export interface TrainingModelParams {
   /** Model by name; else the model containing `position`; else the only one with a `train` section; else the first. */
   readonly model?: string;
   readonly position?: Position;
-  /** Refuse a document with any error (a background run); otherwise only the model's own layers must build. */
+  /** Refuse a model with errors in it or what it uses (a background run); otherwise only its own layers must build. */
   readonly strict?: boolean;
 }
 

@@ -65,14 +65,13 @@ export class TrainingHost implements vscode.Disposable {
 
   /**
    * The model to train: the one named, else the server's choice by the rule every view uses (ide/model-at.ts) when the
-   * file has one model, else the user's pick with that choice first. `strict` refuses a document with any error.
+   * file has one model, else the user's pick with that choice first. `strict` refuses a model with errors in it or in what it uses.
    */
   async chooseModel(doc: vscode.TextDocument, model: string | undefined, strict = false): Promise<ChosenModel | undefined> {
     const uri = doc.uri.toString();
     const first = await this.lower({ uri, model, strict });
     if (!first) return undefined;
-    if (model && first.model === null)
-      return void vscode.window.showErrorMessage(`Stride: ${path.basename(doc.uri.fsPath)} has no model named '${model}'.`);
+    if (model && first.model === null) return void vscode.window.showErrorMessage(`Stride: ${path.basename(doc.uri.fsPath)} has no model named '${model}'.`);
     if (first.models.length === 0 || first.model === null) return void vscode.window.showInformationMessage('Stride: this file declares no model to train.');
     if (model || first.models.length === 1) return { name: first.model, training: first.training, error: first.error };
     const names = [first.model, ...first.models.map((m) => m.name).filter((n) => n !== first.model)];

@@ -188,12 +188,12 @@ describe('stride plot: DOT through Graphviz', { skip: hasDot ? false : 'Graphviz
 
 describe('stride plot: usage errors', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown format', ['plot', example('lenet5'), '--format', 'jpg'], /unknown plot format 'jpg' \(svg, png, dot\)/],
-    ['missing model', ['plot', example('lenet5'), '--model', 'Nope'], /no model named 'Nope' in .*lenet5\.stride \(models: /],
+    ['unknown format', ['plot', example('lenet5'), '--format', 'jpg'], /option --format does not accept 'jpg' \(values: svg, png, dot\)/],
+    ['missing model', ['plot', example('lenet5'), '--model', 'Nope'], /No model named 'Nope'; models in .*lenet5\.stride: /],
     ['missing file', ['plot', path.join(dir, 'absent.stride')], /cannot read '.*absent\.stride': no such file/],
     ['no file', ['plot'], /plot takes exactly one file/],
     ['both collapse flags', ['plot', example('lenet5'), '--collapsed', '--expanded'], /--collapsed and --expanded exclude each other/],
-    ['unknown theme', ['plot', example('lenet5'), '--theme', 'sepia'], /unknown theme 'sepia' \(light, dark\)/],
+    ['unknown theme', ['plot', example('lenet5'), '--theme', 'sepia'], /option --theme does not accept 'sepia' \(values: light, dark\)/],
     ['PNG to stdout', ['plot', example('lenet5'), '--format', 'png', '--out', '-'], /a PNG is not written to standard output/],
   ];
   for (const [what, args, message] of cases) {

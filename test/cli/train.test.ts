@@ -63,12 +63,15 @@ test('train writes weights and a metrics log next to the model, then predict use
   const image = writeShapePng(0);
   const ok = spawnSync(process.execPath, [BIN, 'predict', file, image, '--top', '2'], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, new RegExp(`^${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (circle|square|triangle|cross) [\\d.]+%, (circle|square|triangle|cross) [\\d.]+%$`, 'm'));
+  assert.match(
+    ok.stdout,
+    new RegExp(`^${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (circle|square|triangle|cross) [\\d.]+%, (circle|square|triangle|cross) [\\d.]+%$`, 'm'),
+  );
 
   const corrupt = path.join(dir, 'corrupt.png');
   fs.writeFileSync(corrupt, Buffer.from('not a png at all'));
   const bad = spawnSync(process.execPath, [BIN, 'predict', file, corrupt], { encoding: 'utf8' });
-  assert.equal(bad.status, 2, 'an unreadable image is a clear error');
+  assert.equal(bad.status, 1, 'an undecodable image is bad input data, a clear error');
   assert.doesNotMatch(bad.stderr, /internal error/);
 });
 
@@ -76,7 +79,7 @@ test('train refuses a model with errors before touching any weights', () => {
   const file = write('broken.stride', MODEL.replace('conv2d(4, 3', 'conv2x(4, 3'));
   const r = spawnSync(process.execPath, [BIN, 'train', file], { encoding: 'utf8' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /stride: error: The source has 1 error.*\n.*broken\.stride:3:3: Unknown layer 'conv2x'/);
+  assert.match(r.stderr, /stride: error: Model 'Tiny' has 1 error; fix it before training:\n.*broken\.stride:3:3: Unknown layer 'conv2x'/);
   assert.ok(!fs.existsSync(path.join(dir, 'broken.runs')));
 });
 

@@ -13,7 +13,7 @@ test('a name wins; an unknown name is an error listing the models', () => {
   assert.equal(findModel(analysis, { name: 'A', offset: at(TWO, 'dense(3)') })?.graph.name, 'A');
   const missing = modelAt(analysis, { name: 'C' });
   assert.ok(missing.kind === 'no-such-model');
-  assert.equal(modelChoiceError(missing, 'two.stride'), "no model named 'C' in two.stride (models: A, B)");
+  assert.equal(modelChoiceError(missing, 'two.stride'), "No model named 'C'; models in two.stride: A, B");
 });
 
 test('an offset picks the model around it, or the one its train section trains', () => {

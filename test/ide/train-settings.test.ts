@@ -56,7 +56,9 @@ describe('trainSettings', () => {
   });
 
   test('a data setting naming no data set is an error in words, not a throw', () => {
-    assert.deepEqual(trainSettings(first(`${MODEL}train M { data: folder() }\n`)), { error: 'folder(…) needs the folder path as a string, e.g. folder("images").' });
+    assert.deepEqual(trainSettings(first(`${MODEL}train M { data: folder() }\n`)), {
+      error: 'folder(…) needs the folder path as a string, e.g. folder("images").',
+    });
   });
 });
 
@@ -93,14 +95,14 @@ describe('trainingModel', () => {
     const broken = trainingModelFor(analyze('model M {\r  input(8, 8, 1)\r  conv2d(4, 9)\r}\r'), {}, 'm.stride');
     assert.ok(!broken.ok);
     // A lone \r ends a line, as in the editor.
-    assert.match(broken.error, /^The source has 1 error; fix them before training:\n {2}m\.stride:3:\d+: /);
+    assert.match(broken.error, /^Model 'M' has 1 error; fix it before training:\n {2}m\.stride:3:\d+: /);
     const two = `${MODEL}model N {\n  input(4)\n  dense(2)\n}\ntrain N { epochs: 1 }\n`;
     const chosen = trainingModelFor(analyze(two), {}, 'f');
     assert.ok(chosen.ok && chosen.value.name === 'N', 'the only model with a train section');
     const named = trainingModelFor(analyze(two), { name: 'M' }, 'f');
     assert.ok(named.ok && named.value.name === 'M');
     const missing = trainingModelFor(analyze(two), { name: 'Nope' }, 'f');
-    assert.deepEqual(missing, { ok: false, error: "no model named 'Nope' in f (models: M, N)" });
+    assert.deepEqual(missing, { ok: false, error: "No model named 'Nope'; models in f: M, N" });
   });
 });
 
@@ -111,10 +113,18 @@ describe('checkTrainingModel', () => {
     return JSON.parse(JSON.stringify(lowered.value)) as TrainingModel;
   };
   const refused: [string, (m: TrainingModel) => unknown, RegExp][] = [
-    ['an input id out of range', (m) => ({ ...m, nodes: m.nodes.map((n) => (n.id === 1 ? { ...n, inputs: [5] } : n)) }), /'inputs' must be a list of node ids below 1/],
+    [
+      'an input id out of range',
+      (m) => ({ ...m, nodes: m.nodes.map((n) => (n.id === 1 ? { ...n, inputs: [5] } : n)) }),
+      /'inputs' must be a list of node ids below 1/,
+    ],
     ['ids out of order', (m) => ({ ...m, nodes: [...m.nodes].reverse() }), /nodes\[0\]\.id must be 0/],
     ['an output beyond the nodes', (m) => ({ ...m, outputs: [3] }), /'outputs' must be a list of node ids below 3/],
-    ['an argument of no known kind', (m) => ({ ...m, nodes: m.nodes.map((n) => (n.id === 2 ? { ...n, args: { units: { x: 1 } } } : n)) }), /args\.units must be/],
+    [
+      'an argument of no known kind',
+      (m) => ({ ...m, nodes: m.nodes.map((n) => (n.id === 2 ? { ...n, args: { units: { x: 1 } } } : n)) }),
+      /args\.units must be/,
+    ],
     ['a bad shape', (m) => ({ ...m, nodes: m.nodes.map((n) => (n.id === 1 ? { ...n, shape: [-1] } : n)) }), /shape must be a list of sizes or null/],
     ['a zero batch', (m) => ({ ...m, settings: { ...m.settings, batch: 0 } }), /'batch' must be an integer/],
     ['an unknown data set', (m) => ({ ...m, settings: { ...m.settings, data: { kind: 'imagenet' } } }), /'kind' must be one of/],

@@ -62,5 +62,5 @@ test('--init with weights of another model, or a missing folder, or with the tor
   assert.match(missing.stderr, /--init '.*nowhere' does not exist/);
   const torch = stride('train', other, '--engine', 'torch', '--init', path.join(dir, 'trained'));
   assert.equal(torch.status, 2);
-  assert.match(torch.stderr, /--init is not supported with --engine torch yet/);
+  assert.match(torch.stderr, /option --init works only with the default engine \(node\)/);
 });

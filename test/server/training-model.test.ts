@@ -24,6 +24,7 @@ describe('stride/trainingModel', () => {
   let client: TestClient;
   const uri = 'file:///train/two.stride';
   const broken = 'file:///train/broken.stride';
+  const mixed = 'file:///train/mixed.stride';
   const badLayer = 'file:///train/bad-layer.stride';
   before(async () => {
     client = await TestClient.start();
@@ -31,6 +32,7 @@ describe('stride/trainingModel', () => {
     // A lone \r ends a line in the server as in the CLI: the error below is on line 3 for both.
     await client.openAndWait(broken, 'model M {\r  input(8, 8, 1)\r  conv2d(4, 9)\r}\r');
     await client.openAndWait(badLayer, 'model M {\n  input(8, 8, 1)\n  conv2d(4, 9)\n}\n');
+    await client.openAndWait(mixed, TWO.replace('dense(2)', 'dense(2)\n  conv2x(3)'));
   });
   after(() => client.stop());
 
@@ -57,7 +59,7 @@ describe('stride/trainingModel', () => {
     const missing = await ask({ uri, model: 'Nope' });
     assert.equal(missing?.model, null);
     assert.equal(missing?.training, null);
-    assert.match(missing?.error ?? '', /no model named 'Nope'/);
+    assert.match(missing?.error ?? '', /No model named 'Nope'/);
   });
 
   it('strict requests refuse a document with errors, naming file, line and column as the CLI does', async () => {
@@ -65,6 +67,15 @@ describe('stride/trainingModel', () => {
     assert.equal(lenient?.training?.nodes[1].shape, null, 'the broken layer travels with no shape');
     const strict = await ask({ uri: broken, strict: true });
     assert.equal(strict?.training, null);
-    assert.match(strict?.error ?? '', /^The source has 1 error; fix them before training:\n {2}\/train\/broken\.stride:3:\d+: /);
+    assert.match(strict?.error ?? '', /^Model '\w+' has 1 error; fix it before training:\n {2}\/train\/broken\.stride:3:\d+: /);
+  });
+
+  it('strict requests are model-scoped: an error in another model does not refuse this one', async () => {
+    const clean = await ask({ uri: mixed, model: 'A', strict: true });
+    assert.equal(clean?.error, null);
+    assert.equal(clean?.training?.name, 'A');
+    const refused = await ask({ uri: mixed, model: 'B', strict: true });
+    assert.equal(refused?.training, null);
+    assert.match(refused?.error ?? '', /^Model 'B' has 1 error; fix it before training:\n .*mixed\.stride:10:\d+: Unknown layer 'conv2x'/);
   });
 });

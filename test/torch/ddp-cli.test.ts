@@ -73,7 +73,7 @@ describe('choosing the interpreter', () => {
   test('an unknown engine is a usage error', async () => {
     const r = await stride(['train', file, '--engine', 'jax']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--engine must be node or torch, got 'jax'/);
+    assert.match(r.stderr, /option --engine does not accept 'jax' \(values: node, torch\)/);
   });
 });
 

@@ -296,6 +296,6 @@ describe('background training worker: refusals', { timeout: 180_000 }, () => {
   it('a broken source never reaches the worker: the host refuses it with file:line:column', () => {
     const broken = lower(TEXT.replace('conv2d(8, 5', 'conv2d(8, 5, 7, -9'), path.join(tmp, 'tiny.stride'));
     assert.ok(!broken.ok);
-    assert.match(broken.error, /The source has \d+ errors?; fix them before training:\n .*tiny\.stride:\d+:\d+:/);
+    assert.match(broken.error, /Model 'Tiny' has \d+ errors?; fix (it|them) before training:\n .*tiny\.stride:\d+:\d+:/);
   });
 });

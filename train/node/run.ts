@@ -20,6 +20,7 @@ import { resumePlan, type ResumePlan } from './resume';
 import type { RunResults } from '../../protocol/run-results';
 import { withGallery } from '../results-gallery';
 import { findSavedWeights, type StrideMetadata } from './saved-files';
+import { cleanSettings } from './logs/clean-settings';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
 import { loadWeightsInto, saveModel } from './weights';
@@ -104,7 +105,15 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   if (init) startFrom(model, init);
   const done = plan.done;
   const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir, resumedEpochs: done });
-  logs.record({ event: 'start', model: training.name, backend: backend.description, data: data.name, samples: data.train.count, settings, init: init?.dir });
+  logs.record({
+    event: 'start',
+    model: training.name,
+    backend: backend.description,
+    data: data.name,
+    samples: data.train.count,
+    settings: cleanSettings(settings),
+    init: init?.dir,
+  });
   if (done > 0) logs.record({ event: 'resume', epoch: done });
   try {
     const result = await trainModel(model, training, {

@@ -25,20 +25,51 @@ export function maxImagePixels(option?: number): number {
 
 /** Decodes a PNG or JPEG file; throws a plain Error (message without the file name) when it cannot or must not. */
 export function decodeImageFile(file: string, maxPixels: number): DecodedImage {
-  const size = fs.statSync(file).size;
-  if (size > MAX_IMAGE_FILE_BYTES) throw new Error(`the file is ${size} bytes, more than the ${MAX_IMAGE_FILE_BYTES} bytes allowed for one image`);
-  const bytes = fs.readFileSync(file);
+  const bytes = readImageBytes(file);
   const png = isPng(bytes);
+  if (!png && !isJpeg(bytes)) throw new Error(`it is not a PNG or JPEG file (${bytes.length === 0 ? 'the file is empty' : 'neither signature at its start'})`);
   const dims = png ? pngSize(bytes) : jpegSize(bytes);
   if (dims) checkPixels(dims.width, dims.height, maxPixels);
   if (png) {
     checkPngData(bytes);
-    const img = PNG.sync.read(bytes);
+    const img = decodedBy('PNG', () => PNG.sync.read(bytes));
     return { width: img.width, height: img.height, rgba: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length) };
   }
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512, maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)) });
+  const options = { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512, maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)) } as const;
+  const img = decodedBy('JPEG', () => jpeg.decode(bytes, options));
   return { width: img.width, height: img.height, rgba: img.data };
 }
+
+/** A file that cannot be read at all (missing, a folder, no permission), as opposed to one that cannot be decoded. */
+export class ImageReadError extends Error {}
+
+function readImageBytes(file: string): Buffer {
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new ImageReadError('it is a folder, not an image file');
+    if (stat.size > MAX_IMAGE_FILE_BYTES) throw new Error(`the file is ${stat.size} bytes, more than the ${MAX_IMAGE_FILE_BYTES} bytes allowed for one image`);
+    return fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ImageReadError('no such file');
+    if (code === 'EACCES' || code === 'EPERM') throw new ImageReadError('permission denied');
+    if (code !== undefined) throw new ImageReadError(`the system refused (${code})`);
+    throw e;
+  }
+}
+
+/** The decoders' own messages name their internals (`SOI not found`, `invalid filter`): said in words instead. */
+function decodedBy<T>(format: 'PNG' | 'JPEG', decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    // Size limits are the decoder's only messages meant for a person.
+    if (e instanceof Error && /maxResolutionInMP|maxMemoryUsageInMB/.test(e.message)) throw new Error(`it is too large to decode (${e.message})`);
+    throw new Error(`its ${format} data is damaged or truncated`);
+  }
+}
+
+const isJpeg = (b: Uint8Array) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
 function checkPixels(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {

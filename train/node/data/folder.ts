@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Dataset } from '../../data/dataset';
 import { fromRgba, resizeBilinear } from '../../data/image';
 import { checkDataBudget } from './budget';
-import { decodeImageFile, maxImagePixels } from './decode';
+import { decodeImageFile, ImageReadError, maxImagePixels } from './decode';
 
 export interface FolderOptions {
   /** Target size and channels: the model's input shape. */
@@ -87,6 +87,7 @@ function decode(file: string, maxPixels: number): { width: number; height: numbe
   try {
     return decodeImageFile(file, maxPixels);
   } catch (e) {
-    throw new FolderError(`Cannot decode image '${file}': ${e instanceof Error ? e.message : String(e)}.`);
+    const what = e instanceof ImageReadError ? 'read' : 'decode';
+    throw new FolderError(`Cannot ${what} image '${file}': ${e instanceof Error ? e.message : String(e)}.`);
   }
 }
