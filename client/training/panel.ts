@@ -13,6 +13,7 @@ import { weightsDir } from '../../train/node/saved-files';
 import { feedData } from './data-feed';
 import { panelKey, type TrainingHost } from './host';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, writeCheckpoint } from './storage';
+import { requireTrust } from '../trust';
 
 export interface PanelState {
   readonly uri: string;
@@ -101,6 +102,7 @@ export class TrainingPanel {
         if (this.pendingImage) await this.post({ type: 'askImage' });
         return;
       case 'requestData':
+        requireTrust('reading or downloading training data');
         return this.sendData(m);
       case 'checkpoint':
         return writeCheckpoint(this.checkpointFolder, m.checkpoint);
