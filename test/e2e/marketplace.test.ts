@@ -195,7 +195,9 @@ test('a stride check task from tasks.json fills the Problems panel through the $
     // The task's terminal has the focus (and the keyboard): open the Problems panel by its tab.
     await page.locator('.terminal-wrapper', { hasText: '8 files checked' }).waitFor({ timeout: 60_000 });
     await page.getByRole('tab', { name: /Problems/ }).click();
-    // No editor opened unopened.stride: its problem can only come from the task's output.
+    // No editor opened unopened.stride: its problem can only come from the task's output. The filter keeps its row
+    // in view (the list draws only the rows that fit).
+    await page.locator('.markers-panel-action-filter input, .viewpane-filter input').first().fill('unopened');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'unopened.stride' });
     await row.waitFor({ timeout: 60_000 });
     await page

@@ -64,8 +64,10 @@ test('the .vsix ships the background trainer and the command line with the wasm 
 
 test('the .vsix has its license, changelog, icon, the bundled examples and every file its manifest names', () => {
   const all = names();
-  for (const f of ['LICENSE.txt', 'CHANGELOG.md', 'README.md', 'media/icon.png']) assert.ok(all.includes(`extension/${f}`), `${f} is not in the package`);
+  // vsce names the readme and changelog in lower case (and LICENSE gets .txt).
+  for (const f of ['LICENSE.txt', 'changelog.md', 'readme.md', 'media/icon.png']) assert.ok(all.includes(`extension/${f}`), `${f} is not in the package`);
   assert.match(zipText(VSIX, 'extension/LICENSE.txt'), /^MIT License\n\nCopyright \(c\) \d{4} Stride contributors/);
+  assert.match(zipText(VSIX, 'extension/changelog.md'), /^## 0\.1\.0$/m);
   const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.stride'));
   for (const f of examples) assert.ok(all.includes(`extension/examples/${f}`), `examples/${f} is not in the package`);
   const manifest = JSON.parse(zipText(VSIX, 'extension/package.json'));
@@ -75,7 +77,7 @@ test('the .vsix has its license, changelog, icon, the bundled examples and every
 });
 
 test("the package's README is for users: no developer commands, and every relative link resolves inside the package", () => {
-  const readme = zipText(VSIX, 'extension/README.md');
+  const readme = zipText(VSIX, 'extension/readme.md');
   assert.match(readme, /^# Stride/);
   for (const word of ['npm test', 'npm run', 'npm ci', 'apt-get', 'scripts/']) assert.ok(!readme.includes(word), `the package README mentions ${word}`);
   const links = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1]);
