@@ -1,4 +1,4 @@
-// Restricted Mode in a real VS Code: in an untrusted folder the analysis works (diagnostics, hover, preview), and
+// Restricted Mode in a real VS Code: in an untrusted folder the analysis works (diagnostics, inlay shapes, preview), and
 // Train says why it is off instead of training.
 
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openFile, openWorkbench, runCommand, withWorkbench } from './harness';
 import { copyWorkspace, EXTENSION, requireExtensionBuild } from './paths';
 
-test('an untrusted folder gets diagnostics, hover and the preview, and Train explains that it is off', { timeout: 240_000 }, async () => {
+test('an untrusted folder gets diagnostics, inlay shapes and the preview, and Train explains that it is off', { timeout: 240_000 }, async () => {
   requireExtensionBuild();
   const workspace = copyWorkspace();
   try {
