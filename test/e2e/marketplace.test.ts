@@ -178,6 +178,26 @@ test('the explorer offers the Stride commands on .stride files and Run Model on 
   });
 });
 
+test('Run Model on Image from the explorer on an image asks for the model file and predicts with its weights', async () => {
+  const s = current();
+  await screenshotOnFailure(s, 'marketplace-run-on-image', async () => {
+    const { page } = s;
+    // The Train Model test above saved ShapesNet's weights beside shapesnet.stride.
+    await page.keyboard.press('Control+Shift+E');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: /^picture\.png$/ }) });
+    await row.click({ button: 'right' });
+    // By keyboard, as the menu ignores the pointer until it moves: Up from no selection is the last entry, Stride's.
+    await page.locator('.context-view .monaco-menu').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.locator('.context-view .monaco-menu .action-item.focused', { hasText: 'Run Model on Image…' }).waitFor();
+    await page.keyboard.press('Enter');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.monaco-list-row', { hasText: 'shapesnet.stride' }).click();
+    await page.locator('.notifications-toasts', { hasText: 'picture.png →' }).waitFor({ timeout: 90_000 });
+    await s.screenshot('marketplace-run-on-image');
+  });
+});
+
 test('a stride check task from tasks.json fills the Problems panel through the $stride matcher', async () => {
   const s = current();
   await screenshotOnFailure(s, 'marketplace-task', async () => {
