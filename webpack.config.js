@@ -41,7 +41,8 @@ function nodeBundle(name, entry, project = name) {
 }
 
 const WASM_DIR = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+// No threaded binary: every wasm user runs in Node, single-threaded (train/node/backends/select.ts); the webviews train on WebGL.
+const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 
 /** Emits the wasm backend's binaries beside the bundle: the .vsix has no node_modules, and the worker points setWasmPaths there. */
 class CopyWasmBinaries {

@@ -8,6 +8,9 @@ import { importModelCommand, openModelFileCommand } from './model-file/command';
 import { trainInBackground } from './training/background';
 import { trainWithCli, trainWithTorch } from './training/cli-command';
 import { openTrainingPanel, runModelOnImage, showActivations } from './training/commands';
+import { openExample } from './examples';
+import { allowedHere } from './trust';
+import { modelFileForImage } from './training/image-target';
 
 /** Training commands no code lens carries (the server does not name them). */
 const TRAINING_COMMANDS = { runOnImage: 'stride.runOnImage', showActivations: 'stride.showActivations' } as const;
@@ -29,8 +32,10 @@ function notify(kind: 'info' | 'warning' | 'error', message: string): void {
 
 /** The document and model a command is about: explicit arguments (from a code lens) or the active editor. */
 function target(args: unknown[]): { uri: string; model?: string; position?: vscode.Position } | undefined {
-  const [uri, model] = args;
-  if (typeof uri === 'string') return { uri, model: typeof model === 'string' ? model : undefined };
+  const [first, model] = args;
+  // A code lens passes the uri as a string; the explorer and the editor title pass the file's Uri.
+  const uri = typeof first === 'string' ? first : first instanceof vscode.Uri && first.path.endsWith('.stride') ? first.toString() : undefined;
+  if (uri) return { uri, model: typeof model === 'string' ? model : undefined };
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== LANGUAGE_ID) return undefined;
   return { uri: editor.document.uri.toString(), position: editor.selection.active };
@@ -111,7 +116,18 @@ const trainCli: CommandFactory = (ctx) => (uri, model, epochs, limit) =>
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof vscode.Uri ? v.toString() : undefined);
 
 /** Predicts with the saved weights on an image (arguments: uri, model, image file; each asked for when absent). */
-const runOnImage: CommandFactory = (ctx) => (uri, model, file) => runModelOnImage(ctx.training, asString(uri), asString(model), asString(file));
+const runOnImage: CommandFactory = (ctx) => (uri, model, file) => {
+  // From the explorer's context menu on an image: the image is the argument, and the model is asked for.
+  if (uri instanceof vscode.Uri && IMAGE.test(uri.path)) return onImage(ctx, uri);
+  return runModelOnImage(ctx.training, asString(uri), asString(model), asString(file));
+};
+
+const IMAGE = /\.(png|jpe?g)$/i;
+
+async function onImage(ctx: Ctx, image: vscode.Uri) {
+  const file = await modelFileForImage();
+  return file ? runModelOnImage(ctx.training, file.toString(), undefined, image.fsPath) : undefined;
+}
 
 /** The preview's jump to a layer's activations in an open training panel (arguments: layer, uri, model). */
 const activations: CommandFactory = (ctx) => (layer, uri, model) =>
@@ -141,6 +157,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandFactory>> = {
   'stride.exportModel': exportModelCommand,
   'stride.importModel': importModelCommand,
   'stride.openModelFile': openModelFileCommand,
+  'stride.openExample': (ctx) => (name, find, then) => openExample(ctx.extension, name, find, then),
 };
 
 export function registerCommands(ctx: Ctx): void {
@@ -149,7 +166,7 @@ export function registerCommands(ctx: Ctx): void {
     ctx.pushExtensionScoped(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          return await handler(...args);
+          return allowedHere(id) ? await handler(...args) : undefined;
         } catch (error) {
           void vscode.window.showErrorMessage(`Stride: ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
           return undefined;

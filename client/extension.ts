@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { ModelFileEditorProvider } from './model-file/editor';
 import { registerStatusBar } from './status-bar';
+import { registerTaskProvider } from './tasks';
 import { registerTrainingSerializer } from './training/commands';
 
 /**
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ctx.pushExtensionScoped(ctx.previews.registerSerializer());
     ctx.pushExtensionScoped(registerTrainingSerializer(ctx.training));
     ctx.pushExtensionScoped(ModelFileEditorProvider.register(ctx));
+    ctx.pushExtensionScoped(registerTaskProvider(context.extensionPath));
   } catch (error) {
     // Whatever did register keeps working; the user learns that something is missing rather than finding out later.
     return showActivationError(ctx, 'could not set up its commands and views', error);

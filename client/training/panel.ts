@@ -15,6 +15,7 @@ import { panelKey, type TrainingHost } from './host';
 import { checkpointDir, readCheckpoint, readSavedWeights, removeCheckpoint, saveWeights, writeCheckpoint } from './storage';
 import { readInitWeights } from './init-weights';
 import type { TrainingModel } from '../../protocol/training-model';
+import { requireTrust } from '../trust';
 
 export interface PanelState {
   readonly uri: string;
@@ -103,6 +104,7 @@ export class TrainingPanel {
         if (this.pendingImage) await this.post({ type: 'askImage' });
         return;
       case 'requestData':
+        requireTrust('reading or downloading training data');
         return this.sendData(m);
       case 'checkpoint':
         return writeCheckpoint(this.checkpointFolder, m.checkpoint);

@@ -88,13 +88,22 @@ export interface CodeServerOptions {
   readonly vsix?: string;
   /** User settings added to the quiet ones (a test's machine-scoped setting, say). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Workspace trust on, and the folder left untrusted (Restricted Mode) instead of trust switched off. */
+  readonly untrusted?: boolean;
 }
+
+/** Trust enabled without the start-up prompt: the folder opens in Restricted Mode and stays there. */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+};
 
 /** Starts code-server and resolves once /healthz answers. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const bin = requireCodeServer();
   const root = mkdtempSync(join(tmpdir(), 'stride-e2e-cs-'));
-  const dirs = prepareDirs(root, options.settings);
+  const dirs = prepareDirs(root, { ...options.settings, ...(options.untrusted ? UNTRUSTED_SETTINGS : {}) });
   const env = {
     ...process.env,
     XDG_CONFIG_HOME: dirs.config,
@@ -105,7 +114,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   if (options.vsix) await installVsix(bin, options.vsix, common, env);
   const port = await freePort();
-  const child = spawn(bin, [...serveArgs(port), ...common, options.workspace], {
+  const child = spawn(bin, [...serveArgs(port, options.untrusted), ...common, options.workspace], {
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,8 +132,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   return { url: `http://${authority}`, authority, output, stop };
 }
 
-function serveArgs(port: number): string[] {
-  return [
+function serveArgs(port: number, untrusted = false): string[] {
+  const args = [
     '--bind-addr',
     `127.0.0.1:${port}`,
     '--auth',
@@ -136,6 +145,7 @@ function serveArgs(port: number): string[] {
     '--ignore-last-opened',
     '--disable-proxy',
   ];
+  return untrusted ? args.filter((a) => a !== '--disable-workspace-trust') : args;
 }
 
 async function installVsix(bin: string, vsix: string, common: string[], env: NodeJS.ProcessEnv): Promise<void> {

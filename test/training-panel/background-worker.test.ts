@@ -19,7 +19,8 @@ import { restoreWeights } from '../../webview/training/checkpoint';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DIST = path.join(ROOT, 'dist');
-const WASM = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+// Only these two: the worker copied alone beside them must train, so nothing it loads asks for the threaded binary.
+const WASM = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 
 const TEXT = `model Tiny {
   input(16, 16, 1)

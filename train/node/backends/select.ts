@@ -59,6 +59,9 @@ async function tryWasm(): Promise<SelectedBackend | null> {
   } catch {
     return null;
   }
+  // Said outright, not left to the flag's Node default: the threaded binary is then never asked for, and the package
+  // leaves it out.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', WASM_THREADS > 1);
   if (!(await tf.setBackend('wasm'))) return null;
   const kernels = registerWasmTrainingKernels();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
