@@ -51,8 +51,10 @@ describe('training webview: augmented samples', { timeout: 120_000 }, () => {
       await t.waitForMessage('ready');
       const training = trainingOf(source('augment: [flip(p: 1), rotate(30), cutout(size: 6)]'), 'Aug');
       await t.send({ type: 'init', uri: 'file:///ws/aug.stride', model: 'Aug', training, saved: null, checkpoint: null, autoStart: false });
+      // Shown as soon as the data is ready, before anything trains; the button draws it again.
+      await t.page.locator('#augment-grid').waitFor();
+      assert.equal((await tileSums(t)).tiles, 16);
       const button = t.page.locator('#btn-augmentSamples');
-      await button.waitFor();
       await t.page.waitForFunction(() => !(document.querySelector('#btn-augmentSamples') as HTMLButtonElement).disabled);
       await button.click();
       const grid = await tileSums(t);

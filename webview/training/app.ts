@@ -156,6 +156,8 @@ export class TrainingApp {
     this.status = 'ready';
     this.refreshButtons();
     if (this.data && this.training) this.view.sampleIndex.max = String(this.sampleSet().count - 1);
+    // With an `augment:` setting the panel shows what augmentation does before anything trains.
+    if (this.training?.settings.augment?.length) this.view.showAugmented(this.data, this.training);
     if (autoStart) await this.start(this.init?.startFrom?.weights ?? null, 0, []);
   }
 
