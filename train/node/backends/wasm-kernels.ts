@@ -17,7 +17,7 @@ import { tileConfig } from './wasm-tile';
 /** Why each kernel is replaced; the CLI and docs list these. */
 export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason: string }> = [
   { config: conv2dConfig, reason: 'a direct SIMD kernel beat the stock (XNNPACK) convolution on training-size layers' },
-  { config: fusedConv2dConfig, reason: 'the same direct kernel for conv + bias (+ ReLU), what conv layers run in inference and before batch norm' },
+  { config: fusedConv2dConfig, reason: 'the same direct kernel for conv + bias (+ ReLU/ReLU6), what conv layers run in inference and before batch norm' },
   { config: conv2dBackpropFilterConfig, reason: 'missing in tfjs-backend-wasm 4.22' },
   { config: conv2dBackpropInputConfig, reason: 'stock kernel is a naive loop' },
   { config: depthwiseBackpropFilterConfig, reason: 'missing' },
@@ -35,7 +35,22 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
 ];
 
 /** Stock kernels the replacements delegate to; captured before anything is unregistered. */
-const DELEGATES = ['Conv2D', 'FusedConv2D', 'Relu', 'Tile', 'Sum', 'Mean', 'Identity', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', ...FUSED_MATMUL_DELEGATES];
+const DELEGATES = [
+  'Conv2D',
+  'FusedConv2D',
+  'Relu',
+  'Relu6',
+  'Tile',
+  'Sum',
+  'Mean',
+  'Identity',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Cast',
+  ...FUSED_MATMUL_DELEGATES,
+];
 
 let registered = false;
 
