@@ -3,9 +3,8 @@
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
-import { buildModel } from '../../train/model-builder';
 import { selectBackend } from '../../train/node/backends/select';
-import { loadWeightsInto } from '../../train/node/weights';
+import { loadInferenceModel } from '../../train/node/inference-model';
 import { analysedExample, logitModel } from './models';
 
 export type Runtime = 'stride' | 'onnxruntime';
@@ -38,18 +37,17 @@ function emit(event: object): void {
   process.stdout.write(JSON.stringify(event) + '\n');
 }
 
-/** Stride: the model built from the source and the saved weights loaded, then predict's per-call work. */
+/** Stride: the model `stride predict` loads (saved weights, batch norms folded), then predict's per-call work. */
 async function strideForward(job: InferJob, input: Float32Array): Promise<{ forward: Forward; description: string }> {
   const chosen = await selectBackend({ warn: () => undefined });
-  const model = buildModel(logitModel(analysedExample(job.file).model));
-  loadWeightsInto(model, job.weightsDir);
+  const { model, folded } = loadInferenceModel(logitModel(analysedExample(job.file).model), job.weightsDir);
   const forward = async () => {
     const out = tf.tidy(() => model.predict(tf.tensor4d(input, job.inputShape as [number, number, number, number])) as tf.Tensor);
     const data = (await out.data()) as Float32Array;
     out.dispose();
     return data;
   };
-  return { forward, description: `stride: ${chosen.description}, tfjs ${tf.version.tfjs}` };
+  return { forward, description: `stride: ${chosen.description}, tfjs ${tf.version.tfjs}, ${folded} batch norms folded` };
 }
 
 async function ortForward(job: InferJob, input: Float32Array): Promise<{ forward: Forward; description: string }> {
