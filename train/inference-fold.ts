@@ -1,4 +1,4 @@
-// Inference-only rewrite of a trained model: each convolution followed by batch norm (and ReLU/ReLU6) becomes one
+// Inference-only rewrite of a trained model: each convolution followed by batch norm (and ReLU) becomes one
 // convolution with a bias and that activation, so a forward pass runs one fused kernel instead of three.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel, TrainingNode } from '../protocol/training-model';
@@ -9,11 +9,16 @@ interface Fold {
   readonly conv: TrainingNode;
   readonly bn: TrainingNode;
   readonly last: number;
-  readonly activation: 'linear' | 'relu' | 'relu6';
+  readonly activation: 'linear' | 'relu';
 }
 
 const CONV_CLASSES: Readonly<Record<string, string>> = { conv2d: 'Conv2D', depthwise_conv2d: 'DepthwiseConv2D' };
-const ACTIVATIONS: Readonly<Record<string, 'relu' | 'relu6'>> = { relu: 'relu', relu6: 'relu6' };
+/**
+ * Only ReLU joins the conv: tfjs-layers fuses it into the conv kernel. A conv layer's `relu6` activation would run as
+ * `minimum(6, relu(x))`, whose scalar broadcast cost more than the conv itself on wasm (MobileNetV2), while the
+ * ReLU6 layer left in place clips in one kernel.
+ */
+const ACTIVATIONS: Readonly<Record<string, 'relu'>> = { relu: 'relu' };
 
 function consumersOf(model: TrainingModel): number[][] {
   const consumers: number[][] = model.nodes.map(() => []);
@@ -28,7 +33,7 @@ function layerOf(model: tf.LayersModel, node: TrainingNode, className: string): 
   return layer?.getClassName() === className ? layer : undefined;
 }
 
-/** The activation after a batch norm that the conv can apply itself: a sole consumer that is ReLU or ReLU6. */
+/** The activation after a batch norm that the conv can apply itself: a sole consumer that is ReLU. */
 function activationAfter(model: TrainingModel, consumers: number[][], bn: TrainingNode): Pick<Fold, 'last' | 'activation'> {
   const [next] = consumers[bn.id];
   const node = consumers[bn.id].length === 1 && next >= 0 ? model.nodes[next] : undefined;
