@@ -99,7 +99,7 @@ export interface FoldedModel {
 export function foldForInference(training: TrainingModel, model: tf.LayersModel): FoldedModel {
   const folds = findFolds(training, model);
   if (folds.length === 0) return { model, folded: 0 };
-  const next = buildModel(rewired(training, folds), { seed: 0 });
+  const next = buildModel(rewired(training, folds), { placeholder: true });
   const byConv = new Map(folds.map((f) => [tfName(f.conv.name), f]));
   try {
     for (const layer of next.layers) {

@@ -17,7 +17,7 @@ export interface InferenceModel {
 
 /** Loads the weights in `dir` (a weights folder) into the model of `training` and folds it for inference. */
 export function loadInferenceModel(training: TrainingModel, dir: string): InferenceModel {
-  const trained = buildModel(training);
+  const trained = buildModel(training, { placeholder: true });
   try {
     const meta = loadWeightsInto(trained, dir);
     const { model, folded } = foldForInference(training, trained);
