@@ -43,7 +43,7 @@ interface Sample {
 }
 
 describe('training memory', () => {
-  test(`${STEPS} steps on the Node backend: tensors equal after step 10 and step ${STEPS}, RSS bounded`, async () => {
+  test(`${STEPS} steps on the Node backend: tensors equal after step 10 and step ${STEPS}, RSS bounded`, async (t) => {
     const r = trainingModelFor(analyze(SOURCE), {}, 'memory.stride');
     if (!r.ok) throw new Error(r.error);
     const samples = new Map<number, Sample>();
@@ -61,6 +61,9 @@ describe('training memory', () => {
     assert.equal(atEnd.numTensors, at10.numTensors, `tensors: ${at10.numTensors} after step 10, ${atEnd.numTensors} after step ${STEPS}`);
     assert.equal(atEnd.numBytes, at10.numBytes, `tensor bytes: ${at10.numBytes} after step 10, ${atEnd.numBytes} after step ${STEPS}`);
     const growth = (atEnd.rss - at100.rss) / MB;
+    t.diagnostic(
+      `tensors ${atEnd.numTensors} (${atEnd.numBytes} bytes); RSS ${(at100.rss / MB).toFixed(0)} MB at step 100, ${(atEnd.rss / MB).toFixed(0)} MB at step ${STEPS}`,
+    );
     assert.ok(growth < 50, `RSS grew ${growth.toFixed(1)} MB between step 100 and step ${STEPS}`);
   });
 });
