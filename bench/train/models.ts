@@ -73,7 +73,8 @@ function resnet8(): tf.LayersModel {
 
 function bnAct(x: T, relu6: boolean): T {
   const y = apply(L.batchNormalization(), x);
-  return relu6 ? apply(L.activation({ activation: 'relu6' }), y) : y;
+  // As Stride builds `relu6()` (train/layers/make-layer.ts): ReLU, then a clip at 6.
+  return relu6 ? apply(L.reLU({ maxValue: 6 }), y) : y;
 }
 
 /** 1×1 expansion (unless `expand` is 1), 3×3 depthwise, linear 1×1 projection; the input added back when shapes match. */

@@ -273,6 +273,9 @@ const DEPTHWISE: readonly DepthwiseCase[] = [
     ],
   },
   { x: [4, 12, 12, 16], k: [3, 3], mult: 1, s: 2, pad: 'same' },
+  // One filter per channel runs Stride's SIMD kernels: whole vectors of channels and a remainder.
+  { x: [2, 9, 8, 6], k: [3, 3], mult: 1, s: 1, pad: 'same' },
+  { x: [3, 6, 7, 9], k: [3, 2], mult: 1, s: [1, 2], pad: 'valid' },
 ];
 const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
 const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);
