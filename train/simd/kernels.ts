@@ -635,3 +635,24 @@ export function depthwiseInputGrad(
     }
   }
 }
+
+/**
+ * ClipByValue's gradient: out = dy where lo ≤ x ≤ hi, else 0 (NaN x gives 0), four values a vector — what the stock
+ * gradient computes with GreaterEqual, LessEqual, LogicalAnd and Select over the whole tensor.
+ */
+export function clipGrad(x: usize, dy: usize, out: usize, n: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const xv = v128.load(x + o);
+    const inside = v128.and(f32x4.ge(xv, vlo), f32x4.le(xv, vhi));
+    v128.store(out + o, v128.and(v128.load(dy + o), inside));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const xv = load<f32>(x + o);
+    store<f32>(out + o, xv >= lo && xv <= hi ? load<f32>(dy + o) : 0);
+  }
+}

@@ -110,6 +110,7 @@ export interface SimdKernels {
     pt: number,
     pl: number,
   ): void;
+  clipGrad(x: number, dy: number, out: number, n: number, lo: number, hi: number): void;
   channelSums(x: number, out: number, rows: number, C: number, scale: number): void;
   channelBinary(op: number, x: number, k: number, out: number, rows: number, C: number, swap: boolean): void;
   adam(
