@@ -11,6 +11,8 @@ import { LAYER_FACTORIES } from './layers/make-layer';
 export interface BuildOptions {
   /** Seeds every initializer and dropout layer: the same seed gives the same initial weights. */
   readonly seed?: number;
+  /** Weights about to be replaced (prediction): kernels start as zeros instead of seeded random draws. */
+  readonly placeholder?: boolean;
 }
 
 /** A model that cannot be built: the message names the layer, its kind and why. */
@@ -33,7 +35,7 @@ export function buildModel(model: TrainingModel, options: BuildOptions = {}): tf
   const seeds = seedSource(options.seed);
   for (const node of graph.nodes) {
     if (!reaches(graph, node.id)) continue;
-    tensors.set(node.id, buildNode(node, model, tensors, seeds));
+    tensors.set(node.id, buildNode(node, model, tensors, seeds, options.placeholder));
   }
   const pick = (ids: readonly number[]) => ids.map((id) => tensors.get(id)!);
   try {
@@ -83,7 +85,13 @@ function checkBuildable(graph: TrainingModel): void {
   }
 }
 
-function buildNode(node: TrainingNode, model: TrainingModel, tensors: Map<number, tf.SymbolicTensor>, seeds: () => number | undefined): tf.SymbolicTensor {
+function buildNode(
+  node: TrainingNode,
+  model: TrainingModel,
+  tensors: Map<number, tf.SymbolicTensor>,
+  seeds: () => number | undefined,
+  placeholder = false,
+): tf.SymbolicTensor {
   const name = tfName(node.name);
   if (node.kind === 'input') {
     const shape = nums(node.args.shape).map((d) => (d === -1 ? null : d));
@@ -96,6 +104,7 @@ function buildNode(node: TrainingNode, model: TrainingModel, tensors: Map<number
     inputShapes: node.inputs.map((id) => model.nodes[id].shape ?? []),
     outputShape: node.shape ?? [],
     nextSeed: seeds,
+    placeholder,
   };
   const layers = makeLayers(node, ctx);
   for (const layer of layers) nodeOfLayer.set(layer, node.name);

@@ -1,4 +1,4 @@
-// The three reference training nets of the throughput benchmark, built directly with tf.layers.
+// The reference training nets of the throughput benchmark, built directly with tf.layers.
 import * as tf from '@tensorflow/tfjs';
 
 export interface BenchModel {
@@ -71,8 +71,40 @@ function resnet8(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: output });
 }
 
+function bnAct(x: T, relu6: boolean): T {
+  const y = apply(L.batchNormalization(), x);
+  // As Stride builds `relu6()` (train/layers/make-layer.ts): ReLU, then a clip at 6.
+  return relu6 ? apply(L.reLU({ maxValue: 6 }), y) : y;
+}
+
+/** 1×1 expansion (unless `expand` is 1), 3×3 depthwise, linear 1×1 projection; the input added back when shapes match. */
+function inverted(x: T, inC: number, outC: number, stride: number, expand: number): T {
+  let y = x;
+  if (expand !== 1) y = bnAct(apply(L.conv2d({ filters: inC * expand, kernelSize: 1, useBias: false }), y), true);
+  y = bnAct(apply(L.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', useBias: false }), y), true);
+  y = bnAct(apply(L.conv2d({ filters: outC, kernelSize: 1, useBias: false }), y), false);
+  return stride === 1 && inC === outC ? apply(L.add(), [y, x]) : y;
+}
+
+/** A MobileNetV2 for 32×32: conv16 stem, inverted residual blocks (expansion 6) of 8, 16, 24, 32 channels, 1×1 to 128. */
+function mobilenetTiny(): tf.LayersModel {
+  const input = tf.input({ shape: [32, 32, 3] });
+  let x = bnAct(apply(L.conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false }), input), true);
+  x = inverted(x, 16, 8, 1, 1);
+  x = inverted(x, 8, 16, 2, 6);
+  x = inverted(x, 16, 16, 1, 6);
+  x = inverted(x, 16, 24, 2, 6);
+  x = inverted(x, 24, 24, 1, 6);
+  x = inverted(x, 24, 32, 2, 6);
+  x = bnAct(apply(L.conv2d({ filters: 128, kernelSize: 1, useBias: false }), x), true);
+  x = apply(L.globalAveragePooling2d({}), x);
+  const output = apply(L.dense({ units: 10, activation: 'softmax' }), x);
+  return tf.model({ inputs: input, outputs: output });
+}
+
 export const BENCH_MODELS: readonly BenchModel[] = [
   { name: 'tiny-cnn', inputShape: [28, 28, 1], classes: 10, build: tinyCnn },
   { name: 'vgg-small', inputShape: [32, 32, 3], classes: 10, build: vggSmall },
   { name: 'resnet8', inputShape: [32, 32, 3], classes: 10, build: resnet8 },
+  { name: 'mobilenet-tiny', inputShape: [32, 32, 3], classes: 10, build: mobilenetTiny },
 ];

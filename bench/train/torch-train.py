@@ -54,10 +54,40 @@ def resnet8():
     )
 
 
+def bn_act(c, relu6):
+    return [nn.BatchNorm2d(c)] + ([nn.ReLU6()] if relu6 else [])
+
+
+class Inverted(nn.Module):
+    def __init__(self, i, o, s, t):
+        super().__init__()
+        layers = [] if t == 1 else [nn.Conv2d(i, i * t, 1, bias=False), *bn_act(i * t, True)]
+        c = i * t
+        layers += [nn.Conv2d(c, c, 3, stride=s, padding=1, groups=c, bias=False), *bn_act(c, True)]
+        layers += [nn.Conv2d(c, o, 1, bias=False), *bn_act(o, False)]
+        self.body = nn.Sequential(*layers)
+        self.residual = s == 1 and i == o
+
+    def forward(self, x):
+        y = self.body(x)
+        return y + x if self.residual else y
+
+
+def mobilenet_tiny():
+    return nn.Sequential(
+        nn.Conv2d(3, 16, 3, padding=1, bias=False), *bn_act(16, True),
+        Inverted(16, 8, 1, 1), Inverted(8, 16, 2, 6), Inverted(16, 16, 1, 6),
+        Inverted(16, 24, 2, 6), Inverted(24, 24, 1, 6), Inverted(24, 32, 2, 6),
+        nn.Conv2d(32, 128, 1, bias=False), *bn_act(128, True),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10),
+    )
+
+
 MODELS = {
     "tiny-cnn": (tiny_cnn, (1, 28, 28)),
     "vgg-small": (vgg_small, (3, 32, 32)),
     "resnet8": (resnet8, (3, 32, 32)),
+    "mobilenet-tiny": (mobilenet_tiny, (3, 32, 32)),
 }
 
 

@@ -20,6 +20,8 @@ const ROUNDS = Number(process.env.STRIDE_BENCH_ROUNDS ?? 2);
 const WITH_CPU = process.env.STRIDE_BENCH_CPU !== '0';
 const PYTHON = process.env.STRIDE_BENCH_PYTHON ?? '/usr/bin/python3';
 const WORKER_TIMEOUT_MS = 240_000;
+/** `STRIDE_BENCH_MODELS=resnet8,mobilenet-tiny` measures only those nets. */
+const ONLY = process.env.STRIDE_BENCH_MODELS?.split(',').map((m) => m.trim());
 
 /**
  * The cpu backend is 30–1000× slower: it gets a few batches of the tiny net and a single batch of
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
   const before = machine();
   const all: Measurement[] = [];
   const descriptions = new Set<string>();
-  for (const { name } of BENCH_MODELS) {
+  for (const { name } of BENCH_MODELS.filter((m) => !ONLY || ONLY.includes(m.name))) {
     for (const m of await measureModel(name)) {
       all.push(m);
       descriptions.add(`${m.runner}: ${m.description}`);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { backpropInputStrategy } from '../../train/node/backends/wasm-conv-grad';
+import { DIRECT_MAX_FILTER } from '../../train/node/backends/wasm-conv';
 import { WASM_TRAINING_KERNELS } from '../../train/node/backends/wasm-kernels';
 import { initBackends, input, maxRelativeError, onBoth, runKernel, TOLERANCE, wasmAllocations, type Input } from './kernels-support';
 
@@ -160,6 +161,18 @@ describe('wasm training kernels: Conv2D (forward)', () => {
       });
     }),
   );
+  test('a filter past DIRECT_MAX_FILTER weights (stock kernel)', async () => {
+    const c: ConvCase = { x: [1, 6, 6, 256], k: [3, 3], co: 512, s: 2, pad: 'same' };
+    const info = convInfo(c);
+    assert.ok(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels > DIRECT_MAX_FILTER);
+    await agrees({
+      label: convLabel(c),
+      kernel: 'Conv2D',
+      inputs: { x: input(155, c.x), filter: input(255, info.filterShape) },
+      attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] },
+      shape: info.outShape,
+    });
+  });
   // Dilation is a forward-only attribute here (tfjs has no gradients for dilated conv2d).
   const DILATED: readonly { x: [number, number, number, number]; k: [number, number]; co: number; d: [number, number]; pad: 'valid' | 'same' }[] = [
     { x: [2, 9, 9, 3], k: [3, 3], co: 8, d: [2, 2], pad: 'same' },
@@ -187,6 +200,10 @@ describe('wasm training kernels: FusedConv2D (conv + bias + activation)', () => 
     { c: { x: [2, 9, 9, 3], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'linear' },
     { c: { x: [1, 10, 8, 4], k: [3, 3], co: 12, s: 2, pad: 'valid' }, bias: true, activation: 'relu' },
     { c: { x: [2, 6, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'same' }, bias: false, activation: 'relu' },
+    { c: { x: [1, 9, 9, 6], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
+    // Past DIRECT_MAX_FILTER weights: the stock forward kernel, with and without bias and activation.
+    { c: { x: [1, 5, 5, 256], k: [3, 3], co: 256, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
+    { c: { x: [2, 3, 3, 320], k: [1, 1], co: 1280, s: 1, pad: 'valid' }, bias: false, activation: 'linear' },
     // Kept on the stock kernel: output channels not a multiple of 4, another activation.
     { c: { x: [2, 7, 7, 2], k: [3, 3], co: 6, s: 1, pad: 'same' }, bias: true, activation: 'relu' },
     { c: { x: [2, 7, 7, 2], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'elu' },
@@ -256,6 +273,9 @@ const DEPTHWISE: readonly DepthwiseCase[] = [
     ],
   },
   { x: [4, 12, 12, 16], k: [3, 3], mult: 1, s: 2, pad: 'same' },
+  // One filter per channel runs Stride's SIMD kernels: whole vectors of channels and a remainder.
+  { x: [2, 9, 8, 6], k: [3, 3], mult: 1, s: 1, pad: 'same' },
+  { x: [3, 6, 7, 9], k: [3, 2], mult: 1, s: [1, 2], pad: 'valid' },
 ];
 const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
 const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);

@@ -46,6 +46,8 @@ export interface LayerContext {
   readonly outputShape: readonly (number | null)[];
   /** A fresh seed for each initializer, or undefined when initialisation is left random. */
   nextSeed(): number | undefined;
+  /** The weights will be overwritten (loaded or folded): kernels start as zeros, skipping the slow random draws. */
+  readonly placeholder?: boolean;
 }
 
 export const num = (v: ArgValue | undefined): number => v as number;
@@ -60,7 +62,7 @@ export function regularizerOf(args: ResolvedArgs): ReturnType<typeof tf.regulari
 
 /** tfjs's own default kernel initializer (Glorot normal), seeded when a seed is given. */
 export function kernelInit(ctx: LayerContext): ReturnType<typeof tf.initializers.glorotNormal> {
-  return tf.initializers.glorotNormal({ seed: ctx.nextSeed() });
+  return ctx.placeholder ? tf.initializers.zeros() : tf.initializers.glorotNormal({ seed: ctx.nextSeed() });
 }
 
 /** Drops undefined entries so tfjs applies its own defaults. */

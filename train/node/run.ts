@@ -23,6 +23,7 @@ import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { cleanSettings } from './logs/clean-settings';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
+import { loadInferenceModel } from './inference-model';
 import { loadWeightsInto, saveModel } from './weights';
 
 export type ProgressEvent =
@@ -235,9 +236,8 @@ export interface Prediction {
 export async function predict(o: PredictOptions): Promise<Prediction[]> {
   const training = o.model;
   await selectBackend({ backend: o.backend, warn: () => undefined });
-  const model = buildModel(training);
+  const { model, meta, dispose } = loadInferenceModel(training, resolveWeightsDir(o.weightsDir));
   try {
-    const meta = loadWeightsInto(model, resolveWeightsDir(o.weightsDir));
     const [h, w, c] = (training.nodes[training.inputs[0]].shape ?? []) as number[];
     const inputs = predictInputs(o, h, w, c);
     const { count, sources } = inputs;
@@ -250,7 +250,7 @@ export async function predict(o: PredictOptions): Promise<Prediction[]> {
     probs.dispose();
     return values.map((row, i) => ({ source: sources[i], top: topOf(row, meta?.classes ?? [], o.topK ?? 3) }));
   } finally {
-    model.dispose();
+    dispose();
   }
 }
 

@@ -547,3 +547,112 @@ export function conv2d(
     }
   }
 }
+
+/**
+ * Depthwise convolution filter gradient with one filter per channel (multiplier 1), NHWC:
+ * dW[ky, kx, c] = Σ x[n, iy, ix, c] · dy[n, oy, ox, c]. Products and sums in float64 (exact products of float32
+ * values), as the cpu backend computes them, in `acc` (KH·KW·C float64 scratch), then rounded once into dw.
+ */
+export function depthwiseFilterGrad(
+  x: usize, dy: usize, dw: usize, acc: usize,
+  batch: i32, H: i32, W: i32, C: i32, Ho: i32, Wo: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dwl: i32, pt: i32, pl: i32,
+): void {
+  const taps = KH * KW * C;
+  memory.fill(acc, 0, (<usize>taps) << 3);
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < Ho; oy++) {
+      for (let ox = 0; ox < Wo; ox++) {
+        const dyRow = dy + ((<usize>(((n * Ho + oy) * Wo + ox) * C)) << 2);
+        for (let ky = 0; ky < KH; ky++) {
+          const iy = oy * sh + ky * dh - pt;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < KW; kx++) {
+            const ix = ox * sw + kx * dwl - pl;
+            if (ix < 0 || ix >= W) continue;
+            const xRow = x + ((<usize>(((n * H + iy) * W + ix) * C)) << 2);
+            depthwiseTapSums(xRow, dyRow, acc + ((<usize>((ky * KW + kx) * C)) << 3), C);
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < taps; i++) store<f32>(dw + ((<usize>i) << 2), <f32>load<f64>(acc + ((<usize>i) << 3)));
+}
+
+/** sums[c] += x[c] · dy[c] over C channels, four at a time, in float64. */
+// @ts-ignore: decorator
+@inline function depthwiseTapSums(xRow: usize, dyRow: usize, sums: usize, C: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) {
+    const a = v128.load(xRow + ((<usize>c) << 2));
+    const b = v128.load(dyRow + ((<usize>c) << 2));
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b));
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<i32>(b, b, 2, 3, 0, 1)));
+    const s = sums + ((<usize>c) << 3);
+    v128.store(s, f64x2.add(v128.load(s), lo));
+    v128.store(s, f64x2.add(v128.load(s, 16), hi), 16);
+  }
+  for (; c < C; c++) {
+    const s = sums + ((<usize>c) << 3);
+    store<f64>(s, load<f64>(s) + <f64>load<f32>(xRow + ((<usize>c) << 2)) * <f64>load<f32>(dyRow + ((<usize>c) << 2)));
+  }
+}
+
+/**
+ * Depthwise convolution input gradient with one filter per channel (multiplier 1), NHWC, into a zeroed dx:
+ * dx[n, iy, ix, c] += dy[n, oy, ox, c] · W[ky, kx, c] for every tap, four channels at a time in float32.
+ */
+export function depthwiseInputGrad(
+  dy: usize, w: usize, dx: usize,
+  batch: i32, H: i32, W: i32, C: i32, Ho: i32, Wo: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dwl: i32, pt: i32, pl: i32,
+): void {
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < Ho; oy++) {
+      for (let ox = 0; ox < Wo; ox++) {
+        const dyRow = dy + ((<usize>(((n * Ho + oy) * Wo + ox) * C)) << 2);
+        for (let ky = 0; ky < KH; ky++) {
+          const iy = oy * sh + ky * dh - pt;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < KW; kx++) {
+            const ix = ox * sw + kx * dwl - pl;
+            if (ix < 0 || ix >= W) continue;
+            const dxRow = dx + ((<usize>(((n * H + iy) * W + ix) * C)) << 2);
+            const wRow = w + ((<usize>((ky * KW + kx) * C)) << 2);
+            let c = 0;
+            for (; c + 4 <= C; c += 4) {
+              const o = (<usize>c) << 2;
+              v128.store(dxRow + o, f32x4.add(v128.load(dxRow + o), f32x4.mul(v128.load(dyRow + o), v128.load(wRow + o))));
+            }
+            for (; c < C; c++) {
+              const o = (<usize>c) << 2;
+              store<f32>(dxRow + o, load<f32>(dxRow + o) + load<f32>(dyRow + o) * load<f32>(wRow + o));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * ClipByValue's gradient: out = dy where lo ≤ x ≤ hi, else 0 (NaN x gives 0), four values a vector — what the stock
+ * gradient computes with GreaterEqual, LessEqual, LogicalAnd and Select over the whole tensor.
+ */
+export function clipGrad(x: usize, dy: usize, out: usize, n: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const xv = v128.load(x + o);
+    const inside = v128.and(f32x4.ge(xv, vlo), f32x4.le(xv, vhi));
+    v128.store(out + o, v128.and(v128.load(dy + o), inside));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const xv = load<f32>(x + o);
+    store<f32>(out + o, xv >= lo && xv <= hi ? load<f32>(dy + o) : 0);
+  }
+}

@@ -23,16 +23,45 @@ export function directApplies(c: ConvInfo): boolean {
   return c.dataFormat === 'channelsLast' && c.outChannels % 4 === 0;
 }
 
+/**
+ * The direct kernel streams the whole filter once per tile of output positions; past about 1 MB of filter (256K
+ * weights, e.g. ResNet-18's 3×3 layers of 256 and 512 channels, MobileNetV2's last 1×1 layers) it falls out of
+ * cache and XNNPACK's packed GEMM was 2–4× faster at batch 1. Such layers keep the stock forward kernel.
+ */
+export const DIRECT_MAX_FILTER = 256 * 1024;
+
+/** Whether the forward kernels take the direct path: `directApplies` and a filter that stays in cache. */
+export function directForward(c: ConvInfo): boolean {
+  return directApplies(c) && c.filterHeight * c.filterWidth * c.inChannels * c.outChannels <= DIRECT_MAX_FILTER;
+}
+
 /** y = conv(x, filter) per `c` (which must satisfy `directApplies`), on a one-image padded scratch grid. */
 export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
   const { Hp, Wp, padded } = paddedGrid(c);
   const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
   const out = alloc(backend, c.outShape);
   simdKernels(backend).conv2d(
-    ptr(backend, x), ptr(backend, filter), ptr(backend, out), ptr(backend, scratch),
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
-    Hp, Wp,
+    ptr(backend, x),
+    ptr(backend, filter),
+    ptr(backend, out),
+    ptr(backend, scratch),
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
+    Hp,
+    Wp,
   );
   free(backend, scratch);
   return out;
@@ -59,28 +88,32 @@ function conv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
   const { x, filter } = inputs;
   const c = convInfoOf(x, filter, attrs);
-  if (!directApplies(c) || x.dtype !== 'float32') return runStock('Conv2D', backend, inputs, attrs);
+  if (!directForward(c) || x.dtype !== 'float32') return runStock('Conv2D', backend, inputs, attrs);
   return directConv2d(backend, x, filter, c);
 }
 
 /**
  * FusedConv2D (a convolution, an optional per-channel bias and an activation) is what tfjs-layers runs for a conv
  * layer without activation even while training (ResNet's conv → batch norm), and for every conv layer in inference.
- * The direct kernel, then the bias in place, then ReLU; other activations keep the stock kernel.
+ * The direct kernel, then the bias in place, then ReLU or ReLU6 (inference folds batch norm and the activation after
+ * it into the conv); other activations keep the stock kernel.
  */
+/** Activations the direct path applies after the bias, by the stock kernel that applies them ('' for none). */
+const FUSED_ACTIVATIONS: Readonly<Record<string, string | undefined>> = { linear: '', relu: 'Relu', relu6: 'Relu6' };
+
 function fusedConv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
   const { x, filter, bias, preluActivationWeights } = inputs;
   const activation = (attrs.activation as string | undefined) ?? 'linear';
   const c = convInfoOf(x, filter, attrs);
-  const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights;
+  const simple = Object.hasOwn(FUSED_ACTIVATIONS, activation) && !preluActivationWeights;
   const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels && bias.dtype === 'float32');
-  if (!simple || !plainBias || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
+  if (!simple || !plainBias || !directForward(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
   const y = directConv2d(backend, x, filter, c);
   const Co = c.outChannels;
   if (bias) simdKernels(backend).channelBinary(0, ptr(backend, y), ptr(backend, bias), ptr(backend, y), tf.util.sizeFromShape(c.outShape) / Co, Co, false);
   if (activation === 'linear') return y;
-  const out = runStock('Relu', backend, { x: y }, {});
+  const out = runStock(FUSED_ACTIVATIONS[activation]!, backend, { x: y }, {});
   free(backend, y);
   return out;
 }

@@ -1,7 +1,9 @@
 // Depthwise convolution gradients for wasm, which the stock backend lacks entirely.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
-import { alloc, assertChannelsLast, heap, type Info, type KernelArgs } from './wasm-heap';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { alloc, assertChannelsLast, free, heap, type Info, type KernelArgs } from './wasm-heap';
+import { ptr, simdKernels } from './wasm-simd';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
@@ -42,12 +44,32 @@ function forEachTap(c: ConvInfo, visit: (dyBase: number, xBase: number, wBase: n
   }
 }
 
+/** The geometry arguments the SIMD depthwise kernels take after their pointers. */
+function geometry(c: ConvInfo): number[] {
+  return [
+    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
+    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+  ]; // prettier-ignore
+}
+
+/** One filter per channel (MobileNet's depthwise layers): Stride's SIMD kernel, float64 sums in heap scratch. */
+function simdFilterGrad(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
+  const dw = alloc(backend, c.filterShape);
+  const acc = alloc(backend, [2 * c.filterHeight * c.filterWidth * c.outChannels]);
+  simdKernels(backend).depthwiseFilterGrad(ptr(backend, x), ptr(backend, dy), ptr(backend, dw), ptr(backend, acc), ...(geometry(c) as Geometry));
+  free(backend, acc);
+  return dw;
+}
+
+type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
 /** dW[ky, kx, ci, m] = Σ x[n, iy, ix, ci] · dy[n, oy, ox, ci·M + m]; sums in float64 like cpu does. */
 function depthwiseBackpropFilter(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
   assertChannelsLast(attrs.dataFormat, 'DepthwiseConv2dNativeBackpropFilter');
   const c = depthwiseInfo(inputs.x.shape, attrs.filterShape as number[], attrs);
   const multiplier = c.outChannels / c.inChannels;
+  if (multiplier === 1) return simdFilterGrad(backend, inputs.x, inputs.dy, c);
   const Co = c.outChannels;
   const sums = new Float64Array(c.filterHeight * c.filterWidth * Co);
   const dw = alloc(backend, c.filterShape);
@@ -70,6 +92,10 @@ function depthwiseBackpropInput(args: KernelArgs): Info {
   const c = depthwiseInfo(attrs.inputShape as number[], inputs.filter.shape, attrs);
   const multiplier = c.outChannels / c.inChannels;
   const dx = alloc(backend, c.inShape, true);
+  if (multiplier === 1) {
+    simdKernels(backend).depthwiseInputGrad(ptr(backend, inputs.dy), ptr(backend, inputs.filter), ptr(backend, dx), ...(geometry(c) as Geometry));
+    return dx;
+  }
   const dxValues = heap(backend, dx);
   const dy = heap(backend, inputs.dy);
   const w = heap(backend, inputs.filter);

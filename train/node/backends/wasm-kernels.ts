@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { fusedAdamConfig } from './wasm-adam';
+import { clipByValueGradConfig, clipGradConfig } from './wasm-clip-grad';
 import { conv2dConfig, fusedConv2dConfig } from './wasm-conv';
 import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
 import { conv2dBackpropInputConfig } from './wasm-conv-grad';
@@ -17,7 +18,7 @@ import { tileConfig } from './wasm-tile';
 /** Why each kernel is replaced; the CLI and docs list these. */
 export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason: string }> = [
   { config: conv2dConfig, reason: 'a direct SIMD kernel beat the stock (XNNPACK) convolution on training-size layers' },
-  { config: fusedConv2dConfig, reason: 'the same direct kernel for conv + bias (+ ReLU), what conv layers run in inference and before batch norm' },
+  { config: fusedConv2dConfig, reason: 'the same direct kernel for conv + bias (+ ReLU/ReLU6), what conv layers run in inference and before batch norm' },
   { config: conv2dBackpropFilterConfig, reason: 'missing in tfjs-backend-wasm 4.22' },
   { config: conv2dBackpropInputConfig, reason: 'stock kernel is a naive loop' },
   { config: depthwiseBackpropFilterConfig, reason: 'missing' },
@@ -31,11 +32,30 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
   { config: fusedMatMulConfig, reason: 'transposed operands left the fast path; batched bias/activation were wrong' },
   ...channelBroadcastConfigs.map((config) => ({ config, reason: 'a per-channel operand (bias, batch norm) took the slow general broadcasting loop' })),
   { config: castConfig, reason: 'a cast to the same type copied the buffer element by element (every ReLU gradient)' },
+  {
+    config: clipGradConfig,
+    reason: 'new: the ReLU6 gradient in one kernel instead of GreaterEqual, LessEqual, LogicalAnd and Select (a third of a MobileNet step)',
+  },
   { config: fusedAdamConfig, reason: 'new: one Adam update per weight instead of ~13 elementwise kernels (train/optimizers.ts)' },
 ];
 
 /** Stock kernels the replacements delegate to; captured before anything is unregistered. */
-const DELEGATES = ['Conv2D', 'FusedConv2D', 'Relu', 'Tile', 'Sum', 'Mean', 'Identity', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', ...FUSED_MATMUL_DELEGATES];
+const DELEGATES = [
+  'Conv2D',
+  'FusedConv2D',
+  'Relu',
+  'Relu6',
+  'Tile',
+  'Sum',
+  'Mean',
+  'Identity',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Cast',
+  ...FUSED_MATMUL_DELEGATES,
+];
 
 let registered = false;
 
@@ -54,6 +74,8 @@ export function registerWasmTrainingKernels(): string[] {
     if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
+  // The gradient that calls the new kernel (it falls back to tfjs's own formula off wasm).
+  tf.registerGradient(clipByValueGradConfig);
   registered = true;
   return WASM_TRAINING_KERNELS.map((k) => k.config.kernelName);
 }
