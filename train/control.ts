@@ -59,3 +59,10 @@ export function yieldToEventLoop(): Promise<void> {
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** A run's pause/stop control: the caller's (an AbortSignal given too then also stops it), else one for the signal. */
+export function controlOf(control: TrainControl | undefined, signal: AbortSignal | undefined): TrainControl {
+  const c = control ?? new TrainControl(signal);
+  if (control && signal) signal.addEventListener('abort', () => c.stop(), { once: true });
+  return c;
+}

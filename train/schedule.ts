@@ -163,3 +163,9 @@ export function checkMonitors(s: Pick<TrainSettings, 'earlyStopping' | 'schedule
       throw new Error(`${who} watches '${monitor}' but '${base}' is not among the metrics (${s.metrics.join(', ') || 'none'}); add it to metrics: [...].`);
   }
 }
+
+/** Why a run stopped early, in words: the monitor, how long it has not improved, and its best value and epoch. */
+export function earlyStopReason(watch: Monitor, epoch: number): string {
+  const since = epoch - watch.bestEpoch;
+  return `Stopped early after epoch ${epoch}: ${watch.setting.monitor} has not improved for ${since} epoch${since === 1 ? '' : 's'} (best ${watch.bestValue.toPrecision(4)} at epoch ${watch.bestEpoch}).`;
+}

@@ -2,13 +2,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { TrainSettings as ModelTrainSettings, TrainingModel } from '../protocol/training-model';
-import { TrainControl, yieldToEventLoop } from './control';
+import { controlOf, TrainControl, yieldToEventLoop } from './control';
 import { gather, permutation, rng, sampleSize, split, type Dataset } from './data/dataset';
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
 import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
-import { checkMonitors, LearningRate, Monitor, monitored } from './schedule';
+import { checkMonitors, earlyStopReason, LearningRate, Monitor, monitored } from './schedule';
 import { InputPipeline, type InputsHook, type Normalization } from './input-pipeline';
 import { FineTune } from './fine-tune';
 import { applyUpdate } from './update';
@@ -116,12 +116,10 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   checkDataFits(analysis, options.data, s.loss);
   checkMonitors(s);
   const seed = options.resume?.loop.seed ?? s.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const { train, validation } = split(options.data.train.count, s.validation, seed);
-  if (train.length === 0) throw new Error(`Data set '${options.data.name}' has no training samples left after holding out ${s.validation} for validation.`);
+  const { train, validation } = trainingSplit(options, seed);
   const plan = makeOptimizer(s.optimizer);
   const forms = analysis.outputs.map((id) => outputForm(analysis, id));
-  const control = options.control ?? new TrainControl(options.signal);
-  if (options.control && options.signal) options.signal.addEventListener('abort', () => control.stop(), { once: true });
+  const control = controlOf(options.control, options.signal);
   const offset = options.resume?.loop.epoch ?? options.epochOffset ?? 0;
   const perEpoch = Math.ceil(train.length / s.batch);
   const schedule = new LearningRate(s.schedule ?? { kind: 'constant' }, plan.lr, perEpoch, offset + s.epochs);
@@ -157,8 +155,7 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
       const order = permutation(train.length, rng(seed + offset + epoch)).map((i) => train[i]);
       const outcome = await runEpoch(loop, epoch, order, offset + epoch);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
-      const val = validation.length > 0 ? await evaluateIndices(loop, validation, epoch) : undefined;
-      lastPass = val;
+      const val = (lastPass = validation.length > 0 ? await evaluateIndices(loop, validation, epoch) : undefined);
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
       if (s.schedule?.kind === 'reduce_on_plateau') schedule.endEpoch(monitored(s.schedule.monitor, progress));
@@ -175,6 +172,15 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   }
 }
 
+/** The training and validation indices of the data set under the run's seed; a split leaving nothing to train on is an error. */
+function trainingSplit(options: TrainOptions, seed: number): ReturnType<typeof split> {
+  const s = options.settings;
+  const parts = split(options.data.train.count, s.validation, seed);
+  if (parts.train.length === 0)
+    throw new Error(`Data set '${options.data.name}' has no training samples left after holding out ${s.validation} for validation.`);
+  return parts;
+}
+
 /** What a run holds beyond its end: the optimizer's state, and frozen batch norms' inference mode. */
 function release(loop: Loop): void {
   loop.tune.restore();
@@ -183,11 +189,6 @@ function release(loop: Loop): void {
 
 function bestOf(watch: Monitor): TrainResult['best'] {
   return watch.bestEpoch > 0 ? { epoch: watch.bestEpoch, monitor: watch.setting.monitor, value: watch.bestValue } : undefined;
-}
-
-function earlyStopReason(watch: Monitor, epoch: number): string {
-  const since = epoch - watch.bestEpoch;
-  return `Stopped early after epoch ${epoch}: ${watch.setting.monitor} has not improved for ${since} epoch${since === 1 ? '' : 's'} (best ${watch.bestValue.toPrecision(4)} at epoch ${watch.bestEpoch}).`;
 }
 
 interface EpochOutcome {

@@ -132,11 +132,8 @@ function applyEntry(config: Mutable, key: string, v: Value, err: Err): void {
     case 'early_stopping':
       config.earlyStopping = lowerEarlyStopping(v, err);
       return;
-    case 'normalize':
-    case 'augment':
-      return applyInput(config, key, v, err);
     default:
-      return applyTuneEntry(config, key, v, err);
+      return key === 'normalize' || key === 'augment' ? applyInput(config, key, v, err) : applyTuneEntry(config, key, v, err);
   }
 }
 

@@ -106,15 +106,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   if (init) startFrom(model, init);
   const done = plan.done;
   const logs = new RunLogs({ outDir: o.outDir, tensorboardDir: o.tensorboardDir, resumedEpochs: done });
-  logs.record({
-    event: 'start',
-    model: training.name,
-    backend: backend.description,
-    data: data.name,
-    samples: data.train.count,
-    settings: cleanSettings(settings),
-    init: init?.dir,
-  });
+  const start = { model: training.name, backend: backend.description, data: data.name, samples: data.train.count };
+  logs.record({ event: 'start', ...start, settings: cleanSettings(settings), init: init?.dir });
   if (done > 0) logs.record({ event: 'resume', epoch: done });
   try {
     const result = await trainModel(model, training, {
