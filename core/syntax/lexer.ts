@@ -143,6 +143,7 @@ class Lexer {
   i = 0;
   private newline = true;
   private docLines: string[] = [];
+  private readonly names = new Interner();
 
   constructor(private readonly text: string) {}
 
@@ -152,8 +153,13 @@ class Lexer {
       doc = this.docLines.join('\n');
       this.docLines = [];
     }
-    // An operator's text is its kind: no slice of the source for most tokens.
-    const text = kind === 'ident' || kind === 'number' || kind === 'string' || kind === 'error' || kind === 'eof' ? this.text.slice(start, end) : kind;
+    // An operator's text is its kind, and names and numbers repeat: most tokens slice nothing from the source.
+    const text =
+      kind === 'ident' || kind === 'number'
+        ? this.names.text(this.text, start, end)
+        : kind === 'string' || kind === 'error' || kind === 'eof'
+          ? this.text.slice(start, end)
+          : kind;
     this.tokens.push(new Token(kind, text, start, end, this.newline, doc));
     this.newline = false;
   }
@@ -222,6 +228,32 @@ class Lexer {
     });
     this.token('error', end);
   }
+}
+
+/**
+ * One string per distinct short name or number: a large model says `dense` and `relu` a hundred thousand times, and
+ * each copy would be another object kept alive until the analysis returns. Looked up by a hash of the characters, so
+ * a name seen before costs no allocation; a collision just slices.
+ */
+class Interner {
+  private readonly table = new Map<number, string>();
+
+  text(source: string, start: number, end: number): string {
+    if (end - start > 32) return source.slice(start, end);
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + source.charCodeAt(i)) | 0;
+    const known = this.table.get(h);
+    if (known !== undefined && sameText(known, source, start, end)) return known;
+    const text = source.slice(start, end);
+    if (known === undefined && this.table.size < 65_536) this.table.set(h, text);
+    return text;
+  }
+}
+
+function sameText(known: string, source: string, start: number, end: number): boolean {
+  if (known.length !== end - start) return false;
+  for (let i = 0; i < known.length; i++) if (known.charCodeAt(i) !== source.charCodeAt(start + i)) return false;
+  return true;
 }
 
 function scanIdent(text: string, i: number): number {
