@@ -1,4 +1,5 @@
-// Analysis benchmark: median and p90 time of analyze() on generated 1,000- and 10,000-layer models, split by phase.
+// Analysis benchmark: median and p90 time of analyze() on generated 1,000- to 100,000-layer models, split by phase;
+// with BENCH_BASELINE=<another build's out/ folder> the same models also go through that build's analyze(), in turns.
 
 import * as os from 'node:os';
 import * as fs from 'node:fs';
@@ -106,26 +107,62 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
+type Analyze = (text: string) => unknown;
+
+/** Another build's analyze() (e.g. the main branch's out/ folder), to compare in the same run on the same machine. */
+function baseline(): Analyze | undefined {
+  const dir = process.env.BENCH_BASELINE;
+  if (!dir) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(`${dir}/core/analyze`) as { analyze: Analyze }).analyze;
+}
+
+/** Times `fns` in turns (one call of each per round), so a machine whose load changes treats them alike. */
+function timeInTurns(fns: readonly Analyze[], text: string, repeats: number): Stats[] {
+  const samples = fns.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let i = 0; i < repeats; i++) {
+    fns.forEach((fn, k) => {
+      const t = performance.now();
+      const c = cpuMs();
+      fn(text);
+      samples[k].cpu.push(cpuMs() - c);
+      samples[k].wall.push(performance.now() - t);
+    });
+  }
+  return samples.map(({ wall, cpu }) => {
+    wall.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    return { median: quantile(wall, 0.5), p90: quantile(wall, 0.9), cpu: quantile(cpu, 0.5) };
+  });
+}
+
+const MODELS = [
+  ['plain chain', plainChain],
+  ['blocks + chains', mixed],
+] as const;
+
 function main(): void {
+  const before = baseline();
   console.log(`Machine: ${machine()}; load average before: ${load()}`);
-  console.log('Times in ms, wall-clock median / p90 over the repeats (after a warm-up); CPU = median process CPU time.\n');
-  console.log('| model | layers | lines | analyze | analyze CPU | lex | lex+parse | lower | infer |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const size of [1_000, 10_000]) {
-    for (const [name, gen] of [
-      ['plain chain', plainChain],
-      ['blocks + chains', mixed],
-    ] as const) {
-      const text = gen(size);
+  console.log('Times in ms, wall-clock median / p90 over the repeats (after a warm-up); CPU = median process CPU time.');
+  if (before) console.log(`"before" is ${process.env.BENCH_BASELINE}'s analyze(), timed in turns with this build's.`);
+  console.log(`\n| model | layers | lines | analyze | analyze CPU |${before ? ' before | before CPU |' : ''} lex | lex+parse | lower | infer |`);
+  console.log(`|---|---|---|---|---|${before ? '---|---|' : ''}---|---|---|---|`);
+  for (const size of [1_000, 10_000, 100_000]) {
+    for (const [name, gen] of MODELS) {
+      // A file may hold 100,000 layers (LIMITS.layers); the mixed model overshoots its size by up to 14.
+      const text = gen(size === 100_000 && gen === mixed ? size - 20 : size);
       const a = analyze(text);
       const layers = a.models.reduce((n, m) => n + m.graph.nodes.length, 0);
       if (a.diagnostics.length > 0) throw new Error(`generated ${name} model has diagnostics: ${a.diagnostics[0].message}`);
-      const repeats = size <= 1_000 ? 200 : 30;
-      time(() => analyze(text), Math.ceil(repeats / 2)); // warm-up
-      const total = time(() => analyze(text), repeats);
+      const repeats = size <= 1_000 ? 200 : size <= 10_000 ? 30 : 6;
+      const fns: Analyze[] = before ? [analyze, before] : [analyze];
+      timeInTurns(fns, text, Math.ceil(repeats / 2)); // warm-up
+      const [total, old] = timeInTurns(fns, text, repeats);
       const p = phases(text, repeats);
+      const was = old ? ` ${fmt(old)} | ${old.cpu.toFixed(2)} |` : '';
       console.log(
-        `| ${name} | ${layers} | ${text.split('\n').length} | ${fmt(total)} | ${total.cpu.toFixed(2)} | ${fmt(p.lex)} | ${fmt(p['lex+parse'])} | ${fmt(p.lower)} | ${fmt(p.infer)} |`,
+        `| ${name} | ${layers} | ${text.split('\n').length} | ${fmt(total)} | ${total.cpu.toFixed(2)} |${was} ${fmt(p.lex)} | ${fmt(p['lex+parse'])} | ${fmt(p.lower)} | ${fmt(p.infer)} |`,
       );
     }
   }

@@ -1,4 +1,6 @@
-// Language-server latency on a 1,000-layer file: hover (analysed, and right after an edit) and diagnostics while edits stream in.
+// Language-server latency: on a 1,000-layer file, hover (analysed, and right after an edit) and diagnostics while edits
+// stream in; on a 1 MB, 100,000-layer file, a keystroke answered by hover, its diagnostics, and stride/modelGraph.
+// With BENCH_BASELINE=<another build's out/ folder> the big file also goes through that build's server, in turns.
 
 import { PassThrough } from 'node:stream';
 import * as os from 'node:os';
@@ -11,6 +13,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { startServer } from '../server/server';
+import { bigFileKeystrokes } from './lsp-big';
 
 const LAYERS = 1000;
 const HOVERS = 1000;
@@ -27,15 +30,19 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function stats(samples: number[]): string {
+export function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(2)} ms · p99 ${percentile(s, 99).toFixed(2)} ms · max ${s[s.length - 1].toFixed(2)} ms (n = ${s.length})`;
 }
 
-async function connect(): Promise<{ rpc: ProtocolConnection; diagnostics: Map<number, (p: PublishDiagnosticsParams) => void> }> {
+export type StartServer = typeof startServer;
+
+export async function connect(
+  start: StartServer = startServer,
+): Promise<{ rpc: ProtocolConnection; diagnostics: Map<number, (p: PublishDiagnosticsParams) => void> }> {
   const up = new PassThrough();
   const down = new PassThrough();
-  startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)));
+  start(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)));
   const rpc = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const diagnostics = new Map<number, (p: PublishDiagnosticsParams) => void>();
   rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.get(p.version ?? -1)?.(p));
@@ -105,6 +112,7 @@ async function main(): Promise<void> {
   console.log(`hover right after an edit:     ${stats(afterEdit)}  (waits for the re-analysis unless diagnostics already ran it)`);
   console.log(`diagnostics after an edit:     ${stats(diagLatency)}  (debounce 0 ms; the default adds 150 ms of quiet time)`);
   rpc.dispose();
+  await bigFileKeystrokes();
   process.exit(0);
 }
 

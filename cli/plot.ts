@@ -78,8 +78,9 @@ export function previewGraph(analysis: Analysis, model: string): PreviewGraph {
   if (!facts) throw new InputError(`model '${model}' has no graph to draw`);
   const lines = new LineIndex(analysis.text);
   const range = (span: Span): Range => ({ start: lines.position(span.start), end: lines.position(span.end) });
+  const { nodeCount: _, ...whole } = facts;
   const result: ModelGraphResult = {
-    ...facts,
+    ...whole,
     uri: '',
     version: 0,
     nodes: facts.nodes.map(({ span, ...node }) => ({ ...node, range: range(span) })),

@@ -72,27 +72,57 @@ export interface ModelGraphFacts {
   readonly memory: GraphMemory;
   /** Errors in the whole document, so a view can say the drawing may be incomplete. */
   readonly errors: number;
+  /** How many layers the model has; `nodes` holds only the first `limit` of them when a limit was asked for. */
+  readonly nodeCount: number;
 }
 
-/** The graph of the model `query` names or points into (ide's `modelAt`); undefined when the file has none. */
-export function modelGraph(analysis: Analysis, query: ModelQuery = {}): ModelGraphFacts | undefined {
+/**
+ * The graph of the model `query` names or points into (ide's `modelAt`); undefined when the file has none. With
+ * `limit`, only the first `limit` layers get their facts (and only their block instances are listed): a view that
+ * draws at most that many pays for no more, which matters at 100,000 layers.
+ */
+export function modelGraph(analysis: Analysis, query: ModelQuery = {}, limit = Infinity): ModelGraphFacts | undefined {
   const model = findModel(analysis, query);
   if (!model) return undefined;
   const diagnostics = analysis.diagnostics;
+  const layers = model.layers.length > limit ? model.layers.slice(0, limit) : model.layers;
+  const within = diagnosticsWithin(diagnostics, layers);
   return {
     model: model.graph.name,
     models: analysis.models.map((m) => m.graph.name),
-    nodes: model.layers.map((info) => nodeFacts(info, diagnostics)),
+    nodes: layers.map((info) => nodeFacts(info, within)),
     inputs: model.graph.inputs,
     outputs: model.graph.outputs,
-    instances: instances(model.layers),
+    instances: instances(layers),
     totals: model.totals,
     memory: memory(model),
     errors: diagnostics.filter((d) => d.severity === 'error').length,
+    nodeCount: model.layers.length,
   };
 }
 
-function nodeFacts(info: LayerInfo, diagnostics: readonly Diagnostic[]): GraphNodeFacts {
+/**
+ * The diagnostics that belong to a node, found by binary search in the analysis's list (sorted by position, so the
+ * order is kept): filtering every diagnostic per node cost nodes × diagnostics.
+ */
+function diagnosticsWithin(diagnostics: readonly Diagnostic[], layers: readonly LayerInfo[]): (node: GraphNode) => readonly Diagnostic[] {
+  if (diagnostics.length === 0 || layers.length === 0) return () => [];
+  const sorted = diagnostics;
+  return (node) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].span.start < node.span.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: Diagnostic[] = [];
+    for (let i = lo; i < sorted.length && sorted[i].span.start <= node.span.end; i++) if (belongsToNode(sorted[i], node)) found.push(sorted[i]);
+    return found;
+  };
+}
+
+function nodeFacts(info: LayerInfo, within: (node: GraphNode) => readonly Diagnostic[]): GraphNodeFacts {
   const node = info.node;
   return {
     id: node.id,
@@ -108,7 +138,7 @@ function nodeFacts(info: LayerInfo, diagnostics: readonly Diagnostic[]): GraphNo
     inputs: node.inputs,
     span: node.span,
     blockPath: node.callSites.map((c) => c.instance),
-    diagnostics: diagnostics.filter((d) => belongsToNode(d, node)).map((d) => ({ code: d.code, severity: d.severity, message: d.message })),
+    diagnostics: within(node).map((d) => ({ code: d.code, severity: d.severity, message: d.message })),
   };
 }
 

@@ -10,18 +10,17 @@ export function offsetOf(snap: Snapshot, position: Position | undefined): number
 }
 
 export function modelGraph(snap: Snapshot, params: ModelGraphParams): ModelGraphResult | null {
-  const graph = graphFacts(snap.analysis, { name: params.model, offset: offsetOf(snap, params.position) });
+  const graph = graphFacts(snap.analysis, { name: params.model, offset: offsetOf(snap, params.position) }, MAX_GRAPH_NODES);
   if (!graph) return null;
-  const { instances, nodes, ...rest } = graph;
-  const cut = nodes.length > MAX_GRAPH_NODES;
-  const kept = cut ? nodes.slice(0, MAX_GRAPH_NODES) : nodes;
+  const { instances, nodes: kept, nodeCount, ...rest } = graph;
+  const cut = nodeCount > kept.length;
   const ids = new Set(kept.map((n) => n.id));
   const used = new Set(kept.flatMap((n) => n.blockPath));
   return {
     uri: snap.uri,
     version: snap.version,
     ...rest,
-    ...(cut ? { inputs: rest.inputs.filter((id) => ids.has(id)), outputs: rest.outputs.filter((id) => ids.has(id)), truncatedFrom: nodes.length } : {}),
+    ...(cut ? { inputs: rest.inputs.filter((id) => ids.has(id)), outputs: rest.outputs.filter((id) => ids.has(id)), truncatedFrom: nodeCount } : {}),
     nodes: kept.map(({ span, inputs, ...node }) => ({ ...node, inputs: cut ? inputs.filter((id) => ids.has(id)) : inputs, range: snap.lines.range(span) })),
     instances: instances.filter((i) => !cut || used.has(i.id)).map(({ span, ...instance }) => ({ ...instance, range: snap.lines.range(span) })),
   };

@@ -107,21 +107,20 @@ export interface ModelView {
  */
 export function viewOf(text: string, uri: string): ModelView | undefined {
   const analysis = analyze(text);
-  const facts = modelGraph(analysis);
+  const facts = modelGraph(analysis, {}, MAX_GRAPH_NODES);
   const summary = modelSummary(analysis, {}, { rows: true, memoryBatchSize: DEFAULT_GRAPH_BATCH });
   if (!facts || !summary) return undefined;
   const lines = new LineIndex(text);
   const range = (span: { start: number; end: number }) => ({ start: lines.position(span.start), end: lines.position(span.end) });
-  const { instances, nodes, ...rest } = facts;
+  const { instances, nodes: kept, nodeCount, ...rest } = facts;
   // Like the server, very large models are drawn up to MAX_GRAPH_NODES layers; the summary keeps every row.
-  const cut = nodes.length > MAX_GRAPH_NODES;
-  const kept = cut ? nodes.slice(0, MAX_GRAPH_NODES) : nodes;
+  const cut = nodeCount > kept.length;
   const ids = new Set(kept.map((n) => n.id));
   const result: ModelGraphResult = {
     uri,
     version: 0,
     ...rest,
-    ...(cut ? { inputs: rest.inputs.filter((id) => ids.has(id)), outputs: rest.outputs.filter((id) => ids.has(id)), truncatedFrom: nodes.length } : {}),
+    ...(cut ? { inputs: rest.inputs.filter((id) => ids.has(id)), outputs: rest.outputs.filter((id) => ids.has(id)), truncatedFrom: nodeCount } : {}),
     nodes: kept.map(({ span, inputs, ...node }) => ({ ...node, inputs: inputs.filter((id) => ids.has(id)), range: range(span) })),
     instances: instances.map(({ span, ...instance }) => ({ ...instance, range: range(span) })),
   };

@@ -55,7 +55,7 @@ export function matchArgs<S extends Slot, A extends GivenArg>(
   onMatch?: (slot: S, arg: A) => void,
 ): Map<string, A[]> {
   const matched = new Map<string, A[]>();
-  const positional = slots.filter((s) => !s.namedOnly);
+  const positional = positionalOf(slots);
   let next = 0;
   for (const arg of given) {
     const slot = arg.name ? slots.find((s) => s.name === arg.name!.name) : positional[next];
@@ -75,6 +75,15 @@ export function matchArgs<S extends Slot, A extends GivenArg>(
   return matched;
 }
 
+const positionals = new WeakMap<readonly Slot[], readonly Slot[]>();
+
+/** The parameters a positional argument can fill, computed once per schema (every layer call asks). */
+function positionalOf<S extends Slot>(slots: readonly S[]): readonly S[] {
+  let found = positionals.get(slots) as readonly S[] | undefined;
+  if (!found) positionals.set(slots, (found = slots.filter((s) => !s.namedOnly)));
+  return found;
+}
+
 /** Binds `given` to `specs`. `what` names the callee in messages; `callSpan` locates missing arguments. */
 export function bindArgs(
   what: string,
@@ -91,8 +100,9 @@ export function bindArgs(
   };
   const raw = matchArgs(specs, given, layerMisfits(what, specs), report);
   const bound: Binding = { values: {}, spans: {} };
+  const call = { callSpan, spatialRank };
   for (const spec of specs) {
-    const problem = bindOne(what, spec, raw.get(spec.name), { callSpan, spatialRank }, bound);
+    const problem = bindOne(what, spec, raw.get(spec.name), call, bound);
     if (problem) report(problem);
   }
   return { args: bound.values, spans: bound.spans, ok };
@@ -105,7 +115,7 @@ interface Binding {
 
 /** How layers word arguments that fit no parameter. */
 function layerMisfits(what: string, specs: readonly ArgSpec[]): Misfits<BoundArg> {
-  const positional = specs.filter((s) => !s.namedOnly);
+  const positional = positionalOf(specs);
   return {
     unknown: (arg) => unknownArg(what, specs, arg),
     tooMany: (arg) => ({
@@ -138,7 +148,7 @@ function bindOne(
       return { code: 'missing-argument', severity: 'error', message: `${what} needs '${spec.name}': ${spec.doc}`, span: call.callSpan };
     const d = spec.default ?? (spec.type.type === 'dims' ? [] : null);
     // `stride: 1` means 1 on every spatial axis, defaults included.
-    bound.values[spec.name] = spec.type.type === 'ints' && typeof d === 'number' ? Array(call.spatialRank).fill(d) : d;
+    bound.values[spec.name] = spec.type.type === 'ints' && typeof d === 'number' ? sameOnEveryAxis(call.spatialRank, d) : d;
     return undefined;
   }
   const at = args.length === 1 ? args[0].value.span : span(args[0].span.start, args[args.length - 1].span.end);
@@ -153,6 +163,17 @@ function bindOne(
     return { code: converted.code, severity: 'error', message: `${what}: ${converted.error}`, span: at, fixes: converted.fixes };
   bound.values[spec.name] = converted as ArgValue;
   return undefined;
+}
+
+const defaultTuples = new Map<number, Map<number, readonly number[]>>();
+
+/** A default repeated per spatial axis, shared (and frozen) rather than built for every layer of a large model. */
+function sameOnEveryAxis(rank: number, value: number): readonly number[] {
+  let byValue = defaultTuples.get(rank);
+  if (!byValue) defaultTuples.set(rank, (byValue = new Map()));
+  let tuple = byValue.get(value);
+  if (!tuple) byValue.set(value, (tuple = Object.freeze(Array<number>(rank).fill(value))));
+  return tuple;
 }
 
 /** Appends in place: `input(…)` with a million dimensions must stay linear. */

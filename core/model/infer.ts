@@ -45,17 +45,20 @@ const NO_PARAMS: ParamCount = { trainable: 0, nonTrainable: 0, formula: 'no para
 export function inferModel(graph: ModelGraph, text: string, diagnostics: Diagnostic[]): { layers: LayerInfo[]; totals: ModelTotals } {
   const layers: LayerInfo[] = [];
   for (const node of graph.nodes) layers.push(inferNode(node, layers, text, diagnostics));
-  const totals = layers.reduce(
-    (t, l) => ({
-      params: t.params + l.params.trainable + l.params.nonTrainable,
-      trainable: t.trainable + l.params.trainable,
-      nonTrainable: t.nonTrainable + l.params.nonTrainable,
-      macs: t.macs + l.macs,
-      activationBytes: t.activationBytes + (l.activationBytes ?? 0),
-    }),
-    { params: 0, trainable: 0, nonTrainable: 0, macs: 0, activationBytes: 0 },
-  );
-  return { layers, totals };
+  // Summed in one loop, not a reduce that builds an object per layer (100,000 layers are a real case).
+  let params = 0;
+  let trainable = 0;
+  let nonTrainable = 0;
+  let macs = 0;
+  let activationBytes = 0;
+  for (const l of layers) {
+    params += l.params.trainable + l.params.nonTrainable;
+    trainable += l.params.trainable;
+    nonTrainable += l.params.nonTrainable;
+    macs += l.macs;
+    activationBytes += l.activationBytes ?? 0;
+  }
+  return { layers, totals: { params, trainable, nonTrainable, macs, activationBytes } };
 }
 
 function unknown(node: GraphNode): LayerInfo {
@@ -91,7 +94,12 @@ function inferNode(node: GraphNode, done: readonly LayerInfo[], text: string, di
 }
 
 function bytesOf(shape: Shape): number | null {
-  return shape.every((d) => d !== null) ? 4 * (shape as number[]).reduce((a, b) => a * b, 1) : null;
+  let n = 4;
+  for (const d of shape) {
+    if (d === null) return null;
+    n *= d;
+  }
+  return n;
 }
 
 function checkRank(def: LayerDef, shapes: readonly Shape[], node: GraphNode): Problem | undefined {

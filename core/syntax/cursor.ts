@@ -94,7 +94,7 @@ export class TokenCursor {
 
   /** End of the previous token: where an inserted (missing) token is placed. */
   protected get prevEnd(): number {
-    return this.pos > 0 ? this.tokens[this.pos - 1].span.end : this.base;
+    return this.pos > 0 ? this.tokens[this.pos - 1].end : this.base;
   }
 
   protected error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
@@ -102,7 +102,7 @@ export class TokenCursor {
     if (at.start === this.lastErrorAt) return;
     // The lexer already reported the bad character or unterminated string the parser stumbled on.
     const flagged = this.tok.kind === 'error' || isUnterminatedString(this.tok);
-    if (flagged && (code === 'syntax-error' || at.start === this.tok.span.start)) return;
+    if (flagged && (code === 'syntax-error' || at.start === this.tok.start)) return;
     this.lastErrorAt = at.start;
     this.diagnostics.push({ code, severity: 'error', message, span: at, related });
   }
@@ -139,7 +139,7 @@ export class TokenCursor {
   /** Expects the closing bracket matching `open`; reports an unclosed bracket with where it opened. */
   protected expectClose(kind: ')' | '}' | ']', open: Token): number {
     const close = this.eat(kind);
-    if (close) return close.span.end;
+    if (close) return close.end;
     // An unterminated string swallowed the bracket; the lexer's diagnostic already explains it.
     if (this.pos > 0 && isUnterminatedString(this.tokens[this.pos - 1])) return this.prevEnd;
     this.error(

@@ -35,14 +35,25 @@ export type TokenKind =
   | 'error'
   | 'eof';
 
-export interface Token {
-  readonly kind: TokenKind;
-  readonly text: string;
-  readonly span: Span;
-  /** True when a line break separates this token from the previous one. */
-  readonly newlineBefore: boolean;
-  /** Text of the `##` doc comment lines directly above this token, if any. */
-  readonly doc?: string;
+/**
+ * One token. Its offsets are plain numbers and `span` is made on request: most tokens (brackets, commas) never need
+ * a span object, and a large file has hundreds of thousands of tokens alive until its analysis returns.
+ */
+export class Token {
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    /** True when a line break separates this token from the previous one. */
+    readonly newlineBefore: boolean,
+    /** Text of the `##` doc comment lines directly above this token, if any. */
+    readonly doc: string | undefined,
+  ) {}
+
+  get span(): Span {
+    return span(this.start, this.end);
+  }
 }
 
 export interface Comment {
@@ -87,9 +98,20 @@ const DOUBLE: Record<string, TokenKind> = {
   '>=': '>=',
 };
 
-const isIdentStart = (c: string) => /[A-Za-z_]/.test(c);
-const isIdentPart = (c: string) => /[A-Za-z0-9_]/.test(c);
-const isDigit = (c: string) => c >= '0' && c <= '9';
+// Character classes by UTF-16 code unit: the lexer reads codes, never one-character strings or regular expressions,
+// so a megabyte of text costs no allocation per character (a 100,000-layer file spent most of its lexing in the GC).
+const IDENT_START = new Uint8Array(128);
+const IDENT_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  IDENT_START[c] = /[A-Za-z_]/.test(ch) ? 1 : 0;
+  IDENT_PART[c] = /[A-Za-z0-9_]/.test(ch) ? 1 : 0;
+}
+const NL = 10;
+const CR = 13;
+const isIdentStartCode = (c: number) => c < 128 && IDENT_START[c] === 1;
+const isIdentPartCode = (c: number) => c < 128 && IDENT_PART[c] === 1;
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
 
 /**
  * Tokenizes `text`. Total: every input yields tokens ending with `eof`. Spans start at `base`, so text
@@ -100,7 +122,7 @@ export function lex(text: string, base = 0): LexResult {
   if (base === 0) return result;
   const shift = (s: Span) => span(s.start + base, s.end + base);
   return {
-    tokens: result.tokens.map((t) => ({ ...t, span: shift(t.span) })),
+    tokens: result.tokens.map((t) => new Token(t.kind, t.text, t.start + base, t.end + base, t.newlineBefore, t.doc)),
     comments: result.comments.map((c) => ({ ...c, span: shift(c.span) })),
     diagnostics: result.diagnostics.map((d) => ({ ...d, span: shift(d.span) })),
   };
@@ -121,27 +143,44 @@ class Lexer {
   i = 0;
   private newline = true;
   private docLines: string[] = [];
+  private readonly names = new Interner();
 
   constructor(private readonly text: string) {}
 
   push(kind: TokenKind, start: number, end: number): void {
-    const doc = this.docLines.length > 0 ? this.docLines.join('\n') : undefined;
-    this.tokens.push({ kind, text: this.text.slice(start, end), span: span(start, end), newlineBefore: this.newline, doc });
+    let doc: string | undefined;
+    if (this.docLines.length > 0) {
+      doc = this.docLines.join('\n');
+      this.docLines = [];
+    }
+    // An operator's text is its kind, and names and numbers repeat: most tokens slice nothing from the source.
+    const text =
+      kind === 'ident' || kind === 'number'
+        ? this.names.text(this.text, start, end)
+        : kind === 'string' || kind === 'error' || kind === 'eof'
+          ? this.text.slice(start, end)
+          : kind;
+    this.tokens.push(new Token(kind, text, start, end, this.newline, doc));
     this.newline = false;
-    this.docLines = [];
   }
 
   /** Consumes one token, comment, line break or run of nothing at the current position. */
   step(): void {
     const text = this.text;
-    const c = text[this.i];
-    if (isLineBreak(text, this.i)) this.lineBreak();
-    else if (c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF') this.i++;
-    else if (c === '#') this.comment();
-    else if (isIdentStart(c)) this.token('ident', scanIdent(text, this.i));
-    else if (isDigit(c) || (c === '.' && isDigit(text[this.i + 1] ?? ''))) this.token('number', scanNumber(text, this.i));
-    else if (c === '"' || c === "'") this.token('string', scanString(text, this.i, this.diagnostics));
-    else if (DOUBLE[c + (text[this.i + 1] ?? '')] !== undefined) this.token(DOUBLE[c + text[this.i + 1]], this.i + 2);
+    const code = text.charCodeAt(this.i);
+    if (code === 32) this.i++;
+    else if (isIdentStartCode(code)) this.token('ident', scanIdent(text, this.i));
+    else if (isLineBreak(text, this.i)) this.lineBreak();
+    else if (code === 9 || code === CR || code === 0xfeff) this.i++;
+    else if (code === 35 /* # */) this.comment();
+    else if (isDigitCode(code) || (code === 46 /* . */ && isDigitCode(text.charCodeAt(this.i + 1)))) this.token('number', scanNumber(text, this.i));
+    else if (code === 34 || code === 39 /* " ' */) this.token('string', scanString(text, this.i, this.diagnostics));
+    else this.operator(text[this.i]);
+  }
+
+  private operator(c: string): void {
+    const double = this.i + 1 < this.text.length ? DOUBLE[c + this.text[this.i + 1]] : undefined;
+    if (double !== undefined) this.token(double, this.i + 2);
     else if (c === '-') this.token('-', this.i + 1);
     else if (SINGLE[c] !== undefined) this.token(SINGLE[c], this.i + 1);
     else this.unexpected();
@@ -191,8 +230,34 @@ class Lexer {
   }
 }
 
+/**
+ * One string per distinct short name or number: a large model says `dense` and `relu` a hundred thousand times, and
+ * each copy would be another object kept alive until the analysis returns. Looked up by a hash of the characters, so
+ * a name seen before costs no allocation; a collision just slices.
+ */
+class Interner {
+  private readonly table = new Map<number, string>();
+
+  text(source: string, start: number, end: number): string {
+    if (end - start > 32) return source.slice(start, end);
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + source.charCodeAt(i)) | 0;
+    const known = this.table.get(h);
+    if (known !== undefined && sameText(known, source, start, end)) return known;
+    const text = source.slice(start, end);
+    if (known === undefined && this.table.size < 65_536) this.table.set(h, text);
+    return text;
+  }
+}
+
+function sameText(known: string, source: string, start: number, end: number): boolean {
+  if (known.length !== end - start) return false;
+  for (let i = 0; i < known.length; i++) if (known.charCodeAt(i) !== source.charCodeAt(start + i)) return false;
+  return true;
+}
+
 function scanIdent(text: string, i: number): number {
-  while (i < text.length && isIdentPart(text[i])) i++;
+  while (i < text.length && isIdentPartCode(text.charCodeAt(i))) i++;
   return i;
 }
 
@@ -201,7 +266,8 @@ function scanIdent(text: string, i: number): number {
  * so the parser's line breaks are the lines an editor shows.
  */
 function isLineBreak(text: string, i: number): boolean {
-  return text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n');
+  const c = text.charCodeAt(i);
+  return c === NL || (c === CR && text.charCodeAt(i + 1) !== NL);
 }
 
 function lineIsBlank(text: string, newlineAt: number): boolean {
@@ -212,17 +278,17 @@ function lineIsBlank(text: string, newlineAt: number): boolean {
 }
 
 function scanNumber(text: string, i: number): number {
-  while (i < text.length && (isDigit(text[i]) || text[i] === '_')) i++;
-  if (text[i] === '.' && isDigit(text[i + 1] ?? '')) {
+  while (i < text.length && (isDigitCode(text.charCodeAt(i)) || text.charCodeAt(i) === 95) /* _ */) i++;
+  if (text[i] === '.' && isDigitCode(text.charCodeAt(i + 1))) {
     i++;
-    while (i < text.length && isDigit(text[i])) i++;
+    while (i < text.length && isDigitCode(text.charCodeAt(i))) i++;
   }
   if ((text[i] === 'e' || text[i] === 'E') && /[0-9+-]/.test(text[i + 1] ?? '')) {
     const save = i;
     i++;
     if (text[i] === '+' || text[i] === '-') i++;
-    if (!isDigit(text[i] ?? '')) return save;
-    while (i < text.length && isDigit(text[i])) i++;
+    if (!isDigitCode(text.charCodeAt(i))) return save;
+    while (i < text.length && isDigitCode(text.charCodeAt(i))) i++;
   }
   return i;
 }

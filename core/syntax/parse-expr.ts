@@ -45,7 +45,7 @@ export class ExpressionParser extends TokenCursor {
     const callee = this.expectIdent('a name');
     const open = this.advance(); // '('
     const { items: args, end } = this.list(open, ')', () => this.parseArg(), SYNC.args);
-    return { kind: 'call', callee, args, argsSpan: span(open.span.start, end), span: span(callee.span.start, end) };
+    return { kind: 'call', callee, args, argsSpan: span(open.start, end), span: span(callee.span.start, end) };
   }
 
   /** arg := (IDENT ':')? (expr | IDENT ('->' elem)+) */
@@ -181,7 +181,7 @@ export class ExpressionParser extends TokenCursor {
     switch (t.kind) {
       case 'number':
         this.advance();
-        return { kind: 'number', value: Number(t.text.replace(/_/g, '')), text: t.text, span: t.span };
+        return { kind: 'number', value: Number(t.text.includes('_') ? t.text.replace(/_/g, '') : t.text), text: t.text, span: t.span };
       case 'string':
         this.advance();
         return { kind: 'string', value: unquote(t.text), span: t.span };
@@ -204,7 +204,7 @@ export class ExpressionParser extends TokenCursor {
     const open = this.advance();
     const close = open.kind === '(' ? ')' : ']';
     const { items, end, commas } = this.list(open, close, () => this.parseExpr(), SYNC.group);
-    const s = span(open.span.start, end);
+    const s = span(open.start, end);
     if (open.kind === '[') return { kind: 'list', items, span: s };
     if (items.length === 1 && !commas) return items[0];
     return { kind: 'tuple', items, span: s };

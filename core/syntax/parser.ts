@@ -36,7 +36,7 @@ class Parser extends ExpressionParser {
       if (item) items.push(item);
       if (this.pos === before) this.advance();
     }
-    return { kind: 'file', items, span: span(this.base, this.tok.span.end) };
+    return { kind: 'file', items, span: span(this.base, this.tok.end) };
   }
 
   /** item := blockDecl | modelDecl | trainDecl | fnDecl */
@@ -58,7 +58,7 @@ class Parser extends ExpressionParser {
     const open = this.eat('(');
     const params = open ? this.list(open, ')', () => this.parseParam(), SYNC.params).items : [];
     const body = this.parseBody();
-    return { kind: 'block', name, params, body: body.statements, doc: kw.doc, span: span(kw.span.start, body.span.end), bodySpan: body.span };
+    return { kind: 'block', name, params, body: body.statements, doc: kw.doc, span: span(kw.start, body.span.end), bodySpan: body.span };
   }
 
   /** param := IDENT ('=' expr)? */
@@ -79,7 +79,7 @@ class Parser extends ExpressionParser {
     if (!brace) {
       this.errorHere("'{'");
       const at = span(this.prevEnd, this.prevEnd);
-      return { kind: 'fn', name, params, locals: [], result: { kind: 'missing', span: at }, doc: kw.doc, span: span(kw.span.start, at.end), bodySpan: at };
+      return { kind: 'fn', name, params, locals: [], result: { kind: 'missing', span: at }, doc: kw.doc, span: span(kw.start, at.end), bodySpan: at };
     }
     const locals: ast.FnLocal[] = [];
     let result: ast.Expr | undefined;
@@ -90,7 +90,7 @@ class Parser extends ExpressionParser {
     if (!result && closed && this.diagnostics.length === before)
       this.error('A function body ends with the value it returns, such as `max(1, c // 4)`.', span(end - 1, end));
     result ??= { kind: 'missing', span: span(end, end) };
-    return { kind: 'fn', name, params, locals, result, doc: kw.doc, span: span(kw.span.start, end), bodySpan: span(brace.span.start, end) };
+    return { kind: 'fn', name, params, locals, result, doc: kw.doc, span: span(kw.start, end), bodySpan: span(brace.start, end) };
   }
 
   /** One line of a function body: a local `name = expr`, or the result, which must come last. */
@@ -121,7 +121,7 @@ class Parser extends ExpressionParser {
     const kw = this.advance();
     const name = this.expectIdent('a model name');
     const body = this.parseBody();
-    return { kind: 'model', name, body: body.statements, doc: kw.doc, span: span(kw.span.start, body.span.end), bodySpan: body.span };
+    return { kind: 'model', name, body: body.statements, doc: kw.doc, span: span(kw.start, body.span.end), bodySpan: body.span };
   }
 
   /** trainDecl := 'train' IDENT '{' (IDENT ':' expr (',' | ';')?)* '}' */
@@ -131,10 +131,10 @@ class Parser extends ExpressionParser {
     const open = this.eat('{');
     if (!open) {
       this.errorHere("'{'");
-      return { kind: 'train', model, entries: [], doc: kw.doc, span: span(kw.span.start, this.prevEnd), bodySpan: span(this.prevEnd, this.prevEnd) };
+      return { kind: 'train', model, entries: [], doc: kw.doc, span: span(kw.start, this.prevEnd), bodySpan: span(this.prevEnd, this.prevEnd) };
     }
     const { items: entries, end } = this.list(open, '}', () => this.parseEntry(), SYNC.body);
-    return { kind: 'train', model, entries, doc: kw.doc, span: span(kw.span.start, end), bodySpan: span(open.span.start, end) };
+    return { kind: 'train', model, entries, doc: kw.doc, span: span(kw.start, end), bodySpan: span(open.start, end) };
   }
 
   /** entry := IDENT ':' expr (',' | ';')? */
@@ -171,7 +171,7 @@ class Parser extends ExpressionParser {
       return { statements: [], span: span(this.prevEnd, this.prevEnd) };
     }
     const { items: statements, end } = this.list(open, '}', () => this.parseStatement(), SYNC.body);
-    return { statements, span: span(open.span.start, end) };
+    return { statements, span: span(open.start, end) };
   }
 
   /** statement := ifStatement | (IDENT '=' | targets)? chain ';'? */
@@ -196,7 +196,7 @@ class Parser extends ExpressionParser {
     this.eat(';');
     this.checkStatementEnd();
     const last = chain.length > 0 ? chain[chain.length - 1].span : (target?.span ?? first.span);
-    return { kind: 'statement', target, targets, chain, doc: first.doc, span: span(first.span.start, last.end) };
+    return { kind: 'statement', target, targets, chain, doc: first.doc, span: span(first.start, last.end) };
   }
 
   /** targets := IDENT (',' IDENT)+ '=' */
