@@ -116,7 +116,11 @@ def save_checkpoint(ctx, epoch, history):
 
 def weights_meta(ctx, epochs):
     data = ctx["config"]["data"]
-    return {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
+    meta = {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
+    if ctx["config"].get("normalization"):
+        # What predict applies to its inputs, as with Stride's own weights.
+        meta["normalization"] = json.dumps(ctx["config"]["normalization"])
+    return meta
 
 
 def save_weights(ctx, epochs):

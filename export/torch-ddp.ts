@@ -14,6 +14,7 @@ import type { ExportFile, ExportFormat, ExportJob, ExportOutput } from './format
 import { runPyTorch } from './pytorch-run';
 import { pytorchSupport } from '../core/export/pytorch-support';
 import { ExportRefused } from './refusal';
+import { normalizationFor, startWeights } from './torch-ddp-inputs';
 import { ddpReadme } from './torch-ddp-readme';
 import { TRAIN_PY_HEAD } from './torch-ddp-script-head';
 import { TRAIN_PY_SCHEDULE } from './torch-ddp-script-schedule';
@@ -41,7 +42,7 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
   // train.py would run these settings on unchanged inputs: refused, never silently dropped.
-  const written = [t.settings.normalize && 'normalize:', t.settings.augment && 'augment:', ...fineTuneSettings(t.settings.fineTune)];
+  const written = [t.settings.augment && 'augment:', ...fineTuneSettings(t.settings.fineTune)];
   const unsupported = written.filter((x): x is string => typeof x === 'string');
   if (unsupported.length > 0)
     throw new ExportRefused(
@@ -52,10 +53,10 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
 
 const listed = (names: string[]): string => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
 
-/** The fine-tuning settings a section wrote, by name (train.py trains every layer at one lr from the seeded weights). */
+/** The fine-tuning settings train.py does not implement yet, by name (it trains every layer at one lr). */
 function fineTuneSettings(f: TrainingModel['settings']['fineTune']): string[] {
   if (!f) return [];
-  const written = [f.freeze.length > 0 && 'freeze:', f.unfreeze !== undefined && 'unfreeze:', f.init !== undefined && 'init:'];
+  const written = [f.freeze.length > 0 && 'freeze:', f.unfreeze !== undefined && 'unfreeze:'];
   return [...written, Object.keys(f.lrMult).length > 0 && 'lr_mult:'].filter((x): x is string => typeof x === 'string');
 }
 
@@ -71,6 +72,8 @@ interface PackedData {
   readonly count: number;
   readonly files: ExportFile[];
   readonly source: DataFiles;
+  /** The data set as Stride's loader gave it (absent for a streamed folder). */
+  readonly dataset?: Dataset;
 }
 
 /**
@@ -102,6 +105,7 @@ async function packedData(job: ExportJob, training: TrainingModel): Promise<Pack
       { path: DATA_LABELS, data: bytes(Int32Array.from(data.train.labels)) },
     ],
     source: { kind: 'packed', dtype: images instanceof Uint8Array ? 'u8' : 'f4', images: DATA_IMAGES, labels: DATA_LABELS },
+    dataset: data,
   };
 }
 
@@ -132,6 +136,7 @@ async function config(model: ModelAnalysis, training: TrainingModel, data: Packe
     settings,
     outputForm: outputForm(training, training.outputs[0]),
     initialWeights: INITIAL_WEIGHTS,
+    normalization: (await normalizationFor(training, data.dataset, data.shape[2])) ?? null,
     data: { name: data.name, shape: data.shape, classes: data.classes, count: data.count, ...data.source },
   };
   return JSON.stringify(value, null, 2) + '\n';
@@ -140,7 +145,7 @@ async function config(model: ModelAnalysis, training: TrainingModel, data: Packe
 async function runDdp(job: ExportJob): Promise<ExportOutput> {
   const training = loweredFor(job.model);
   const code = await runPyTorch({ ...job, logits: false, trained: false });
-  const weights = await job.weights();
+  const weights = await startWeights(job, training);
   const { tfName } = await import('../train/model-builder');
   const tensors = stateDict(job.model, weights.weights, (node) => tfName(node.name));
   const source = weights.from ?? `initial weights (seed ${training.settings.seed})`;
