@@ -1,7 +1,10 @@
-// What the torch-ddp project starts from besides the model: the weights (`init:` or `--init`, else the seeded ones)
-// and the input statistics of `normalize:`, worked out here with Stride's own code so train.py cannot differ.
+// What the torch-ddp project takes from the train section besides the model: the weights (`init:` or `--init`, else
+// the seeded ones), the input statistics of `normalize:` and the fine-tuning layers, worked out here with Stride's own
+// code so train.py cannot differ.
 
 import * as path from 'node:path';
+import type { ModelAnalysis } from '../core/analyze';
+import { modulePath } from '../core/export/pytorch';
 import type { TrainingModel } from '../protocol/training-model';
 import type { Dataset } from '../train/data/dataset';
 import type { Normalization } from '../train/input-pipeline';
@@ -49,4 +52,23 @@ export async function normalizationFor(training: TrainingModel, data: Dataset | 
   } catch (e) {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * `freeze:`, `unfreeze:` and `lr_mult:` for train.py, each layer named by its module path in model.py (its
+ * parameters are PATH.weight, PATH.bias, …), or null without them.
+ */
+export function fineTuneConfig(model: ModelAnalysis, training: TrainingModel): object | null {
+  const f = training.settings.fineTune;
+  if (!f || (f.freeze.length === 0 && Object.keys(f.lrMult).length === 0)) return null;
+  const pathOf = (name: string): string => {
+    const layer = model.layers.find((l) => l.node.name === name);
+    if (!layer) throw new ExportRefused(`the train section names layer '${name}', which model '${training.name}' does not have`);
+    return modulePath(model, layer.node.id);
+  };
+  return {
+    frozen: f.freeze.map(pathOf),
+    unfreeze: f.unfreeze ?? null,
+    lrMult: Object.entries(f.lrMult).map(([name, mult]) => [pathOf(name), mult]),
+  };
 }

@@ -52,6 +52,7 @@ def run_epoch(ctx, epoch, order):
     """One epoch: global batches of the seeded order; this process takes every world-th sample of each."""
     s, model, opt = ctx["settings"], ctx["ddp"], ctx["opt"]
     model.train()
+    ctx["frozen"].start_epoch(epoch)
     metrics = Metrics(s["metrics"], ctx["classes"], ctx["form"], ctx["device"])
     batch, rank, world = s["batch"], ctx["rank"], ctx["world"]
     loss_sum, started, lr = 0.0, time.time(), ctx["schedule"].at(ctx["step"])
@@ -77,6 +78,7 @@ def run_epoch(ctx, epoch, order):
         opt.zero_grad(set_to_none=True)
         # DDP averages gradients over processes: world / len(chunk) makes the result the global batch's mean.
         (total * world / len(chunk)).backward()
+        ctx["frozen"].drop_grads(epoch)
         opt.step()
         loss_sum += flags[0].item()
         if weight:
@@ -213,7 +215,9 @@ def main():
     module = build(config, device, args.torch_init)
     ddp = torch.nn.parallel.DistributedDataParallel(module) if world > 1 else module
     ctx = {"config": config, "settings": s, "rank": rank, "world": world, "device": device, "x": x, "y": y, "module": module, "ddp": ddp}
-    ctx.update(opt=make_optimizer(s["optimizer"], module.parameters()), classes=len(config["data"]["classes"]), form=config["outputForm"])
+    tune = config.get("fineTune")
+    ctx.update(opt=make_optimizer(s["optimizer"], param_groups(module, tune)), frozen=Frozen(module, tune), classes=len(config["data"]["classes"]), form=config["outputForm"])
+    set_lr(ctx["opt"], ctx["opt"].param_groups[0]["lr"])
     ctx.update(out=args.out, quiet=args.quiet, split=split(len(y), s["validation"], s["seed"]))
     ctx["per_epoch"] = len(ctx["split"][0])
     steps = math.ceil(ctx["per_epoch"] / s["batch"])

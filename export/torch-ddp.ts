@@ -14,10 +14,11 @@ import type { ExportFile, ExportFormat, ExportJob, ExportOutput } from './format
 import { runPyTorch } from './pytorch-run';
 import { pytorchSupport } from '../core/export/pytorch-support';
 import { ExportRefused } from './refusal';
-import { normalizationFor, startWeights } from './torch-ddp-inputs';
+import { fineTuneConfig, normalizationFor, startWeights } from './torch-ddp-inputs';
 import { ddpReadme } from './torch-ddp-readme';
 import { TRAIN_PY_HEAD } from './torch-ddp-script-head';
 import { TRAIN_PY_SCHEDULE } from './torch-ddp-script-schedule';
+import { TRAIN_PY_TUNE } from './torch-ddp-script-tune';
 import { LAUNCH_PY, TRAIN_PY_MAIN } from './torch-ddp-script-main';
 
 /** The files of the packed training set, relative to the project folder. */
@@ -42,7 +43,7 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
   // train.py would run these settings on unchanged inputs: refused, never silently dropped.
-  const written = [t.settings.augment && 'augment:', ...fineTuneSettings(t.settings.fineTune)];
+  const written = [t.settings.augment && 'augment:'];
   const unsupported = written.filter((x): x is string => typeof x === 'string');
   if (unsupported.length > 0)
     throw new ExportRefused(
@@ -52,13 +53,6 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
 }
 
 const listed = (names: string[]): string => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
-
-/** The fine-tuning settings train.py does not implement yet, by name (it trains every layer at one lr). */
-function fineTuneSettings(f: TrainingModel['settings']['fineTune']): string[] {
-  if (!f) return [];
-  const written = [f.freeze.length > 0 && 'freeze:', f.unfreeze !== undefined && 'unfreeze:'];
-  return [...written, Object.keys(f.lrMult).length > 0 && 'lr_mult:'].filter((x): x is string => typeof x === 'string');
-}
 
 /** What train.py reads: the packed arrays beside it, or an image folder it streams (each file with its label). */
 type DataFiles =
@@ -137,6 +131,7 @@ async function config(model: ModelAnalysis, training: TrainingModel, data: Packe
     outputForm: outputForm(training, training.outputs[0]),
     initialWeights: INITIAL_WEIGHTS,
     normalization: (await normalizationFor(training, data.dataset, data.shape[2])) ?? null,
+    fineTune: fineTuneConfig(model, training),
     data: { name: data.name, shape: data.shape, classes: data.classes, count: data.count, ...data.source },
   };
   return JSON.stringify(value, null, 2) + '\n';
@@ -154,7 +149,7 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
   return {
     files: [
       { path: 'model.py', data: code.files[0].data },
-      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
+      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_TUNE + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
       { path: 'launch.py', data: LAUNCH_PY },
       { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
       { path: INITIAL_WEIGHTS, data: initial },
