@@ -139,10 +139,10 @@ class FolderImages:
     differs (Stride's rule), and rounded to whole pixel values before scaling, as Stride does.
     """
 
-    def __init__(self, root, files, shape, norm):
+    def __init__(self, root, files, shape):
         from PIL import Image  # only a streamed folder needs Pillow
 
-        self.image, self.root, self.files, self.norm = Image, root, files, norm
+        self.image, self.root, self.files = Image, root, files
         self.h, self.w, self.c = shape
 
     def __len__(self):
@@ -157,7 +157,15 @@ class FolderImages:
         return t / 255.0
 
     def __getitem__(self, idx):
-        return normalized(torch.stack([self.one(int(i)) for i in idx]), self.norm)
+        return torch.stack([self.one(int(i)) for i in idx])
+
+
+def batch_inputs(ctx, idx, epoch=None):
+    """The samples idx as the model receives them: augmented (training batches of epoch "epoch"), then normalised."""
+    x = ctx["x"][idx]
+    if epoch is not None:
+        x = augment_batch(x, idx.tolist(), ctx["settings"].get("augment") or [], ctx["settings"]["seed"], epoch)
+    return normalized(x, ctx["config"].get("normalization"))
 
 
 def normalized(x, norm):
@@ -175,7 +183,7 @@ def load_data(config, limit):
     h, w, c = d["shape"]
     if d["kind"] == "folder":
         files = d["files"][:limit] if limit is not None else d["files"]
-        return FolderImages(d["root"], files, (h, w, c), config.get("normalization")), torch.tensor([label for _, label in files], dtype=torch.int64)
+        return FolderImages(d["root"], files, (h, w, c)), torch.tensor([label for _, label in files], dtype=torch.int64)
     dtype = np.uint8 if d["dtype"] == "u8" else np.float32
     images = np.fromfile(os.path.join(HERE, d["images"]), dtype=dtype).reshape(d["count"], h, w, c)
     labels = np.fromfile(os.path.join(HERE, d["labels"]), dtype=np.int32)
@@ -185,7 +193,7 @@ def load_data(config, limit):
     x = torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2))).float()
     if dtype == np.uint8:
         x = x / 255.0
-    return normalized(x, config.get("normalization")), torch.from_numpy(labels.astype(np.int64))
+    return x, torch.from_numpy(labels.astype(np.int64))
 
 
 # ---- loss and metrics with Stride's formulas ----

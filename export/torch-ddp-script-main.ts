@@ -62,7 +62,7 @@ def run_epoch(ctx, epoch, order):
         # A process without a sample in a short last batch still joins the gradient all-reduce, with weight 0.
         weight = len(mine) > 0
         idx = torch.from_numpy(mine if weight else chunk[:1])
-        x, y = ctx["x"][idx].to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
+        x, y = batch_inputs(ctx, idx, epoch).to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
         pred = model(x)
         losses = sample_losses(s["loss"], ctx["form"], pred, y, ctx["classes"])
         total = losses.sum() * (1.0 if weight else 0.0)
@@ -97,7 +97,7 @@ def evaluate(ctx, indices):
     ctx["val_rows"] = []
     for at in range(0, len(mine), size):
         idx = torch.from_numpy(mine[at : at + size])
-        x, y = ctx["x"][idx].to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
+        x, y = batch_inputs(ctx, idx).to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
         pred = module(x)
         total += sample_losses(s["loss"], ctx["form"], pred, y, ctx["classes"]).sum().double()
         metrics.add(pred, y)

@@ -19,6 +19,7 @@ import { ddpReadme } from './torch-ddp-readme';
 import { TRAIN_PY_HEAD } from './torch-ddp-script-head';
 import { TRAIN_PY_SCHEDULE } from './torch-ddp-script-schedule';
 import { TRAIN_PY_TUNE } from './torch-ddp-script-tune';
+import { TRAIN_PY_AUGMENT } from './torch-ddp-script-augment';
 import { LAUNCH_PY, TRAIN_PY_MAIN } from './torch-ddp-script-main';
 
 /** The files of the packed training set, relative to the project folder. */
@@ -42,17 +43,8 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
   } catch (e) {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
-  // train.py would run these settings on unchanged inputs: refused, never silently dropped.
-  const written = [t.settings.augment && 'augment:'];
-  const unsupported = written.filter((x): x is string => typeof x === 'string');
-  if (unsupported.length > 0)
-    throw new ExportRefused(
-      `the PyTorch training project does not implement ${listed(unsupported)} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
-    );
   return t;
 }
-
-const listed = (names: string[]): string => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
 
 /** What train.py reads: the packed arrays beside it, or an image folder it streams (each file with its label). */
 type DataFiles =
@@ -149,7 +141,7 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
   return {
     files: [
       { path: 'model.py', data: code.files[0].data },
-      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_TUNE + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
+      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_AUGMENT + TRAIN_PY_TUNE + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
       { path: 'launch.py', data: LAUNCH_PY },
       { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
       { path: INITIAL_WEIGHTS, data: initial },
