@@ -152,7 +152,6 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'init',
         value: 'DIR',
         complete: 'dir',
-        engine: 'node',
         help: "Start from saved weights (fine-tuning, e.g. an imported model's; over the train section's init:)",
       },
       { name: 'nproc', value: 'N', type: 'int', complete: 'none', engine: 'torch', help: 'Processes (torchrun; default 1)' },

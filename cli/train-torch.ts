@@ -58,9 +58,11 @@ async function writeProject(args: ParsedArgs, chosen: Chosen, project: string, r
   }
   const { torchDdpFormat } = require('../export/torch-ddp') as typeof import('../export/torch-ddp');
   const { produceExport, writeExport } = require('../export/run') as typeof import('../export/run');
-  const { dataOption } = require('./train') as typeof import('./train');
+  const { dataOption, initOption } = require('./train') as typeof import('./train');
   const output = await produceExport(torchDdpFormat, analyze(''), chosen.model, {
     file: chosen.file,
+    // --init replaces the section's init: as with the Node trainer; the project starts from those weights.
+    weightsDir: initOption(args),
     dataOverride: dataOption(args),
     streamData: args.options.get('stream-data') === true,
   });

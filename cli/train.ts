@@ -86,8 +86,6 @@ export function train(args: ParsedArgs, readSource: (file: string) => string): P
   const engine = stringOption(args.options, 'engine') ?? 'node';
   if (engine === 'torch')
     return userFacing(async () => {
-      // The PyTorch project starts from Stride's seeded weights; refused rather than ignored.
-      if (args.options.has('init')) throw new UsageError('--init is not supported with --engine torch yet; fine-tune with the default engine');
       return (require('./train-torch') as typeof import('./train-torch')).trainTorch(args, readSource);
     });
   if (engine !== 'node') throw new UsageError(`--engine must be node or torch, got '${engine}'`);
@@ -141,7 +139,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
 }
 
 /** `--init DIR`: start from saved weights (a weights folder such as `stride import` writes, or a run folder). */
-function initOption(args: ParsedArgs): string | undefined {
+export function initOption(args: ParsedArgs): string | undefined {
   const dir = stringOption(args.options, 'init');
   if (dir === undefined) return undefined;
   if (dir.trim() === '') throw new UsageError('--init is an empty path; give a weights folder (model.json + weights.bin) or a run folder');

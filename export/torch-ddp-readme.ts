@@ -22,7 +22,7 @@ ${data.shape.join('×')}, classes ${data.classes.join(', ')}), ${
       ? 'read from that folder while training (listed in `stride.json`; the folder must be at the same path on every node)'
       : "packed in `data/` exactly as Stride's own loader produced them"
   }.
-Training starts from Stride's initial weights (\`initial.safetensors\`; \`--torch-init\` uses PyTorch's instead).
+Training starts from Stride's initial weights, or the train section's init: folder (\`initial.safetensors\`; \`--torch-init\` uses PyTorch's instead).
 
 ## Run
 

@@ -160,6 +160,24 @@ class FolderImages:
         return torch.stack([self.one(int(i)) for i in idx])
 
 
+def batch_inputs(ctx, idx, epoch=None):
+    """The samples idx as the model receives them: augmented (training batches of epoch "epoch"), then normalised."""
+    x = ctx["x"][idx]
+    if epoch is not None:
+        x = augment_batch(x, idx.tolist(), ctx["settings"].get("augment") or [], ctx["settings"]["seed"], epoch)
+    return normalized(x, ctx["config"].get("normalization"))
+
+
+def normalized(x, norm):
+    """(x - mean) / std per channel (normalize:, statistics from stride.json), worked in float64 as Stride does."""
+    if not norm:
+        return x
+    shape = (1, len(norm["mean"]), 1, 1)
+    mean = torch.tensor(norm["mean"], dtype=torch.float64).view(shape)
+    inv = 1.0 / torch.tensor(norm["std"], dtype=torch.float64).view(shape)
+    return ((x.double() - mean) * inv).float()
+
+
 def load_data(config, limit):
     d = config["data"]
     h, w, c = d["shape"]

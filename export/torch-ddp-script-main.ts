@@ -52,6 +52,7 @@ def run_epoch(ctx, epoch, order):
     """One epoch: global batches of the seeded order; this process takes every world-th sample of each."""
     s, model, opt = ctx["settings"], ctx["ddp"], ctx["opt"]
     model.train()
+    ctx["frozen"].start_epoch(epoch)
     metrics = Metrics(s["metrics"], ctx["classes"], ctx["form"], ctx["device"])
     batch, rank, world = s["batch"], ctx["rank"], ctx["world"]
     loss_sum, started, lr = 0.0, time.time(), ctx["schedule"].at(ctx["step"])
@@ -61,7 +62,7 @@ def run_epoch(ctx, epoch, order):
         # A process without a sample in a short last batch still joins the gradient all-reduce, with weight 0.
         weight = len(mine) > 0
         idx = torch.from_numpy(mine if weight else chunk[:1])
-        x, y = ctx["x"][idx].to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
+        x, y = batch_inputs(ctx, idx, epoch).to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
         pred = model(x)
         losses = sample_losses(s["loss"], ctx["form"], pred, y, ctx["classes"])
         total = losses.sum() * (1.0 if weight else 0.0)
@@ -77,6 +78,7 @@ def run_epoch(ctx, epoch, order):
         opt.zero_grad(set_to_none=True)
         # DDP averages gradients over processes: world / len(chunk) makes the result the global batch's mean.
         (total * world / len(chunk)).backward()
+        ctx["frozen"].drop_grads(epoch)
         opt.step()
         loss_sum += flags[0].item()
         if weight:
@@ -95,7 +97,7 @@ def evaluate(ctx, indices):
     ctx["val_rows"] = []
     for at in range(0, len(mine), size):
         idx = torch.from_numpy(mine[at : at + size])
-        x, y = ctx["x"][idx].to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
+        x, y = batch_inputs(ctx, idx).to(ctx["device"]), ctx["y"][idx].to(ctx["device"])
         pred = module(x)
         total += sample_losses(s["loss"], ctx["form"], pred, y, ctx["classes"]).sum().double()
         metrics.add(pred, y)
@@ -116,7 +118,11 @@ def save_checkpoint(ctx, epoch, history):
 
 def weights_meta(ctx, epochs):
     data = ctx["config"]["data"]
-    return {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
+    meta = {"format": "pt", "model": ctx["config"]["model"], "classes": json.dumps(data["classes"]), "dataset": data["name"], "epochs": str(epochs)}
+    if ctx["config"].get("normalization"):
+        # What predict applies to its inputs, as with Stride's own weights.
+        meta["normalization"] = json.dumps(ctx["config"]["normalization"])
+    return meta
 
 
 def save_weights(ctx, epochs):
@@ -209,7 +215,9 @@ def main():
     module = build(config, device, args.torch_init)
     ddp = torch.nn.parallel.DistributedDataParallel(module) if world > 1 else module
     ctx = {"config": config, "settings": s, "rank": rank, "world": world, "device": device, "x": x, "y": y, "module": module, "ddp": ddp}
-    ctx.update(opt=make_optimizer(s["optimizer"], module.parameters()), classes=len(config["data"]["classes"]), form=config["outputForm"])
+    tune = config.get("fineTune")
+    ctx.update(opt=make_optimizer(s["optimizer"], param_groups(module, tune)), frozen=Frozen(module, tune), classes=len(config["data"]["classes"]), form=config["outputForm"])
+    set_lr(ctx["opt"], ctx["opt"].param_groups[0]["lr"])
     ctx.update(out=args.out, quiet=args.quiet, split=split(len(y), s["validation"], s["seed"]))
     ctx["per_epoch"] = len(ctx["split"][0])
     steps = math.ceil(ctx["per_epoch"] / s["batch"])

@@ -48,7 +48,7 @@ class Schedule:
         elif s["kind"] == "reduce_on_plateau":
             self.torch = S.ReduceLROnPlateau(
                 opt, mode=monitor_mode(s["monitor"]), factor=s["factor"], patience=s["patience"], threshold=s["threshold"],
-                threshold_mode="rel", cooldown=0, min_lr=s["minLr"], eps=1e-8,
+                threshold_mode="rel", cooldown=0, min_lr=[s["minLr"] * g.get("mult", 1.0) for g in opt.param_groups], eps=1e-8,
             )
 
     def closed_form(self, step):
@@ -67,9 +67,7 @@ class Schedule:
     def at(self, step):
         """Sets and returns the rate of optimisation step "step", counted from 0 over the whole run."""
         if self.setting["kind"] in ("cosine", "one_cycle"):
-            lr = self.closed_form(step)
-            for group in self.opt.param_groups:
-                group["lr"] = lr
+            set_lr(self.opt, self.closed_form(step))
         return self.opt.param_groups[0]["lr"]
 
     def end_epoch(self, record):
@@ -133,8 +131,7 @@ def agree(ctx, improved, stop):
         return improved, stop
     t = torch.tensor([float(improved), float(stop), ctx["opt"].param_groups[0]["lr"]], dtype=torch.float64, device=ctx["device"])
     dist.broadcast(t, 0)
-    for group in ctx["opt"].param_groups:
-        group["lr"] = t[2].item()
+    set_lr(ctx["opt"], t[2].item())
     return t[0].item() > 0, t[1].item() > 0
 
 

@@ -14,9 +14,12 @@ import type { ExportFile, ExportFormat, ExportJob, ExportOutput } from './format
 import { runPyTorch } from './pytorch-run';
 import { pytorchSupport } from '../core/export/pytorch-support';
 import { ExportRefused } from './refusal';
+import { fineTuneConfig, normalizationFor, startWeights } from './torch-ddp-inputs';
 import { ddpReadme } from './torch-ddp-readme';
 import { TRAIN_PY_HEAD } from './torch-ddp-script-head';
 import { TRAIN_PY_SCHEDULE } from './torch-ddp-script-schedule';
+import { TRAIN_PY_TUNE } from './torch-ddp-script-tune';
+import { TRAIN_PY_AUGMENT } from './torch-ddp-script-augment';
 import { LAUNCH_PY, TRAIN_PY_MAIN } from './torch-ddp-script-main';
 
 /** The files of the packed training set, relative to the project folder. */
@@ -40,23 +43,7 @@ function loweredFor(model: ModelAnalysis): TrainingModel {
   } catch (e) {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }
-  // train.py would run these settings on unchanged inputs: refused, never silently dropped.
-  const written = [t.settings.normalize && 'normalize:', t.settings.augment && 'augment:', ...fineTuneSettings(t.settings.fineTune)];
-  const unsupported = written.filter((x): x is string => typeof x === 'string');
-  if (unsupported.length > 0)
-    throw new ExportRefused(
-      `the PyTorch training project does not implement ${listed(unsupported)} yet; train with Stride's own engine, or remove ${unsupported.length > 1 ? 'them' : 'it'} from the train section`,
-    );
   return t;
-}
-
-const listed = (names: string[]): string => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
-
-/** The fine-tuning settings a section wrote, by name (train.py trains every layer at one lr from the seeded weights). */
-function fineTuneSettings(f: TrainingModel['settings']['fineTune']): string[] {
-  if (!f) return [];
-  const written = [f.freeze.length > 0 && 'freeze:', f.unfreeze !== undefined && 'unfreeze:', f.init !== undefined && 'init:'];
-  return [...written, Object.keys(f.lrMult).length > 0 && 'lr_mult:'].filter((x): x is string => typeof x === 'string');
 }
 
 /** What train.py reads: the packed arrays beside it, or an image folder it streams (each file with its label). */
@@ -71,6 +58,8 @@ interface PackedData {
   readonly count: number;
   readonly files: ExportFile[];
   readonly source: DataFiles;
+  /** The data set as Stride's loader gave it (absent for a streamed folder). */
+  readonly dataset?: Dataset;
 }
 
 /**
@@ -102,6 +91,7 @@ async function packedData(job: ExportJob, training: TrainingModel): Promise<Pack
       { path: DATA_LABELS, data: bytes(Int32Array.from(data.train.labels)) },
     ],
     source: { kind: 'packed', dtype: images instanceof Uint8Array ? 'u8' : 'f4', images: DATA_IMAGES, labels: DATA_LABELS },
+    dataset: data,
   };
 }
 
@@ -132,6 +122,8 @@ async function config(model: ModelAnalysis, training: TrainingModel, data: Packe
     settings,
     outputForm: outputForm(training, training.outputs[0]),
     initialWeights: INITIAL_WEIGHTS,
+    normalization: (await normalizationFor(training, data.dataset, data.shape[2])) ?? null,
+    fineTune: fineTuneConfig(model, training),
     data: { name: data.name, shape: data.shape, classes: data.classes, count: data.count, ...data.source },
   };
   return JSON.stringify(value, null, 2) + '\n';
@@ -140,7 +132,7 @@ async function config(model: ModelAnalysis, training: TrainingModel, data: Packe
 async function runDdp(job: ExportJob): Promise<ExportOutput> {
   const training = loweredFor(job.model);
   const code = await runPyTorch({ ...job, logits: false, trained: false });
-  const weights = await job.weights();
+  const weights = await startWeights(job, training);
   const { tfName } = await import('../train/model-builder');
   const tensors = stateDict(job.model, weights.weights, (node) => tfName(node.name));
   const source = weights.from ?? `initial weights (seed ${training.settings.seed})`;
@@ -149,7 +141,7 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
   return {
     files: [
       { path: 'model.py', data: code.files[0].data },
-      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
+      { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_AUGMENT + TRAIN_PY_TUNE + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
       { path: 'launch.py', data: LAUNCH_PY },
       { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
       { path: INITIAL_WEIGHTS, data: initial },

@@ -62,7 +62,6 @@ test('bad train command lines are refused with exit 2 and leave the last run unt
     [['--resume=yes', '--engine', 'torch'], /option --resume is a flag and takes no value \(got 'yes'\)/],
     [['--backend', 'gpu'], /option --backend does not accept 'gpu' \(values: auto, tensorflow, wasm, cpu\); did you mean 'cpu'\?/],
     [['--nproc', '2'], /option --nproc works only with --engine torch/],
-    [['--engine', 'torch', '--init', run], /option --init works only with the default engine/],
     [['--depth', '2'], /option '--depth' is not an option of train \(it belongs to summary\)/],
     [['--frobnicate'], /unknown option '--frobnicate' for train/],
     [['--epochs', '1', '--epochs', '2'], /option --epochs is given twice/],

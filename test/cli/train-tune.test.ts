@@ -1,6 +1,6 @@
 // `stride train` fine-tuning as a real process on the built-in shapes: `init:` (relative to the file, overridden by
 // --init) starts from saved weights, `freeze:` and `lr_mult:` keep layers bit-identical, `stride summary` counts
-// frozen parameters, and the PyTorch training project refuses the settings by name.
+// frozen parameters, and the PyTorch training project names the layers by module path.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -89,11 +89,26 @@ test('stride summary counts the frozen layers as non-trainable', () => {
   );
 });
 
-test('the PyTorch training project refuses freeze, unfreeze, init and lr_mult by name', () => {
-  const file = write('torch.stride', 'freeze: [stem]  unfreeze: 1  init: "base.runs/Net"  lr_mult: layers(head: 2)');
+test('the PyTorch training project names the frozen and lr_mult layers by their module paths', () => {
+  const file = write('torch.stride', 'freeze: [stem]  unfreeze: 1  lr_mult: layers(head: 2)');
   const out = path.join(dir, 'torch-project');
   const r = stride('export', file, '--format', 'torch-ddp', '--out', out);
-  assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /does not implement freeze:, unfreeze:, init: and lr_mult: yet/);
-  assert.ok(!fs.existsSync(path.join(out, 'train.py')));
+  assert.equal(r.status, 0, r.stderr);
+  const tune = JSON.parse(fs.readFileSync(path.join(out, 'stride.json'), 'utf8')).fineTune as {
+    frozen: string[];
+    unfreeze: number;
+    lrMult: [string, number][];
+  };
+  const modelPy = fs.readFileSync(path.join(out, 'model.py'), 'utf8');
+  // stem's three layers (convolution, batch norm, activation) and the head, each a module of model.py.
+  assert.equal(tune.frozen.length, 3);
+  assert.equal(tune.unfreeze, 1);
+  assert.deepEqual(
+    tune.lrMult.map(([, m]) => m),
+    [2],
+  );
+  const isModule = (p: string) => modelPy.includes(`self.${p.split('.')[0]} =`);
+  // The activation has no weights and may be a function call; the convolution and the batch norm are modules.
+  assert.equal(tune.frozen.filter(isModule).length, 2, tune.frozen.join(', '));
+  assert.ok(isModule(tune.lrMult[0][0]), tune.lrMult[0][0]);
 });

@@ -49,7 +49,7 @@ test('an imported model fine-tunes from its imported weights with stride train -
   assert.equal(start.init, weights);
 });
 
-test('--init with weights of another model, or a missing folder, or with the torch engine, is a clear error', () => {
+test('--init with weights of another model, or a missing folder, is a clear error', () => {
   const other = path.join(dir, 'other.stride');
   fs.writeFileSync(other, 'model Other {\n  input(32, 32, 1)\n  flatten()\n  dense(4, activation: softmax)\n}\n');
   const run = path.join(dir, 'other-run');
@@ -60,7 +60,4 @@ test('--init with weights of another model, or a missing folder, or with the tor
   const missing = stride('train', other, '--init', path.join(dir, 'nowhere'));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--init '.*nowhere' does not exist/);
-  const torch = stride('train', other, '--engine', 'torch', '--init', path.join(dir, 'trained'));
-  assert.equal(torch.status, 2);
-  assert.match(torch.stderr, /option --init works only with the default engine \(node\)/);
 });

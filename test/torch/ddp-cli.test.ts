@@ -58,18 +58,6 @@ describe('choosing the interpreter', () => {
     assert.ok(!fs.existsSync(path.join(dir, 'watched-project', 'train.py')));
   });
 
-  test('normalisation or augmentation is refused by name, not trained on unchanged inputs', async () => {
-    const augmented = writeModel(
-      dir,
-      'augmented',
-      modelSource({ name: 'Net', norm: false, optimizer: 'sgd', count: 40, epochs: 1 }).replace('seed: 3', 'seed: 3\n  normalize: auto\n  augment: [flip]'),
-    );
-    const r = await stride(['export', augmented, '--format', 'torch-ddp', '--out', path.join(dir, 'augmented-project')]);
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /does not implement normalize: and augment: yet/);
-    assert.ok(!fs.existsSync(path.join(dir, 'augmented-project', 'train.py')));
-  });
-
   test('an unknown engine is a usage error', async () => {
     const r = await stride(['train', file, '--engine', 'jax']);
     assert.equal(r.status, 2);

@@ -46,6 +46,7 @@ export async function importTorchWeights(o: ImportTorchOptions): Promise<{ class
       dataset: metadata.dataset,
       epochs,
       seed: o.training.settings.seed,
+      ...normalizationOf(metadata.normalization),
     });
     return { classes, epochs };
   } finally {
@@ -63,4 +64,17 @@ function parseClasses(text: string | undefined, training: TrainingModel): string
   }
   const units = training.nodes[training.outputs[0]].shape?.at(-1) ?? 0;
   return Array.from({ length: units ?? 0 }, (_, i) => String(i));
+}
+
+/** The input statistics train.py trained with (`normalize:`), saved so predict applies them; none when absent or not ours. */
+function normalizationOf(text: string | undefined): { normalization?: { mean: number[]; std: number[] } } {
+  try {
+    const parsed = (text === undefined ? undefined : JSON.parse(text)) as { mean?: unknown; std?: unknown } | undefined;
+    const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (parsed && numbers(parsed.mean) && numbers(parsed.std) && parsed.mean.length === parsed.std.length)
+      return { normalization: { mean: parsed.mean, std: parsed.std } };
+  } catch {
+    // Not ours: no statistics.
+  }
+  return {};
 }
