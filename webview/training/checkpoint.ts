@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel } from '../../protocol/training-model';
 import type { SavedMetadata, WeightSpec, WeightsPayload } from '../../protocol/training-payloads';
+import { packTensors } from '../../train/checkpoint';
 import type { Dataset } from '../../train/data/dataset';
 import { normalizationOf } from './input-stats';
 
@@ -11,21 +12,7 @@ import { normalizationOf } from './input-stats';
  * Synchronous on purpose: called between batches, it cannot race the next update's reassignment of the variables.
  */
 export function captureWeights(model: tf.LayersModel): WeightsPayload {
-  const specs: WeightSpec[] = [];
-  const parts: Uint8Array[] = [];
-  for (const w of model.weights) {
-    const v = w.read();
-    const values = v.dataSync();
-    specs.push({ name: w.originalName, shape: [...v.shape], dtype: v.dtype === 'int32' ? 'int32' : 'float32' });
-    parts.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));
-  }
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    at += p.length;
-  }
-  return { specs, data };
+  return packTensors(model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
 }
 
 /** Loads weights by name into a model built from the same source; a mismatch names the first differing weight. */
