@@ -35,10 +35,13 @@ function target(args: unknown[]): { uri: string; model?: string; position?: vsco
   const [first, model] = args;
   // A code lens passes the uri as a string; the explorer and the editor title pass the file's Uri.
   const uri = typeof first === 'string' ? first : first instanceof vscode.Uri && first.path.endsWith('.stride') ? first.toString() : undefined;
-  if (uri) return { uri, model: typeof model === 'string' ? model : undefined };
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== LANGUAGE_ID) return undefined;
-  return { uri: editor.document.uri.toString(), position: editor.selection.active };
+  const active = editor && editor.document.languageId === LANGUAGE_ID ? editor : undefined;
+  // The editor title's button passes the shown file's Uri: the model is still the one under that editor's cursor.
+  const cursor = active && uri === active.document.uri.toString() && typeof first !== 'string' ? active.selection.active : undefined;
+  if (uri) return { uri, model: typeof model === 'string' ? model : undefined, position: cursor };
+  if (!active) return undefined;
+  return { uri: active.document.uri.toString(), position: active.selection.active };
 }
 
 const showSummary: CommandFactory =

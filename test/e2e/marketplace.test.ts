@@ -212,8 +212,8 @@ test('a stride check task from tasks.json fills the Problems panel through the $
     await rows.first().waitFor({ timeout: 90_000 });
     await input.fill('Check models');
     await rows.filter({ hasText: 'Check models' }).first().click();
-    // The task's terminal has the focus (and the keyboard): open the Problems panel by its tab.
-    await page.locator('.terminal-wrapper', { hasText: '8 files checked' }).waitFor({ timeout: 60_000 });
+    // The task's terminal has the focus (and the keyboard): open the Problems panel by its tab. (The terminal's text
+    // is not waited for: a GPU-rendered terminal draws it on a canvas, out of the DOM.)
     await page.getByRole('tab', { name: /Problems/ }).click();
     // No editor opened unopened.stride: its problem can only come from the task's output. The filter keeps its row
     // in view (the list draws only the rows that fit).
