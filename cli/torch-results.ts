@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ModelAnalysis } from '../core/analyze';
 import { decodeSafetensors } from '../core/export/safetensors';
 import type { TrainingModel } from '../protocol/training-model';
-import type { Evaluation } from '../train/evaluate';
+import { judgedPerClass, type Evaluation } from '../train/evaluate';
 import type { OutputForm } from '../train/objective';
 import { classResults } from '../train/results';
 import type { EpochProgress } from '../train/trainer';
@@ -76,7 +76,7 @@ export function validationResults(file: string, project: string): Evaluation | u
   if (!indices || !labels || !scores) throw new Error(`${file} lacks the indices, labels or scores of the validation pass`);
   const classes = config.data.classes;
   const units = scores.shape[1] ?? 0;
-  if (indices.data.length === 0 || classes.length < 2 || (units !== 1 && units !== classes.length)) return undefined;
+  if (!judgedPerClass(indices.data.length, classes.length, units)) return undefined;
   const ints = (t: typeof indices) => Int32Array.from(t.data as BigInt64Array, Number);
   const predictions = { scores: scores.data as Float32Array, units, labels: ints(labels), indices: ints(indices), form: config.outputForm };
   return { predictions, results: classResults(predictions, classes) };

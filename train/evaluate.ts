@@ -16,10 +16,17 @@ export interface ValidationScores {
   readonly units: number;
 }
 
+/**
+ * Whether a validation pass can be judged per class: some samples, two classes or more, and a first output of one unit
+ * (binary) or one per class. The Node trainer and the PyTorch run's results (cli/torch-results.ts) both ask this.
+ */
+export function judgedPerClass(samples: number, classes: number, units: number): boolean {
+  return samples > 0 && classes >= 2 && (units === 1 || units === classes);
+}
+
 /** Per-class results of a classifier on the held-out samples; none without validation samples or class labels. */
 export function evaluateSplit(data: Dataset, indices: Int32Array, pass: ValidationScores, form: OutputForm): Evaluation | undefined {
-  if (indices.length === 0 || data.classes.length < 2) return undefined;
-  if (pass.units !== 1 && pass.units !== data.classes.length) return undefined;
+  if (!judgedPerClass(indices.length, data.classes.length, pass.units)) return undefined;
   const labels = Int32Array.from(indices, (i) => data.train.labels[i]);
   const predictions: Predictions = { scores: pass.scores, units: pass.units, labels, indices: Int32Array.from(indices), form };
   return { predictions, results: classResults(predictions, data.classes) };
