@@ -156,7 +156,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       { name: 'nproc', value: 'N', type: 'int', complete: 'none', engine: 'torch', help: 'Processes (torchrun; default 1)' },
       { name: 'python', value: 'PY', complete: 'file', engine: 'torch', help: 'Python interpreter (default: STRIDE_PYTHON, else python3)' },
-      { name: 'resume', help: 'Continue a stopped run from its last checkpoint (every epoch ends with one), exactly as if it had not stopped' },
+      {
+        name: 'resume',
+        help: 'Continue a stopped run from its last checkpoint (every epoch ends with one, and Ctrl-C leaves one where it stops), exactly as if it had not stopped',
+      },
       { ...streamData, engine: 'torch' },
     ],
     positionals: ['stride'],

@@ -18,6 +18,24 @@ export interface MonitorState {
   readonly bestEpoch: number;
 }
 
+/** train/objective.ts MetricAccumulator's sums; the confusion matrix as [row·classes + column, count] pairs, zeros left out. */
+export interface MetricState {
+  readonly seen: number;
+  readonly correct: number;
+  readonly top5: number;
+  readonly sqErr: number;
+  readonly absErr: number;
+  readonly confusion: readonly (readonly [number, number])[];
+}
+
+/** Where a state taken in the middle of an epoch stands in it: batches done and the epoch's running sums so far. */
+export interface PartialEpoch {
+  readonly batch: number;
+  readonly lossSum: number;
+  readonly seen: number;
+  readonly metrics: MetricState;
+}
+
 /** Everything besides tensors that a resumed run needs to continue the same run. */
 export interface LoopState {
   /** Epochs completed, counted over the whole run. */
@@ -34,6 +52,8 @@ export interface LoopState {
   readonly accBeta: readonly number[] | null;
   /** Training-mode calls of each seeded dropout layer: its next draw's seed. */
   readonly dropout: Readonly<Record<string, number>>;
+  /** Taken in the middle of epoch `epoch + 1` (pause, stop, every few seconds in the panel): where it stands; else null. */
+  readonly partial: PartialEpoch | null;
 }
 
 /** A run's full state: the loop's numbers, every model weight, and the optimizer's slots (iterations first). */
@@ -64,6 +84,28 @@ function checkCounts(v: unknown): Record<string, number> {
   return Object.fromEntries(Object.keys(o).map((k) => [k, int(o, k)]));
 }
 
+const finite = (o: Obj, k: string): number => {
+  const v = o[k];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fail(`'${k}' must be a finite number`);
+};
+
+function checkMetricState(v: unknown): MetricState {
+  const o = obj(v, 'metrics');
+  const pairs = o.confusion;
+  if (!Array.isArray(pairs) || pairs.length > 4_000_000) return fail(`'confusion' must be a list of pairs`);
+  const confusion = pairs.map((p): [number, number] => {
+    if (!Array.isArray(p) || p.length !== 2) return fail(`'confusion' must be a list of pairs`);
+    return [int({ p: p[0] }, 'p'), int({ p: p[1] }, 'p')];
+  });
+  return { seen: int(o, 'seen'), correct: int(o, 'correct'), top5: int(o, 'top5'), sqErr: positive(o, 'sqErr'), absErr: positive(o, 'absErr'), confusion };
+}
+
+function checkPartial(v: unknown): PartialEpoch | null {
+  if (v === null || v === undefined) return null;
+  const o = obj(v, 'partial');
+  return { batch: int(o, 'batch'), lossSum: finite(o, 'lossSum'), seen: int(o, 'seen'), metrics: checkMetricState(o.metrics) };
+}
+
 export function checkLoopState(v: unknown): LoopState {
   const o = obj(v, 'state');
   const acc = o.accBeta;
@@ -80,6 +122,7 @@ export function checkLoopState(v: unknown): LoopState {
     monitor: checkMonitor(o.monitor),
     accBeta: acc as number[] | null,
     dropout: checkCounts(o.dropout),
+    partial: checkPartial(o.partial),
   };
 }
 

@@ -1,9 +1,10 @@
-// A run's state at an epoch's end — weights, optimizer slots, schedule, early stopping, dropout draws — captured from
-// and restored into the live objects, so a resumed run continues the uninterrupted one bit for bit (same backend).
+// A run's state at an epoch's end or between two batches — weights, optimizer slots, schedule, early stopping, dropout
+// draws, the epoch's running sums — captured from and restored into the live objects, so a resumed run continues the
+// uninterrupted one bit for bit (same backend).
 
 import * as tf from '@tensorflow/tfjs';
-import type { LoopState, TrainState } from '../protocol/train-state';
-export type { TrainState } from '../protocol/train-state';
+import type { LoopState, PartialEpoch, TrainState } from '../protocol/train-state';
+export type { PartialEpoch, TrainState } from '../protocol/train-state';
 import type { TrainingModel } from '../protocol/training-model';
 import type { WeightSpec, WeightsPayload } from '../protocol/training-payloads';
 import { StrideDropout } from './layers/small-layers';
@@ -55,8 +56,18 @@ export function unpackTensors(payload: WeightsPayload): { name: string; tensor: 
   });
 }
 
-/** The state after `epoch` completed epochs. Synchronous reads between steps, so nothing races an update. */
-export async function captureState(run: LiveRun, monitor: Monitor, epoch: number, seed: number, optimizer: string): Promise<TrainState> {
+/**
+ * The state after `epoch` completed epochs (and, with `partial`, that far into the next one). Synchronous reads between
+ * steps, so nothing races an update.
+ */
+export async function captureState(
+  run: LiveRun,
+  monitor: Monitor,
+  epoch: number,
+  seed: number,
+  optimizer: string,
+  partial: PartialEpoch | null = null,
+): Promise<TrainState> {
   const weights = packTensors(run.model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
   const slots = await run.plan.optimizer.getWeights();
   const packed = packTensors(slots);
@@ -71,6 +82,7 @@ export async function captureState(run: LiveRun, monitor: Monitor, epoch: number
     monitor: monitor.state,
     accBeta: adam ? [adam.accBeta1.dataSync()[0], adam.accBeta2.dataSync()[0]] : null,
     dropout: Object.fromEntries(dropouts(run.model).map((d) => [d.name, d.calls])),
+    partial,
   };
   return { loop, weights, optimizer: packed };
 }

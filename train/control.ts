@@ -5,9 +5,15 @@ export class TrainControl {
   private pausedResolve: (() => void) | undefined;
   private pausedPromise: Promise<void> | undefined;
   private stopped = false;
+  private checkpointWanted = false;
 
   constructor(signal?: AbortSignal) {
-    signal?.addEventListener('abort', () => this.stop(), { once: true });
+    // An abort (Ctrl-C, a background run's Stop) keeps a checkpoint where the run stops, from which it resumes exactly.
+    const abort = () => {
+      this.requestCheckpoint();
+      this.stop();
+    };
+    signal?.addEventListener('abort', abort, { once: true });
     if (signal?.aborted) this.stopped = true;
   }
 
@@ -35,6 +41,21 @@ export class TrainControl {
     this.pausedPromise = undefined;
     this.pausedResolve = undefined;
     resolve?.();
+  }
+
+  /**
+   * Asks the trainer for its full state at the next point between batches (before it pauses or stops there), given
+   * to its `onState` like an epoch's end: a checkpoint from which a resumed run continues exactly.
+   */
+  requestCheckpoint(): void {
+    this.checkpointWanted = true;
+  }
+
+  /** Whether a checkpoint was asked for since the last call (the trainer's side: asking clears the request). */
+  takeCheckpointRequest(): boolean {
+    const wanted = this.checkpointWanted;
+    this.checkpointWanted = false;
+    return wanted;
   }
 
   /** Resolves at once unless paused; then when resumed or stopped. */

@@ -1,6 +1,7 @@
 // Loss and metrics for classification: which form each output has (probabilities or logits) decides the formula.
 
 import * as tf from '@tensorflow/tfjs';
+import type { MetricState } from '../protocol/train-state';
 import type { TrainingModel } from '../protocol/training-model';
 import { layerDef } from './model-builder';
 
@@ -103,6 +104,26 @@ export class MetricAccumulator {
       else if (name === 'precision' || name === 'recall') out[name] = this.macro(name);
     }
     return out;
+  }
+
+  /** The sums so far, for a checkpoint taken in the middle of an epoch. */
+  get state(): MetricState {
+    const confusion: [number, number][] = [];
+    this.confusion.forEach((v, i) => v > 0 && confusion.push([i, v]));
+    return { seen: this.seen, correct: this.correct, top5: this.top5, sqErr: this.sqErr, absErr: this.absErr, confusion };
+  }
+
+  /** Continues from a checkpoint's sums; a confusion entry outside this run's classes says the model changed. */
+  restore(s: MetricState): void {
+    if (s.confusion.some(([i]) => i >= this.confusion.length))
+      throw new Error(`The checkpoint's metrics count other classes; the model changed since it was saved.`);
+    this.seen = s.seen;
+    this.correct = s.correct;
+    this.top5 = s.top5;
+    this.sqErr = s.sqErr;
+    this.absErr = s.absErr;
+    this.confusion.fill(0);
+    for (const [i, v] of s.confusion) this.confusion[i] = v;
   }
 
   /** Macro average over classes that occur (recall) or are predicted (precision); binary uses class 1 only. */

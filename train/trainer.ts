@@ -7,12 +7,12 @@ import { gather, permutation, rng, sampleSize, split, type Dataset } from './dat
 import { checkDataFits } from './data/validate';
 import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
-import { evaluateSplit, type Evaluation, type ValidationScores } from './evaluate';
+import { evaluateSplit, validationPass, type Evaluation, type ValidationScores } from './evaluate';
 import { checkMonitors, earlyStopReason, LearningRate, Monitor, monitored } from './schedule';
 import { InputPipeline, type InputsHook, type Normalization } from './input-pipeline';
 import { FineTune } from './fine-tune';
 import { applyUpdate } from './update';
-import { captureState, restoreState, type TrainState } from './checkpoint';
+import { captureState, restoreState, type PartialEpoch, type TrainState } from './checkpoint';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
 export type TrainSettings = Omit<ModelTrainSettings, 'data' | 'seed'> & { readonly seed?: number };
@@ -67,7 +67,7 @@ export interface TrainOptions {
   readonly onBest?: (p: EpochProgress) => void | Promise<void>;
   /** A checkpoint's state to continue from (train/checkpoint.ts); its epoch count replaces `epochOffset`. */
   readonly resume?: TrainState;
-  /** Given after each epoch's `onEpoch`, when set: everything a resumed run needs (train/checkpoint.ts). */
+  /** Given after each epoch's `onEpoch`, and between batches when `control` asks for it: everything a resumed run needs. */
   readonly onState?: (state: TrainState) => void | Promise<void>;
   /** Stop and pause; an AbortSignal may be given instead for stop only. */
   readonly control?: TrainControl;
@@ -108,6 +108,8 @@ interface Loop {
   trained: number;
   /** Optimisation steps taken so far, those before a resumed run's start included (the schedule's clock). */
   step: number;
+  /** Hands `onState` the state after `done` epochs, plus `partial` into the next when taken between two batches. */
+  readonly snapshot: (done: number, partial?: PartialEpoch) => Promise<void>;
 }
 
 /** Trains `model` (built from the training model `analysis`) in place; epochs' orders follow from (seed, epoch of the whole run). */
@@ -118,18 +120,18 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
   const seed = options.resume?.loop.seed ?? s.seed ?? Math.floor(Math.random() * 2 ** 31);
   const { train, validation } = trainingSplit(options, seed);
   const plan = makeOptimizer(s.optimizer);
-  const forms = analysis.outputs.map((id) => outputForm(analysis, id));
-  const control = controlOf(options.control, options.signal);
   const offset = options.resume?.loop.epoch ?? options.epochOffset ?? 0;
   const perEpoch = Math.ceil(train.length / s.batch);
   const schedule = new LearningRate(s.schedule ?? { kind: 'constant' }, plan.lr, perEpoch, offset + s.epochs);
+  // The best epoch is watched with early stopping's monitor; without early stopping nothing stops on it.
+  const watch = new Monitor(s.earlyStopping ?? { monitor: validation.length > 0 ? 'val_loss' : 'loss', patience: Infinity, minDelta: 0 });
   const loop: Loop = {
     model,
     analysis,
     options: { ...options, epochOffset: offset },
     plan,
-    forms,
-    control,
+    forms: analysis.outputs.map((id) => outputForm(analysis, id)),
+    control: controlOf(options.control, options.signal),
     schedule,
     input: InputPipeline.of(s, options.data, train, seed, options.onInputs),
     tune: new FineTune(model, s.fineTune),
@@ -137,33 +139,33 @@ export async function trainModel(model: tf.LayersModel, analysis: TrainingModel,
     started: now(),
     pausedMs: 0,
     trained: 0,
-    step: offset * perEpoch,
+    step: options.resume?.loop.step ?? offset * perEpoch,
+    snapshot: async (done, partial) => void (await options.onState?.(await captureState(loop, watch, done, seed, s.optimizer.name, partial))),
   };
-  // The best epoch is watched with early stopping's monitor; without early stopping nothing stops on it.
-  const watch = new Monitor(s.earlyStopping ?? { monitor: validation.length > 0 ? 'val_loss' : 'loss', patience: Infinity, minDelta: 0 });
   const history: EpochProgress[] = [];
   // The last validation pass's scores: the final weights' predictions, judged per class when the run completes.
   let lastPass: ValidationScores | undefined;
   const end = (status: TrainStatus, reason?: string): TrainResult => {
     // Completed runs only: a stopped run may not have validated its last weights, a diverged one has nothing to judge.
-    const evaluation = status === 'completed' && lastPass ? evaluateSplit(options.data, validation, lastPass, forms[0]) : undefined;
+    const evaluation = status === 'completed' && lastPass ? evaluateSplit(options.data, validation, lastPass, loop.forms[0]) : undefined;
     return { status, reason, history, seed, best: bestOf(watch), evaluation, normalization: loop.input.normalization };
   };
   try {
     if (options.resume) await restoreState(loop, watch, options.resume, s.optimizer.name);
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       const order = permutation(train.length, rng(seed + offset + epoch)).map((i) => train[i]);
-      const outcome = await runEpoch(loop, epoch, order, offset + epoch);
+      const outcome = await runEpoch(loop, epoch, order, offset + epoch, epoch === 1 ? options.resume?.loop.partial : null);
       if (outcome.status !== 'completed') return end(outcome.status, outcome.reason);
-      const val = (lastPass = validation.length > 0 ? await evaluateIndices(loop, validation, epoch) : undefined);
+      const val = (lastPass = validation.length > 0 ? await validationPass(loop, validation, epoch) : undefined);
       const progress = epochProgress(loop, epoch, outcome, val, train.length);
       history.push(progress);
       if (s.schedule?.kind === 'reduce_on_plateau') schedule.endEpoch(monitored(s.schedule.monitor, progress));
       const verdict = watch.endEpoch(offset + epoch, monitored(watch.setting.monitor, progress));
       if (verdict.improved) await options.onBest?.(progress);
       await options.onEpoch?.(progress);
-      if (options.onState) await options.onState(await captureState(loop, watch, offset + epoch, seed, s.optimizer.name));
-      if (control.isStopped) return end('stopped', 'Stopped on request.');
+      loop.control.takeCheckpointRequest(); // the epoch's checkpoint answers a request made since its last batch
+      await loop.snapshot(offset + epoch);
+      if (loop.control.isStopped) return end('stopped', 'Stopped on request.');
       if (verdict.stop && epoch < s.epochs) return end('completed', earlyStopReason(watch, offset + epoch));
     }
     return end('completed');
@@ -199,17 +201,24 @@ interface EpochOutcome {
   readonly seconds: number;
 }
 
-/** `runEpochNo` counts over the whole run (a resumed run's earlier epochs included): unfreezing and augmentation follow it. */
-async function runEpoch(loop: Loop, epoch: number, order: Int32Array, runEpochNo: number): Promise<EpochOutcome> {
+/**
+ * `runEpochNo` counts over the whole run (a resumed run's earlier epochs included): unfreezing and augmentation follow
+ * it. `from` continues an epoch that a checkpoint left partway.
+ */
+async function runEpoch(loop: Loop, epoch: number, order: Int32Array, runEpochNo: number, from?: PartialEpoch | null): Promise<EpochOutcome> {
   const { settings, data } = loop.options;
   const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
+  if (from) metrics.restore(from.metrics);
   const batches = Math.ceil(order.length / settings.batch);
+  if (from && from.batch > batches)
+    throw new Error(`The checkpoint was taken after batch ${from.batch} of an epoch that now has ${batches}; the data or batch size changed since.`);
   const t0 = now();
   loop.tune.atEpoch(runEpochNo);
-  let lossSum = 0;
-  let seen = 0;
-  for (let b = 0; b < batches; b++) {
+  let lossSum = from?.lossSum ?? 0;
+  let seen = from?.seen ?? 0;
+  for (let b = from?.batch ?? 0; b < batches; b++) {
     await yieldToEventLoop();
+    if (loop.control.takeCheckpointRequest()) await loop.snapshot(runEpochNo - 1, { batch: b, lossSum, seen, metrics: metrics.state });
     await waitIfPaused(loop);
     if (loop.control.isStopped)
       return { status: 'stopped', reason: 'Stopped on request.', loss: lossSum / Math.max(seen, 1), metrics: metrics.result(), seconds: (now() - t0) / 1000 };
@@ -326,34 +335,6 @@ export async function optimizeBatch(
   } finally {
     tf.dispose([step.value, ...Object.values(step.grads)]);
   }
-}
-
-/** Loss, metrics and the first output's scores (for the per-class results) of the model in inference mode over the given samples. */
-async function evaluateIndices(loop: Loop, indices: Int32Array, epoch: number): Promise<{ loss: number; metrics: Record<string, number> } & ValidationScores> {
-  const { data, settings } = loop.options;
-  const [h, w, c] = data.shape;
-  const metrics = new MetricAccumulator(settings.metrics, data.classes.length, loop.forms[0]);
-  const size = Math.max(settings.batch, 64);
-  let lossSum = 0;
-  let scores = new Float32Array(0);
-  let units = 0;
-  for (let at = 0; at < indices.length; at += size) {
-    await yieldToEventLoop();
-    const batch = loop.input.validation(gather(data.train, loop.sample, indices.subarray(at, at + size)), epoch);
-    const { loss, pred } = tf.tidy(() => {
-      const outs = toArray(loop.model.apply(tf.tensor4d(batch.x, [batch.size, h, w, c]), { training: false }) as tf.Tensor | tf.Tensor[]);
-      const ys = tf.tensor1d(batch.y, 'int32');
-      const total = outs.map((o, i) => outputLoss(settings.loss, loop.forms[i], o, ys, data.classes.length)).reduce((a, b) => tf.add(a, b));
-      return { loss: total, pred: outs[0] };
-    });
-    lossSum += (await loss.data())[0] * batch.size;
-    await metrics.add(pred, batch.y);
-    units = pred.size / batch.size;
-    if (at === 0) scores = new Float32Array(indices.length * units);
-    scores.set((await pred.data()) as Float32Array, at * units);
-    tf.dispose([loss, pred]);
-  }
-  return { loss: lossSum / indices.length, metrics: metrics.result(), scores, units };
 }
 
 function epochProgress(

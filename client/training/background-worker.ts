@@ -102,6 +102,7 @@ class TrainingWorker {
         this.started = true;
         return void this.run(m.options);
       case 'stop':
+        this.control.requestCheckpoint(); // the run's state where it stops, so it can resume there
         return this.control.stop();
       case 'pause':
         return this.control.pause();

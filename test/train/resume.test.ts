@@ -1,4 +1,4 @@
-// Checkpoints that resume exactly: a run stopped mid-way and resumed from its last epoch's checkpoint trains the very
+// Checkpoints that resume exactly: a run stopped mid-epoch and resumed from the checkpoint its stop left trains the very
 // batches, with the very losses and learning rates, of a run that was never stopped (cpu backend, same seed).
 
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { analyze } from '../../core/analyze';
 import { trainingModelFor } from '../../ide/training-model';
 import type { TrainingModel } from '../../protocol/training-model';
-import { CHECKPOINT_DIR } from '../../train/node/checkpoint-files';
+import { CHECKPOINT_DIR, readCheckpointFiles } from '../../train/node/checkpoint-files';
 import { runTraining, type RunTrainingOptions } from '../../train/node/run';
 import { tempDir } from './helpers';
 
@@ -99,12 +99,17 @@ describe('a resumed run continues the same run', () => {
       const straight = await record({ model, outDir: straightDir });
       assert.equal(straight.status, 'completed');
       const outDir = path.join(tmp.dir, `resumed-${CASES.indexOf(c)}`);
-      // Stopped in the middle of epoch 2: the checkpoint of epoch 1 is what remains.
+      // Stopped in the middle of epoch 2: the stop leaves a checkpoint after its second batch, with the epoch's sums so far.
       const first = await record({ model, outDir }, [2, 2]);
       assert.equal(first.status, 'stopped');
+      const kept = readCheckpointFiles(path.join(outDir, CHECKPOINT_DIR))!;
+      assert.equal(kept.state.loop.epoch, 1);
+      assert.equal(kept.state.loop.partial?.batch, 2);
+      assert.equal(kept.state.loop.partial?.seen, 32);
       const second = await record({ model, outDir, resume: true });
       assert.equal(second.status, 'completed');
-      const resumed = [...first.steps.filter((s) => s.epoch === 1), ...second.steps];
+      assert.deepEqual(second.steps[0], { ...straight.steps[first.steps.length], epoch: 2, batch: 3 }, 'the resumed run starts at epoch 2, batch 3');
+      const resumed = [...first.steps, ...second.steps];
       assert.equal(resumed.length, straight.steps.length);
       assert.deepEqual(resumed, straight.steps, 'per-batch epochs, losses and learning rates are bit for bit those of the uninterrupted run');
       assert.deepEqual(csvValues(outDir), csvValues(straightDir), 'metrics.csv holds the same epochs and values');

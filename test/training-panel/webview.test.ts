@@ -242,6 +242,35 @@ describe('training webview in Chromium: images, bad messages and checkpoints', {
   });
 });
 
+describe('training webview in Chromium: pause and stop mid-epoch', { timeout: 10 * MINUTE }, () => {
+  it('Pause in the middle of an epoch checkpoints there; after Stop, the run resumed from it equals the uninterrupted run', async () => {
+    const since = t.received.length;
+    await init(t, FIRST());
+    // 600 training samples in batches of 32: 19 batches an epoch; pause a few batches into epoch 2.
+    await t.page.waitForFunction(
+      () => (globalThis as unknown as { strideTraining: { app: { batchLosses: number[] } } }).strideTraining.app.batchLosses.length >= 22,
+      undefined,
+      { timeout: 4 * MINUTE },
+    );
+    await t.page.locator('#btn-pause').click();
+    const paused = await t.waitForMessage('checkpoint', (m) => t.received.indexOf(m) >= since && !!m.checkpoint.state?.loop.partial);
+    const partial = paused.checkpoint.state!.loop.partial!;
+    assert.equal(paused.checkpoint.epoch, 1);
+    assert.ok(partial.batch >= 3 && partial.batch < 19, `paused at batch ${partial.batch} of epoch 2`);
+    await t.page.locator('#btn-resumeCheckpoint', { hasText: `batch ${partial.batch} of epoch 2` }).waitFor();
+    await t.page.locator('#btn-stop').click();
+    assert.equal((await waitForEnd(t)).status, 'stopped');
+    await t.page.locator('#btn-resumeCheckpoint:not([disabled])').click();
+    const end = await waitForEnd(t);
+    assert.equal(end.status, 'finished', end.notes);
+    assert.deepEqual(
+      end.history.map((h) => h.loss),
+      firstHistory.map((h) => h.loss),
+      'the epoch losses, the one interrupted by the pause included, are those of the uninterrupted run',
+    );
+  });
+});
+
 describe('training webview in Chromium: failures', { timeout: 10 * MINUTE }, () => {
   it('a lost WebGL context stops training and resumes from the last checkpoint on a fresh context', async () => {
     const before = t.received.length;

@@ -11,7 +11,7 @@ import type { BatchProgress, TrainResult } from '../../train/trainer';
 import { highlightLayer, outputClasses, renderActivations, withNormalization, type Sample } from './activations';
 import { BackgroundView } from './background-view';
 import { chooseBackend, needsBackend, replaceWebglBackend, watchContextLoss, type BackendInfo } from './backend';
-import { captureWeights, restoreWeights, savedMetadata, topologyJson } from './checkpoint';
+import { captureWeights, checkpointPlace, restoreWeights, savedMetadata, topologyJson } from './checkpoint';
 import { ChunkedDataset, localDataset } from './data';
 import { TrainingRun, type RunStart } from './session';
 import { assertNever, enabledButtons, isBusy, isLocalRun, type Status } from './status';
@@ -173,7 +173,7 @@ export class TrainingApp {
         if (this.status === 'background') return this.host.post({ type: 'pauseBackground' });
         this.run?.control.pause();
         this.status = 'paused';
-        this.run?.checkpoint(this.run.history.length);
+        this.run?.requestCheckpoint();
         return this.refreshButtons();
       case 'resume':
         if (this.status === 'background') return this.host.post({ type: 'resumeBackground' });
@@ -183,7 +183,7 @@ export class TrainingApp {
       case 'trainTorch':
         return this.host.post({ type: 'trainWithTorch' });
       case 'stop':
-        return this.status === 'background' ? this.host.post({ type: 'stopBackground' }) : this.run?.control.stop();
+        return this.status === 'background' ? this.host.post({ type: 'stopBackground' }) : this.run?.stop();
       case 'save':
         return this.save();
       case 'showSample':
@@ -294,7 +294,7 @@ export class TrainingApp {
 
   private onContextLost(): void {
     this.run?.control.stop();
-    const from = this.checkpoint ? `the checkpoint after epoch ${this.checkpoint.epoch}` : 'the start';
+    const from = this.checkpoint ? `the checkpoint at ${checkpointPlace(this.checkpoint)}` : 'the start';
     this.view.note(
       'context',
       'warning',
@@ -380,7 +380,7 @@ export class TrainingApp {
 
   private labelCheckpoint(): void {
     const c = this.checkpoint;
-    this.view.buttons.resumeCheckpoint.textContent = c ? `Resume from checkpoint (epoch ${c.epoch})` : 'Resume from checkpoint';
+    this.view.buttons.resumeCheckpoint.textContent = c ? `Resume from checkpoint (${checkpointPlace(c)})` : 'Resume from checkpoint';
   }
 
   private refreshButtons(): void {

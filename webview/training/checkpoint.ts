@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel } from '../../protocol/training-model';
-import type { SavedMetadata, WeightSpec, WeightsPayload } from '../../protocol/training-payloads';
+import type { CheckpointPayload, SavedMetadata, WeightSpec, WeightsPayload } from '../../protocol/training-payloads';
 import { packTensors } from '../../train/checkpoint';
 import type { Dataset } from '../../train/data/dataset';
 import { normalizationOf } from './input-stats';
@@ -13,6 +13,12 @@ import { normalizationOf } from './input-stats';
  */
 export function captureWeights(model: tf.LayersModel): WeightsPayload {
   return packTensors(model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+}
+
+/** Where in the run a checkpoint was taken, in words: "the end of epoch 2", or "batch 15 of epoch 3" when mid-epoch. */
+export function checkpointPlace(c: CheckpointPayload): string {
+  const partial = c.state?.loop.partial;
+  return partial ? `batch ${partial.batch} of epoch ${c.epoch + 1}` : `the end of epoch ${c.epoch}`;
 }
 
 /** Loads weights by name into a model built from the same source; a mismatch names the first differing weight. */

@@ -8,7 +8,7 @@ import { TrainControl } from '../../train/control';
 import type { Dataset } from '../../train/data/dataset';
 import { buildModel } from '../../train/model-builder';
 import { trainModel, type BatchProgress, type EpochProgress, type TrainResult } from '../../train/trainer';
-import { captureWeights, restoreWeights } from './checkpoint';
+import { restoreWeights } from './checkpoint';
 
 export interface RunHooks {
   onBatch(p: BatchProgress, epochOffset: number): void;
@@ -26,11 +26,11 @@ export interface RunStart {
   /** Epochs already done (a resumed checkpoint); the run trains the rest. */
   readonly doneEpochs: number;
   readonly history: readonly EpochRecord[];
-  /** The full state of an epoch-end checkpoint (optimizer slots, schedule…): the run continues exactly; else it restarts them. */
+  /** A checkpoint's full state (optimizer slots, schedule, where in an epoch it was taken…): the run continues exactly. */
   readonly state?: TrainState;
 }
 
-/** How often, at most, weights are checkpointed in the middle of an epoch. */
+/** How often, at most, a checkpoint is taken in the middle of an epoch. */
 const CHECKPOINT_SECONDS = 20;
 
 export class TrainingRun {
@@ -71,34 +71,43 @@ export class TrainingRun {
       control: this.control,
       onBatch: (p) => {
         this.hooks.onBatch(p, offset);
-        this.maybeCheckpointMidEpoch(offset + p.epoch - 1);
+        this.maybeCheckpointMidEpoch();
       },
       onEpoch: (p) => {
         const record = toRecord(p, offset);
         this.history.push(record);
         this.hooks.onEpoch(record, p);
       },
-      // After each epoch: the weights with everything else a resumed run needs, so it continues this very run.
-      onState: (state) => this.checkpoint(state.loop.epoch, state),
+      // After each epoch and when asked between batches: the weights with everything else a resumed run needs.
+      onState: (state) => this.checkpoint(state),
     });
   }
 
-  /** Between batches the weights are stable, so a synchronous read gives a consistent snapshot. */
-  private maybeCheckpointMidEpoch(doneEpochs: number): void {
+  /** Every CHECKPOINT_SECONDS, the trainer is asked for its state at the next point between batches. */
+  private maybeCheckpointMidEpoch(): void {
     if ((performance.now() - this.lastCheckpoint) / 1000 < CHECKPOINT_SECONDS) return;
     this.lastCheckpoint = performance.now();
-    this.checkpoint(doneEpochs);
+    this.requestCheckpoint();
   }
 
   /**
-   * A checkpoint of the weights now; with `state` (at an epoch's end) also the optimizer's slots, the schedule and early
-   * stopping, so a resume is exact. One taken mid-epoch (pause, every few seconds) holds the weights only: resuming
-   * from it redoes that epoch with a fresh optimizer.
+   * Asks for a checkpoint (pause, stop, the timer): the trainer gives its full state before the next batch — also
+   * mid-epoch, with the batch it stands at and the epoch's running sums — so a run resumed from it is the same run.
    */
-  checkpoint(doneEpochs: number, state?: TrainState): void {
+  requestCheckpoint(): void {
+    this.control.requestCheckpoint();
+  }
+
+  /** Stops after the current batch, with a checkpoint of the state there, so the run can resume where it stopped. */
+  stop(): void {
+    this.requestCheckpoint();
+    this.control.stop();
+  }
+
+  private checkpoint(state: TrainState): void {
     this.lastCheckpoint = performance.now();
-    const weights = state?.weights ?? captureWeights(this.model);
-    this.hooks.onCheckpoint({ model: this.modelName, epoch: doneEpochs, weights, history: this.history.slice(0, doneEpochs), state });
+    const doneEpochs = state.loop.epoch;
+    this.hooks.onCheckpoint({ model: this.modelName, epoch: doneEpochs, weights: state.weights, history: this.history.slice(0, doneEpochs), state });
   }
 
   dispose(): void {
