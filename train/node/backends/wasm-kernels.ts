@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { fusedAdamConfig } from './wasm-adam';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './wasm-batchnorm';
 import { clipByValueGradConfig, clipGradConfig } from './wasm-clip-grad';
 import { conv2dConfig, fusedConv2dConfig } from './wasm-conv';
 import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
@@ -36,6 +37,11 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
     config: clipGradConfig,
     reason: 'new: the ReLU6 gradient in one kernel instead of GreaterEqual, LessEqual, LogicalAnd and Select (a third of a MobileNet step)',
   },
+  {
+    config: batchNormTrainConfig,
+    reason: 'new: batch norm in training (batch mean and variance, normalize, scale, shift) in one kernel instead of ~12',
+  },
+  { config: batchNormTrainGradConfig, reason: 'new: its gradient (dx, dγ, dβ) in one kernel instead of ~30 element-wise ones' },
   { config: fusedAdamConfig, reason: 'new: one Adam update per weight instead of ~13 elementwise kernels (train/optimizers.ts)' },
 ];
 
@@ -74,8 +80,9 @@ export function registerWasmTrainingKernels(): string[] {
     if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
-  // The gradient that calls the new kernel (it falls back to tfjs's own formula off wasm).
+  // The gradients that call the new kernels (ClipByValue's falls back to tfjs's own formula off wasm).
   tf.registerGradient(clipByValueGradConfig);
+  tf.registerGradient(batchNormTrainGradient);
   registered = true;
   return WASM_TRAINING_KERNELS.map((k) => k.config.kernelName);
 }
