@@ -107,9 +107,14 @@ describe('batch norm in training on wasm', () => {
             : stockTraining(xv, s, o);
           return tf.addN([tf.sum(tf.mul(y, w)), tf.sum(tf.mul(mean, a)), tf.sum(tf.mul(variance, b))]);
         };
-        return tf.grads(f)([x, scale, offset]).map((g) => Float32Array.from(g.dataSync() as Float32Array));
+        return tf
+          .grads(f)([x, scale, offset])
+          .map((g) => Float32Array.from(g.dataSync() as Float32Array));
       });
-    const { cpu, wasm } = await both(() => grads(false), () => grads(true));
+    const { cpu, wasm } = await both(
+      () => grads(false),
+      () => grads(true),
+    );
     cpu.forEach((g, i) => assert.ok(maxRelativeError(wasm[i], g) <= TOLERANCE, `input ${i}: ${maxRelativeError(wasm[i], g)}`));
   });
 });

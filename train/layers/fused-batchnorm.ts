@@ -22,9 +22,7 @@ interface BatchNormFields {
 }
 
 /** tfjs-layers' own class, found through its public serialization registry (tf.layers exports only the factory). */
-const Base = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization[0] as unknown as new (
-  args: Args,
-) => tf.layers.Layer;
+const Base = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization[0] as unknown as new (args: Args) => tf.layers.Layer;
 
 /**
  * The same layer (class name, weights, serialization, inference and fallback are tfjs-layers'), whose training
@@ -40,11 +38,13 @@ export class FusedTrainingBatchNorm extends Base {
     if (!kwargs?.training || !this.fusable(x)) return super.call(inputs, kwargs);
     const f = this as unknown as BatchNormFields;
     return tf.tidy(() => {
-      const [y, mean, variance] = tf.engine().runKernel(
-        BATCH_NORM_TRAIN,
-        { x, scale: (f.gamma as tf.LayerVariable).read(), offset: (f.beta as tf.LayerVariable).read() },
-        { epsilon: f.epsilon },
-      ) as tf.Tensor[];
+      const [y, mean, variance] = tf
+        .engine()
+        .runKernel(
+          BATCH_NORM_TRAIN,
+          { x, scale: (f.gamma as tf.LayerVariable).read(), offset: (f.beta as tf.LayerVariable).read() },
+          { epsilon: f.epsilon },
+        ) as tf.Tensor[];
       movingAverage(f.movingMean, mean, f.momentum);
       movingAverage(f.movingVariance, variance, f.momentum);
       return y;
@@ -55,7 +55,14 @@ export class FusedTrainingBatchNorm extends Base {
   private fusable(x: tf.Tensor): boolean {
     const f = this as unknown as BatchNormFields;
     const axis = f.axis < 0 ? f.axis + x.rank : f.axis;
-    return x.rank >= 2 && axis === x.rank - 1 && x.dtype === 'float32' && f.gamma != null && f.beta != null && tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) != null;
+    return (
+      x.rank >= 2 &&
+      axis === x.rank - 1 &&
+      x.dtype === 'float32' &&
+      f.gamma != null &&
+      f.beta != null &&
+      tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) != null
+    );
   }
 }
 

@@ -34,7 +34,22 @@ function batchNormTrainGrad(args: KernelArgs): Info[] {
   const acc = alloc(backend, [7 * C]);
   const at = (info: Info) => ptr(backend, info);
   const k = simdKernels(backend);
-  k.batchNormTrainGrad(at(x), at(dy), at(scale), at(mean), at(variance), at(dmean), at(dvariance), at(dx), at(dscale), at(doffset), at(acc), rowsOf(x), C, attrs.epsilon as number);
+  k.batchNormTrainGrad(
+    at(x),
+    at(dy),
+    at(scale),
+    at(mean),
+    at(variance),
+    at(dmean),
+    at(dvariance),
+    at(dx),
+    at(dscale),
+    at(doffset),
+    at(acc),
+    rowsOf(x),
+    C,
+    attrs.epsilon as number,
+  );
   free(backend, acc);
   return [dx, dscale, doffset];
 }
