@@ -34,7 +34,9 @@ function axisPhase(r: number, s: number, K: number, pad: number, inLen: number, 
 }
 
 function axisPhases(s: number, K: number, pad: number, inLen: number, dyLen: number): AxisPhase[] {
-  return Array.from({ length: s }, (_, r) => axisPhase(r, s, K, pad, inLen, dyLen));
+  const phases: AxisPhase[] = [];
+  for (let r = 0; r < s; r++) phases.push(axisPhase(r, s, K, pad, inLen, dyLen));
+  return phases;
 }
 
 /** Every phase with taps reads dy inside a non-negative padding (the stride-1 kernels take no cropping). */

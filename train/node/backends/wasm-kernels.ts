@@ -13,6 +13,7 @@ import { captureStock } from './wasm-heap';
 import { castConfig, channelBroadcastConfigs } from './wasm-elementwise';
 import { identityConfig } from './wasm-identity';
 import { maxPoolGradConfig } from './wasm-pool-grad';
+import { meanGradConfig } from './wasm-mean-grad';
 import { meanConfig, sumConfig } from './wasm-reduce';
 import { tileConfig } from './wasm-tile';
 
@@ -80,9 +81,11 @@ export function registerWasmTrainingKernels(): string[] {
     if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
-  // The gradients that call the new kernels (ClipByValue's falls back to tfjs's own formula off wasm).
+  // Gradients that call the new kernels (ClipByValue's falls back to tfjs's own formula off wasm) or skip needless
+  // work (Mean's).
   tf.registerGradient(clipByValueGradConfig);
   tf.registerGradient(batchNormTrainGradient);
+  tf.registerGradient(meanGradConfig);
   registered = true;
   return WASM_TRAINING_KERNELS.map((k) => k.config.kernelName);
 }
