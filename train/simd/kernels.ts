@@ -658,4 +658,4 @@ export function clipGrad(x: usize, dy: usize, out: usize, n: i32, lo: f32, hi: f
 }
 
 export { batchNormTrain, batchNormTrainGrad } from './batchnorm';
-export { scatterPhase } from './scatter';
+export { reluGrad, scatterPhase } from './elementwise';

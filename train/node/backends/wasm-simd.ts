@@ -111,6 +111,7 @@ export interface SimdKernels {
     pl: number,
   ): void;
   clipGrad(x: number, dy: number, out: number, n: number, lo: number, hi: number): void;
+  reluGrad(x: number, dy: number, out: number, n: number): void;
   scatterPhase(
     src: number,
     dst: number,
