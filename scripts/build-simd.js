@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compiles Stride's wasm-SIMD kernels (train/simd/kernels.ts, AssemblyScript) and embeds the binary as base64 in
 // train/node/backends/simd-binary.generated.ts, so tsc, the CLI and the bundles all carry it without a file path to find.
-// Skips the compile when the generated file is newer than the source and this script.
+// Skips the compile when the generated file is newer than every file in train/simd/ and this script.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -12,7 +12,8 @@ const source = path.join(root, 'train', 'simd', 'kernels.ts');
 const target = path.join(root, 'train', 'node', 'backends', 'simd-binary.generated.ts');
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 
-if (mtime(target) > Math.max(mtime(source), mtime(__filename))) process.exit(0);
+const sources = fs.readdirSync(path.dirname(source)).map((f) => path.join(path.dirname(source), f));
+if (mtime(target) > Math.max(...sources.map(mtime), mtime(__filename))) process.exit(0);
 
 const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'stride-simd-'));
 const wasm = path.join(tmp, 'kernels.wasm');

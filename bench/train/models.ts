@@ -1,5 +1,6 @@
-// The reference training nets of the throughput benchmark, built directly with tf.layers.
+// The reference training nets of the throughput benchmark, built directly with tf.layers (batch norm: Stride's, as `stride train` builds it).
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from '../../train/layers/fused-batchnorm';
 
 export interface BenchModel {
   readonly name: string;
@@ -48,7 +49,7 @@ const apply = (layer: tf.layers.Layer, x: T | T[]) => layer.apply(x) as T;
 
 function convBn(x: T, filters: number, kernel: number, stride: number, relu: boolean): T {
   let y = apply(L.conv2d({ filters, kernelSize: kernel, strides: stride, padding: 'same', useBias: false }), x);
-  y = apply(L.batchNormalization(), y);
+  y = apply(batchNormalization({}), y);
   return relu ? apply(L.activation({ activation: 'relu' }), y) : y;
 }
 
@@ -72,7 +73,7 @@ function resnet8(): tf.LayersModel {
 }
 
 function bnAct(x: T, relu6: boolean): T {
-  const y = apply(L.batchNormalization(), x);
+  const y = apply(batchNormalization({}), x);
   // As Stride builds `relu6()` (train/layers/make-layer.ts): ReLU, then a clip at 6.
   return relu6 ? apply(L.reLU({ maxValue: 6 }), y) : y;
 }

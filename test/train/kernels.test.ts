@@ -104,6 +104,38 @@ const CONV: readonly ConvCase[] = [
   { x: [2, 33, 33, 5], k: [3, 3], co: 8, s: 1, pad: 'same' },
   { x: [1, 1, 1, 4], k: [1, 1], co: 4, s: 1, pad: 'valid' },
   { x: [4, 12, 12, 32], k: [3, 3], co: 24, s: 1, pad: 'same' },
+  // Strides > 1 with input channels in multiples of 4: the input gradient by sub-pixel phases. Even and odd sizes,
+  // phases no tap reaches (1×1 stride 2, 2×2 stride 3), one strided axis, padding past the stride (col2im then).
+  { x: [2, 16, 16, 16], k: [3, 3], co: 32, s: 2, pad: 'same' },
+  { x: [2, 9, 9, 8], k: [3, 3], co: 4, s: 2, pad: 'same' },
+  { x: [3, 9, 7, 4], k: [3, 3], co: 8, s: 2, pad: 'valid' },
+  { x: [2, 8, 8, 4], k: [1, 1], co: 8, s: 2, pad: 'same' },
+  { x: [1, 10, 11, 8], k: [2, 2], co: 4, s: 3, pad: 'valid' },
+  { x: [1, 11, 10, 4], k: [5, 5], co: 12, s: [2, 1], pad: 'same' },
+  {
+    x: [2, 7, 9, 4],
+    k: [3, 2],
+    co: 3,
+    s: [3, 2],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    x: [2, 6, 6, 4],
+    k: [3, 3],
+    co: 4,
+    s: 2,
+    pad: [
+      [0, 0],
+      [3, 2],
+      [2, 3],
+      [0, 0],
+    ],
+  },
 ];
 
 function convLabel(c: ConvCase): string {
@@ -226,9 +258,9 @@ describe('wasm training kernels: FusedConv2D (conv + bias + activation)', () => 
 });
 
 describe('wasm training kernels: Conv2DBackpropInput', () => {
-  test('the table covers both strategies (flipped convolution and col2im)', () => {
+  test('the table covers every strategy (flipped convolution, strided phases and col2im)', () => {
     const used = new Set(CONV.map((c) => backpropInputStrategy(c.x, [...c.k, c.x[3], c.co], { strides: pair(c.s), pad: c.pad })));
-    assert.deepEqual([...used].sort(), ['col2im', 'flipped-conv']);
+    assert.deepEqual([...used].sort(), ['col2im', 'flipped-conv', 'strided-phases']);
   });
   CONV.forEach((c, i) =>
     test(convLabel(c), async () => {

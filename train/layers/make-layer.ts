@@ -2,6 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { MultiHeadSelfAttention } from './attention';
+import { batchNormalization } from './fused-batchnorm';
 import { activationOf, defined, kernelInit, nums, num, regularizerOf, type LayerContext } from './common';
 import { conv, depthwise, separable, transpose } from './conv-factories';
 import { FunctionLayer } from './function-layer';
@@ -35,7 +36,7 @@ function dense(ctx: LayerContext): tf.layers.Layer {
 
 function batchnorm(ctx: LayerContext): tf.layers.Layer {
   const a = ctx.args;
-  return tf.layers.batchNormalization({
+  return batchNormalization({
     name: ctx.name,
     axis: num(a.axis ?? -1),
     momentum: num(a.momentum ?? 0.99),

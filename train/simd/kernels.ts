@@ -656,3 +656,6 @@ export function clipGrad(x: usize, dy: usize, out: usize, n: i32, lo: f32, hi: f
     store<f32>(out + o, xv >= lo && xv <= hi ? load<f32>(dy + o) : 0);
   }
 }
+
+export { batchNormTrain, batchNormTrainGrad } from './batchnorm';
+export { reluGrad, scatterPhase } from './elementwise';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { directApplies, directConv2d } from './wasm-conv';
+import { stridedBackpropInput, stridedPhases } from './wasm-conv-grad-strided';
 import { alloc, assertChannelsLast, free, heap, matmul, runStock, transposeInto, view, type Info, type KernelArgs } from './wasm-heap';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
@@ -109,7 +110,9 @@ function conv2dBackpropInput(args: KernelArgs): Info {
   const { dy, filter } = inputs;
   const c = conv2dInfo(attrs.inputShape as number[], filter.shape, attrs);
   const pads = flippedConvPads(c);
-  const dx = pads ? backpropInputByConv(backend, dy, filter, c, pads) : backpropInputByCol2im(backend, dy, filter, c);
+  const dx = pads
+    ? backpropInputByConv(backend, dy, filter, c, pads)
+    : (stridedBackpropInput(backend, dy, filter, c) ?? backpropInputByCol2im(backend, dy, filter, c));
   return view(dx, c.inShape);
 }
 
@@ -121,5 +124,7 @@ export const conv2dBackpropInputConfig: KernelConfig = {
 
 /** Exposed for the flip path's tests: which strategy a configuration takes. */
 export function backpropInputStrategy(inputShape: number[], filterShape: number[], attrs: Record<string, unknown>): string {
-  return flippedConvPads(conv2dInfo(inputShape, filterShape, attrs)) ? 'flipped-conv' : 'col2im';
+  const c = conv2dInfo(inputShape, filterShape, attrs);
+  if (flippedConvPads(c)) return 'flipped-conv';
+  return stridedPhases(c) ? 'strided-phases' : 'col2im';
 }

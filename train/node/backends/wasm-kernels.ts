@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { fusedAdamConfig } from './wasm-adam';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './wasm-batchnorm';
 import { clipByValueGradConfig, clipGradConfig } from './wasm-clip-grad';
 import { conv2dConfig, fusedConv2dConfig } from './wasm-conv';
 import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
@@ -12,6 +13,8 @@ import { captureStock } from './wasm-heap';
 import { castConfig, channelBroadcastConfigs } from './wasm-elementwise';
 import { identityConfig } from './wasm-identity';
 import { maxPoolGradConfig } from './wasm-pool-grad';
+import { reluGradConfig, reluGradKernelConfig } from './wasm-relu-grad';
+import { meanGradConfig } from './wasm-mean-grad';
 import { meanConfig, sumConfig } from './wasm-reduce';
 import { tileConfig } from './wasm-tile';
 
@@ -36,6 +39,12 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
     config: clipGradConfig,
     reason: 'new: the ReLU6 gradient in one kernel instead of GreaterEqual, LessEqual, LogicalAnd and Select (a third of a MobileNet step)',
   },
+  { config: reluGradKernelConfig, reason: 'new: the ReLU gradient in one kernel instead of Step and Multiply' },
+  {
+    config: batchNormTrainConfig,
+    reason: 'new: batch norm in training (batch mean and variance, normalize, scale, shift) in one kernel instead of ~12',
+  },
+  { config: batchNormTrainGradConfig, reason: 'new: its gradient (dx, dγ, dβ) in one kernel instead of ~30 element-wise ones' },
   { config: fusedAdamConfig, reason: 'new: one Adam update per weight instead of ~13 elementwise kernels (train/optimizers.ts)' },
 ];
 
@@ -74,8 +83,12 @@ export function registerWasmTrainingKernels(): string[] {
     if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
-  // The gradient that calls the new kernel (it falls back to tfjs's own formula off wasm).
+  // Gradients that call the new kernels (ClipByValue's and Relu's fall back to tfjs's own formula off wasm) or skip needless
+  // work (Mean's).
   tf.registerGradient(clipByValueGradConfig);
+  tf.registerGradient(batchNormTrainGradient);
+  tf.registerGradient(meanGradConfig);
+  tf.registerGradient(reluGradConfig);
   registered = true;
   return WASM_TRAINING_KERNELS.map((k) => k.config.kernelName);
 }

@@ -111,6 +111,38 @@ export interface SimdKernels {
     pl: number,
   ): void;
   clipGrad(x: number, dy: number, out: number, n: number, lo: number, hi: number): void;
+  reluGrad(x: number, dy: number, out: number, n: number): void;
+  scatterPhase(
+    src: number,
+    dst: number,
+    batch: number,
+    Qy: number,
+    Qx: number,
+    C: number,
+    H: number,
+    W: number,
+    sy: number,
+    sx: number,
+    ry: number,
+    rx: number,
+  ): void;
+  batchNormTrain(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, acc: number, rows: number, C: number, eps: number): void;
+  batchNormTrainGrad(
+    x: number,
+    dy: number,
+    gamma: number,
+    mean: number,
+    variance: number,
+    dmean: number,
+    dvariance: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    acc: number,
+    rows: number,
+    C: number,
+    eps: number,
+  ): void;
   channelSums(x: number, out: number, rows: number, C: number, scale: number): void;
   channelBinary(op: number, x: number, k: number, out: number, rows: number, C: number, swap: boolean): void;
   adam(
