@@ -79,7 +79,9 @@ async function main(): Promise<void> {
   console.log(`Preview: text → laid-out diagram, median of ${RUNS} runs (Node ${process.version}, ${process.arch})`);
   console.log(`First layout in a fresh process (${CASES[0].name}, includes compiling ELK): ${fmt(cold.times[0])}`);
   console.log(`Load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs at the end of the run.\n`);
-  console.log(`| network | layers | boxes (default view) | default view | its CPU time | boxes (all expanded) | all expanded | its CPU time | < ${TARGET_MS} ms |`);
+  console.log(
+    `| network | layers | boxes (default view) | default view | its CPU time | boxes (all expanded) | all expanded | its CPU time | < ${TARGET_MS} ms |`,
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   if (failed) process.exitCode = 1;

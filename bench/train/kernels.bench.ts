@@ -33,7 +33,10 @@ function best(backend: BackendWasm, run: () => Info, reps: number): number {
 async function main(): Promise<void> {
   const chosen = await selectBackend({ backend: 'wasm', warn: () => undefined });
   const backend = tf.backend() as unknown as BackendWasm;
-  const load = os.loadavg().map((v) => v.toFixed(1)).join(' ');
+  const load = os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
   console.log(`${new Date().toISOString()} · ${os.cpus()[0].model} × ${os.cpus().length} · Node ${process.version} · ${chosen.description} · load ${load}`);
   console.log('| layer (batch 32) | stock forward (XNNPACK) | Stride forward | × | filter gradient, GEMM path | Stride filter gradient | × |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
@@ -49,7 +52,15 @@ async function main(): Promise<void> {
     const direct = best(backend, () => tf.engine().runKernel('Conv2D', { x, filter: w }, attrs) as Info, reps);
     const gemm = best(backend, () => byGemm(backend, x, dy, c), reps);
     const filter = best(backend, () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: l.w }) as Info, reps);
-    const row = [l.name, stock.toFixed(0), direct.toFixed(0), `${(stock / direct).toFixed(2)}×`, gemm.toFixed(0), filter.toFixed(0), `${(gemm / filter).toFixed(2)}×`];
+    const row = [
+      l.name,
+      stock.toFixed(0),
+      direct.toFixed(0),
+      `${(stock / direct).toFixed(2)}×`,
+      gemm.toFixed(0),
+      filter.toFixed(0),
+      `${(gemm / filter).toFixed(2)}×`,
+    ];
     console.log(`| ${row.join(' | ')} |`);
     tf.dispose([x, w, y, dy]);
   }

@@ -166,7 +166,17 @@ export class TrainingPanel {
     this.autoStart = false;
     const startFrom = this.initWeights(lowered.training);
     const backend = trainingBackendSetting();
-    await this.post({ type: 'init', uri: this.state.uri, model: this.state.model, training: lowered.training, saved, checkpoint, autoStart, backend, ...startFrom });
+    await this.post({
+      type: 'init',
+      uri: this.state.uri,
+      model: this.state.model,
+      training: lowered.training,
+      saved,
+      checkpoint,
+      autoStart,
+      backend,
+      ...startFrom,
+    });
     if (background) await this.post(replayMessage(background));
   }
 

@@ -9,8 +9,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'stride.js');
 const fixture = (name: string) => path.join(ROOT, 'test', 'fixtures', 'limits', name);
 
-const stride = (args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+const stride = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
 
 const bombs: [string, RegExp][] = [
   ['call-chain-1000.stride', /error\[too-large\]: Block calls nest 65 deep .*the limit is 64/],

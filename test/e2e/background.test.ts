@@ -22,7 +22,9 @@ test('Train in Background waits while the training panel trains the same model',
     await page.locator('.tab[aria-label="shapes.stride"]').click();
     await runCommand(page, 'Stride: Train in Background');
     const toasts = page.locator('.notifications-toasts');
-    await toasts.locator('.notification-toast-container', { hasText: 'Shapes is training in its training panel; stop it there first' }).waitFor({ timeout: 30_000 });
+    await toasts
+      .locator('.notification-toast-container', { hasText: 'Shapes is training in its training panel; stop it there first' })
+      .waitFor({ timeout: 30_000 });
     assert.ok(!existsSync(join(workspace, 'shapes.runs')), 'no background run started beside the panel');
     await panel.locator('#btn-stop').click();
     await panel.locator('#stat-state', { hasText: 'stopped' }).waitFor({ timeout: 60_000 });

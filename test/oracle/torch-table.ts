@@ -134,7 +134,14 @@ export const torchSplitCases: OracleCase[] = [
   ...grid('split', [[4, 6, 12]], { parts: [2, 3, [1, 5]], axis: [-2, 2] }),
   ...grid('slice', [[4, 4, 12], [12]], { start: [0, 3, -4, 12], stop: [undefined, 5, -1, 2] }),
   ...grid('slice', [[4, 6, 12]], { start: [1], stop: [4], axis: [1, -3, 2] }),
-  ...grid('channel_shuffle', [[4, 4, 12], [3, 5, 6]], { groups: [1, 2, 3, 4, 5] }),
+  ...grid(
+    'channel_shuffle',
+    [
+      [4, 4, 12],
+      [3, 5, 6],
+    ],
+    { groups: [1, 2, 3, 4, 5] },
+  ),
 ];
 
 export const torchSequenceCases: OracleCase[] = [

@@ -23,13 +23,19 @@ test('the server graph of ResNet-18 has its layers, edges, instances and totals'
   assert.ok(isPreviewGraph(graph));
   assert.equal(graph.nodes.length, new Set(graph.nodes.map((n) => n.id)).size, 'node ids are unique');
   const names = new Set(graph.nodes.map((n) => n.id));
-  assert.ok(graph.edges.every((e) => names.has(e.source) && names.has(e.target)), 'edges join drawn layers');
+  assert.ok(
+    graph.edges.every((e) => names.has(e.source) && names.has(e.target)),
+    'edges join drawn layers',
+  );
   const stem = graph.nodes.find((n) => n.id === 'conv2d_1')!;
   assert.deepEqual([stem.kind, stem.shape, stem.params], ['conv2d', '112×112×64', 9408]);
   assert.ok(stem.formula.length > 0, 'the tooltip can explain the parameter count');
   const basic = graph.groups.find((g) => g.id === 'basic_1')!;
   assert.deepEqual([basic.block, basic.label, basic.parent ?? null, basic.layers], ['basic', 'basic(64)', null, 7]);
-  assert.equal(basic.range.start.line, RESNET18.split('\n').findIndex((l) => l.includes('basic(64)')));
+  assert.equal(
+    basic.range.start.line,
+    RESNET18.split('\n').findIndex((l) => l.includes('basic(64)')),
+  );
   assert.deepEqual([graph.totals.params, graph.totals.trainable], [11_699_112, 11_689_512]);
   assert.equal(graph.totals.memory?.batch, 256, "the train section's batch size");
   assert.equal(graph.errorCount, 0);

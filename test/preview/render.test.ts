@@ -228,7 +228,6 @@ describe('architecture preview in Chromium: diagnostics and export', () => {
     assert.equal(stroke, 'rgb(241, 76, 76)');
     assert.match((await page.textContent('#totals')) ?? '', /1 error/);
   });
-
 });
 
 describe('preview in Chromium: export, reload state, empty graph', () => {

@@ -49,7 +49,10 @@ test(`no TypeScript file over ${MAX_FILE_LINES} lines`, () => {
 });
 
 test(`no function over ${MAX_FUNCTION_LINES} lines`, () => {
-  assert.deepEqual(checkedFiles().flatMap((f) => longFunctions(parse(f))), []);
+  assert.deepEqual(
+    checkedFiles().flatMap((f) => longFunctions(parse(f))),
+    [],
+  );
 });
 
 /** Relative imports (and `export … from`) of a file, resolved to .ts files. */
@@ -129,7 +132,10 @@ for (const [what, entry] of [
   test(`${what} never analyses text and never imports Node`, () => {
     const { files, packages } = reachable(entry);
     assert.deepEqual(files.flatMap(analysisCalls), []);
-    assert.deepEqual([...packages].filter((p) => NODE_BUILTINS.test(p)), []);
+    assert.deepEqual(
+      [...packages].filter((p) => NODE_BUILTINS.test(p)),
+      [],
+    );
   });
 }
 
@@ -145,7 +151,7 @@ test('no file under webview/ calls analyze( or parse(', () => {
   assert.deepEqual(files.flatMap(analysisCalls), []);
 });
 
-test("the browser-safe part of train/ imports nothing from Node and nothing from train/node/", () => {
+test('the browser-safe part of train/ imports nothing from Node and nothing from train/node/', () => {
   const files = sourceFiles(path.join(ROOT, 'train')).filter((f) => !/^train\/(node|simd)\//.test(rel(f)));
   assert.ok(files.length > 10);
   const crossings = files.flatMap((f) =>

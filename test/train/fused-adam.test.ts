@@ -73,7 +73,10 @@ describe('fused Adam: the same numbers as tf.train.adam', () => {
     const stock = await trace(tf.train.adam(0.01, 0.9, 0.999), 6, 'b');
     assertSameTrace(fused, stock, 0);
     // The fused path really ran: the stock path would not have moved a weight by exactly these values if it had not.
-    assert.ok(fused.weights[0].some((w, i) => w !== values(10, fused.weights[0].length)[i]), 'weights changed');
+    assert.ok(
+      fused.weights[0].some((w, i) => w !== values(10, fused.weights[0].length)[i]),
+      'weights changed',
+    );
   });
 
   test('matches tf.train.adam on the cpu backend within float32 rounding', async () => {

@@ -85,7 +85,10 @@ describe('MaxPoolGrad with NaN inputs', () => {
   before(initBackends);
   test('a NaN never takes the gradient, in 2×2 windows and in the general path, as on cpu', async () => {
     // Channel 0 of every window starts with NaN; channel 1..3 are ordinary. Four channels take the SIMD paths.
-    for (const [f, s] of [[2, 2], [3, 1]] as const) {
+    for (const [f, s] of [
+      [2, 2],
+      [3, 1],
+    ] as const) {
       const shape: [number, number, number, number] = [1, 4, 4, 4];
       const x = Float32Array.from({ length: 64 }, (_, i) => (i % 4 === 0 && i % 8 === 0 ? NaN : ((i * 37) % 11) - 5));
       const grad = () =>
@@ -250,7 +253,10 @@ describe('Add, Sub, Multiply and RealDiv with a per-channel operand', () => {
         // Divisors kept away from zero, so the comparison measures the kernels and not a blow-up.
         const a = input(3000 + i, c.a, 0.5, 2);
         const b = input(3100 + i, c.b, -2, -0.5);
-        for (const inputs of [{ a, b }, { a: b, b: a }]) {
+        for (const inputs of [
+          { a, b },
+          { a: b, b: a },
+        ]) {
           const { cpu, wasm } = await onBoth(() => runKernel(kernel, inputs, {}));
           assert.deepEqual(wasm.shape, cpu.shape);
           assert.ok(maxRelativeError(wasm.data, cpu.data) <= 1e-6);
@@ -279,7 +285,13 @@ describe('Cast', () => {
   test('to another type converts like the cpu backend (the stock kernel got bool wrong)', async () => {
     const floats: Input = { shape: [7], data: Float32Array.from([1.7, -2.2, 0, 3.5, -0.5, 9, NaN]) };
     const ints: Input = { shape: [4], data: Int32Array.from([0, -3, 7, 0]), dtype: 'int32' };
-    for (const [x, dtype] of [[floats, 'int32'], [floats, 'bool'], [floats, 'float32'], [ints, 'bool'], [ints, 'float32']] as const) {
+    for (const [x, dtype] of [
+      [floats, 'int32'],
+      [floats, 'bool'],
+      [floats, 'float32'],
+      [ints, 'bool'],
+      [ints, 'float32'],
+    ] as const) {
       const { cpu, wasm } = await onBoth(() => runKernel('Cast', { x }, { dtype }));
       assert.equal(wasm.dtype, dtype);
       assert.deepEqual(Array.from(wasm.data), Array.from(cpu.data), `${x.dtype ?? 'float32'} → ${dtype}`);

@@ -64,12 +64,15 @@ describe('split, slice and channel_shuffle in tfjs: shapes and values', () => {
     );
     const built = buildModel(lowered(m), { seed: 1 });
     const shapeOf = (name: string) => built.getLayer(name).outputShape;
-    assert.deepEqual([shapeOf('left'), shapeOf('right'), shapeOf('lo'), shapeOf('hi')], [
-      [null, 8, 8, 4],
-      [null, 8, 8, 4],
-      [null, 8, 8, 3],
-      [null, 8, 8, 5],
-    ]);
+    assert.deepEqual(
+      [shapeOf('left'), shapeOf('right'), shapeOf('lo'), shapeOf('hi')],
+      [
+        [null, 8, 8, 4],
+        [null, 8, 8, 4],
+        [null, 8, 8, 3],
+        [null, 8, 8, 5],
+      ],
+    );
     assert.equal(built.countParams(), m.totals.params);
     built.dispose();
   });
@@ -92,7 +95,6 @@ describe('split, slice and channel_shuffle in tfjs: shapes and values', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.ok(Number(run.stdout) < 1e-5, `max abs difference ${run.stdout}`);
   });
-
 });
 
 describe('split, slice and channel_shuffle in tfjs training', () => {

@@ -171,7 +171,11 @@ describe('trainer: leaks, losses and outputs', () => {
       const analysis = analysisOf(text);
       const model = buildModel(lowered(analysis), { seed: 5 });
       let first = NaN;
-      const r = await trainModel(model, lowered(analysis), { settings: settings({ loss, epochs: 1 }), data, onBatch: (p) => p.batch === 1 && (first = p.loss) });
+      const r = await trainModel(model, lowered(analysis), {
+        settings: settings({ loss, epochs: 1 }),
+        data,
+        onBatch: (p) => p.batch === 1 && (first = p.loss),
+      });
       model.dispose();
       assert.equal(r.status, 'completed', `${loss}: ${r.reason}`);
       return first;

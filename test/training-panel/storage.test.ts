@@ -40,7 +40,6 @@ describe('training panel weights', () => {
     assert.deepEqual([...fs.readFileSync(path.join(target, 'a.bin'))], [1]);
     assert.deepEqual(fs.readdirSync(dir), ['w']);
   });
-
 });
 
 describe('training panel weights after a failure', () => {

@@ -29,13 +29,20 @@ const state = (t: TrainingPage) =>
     return { status: s.app.status, backend: s.tf.getBackend(), epochs: s.app.run?.history.length ?? 0 };
   });
 
-
 describe('training webview: host data', { timeout: 300_000 }, () => {
   it('asks the host for a data set it cannot draw, assembles the chunks and trains on them', async () => {
     const t = await openTrainingPage();
     try {
       await t.waitForMessage('ready');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(HOSTED, 'Hosted'), saved: null, checkpoint: null, autoStart: true });
+      await t.send({
+        type: 'init',
+        uri: 'file:///ws/hosted.stride',
+        model: 'Hosted',
+        training: trainingOf(HOSTED, 'Hosted'),
+        saved: null,
+        checkpoint: null,
+        autoStart: true,
+      });
       const request = await t.waitForMessage('requestData');
       assert.deepEqual(request.spec, { kind: 'mnist' });
       assert.deepEqual(request.inputShape, [8, 8, 1]);
@@ -64,7 +71,15 @@ describe('training webview: host data', { timeout: 300_000 }, () => {
     const t = await openTrainingPage();
     try {
       await t.waitForMessage('ready');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(HOSTED, 'Hosted'), saved: null, checkpoint: null, autoStart: false });
+      await t.send({
+        type: 'init',
+        uri: 'file:///ws/hosted.stride',
+        model: 'Hosted',
+        training: trainingOf(HOSTED, 'Hosted'),
+        saved: null,
+        checkpoint: null,
+        autoStart: false,
+      });
       await t.waitForMessage('requestData');
       await t.send({ type: 'dataStart', header: { name: 'mnist', shape: [8, 8, 1], classes: ['dark', 'bright'], trainCount: 4, testCount: 0 } });
       await t.send({ type: 'dataChunk', split: 'train', offset: 2, ...images(4, 0) });
@@ -84,7 +99,15 @@ describe('training webview: pause, resume and stop', { timeout: 300_000 }, () =>
         .replace('input(8, 8, 1)', 'input(16, 16, 1)')
         .replace('epochs: 2', 'epochs: 20')
         .replace('dense(2,', 'dense(4,');
-      await t.send({ type: 'init', uri: 'file:///ws/hosted.stride', model: 'Hosted', training: trainingOf(text, 'Hosted'), saved: null, checkpoint: null, autoStart: true });
+      await t.send({
+        type: 'init',
+        uri: 'file:///ws/hosted.stride',
+        model: 'Hosted',
+        training: trainingOf(text, 'Hosted'),
+        saved: null,
+        checkpoint: null,
+        autoStart: true,
+      });
       const batches = () =>
         t.page.evaluate(() => (globalThis as unknown as { strideTraining: { app: { batchLosses: number[] } } }).strideTraining.app.batchLosses.length);
       await t.page.waitForFunction(

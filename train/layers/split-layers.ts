@@ -72,7 +72,8 @@ for (const cls of [StrideSlice, ChannelShuffle]) tf.serialization.registerClass(
 /** The core already checked the range; here it is resolved against the input shape the core inferred. */
 function slice(ctx: LayerContext): tf.layers.Layer {
   const range = sliceRange(ctx.args, ctx.inputShapes[0]);
-  if ('code' in range || Number.isNaN(range.start)) throw new Error(`Layer '${ctx.name}' takes a range that is not known: ${'code' in range ? range.message : 'the axis length is unknown.'}`);
+  if ('code' in range || Number.isNaN(range.start))
+    throw new Error(`Layer '${ctx.name}' takes a range that is not known: ${'code' in range ? range.message : 'the axis length is unknown.'}`);
   return new StrideSlice({ name: ctx.name, axis: range.axis + 1, begin: range.start, size: range.stop - range.start });
 }
 

@@ -17,11 +17,23 @@ function fusedAdam(args: KernelArgs): Info[] {
   }
   const out = [alloc(backend, value.shape), alloc(backend, value.shape), alloc(backend, value.shape)];
   simdKernels(backend).adam(
-    ptr(backend, value), ptr(backend, m), ptr(backend, v), ptr(backend, gradient),
-    ptr(backend, out[0]), ptr(backend, out[1]), ptr(backend, out[2]), size,
+    ptr(backend, value),
+    ptr(backend, m),
+    ptr(backend, v),
+    ptr(backend, gradient),
+    ptr(backend, out[0]),
+    ptr(backend, out[1]),
+    ptr(backend, out[2]),
+    size,
     // tfjs multiplies by float32 scalars made from these doubles: 1 − β is computed in double first.
-    attrs.beta1, 1 - attrs.beta1, attrs.beta2, 1 - attrs.beta2,
-    attrs.oneMinusAccBeta1, attrs.oneMinusAccBeta2, attrs.epsilon, -attrs.learningRate,
+    attrs.beta1,
+    1 - attrs.beta1,
+    attrs.beta2,
+    1 - attrs.beta2,
+    attrs.oneMinusAccBeta1,
+    attrs.oneMinusAccBeta2,
+    attrs.epsilon,
+    -attrs.learningRate,
   );
   return out;
 }

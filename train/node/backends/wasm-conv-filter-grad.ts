@@ -49,10 +49,28 @@ function direct(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
   const dw = alloc(backend, c.filterShape);
   const rows = Math.max(1, Math.round(BLOCK_POSITIONS / c.outWidth));
   simdKernels(backend).convFilterGrad(
-    ptr(backend, x), ptr(backend, dy), ptr(backend, dw), ptr(backend, pad),
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
-    Hp, Wp, rows,
+    ptr(backend, x),
+    ptr(backend, dy),
+    ptr(backend, dw),
+    ptr(backend, pad),
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
+    Hp,
+    Wp,
+    rows,
   );
   free(backend, pad);
   return dw;

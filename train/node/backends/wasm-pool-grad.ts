@@ -23,9 +23,23 @@ function maxPoolGrad(args: KernelArgs): Info {
   );
   const dx = alloc(backend, input.shape);
   simdKernels(backend).maxPoolGrad(
-    ptr(backend, input), ptr(backend, dy), ptr(backend, dx),
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+    ptr(backend, input),
+    ptr(backend, dy),
+    ptr(backend, dx),
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
   );
   return dx;
 }
