@@ -1,12 +1,12 @@
 // Inference latency: batch-1 forward passes of ResNet-18 and MobileNetV2 (224×224×3), Stride's Node backend against
 // onnxruntime-node on the same weights, one thread each, each runtime in a fresh process.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectBackend } from '../train/node/backends/select';
 import { INFER_MODELS, prepare, type Prepared } from './infer/models';
 import type { InferJob, InferResult, Runtime } from './infer/worker';
+import { runWorker } from './worker-process';
 
 interface Measurement extends InferResult {
   model: string;
@@ -22,34 +22,10 @@ const WORKER_TIMEOUT_MS = 300_000;
 const TOLERANCE = 1e-4;
 
 /** Runs one worker; start-up is spawn to its "ready" line (imports, backend, model build, weights, first pass). */
-function measure(model: string, job: InferJob): Promise<Measurement> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'infer', 'worker.js'), JSON.stringify(job)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, STRIDE_BACKEND: '' },
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-    let startupMs = NaN;
-    let stderr = '';
-    let buffered = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      buffered += d;
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const event = JSON.parse(line);
-        if (event.event === 'ready') startupMs = performance.now() - started;
-        if (event.event === 'result') resolve({ ...event, model, runtime: job.runtime, startupMs });
-        if (event.event === 'error') reject(new Error(`${job.runtime}/${model}: ${event.message}`));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${job.runtime}/${model} exited with ${code}: ${stderr.slice(-2000)}`));
-    });
-  });
+async function measure(model: string, job: InferJob): Promise<Measurement> {
+  const worker = path.join(__dirname, 'infer', 'worker.js');
+  const { result, startupMs } = await runWorker<InferResult>(`${job.runtime}/${model}`, process.execPath, [worker, JSON.stringify(job)], WORKER_TIMEOUT_MS);
+  return { ...result, model, runtime: job.runtime, startupMs };
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);

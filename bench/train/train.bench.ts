@@ -1,11 +1,11 @@
 // Training throughput: Stride's Node backends (wasm + kernels, cpu) side by side with PyTorch CPU.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WASM_THREADS } from '../../train/node/backends/select';
 import { BENCH_MODELS } from './models';
 import type { WorkerJob, WorkerResult } from './train-worker';
+import { runWorker } from '../worker-process';
 
 type Runner = 'wasm' | 'cpu' | 'pytorch';
 interface Measurement extends WorkerResult {
@@ -40,33 +40,11 @@ function command(runner: Runner, job: object): [string, string[]] {
 }
 
 /** Runs one worker; start-up is the time from spawn to its "ready" line (imports, backend, model). */
-function measure(runner: Runner, model: string): Promise<Measurement> {
+async function measure(runner: Runner, model: string): Promise<Measurement> {
   const job = jobFor(runner, model);
   const [cmd, args] = command(runner, job);
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STRIDE_BACKEND: '' } });
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-    let startupMs = NaN;
-    let stderr = '';
-    let buffered = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      buffered += d;
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const event = JSON.parse(line);
-        if (event.event === 'ready') startupMs = performance.now() - started;
-        if (event.event === 'result') resolve({ ...event, runner, model, startupMs, batch: job.batch });
-        if (event.event === 'error') reject(new Error(`${runner}/${model}: ${event.message}`));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${runner}/${model} exited with ${code}: ${stderr.slice(-2000)}`));
-    });
-  });
+  const { result, startupMs } = await runWorker<WorkerResult>(`${runner}/${model}`, cmd, args, WORKER_TIMEOUT_MS);
+  return { ...result, runner, model, startupMs, batch: job.batch };
 }
 
 /** Best of the rounds: other processes only ever slow a run down. */
