@@ -39,6 +39,7 @@ export type StartServer = typeof startServer;
 
 export async function connect(
   start: StartServer = startServer,
+  delayMs = 0,
 ): Promise<{ rpc: ProtocolConnection; diagnostics: Map<number, (p: PublishDiagnosticsParams) => void> }> {
   const up = new PassThrough();
   const down = new PassThrough();
@@ -47,12 +48,12 @@ export async function connect(
   const diagnostics = new Map<number, (p: PublishDiagnosticsParams) => void>();
   rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.get(p.version ?? -1)?.(p));
   rpc.listen();
-  // No debounce: diagnostics latency then measures analysis and transport, not the quiet period.
+  // No debounce by default: diagnostics latency then measures analysis and transport, not the quiet period.
   await rpc.sendRequest('initialize', {
     processId: null,
     rootUri: null,
     capabilities: {},
-    initializationOptions: { settings: { diagnostics: { delayMs: 0 } } },
+    initializationOptions: { settings: { diagnostics: { delayMs } } },
   });
   rpc.sendNotification('initialized', {});
   return { rpc, diagnostics };

@@ -2,6 +2,7 @@
 
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { analyze, type Analysis } from '../core/analyze';
+import { analyzeRecorded, editedStatement, type EditedStatement, type Recorded } from '../core/incremental';
 import { applyChange } from './edits';
 import { LineMap } from './positions';
 
@@ -16,12 +17,24 @@ export interface Snapshot {
   readonly lines: LineMap;
   /** True when the text exceeded MAX_ANALYZED_LENGTH and `analysis` is that of an empty file. */
   readonly tooLarge: boolean;
+  /** The analysis with its lowering checkpoints, for answering hovers on the next versions before they are analysed. */
+  readonly recorded?: Recorded;
+}
+
+/** A version not analysed yet, with its edited statement from the last analysed version (core/incremental.ts). */
+export interface Edited {
+  readonly version: number;
+  readonly lines: LineMap;
+  readonly edited?: EditedStatement;
 }
 
 interface Entry {
   text: string;
   version: number;
   cached?: Snapshot;
+  /** The last analysed version, kept after a change until the new version is analysed. */
+  base?: Snapshot;
+  edited?: Edited;
 }
 
 export type ChangeOutcome = 'applied' | 'stale' | 'unknown' | 'malformed';
@@ -48,6 +61,7 @@ export class DocumentStore {
     // Applied one after another, each against the text the previous one left, exactly as the client did.
     entry.text = changes.reduce(applyChange, entry.text);
     entry.version = version;
+    entry.base = entry.cached ?? entry.base;
     entry.cached = undefined;
     return 'applied';
   }
@@ -78,9 +92,32 @@ export class DocumentStore {
     const entry = this.entries.get(typeof uri === 'string' ? uri : '');
     if (!entry) return undefined;
     if (entry.cached?.version !== entry.version) {
-      entry.cached = analyzeText(uri, entry.version, entry.text, this.onAnalysisError);
+      // Edits that restore the analysed text (a keystroke undone) need no analysis: the same text gives the same one.
+      const same = entry.base && !entry.base.tooLarge && entry.base.analysis.text === entry.text;
+      entry.cached = same && entry.base ? { ...entry.base, version: entry.version } : analyzeText(uri, entry.version, entry.text, this.onAnalysisError, true);
+      entry.base = undefined;
+      entry.edited = undefined;
     }
     return entry.cached;
+  }
+
+  /**
+   * For a version not analysed yet: its edited statement, lowered again from the last analysed version's checkpoints
+   * (equal to what its own analysis will give for that statement). Undefined once the version is analysed, or when
+   * no earlier analysis can be used; `edited` is absent when the edit is not one such statement.
+   */
+  edited(uri: string): Edited | undefined {
+    const entry = this.entries.get(typeof uri === 'string' ? uri : '');
+    const recorded = entry?.base?.recorded;
+    if (!entry || entry.cached?.version === entry.version || !recorded || entry.text.length > MAX_ANALYZED_LENGTH) return undefined;
+    if (entry.edited?.version !== entry.version) {
+      const edited = safely(
+        () => editedStatement(recorded, entry.text),
+        (error) => this.onAnalysisError(uri, error),
+      );
+      entry.edited = { version: entry.version, lines: new LineMap(entry.text), edited };
+    }
+    return entry.edited;
   }
 }
 
@@ -98,17 +135,35 @@ function wellFormed(change: TextDocumentContentChangeEvent): boolean {
 }
 
 /** Analyses a text that is not (or not necessarily) open, e.g. for a workspace check. */
-export function analyzeText(uri: string, version: number, text: string, onError: (uri: string, error: unknown) => void = () => {}): Snapshot {
+export function analyzeText(
+  uri: string,
+  version: number,
+  text: string,
+  onError: (uri: string, error: unknown) => void = () => {},
+  withCheckpoints = false,
+): Snapshot {
   const tooLarge = text.length > MAX_ANALYZED_LENGTH;
   const source = tooLarge ? '' : text;
   let analysis: Analysis;
+  let recorded: Recorded | undefined;
   try {
-    analysis = analyze(source);
+    recorded = withCheckpoints && !tooLarge ? analyzeRecorded(source) : undefined;
+    analysis = recorded?.analysis ?? analyze(source);
   } catch (error) {
     // analyze() is total by contract; if a bug breaks that, degrade to "no facts" rather than crash.
     onError(uri, error);
     analysis = analyze('');
     return { uri, version, analysis, lines: new LineMap(''), tooLarge };
   }
-  return { uri, version, analysis, lines: new LineMap(source), tooLarge };
+  return { uri, version, analysis, lines: new LineMap(source), tooLarge, recorded };
+}
+
+/** The incremental path is an optimisation: a bug there is logged and the full analysis answers instead. */
+function safely<T>(f: () => T, onError: (error: unknown) => void): T | undefined {
+  try {
+    return f();
+  } catch (error) {
+    onError(error);
+    return undefined;
+  }
 }
