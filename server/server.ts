@@ -117,7 +117,7 @@ class StrideServer {
       throwIfCancelled(token);
       try {
         // A version not analysed yet may already have the answer, without analysing the whole file first.
-        const early = beforeAnalysis?.(params);
+        const early = beforeAnalysis && this.early(beforeAnalysis, params);
         if (early !== undefined) return early;
         const snap = this.store.snapshot(params?.textDocument?.uri);
         throwIfCancelled(token);
@@ -128,6 +128,16 @@ class StrideServer {
         return empty;
       }
     };
+  }
+
+  /** The answer before analysis is an optimisation: if it fails, the full analysis answers (and the bug is logged). */
+  private early<P, R>(beforeAnalysis: (params: P) => R | undefined, params: P): R | undefined {
+    try {
+      return beforeAnalysis(params);
+    } catch (error) {
+      this.log(`answer before analysis failed: ${describeError(error)}`);
+      return undefined;
+    }
   }
 
   private registerLifecycle(): void {
