@@ -117,4 +117,5 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-void main();
+// Only when run itself: lsp-big.ts imports `connect` and `stats` from here.
+if (require.main === module) void main();

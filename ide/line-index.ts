@@ -8,7 +8,15 @@
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(readonly text: string) {
+  /** `starts` only from `startsAfterEdit`, for the same text. */
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
     // Without a \r every line ends at a \n, which the engine's own search finds several times faster than a loop.
     if (text.indexOf('\r') < 0) {
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
@@ -55,9 +63,41 @@ export class LineIndex {
     return this.text.charCodeAt(next) === 10 && next > this.starts[l] && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
   }
 
+  /**
+   * The line starts of `text`, which is this text with `[start, end)` replaced: starts before the edit are kept and
+   * those after it shifted; only around the edit are characters read (a `\r` next to it may join or leave a `\r\n`).
+   */
+  startsAfterEdit(start: number, end: number, text: string): number[] {
+    const delta = text.length - this.text.length;
+    const from = Math.max(0, start - 1);
+    const to = Math.min(text.length - 1, end + delta);
+    const old = this.starts;
+    const starts = old.slice(0, firstAbove(old, from));
+    for (let i = from; i <= to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+    }
+    const after = firstAbove(old, end + 1);
+    if (delta === 0) return starts.concat(old.slice(after));
+    for (let k = after; k < old.length; k++) starts.push(old[k] + delta);
+    return starts;
+  }
+
   lineStart(line: number): number {
     return this.starts[clampInt(line, 0, this.starts.length - 1)];
   }
+}
+
+/** Index of the first element of an ascending list greater than `value`. */
+function firstAbove(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function clampInt(v: unknown, min: number, max: number): number {

@@ -3,7 +3,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { analyze, type Analysis } from '../core/analyze';
 import { analyzeRecorded, editedStatement, type EditedStatement, type Recorded } from '../core/incremental';
-import { applyChange } from './edits';
+import { replacedSpan } from './edits';
 import { LineMap } from './positions';
 
 /** Texts longer than this are not analysed: requests on them stay fast and answer with empty results. */
@@ -35,6 +35,8 @@ interface Entry {
   /** The last analysed version, kept after a change until the new version is analysed. */
   base?: Snapshot;
   edited?: Edited;
+  /** Lines of `text`, kept across ranged edits so a keystroke does not recount a megabyte of lines. */
+  lines?: LineMap;
 }
 
 export type ChangeOutcome = 'applied' | 'stale' | 'unknown' | 'malformed';
@@ -59,7 +61,7 @@ export class DocumentStore {
     if (typeof version !== 'number' || !(version > entry.version)) return 'stale';
     if (!changes.every(wellFormed)) return 'malformed';
     // Applied one after another, each against the text the previous one left, exactly as the client did.
-    entry.text = changes.reduce(applyChange, entry.text);
+    for (const c of changes) applyTo(entry, c);
     entry.version = version;
     entry.base = entry.cached ?? entry.base;
     entry.cached = undefined;
@@ -115,10 +117,26 @@ export class DocumentStore {
         () => editedStatement(recorded, entry.text),
         (error) => this.onAnalysisError(uri, error),
       );
-      entry.edited = { version: entry.version, lines: new LineMap(entry.text), edited };
+      entry.edited = { version: entry.version, lines: linesOf(entry), edited };
     }
     return entry.edited;
   }
+}
+
+/** Applies one change to the entry's text and its lines (ranged changes update the lines around the edit only). */
+function applyTo(entry: Entry, change: TextDocumentContentChangeEvent): void {
+  const lines = linesOf(entry);
+  const replaced = replacedSpan(lines, change);
+  const text = replaced ? entry.text.slice(0, replaced.start) + change.text + entry.text.slice(replaced.end) : change.text;
+  entry.lines = replaced ? new LineMap(text, lines.startsAfterEdit(replaced.start, replaced.end, text)) : undefined;
+  entry.text = text;
+}
+
+/** The lines of the entry's current text: kept, else those of its analysed snapshot, else counted. */
+function linesOf(entry: Entry): LineMap {
+  const snap = entry.cached;
+  entry.lines ??= snap && !snap.tooLarge && snap.analysis.text === entry.text ? snap.lines : new LineMap(entry.text);
+  return entry.lines;
 }
 
 /**
