@@ -9,6 +9,7 @@ import { inferModel, type LayerInfo, type ModelTotals } from './model/infer';
 import { libraryBlocks } from './model/library';
 import { lowerModel } from './model/lower';
 import type { LayerRegistry } from './model/registry';
+import type { StatementObserver } from './model/scope';
 import { lowerTrain } from './model/train-config';
 import { tuneModel } from './model/train-tune';
 import type * as ast from './syntax/ast';
@@ -37,6 +38,8 @@ export interface Analysis {
 
 export interface AnalyzeOptions {
   readonly registry?: LayerRegistry;
+  /** Told before each model body statement is lowered (core/model/lower-resume.ts keeps checkpoints). */
+  readonly checkpoints?: StatementObserver;
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
@@ -47,7 +50,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const library = libraryBlocks();
   const fns = collectFunctions(parsed.file, diagnostics);
   // One work budget for the whole file: many models each at the limit must not add up to an unbounded cost.
-  const ctx = { text, registry, blocks, library, fns, diagnostics, budget: new Budget(diagnostics) };
+  const ctx = { text, registry, blocks, library, fns, diagnostics, budget: new Budget(diagnostics), checkpoints: options.checkpoints };
   const seenModels = new Map<string, ast.Ident>();
   const models: ModelAnalysis[] = [];
   for (const item of parsed.file.items) {

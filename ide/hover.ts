@@ -39,7 +39,7 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions)
 }
 
 /** Occurrences are searched back at most this far for the call around the cursor. */
-const MAX_CALL_LOOKBACK = 200;
+export const MAX_CALL_LOOKBACK = 200;
 
 function enclosingLayerCall(facts: Facts, offset: number): ast.CallExpr | undefined {
   const occ = facts.occurrences;
@@ -85,7 +85,8 @@ function describeOccurrence(analysis: Analysis, facts: Facts, occ: Occurrence, o
 
 // ---- layers ---------------------------------------------------------------------------------
 
-function layerHover(facts: Facts, call: ast.CallExpr): string | undefined {
+/** The hover of a built-in layer call: signature, summary, the facts of the layers it made, parameters, docs. */
+export function layerHover(facts: Pick<Facts, 'layersByCall'>, call: ast.CallExpr): string | undefined {
   const def = defaultRegistry.get(call.callee.name);
   if (!def) return undefined;
   const parts = [code(layerSignature(def, call.callee.name)), `**${def.kind}** — ${def.summary}`];

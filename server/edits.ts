@@ -16,11 +16,16 @@ interface LoosePosition {
  * joins them into one line end, as it does in the editor.
  */
 export function applyChange(text: string, change: TextDocumentContentChangeEvent): string {
-  if (!('range' in change) || change.range === undefined || change.range === null) return change.text;
-  const lines = new LineIndex(text);
+  const replaced = replacedSpan(new LineIndex(text), change);
+  return replaced ? text.slice(0, replaced.start) + change.text + text.slice(replaced.end) : change.text;
+}
+
+/** The offsets `change` replaces in the text of `lines` (the rules above); undefined for a full-text change. */
+export function replacedSpan(lines: LineIndex, change: TextDocumentContentChangeEvent): { start: number; end: number } | undefined {
+  if (!('range' in change) || change.range === undefined || change.range === null) return undefined;
   const a = offsetOf(lines, change.range.start);
   const b = offsetOf(lines, change.range.end);
-  return text.slice(0, Math.min(a, b)) + change.text + text.slice(Math.max(a, b));
+  return { start: Math.min(a, b), end: Math.max(a, b) };
 }
 
 /** Offset of a client position; +Infinity (JSON `1e400`) means "past the end", not garbage. */

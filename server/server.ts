@@ -22,7 +22,7 @@ import { documentSymbols } from './document-symbols';
 import { DocumentStore, type Snapshot } from './documents';
 import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
-import { hover } from './hover';
+import { hover, hoverBeforeAnalysis } from './hover';
 import { inlayHints } from './inlay-hints';
 import { modelGraph } from './model-graph';
 import { definition, documentHighlights, references } from './navigation';
@@ -109,12 +109,16 @@ class StrideServer {
   private onDoc<P extends { textDocument: { uri: string } }, R>(
     empty: R,
     feature: (snap: Snapshot, params: P) => R,
+    beforeAnalysis?: (params: P) => R | undefined,
   ): (params: P, token?: CancellationToken) => Promise<R> {
     return async (params, token) => {
       // Two turns: the connection dispatches one queued message per turn, after this handler's own.
       for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
       throwIfCancelled(token);
       try {
+        // A version not analysed yet may already have the answer, without analysing the whole file first.
+        const early = beforeAnalysis && this.early(beforeAnalysis, params);
+        if (early !== undefined) return early;
         const snap = this.store.snapshot(params?.textDocument?.uri);
         throwIfCancelled(token);
         return snap ? feature(snap, params) : empty;
@@ -124,6 +128,16 @@ class StrideServer {
         return empty;
       }
     };
+  }
+
+  /** The answer before analysis is an optimisation: if it fails, the full analysis answers (and the bug is logged). */
+  private early<P, R>(beforeAnalysis: (params: P) => R | undefined, params: P): R | undefined {
+    try {
+      return beforeAnalysis(params);
+    } catch (error) {
+      this.log(`answer before analysis failed: ${describeError(error)}`);
+      return undefined;
+    }
   }
 
   private registerLifecycle(): void {
@@ -172,7 +186,13 @@ class StrideServer {
   /** Features asked about one position. */
   private registerPositionFeatures(): void {
     const c = this.connection;
-    c.onHover(this.onDoc(null, (s, p) => hover(s, s.lines.offsetAt(p.position), { memoryBatchSize: this.settings.memoryBatchSize })));
+    c.onHover(
+      this.onDoc(
+        null,
+        (s, p) => hover(s, s.lines.offsetAt(p.position), { memoryBatchSize: this.settings.memoryBatchSize }),
+        (p) => hoverBeforeAnalysis(this.store, p?.textDocument?.uri, p?.position),
+      ),
+    );
     c.onCompletion(this.onDoc([], (s, p) => completion(s, s.lines.offsetAt(p.position))));
     c.onSignatureHelp(this.onDoc(null, (s, p) => signatureHelp(s, s.lines.offsetAt(p.position))));
     c.onDefinition(this.onDoc([], (s, p) => definition(s, s.lines.offsetAt(p.position))));

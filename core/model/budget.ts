@@ -27,6 +27,15 @@ export const LIMITS = {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+export interface BudgetCounts {
+  readonly layers: number;
+  readonly blockCalls: number;
+  readonly nameCharacters: number;
+  readonly statements: number;
+  readonly fnCalls: number;
+  readonly exhausted: boolean;
+}
+
 /** Counts the work of lowering one file; once a limit is passed it reports once and every later step stops. */
 export class Budget {
   private layers = 0;
@@ -38,6 +47,19 @@ export class Budget {
 
   constructor(private readonly diagnostics: Diagnostic[]) {}
 
+  /** The counts so far, for resuming an analysis at this point (core/model/lower-resume.ts). */
+  counts(): BudgetCounts {
+    const { layers, blockCalls, nameCharacters, statements, fnCalls, exhausted } = this;
+    return { layers, blockCalls, nameCharacters, statements, fnCalls, exhausted };
+  }
+
+  /** A budget that continues from `counts`, reporting into `diagnostics`. */
+  static resumed(diagnostics: Diagnostic[], counts: BudgetCounts): Budget {
+    const budget = new Budget(diagnostics);
+    Object.assign(budget, counts);
+    return budget;
+  }
+
   /** Whether a limit was passed: lowering then produces no more layers and expands no more blocks. */
   get stopped(): boolean {
     return this.exhausted;
@@ -46,7 +68,8 @@ export class Budget {
   /** Accounts one statement about to be lowered; false when that passes a limit. */
   statement(at: Span): boolean {
     if (this.exhausted) return false;
-    if (this.statements >= LIMITS.statements) return this.stop(`Expansion passes ${count(LIMITS.statements)} statements, the limit for one file; it stopped here.`, at);
+    if (this.statements >= LIMITS.statements)
+      return this.stop(`Expansion passes ${count(LIMITS.statements)} statements, the limit for one file; it stopped here.`, at);
     this.statements++;
     if (this.diagnostics.length <= LIMITS.diagnostics) return true;
     return this.stop(`Expansion found more than ${count(LIMITS.diagnostics)} problems, the limit for one file; it stopped here.`, at);

@@ -65,7 +65,8 @@ function unknown(node: GraphNode): LayerInfo {
   return { node, shape: null, params: NO_PARAMS, macs: 0, activationBytes: null, rf: null };
 }
 
-function inferNode(node: GraphNode, done: readonly LayerInfo[], text: string, diagnostics: Diagnostic[]): LayerInfo {
+/** One layer's facts from those of the layers before it (`done`, by node id). */
+export function inferNode(node: GraphNode, done: readonly LayerInfo[], text: string, diagnostics: Diagnostic[]): LayerInfo {
   const def = node.def;
   if (!def || !node.valid) return unknown(node);
   const inputs = node.inputs.map((id) => done[id]);

@@ -22,7 +22,10 @@ export function lowerModel(model: ast.ModelDecl, ctx: LowerContext): ModelGraph 
   for (const block of [...ctx.blocks.values(), ...ctx.library.values()]) assignedNames(block.body, assigned);
   const lowerer = new ModelLowerer(ctx, assigned);
   const scope = modelScope();
-  for (const stmt of model.body) lowerer.statement(stmt, scope);
+  for (let i = 0; i < model.body.length; i++) {
+    ctx.checkpoints?.record(model, i, lowerer, scope);
+    lowerer.statement(model.body[i], scope);
+  }
   // A spent budget leaves later models empty; the too-large diagnostic already says why.
   if (lowerer.nodes.length === 0 && !model.name.missing && !lowerer.budget.stopped) {
     ctx.diagnostics.push({
@@ -58,20 +61,21 @@ interface LayerBinding {
 }
 
 /** Lowers one model: the statement rules and name resolution; blocks expand through `expandBlock`. */
-class ModelLowerer implements BlockHost, DestructureHost {
+export class ModelLowerer implements BlockHost, DestructureHost {
   readonly nodes: GraphNode[] = [];
   outputs: number[] | undefined;
-  private readonly kindCounters = new Map<string, number>();
-  private readonly instanceCounters = new Map<string, number>();
-  private missingInputReported = false;
-  private readonly unknownReported = new Set<number>();
+  // Not private: a checkpoint (lower-resume.ts) copies them and a resumed lowerer starts from the copies.
+  readonly kindCounters = new Map<string, number>();
+  readonly instanceCounters = new Map<string, number>();
+  missingInputReported = false;
+  readonly unknownReported = new Set<number>();
   readonly budget: Budget;
   readonly env: EvalEnv;
   readonly destructured = new WeakMap<Scope, readonly string[]>();
 
   constructor(
     readonly ctx: LowerContext,
-    private readonly assigned: ReadonlySet<string> = new Set(),
+    readonly assigned: ReadonlySet<string> = new Set(),
   ) {
     this.budget = ctx.budget ?? new Budget(ctx.diagnostics);
     this.env = fileEnv(ctx.fns ?? new Map(), this.budget);

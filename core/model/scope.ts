@@ -6,6 +6,7 @@ import type { Span } from '../syntax/span';
 import type { Budget } from './budget';
 import type { ParamBinding } from './eval';
 import type { CallSite } from './graph';
+import type { ModelLowerer } from './lower';
 import type { LayerRegistry } from './registry';
 
 export interface LowerContext {
@@ -19,6 +20,12 @@ export interface LowerContext {
   readonly diagnostics: Diagnostic[];
   /** The work budget shared by every model of the file; lowering one model alone gets its own. */
   readonly budget?: Budget;
+  /** Told before each statement of a model body is lowered; core/model/lower-resume.ts keeps checkpoints with it. */
+  readonly checkpoints?: StatementObserver;
+}
+
+export interface StatementObserver {
+  record(model: ast.ModelDecl, index: number, lowerer: ModelLowerer, scope: Scope): void;
 }
 
 export interface TensorRef {

@@ -22,6 +22,16 @@ export function parse(text: string, base = 0): ParseResult {
   return { file, diagnostics: parser.diagnostics, comments: lexed.comments, tokens: lexed.tokens };
 }
 
+/**
+ * Parses the one body statement that `text[start, end)` begins with; `start` must begin a line, and spans are offsets in
+ * the whole text. `next` is the token after the statement (`eof` at `end`). Used to re-parse an edited statement.
+ */
+export function parseStatementAt(text: string, start: number, end: number): { statement?: ast.BodyStatement; diagnostics: Diagnostic[]; next: Token } {
+  const lexed = lex(text.slice(start, end), start);
+  const parser = new Parser(lexed.tokens, lexed.diagnostics, start);
+  return parser.statementOnly();
+}
+
 class Parser extends ExpressionParser {
   /** How many `if` statements enclose the current one; bounded like expressions, on its own count. */
   private ifDepth = 0;
@@ -172,6 +182,12 @@ class Parser extends ExpressionParser {
     }
     const { items: statements, end } = this.list(open, '}', () => this.parseStatement(), SYNC.body);
     return { statements, span: span(open.start, end) };
+  }
+
+  /** One statement and the token after it (parseStatementAt). */
+  statementOnly(): { statement?: ast.BodyStatement; diagnostics: Diagnostic[]; next: Token } {
+    const statement = this.parseStatement();
+    return { statement, diagnostics: this.diagnostics, next: this.tok };
   }
 
   /** statement := ifStatement | (IDENT '=' | targets)? chain ';'? */
