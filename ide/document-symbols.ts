@@ -32,12 +32,9 @@ export function documentSymbols(analysis: Analysis): SymbolFacts[] {
 function itemSymbol(analysis: Analysis, item: ast.Item): SymbolFacts | undefined {
   const nameId = item.kind === 'train' ? item.model : item.name;
   if (nameId.missing) return undefined;
-  const base = (name: string, kind: SymbolKindName, detail: string, children: SymbolFacts[]) =>
-    symbol(name, kind, detail, item.span, nameId.span, children);
+  const base = (name: string, kind: SymbolKindName, detail: string, children: SymbolFacts[]) => symbol(name, kind, detail, item.span, nameId.span, children);
   if (item.kind === 'train') {
-    const entries = item.entries.map((e) =>
-      symbol(e.key.name, 'property', analysis.text.slice(e.value.span.start, e.value.span.end), e.span, e.key.span, []),
-    );
+    const entries = item.entries.map((e) => symbol(e.key.name, 'property', analysis.text.slice(e.value.span.start, e.value.span.end), e.span, e.key.span, []));
     return base(`train ${item.model.name}`, 'event', 'training', entries);
   }
   if (item.kind === 'fn') return base(item.name.name, 'function', `fn(${formatFnParams(item)})`, []);

@@ -18,11 +18,9 @@ if (mtime(target) > Math.max(...sources.map(mtime), mtime(__filename))) process.
 const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'stride-simd-'));
 const wasm = path.join(tmp, 'kernels.wasm');
 const asc = path.join(path.dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
-execFileSync(
-  process.execPath,
-  [asc, source, '--enable', 'simd', '--importMemory', '--noExportMemory', '--runtime', 'stub', '-O3', '--noAssert', '-o', wasm],
-  { stdio: 'inherit' },
-);
+execFileSync(process.execPath, [asc, source, '--enable', 'simd', '--importMemory', '--noExportMemory', '--runtime', 'stub', '-O3', '--noAssert', '-o', wasm], {
+  stdio: 'inherit',
+});
 const bytes = fs.readFileSync(wasm);
 // The module must not touch memory it does not own: no data segments, no globals (it shares tfjs's heap).
 const compiled = new WebAssembly.Module(bytes);

@@ -6,5 +6,10 @@ import { inlayHints as shapeHints } from '../ide/inlay-hints';
 import type { Snapshot } from './documents';
 
 export function inlayHints(snap: Snapshot, range: Span): InlayHint[] {
-  return shapeHints(snap.analysis, range).map((h) => ({ position: snap.lines.position(h.offset), label: h.label, kind: InlayHintKind.Type, paddingLeft: true }));
+  return shapeHints(snap.analysis, range).map((h) => ({
+    position: snap.lines.position(h.offset),
+    label: h.label,
+    kind: InlayHintKind.Type,
+    paddingLeft: true,
+  }));
 }

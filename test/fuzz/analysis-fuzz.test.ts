@@ -8,6 +8,9 @@ for (const seed of [1, 2]) {
   test(`generated bombs and random programs analyse within every budget, spans inside the text (seed ${seed})`, () => {
     const report = fuzzAnalysis(seed, 25);
     assert.deepEqual(report.failures, []);
-    assert.ok(Object.keys(report.outcomes).some((k) => k.endsWith('too-large')), JSON.stringify(report.outcomes));
+    assert.ok(
+      Object.keys(report.outcomes).some((k) => k.endsWith('too-large')),
+      JSON.stringify(report.outcomes),
+    );
   });
 }

@@ -65,7 +65,6 @@ export function fuzzAnalysis(seed: number, iterations: number): AnalysisFuzzRepo
   return report;
 }
 
-
 if (require.main === module) {
   fuzzMain('analysis', 500, (seed, iterations) => {
     const r = fuzzAnalysis(seed, iterations);

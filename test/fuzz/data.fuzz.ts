@@ -134,7 +134,6 @@ export async function fuzzData(seed: number, iterations: number): Promise<FuzzRe
   return report;
 }
 
-
 if (require.main === module) {
   fuzzMain('data', 500, fuzzData);
 }

@@ -164,7 +164,6 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzRep
   return report;
 }
 
-
 if (require.main === module) {
   fuzzMain('lsp', 2000, fuzzLsp);
 }

@@ -38,7 +38,15 @@ test('the model graph: a diagnostic marks its layer and counts as a document err
 test('summary rows: Keras-style shapes, producers by name, totals and training memory', () => {
   const summary = modelSummary(analyze(NET), {}, { memoryBatchSize: 64 });
   assert.ok(summary);
-  assert.deepEqual(summary.rows[1], { name: 'stem', kind: 'conv2d', outputShape: '(None, 32, 32, 16)', params: 448, trainable: 448, macs: summary.rows[1].macs, connectedTo: ['input_1'] });
+  assert.deepEqual(summary.rows[1], {
+    name: 'stem',
+    kind: 'conv2d',
+    outputShape: '(None, 32, 32, 16)',
+    params: 448,
+    trainable: 448,
+    macs: summary.rows[1].macs,
+    connectedTo: ['input_1'],
+  });
   assert.ok(summary.rows[1].macs > 0);
   assert.equal(summary.totals.params, NET_TOTAL_PARAMS);
   assert.deepEqual([summary.trainingMemory.batch, summary.trainingMemory.optimizer], [64, 'sgd']);

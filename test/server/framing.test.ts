@@ -47,7 +47,6 @@ describe('malformed messages get a JSON-RPC error and leave the server listening
     assert.equal(reply.id, null);
     await answersNext();
   });
-
 });
 
 describe('broken headers and lengths never leave the server deaf', () => {

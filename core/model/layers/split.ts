@@ -157,7 +157,7 @@ export const splitLayers: LayerDef[] = [
     kind: 'channel_shuffle',
     aliases: ['channelshuffle'],
     category: 'core',
-    summary: "Interleaves the channels of `groups` groups (ShuffleNet): reshape to (groups, C / groups), transpose, reshape back.",
+    summary: 'Interleaves the channels of `groups` groups (ShuffleNet): reshape to (groups, C / groups), transpose, reshape back.',
     args: [{ name: 'groups', type: { type: 'int', min: 1 }, doc: 'Number of channel groups; the channels must divide by it.' }],
     arity: 1,
     inputRank: { min: 1 },
