@@ -13,8 +13,7 @@ const AUGMENT =
   'augment: [flip(p: 0.5), crop(pad: 3), rotate(degrees: 25), translate(pixels: 2), brightness(amount: 0.3), contrast(amount: 0.4), cutout(size: 6)]';
 
 function source(extra: string): string {
-  const base = modelSource({ name: 'Net', norm: false, optimizer: 'sgd(lr: 0.05, momentum: 0.9)', count: 120, epochs: 3, batch: 16 });
-  return base.replace('validation: 0.1', 'validation: 0.25').replace('seed: 3', `seed: 3\n  ${extra}`);
+  return modelSource({ name: 'Net', norm: false, optimizer: 'sgd(lr: 0.05, momentum: 0.9)', count: 120, epochs: 3, batch: 16, validation: 0.25, extra });
 }
 
 /** train.py's augment_batch on `input` (N images, channels-last float32) for the given sample indices and epoch. */

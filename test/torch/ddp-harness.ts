@@ -1,5 +1,6 @@
 // Shared pieces of the PyTorch DDP tests: the stride command as a real process, the metrics log, small model files.
 
+import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,8 +46,20 @@ export function readLog(file: string): Record[] {
     .map((l) => JSON.parse(l) as Record);
 }
 
-/** A small shapes classifier; `norm` adds a batchnorm (running statistics and the batch counter travel too). */
-export function modelSource(o: { name: string; norm: boolean; optimizer: string; count: number; epochs: number; batch?: number }): string {
+/**
+ * A small shapes classifier; `norm` adds a batchnorm (running statistics and the batch counter travel too); `extra`
+ * adds train-section lines.
+ */
+export function modelSource(o: {
+  name: string;
+  norm: boolean;
+  optimizer: string;
+  count: number;
+  epochs: number;
+  batch?: number;
+  validation?: number;
+  extra?: string;
+}): string {
   return `## A small classifier for the shapes set.
 model ${o.name} {
   input(16, 16, 1)
@@ -62,10 +75,18 @@ train ${o.name} {
   optimizer: ${o.optimizer}
   epochs: ${o.epochs}
   batch: ${o.batch ?? 32}
-  validation: 0.1
-  seed: 3
+  validation: ${o.validation ?? 0.1}
+  seed: 3${o.extra ? `\n  ${o.extra}` : ''}
 }
 `;
+}
+
+/** Trains `file` with the given engine into `out` (the command must succeed) and returns its metrics log's records. */
+export async function trainLogged(file: string, out: string, engine: 'node' | 'torch', more: readonly string[] = []): Promise<Record[]> {
+  const args = ['train', file, '--out', out, ...(engine === 'torch' ? ['--engine', 'torch', '--python', PYTHON] : []), ...more];
+  const r = await stride(args);
+  assert.equal(r.status, 0, r.stderr);
+  return readLog(path.join(out, 'metrics.jsonl'));
 }
 
 export function writeModel(dir: string, name: string, text: string): string {

@@ -8,19 +8,11 @@ import { describe, test } from 'node:test';
 import { analyze } from '../../core/analyze';
 import { trainingModelFor } from '../../ide/training-model';
 import { predict } from '../../train/node/run';
-import { modelSource, NO_TORCH, packedSamples, PYTHON, readLog, stride, tempDir, writeModel, type Record } from './ddp-harness';
+import { modelSource, NO_TORCH, packedSamples, PYTHON, stride, tempDir, writeModel, type Record, trainLogged } from './ddp-harness';
 
 /** A small shapes classifier with extra train-section lines (no batch norm: losses are compared epoch by epoch). */
 function source(extra: string, epochs = 3): string {
-  const base = modelSource({ name: 'Net', norm: false, optimizer: 'sgd(lr: 0.05, momentum: 0.9)', count: 120, epochs, batch: 16 });
-  return base.replace('validation: 0.1', 'validation: 0.25').replace('seed: 3', `seed: 3\n  ${extra}`);
-}
-
-async function train(file: string, out: string, engine: 'node' | 'torch', more: readonly string[] = []): Promise<Record[]> {
-  const args = ['train', file, '--out', out, ...(engine === 'torch' ? ['--engine', 'torch', '--python', PYTHON] : []), ...more];
-  const r = await stride(args);
-  assert.equal(r.status, 0, r.stderr);
-  return readLog(path.join(out, 'metrics.jsonl'));
+  return modelSource({ name: 'Net', norm: false, optimizer: 'sgd(lr: 0.05, momentum: 0.9)', count: 120, epochs, batch: 16, validation: 0.25, extra });
 }
 
 const losses = (log: readonly Record[]) => log.filter((r) => r.event === 'epoch').map((r) => [r.loss as number, r.valLoss as number]);
@@ -37,17 +29,17 @@ describe('init: and --init on PyTorch', { skip: NO_TORCH }, () => {
   test("the torch run starts from the init weights: every epoch's loss is the Node run's", async () => {
     const dir = tempDir('stride-ddp-init-');
     const base = writeModel(dir, 'base', source('', 2));
-    const seeded = losses(await train(base, path.join(dir, 'base.run'), 'node'));
+    const seeded = losses(await trainLogged(base, path.join(dir, 'base.run'), 'node'));
     const file = writeModel(dir, 'net', source('init: "base.run/weights"', 2));
-    const node = losses(await train(file, path.join(dir, 'node'), 'node'));
-    const torch = losses(await train(file, path.join(dir, 'torch'), 'torch'));
+    const node = losses(await trainLogged(file, path.join(dir, 'node'), 'node'));
+    const torch = losses(await trainLogged(file, path.join(dir, 'torch'), 'torch'));
     assert.ok(Math.abs(node[0][0] - seeded[0][0]) > 1e-3, `init: changes the first epoch (${node[0][0]} vs seeded ${seeded[0][0]})`);
     assertSameLosses(torch, node);
 
     // --init on the command line replaces the section's init: on both engines.
     const again = writeModel(dir, 'plain', source('', 1));
-    const nodeCli = losses(await train(again, path.join(dir, 'node-cli'), 'node', ['--init', path.join(dir, 'node')]));
-    const torchCli = losses(await train(again, path.join(dir, 'torch-cli'), 'torch', ['--init', path.join(dir, 'node')]));
+    const nodeCli = losses(await trainLogged(again, path.join(dir, 'node-cli'), 'node', ['--init', path.join(dir, 'node')]));
+    const torchCli = losses(await trainLogged(again, path.join(dir, 'torch-cli'), 'torch', ['--init', path.join(dir, 'node')]));
     assert.ok(Math.abs(nodeCli[0][0] - seeded[0][0]) > 1e-3, '--init changes the first epoch');
     assertSameLosses(torchCli, nodeCli);
   });
@@ -67,8 +59,8 @@ describe('normalize: on PyTorch', { skip: NO_TORCH }, () => {
     test(`normalize: ${setting} gives each epoch the Node run's losses, and the weights predict as the Node run's`, async () => {
       const dir = tempDir('stride-ddp-normalize-');
       const file = writeModel(dir, 'net', source(`normalize: ${setting}`));
-      const node = losses(await train(file, path.join(dir, 'node'), 'node'));
-      const torch = losses(await train(file, path.join(dir, 'torch'), 'torch', ['--nproc', '2']));
+      const node = losses(await trainLogged(file, path.join(dir, 'node'), 'node'));
+      const torch = losses(await trainLogged(file, path.join(dir, 'torch'), 'torch', ['--nproc', '2']));
       assertSameLosses(torch, node);
       const meta = (run: string) => JSON.parse(fs.readFileSync(path.join(dir, run, 'weights', 'model.json'), 'utf8')) as object;
       const stats = (m: object) => JSON.stringify(m).match(/"normalization":\{[^}]*\}/)?.[0];

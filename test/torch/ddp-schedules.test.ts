@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { analyze } from '../../core/analyze';
 import { trainingModelFor } from '../../ide/training-model';
 import { predict } from '../../train/node/run';
-import { killAfterFirstEpoch, modelSource, NO_TORCH, packedSamples, PYTHON, readLog, stride, tempDir, writeModel, type Record } from './ddp-harness';
+import { killAfterFirstEpoch, modelSource, NO_TORCH, packedSamples, stride, tempDir, writeModel, type Record, trainLogged } from './ddp-harness';
 
 interface Epoch {
   readonly epoch: number;
@@ -18,23 +18,16 @@ interface Epoch {
 
 /** A small shapes classifier with extra train-section lines (a schedule, early stopping). */
 function source(extra: string, o: { count?: number; epochs?: number; optimizer?: string } = {}): string {
-  const base = modelSource({
+  return modelSource({
     name: 'Net',
     norm: false,
     optimizer: o.optimizer ?? 'sgd(lr: 0.1, momentum: 0.9)',
     count: o.count ?? 120,
     epochs: o.epochs ?? 4,
     batch: 16,
+    validation: 0.25,
+    extra,
   });
-  return base.replace('validation: 0.1', 'validation: 0.25').replace('seed: 3', `seed: 3\n  ${extra}`);
-}
-
-/** Trains `file` with the given engine into `out` and returns its log's records of this run. */
-async function train(file: string, out: string, engine: 'node' | 'torch', more: readonly string[] = []): Promise<Record[]> {
-  const args = ['train', file, '--out', out, ...(engine === 'torch' ? ['--engine', 'torch', '--python', PYTHON] : []), ...more];
-  const r = await stride(args);
-  assert.equal(r.status, 0, r.stderr);
-  return readLog(path.join(out, 'metrics.jsonl'));
 }
 
 const epochs = (log: readonly Record[]) => log.filter((r) => r.event === 'epoch') as unknown as Epoch[];
@@ -52,8 +45,8 @@ describe('learning-rate schedules on PyTorch', { skip: NO_TORCH }, () => {
     test(`schedule: ${schedule} gives each epoch the Node trainer's learning rate`, async () => {
       const dir = tempDir('stride-ddp-schedule-');
       const file = writeModel(dir, 'net', source(`schedule: ${schedule}`));
-      const node = epochs(await train(file, path.join(dir, 'node'), 'node'));
-      const torch = epochs(await train(file, path.join(dir, 'torch'), 'torch', more));
+      const node = epochs(await trainLogged(file, path.join(dir, 'node'), 'node'));
+      const torch = epochs(await trainLogged(file, path.join(dir, 'torch'), 'torch', more));
       assert.equal(torch.length, node.length);
       assert.ok(new Set(node.map((e) => e.lr)).size > 1, `the schedule changes the rate: ${node.map((e) => e.lr).join(', ')}`);
       node.forEach((n, i) => {
@@ -84,8 +77,8 @@ describe('early stopping, best weights and results on PyTorch', { skip: NO_TORCH
   test("stops at the Node run's epoch; best/ predicts as the Node run's best; results.json matches predictions.csv", async () => {
     const dir = tempDir('stride-ddp-early-');
     const file = writeModel(dir, 'net', source('early_stopping: patience(1, monitor: val_loss, min_delta: 0.05)', { epochs: 6 }));
-    const nodeLog = await train(file, path.join(dir, 'node'), 'node');
-    const torchLog = await train(file, path.join(dir, 'torch'), 'torch', ['--nproc', '2']);
+    const nodeLog = await trainLogged(file, path.join(dir, 'node'), 'node');
+    const torchLog = await trainLogged(file, path.join(dir, 'torch'), 'torch', ['--nproc', '2']);
     const [nodeEnd, torchEnd] = [nodeLog.at(-1)!, torchLog.at(-1)!];
     assert.ok(epochs(nodeLog).length < 6, 'the Node run stops early');
     assert.equal(epochs(torchLog).length, epochs(nodeLog).length);
@@ -130,11 +123,11 @@ describe('a schedule resumed after a kill', { skip: NO_TORCH || (!fs.existsSync(
   test('continues with the learning rates of the uninterrupted run', async () => {
     const dir = tempDir('stride-ddp-schedule-resume-');
     const file = writeModel(dir, 'net', source('schedule: cosine(warmup: 1)', { count: 2400, epochs: 4, optimizer: 'adam(lr: 0.003)' }));
-    const whole = epochs(await train(file, path.join(dir, 'reference'), 'torch'));
+    const whole = epochs(await trainLogged(file, path.join(dir, 'reference'), 'torch'));
     const out = path.join(dir, 'killed');
     const seen = await killAfterFirstEpoch(file, out);
     assert.ok(seen >= 1 && seen < 4, `killed after ${seen} epochs`);
-    const log = await train(file, out, 'torch', ['--resume']);
+    const log = await trainLogged(file, out, 'torch', ['--resume']);
     const after = epochs(log.slice(log.map((r) => r.event).lastIndexOf('start')));
     assert.equal(after[0].epoch, seen + 1);
     for (const e of after) assert.ok(close(e.lr, whole[e.epoch - 1].lr, 1e-12), `epoch ${e.epoch}: lr ${e.lr} vs ${whole[e.epoch - 1].lr}`);

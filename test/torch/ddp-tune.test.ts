@@ -6,25 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeSafetensors } from '../../core/export/safetensors';
-import { modelSource, NO_TORCH, PYTHON, readLog, stride, tempDir, writeModel, type Record } from './ddp-harness';
+import { modelSource, NO_TORCH, stride, tempDir, writeModel, type Record, trainLogged } from './ddp-harness';
 
 function source(extra: string, norm: boolean, optimizer = 'sgd(lr: 0.05, momentum: 0.9, weight_decay: 0.001)'): string {
-  const base = modelSource({ name: 'Net', norm, optimizer, count: 120, epochs: 3, batch: 16 });
-  return base.replace('validation: 0.1', 'validation: 0.25').replace('seed: 3', `seed: 3\n  ${extra}`);
-}
-
-async function train(file: string, out: string, engine: 'node' | 'torch', more: readonly string[] = []): Promise<Record[]> {
-  const args = ['train', file, '--out', out, ...(engine === 'torch' ? ['--engine', 'torch', '--python', PYTHON] : []), ...more];
-  const r = await stride(args);
-  assert.equal(r.status, 0, r.stderr);
-  return readLog(path.join(out, 'metrics.jsonl'));
+  return modelSource({ name: 'Net', norm, optimizer, count: 120, epochs: 3, batch: 16, validation: 0.25, extra });
 }
 
 const epochs = (log: readonly Record[]) => log.filter((r) => r.event === 'epoch') as unknown as { loss: number; valLoss: number; lr: number }[];
 
 async function sameAsNode(file: string, dir: string, more: readonly string[] = []): Promise<void> {
-  const node = epochs(await train(file, path.join(dir, 'node'), 'node'));
-  const torch = epochs(await train(file, path.join(dir, 'torch'), 'torch', more));
+  const node = epochs(await trainLogged(file, path.join(dir, 'node'), 'node'));
+  const torch = epochs(await trainLogged(file, path.join(dir, 'torch'), 'torch', more));
   assert.equal(torch.length, node.length);
   node.forEach((n, i) => {
     assert.ok(Math.abs(torch[i].loss - n.loss) < 1e-4, `epoch ${i + 1}: loss ${torch[i].loss} vs ${n.loss}`);
