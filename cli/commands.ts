@@ -147,6 +147,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       out('Run folder (default: NAME.runs/MODEL beside FILE)', 'dir'),
       { name: 'engine', value: 'E', values: ['node', 'torch'], help: "node (default: Stride's own trainer) or torch (PyTorch, DDP)" },
       { name: 'backend', value: 'B', values: BACKENDS, engine: 'node', help: 'auto (default), tensorflow (tfjs-node), wasm or cpu' },
+      {
+        name: 'threads',
+        value: 'N',
+        type: 'int',
+        complete: 'none',
+        engine: 'node',
+        help: 'Train on N threads, data-parallel: each takes a share of every batch (default 1; batch norm sees each share)',
+      },
       { name: 'tensorboard', value: 'DIR', complete: 'dir', help: 'Also write TensorBoard event files (tensorboard --logdir DIR)' },
       {
         name: 'init',

@@ -122,6 +122,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       limit: intOption(args.options, 'limit'),
       dataOverride: data,
       backend: backendOption(args),
+      threads: intOption(args.options, 'threads'),
       outDir,
       tensorboardDir: tensorboardOption(args),
       initDir: initOption(args),

@@ -5,13 +5,13 @@ import type { TrainSettings as ModelTrainSettings, TrainingModel } from '../prot
 import { controlOf, TrainControl, yieldToEventLoop } from './control';
 import { gather, permutation, rng, sampleSize, split, type Dataset } from './data/dataset';
 import { checkDataFits } from './data/validate';
-import { MetricAccumulator, outputForm, outputLoss, type OutputForm } from './objective';
+import { MetricAccumulator, outputForm, type OutputForm } from './objective';
 import { learningRateOf, makeOptimizer, setLearningRate, type OptimizerPlan } from './optimizers';
 import { evaluateSplit, validationPass, type Evaluation, type ValidationScores } from './evaluate';
 import { checkMonitors, earlyStopReason, LearningRate, Monitor, monitored } from './schedule';
 import { InputPipeline, type InputsHook, type Normalization } from './input-pipeline';
 import { FineTune } from './fine-tune';
-import { applyUpdate } from './update';
+import { optimizeBatch, type StepPartner } from './step';
 import { captureState, restoreState, type PartialEpoch, type TrainState } from './checkpoint';
 
 /** The settings the loop uses: a training model's settings without the data (and without a seed one is drawn). */
@@ -73,6 +73,8 @@ export interface TrainOptions {
   readonly control?: TrainControl;
   readonly signal?: AbortSignal;
   readonly onInputs?: InputsHook;
+  /** Threads that each take a share of every batch (train/node/parallel); the step averages their gradients in. */
+  readonly partners?: readonly StepPartner[];
 }
 
 export type TrainStatus = 'completed' | 'stopped' | 'diverged';
@@ -279,6 +281,7 @@ async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: 
         classes: loop.options.data.classes.length,
       },
       loop.tune,
+      loop.options.partners,
     );
     try {
       if (Number.isFinite(step.loss)) await metrics.add(step.pred, batch.y);
@@ -288,52 +291,6 @@ async function trainStep(loop: Loop, batch: ReturnType<typeof gather>, metrics: 
     }
   } finally {
     tf.dispose([xs, ys]);
-  }
-}
-
-/** What a step needs to turn outputs into a loss: the loss name, each output's form, the number of classes. */
-export interface StepObjective {
-  readonly loss: string;
-  readonly forms: readonly OutputForm[];
-  readonly classes: number;
-}
-
-/**
- * One optimisation step of `model` on (xs, integer labels ys): forward in training mode, the loss summed over the
- * outputs plus the layers' regularisation losses, gradients, then weight decay and the optimizer's update — applied
- * only when the loss is finite. Returns the loss and the first output's predictions (the caller disposes them).
- * The training loop and the throughput benchmark both run this.
- */
-export async function optimizeBatch(
-  model: tf.LayersModel,
-  plan: OptimizerPlan,
-  xs: tf.Tensor,
-  ys: tf.Tensor1D,
-  objective: StepObjective,
-  tune?: FineTune,
-): Promise<{ loss: number; pred: tf.Tensor }> {
-  const all = model.trainableWeights.map((v) => v.read() as tf.Variable);
-  const vars = tune ? tune.trainable(all) : all;
-  const step = tf.tidy(() => {
-    let firstPred: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const outs = toArray(model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]);
-      firstPred = tf.keep(outs[0]);
-      let total = outs.map((o, i) => outputLoss(objective.loss, objective.forms[i], o, ys, objective.classes)).reduce((a, b) => tf.add(a, b));
-      for (const reg of model.calculateLosses()) total = tf.add(total, reg);
-      return total as tf.Scalar;
-    }, vars);
-    return { value, grads, pred: firstPred! };
-  });
-  try {
-    const loss = (await step.value.data())[0];
-    if (Number.isFinite(loss)) applyUpdate(plan, all, step.grads, tune);
-    return { loss, pred: step.pred };
-  } catch (err) {
-    step.pred.dispose();
-    throw err;
-  } finally {
-    tf.dispose([step.value, ...Object.values(step.grads)]);
   }
 }
 
@@ -373,5 +330,4 @@ function memory(): MemoryInfo {
   return { numTensors: m.numTensors, numBytes: m.numBytes };
 }
 
-const toArray = (t: tf.Tensor | tf.Tensor[]): tf.Tensor[] => (Array.isArray(t) ? t : [t]);
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());

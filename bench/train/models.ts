@@ -109,3 +109,10 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   { name: 'resnet8', inputShape: [32, 32, 3], classes: 10, build: resnet8 },
   { name: 'mobilenet-tiny', inputShape: [32, 32, 3], classes: 10, build: mobilenetTiny },
 ];
+
+/** The benchmark net named `name`, freshly built (what a partner thread of a data-parallel run builds). */
+export function buildBenchModel(name: string): tf.LayersModel {
+  const spec = BENCH_MODELS.find((m) => m.name === name);
+  if (!spec) throw new Error(`unknown model ${name}`);
+  return spec.build();
+}

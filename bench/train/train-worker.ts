@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../../train/node/backends/select';
 import { makeOptimizer } from '../../train/optimizers';
-import { optimizeBatch } from '../../train/trainer';
+import { startPartners } from '../../train/node/parallel/partner';
+import { optimizeBatch } from '../../train/step';
 import { BENCH_MODELS } from './models';
 
 /** What the worker is asked to measure (argv as JSON, so parent and worker share one shape). */
@@ -13,6 +14,8 @@ export interface WorkerJob {
   warmupSteps: number;
   minSteps: number;
   minSeconds: number;
+  /** Threads training data-parallel (train/node/parallel): 1 or absent, one. */
+  threads?: number;
 }
 
 export interface WorkerResult {
@@ -45,11 +48,15 @@ async function main(job: WorkerJob): Promise<void> {
   const plan = makeOptimizer({ name: 'adam', args: { lr: 1e-3 } });
   const objective = { loss: 'crossentropy', forms: ['softmax' as const], classes: spec.classes };
   const batches = makeBatches(spec.inputShape, spec.classes, job.batch);
-  emit({ event: 'ready', description: chosen.description });
+  const threads = job.threads ?? 1;
+  const recipe = { kind: 'module', module: require.resolve('./models'), name: 'buildBenchModel', arg: job.model } as const;
+  // As `stride train --threads N` runs: N - 1 partner threads, each taking a share of every batch.
+  const partners = await startPartners(threads - 1, { recipe, model, maxRows: job.batch, backend: tf.getBackend() });
+  emit({ event: 'ready', description: threads > 1 ? `${chosen.description}, ${threads} data-parallel threads` : chosen.description });
   let step = 0;
   const trainStep = async () => {
     const [x, y] = batches[step++ % batches.length];
-    const { pred } = await optimizeBatch(model, plan, x, y, objective);
+    const { pred } = await optimizeBatch(model, plan, x, y, objective, undefined, partners);
     pred.dispose();
   };
   for (let i = 0; i < job.warmupSteps; i++) await trainStep();
@@ -61,10 +68,12 @@ async function main(job: WorkerJob): Promise<void> {
     steps++;
   }
   const wallSeconds = (performance.now() - wall0) / 1000;
+  // The whole process's CPU time: the partner threads' too.
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  await Promise.all(partners.map((p) => p.close()));
   const result: WorkerResult = {
-    description: chosen.description,
+    description: threads > 1 ? `${chosen.description}, ${threads} data-parallel threads` : chosen.description,
     steps,
     samplesPerSecond: (steps * job.batch) / wallSeconds,
     samplesPerCpuSecond: (steps * job.batch) / cpuSeconds,

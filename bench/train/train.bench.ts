@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WASM_THREADS } from '../../train/node/backends/select';
 import { BENCH_MODELS } from './models';
 import type { WorkerJob, WorkerResult } from './train-worker';
 import { runWorker } from '../worker-process';
@@ -20,6 +19,11 @@ const ROUNDS = Number(process.env.STRIDE_BENCH_ROUNDS ?? 2);
 const WITH_CPU = process.env.STRIDE_BENCH_CPU !== '0';
 const PYTHON = process.env.STRIDE_BENCH_PYTHON ?? '/usr/bin/python3';
 const WORKER_TIMEOUT_MS = 240_000;
+/**
+ * `STRIDE_BENCH_THREADS=2`: Stride trains data-parallel on 2 threads (`stride train --threads 2`), PyTorch gets
+ * `torch.set_num_threads(2)`. Default 1 each (the wasm backend itself is single-threaded).
+ */
+const THREADS = Number(process.env.STRIDE_BENCH_THREADS ?? 1);
 /** `STRIDE_BENCH_MODELS=resnet8,mobilenet-tiny` measures only those nets. */
 const ONLY = process.env.STRIDE_BENCH_MODELS?.split(',').map((m) => m.trim());
 
@@ -28,7 +32,7 @@ const ONLY = process.env.STRIDE_BENCH_MODELS?.split(',').map((m) => m.trim());
  * 2 for the conv nets (one such step already takes tens of seconds), so the run stays short.
  */
 function jobFor(runner: Runner, model: string): WorkerJob & { threads: number } {
-  const base = { backend: runner === 'cpu' ? 'cpu' : 'wasm', model, threads: WASM_THREADS } as const;
+  const base = { backend: runner === 'cpu' ? 'cpu' : 'wasm', model, threads: runner === 'cpu' ? 1 : THREADS } as const;
   if (runner !== 'cpu') return { ...base, batch: BATCH, warmupSteps: 3, minSteps: 5, minSeconds: 8 };
   if (model === 'tiny-cnn') return { ...base, batch: BATCH, warmupSteps: 1, minSteps: 2, minSeconds: 0 };
   return { ...base, batch: 2, warmupSteps: 0, minSteps: 1, minSeconds: 0 };
@@ -116,13 +120,13 @@ async function main(): Promise<void> {
   const report = [
     `Machine at start: ${before}`,
     `Machine at end:   ${machine()}`,
-    `Batch ${BATCH}, Adam, best of ${ROUNDS} rounds (wasm and PyTorch interleaved); threads: wasm ${WASM_THREADS}, PyTorch ${WASM_THREADS}.`,
+    `Batch ${BATCH}, Adam, best of ${ROUNDS} rounds (wasm and PyTorch interleaved); threads: Stride ${THREADS} (data-parallel), PyTorch ${THREADS}; cpu backend 1.`,
     ...[...descriptions].map((d) => `- ${d}`),
     '',
     table(all),
   ].join('\n');
   console.log(report);
-  const outFile = path.join(__dirname, 'train-results.md');
+  const outFile = path.join(__dirname, THREADS > 1 ? `train-results-${THREADS}-threads.md` : 'train-results.md');
   fs.writeFileSync(outFile, report + '\n');
 }
 

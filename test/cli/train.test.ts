@@ -120,3 +120,39 @@ test("the README's main job: `stride train examples/shapes.stride` reaches at le
   assert.ok(last.valMetrics.accuracy >= 0.97, `validation accuracy ${last.valMetrics.accuracy}`);
   assert.match(r.stdout, /Final evaluation after 8 epochs: .*validation loss [\d.]+, accuracy 0\.9\d+/);
 });
+
+test('train --threads 2 trains data-parallel to the same accuracy, and Ctrl-C ends its threads too', async () => {
+  const file = write('threads.stride', fs.readFileSync(path.join(ROOT, 'examples', 'shapes.stride'), 'utf8'));
+  const r = spawnSync(process.execPath, [BIN, 'train', file, '--epochs', '2', '--threads', '2', '--out', path.join(dir, 'threads-run')], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^Backend: .*; data-parallel on 2 threads$/m);
+  const log = fs
+    .readFileSync(path.join(dir, 'threads-run', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.match(log[0].backend, /data-parallel on 2 threads/);
+  const last = log.filter((e) => e.event === 'epoch').pop();
+  // One thread reaches ~0.93 after these two epochs; shares of 16 rows learn as well.
+  assert.ok(last.valMetrics.accuracy >= 0.85, `validation accuracy ${last.valMetrics.accuracy}`);
+
+  const long = write('threads-long.stride', MODEL);
+  const child = spawn(process.execPath, [BIN, 'train', long, '--epochs', '50', '--limit', '256', '--threads', '2'], { env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  const status = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/epoch 1\/50:/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+  assert.equal(status, 0, stderr);
+  assert.ok(fs.existsSync(path.join(dir, 'threads-long.runs', 'Tiny', 'weights', 'model.json')));
+
+  const bad = spawnSync(process.execPath, [BIN, 'train', long, '--threads', '0'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--threads must be a positive integer/);
+});

@@ -12,7 +12,7 @@ import { selectBackend } from '../../train/node/backends/select';
 import { makeShapes } from '../../train/data/shapes';
 import { buildModel } from '../../train/model-builder';
 import { makeOptimizer } from '../../train/optimizers';
-import { optimizeBatch } from '../../train/trainer';
+import { optimizeBatch } from '../../train/step';
 import { lowered } from '../helpers/training';
 
 const PYTHON = process.env.STRIDE_PYTHON ?? '/usr/bin/python3';

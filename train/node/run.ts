@@ -1,5 +1,6 @@
 // Node entry points for the CLI and background workers: train a training model (lowered by the host), and predict with saved weights.
 
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel } from '../../protocol/training-model';
@@ -23,6 +24,7 @@ import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { cleanSettings } from './logs/clean-settings';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
+import { startPartners, type ThreadPartner } from './parallel/partner';
 import { loadInferenceModel } from './inference-model';
 import { loadWeightsInto, saveModel } from './weights';
 
@@ -60,6 +62,11 @@ export interface RunTrainingOptions {
   readonly signal?: AbortSignal;
   /** Pause/resume/stop from outside (background workers). */
   readonly control?: TrainControl;
+  /**
+   * Threads that train data-parallel (train/node/parallel/partner.ts): each takes a share of every batch, the
+   * gradients are averaged, batch norm sees each share's statistics (as PyTorch DDP without SyncBatchNorm). Default 1.
+   */
+  readonly threads?: number;
   /** Backend; default `auto` (fastest available; `STRIDE_BACKEND` overrides). */
   readonly backend?: BackendName | 'auto';
   /** Download location and cache for mnist, fashion_mnist and cifar10. */
@@ -93,7 +100,9 @@ export const BEST_DIR = 'best';
 
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const training = o.model;
-  const backend = await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) });
+  const threads = threadCount(o);
+  const selected = await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) });
+  const backend = { ...selected, description: selected.description + (threads > 1 ? `; data-parallel on ${threads} threads` : '') };
   o.onProgress?.({ type: 'backend', description: backend.description });
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
@@ -109,7 +118,10 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const start = { model: training.name, backend: backend.description, data: data.name, samples: data.train.count };
   logs.record({ event: 'start', ...start, settings: cleanSettings(settings), init: init?.dir });
   if (done > 0) logs.record({ event: 'resume', epoch: done });
+  let partners: ThreadPartner[] = [];
   try {
+    const recipe = { kind: 'stride', training } as const;
+    partners = await startPartners(threads - 1, { recipe, model, maxRows: settings.batch, backend: tf.getBackend() });
     const result = await trainModel(model, training, {
       ...trainHooks(o, plan, logs, (p) =>
         saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),
@@ -119,6 +131,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       control: o.control,
       signal: o.signal,
       onInputs: o.onInputs,
+      partners,
     });
     const weightsDir = result.status === 'diverged' ? undefined : path.join(o.outDir, 'weights');
     if (weightsDir) {
@@ -143,8 +156,17 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       metricsTable: logs.csv.file,
     };
   } finally {
+    await Promise.all(partners.map((p) => p.close()));
     model.dispose();
   }
+}
+
+function threadCount(o: RunTrainingOptions): number {
+  const n = o.threads ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`threads must be a positive integer, not ${n}`);
+  const cores = os.availableParallelism();
+  if (n > cores) o.warn?.(`${n} training threads on a machine with ${cores} cores: they will take turns, and training will be slower than with ${cores}.`);
+  return n;
 }
 
 /**
