@@ -114,6 +114,19 @@ function cliBundle() {
   };
 }
 
+/**
+ * The data-parallel training threads (train/node/parallel/partner-thread.ts) that `--threads N` and background runs
+ * with stride.training.threads start beside the worker or the CLI bundle; they find the wasm binaries beside them.
+ */
+function partnerThreadBundle() {
+  const config = nodeBundle('partner-thread', './train/node/parallel/partner-thread.ts', 'train/node');
+  return {
+    ...config,
+    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
+    node: { __dirname: false, __filename: false },
+  };
+}
+
 module.exports = (env, argv) => [
   nodeBundle('client', './client/extension.ts'),
   nodeBundle('server', './server/main.ts'),
@@ -121,6 +134,7 @@ module.exports = (env, argv) => [
   exportBundle(),
   importerBundle(),
   cliBundle(),
+  partnerThreadBundle(),
   require('./webview/webpack.preview.js'),
   require('./webview/webpack.summary.js'),
   require('./webview/webpack.model-file.js'),

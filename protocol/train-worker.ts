@@ -23,9 +23,14 @@ export interface WorkerStart {
   /** Only the first `limit` training samples (quick runs, tests). */
   readonly limit: number | null;
   readonly backend: WorkerBackend;
+  /** Data-parallel training threads (`stride train --threads`); null: one. At most MAX_TRAIN_THREADS. */
+  readonly threads: number | null;
   /** Download cache for mnist, fashion_mnist and cifar10. */
   readonly cacheDir: string | null;
 }
+
+/** The most data-parallel training threads a run may ask for (each holds a replica of the model and a backend). */
+export const MAX_TRAIN_THREADS = 64;
 
 /** Host → worker. Stop ends the run after the current batch and keeps the weights trained so far. */
 export type ToWorker =
@@ -106,6 +111,7 @@ function checkStart(v: unknown): WorkerStart {
     batch: nullableInt(o, 'batch', 1),
     limit: nullableInt(o, 'limit', 1),
     backend: oneOf(o, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const),
+    threads: o.threads === undefined || o.threads === null ? null : int(o, 'threads', 1, MAX_TRAIN_THREADS),
     cacheDir: nullablePath(o, 'cacheDir'),
   };
 }

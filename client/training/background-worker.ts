@@ -122,6 +122,7 @@ class TrainingWorker {
         batch: o.batch ?? undefined,
         limit: o.limit ?? undefined,
         backend: o.backend,
+        threads: o.threads ?? undefined,
         cacheDir: o.cacheDir ?? undefined,
         control: this.control,
         onProgress: (e) => this.progress(e),

@@ -5,7 +5,15 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { type BackgroundBatch, type BackgroundEnd } from '../../protocol/training';
 import { isSafeModelName } from '../../protocol/training-payloads';
-import { checkFromWorker, type EpochSummary, type FromWorker, type RunSummary, type ToWorker, type WorkerStart } from '../../protocol/train-worker';
+import {
+  checkFromWorker,
+  MAX_TRAIN_THREADS,
+  type EpochSummary,
+  type FromWorker,
+  type RunSummary,
+  type ToWorker,
+  type WorkerStart,
+} from '../../protocol/train-worker';
 import type { TrainingModel } from '../../protocol/training-model';
 import { runDir, weightsDir } from '../../train/node/saved-files';
 import { recordBatch, replayMessage, type BackgroundRun } from './background-runs';
@@ -203,8 +211,15 @@ function workerStart(file: string, training: TrainingModel, options: BackgroundO
     batch: options.batch ?? null,
     limit: options.limit ?? null,
     backend: 'auto',
+    threads: threadsSetting(),
     cacheDir: null,
   };
+}
+
+/** stride.training.threads: data-parallel threads for background runs; anything but a whole number in range is one. */
+function threadsSetting(): number {
+  const v = vscode.workspace.getConfiguration('stride').get<number>('training.threads', 1);
+  return Number.isInteger(v) && v >= 1 && v <= MAX_TRAIN_THREADS ? v : 1;
 }
 
 /** A document the server would not lower (errors in it, an unusable data setting): said as a failed run always was. */

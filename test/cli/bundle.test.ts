@@ -21,7 +21,7 @@ describe('the bundled stride command', { skip: missing }, () => {
 
   before(() => {
     fs.mkdirSync(path.join(ext, 'dist'));
-    for (const f of fs.readdirSync(path.join(ROOT, 'dist')).filter((n) => n === 'stride-cli.js' || n.endsWith('.wasm')))
+    for (const f of fs.readdirSync(path.join(ROOT, 'dist')).filter((n) => n === 'stride-cli.js' || n === 'partner-thread.js' || n.endsWith('.wasm')))
       fs.copyFileSync(path.join(ROOT, 'dist', f), path.join(ext, 'dist', f));
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(ext, 'package.json'));
     fs.copyFileSync(path.join(ROOT, 'examples', 'shapes.stride'), path.join(ext, 'shapes.stride'));
@@ -36,6 +36,10 @@ describe('the bundled stride command', { skip: missing }, () => {
     assert.equal(train.status, 0, train.stderr);
     assert.match(train.stderr, /^Backend: wasm \(SIMD/m);
     assert.ok(fs.existsSync(path.join(ext, 'shapes.runs', 'ShapesNet', 'weights', 'model.json')));
+    // --threads starts the partner thread's bundle shipped beside it, on the same binaries.
+    const threads = run('train', 'shapes.stride', '--epochs', '1', '--limit', '64', '--threads', '2', '--out', path.join(ext, 'threads-run'));
+    assert.equal(threads.status, 0, threads.stderr);
+    assert.match(threads.stderr, /^Backend: wasm \(SIMD.*; data-parallel on 2 threads$/m);
   });
 
   test('trains with PyTorch and brings the weights back', { skip: !hasTorch && 'PyTorch (Debian python3-torch) is not installed' }, () => {

@@ -51,7 +51,7 @@ const names = (): string[] => zipEntries(VSIX).map((e) => e.name);
 test('the .vsix ships the background trainer and the command line with the wasm binaries it loads, and no node_modules', () => {
   assert.ok(existsSync(VSIX), `${VSIX} is missing; run npm run package first`);
   const all = names();
-  for (const f of ['train-worker.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'client.js', 'stride-cli.js']) {
+  for (const f of ['train-worker.js', 'partner-thread.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'client.js', 'stride-cli.js']) {
     assert.ok(all.includes(`extension/dist/${f}`), `extension/dist/${f} is not in the package: ${all.join(', ')}`);
   }
   // Nothing loads the threaded build: the wasm backend runs single-threaded in Node, and the webviews use WebGL.

@@ -42,6 +42,7 @@ async function train(name: string, extra: string): Promise<RunSummary> {
     batch: null,
     limit: null,
     backend: 'auto',
+    threads: null,
     cacheDir: null,
   };
   const worker = new Worker(ENTRY);

@@ -96,7 +96,7 @@ function isolatedBundle(dir: string): string {
   const bundle = path.join(DIST, 'train-worker.js');
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing; run npm run package first`);
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of ['train-worker.js', ...WASM]) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+  for (const f of ['train-worker.js', 'partner-thread.js', ...WASM]) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
   return path.join(dir, 'train-worker.js');
 }
 
@@ -112,6 +112,7 @@ function startOptions(ws: string, over: Partial<WorkerStart> = {}): WorkerStart 
     batch: null,
     limit: 200,
     backend: 'auto',
+    threads: null,
     cacheDir: null,
     ...over,
   };
@@ -223,6 +224,24 @@ describe('background training worker', { timeout: 180_000 }, () => {
     assert.deepEqual(log, ['start', 'epoch', 'epoch', 'end']);
 
     await checkEveryReaderLoads(o);
+  });
+});
+
+describe('background training worker: threads', { timeout: 180_000 }, () => {
+  it('trains data-parallel on 2 threads from the shipped bundle, and the weights load', async () => {
+    const ws = path.join(tmp, 'threads');
+    const o = startOptions(ws, { threads: 2, epochs: 1 });
+    const w = spawn(entry);
+    w.post({ type: 'start', options: o });
+    const done = await w.next('done');
+    assert.equal(await w.exit, 0, 'the worker and its partner thread end');
+    assert.deepEqual(w.invalid, []);
+    const backend = w.messages.find((m) => m.type === 'backend');
+    assert.match(backend && backend.type === 'backend' ? backend.description : '', /^wasm \(SIMD.*; data-parallel on 2 threads$/);
+    assert.equal(done.result.status, 'completed');
+    assert.ok(done.result.final && Number.isFinite(done.result.final.loss), JSON.stringify(done.result.final));
+    const predictions = await predict({ model: TRAINING, weightsDir: o.outDir, samples: samples(), backend: 'cpu' });
+    assert.equal(predictions.length, 3);
   });
 });
 

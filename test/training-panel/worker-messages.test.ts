@@ -16,6 +16,7 @@ const start = () => ({
   batch: null,
   limit: 100,
   backend: 'auto',
+  threads: 2,
   cacheDir: null,
 });
 const batch = () => ({ epoch: 1, epochs: 2, batch: 4, batches: 7, loss: 1.2, accuracy: 0.5, samplesPerSecond: 900, etaSeconds: 3, lr: 0.001 });
@@ -34,7 +35,7 @@ const summary = () => ({
 
 const validToWorker: unknown[] = [
   { type: 'start', options: start() },
-  { type: 'start', options: { ...start(), panelDir: null, epochs: null, limit: null, backend: 'cpu', cacheDir: '/c' } },
+  { type: 'start', options: { ...start(), panelDir: null, epochs: null, limit: null, backend: 'cpu', threads: null, cacheDir: '/c' } },
   { type: 'stop' },
   { type: 'pause' },
   { type: 'resume' },
@@ -72,6 +73,8 @@ describe('background worker messages', () => {
     ['a model name that is a path', { type: 'start', options: { ...start(), model: '../../etc' } }, /'model' must be a model name/],
     ['zero epochs', { type: 'start', options: { ...start(), epochs: 0 } }, /'epochs' must be an integer/],
     ['a fractional limit', { type: 'start', options: { ...start(), limit: 2.5 } }, /'limit' must be an integer/],
+    ['zero threads', { type: 'start', options: { ...start(), threads: 0 } }, /'threads' must be an integer in \[1, 64\]/],
+    ['a thousand threads', { type: 'start', options: { ...start(), threads: 1000 } }, /'threads' must be an integer in \[1, 64\]/],
     ['an unknown backend', { type: 'start', options: { ...start(), backend: 'webgl' } }, /'backend' must be one of auto, tensorflow, wasm, cpu/],
     ['no training model', { type: 'start', options: { ...start(), training: undefined } }, /training model must be an object/],
     ['source text instead of a training model', { type: 'start', options: { ...start(), training: 'model A {}' } }, /training model must be an object/],

@@ -24,6 +24,7 @@ import { findSavedWeights, type StrideMetadata } from './saved-files';
 import { cleanSettings } from './logs/clean-settings';
 import { writeResults } from './logs/results-files';
 import { RunLogs } from './logs/run-logs';
+import { MAX_TRAIN_THREADS } from '../../protocol/train-worker';
 import { startPartners, type ThreadPartner } from './parallel/partner';
 import { loadInferenceModel } from './inference-model';
 import { loadWeightsInto, saveModel } from './weights';
@@ -101,8 +102,7 @@ export const BEST_DIR = 'best';
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const training = o.model;
   const threads = threadCount(o);
-  const selected = await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) });
-  const backend = { ...selected, description: selected.description + (threads > 1 ? `; data-parallel on ${threads} threads` : '') };
+  const backend = withThreads(await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) }), threads);
   o.onProgress?.({ type: 'backend', description: backend.description });
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
@@ -120,8 +120,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   if (done > 0) logs.record({ event: 'resume', epoch: done });
   let partners: ThreadPartner[] = [];
   try {
-    const recipe = { kind: 'stride', training } as const;
-    partners = await startPartners(threads - 1, { recipe, model, maxRows: settings.batch, backend: tf.getBackend() });
+    partners = await startPartners(threads - 1, { recipe: { kind: 'stride', training }, model, maxRows: settings.batch, backend: tf.getBackend() });
     const result = await trainModel(model, training, {
       ...trainHooks(o, plan, logs, (p) =>
         saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),
@@ -161,9 +160,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   }
 }
 
+const withThreads = <B extends { description: string }>(b: B, threads: number): B =>
+  threads > 1 ? { ...b, description: `${b.description}; data-parallel on ${threads} threads` } : b;
+
 function threadCount(o: RunTrainingOptions): number {
   const n = o.threads ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`threads must be a positive integer, not ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TRAIN_THREADS) throw new Error(`threads must be a whole number from 1 to ${MAX_TRAIN_THREADS}, not ${n}`);
   const cores = os.availableParallelism();
   if (n > cores) o.warn?.(`${n} training threads on a machine with ${cores} cores: they will take turns, and training will be slower than with ${cores}.`);
   return n;

@@ -1,7 +1,11 @@
 // A partner thread (see partner.ts): builds a replica of the model, then, for every step the main thread hands it,
 // takes the weights and its rows from shared memory and writes back the loss, the gradients and the predictions.
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend, type BackendName } from '../backends/select';
 import { buildModel } from '../../model-builder';
 import { gradientsOf, type StepObjective } from '../../step';
@@ -18,6 +22,8 @@ interface Start {
 async function main(start: Start): Promise<void> {
   const control = new Int32Array(start.sab, 0, Control.Words);
   try {
+    // Bundled (the extension package), the wasm binaries ship beside this file; unbundled, tfjs finds its own.
+    if (fs.existsSync(path.join(__dirname, 'tfjs-backend-wasm-simd.wasm'))) setWasmPaths(`${__dirname}${path.sep}`);
     await selectBackend({ backend: start.backend, warn: () => undefined });
     const model = await build(start.recipe);
     const weights = weightsInOrder(model);
@@ -31,8 +37,8 @@ async function main(start: Start): Promise<void> {
 
 async function build(recipe: ModelRecipe): Promise<tf.LayersModel> {
   if (recipe.kind === 'stride') return buildModel(recipe.training);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const make = require(recipe.module)[recipe.name] as (arg: unknown) => tf.LayersModel | Promise<tf.LayersModel>;
+  // createRequire: a plain require of a computed path would be the bundler's, which cannot load it.
+  const make = createRequire(__filename)(recipe.module)[recipe.name] as (arg: unknown) => tf.LayersModel | Promise<tf.LayersModel>;
   return make(recipe.arg);
 }
 
