@@ -136,7 +136,8 @@ function adamOf(optimizer: tf.Optimizer): AdamAccumulators | undefined {
   return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable ? (o as AdamAccumulators) : undefined;
 }
 
-function dropouts(model: tf.LayersModel): StrideDropout[] {
+/** The model's seeded dropout layers, whose draw counters a checkpoint keeps (and partner threads follow). */
+export function dropouts(model: tf.LayersModel): StrideDropout[] {
   return model.layers.filter((l): l is StrideDropout => l instanceof StrideDropout);
 }
 

@@ -119,6 +119,25 @@ describe('a resumed run continues the same run', () => {
   }
 });
 
+describe('a resumed data-parallel run continues the same run', () => {
+  test('two threads, seeded dropout and batch norm: stopped mid-epoch and resumed = uninterrupted, bit for bit', async () => {
+    const model = host(CASES[2].text);
+    const straightDir = path.join(tmp.dir, 'threads-straight');
+    const straight = await record({ model, outDir: straightDir, threads: 2 });
+    assert.equal(straight.status, 'completed');
+    const outDir = path.join(tmp.dir, 'threads-resumed');
+    const first = await record({ model, outDir, threads: 2 }, [2, 2]);
+    assert.equal(first.status, 'stopped');
+    const second = await record({ model, outDir, resume: true, threads: 2 });
+    assert.deepEqual([...first.steps, ...second.steps], straight.steps, 'the partner thread draws its dropout masks from the step, not from its own start');
+    const a = fs.readFileSync(path.join(outDir, 'weights', 'weights.bin'));
+    assert.ok(a.equals(fs.readFileSync(path.join(straightDir, 'weights', 'weights.bin'))), 'the final weights are equal');
+    // The shares draw their own masks: not the one-thread run (batch norm per share aside, equal masks would be a copy).
+    const single = await record({ model, outDir: path.join(tmp.dir, 'threads-single') });
+    assert.notDeepEqual(single.steps, straight.steps);
+  });
+});
+
 /** Every file under `dir` with its bytes, to show nothing changed. */
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -120,7 +120,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   if (done > 0) logs.record({ event: 'resume', epoch: done });
   let partners: ThreadPartner[] = [];
   try {
-    partners = await startPartners(threads - 1, { recipe: { kind: 'stride', training }, model, maxRows: settings.batch, backend: tf.getBackend() });
+    partners = await startPartners(threads - 1, {
+      recipe: { kind: 'stride', training, seed: settings.seed },
+      model,
+      maxRows: settings.batch,
+      backend: tf.getBackend(),
+    });
     const result = await trainModel(model, training, {
       ...trainHooks(o, plan, logs, (p) =>
         saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),

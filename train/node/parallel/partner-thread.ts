@@ -9,7 +9,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend, type BackendName } from '../backends/select';
 import { buildModel } from '../../model-builder';
 import { gradientsOf, type StepObjective } from '../../step';
-import { Control, State, weightsInOrder, writeWeights, type Layout, type ModelRecipe } from './shared-step';
+import { dropouts } from '../../checkpoint';
+import { Control, DROPOUT_STREAM, State, weightsInOrder, writeWeights, type StepMessage, type Layout, type ModelRecipe } from './shared-step';
 
 interface Start {
   readonly sab: SharedArrayBuffer;
@@ -17,6 +18,7 @@ interface Start {
   readonly recipe: ModelRecipe;
   readonly layout: Layout;
   readonly backend: BackendName;
+  readonly rank: number;
 }
 
 async function main(start: Start): Promise<void> {
@@ -36,7 +38,7 @@ async function main(start: Start): Promise<void> {
 }
 
 async function build(recipe: ModelRecipe): Promise<tf.LayersModel> {
-  if (recipe.kind === 'stride') return buildModel(recipe.training);
+  if (recipe.kind === 'stride') return buildModel(recipe.training, { seed: recipe.seed });
   // createRequire: a plain require of a computed path would be the bundler's, which cannot load it.
   const make = createRequire(__filename)(recipe.module)[recipe.name] as (arg: unknown) => tf.LayersModel | Promise<tf.LayersModel>;
   return make(recipe.arg);
@@ -44,7 +46,8 @@ async function build(recipe: ModelRecipe): Promise<tf.LayersModel> {
 
 /** Answers steps until told to quit; a failed step is reported and ends the thread. */
 function serve(start: Start, control: Int32Array, model: tf.LayersModel, weights: tf.Variable[]): void {
-  let objective: StepObjective | undefined;
+  let message: StepMessage | undefined;
+  const drop = dropouts(model);
   Atomics.store(control, Control.State, State.Idle);
   Atomics.notify(control, Control.State);
   for (;;) {
@@ -54,9 +57,10 @@ function serve(start: Start, control: Int32Array, model: tf.LayersModel, weights
       Atomics.wait(control, Control.State, state, 1000);
       continue;
     }
-    for (let m = receiveMessageOnPort(start.port); m; m = receiveMessageOnPort(start.port)) objective = m.message as StepObjective;
-    if (!objective) throw new Error('A step came without its objective.');
-    step(start, control, model, weights, objective);
+    for (let m = receiveMessageOnPort(start.port); m; m = receiveMessageOnPort(start.port)) message = m.message as StepMessage;
+    if (!message) throw new Error('A step came without its objective.');
+    drop.forEach((d, i) => (d.calls = (message!.dropoutCalls[i] ?? 0) + start.rank * DROPOUT_STREAM));
+    step(start, control, model, weights, message.objective);
     Atomics.store(control, Control.State, State.Done);
     Atomics.notify(control, Control.State);
   }

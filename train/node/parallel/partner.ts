@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { ShareResult, StepObjective, StepPartner } from '../../step';
-import { Control, layoutOf, readWeights, State, weightsInOrder, type Layout, type ModelRecipe } from './shared-step';
+import { dropouts } from '../../checkpoint';
+import { Control, layoutOf, readWeights, State, weightsInOrder, type Layout, type ModelRecipe, type StepMessage } from './shared-step';
 
 export type { ModelRecipe } from './shared-step';
 
@@ -39,13 +40,13 @@ export class ThreadPartner implements StepPartner {
     worker.on('exit', (code) => this.fail(new Error(`A training thread exited (code ${code}).`)));
   }
 
-  /** Starts a partner thread and waits until its replica is built. */
-  static async start(o: PartnerOptions): Promise<ThreadPartner> {
+  /** Starts partner `rank` (1, 2, …; the main thread is 0) and waits until its replica is built. */
+  static async start(o: PartnerOptions, rank: number): Promise<ThreadPartner> {
     const layout = layoutOf(o.model, o.maxRows);
     const sab = new SharedArrayBuffer(layout.bytes);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(path.join(__dirname, 'partner-thread.js'), {
-      workerData: { sab, port: port2, recipe: o.recipe, layout, backend: o.backend },
+      workerData: { sab, port: port2, recipe: o.recipe, layout, backend: o.backend, rank },
       transferList: [port2],
     });
     const partner = new ThreadPartner(worker, port1, layout, sab);
@@ -66,7 +67,8 @@ export class ThreadPartner implements StepPartner {
     new Int32Array(this.sab, L.y, rows).set(ys.dataSync() as Int32Array);
     const chosen = new Int32Array(this.sab, L.vars, all.length);
     vars.forEach((v, i) => (chosen[i] = index.get(v.id) ?? -1));
-    this.port.postMessage(objective);
+    const message: StepMessage = { objective, dropoutCalls: dropouts(model).map((d) => d.calls) };
+    this.port.postMessage(message);
     this.control[Control.Rows] = rows;
     this.control[Control.Vars] = vars.length;
     Atomics.store(this.control, Control.State, State.Work);
@@ -122,7 +124,7 @@ export class ThreadPartner implements StepPartner {
 
 /** Starts `count` partner threads (none for 0); all close if one fails to start. */
 export async function startPartners(count: number, o: PartnerOptions): Promise<ThreadPartner[]> {
-  const started = await Promise.allSettled(Array.from({ length: count }, () => ThreadPartner.start(o)));
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => ThreadPartner.start(o, i + 1)));
   const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TrainingModel } from '../../../protocol/training-model';
+import type { StepObjective } from '../../step';
 
 /** Words of the control block. */
 export const Control = { State: 0, Rows: 1, Vars: 2, Words: 4 } as const;
@@ -16,8 +17,21 @@ export type State = (typeof State)[keyof typeof State];
  * by `require(module)[name](arg)` (the benchmark's nets, built with tf.layers). The weights come from the main thread.
  */
 export type ModelRecipe =
-  | { readonly kind: 'stride'; readonly training: TrainingModel }
+  | { readonly kind: 'stride'; readonly training: TrainingModel; readonly seed?: number }
   | { readonly kind: 'module'; readonly module: string; readonly name: string; readonly arg: unknown };
+
+/** Per step, besides the shared memory: the objective, and the main thread's seeded dropout draws so far. */
+export interface StepMessage {
+  readonly objective: StepObjective;
+  readonly dropoutCalls: readonly number[];
+}
+
+/**
+ * How far apart the replicas' dropout draws are: partner `rank` draws with the seeds the main thread would use
+ * `rank` × this many steps later, so shares get their own masks (as one thread's rows do) and the draws are still a
+ * function of the step, which a resumed run restores.
+ */
+export const DROPOUT_STREAM = 1 << 24;
 
 /** Byte offsets and sizes of the regions (all lengths in elements). */
 export interface Layout {
