@@ -149,6 +149,30 @@ describe('data-parallel steps with batch norm (wasm)', () => {
   });
 });
 
+describe('data-parallel memory', () => {
+  before(initBackends);
+
+  test('neither thread holds more tensors after 60 steps than after 10', async () => {
+    const model = bnNet();
+    const partners = await start('bnNet', model);
+    try {
+      const data = batches([8, 7]);
+      const plan = makeOptimizer({ name: 'adam', args: { lr: 0.01 } });
+      const counts: Array<[number, number]> = [];
+      for (let i = 1; i <= 60; i++) {
+        const [x, y] = data[i % 2];
+        (await optimizeBatch(model, plan, x, y, OBJECTIVE, undefined, partners)).pred.dispose();
+        if (i === 10 || i === 60) counts.push([tf.memory().numTensors, partners[0].tensorsInThread]);
+      }
+      assert.ok(counts[0][1] > 0, 'the partner reports its tensors');
+      assert.deepEqual(counts[1], counts[0]);
+      tf.dispose(data.flat());
+    } finally {
+      await Promise.all(partners.map((p) => p.close()));
+    }
+  });
+});
+
 describe('data-parallel failures', () => {
   before(initBackends);
 

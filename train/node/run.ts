@@ -103,6 +103,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const training = o.model;
   const threads = threadCount(o);
   const backend = withThreads(await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) }), threads);
+  if (threads > 1 && backend.name === 'tensorflow') o.warn?.('tfjs-node already computes on every core: --threads adds replicas that compete with it.');
   o.onProgress?.({ type: 'backend', description: backend.description });
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };

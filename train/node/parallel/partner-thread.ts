@@ -61,6 +61,8 @@ function serve(start: Start, control: Int32Array, model: tf.LayersModel, weights
     if (!message) throw new Error('A step came without its objective.');
     drop.forEach((d, i) => (d.calls = (message!.dropoutCalls[i] ?? 0) + start.rank * DROPOUT_STREAM));
     step(start, control, model, weights, message.objective);
+    // For leak checks from the main thread: what this thread holds after the step.
+    control[Control.Tensors] = tf.memory().numTensors;
     Atomics.store(control, Control.State, State.Done);
     Atomics.notify(control, Control.State);
   }

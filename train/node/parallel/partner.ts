@@ -76,6 +76,11 @@ export class ThreadPartner implements StepPartner {
     return this.wait(State.Work, Infinity).then(() => this.result(vars, rows));
   }
 
+  /** How many tensors the partner thread held after its last step (a leak shows as growth). */
+  get tensorsInThread(): number {
+    return Atomics.load(this.control, Control.Tensors);
+  }
+
   /** Resolves when the state leaves `from`; rejects with the partner's error (or a crash) instead. */
   private async wait(from: State, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import type { TrainingModel } from '../../../protocol/training-model';
 import type { StepObjective } from '../../step';
 
 /** Words of the control block. */
-export const Control = { State: 0, Rows: 1, Vars: 2, Words: 4 } as const;
+export const Control = { State: 0, Rows: 1, Vars: 2, Tensors: 3, Words: 4 } as const;
 
 /** The partner's state; the main thread moves it Idle → Work, the partner Work → Done (or Failed). */
 export const State = { Starting: 0, Idle: 1, Work: 2, Done: 3, Failed: 4, Quit: 5 } as const;
