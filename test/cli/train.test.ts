@@ -83,9 +83,9 @@ test('train refuses a model with errors before touching any weights', () => {
   assert.ok(!fs.existsSync(path.join(dir, 'broken.runs')));
 });
 
-test('Ctrl-C stops after the current batch and keeps the weights', async () => {
-  const file = write('long.stride', MODEL);
-  const child = spawn(process.execPath, [BIN, 'train', file, '--epochs', '50', '--limit', '256'], { env: { ...process.env, NO_COLOR: '1' } });
+/** `stride train FILE --epochs 50 --limit 256 ...extra`, sent SIGINT (Ctrl-C) once its first epoch is reported. */
+async function interruptedRun(file: string, ...extra: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'train', file, '--epochs', '50', '--limit', '256', ...extra], { env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -96,6 +96,12 @@ test('Ctrl-C stops after the current batch and keeps the weights', async () => {
     });
     child.on('exit', (code) => resolve(code));
   });
+  return { status, stdout, stderr };
+}
+
+test('Ctrl-C stops after the current batch and keeps the weights', async () => {
+  const file = write('long.stride', MODEL);
+  const { status, stdout, stderr } = await interruptedRun(file);
   assert.equal(status, 0, stderr);
   assert.match(stderr, /Stopping after the current batch/);
   assert.match(stdout, /^Stopped: Tiny/m);
@@ -140,15 +146,7 @@ test('train --threads 2 trains data-parallel to the same accuracy, and Ctrl-C en
   assert.ok(last.valMetrics.accuracy >= 0.85, `validation accuracy ${last.valMetrics.accuracy}`);
 
   const long = write('threads-long.stride', MODEL);
-  const child = spawn(process.execPath, [BIN, 'train', long, '--epochs', '50', '--limit', '256', '--threads', '2'], { env: { ...process.env, NO_COLOR: '1' } });
-  let stderr = '';
-  const status = await new Promise<number | null>((resolve) => {
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/epoch 1\/50:/.test(stderr) && !child.killed) child.kill('SIGINT');
-    });
-    child.on('exit', (code) => resolve(code));
-  });
+  const { status, stderr } = await interruptedRun(long, '--threads', '2');
   assert.equal(status, 0, stderr);
   assert.ok(fs.existsSync(path.join(dir, 'threads-long.runs', 'Tiny', 'weights', 'model.json')));
 

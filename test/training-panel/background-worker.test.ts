@@ -179,18 +179,24 @@ function resultsAndCheckpointSent(messages: readonly FromWorker[], outDir: strin
   assert.ok(fs.existsSync(path.join(outDir, 'checkpoint', 'optimizer.bin')));
 }
 
+/** The isolated worker run on `o` to its 'done' message; it must end by itself after it and send only valid messages. */
+async function runToEnd(o: WorkerStart) {
+  const w = spawn(entry);
+  w.post({ type: 'start', options: o });
+  const done = await w.next('done');
+  assert.equal(await w.exit, 0, 'the thread ends by itself after its last message');
+  assert.deepEqual(w.invalid, []);
+  const backend = w.messages.find((m) => m.type === 'backend');
+  return { w, done, backend: backend && backend.type === 'backend' ? backend.description : '' };
+}
+
 describe('background training worker', { timeout: 180_000 }, () => {
   it('trains in a thread on the shipped wasm backend and saves weights the panel, its page and `stride predict` all load', async () => {
     const ws = path.join(tmp, 'complete');
     const o = startOptions(ws);
-    const w = spawn(entry);
-    w.post({ type: 'start', options: o });
-    const done = await w.next('done');
-    assert.equal(await w.exit, 0, 'the thread ends by itself after its last message');
-    assert.deepEqual(w.invalid, []);
-    const backend = w.messages.find((m) => m.type === 'backend');
+    const { w, done, backend } = await runToEnd(o);
     // No node_modules next to the isolated bundle: wasm works only if its binaries ship beside it.
-    assert.match(backend && backend.type === 'backend' ? backend.description : '', /^wasm \(SIMD/);
+    assert.match(backend, /^wasm \(SIMD/);
     const r: RunSummary = done.result;
     assert.equal(r.status, 'completed');
     assert.equal(r.epochsDone, 2);
@@ -231,13 +237,8 @@ describe('background training worker: threads', { timeout: 180_000 }, () => {
   it('trains data-parallel on 2 threads from the shipped bundle, and the weights load', async () => {
     const ws = path.join(tmp, 'threads');
     const o = startOptions(ws, { threads: 2, epochs: 1 });
-    const w = spawn(entry);
-    w.post({ type: 'start', options: o });
-    const done = await w.next('done');
-    assert.equal(await w.exit, 0, 'the worker and its partner thread end');
-    assert.deepEqual(w.invalid, []);
-    const backend = w.messages.find((m) => m.type === 'backend');
-    assert.match(backend && backend.type === 'backend' ? backend.description : '', /^wasm \(SIMD.*; data-parallel on 2 threads$/);
+    const { done, backend } = await runToEnd(o); // the worker ends, so its partner thread did
+    assert.match(backend, /^wasm \(SIMD.*; data-parallel on 2 threads$/);
     assert.equal(done.result.status, 'completed');
     assert.ok(done.result.final && Number.isFinite(done.result.final.loss), JSON.stringify(done.result.final));
     const predictions = await predict({ model: TRAINING, weightsDir: o.outDir, samples: samples(), backend: 'cpu' });
