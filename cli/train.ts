@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { analyze } from '../core/analyze';
 import { trainingModelFor } from '../ide/training-model';
 import type { TrainingModel } from '../protocol/training-model';
+import { MAX_TRAIN_THREADS } from '../protocol/train-worker';
 import type { DataSpec } from '../train/data/spec';
 import { findSavedWeights, runDir, weightsDir } from '../train/node/saved-files';
 import { prepareRunFolder } from '../train/node/saved-owner';
@@ -101,6 +102,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   if (out !== undefined && out.trim() === '') throw new UsageError('--out is an empty path; give a folder name (metrics.jsonl and weights/ go into it)');
   const outDir = path.resolve(out ?? runDir(file, model.name));
   if (args.options.has('resume') && !fs.existsSync(outDir)) throw new InputError(`nothing to resume: '${outDir}' does not exist; train without --resume first`);
+  const threads = threadsOption(args);
   const data = dataOption(args);
   // Checked before the run folder is made: a mistyped or empty --data DIR leaves nothing behind.
   if (data?.kind === 'folder') (require('../train/node/data/folder') as typeof import('../train/node/data/folder')).listClasses(data.path);
@@ -122,7 +124,7 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
       limit: intOption(args.options, 'limit'),
       dataOverride: data,
       backend: backendOption(args),
-      threads: intOption(args.options, 'threads'),
+      threads,
       outDir,
       tensorboardDir: tensorboardOption(args),
       initDir: initOption(args),
@@ -137,6 +139,13 @@ async function trainRun(args: ParsedArgs, readSource: (file: string) => string):
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** `--threads N`, checked before the run folder is made. */
+function threadsOption(args: ParsedArgs): number | undefined {
+  const n = intOption(args.options, 'threads');
+  if (n !== undefined && n > MAX_TRAIN_THREADS) throw new UsageError(`--threads must be at most ${MAX_TRAIN_THREADS}, got ${n}`);
+  return n;
 }
 
 /** `--init DIR`: start from saved weights (a weights folder such as `stride import` writes, or a run folder). */

@@ -153,4 +153,8 @@ test('train --threads 2 trains data-parallel to the same accuracy, and Ctrl-C en
   const bad = spawnSync(process.execPath, [BIN, 'train', long, '--threads', '0'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--threads must be a positive integer/);
+  const many = spawnSync(process.execPath, [BIN, 'train', write('threads-many.stride', MODEL), '--threads', '100'], { encoding: 'utf8' });
+  assert.equal(many.status, 2);
+  assert.match(many.stderr, /--threads must be at most 64, got 100/);
+  assert.ok(!fs.existsSync(path.join(dir, 'threads-many.runs')), 'nothing was written');
 });
