@@ -40,6 +40,19 @@ function nodeBundle(name, entry, project = name) {
   };
 }
 
+/**
+ * A bundle that runs where its file lies (the real `__dirname`, where the wasm binaries sit beside it), with
+ * tfjs-node (and `more`) left to runtime requires that fail cleanly where they are not installed, as in the .vsix.
+ * @param {import('webpack').Configuration} config @param {Record<string, string>} more
+ */
+function runsBesideBinaries(config, more = {}) {
+  return {
+    ...config,
+    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node', ...more },
+    node: { __dirname: false, __filename: false },
+  };
+}
+
 const WASM_DIR = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 // No threaded binary: every wasm user runs in Node, single-threaded (train/node/backends/select.ts); the webviews train on WebGL.
 const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
@@ -66,24 +79,13 @@ class CopyWasmBinaries {
  * tfjs-node left to a runtime require that fails cleanly (and falls back to wasm) where it is not installed, as in the .vsix.
  */
 function trainWorkerBundle() {
-  const config = nodeBundle('train-worker', './client/training/background-worker.ts', 'client');
-  return {
-    ...config,
-    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
-    // The real folder at run time: the wasm loader and setWasmPaths look for the binaries there.
-    node: { __dirname: false, __filename: false },
-    plugins: [new CopyWasmBinaries()],
-  };
+  // The real folder at run time: the wasm loader and setWasmPaths look for the binaries there.
+  return { ...runsBesideBinaries(nodeBundle('train-worker', './client/training/background-worker.ts', 'client')), plugins: [new CopyWasmBinaries()] };
 }
 
 /** The exporters and tfjs, required by the Export Model command on first use (client/export/command.ts); like the worker, it finds the wasm binaries beside it. */
 function exportBundle() {
-  const config = nodeBundle('export', './client/export/runner.ts', 'client');
-  return {
-    ...config,
-    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
-    node: { __dirname: false, __filename: false },
-  };
+  return runsBesideBinaries(nodeBundle('export', './client/export/runner.ts', 'client'));
 }
 
 /**
@@ -92,12 +94,7 @@ function exportBundle() {
  * export bundle, finds the wasm binaries beside it.
  */
 function importerBundle() {
-  const config = nodeBundle('importer', './client/model-file/runner.ts', 'client');
-  return {
-    ...config,
-    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
-    node: { __dirname: false, __filename: false },
-  };
+  return runsBesideBinaries(nodeBundle('importer', './client/model-file/runner.ts', 'client'));
 }
 
 /**
@@ -106,12 +103,7 @@ function importerBundle() {
  * and playwright-core (PNG plots) stay runtime requires that fail with their own clear messages when absent.
  */
 function cliBundle() {
-  const config = nodeBundle('stride-cli', './cli/bundle.ts', 'cli');
-  return {
-    ...config,
-    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node', 'playwright-core': 'commonjs playwright-core' },
-    node: { __dirname: false, __filename: false },
-  };
+  return runsBesideBinaries(nodeBundle('stride-cli', './cli/bundle.ts', 'cli'), { 'playwright-core': 'commonjs playwright-core' });
 }
 
 /**
@@ -119,12 +111,7 @@ function cliBundle() {
  * with stride.training.threads start beside the worker or the CLI bundle; they find the wasm binaries beside them.
  */
 function partnerThreadBundle() {
-  const config = nodeBundle('partner-thread', './train/node/parallel/partner-thread.ts', 'train/node');
-  return {
-    ...config,
-    externals: { ...config.externals, '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node' },
-    node: { __dirname: false, __filename: false },
-  };
+  return runsBesideBinaries(nodeBundle('partner-thread', './train/node/parallel/partner-thread.ts', 'train/node'));
 }
 
 module.exports = (env, argv) => [
