@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel } from '../../protocol/training-model';
-import { selectBackend, type BackendName } from './backends/select';
+import { selectBackend, type BackendName, type SelectedBackend } from './backends/select';
 import type { TrainControl } from '../control';
 import type { Dataset } from '../data/dataset';
 import { limitSet, sampleSize } from '../data/dataset';
@@ -102,9 +102,7 @@ export const BEST_DIR = 'best';
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const training = o.model;
   const threads = threadCount(o);
-  const backend = withThreads(await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) }), threads);
-  if (threads > 1 && backend.name === 'tensorflow') o.warn?.('tfjs-node already computes on every core: --threads adds replicas that compete with it.');
-  o.onProgress?.({ type: 'backend', description: backend.description });
+  const backend = await runBackend(o, threads);
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
   const plan = resumePlan(training, o, settings);
@@ -121,12 +119,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   if (done > 0) logs.record({ event: 'resume', epoch: done });
   let partners: ThreadPartner[] = [];
   try {
-    partners = await startPartners(threads - 1, {
-      recipe: { kind: 'stride', training, seed: settings.seed },
-      model,
-      maxRows: settings.batch,
-      backend: tf.getBackend(),
-    });
+    partners = await partnersFor(threads, training, model, settings);
     const result = await trainModel(model, training, {
       ...trainHooks(o, plan, logs, (p) =>
         saveModel(model, path.join(o.outDir, BEST_DIR), { ...metadataOf(training, data, p.epoch, settings.seed), normalization }),
@@ -166,8 +159,20 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   }
 }
 
-const withThreads = <B extends { description: string }>(b: B, threads: number): B =>
-  threads > 1 ? { ...b, description: `${b.description}; data-parallel on ${threads} threads` } : b;
+/** The threads beyond this one, each with a replica built as this thread built `model` (none for one thread). */
+function partnersFor(threads: number, training: TrainingModel, model: tf.LayersModel, settings: Settings): Promise<ThreadPartner[]> {
+  const recipe = { kind: 'stride', training, seed: settings.seed } as const;
+  return startPartners(threads - 1, { recipe, model, maxRows: settings.batch, backend: tf.getBackend() });
+}
+
+/** The backend, described with the run's threads, announced to `onProgress`. */
+async function runBackend(o: RunTrainingOptions, threads: number): Promise<SelectedBackend> {
+  const selected = await selectBackend({ backend: o.backend, warn: o.warn ?? (() => undefined) });
+  if (threads > 1 && selected.name === 'tensorflow') o.warn?.('tfjs-node already computes on every core: --threads adds replicas that compete with it.');
+  const backend = threads > 1 ? { ...selected, description: `${selected.description}; data-parallel on ${threads} threads` } : selected;
+  o.onProgress?.({ type: 'backend', description: backend.description });
+  return backend;
+}
 
 function threadCount(o: RunTrainingOptions): number {
   const n = o.threads ?? 1;
