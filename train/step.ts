@@ -122,6 +122,9 @@ function startShare(
   const [x, y] = [xs.slice(from, to - from), ys.slice(from, to - from)];
   try {
     return partner.start(model, vars, x, y, objective).then((r) => ({ ...r, count: to - from }));
+  } catch (err) {
+    // As a rejection, so the step settles the other shares before it reports this one.
+    return Promise.reject(err);
   } finally {
     tf.dispose([x, y]);
   }

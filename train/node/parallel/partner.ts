@@ -50,7 +50,12 @@ export class ThreadPartner implements StepPartner {
       transferList: [port2],
     });
     const partner = new ThreadPartner(worker, port1, layout, sab);
-    await partner.wait(State.Starting, START_TIMEOUT_MS);
+    try {
+      await partner.wait(State.Starting, START_TIMEOUT_MS);
+    } catch (err) {
+      await partner.close();
+      throw err;
+    }
     return partner;
   }
 
@@ -66,7 +71,9 @@ export class ThreadPartner implements StepPartner {
     new Float32Array(this.sab, L.x, rows * L.sample).set(xs.dataSync() as Float32Array);
     new Int32Array(this.sab, L.y, rows).set(ys.dataSync() as Int32Array);
     const chosen = new Int32Array(this.sab, L.vars, all.length);
-    vars.forEach((v, i) => (chosen[i] = index.get(v.id) ?? -1));
+    const stray = vars.find((v) => !index.has(v.id));
+    if (stray) return Promise.reject(new Error(`Weight '${stray.name}' is not one of the model's layers' weights; a training thread cannot follow it.`));
+    vars.forEach((v, i) => (chosen[i] = index.get(v.id)!));
     const message: StepMessage = { objective, dropoutCalls: dropouts(model).map((d) => d.calls) };
     this.port.postMessage(message);
     this.control[Control.Rows] = rows;
