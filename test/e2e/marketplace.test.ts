@@ -58,12 +58,21 @@ test('hovering a layer shows its shape and parameter formula', async () => {
     await openFile(page, 'shapesnet.stride');
     await editor(page).locator('.view-lines', { hasText: '→ 16×16×32' }).waitFor({ timeout: 30_000 });
     await mediaShot(s, 'editor');
-    await editor(page)
+    const layer = editor(page)
       .locator('.view-line span', { hasText: /^conv2d$/ })
-      .nth(1)
-      .hover();
+      .nth(1);
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: '(None, 16, 16, 32)' });
-    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    // A pointer that VS Code saw arrive before the editor was ready may show no hover: move away and come back (≤ 3 times).
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(700, 820); // the empty editor below the last line
+      await layer.hover();
+      const shown = await hover.waitFor({ state: 'visible', timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      if (attempt === 3) throw new Error('no hover after three gestures over the layer');
+    }
     // (3·3·16 + 1)·32 = 4,640 parameters.
     assert.match(await hover.innerText(), /4,640/);
     await mediaShot(s, 'hover');
