@@ -52,7 +52,8 @@ async function main(job: WorkerJob): Promise<void> {
   const recipe = { kind: 'module', module: require.resolve('./models'), name: 'buildBenchModel', arg: job.model } as const;
   // As `stride train --threads N` runs: N - 1 partner threads, each taking a share of every batch.
   const partners = await startPartners(threads - 1, { recipe, model, maxRows: job.batch, backend: tf.getBackend() });
-  emit({ event: 'ready', description: threads > 1 ? `${chosen.description}, ${threads} data-parallel threads` : chosen.description });
+  const description = threads > 1 ? `${chosen.description}, ${threads} data-parallel threads` : chosen.description;
+  emit({ event: 'ready', description });
   let step = 0;
   const trainStep = async () => {
     const [x, y] = batches[step++ % batches.length];
@@ -73,7 +74,7 @@ async function main(job: WorkerJob): Promise<void> {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   await Promise.all(partners.map((p) => p.close()));
   const result: WorkerResult = {
-    description: threads > 1 ? `${chosen.description}, ${threads} data-parallel threads` : chosen.description,
+    description,
     steps,
     samplesPerSecond: (steps * job.batch) / wallSeconds,
     samplesPerCpuSecond: (steps * job.batch) / cpuSeconds,

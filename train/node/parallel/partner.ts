@@ -66,13 +66,13 @@ export class ThreadPartner implements StepPartner {
       return Promise.reject(new Error(`A share of ${rows} rows exceeds the ${this.layout.maxRows} the training thread was made for.`));
     const all = weightsInOrder(model);
     const index = new Map(all.map((w, i) => [w.id, i]));
+    const stray = vars.find((v) => !index.has(v.id));
+    if (stray) return Promise.reject(new Error(`Weight '${stray.name}' is not one of the model's layers' weights; a training thread cannot follow it.`));
     const L = this.layout;
     readWeights(all, new Float32Array(this.sab, L.weights, L.weightCount));
     new Float32Array(this.sab, L.x, rows * L.sample).set(xs.dataSync() as Float32Array);
     new Int32Array(this.sab, L.y, rows).set(ys.dataSync() as Int32Array);
     const chosen = new Int32Array(this.sab, L.vars, all.length);
-    const stray = vars.find((v) => !index.has(v.id));
-    if (stray) return Promise.reject(new Error(`Weight '${stray.name}' is not one of the model's layers' weights; a training thread cannot follow it.`));
     vars.forEach((v, i) => (chosen[i] = index.get(v.id)!));
     const message: StepMessage = { objective, dropoutCalls: dropouts(model).map((d) => d.calls) };
     this.port.postMessage(message);

@@ -43,7 +43,6 @@ export interface Layout {
   readonly sample: number;
   readonly y: number;
   readonly vars: number;
-  readonly varSlots: number;
   /** The loss, then every gradient asked for, flattened. */
   readonly out: number;
   readonly outLength: number;
@@ -95,7 +94,6 @@ export function layoutOf(model: tf.LayersModel, maxRows: number): Layout {
     sample,
     y: region(maxRows),
     vars: region(weights.length),
-    varSlots: weights.length,
     out: region(1 + weightCount),
     outLength: 1 + weightCount,
     pred: region(maxRows * predSize),
