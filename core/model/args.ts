@@ -53,7 +53,9 @@ export function matchArgs<S extends Slot, A extends GivenArg>(
   misfits: Misfits<A>,
   report: (d: Diagnostic) => void,
   onMatch?: (slot: S, arg: A) => void,
-): Map<string, A[]> {
+): ReadonlyMap<string, A[]> {
+  // Most layer calls of a large model have no arguments at all (`relu()`, `batchnorm()`): nothing to pair.
+  if (given.length === 0) return NO_MATCHES;
   const matched = new Map<string, A[]>();
   const positional = positionalOf(slots);
   let next = 0;
@@ -74,6 +76,8 @@ export function matchArgs<S extends Slot, A extends GivenArg>(
   }
   return matched;
 }
+
+const NO_MATCHES: ReadonlyMap<string, never[]> = new Map();
 
 const positionals = new WeakMap<readonly Slot[], readonly Slot[]>();
 
@@ -98,11 +102,10 @@ export function bindArgs(
     out.push(d);
     ok = false;
   };
-  const raw = matchArgs(specs, given, layerMisfits(what, specs), report);
+  const raw = matchArgs(specs, given, new LayerMisfits(what, specs), report);
   const bound: Binding = { values: {}, spans: {} };
-  const call = { callSpan, spatialRank };
   for (const spec of specs) {
-    const problem = bindOne(what, spec, raw.get(spec.name), call, bound);
+    const problem = bindOne(what, spec, raw.get(spec.name), callSpan, spatialRank, bound);
     if (problem) report(problem);
   }
   return { args: bound.values, spans: bound.spans, ok };
@@ -113,26 +116,31 @@ interface Binding {
   readonly spans: Record<string, Span>;
 }
 
-/** How layers word arguments that fit no parameter. */
-function layerMisfits(what: string, specs: readonly ArgSpec[]): Misfits<BoundArg> {
-  const positional = positionalOf(specs);
-  return {
-    unknown: (arg) => unknownArg(what, specs, arg),
-    tooMany: (arg) => ({
+/** How layers word arguments that fit no parameter (a class: the messages are built only for a misfit). */
+class LayerMisfits implements Misfits<BoundArg> {
+  constructor(
+    private readonly what: string,
+    private readonly specs: readonly ArgSpec[],
+  ) {}
+
+  unknown(arg: BoundArg): Diagnostic {
+    return unknownArg(this.what, this.specs, arg);
+  }
+
+  tooMany(arg: BoundArg): Diagnostic {
+    const positional = positionalOf(this.specs);
+    return {
       code: 'too-many-arguments',
       severity: 'error',
-      message: `${what} takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${positional.map((s) => s.name).join(', ') || 'none'}).`,
+      message: `${this.what} takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${positional.map((s) => s.name).join(', ') || 'none'}).`,
       span: arg.span,
       fixes: [removeFix(arg)],
-    }),
-    duplicate: (name, arg) => ({
-      code: 'duplicate-argument',
-      severity: 'error',
-      message: `Argument '${name}' of ${what} is given twice.`,
-      span: arg.span,
-      fixes: [removeFix(arg)],
-    }),
-  };
+    };
+  }
+
+  duplicate(name: string, arg: BoundArg): Diagnostic {
+    return { code: 'duplicate-argument', severity: 'error', message: `Argument '${name}' of ${this.what} is given twice.`, span: arg.span, fixes: [removeFix(arg)] };
+  }
 }
 
 /** Fills one parameter from its arguments, or its default, into `bound`; returns the problem if there is one. */
@@ -140,25 +148,22 @@ function bindOne(
   what: string,
   spec: ArgSpec,
   args: readonly BoundArg[] | undefined,
-  call: { readonly callSpan: Span; readonly spatialRank: number },
+  callSpan: Span,
+  spatialRank: number,
   bound: Binding,
 ): Diagnostic | undefined {
   if (!args) {
     if (spec.default === undefined && !spec.rest)
-      return { code: 'missing-argument', severity: 'error', message: `${what} needs '${spec.name}': ${spec.doc}`, span: call.callSpan };
+      return { code: 'missing-argument', severity: 'error', message: `${what} needs '${spec.name}': ${spec.doc}`, span: callSpan };
     const d = spec.default ?? (spec.type.type === 'dims' ? [] : null);
     // `stride: 1` means 1 on every spatial axis, defaults included.
-    bound.values[spec.name] = spec.type.type === 'ints' && typeof d === 'number' ? sameOnEveryAxis(call.spatialRank, d) : d;
+    bound.values[spec.name] = spec.type.type === 'ints' && typeof d === 'number' ? sameOnEveryAxis(spatialRank, d) : d;
     return undefined;
   }
   const at = args.length === 1 ? args[0].value.span : span(args[0].span.start, args[args.length - 1].span.end);
   bound.spans[spec.name] = at;
   if (spec.type.type === 'tensors') return undefined;
-  const converted = convert(
-    spec,
-    args.map((a) => a.value),
-    call.spatialRank,
-  );
+  const converted = convert(spec, args.length === 1 ? [args[0].value] : args.map((a) => a.value), spatialRank);
   if (typeof converted === 'object' && converted !== null && 'error' in converted)
     return { code: converted.code, severity: 'error', message: `${what}: ${converted.error}`, span: at, fixes: converted.fixes };
   bound.values[spec.name] = converted as ArgValue;
@@ -264,13 +269,15 @@ function convertEnum(spec: ArgSpec, t: TypeOf<'enum'>, v: Value): ArgValue | Con
 /** One integer for every spatial axis, or a tuple with one per axis. */
 function convertInts(spec: ArgSpec, t: TypeOf<'ints'>, values: readonly Value[], spatialRank: number): ArgValue | ConvertError {
   const v = values[0];
+  // The common case, one integer for every axis (`kernel: 3`), shares its tuple like a default does.
+  if (v.kind === 'number' && Number.isInteger(v.value) && (t.min === undefined || v.value >= t.min)) return sameOnEveryAxis(spatialRank, v.value);
   const items = v.kind === 'tuple' ? v.items : [v];
   const expected = `an integer or a tuple of ${spatialRank} integers`;
   if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, expected);
   const nums = items.map((x) => (x as { value: number }).value);
   if (nums.length !== 1 && nums.length !== spatialRank) return bad(spec, values, expected);
   if (t.min !== undefined && nums.some((n) => n < t.min!)) return { error: `'${spec.name}' must be ≥ ${t.min}, got ${formatValue(v)}.`, code: 'out-of-range' };
-  return nums.length === 1 ? Array(spatialRank).fill(nums[0]) : nums;
+  return nums.length === 1 ? sameOnEveryAxis(spatialRank, nums[0]) : nums;
 }
 
 /**
