@@ -6,22 +6,13 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { BackgroundBatch } from '../../protocol/training';
 import { checkToWorker, type EpochSummary, type FromWorker, type RunSummary, type WorkerStart } from '../../protocol/train-worker';
 import { TrainControl } from '../../train/control';
+import { useWasmBinariesBeside } from '../../train/node/backends/shipped-wasm';
 import { runTraining, type ProgressEvent, type RunResult } from '../../train/node/run';
 import type { BatchProgress, EpochProgress } from '../../train/trainer';
 import { MODEL_JSON, WEIGHTS_BIN, writeFolderAtomically } from '../../train/node/saved-files';
 
 /** Batches are reported at most this often (plus the last of each epoch): enough for charts, cheap for the host. */
 const BATCH_INTERVAL_MS = 100;
-
-/**
- * The packaged extension ships the wasm binaries next to this bundle; the unbundled build finds them in node_modules.
- * Must run before the backend is selected.
- */
-function useShippedWasm(): void {
-  if (!fs.existsSync(path.join(__dirname, 'tfjs-backend-wasm-simd.wasm'))) return;
-  const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void };
-  wasm.setWasmPaths(`${__dirname}${path.sep}`);
-}
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
@@ -113,7 +104,7 @@ class TrainingWorker {
 
   private async run(o: WorkerStart): Promise<void> {
     try {
-      useShippedWasm();
+      useWasmBinariesBeside(__dirname); // the packaged extension ships them beside this bundle
       const result = await runTraining({
         model: o.training,
         file: o.file,

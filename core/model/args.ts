@@ -139,7 +139,13 @@ class LayerMisfits implements Misfits<BoundArg> {
   }
 
   duplicate(name: string, arg: BoundArg): Diagnostic {
-    return { code: 'duplicate-argument', severity: 'error', message: `Argument '${name}' of ${this.what} is given twice.`, span: arg.span, fixes: [removeFix(arg)] };
+    return {
+      code: 'duplicate-argument',
+      severity: 'error',
+      message: `Argument '${name}' of ${this.what} is given twice.`,
+      span: arg.span,
+      fixes: [removeFix(arg)],
+    };
   }
 }
 

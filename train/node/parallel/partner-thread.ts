@@ -1,11 +1,9 @@
 // A partner thread (see partner.ts): builds a replica of the model, then, for every step the main thread hands it,
 // takes the weights and its rows from shared memory and writes back the loss, the gradients and the predictions.
-import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { useWasmBinariesBeside } from '../backends/shipped-wasm';
 import { selectBackend, type BackendName } from '../backends/select';
 import { buildModel } from '../../model-builder';
 import { gradientsOf, type StepObjective } from '../../step';
@@ -24,8 +22,7 @@ interface Start {
 async function main(start: Start): Promise<void> {
   const control = new Int32Array(start.sab, 0, Control.Words);
   try {
-    // Bundled (the extension package), the wasm binaries ship beside this file; unbundled, tfjs finds its own.
-    if (fs.existsSync(path.join(__dirname, 'tfjs-backend-wasm-simd.wasm'))) setWasmPaths(`${__dirname}${path.sep}`);
+    useWasmBinariesBeside(__dirname); // bundled (the extension package), they ship beside this file
     await selectBackend({ backend: start.backend, warn: () => undefined });
     const model = await build(start.recipe);
     const weights = weightsInOrder(model);
