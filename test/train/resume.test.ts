@@ -128,13 +128,37 @@ describe('a resumed data-parallel run continues the same run', () => {
     const outDir = path.join(tmp.dir, 'threads-resumed');
     const first = await record({ model, outDir, threads: 2 }, [2, 2]);
     assert.equal(first.status, 'stopped');
-    const second = await record({ model, outDir, resume: true, threads: 2 });
+    const warnings: string[] = [];
+    const second = await record({ model, outDir, resume: true, threads: 2, warn: (m) => warnings.push(m) });
+    assert.deepEqual(
+      warnings.filter((w) => w.includes('checkpoint')),
+      [],
+      'the same thread count resumes without a warning',
+    );
     assert.deepEqual([...first.steps, ...second.steps], straight.steps, 'the partner thread draws its dropout masks from the step, not from its own start');
     const a = fs.readFileSync(path.join(outDir, 'weights', 'weights.bin'));
     assert.ok(a.equals(fs.readFileSync(path.join(straightDir, 'weights', 'weights.bin'))), 'the final weights are equal');
     // The shares draw their own masks: not the one-thread run (batch norm per share aside, equal masks would be a copy).
     const single = await record({ model, outDir: path.join(tmp.dir, 'threads-single') });
     assert.notDeepEqual(single.steps, straight.steps);
+  });
+
+  test('resumed on another thread count, the run goes on from the checkpoint with a warning that says why it differs', async () => {
+    const model = host(CASES[2].text);
+    const outDir = path.join(tmp.dir, 'threads-changed');
+    const first = await record({ model, outDir, threads: 2 }, [2, 2]);
+    assert.equal(first.status, 'stopped');
+    assert.equal(readCheckpointFiles(path.join(outDir, CHECKPOINT_DIR))!.threads, 2, 'the checkpoint records its thread count');
+    const warnings: string[] = [];
+    const second = await record({ model, outDir, resume: true, warn: (m) => warnings.push(m) });
+    assert.equal(second.status, 'completed');
+    assert.deepEqual(second.steps[0], { ...second.steps[0], epoch: 2, batch: first.steps.at(-1)!.batch + 1 }, 'it continues where the stopped run ended');
+    assert.deepEqual(
+      warnings.filter((w) => w.includes('checkpoint')),
+      [
+        'The checkpoint was saved by a run on 2 threads; this one continues on 1 thread. It goes on from the same state, but batch norm and dropout see the batches split differently, so it will not equal the stopped run continued on 2 threads.',
+      ],
+    );
   });
 });
 
@@ -159,6 +183,11 @@ describe('resuming refuses what it cannot continue, and changes nothing', () => 
   test('a truncated optimizer state or a damaged checkpoint.json is a clear error', async () => {
     const outDir = await stopped('damaged');
     const ckpt = path.join(outDir, CHECKPOINT_DIR);
+    const json = path.join(ckpt, 'checkpoint.json');
+    const saved = fs.readFileSync(json, 'utf8');
+    fs.writeFileSync(json, JSON.stringify({ ...JSON.parse(saved), threads: 0 }));
+    await assert.rejects(record({ model: model(), outDir, resume: true }), /checkpoint in '.*' is damaged: checkpoint.json has an invalid thread count/);
+    fs.writeFileSync(json, saved);
     const slots = path.join(ckpt, 'optimizer.bin');
     fs.truncateSync(slots, fs.statSync(slots).size - 10);
     const before = snapshot(outDir);

@@ -21,11 +21,20 @@ const MAX_JSON_BYTES = 64 * 1024 * 1024;
 export interface StoredCheckpoint {
   readonly fingerprint: Fingerprint;
   readonly state: TrainState;
+  /** The training threads of the run that saved it (checkpoints from before `--threads` hold none: one). */
+  readonly threads: number;
 }
 
 /** Replaces the checkpoint in `dir` as a whole: the previous one stays until the new one is complete on disk. */
 export function writeCheckpointFiles(dir: string, c: StoredCheckpoint): void {
-  const json = { format: FORMAT, fingerprint: c.fingerprint, loop: c.state.loop, weights: c.state.weights.specs, optimizer: c.state.optimizer.specs };
+  const json = {
+    format: FORMAT,
+    fingerprint: c.fingerprint,
+    threads: c.threads,
+    loop: c.state.loop,
+    weights: c.state.weights.specs,
+    optimizer: c.state.optimizer.specs,
+  };
   writeFolderAtomically(dir, { [STATE_JSON]: Buffer.from(JSON.stringify(json)), [WEIGHTS]: c.state.weights.data, [OPTIMIZER]: c.state.optimizer.data });
 }
 
@@ -51,7 +60,7 @@ export function readCheckpointFiles(dir: string): StoredCheckpoint | null {
       weights: checkWeights({ specs: json.weights, data: readBytes(file(WEIGHTS)) }),
       optimizer: checkWeights({ specs: json.optimizer, data: readBytes(file(OPTIMIZER)) }),
     };
-    return { fingerprint: checkFingerprint(json.fingerprint), state };
+    return { fingerprint: checkFingerprint(json.fingerprint), state, threads: checkThreads(json.threads) };
   } catch (e) {
     throw new Error(`The checkpoint in '${use}' is damaged: ${e instanceof Error ? e.message : String(e)}. Train without resuming to start over.`);
   }
@@ -75,4 +84,10 @@ function readBytes(file: string): Uint8Array {
 function checkFingerprint(v: unknown): Fingerprint {
   if (!isObject(v) || typeof v.model !== 'string' || !isObject(v.settings)) throw new Error(`${STATE_JSON} has no valid fingerprint`);
   return { model: v.model, settings: v.settings };
+}
+
+function checkThreads(v: unknown): number {
+  if (v === undefined) return 1;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${STATE_JSON} has an invalid thread count`);
+  return v;
 }

@@ -15,17 +15,18 @@ export interface ResumePlan {
   readonly save: (state: TrainState) => void;
 }
 
-type Options = Pick<RunTrainingOptions, 'outDir' | 'resume' | 'limit' | 'dataOverride' | 'initDir'>;
+type Options = Pick<RunTrainingOptions, 'outDir' | 'resume' | 'limit' | 'dataOverride' | 'initDir' | 'warn'>;
 
 /**
  * A fresh run removes any older checkpoint first, so it can never be resumed into another run's state. A resumed run
  * reads the checkpoint (a damaged one is a clear error) and refuses when the model or any effective setting changed:
- * the data, the sample limit and the epochs count too, since the schedule and the split depend on them.
+ * the data, the sample limit and the epochs count too, since the schedule and the split depend on them. Another thread
+ * count continues with a warning: the run goes on, but no longer as the stopped one would have.
  */
-export function resumePlan(training: TrainingModel, o: Options, settings: TrainingModel['settings']): ResumePlan {
+export function resumePlan(training: TrainingModel, o: Options, settings: TrainingModel['settings'], threads: number): ResumePlan {
   const dir = path.join(o.outDir, CHECKPOINT_DIR);
   const fingerprint = fingerprintOf(training, { ...settings, data: o.dataOverride ?? settings.data, limit: o.limit ?? null });
-  const save = (state: TrainState) => writeCheckpointFiles(dir, { fingerprint, state });
+  const save = (state: TrainState) => writeCheckpointFiles(dir, { fingerprint, state, threads });
   if (!o.resume) {
     removeCheckpointFiles(dir);
     return { done: 0, save };
@@ -37,5 +38,12 @@ export function resumePlan(training: TrainingModel, o: Options, settings: Traini
   if (why) throw new Error(`Cannot resume the run in '${o.outDir}': ${why}. Train without --resume to start over.`);
   const done = stored.state.loop.epoch;
   if (done >= settings.epochs) throw new Error(`Nothing to resume: the checkpoint in '${o.outDir}' already holds all ${settings.epochs} epochs.`);
+  if (stored.threads !== threads) o.warn?.(threadsChanged(stored.threads, threads));
   return { done, state: stored.state, save };
+}
+
+/** Each thread's share of a batch sets its batch-norm statistics and dropout masks: another split is another run. */
+function threadsChanged(saved: number, now: number): string {
+  const on = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+  return `The checkpoint was saved by a run on ${on(saved)}; this one continues on ${on(now)}. It goes on from the same state, but batch norm and dropout see the batches split differently, so it will not equal the stopped run continued on ${on(saved)}.`;
 }

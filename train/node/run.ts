@@ -105,7 +105,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const backend = await runBackend(o, threads);
   const base = training.settings;
   const settings: Settings = { ...base, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch };
-  const plan = resumePlan(training, o, settings);
+  const plan = resumePlan(training, o, settings, threads);
   const data = await prepareData(training, o, settings);
   // The statistics saved beside the weights, so predict feeds the model what training fed it.
   const normalization = runNormalization(settings, data);
