@@ -77,7 +77,7 @@ function command(python: string, nproc: number, trainArgs: string[]): string[] {
 }
 
 function trainArgs(args: ParsedArgs, outDir: string, project: string): string[] {
-  const out = ['--out', project, '--metrics', path.join(outDir, 'metrics.jsonl'), '--quiet', '--end-by-host'];
+  const out = ['--out', project, '--metrics', path.join(outDir, 'metrics.jsonl'), '--quiet', '--end-by-host', '--stop-file', stopFile(project)];
   for (const k of ['epochs', 'batch', 'limit']) {
     const v = intOption(args.options, k);
     if (v !== undefined) out.push(`--${k}`, String(v));
@@ -86,12 +86,16 @@ function trainArgs(args: ParsedArgs, outDir: string, project: string): string[] 
   return out;
 }
 
+/** The file whose appearance stops the training processes (train.py --stop-file). */
+const stopFile = (project: string) => path.join(project, 'stop-requested');
+
 /**
- * Runs the child in its own process group, so a stop reaches torchrun and every training process at once: SIGINT or
- * SIGTERM to stride is passed to the group (each process stops at the same step; rank 0 saves), a second one kills
- * the group. Resolves with the child's exit status.
+ * Runs the child in its own process group. SIGINT or SIGTERM to stride creates the stop file: every training process
+ * stops at the same step (rank 0 saves) and torchrun, never signalled itself, ends without a traceback; when the file
+ * cannot be written, the signal goes to the group. A second signal kills the group. Resolves with the exit status.
  */
-function runChild(argv: string[], cwd: string): Promise<number> {
+function runChild(argv: string[], cwd: string, stop: string): Promise<number> {
+  fs.rmSync(stop, { force: true }); // a stop left by a killed run must not end this one
   const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   const group = (signal: NodeJS.Signals) => {
     try {
@@ -105,7 +109,11 @@ function runChild(argv: string[], cwd: string): Promise<number> {
     if (stopping) return group('SIGKILL');
     stopping = true;
     process.stderr.write('\nStopping: the processes save a checkpoint and the weights (Ctrl-C again to quit at once)…\n');
-    group(signal);
+    try {
+      fs.writeFileSync(stop, '');
+    } catch {
+      group(signal);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -113,6 +121,7 @@ function runChild(argv: string[], cwd: string): Promise<number> {
     const done = () => {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
+      fs.rmSync(stop, { force: true });
     };
     child.on('error', (e) => {
       done();
@@ -142,7 +151,7 @@ export async function trainTorch(args: ParsedArgs, readSource: (file: string) =>
   const tail = new MetricsTail(path.join(outDir, 'metrics.jsonl'), process.stderr);
   const argv = command(python, nproc, trainArgs(args, outDir, project));
   process.stderr.write(`Running: ${argv.join(' ')}\n  in ${project}\n`);
-  const status = await tail.during(() => runChild(argv, project));
+  const status = await tail.during(() => runChild(argv, project, stopFile(project)));
   return finish(chosen, outDir, project, status, tail, tensorboard);
 }
 

@@ -52,6 +52,8 @@ it starts from epoch 1, so the same command line serves the first start).
 - \`--metrics FILE\` (default \`OUT/metrics.jsonl\`): Stride's JSON-lines progress log (\`start\`, \`epoch\`, \`end\`)
 - \`--resume\`: continue from \`OUT/checkpoint.pt\` when there is one (model, optimizer, epoch, random state)
 - Ctrl-C (SIGINT) or SIGTERM: every process stops at the same step; rank 0 saves the checkpoint and the weights.
+- \`--stop-file FILE\`: the same stop once FILE exists (\`stride train --engine torch\` stops this way, so torchrun
+  itself is never signalled and ends quietly)
 
 ## Semantics
 

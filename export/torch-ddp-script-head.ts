@@ -31,7 +31,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 EPS = 1e-7
 M32 = 0xFFFFFFFF
-STOP = {"requested": False}
+STOP = {"requested": False, "file": None}
 # DDP compares gradient and parameter strides, which differ harmlessly on size-1 axes (a conv with one input channel).
 warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
 
@@ -47,6 +47,7 @@ def parse_args():
     p.add_argument("--torch-init", action="store_true", help="start from PyTorch's own initialisation, not Stride's")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stdout (the metrics log is still written)")
     p.add_argument("--end-by-host", action="store_true", help="write the end record to OUT/result.json; the caller logs it")
+    p.add_argument("--stop-file", help="stop as Ctrl-C does once this file exists (a host stops a run without signalling torchrun)")
     return p.parse_args()
 
 

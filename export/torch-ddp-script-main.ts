@@ -66,6 +66,8 @@ def run_epoch(ctx, epoch, order):
         pred = model(x)
         losses = sample_losses(s["loss"], ctx["form"], pred, y, ctx["classes"])
         total = losses.sum() * (1.0 if weight else 0.0)
+        if STOP["file"] and os.path.exists(STOP["file"]):
+            STOP["requested"] = True
         flags = torch.stack([total.detach().double(), torch.tensor(float(STOP["requested"]), dtype=torch.float64, device=x.device)])
         if world > 1:
             dist.all_reduce(flags)
@@ -207,6 +209,7 @@ def main():
     sys.path.insert(0, HERE)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, on_signal)
+    STOP["file"] = args.stop_file
     rank, world, device, backend = setup()
     s = dict(config["settings"])
     s.update({k: v for k, v in (("epochs", args.epochs), ("batch", args.batch)) if v is not None})

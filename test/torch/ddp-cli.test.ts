@@ -96,12 +96,14 @@ describe('stride data export shapes', () => {
 });
 
 describe('stopping a PyTorch run', { skip: NO_TORCH }, () => {
-  test('SIGINT to stride stops every process, keeps a checkpoint and brings the weights back', async () => {
+  test('SIGINT to stride stops every process, keeps a checkpoint and brings the weights back; torchrun ends quietly', async () => {
     const dir = tempDir('stride-ddp-stop-');
     const file = writeModel(dir, 'net', modelSource({ name: 'Net', norm: false, optimizer: 'sgd(lr: 0.05)', count: 2400, epochs: 50 }));
     const child = spawn(process.execPath, [BIN, 'train', file, '--engine', 'torch', '--nproc', '2', '--python', PYTHON], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const log = path.join(dir, 'net.runs', 'Net', 'metrics.jsonl');
     const status = await new Promise<number | null>((resolve) => {
       const timer = setInterval(() => {
@@ -120,6 +122,10 @@ describe('stopping a PyTorch run', { skip: NO_TORCH }, () => {
     assert.ok(fs.existsSync(path.join(dir, 'net.runs', 'Net', 'torch', 'checkpoint.pt')));
     assert.ok(fs.existsSync(path.join(dir, 'net.runs', 'Net', 'weights', 'model.json')));
     assert.match(stdout, /Stopped: Net/);
+    // The stop reaches the training processes through the stop file: torchrun is not signalled, so no traceback.
+    assert.match(stderr, /Stopping: the processes save a checkpoint/);
+    assert.doesNotMatch(stderr, /Traceback|SignalException/);
+    assert.ok(!fs.existsSync(path.join(dir, 'net.runs', 'Net', 'torch', 'stop-requested')), 'the stop file is removed');
   });
 });
 
