@@ -65,6 +65,7 @@ async function writeProject(args: ParsedArgs, chosen: Chosen, project: string, r
     weightsDir: initOption(args),
     dataOverride: dataOption(args),
     streamData: args.options.get('stream-data') === true,
+    limit: intOption(args.options, 'limit'),
   });
   fs.rmSync(project, { recursive: true, force: true });
   writeExport(output, project);

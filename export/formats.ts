@@ -28,6 +28,8 @@ export interface ExportJob {
   readonly dataOverride?: DataSpec;
   /** An image folder is listed for the project to read (streamed), not decoded into it (`--stream-data`). */
   readonly streamData?: boolean;
+  /** The run will use only the first `limit` training samples (`--limit`): statistics the project holds come from them. */
+  readonly limit?: number;
 }
 
 /** One file an export writes, relative to the output path (`''` is the output path itself). */

@@ -19,6 +19,8 @@ export interface ExportOptions {
   readonly dataOverride?: DataSpec;
   /** torch-ddp: list an image folder for the project to read instead of packing it (ExportJob.streamData). */
   readonly streamData?: boolean;
+  /** torch-ddp: the run's `--limit` (ExportJob.limit). */
+  readonly limit?: number;
 }
 
 /** Produces a format's files for `model` (in memory); throws ExportRefused for a model the format cannot express. */
@@ -33,6 +35,7 @@ export async function produceExport(format: ExportFormat, analysis: Analysis, mo
     file: options.file,
     dataOverride: options.dataOverride,
     streamData: options.streamData,
+    limit: options.limit,
   });
 }
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ModelAnalysis } from '../core/analyze';
 import { modulePath } from '../core/export/pytorch';
 import type { TrainingModel } from '../protocol/training-model';
-import type { Dataset } from '../train/data/dataset';
+import { limitSet, sampleSize, type Dataset } from '../train/data/dataset';
 import type { Normalization } from '../train/input-pipeline';
 import type { ExportWeights } from '../train/node/export-weights';
 import type { ExportJob } from './formats';
@@ -30,10 +30,15 @@ export async function startWeights(job: ExportJob, training: TrainingModel): Pro
 
 /**
  * The per-channel statistics of `normalize:` as the Node trainer resolves them (auto: from the training split of the
- * seeded split), or undefined without `normalize:`. A streamed folder is never loaded here, so only fixed
- * statistics go with it.
+ * seeded split of the first `limit` samples when the run has a limit), or undefined without `normalize:`. A streamed
+ * folder is never loaded here, so only fixed statistics go with it.
  */
-export async function normalizationFor(training: TrainingModel, data: Dataset | undefined, channels: number): Promise<Normalization | undefined> {
+export async function normalizationFor(
+  training: TrainingModel,
+  data: Dataset | undefined,
+  channels: number,
+  limit?: number,
+): Promise<Normalization | undefined> {
   const setting = training.settings.normalize;
   if (!setting) return undefined;
   if (!data) {
@@ -47,8 +52,10 @@ export async function normalizationFor(training: TrainingModel, data: Dataset | 
     return { mean: spread(setting.mean), std: spread(setting.std) };
   }
   const { runNormalization } = await import('../train/input-pipeline');
+  // The statistics of the samples the run will use: with --limit, of the first `limit`, split as the trainer splits them.
+  const used = { ...data, train: limitSet(data.train, sampleSize(data), limit) };
   try {
-    return runNormalization(training.settings, data);
+    return runNormalization(training.settings, used);
   } catch (e) {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }

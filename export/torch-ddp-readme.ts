@@ -47,7 +47,7 @@ it starts from epoch 1, so the same command line serves the first start).
 
 ## Options
 
-- \`--epochs N\`, \`--batch N\` (global: all processes together), \`--limit N\` (first N training images)
+- \`--epochs N\`, \`--batch N\` (global: all processes together), \`--limit N\` (first N training images; \`normalize: auto\` statistics stay those written in stride.json)
 - \`--out DIR\` (default \`runs\`): \`checkpoint.pt\` after every epoch and \`weights.safetensors\` at the end
 - \`--metrics FILE\` (default \`OUT/metrics.jsonl\`): Stride's JSON-lines progress log (\`start\`, \`epoch\`, \`end\`)
 - \`--resume\`: continue from \`OUT/checkpoint.pt\` when there is one (model, optimizer, epoch, random state)

@@ -113,16 +113,16 @@ async function listedFolder(root: string, training: TrainingModel): Promise<Pack
 }
 
 /** stride.json: everything train.py reads besides the data and weights files. */
-async function config(model: ModelAnalysis, training: TrainingModel, data: PackedData, dataSpec: ExportJob['dataOverride']): Promise<string> {
+async function config(model: ModelAnalysis, training: TrainingModel, data: PackedData, job: ExportJob): Promise<string> {
   const { outputForm } = await import('../train/objective');
-  const settings = { ...training.settings, data: dataSpec ?? training.settings.data };
+  const settings = { ...training.settings, data: job.dataOverride ?? training.settings.data };
   const value = {
     model: training.name,
     className: pyName(model.graph.name),
     settings,
     outputForm: outputForm(training, training.outputs[0]),
     initialWeights: INITIAL_WEIGHTS,
-    normalization: (await normalizationFor(training, data.dataset, data.shape[2])) ?? null,
+    normalization: (await normalizationFor(training, data.dataset, data.shape[2], job.limit)) ?? null,
     fineTune: fineTuneConfig(model, training),
     data: { name: data.name, shape: data.shape, classes: data.classes, count: data.count, ...data.source },
   };
@@ -143,7 +143,7 @@ async function runDdp(job: ExportJob): Promise<ExportOutput> {
       { path: 'model.py', data: code.files[0].data },
       { path: 'train.py', data: TRAIN_PY_HEAD + TRAIN_PY_AUGMENT + TRAIN_PY_TUNE + TRAIN_PY_SCHEDULE + TRAIN_PY_MAIN },
       { path: 'launch.py', data: LAUNCH_PY },
-      { path: 'stride.json', data: await config(job.model, training, data, job.dataOverride) },
+      { path: 'stride.json', data: await config(job.model, training, data, job) },
       { path: INITIAL_WEIGHTS, data: initial },
       ...data.files,
       { path: 'README.md', data: ddpReadme(training, data) },

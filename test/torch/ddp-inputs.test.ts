@@ -77,4 +77,17 @@ describe('normalize: on PyTorch', { skip: NO_TORCH }, () => {
       );
     });
   }
+
+  test("normalize: auto with --limit: the statistics of the limited training split, as the Node run's", async () => {
+    const dir = tempDir('stride-ddp-normalize-limit-');
+    const file = writeModel(dir, 'net', source('normalize: auto', 2));
+    const node = losses(await trainLogged(file, path.join(dir, 'node'), 'node', ['--limit', '64']));
+    const torch = losses(await trainLogged(file, path.join(dir, 'torch'), 'torch', ['--limit', '64']));
+    assertSameLosses(torch, node);
+    const stats = (run: string) => fs.readFileSync(path.join(dir, run, 'weights', 'model.json'), 'utf8').match(/"normalization":\{[^}]*\}/)?.[0];
+    assert.ok(stats('node'));
+    assert.equal(stats('torch'), stats('node'));
+    await trainLogged(file, path.join(dir, 'whole'), 'node');
+    assert.notEqual(stats('whole'), stats('node'), 'the limit changes the statistics, so the test can tell');
+  });
 });
