@@ -6,6 +6,7 @@ import type { LayerDef } from '../core/model/registry';
 import { formatShape } from '../core/model/values';
 import type { TrainingModel, TrainingNode } from '../protocol/training-model';
 import { activationOf, nums, type LayerContext } from './layers/common';
+import { lazyConvGradients } from './layers/lazy-conv-grad';
 import { LAYER_FACTORIES } from './layers/make-layer';
 
 export interface BuildOptions {
@@ -38,11 +39,14 @@ export function buildModel(model: TrainingModel, options: BuildOptions = {}): tf
     tensors.set(node.id, buildNode(node, model, tensors, seeds, options.placeholder));
   }
   const pick = (ids: readonly number[]) => ids.map((id) => tensors.get(id)!);
+  let built: tf.LayersModel;
   try {
-    return tf.model({ name: tfName(graph.name), inputs: pick(graph.inputs), outputs: pick(graph.outputs) });
+    built = tf.model({ name: tfName(graph.name), inputs: pick(graph.inputs), outputs: pick(graph.outputs) });
   } catch (e) {
     throw new BuildError(`Model '${graph.name}': tfjs could not assemble the graph: ${message(e)}`);
   }
+  lazyConvGradients(built);
+  return built;
 }
 
 /** Only layers on a path to an output become tfjs layers; dead branches would be disconnected inputs. */

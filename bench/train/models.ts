@@ -1,6 +1,8 @@
-// The reference training nets of the throughput benchmark, built directly with tf.layers (batch norm: Stride's, as `stride train` builds it).
+// The reference training nets of the throughput benchmark, built directly with tf.layers (batch norm: Stride's, and
+// convolutions with lazy gradients, as `stride train` builds them).
 import * as tf from '@tensorflow/tfjs';
 import { batchNormalization } from '../../train/layers/fused-batchnorm';
+import { lazyConvGradients } from '../../train/layers/lazy-conv-grad';
 
 export interface BenchModel {
   readonly name: string;
@@ -103,11 +105,18 @@ function mobilenetTiny(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: output });
 }
 
+/** What train/model-builder.ts does to every model after assembling it. */
+const asStride = (build: () => tf.LayersModel) => () => {
+  const model = build();
+  lazyConvGradients(model);
+  return model;
+};
+
 export const BENCH_MODELS: readonly BenchModel[] = [
-  { name: 'tiny-cnn', inputShape: [28, 28, 1], classes: 10, build: tinyCnn },
-  { name: 'vgg-small', inputShape: [32, 32, 3], classes: 10, build: vggSmall },
-  { name: 'resnet8', inputShape: [32, 32, 3], classes: 10, build: resnet8 },
-  { name: 'mobilenet-tiny', inputShape: [32, 32, 3], classes: 10, build: mobilenetTiny },
+  { name: 'tiny-cnn', inputShape: [28, 28, 1], classes: 10, build: asStride(tinyCnn) },
+  { name: 'vgg-small', inputShape: [32, 32, 3], classes: 10, build: asStride(vggSmall) },
+  { name: 'resnet8', inputShape: [32, 32, 3], classes: 10, build: asStride(resnet8) },
+  { name: 'mobilenet-tiny', inputShape: [32, 32, 3], classes: 10, build: asStride(mobilenetTiny) },
 ];
 
 /** The benchmark net named `name`, freshly built (what a partner thread of a data-parallel run builds). */
