@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ModelAnalysis } from '../core/analyze';
 import { modulePath } from '../core/export/pytorch';
 import type { TrainingModel } from '../protocol/training-model';
-import { limitSet, sampleSize, type Dataset } from '../train/data/dataset';
+import { limitData, type Dataset } from '../train/data/dataset';
 import type { Normalization } from '../train/input-pipeline';
 import type { ExportWeights } from '../train/node/export-weights';
 import type { ExportJob } from './formats';
@@ -52,10 +52,9 @@ export async function normalizationFor(
     return { mean: spread(setting.mean), std: spread(setting.std) };
   }
   const { runNormalization } = await import('../train/input-pipeline');
-  // The statistics of the samples the run will use: with --limit, of the first `limit`, split as the trainer splits them.
-  const used = { ...data, train: limitSet(data.train, sampleSize(data), limit) };
   try {
-    return runNormalization(training.settings, used);
+    // The statistics of the samples the run will use: with --limit, of the first `limit`, split as the trainer splits them.
+    return runNormalization(training.settings, limitData(data, limit));
   } catch (e) {
     throw new ExportRefused(e instanceof Error ? e.message : String(e));
   }

@@ -169,7 +169,11 @@ function bindOne(
   const at = args.length === 1 ? args[0].value.span : span(args[0].span.start, args[args.length - 1].span.end);
   bound.spans[spec.name] = at;
   if (spec.type.type === 'tensors') return undefined;
-  const converted = convert(spec, args.length === 1 ? [args[0].value] : args.map((a) => a.value), spatialRank);
+  const converted = convert(
+    spec,
+    args.map((a) => a.value),
+    spatialRank,
+  );
   if (typeof converted === 'object' && converted !== null && 'error' in converted)
     return { code: converted.code, severity: 'error', message: `${what}: ${converted.error}`, span: at, fixes: converted.fixes };
   bound.values[spec.name] = converted as ArgValue;

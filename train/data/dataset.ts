@@ -78,6 +78,11 @@ export function limitSet(set: ImageSet, sample: number, limit: number | undefine
   return { images: set.images.subarray(0, limit * sample), labels: set.labels.subarray(0, limit), count: limit };
 }
 
+/** The data set with only the first `limit` training samples (`--limit`), as every engine limits it before splitting. */
+export function limitData(data: Dataset, limit: number | undefined): Dataset {
+  return { ...data, train: limitSet(data.train, sampleSize(data), limit) };
+}
+
 /** Number of samples per class, for balance checks and reports. */
 export function classCounts(set: ImageSet, classes: number): number[] {
   const counts = new Array<number>(classes).fill(0);

@@ -7,7 +7,7 @@ import type { TrainingModel } from '../../protocol/training-model';
 import { selectBackend, type BackendName, type SelectedBackend } from './backends/select';
 import type { TrainControl } from '../control';
 import type { Dataset } from '../data/dataset';
-import { limitSet, sampleSize } from '../data/dataset';
+import { limitData } from '../data/dataset';
 import { loadImage } from './data/folder';
 import { loadData } from './data/load';
 import type { DownloadProgress, FetchOptions } from './data/node-io';
@@ -235,7 +235,7 @@ async function prepareData(training: TrainingModel, o: RunTrainingOptions, setti
     onLoadProgress: (p) => o.onProgress?.({ type: 'load', ...p }),
   });
   checkDataFits(training, data, settings.loss);
-  const limited = { ...data, train: limitSet(data.train, sampleSize(data), o.limit) };
+  const limited = limitData(data, o.limit);
   o.onProgress?.({ type: 'data', name: data.name, samples: limited.train.count, classes: data.classes, shape: data.shape });
   return limited;
 }
