@@ -2,7 +2,7 @@
 
 import type { Diagnostic, Related } from '../diagnostics';
 import type * as ast from './ast';
-import type { Token, TokenKind } from './lexer';
+import type { Lexer, Token, TokenKind } from './lexer';
 import { span, type Span } from './span';
 
 /** Item keywords: at the start of a line they end whatever construct is still open. */
@@ -46,26 +46,39 @@ export interface ListResult<T> {
   readonly commas: boolean;
 }
 
+/**
+ * The parser's view of the token stream: the current token, one token of lookahead and the previous one, pulled from
+ * the lexer as the parser moves, so a large file's tokens are never all alive at once.
+ */
 export class TokenCursor {
+  /** How many tokens have been consumed: the parser compares it to see whether a step made progress. */
   protected pos = 0;
   private lastErrorAt = -1;
   private steps = 0;
   private readonly stepLimit: number;
+  private current: Token;
+  private following: Token | undefined;
+  /** The token before the current one; undefined at the start. */
+  protected previous: Token | undefined;
 
   constructor(
-    protected readonly tokens: Token[],
+    private readonly lexer: Lexer,
     readonly diagnostics: Diagnostic[],
     protected readonly base: number,
+    /** Length of the text being parsed: bounds the steps (a file has at most one token per character, plus `eof`). */
+    textLength: number,
   ) {
-    this.stepLimit = tokens.length * 8 + 1000;
+    this.current = lexer.next();
+    this.stepLimit = (textLength + 1) * 8 + 1000;
   }
 
   protected get tok(): Token {
-    return this.tokens[this.pos];
+    return this.current;
   }
 
-  protected peek(n = 1): Token {
-    return this.tokens[Math.min(this.pos + n, this.tokens.length - 1)];
+  /** The token after the current one (`eof` at the end). */
+  protected peek(): Token {
+    return (this.following ??= this.lexer.next());
   }
 
   protected at(kind: TokenKind): boolean {
@@ -84,7 +97,12 @@ export class TokenCursor {
   protected advance(): Token {
     const t = this.tok;
     if (++this.steps > this.stepLimit) throw new Error('parser made no progress (bug)');
-    if (t.kind !== 'eof') this.pos++;
+    if (t.kind !== 'eof') {
+      this.pos++;
+      this.previous = t;
+      this.current = this.following ?? this.lexer.next();
+      this.following = undefined;
+    }
     return t;
   }
 
@@ -94,7 +112,7 @@ export class TokenCursor {
 
   /** End of the previous token: where an inserted (missing) token is placed. */
   protected get prevEnd(): number {
-    return this.pos > 0 ? this.tokens[this.pos - 1].end : this.base;
+    return this.previous !== undefined ? this.previous.end : this.base;
   }
 
   protected error(message: string, at: Span, related?: Related[], code: 'syntax-error' | 'unclosed-bracket' = 'syntax-error'): void {
@@ -141,7 +159,7 @@ export class TokenCursor {
     const close = this.eat(kind);
     if (close) return close.end;
     // An unterminated string swallowed the bracket; the lexer's diagnostic already explains it.
-    if (this.pos > 0 && isUnterminatedString(this.tokens[this.pos - 1])) return this.prevEnd;
+    if (this.previous !== undefined && isUnterminatedString(this.previous)) return this.prevEnd;
     this.error(
       `Expected '${kind}' to close the '${open.text}', found ${this.describe(this.tok)}.`,
       this.missingAt(),

@@ -98,6 +98,10 @@ const DOUBLE: Record<string, TokenKind> = {
   '>=': '>=',
 };
 
+// Operators by code unit (a pair as first * 65536 + second): matching one allocates no string.
+const SINGLE_BY_CODE = new Map(Object.entries(SINGLE).map(([c, kind]) => [c.charCodeAt(0), kind]));
+const DOUBLE_BY_CODES = new Map(Object.entries(DOUBLE).map(([c, kind]) => [c.charCodeAt(0) * 65536 + c.charCodeAt(1), kind]));
+
 // Character classes by UTF-16 code unit: the lexer reads codes, never one-character strings or regular expressions,
 // so a megabyte of text costs no allocation per character (a 100,000-layer file spent most of its lexing in the GC).
 const IDENT_START = new Uint8Array(128);
@@ -118,36 +122,56 @@ const isDigitCode = (c: number) => c >= 48 && c <= 57;
  * that is not the user's document (the block library) gets offsets that can never be mistaken for it.
  */
 export function lex(text: string, base = 0): LexResult {
-  const result = lexText(text);
-  if (base === 0) return result;
-  const shift = (s: Span) => span(s.start + base, s.end + base);
-  return {
-    tokens: result.tokens.map((t) => new Token(t.kind, t.text, t.start + base, t.end + base, t.newlineBefore, t.doc)),
-    comments: result.comments.map((c) => ({ ...c, span: shift(c.span) })),
-    diagnostics: result.diagnostics.map((d) => ({ ...d, span: shift(d.span) })),
-  };
+  const lexer = new Lexer(text, base);
+  const tokens: Token[] = [];
+  for (let t = lexer.next(); ; t = lexer.next()) {
+    tokens.push(t);
+    if (t.kind === 'eof') break;
+  }
+  return { tokens, comments: lexer.comments, diagnostics: lexer.diagnostics };
 }
 
-function lexText(text: string): LexResult {
-  const lexer = new Lexer(text);
-  while (lexer.i < text.length) lexer.step();
-  lexer.push('eof', text.length, text.length);
-  return { tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics };
-}
-
-/** The lexer's state while it walks the text: position, whether a line break came since the last token, pending doc lines. */
-class Lexer {
-  readonly tokens: Token[] = [];
+/**
+ * The lexer's state while it walks the text: position, whether a line break came since the last token, pending doc
+ * lines. It hands out one token at a time (`next`), so the parser holds only the few it looks at: a large file's
+ * tokens die young instead of all living, and being copied by the garbage collector, until the parse ends.
+ * Comments and diagnostics accumulate; they are complete once `next` has returned `eof`.
+ */
+export class Lexer {
   readonly comments: Comment[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  i = 0;
+  private i = 0;
   private newline = true;
   private docLines: string[] = [];
   private readonly names = new Interner();
+  /** The token `step` produced, until `next` hands it out. */
+  private pending: Token | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** Added to every offset the lexer reports. */
+    private readonly base = 0,
+  ) {}
 
-  push(kind: TokenKind, start: number, end: number): void {
+  /** The next token; `eof` (again and again) at the end of the text. */
+  next(): Token {
+    const text = this.text;
+    while (this.pending === undefined && this.i < text.length) this.step();
+    const t = this.pending ?? this.make('eof', text.length, text.length);
+    this.pending = undefined;
+    return t;
+  }
+
+  /** Reads to the end of the text, so `comments` and `diagnostics` are complete. */
+  drain(): void {
+    while (this.next().kind !== 'eof');
+  }
+
+  private push(kind: TokenKind, start: number, end: number): void {
+    this.pending = this.make(kind, start, end);
+  }
+
+  private make(kind: TokenKind, start: number, end: number): Token {
     let doc: string | undefined;
     if (this.docLines.length > 0) {
       doc = this.docLines.join('\n');
@@ -160,12 +184,13 @@ class Lexer {
         : kind === 'string' || kind === 'error' || kind === 'eof'
           ? this.text.slice(start, end)
           : kind;
-    this.tokens.push(new Token(kind, text, start, end, this.newline, doc));
+    const token = new Token(kind, text, start + this.base, end + this.base, this.newline, doc);
     this.newline = false;
+    return token;
   }
 
   /** Consumes one token, comment, line break or run of nothing at the current position. */
-  step(): void {
+  private step(): void {
     const text = this.text;
     const code = text.charCodeAt(this.i);
     if (code === 32) this.i++;
@@ -174,15 +199,16 @@ class Lexer {
     else if (code === 9 || code === CR || code === 0xfeff) this.i++;
     else if (code === 35 /* # */) this.comment();
     else if (isDigitCode(code) || (code === 46 /* . */ && isDigitCode(text.charCodeAt(this.i + 1)))) this.token('number', scanNumber(text, this.i));
-    else if (code === 34 || code === 39 /* " ' */) this.token('string', scanString(text, this.i, this.diagnostics));
-    else this.operator(text[this.i]);
+    else if (code === 34 || code === 39 /* " ' */) this.token('string', scanString(text, this.i, this.diagnostics, this.base));
+    else this.operator(code);
   }
 
-  private operator(c: string): void {
-    const double = this.i + 1 < this.text.length ? DOUBLE[c + this.text[this.i + 1]] : undefined;
+  private operator(code: number): void {
+    const double = this.i + 1 < this.text.length ? DOUBLE_BY_CODES.get(code * 65536 + this.text.charCodeAt(this.i + 1)) : undefined;
+    const single = SINGLE_BY_CODE.get(code);
     if (double !== undefined) this.token(double, this.i + 2);
-    else if (c === '-') this.token('-', this.i + 1);
-    else if (SINGLE[c] !== undefined) this.token(SINGLE[c], this.i + 1);
+    else if (code === 45 /* - */) this.token('-', this.i + 1);
+    else if (single !== undefined) this.token(single, this.i + 1);
     else this.unexpected();
   }
 
@@ -205,7 +231,7 @@ class Lexer {
     const start = this.i;
     while (this.i < text.length && !isLineBreak(text, this.i)) this.i++;
     const isDoc = text[start + 1] === '#';
-    this.comments.push({ span: span(start, this.i), doc: isDoc });
+    this.comments.push({ span: span(start + this.base, this.i + this.base), doc: isDoc });
     if (isDoc && this.newline)
       this.docLines.push(
         text
@@ -224,7 +250,7 @@ class Lexer {
       code: 'unexpected-character',
       severity: 'error',
       message: `Unexpected character '${this.text.slice(start, end)}' (U+${cp.toString(16).toUpperCase().padStart(4, '0')}).`,
-      span: span(start, end),
+      span: span(start + this.base, end + this.base),
     });
     this.token('error', end);
   }
@@ -293,7 +319,7 @@ function scanNumber(text: string, i: number): number {
   return i;
 }
 
-function scanString(text: string, i: number, diagnostics: Diagnostic[]): number {
+function scanString(text: string, i: number, diagnostics: Diagnostic[], base: number): number {
   const quote = text[i];
   const start = i;
   i++;
@@ -305,7 +331,7 @@ function scanString(text: string, i: number, diagnostics: Diagnostic[]): number 
     code: 'unterminated-string',
     severity: 'error',
     message: `Unterminated string: expected a closing ${quote} before the end of the line.`,
-    span: span(start, Math.min(i, text.length)),
+    span: span(start + base, Math.min(i, text.length) + base),
   });
   return Math.min(i, text.length);
 }

@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type * as ast from './ast';
 import { atItemKeyword, atStatementEnd, isUnterminatedString, SYNC } from './cursor';
-import { lex, type Comment, type Token } from './lexer';
+import { lex, Lexer, type Comment, type Token } from './lexer';
 import { ExpressionParser, MAX_DEPTH } from './parse-expr';
 import { cover, span, type Span } from './span';
 
@@ -16,10 +16,22 @@ export interface ParseResult {
 
 /** Parses `text`; `base` offsets every span (see `lex`). */
 export function parse(text: string, base = 0): ParseResult {
-  const lexed = lex(text, base);
-  const parser = new Parser(lexed.tokens, lexed.diagnostics, base);
+  const lexer = new Lexer(text, base);
+  const parser = new Parser(lexer, [], base, text.length);
   const file = parser.parseFile();
-  return { file, diagnostics: parser.diagnostics, comments: lexed.comments, tokens: lexed.tokens };
+  lexer.drain();
+  // The lexer's diagnostics first, then the parser's: each list is in text order.
+  const diagnostics = lexer.diagnostics.length > 0 ? [...lexer.diagnostics, ...parser.diagnostics] : parser.diagnostics;
+  // The parser never keeps the tokens (see TokenCursor); completion and formatting ask for them, once per text.
+  let tokens: Token[] | undefined;
+  return {
+    file,
+    diagnostics,
+    comments: lexer.comments,
+    get tokens() {
+      return (tokens ??= lex(text, base).tokens);
+    },
+  };
 }
 
 /**
@@ -27,9 +39,11 @@ export function parse(text: string, base = 0): ParseResult {
  * the whole text. `next` is the token after the statement (`eof` at `end`). Used to re-parse an edited statement.
  */
 export function parseStatementAt(text: string, start: number, end: number): { statement?: ast.BodyStatement; diagnostics: Diagnostic[]; next: Token } {
-  const lexed = lex(text.slice(start, end), start);
-  const parser = new Parser(lexed.tokens, lexed.diagnostics, start);
-  return parser.statementOnly();
+  const lexer = new Lexer(text.slice(start, end), start);
+  const parser = new Parser(lexer, [], start, end - start);
+  const { statement, next } = parser.statementOnly();
+  lexer.drain();
+  return { statement, diagnostics: [...lexer.diagnostics, ...parser.diagnostics], next };
 }
 
 class Parser extends ExpressionParser {
@@ -96,7 +110,7 @@ class Parser extends ExpressionParser {
     const before = this.diagnostics.length;
     const { end } = this.list(brace, '}', () => this.parseFnLine(locals, (e) => (result = e)), SYNC.body);
     // A body with a syntax error (or left open) already explains itself; its missing result is not a second problem.
-    const closed = this.tokens[this.pos - 1]?.kind === '}';
+    const closed = this.previous?.kind === '}';
     if (!result && closed && this.diagnostics.length === before)
       this.error('A function body ends with the value it returns, such as `max(1, c // 4)`.', span(end - 1, end));
     result ??= { kind: 'missing', span: span(end, end) };
@@ -185,9 +199,9 @@ class Parser extends ExpressionParser {
   }
 
   /** One statement and the token after it (parseStatementAt). */
-  statementOnly(): { statement?: ast.BodyStatement; diagnostics: Diagnostic[]; next: Token } {
+  statementOnly(): { statement?: ast.BodyStatement; next: Token } {
     const statement = this.parseStatement();
-    return { statement, diagnostics: this.diagnostics, next: this.tok };
+    return { statement, next: this.tok };
   }
 
   /** statement := ifStatement | (IDENT '=' | targets)? chain ';'? */
@@ -293,8 +307,7 @@ class Parser extends ExpressionParser {
   /** After a statement the next token must start a new line (or be `}`); otherwise report and resync. */
   private checkStatementEnd(): void {
     if (this.at('}') || this.at('eof') || this.tok.newlineBefore || this.pos === 0) return;
-    const prev = this.tokens[this.pos - 1];
-    if (prev.kind === ';') return;
+    if (this.previous?.kind === ';') return;
     this.errorHere("a line break, ';' or '->'");
     this.skipToStatementEnd();
   }
