@@ -132,17 +132,18 @@ function checkUnique(name: ast.Ident, seen: Map<string, ast.Ident>, what: string
 /** Layers whose output never reaches a model output: one warning per statement. */
 function reportUnused(graph: ModelGraph, diagnostics: Diagnostic[]): void {
   if (graph.outputs.length === 0) return;
-  const used = new Set<number>();
+  // One byte per node, not a set that grows (and rehashes) to a hundred thousand entries.
+  const used = new Uint8Array(graph.nodes.length);
   const stack = [...graph.outputs];
   while (stack.length > 0) {
     const id = stack.pop()!;
-    if (used.has(id)) continue;
-    used.add(id);
-    stack.push(...graph.nodes[id].inputs);
+    if (used[id] === 1) continue;
+    used[id] = 1;
+    for (const input of graph.nodes[id].inputs) stack.push(input);
   }
   const reported = new Set<number>();
   for (const node of graph.nodes) {
-    if (used.has(node.id) || reported.has(node.statementSpan.start)) continue;
+    if (used[node.id] === 1 || reported.has(node.statementSpan.start)) continue;
     reported.add(node.statementSpan.start);
     // A node in the same statement that is used means only part of the chain is dead: report that node.
     const what = node.target ? `'${node.target}'` : `${node.kind}()`;

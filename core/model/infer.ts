@@ -69,10 +69,15 @@ function unknown(node: GraphNode): LayerInfo {
 export function inferNode(node: GraphNode, done: readonly LayerInfo[], text: string, diagnostics: Diagnostic[]): LayerInfo {
   const def = node.def;
   if (!def || !node.valid) return unknown(node);
-  const inputs = node.inputs.map((id) => done[id]);
-  // Unknown inputs were already reported at their root cause: stay silent here.
-  if (inputs.some((i) => i.shape === null)) return unknown(node);
-  const shapes = inputs.map((i) => i.shape as Shape);
+  const inputs: LayerInfo[] = [];
+  const shapes: Shape[] = [];
+  for (const id of node.inputs) {
+    const input = done[id];
+    // Unknown inputs were already reported at their root cause: stay silent here.
+    if (input.shape === null) return unknown(node);
+    inputs.push(input);
+    shapes.push(input.shape);
+  }
   const rankProblem = checkRank(def, shapes, node);
   if (rankProblem) {
     diagnostics.push(toDiagnostic(rankProblem, node, text, rankProblem.code === 'rank-mismatch' && def.kind === 'dense' ? 'warning' : 'error'));
@@ -83,15 +88,15 @@ export function inferNode(node: GraphNode, done: readonly LayerInfo[], text: str
     diagnostics.push(toDiagnostic(result.problem, node, text, 'error'));
     return unknown(node);
   }
-  return {
+  const info: LayerInfo = {
     node,
     shape: result.shape,
     params: result.params ?? NO_PARAMS,
     macs: result.macs ?? 0,
     activationBytes: bytesOf(result.shape),
     rf: receptiveField(def, result, inputs),
-    ...(result.broadcast ? { broadcast: result.broadcast } : {}),
   };
+  return result.broadcast ? { ...info, broadcast: result.broadcast } : info;
 }
 
 function bytesOf(shape: Shape): number | null {
@@ -200,6 +205,7 @@ function receptiveField(def: LayerDef, result: Inferred, inputs: readonly LayerI
     if (spatial === 0) return null;
     return { size: Array(spatial).fill(1), jump: Array(spatial).fill(1), start: Array(spatial).fill(0.5), global: false };
   }
+  if (inputs.length === 1) return inputs[0].rf === null ? null : applyRf(inputs[0].rf, result.rf);
   const rfs = inputs.map((i) => i.rf).filter((r): r is ReceptiveField => r !== null);
   if (rfs.length === 0) return null;
   const base = rfs.length === 1 ? rfs[0] : mergeRf(rfs);
@@ -220,6 +226,7 @@ function applyRf(rf: ReceptiveField, op: RfOp | undefined): ReceptiveField {
   if (op.kind === 'upsample') return { ...rf, jump: rf.jump.map((j, i) => j / (op.factor[i] ?? 1)) };
   const size = rf.size.map((r, i) => r + op.dilation[i] * (op.kernel[i] - 1) * rf.jump[i]);
   const start = rf.start.map((s, i) => s + ((op.dilation[i] * (op.kernel[i] - 1)) / 2 - op.padStart[i]) * rf.jump[i]);
-  const jump = rf.jump.map((j, i) => j * op.stride[i]);
+  // Stride 1 (most layers) keeps the jump: share it rather than copy it per layer.
+  const jump = op.stride.length >= rf.jump.length && op.stride.every((s) => s === 1) ? rf.jump : rf.jump.map((j, i) => j * op.stride[i]);
   return { size, jump, start, global: false };
 }
