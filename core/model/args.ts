@@ -97,6 +97,10 @@ export function bindArgs(
   spatialRank: number,
   out: Diagnostic[],
 ): BindResult {
+  if (given.length === 0) {
+    const known = defaultsOnly.get(specs)?.get(spatialRank);
+    if (known) return known;
+  }
   let ok = true;
   const report = (d: Diagnostic) => {
     out.push(d);
@@ -108,7 +112,23 @@ export function bindArgs(
     const problem = bindOne(what, spec, raw.get(spec.name), callSpan, spatialRank, bound);
     if (problem) report(problem);
   }
+  if (given.length === 0 && ok) return rememberDefaults(specs, spatialRank, bound.values);
   return { args: bound.values, spans: bound.spans, ok };
+}
+
+/**
+ * What a call that writes no argument binds to, per schema and spatial rank: the defaults only, the same for every such
+ * call, so `batchnorm()` and `relu()` a hundred thousand times share one frozen record instead of keeping one each.
+ */
+const defaultsOnly = new WeakMap<readonly ArgSpec[], Map<number, BindResult>>();
+const NO_SPANS: Readonly<Record<string, Span>> = Object.freeze({});
+
+function rememberDefaults(specs: readonly ArgSpec[], spatialRank: number, values: ResolvedArgs): BindResult {
+  let byRank = defaultsOnly.get(specs);
+  if (!byRank) defaultsOnly.set(specs, (byRank = new Map()));
+  const result: BindResult = { args: Object.freeze(values), spans: NO_SPANS, ok: true };
+  byRank.set(spatialRank, result);
+  return result;
 }
 
 interface Binding {

@@ -90,14 +90,43 @@ export function inferNode(node: GraphNode, done: readonly LayerInfo[], text: str
   }
   const info: LayerInfo = {
     node,
-    shape: result.shape,
-    params: result.params ?? NO_PARAMS,
+    shape: shared.shape(result.shape),
+    params: result.params ? shared.params(result.params) : NO_PARAMS,
     macs: result.macs ?? 0,
     activationBytes: bytesOf(result.shape),
     rf: receptiveField(def, result, inputs),
   };
   return result.broadcast ? { ...info, broadcast: result.broadcast } : info;
 }
+
+/**
+ * Equal shapes and parameter counts, shared: a large model repeats the same few layers thousands of times, and each
+ * copy (an array, a record and its formula string) would otherwise live as long as the analysis. Bounded, so a
+ * server that analyses many different files does not keep every shape it ever saw.
+ */
+class Shared {
+  private readonly shapes = new Map<string, Shape>();
+  private readonly counts = new Map<string, ParamCount>();
+
+  shape(shape: Shape): Shape {
+    return this.intern(this.shapes, shape.join(), shape, (known) => known.length === shape.length);
+  }
+
+  params(params: ParamCount): ParamCount {
+    const same = (known: ParamCount) => known.trainable === params.trainable && known.nonTrainable === params.nonTrainable;
+    return this.intern(this.counts, params.formula, params, same);
+  }
+
+  private intern<T>(table: Map<string, T>, key: string, value: T, same: (known: T) => boolean): T {
+    const known = table.get(key);
+    if (known !== undefined && same(known)) return known;
+    if (table.size >= 4096) table.clear();
+    table.set(key, value);
+    return value;
+  }
+}
+
+const shared = new Shared();
 
 function bytesOf(shape: Shape): number | null {
   let n = 4;

@@ -38,8 +38,11 @@ export const SYNC = {
   body: { ends: [], separator: 'none' },
 } as const satisfies Record<string, SyncSet>;
 
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+
 export interface ListResult<T> {
-  readonly items: T[];
+  /** The items; a list without items gets one shared, frozen empty array. */
+  readonly items: readonly T[];
   /** End of the closing bracket, or where it should have been. */
   readonly end: number;
   /** Whether a comma separated (or ended) the items: `(x,)` is a tuple, `(x)` is not. */
@@ -187,7 +190,9 @@ export class TokenCursor {
       commas ||= separated === 'comma';
       if (this.pos === before) this.advance();
     }
-    return { items, end: this.expectClose(close, open), commas };
+    // `relu()`: every empty list is the same frozen array, not one more object per call.
+    // A pushed-to array keeps room for 17 items; the tree keeps an exact copy (most calls have one to four arguments).
+    return { items: items.length > 0 ? items.slice() : NO_ITEMS, end: this.expectClose(close, open), commas };
   }
 
   /** Consumes what follows a list item: a comma, nothing, or (after a missing comma) the tokens up to a sync point. */

@@ -182,7 +182,7 @@ class Parser extends ExpressionParser {
   // ---- statements ----------------------------------------------------------------------------
 
   /** body := '{' statement* '}' */
-  private parseBody(): { statements: ast.BodyStatement[]; span: Span } {
+  private parseBody(): { statements: readonly ast.BodyStatement[]; span: Span } {
     const junk = !this.at('{') && !this.tok.newlineBefore && !this.at('eof');
     if (junk) {
       // Junk before the `{` on the header line (a bad name, an extra word): report it and keep the body.
@@ -226,7 +226,9 @@ class Parser extends ExpressionParser {
     this.eat(';');
     this.checkStatementEnd();
     const last = chain.length > 0 ? chain[chain.length - 1].span : (target?.span ?? first.span);
-    return { kind: 'statement', target, targets, chain, doc: first.doc, span: span(first.start, last.end) };
+    // A bare call is its own statement: share its span (a large model has one per line, all kept until it is edited).
+    const whole = last.start === first.start ? last : span(first.start, last.end);
+    return { kind: 'statement', target, targets, chain, doc: first.doc, span: whole };
   }
 
   /** targets := IDENT (',' IDENT)+ '=' */
