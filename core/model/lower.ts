@@ -12,7 +12,7 @@ import { lowerDestructuring, missingAfterDestructuring, type DestructureHost } f
 import type { GraphNode, ModelGraph } from './graph';
 import type { LayerDef, ResolvedArgs } from './registry';
 import { modelScope, type LowerContext, type Scope } from './scope';
-import { didYouMean, suggest } from './suggest';
+import { closest, didYouMean, suggest, suggestion } from './suggest';
 import { formatValue } from './values';
 
 export type { LowerContext } from './scope';
@@ -148,11 +148,17 @@ export class ModelLowerer implements BlockHost, DestructureHost {
     if (local) return local.id;
     const param = scope.params.get(ref.name);
     if (param && 'tensor' in param) return param.tensor;
-    const candidates = [...scope.tensors.keys(), ...[...scope.params].filter(([, b]) => 'tensor' in b).map(([n]) => n)];
-    const s = suggest(ref.name, candidates, ref.span);
+    // Read in place, not copied per error: a renamed tensor used a thousand times is a thousand errors in a large model.
+    const paramTensors = [...scope.params].filter(([, b]) => 'tensor' in b).map(([n]) => n);
+    const guess = closest(ref.name, scope.tensors.keys(), paramTensors);
+    const s = guess ? suggestion(guess, ref.span) : undefined;
     // Name at most a handful: a model with thousands of tensors must not produce a megabyte message per typo.
-    const shown = candidates.slice(0, 12).join(', ') + (candidates.length > 12 ? `, … (${candidates.length - 12} more)` : '');
-    const known = candidates.length > 0 ? ` Known here: ${shown}.` : '';
+    const count = scope.tensors.size + paramTensors.length;
+    const first: string[] = [];
+    for (const name of scope.tensors.keys()) if (first.push(name) === 12) break;
+    for (const name of paramTensors) if (first.length < 12) first.push(name);
+    const shown = first.join(', ') + (count > 12 ? `, … (${count - 12} more)` : '');
+    const known = count > 0 ? ` Known here: ${shown}.` : '';
     this.diags.push({
       code: 'undefined-name',
       severity: 'error',

@@ -17,23 +17,42 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  // Underscores and case are noise: `maxPool2D` should find `maxpool2d`.
-  const key = name.toLowerCase().replace(/_/g, '');
+/** Underscores and case are noise: `maxPool2D` should find `maxpool2d`. */
+const normalize = (name: string) => name.toLowerCase().replace(/_/g, '');
+
+/**
+ * Candidates' normal forms, kept across calls: a model with a thousand tensors and a thousand misspelt references asks
+ * for every candidate's form a thousand times. Bounded, so a long-running server does not keep every name it saw.
+ */
+const normalForms = new Map<string, string>();
+
+function normalForm(name: string): string {
+  let form = normalForms.get(name);
+  if (form === undefined) {
+    if (normalForms.size >= 65_536) normalForms.clear();
+    normalForms.set(name, (form = normalize(name)));
+  }
+  return form;
+}
+
+/** The candidate closest to `name` in any of the lists, if close enough to be a typo. */
+export function closest(name: string, ...lists: Iterable<string>[]): string | undefined {
+  const key = normalize(name);
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestScore = Infinity;
-  for (const c of candidates) {
-    const other = c.toLowerCase().replace(/_/g, '');
-    // The length difference is a lower bound of the distance: skip hopeless candidates without the O(n·m) table.
-    const gap = Math.abs(other.length - key.length);
-    if (gap > limit || gap >= bestScore) continue;
-    const score = editDistance(key, other);
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
+  for (const candidates of lists)
+    for (const c of candidates) {
+      const other = normalForm(c);
+      // The length difference is a lower bound of the distance: skip hopeless candidates without the O(n·m) table.
+      const gap = Math.abs(other.length - key.length);
+      if (gap > limit || gap >= bestScore) continue;
+      const score = editDistance(key, other);
+      if (score < bestScore) {
+        best = c;
+        bestScore = score;
+      }
     }
-  }
   return best !== undefined && bestScore <= limit ? best : undefined;
 }
 
@@ -46,7 +65,11 @@ export interface Suggestion {
 /** The did-you-mean for `name` written at `at`, or undefined when no candidate is close enough to be a typo. */
 export function suggest(name: string, candidates: Iterable<string>, at: Span, verb: 'Change' | 'Rename' = 'Change'): Suggestion | undefined {
   const guess = closest(name, candidates);
-  if (!guess) return undefined;
+  return guess ? suggestion(guess, at, verb) : undefined;
+}
+
+/** The did-you-mean that writes `guess` over the name at `at`. */
+export function suggestion(guess: string, at: Span, verb: 'Change' | 'Rename' = 'Change'): Suggestion {
   return { guess, fix: { title: `${verb} to '${guess}'`, edits: [{ span: at, newText: guess }], preferred: true } };
 }
 
