@@ -71,3 +71,16 @@ test('train sections word their did-you-means and fixes through the same helper'
     },
   ]);
 });
+
+test('an undefined tensor names the first twelve known tensors and counts the rest; block tensor parameters are candidates', () => {
+  const names = Array.from({ length: 14 }, (_, i) => `t${i}`);
+  const model = ['model M {', '  input(8)', ...names.map((n) => `  ${n} = dense(4)`), '  add(t13x)', '}', ''].join('\n');
+  const d = analyze(model).diagnostics.find((x) => x.code === 'undefined-name');
+  assert.ok(d, 'reported');
+  assert.equal(d.message, `No tensor named 't13x'; did you mean 't13'? Known here: ${names.slice(0, 12).join(', ')}, … (2 more).`);
+  assert.equal(d.fixes?.[0].edits[0].newText, 't13');
+  const block = 'block b(skip) {\n  dense(4)\n  add(skp)\n}\nmodel M {\n  input(8)\n  x = dense(4)\n  b(x)\n}\n';
+  const inBlock = analyze(block).diagnostics.find((x) => x.code === 'undefined-name');
+  assert.ok(inBlock?.message.includes("did you mean 'skip'?"), inBlock?.message);
+  assert.ok(inBlock?.message.endsWith('Known here: in, skip.'), inBlock?.message);
+});
