@@ -44,6 +44,10 @@ export function stockReplacement(live: LiveLayer): { class_name: string; config:
     case 'StrideDropPath':
       // Both are the identity at inference, as stock Dropout is.
       return { class_name: 'Dropout', config: { ...base, rate: c.rate, noise_shape: null, seed: null } };
+    case 'StrideNoise':
+      // Seeded in training, the identity at inference, as the stock layers are.
+      if (c.kind === 'gaussian_noise') return { class_name: 'GaussianNoise', config: { ...base, stddev: c.amount } };
+      return { class_name: c.kind === 'alpha_dropout' ? 'AlphaDropout' : 'GaussianDropout', config: { ...base, rate: c.amount } };
     case 'StrideExplicitPad':
       return explicitPad(live, base);
     case 'StrideFunction':

@@ -7,7 +7,7 @@ import type { LoopState, PartialEpoch, TrainState } from '../protocol/train-stat
 export type { PartialEpoch, TrainState } from '../protocol/train-state';
 import type { TrainingModel } from '../protocol/training-model';
 import type { WeightSpec, WeightsPayload } from '../protocol/training-payloads';
-import { StrideDropout } from './layers/small-layers';
+import { SeededLayer } from './layers/seeded';
 import type { OptimizerPlan } from './optimizers';
 import type { LearningRate, Monitor } from './schedule';
 
@@ -81,7 +81,7 @@ export async function captureState(
     schedule: run.schedule.state,
     monitor: monitor.state,
     accBeta: adam ? [adam.accBeta1.dataSync()[0], adam.accBeta2.dataSync()[0]] : null,
-    dropout: Object.fromEntries(dropouts(run.model).map((d) => [d.name, d.calls])),
+    dropout: Object.fromEntries(seededLayers(run.model).map((d) => [d.name, d.calls])),
     partial,
   };
   return { loop, weights, optimizer: packed };
@@ -109,7 +109,7 @@ export async function restoreState(run: LiveRun, monitor: Monitor, state: TrainS
   }
   run.schedule.restore(state.loop.schedule);
   monitor.restore(state.loop.monitor);
-  for (const d of dropouts(run.model)) d.calls = state.loop.dropout[d.name] ?? 0;
+  for (const d of seededLayers(run.model)) d.calls = state.loop.dropout[d.name] ?? 0;
 }
 
 /** Writes every weight by name; a missing weight or another shape says the model changed. */
@@ -136,9 +136,12 @@ function adamOf(optimizer: tf.Optimizer): AdamAccumulators | undefined {
   return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable ? (o as AdamAccumulators) : undefined;
 }
 
-/** The model's seeded dropout layers, whose draw counters a checkpoint keeps (and partner threads follow). */
-export function dropouts(model: tf.LayersModel): StrideDropout[] {
-  return model.layers.filter((l): l is StrideDropout => l instanceof StrideDropout);
+/**
+ * The model's layers with seeded draws (dropout of every kind, drop path, noise, attention dropout), whose draw
+ * counters a checkpoint keeps (and partner threads follow).
+ */
+export function seededLayers(model: tf.LayersModel): SeededLayer[] {
+  return model.layers.filter((l): l is SeededLayer => l instanceof SeededLayer);
 }
 
 /** A short, stable digest of a JSON-able value (FNV-1a, two lanes): equal runs give equal digests on every host. */

@@ -48,6 +48,24 @@ const CASES = [
     ),
   },
   {
+    // Every layer that draws while training counts its draws in the checkpoint, not only plain dropout.
+    name: 'seeded noise: gaussian noise and dropout, drop path, attention dropout, alpha dropout',
+    text: source(
+      [
+        '  conv2d(4, 3, stride: 2, padding: same, activation: relu)',
+        '  gaussian_noise(0.1)',
+        '  gaussian_dropout(0.2)',
+        '  drop_path(0.3)',
+        '  reshape(64, 4)',
+        '  multihead_attention(2, 4, dropout: 0.2)',
+        '  flatten()',
+        '  dense(16, activation: selu)',
+        '  alpha_dropout(0.1)',
+      ].join('\n'),
+      'optimizer: adam(lr: 0.01)',
+    ),
+  },
+  {
     // Augmentation draws and unfreezing follow the epoch counted over the whole run, not since the resume.
     name: 'augmentation, normalisation and a layer unfrozen after epoch 1',
     text: source(

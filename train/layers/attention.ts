@@ -1,6 +1,7 @@
 // Multi-head self-attention with Keras MultiHeadAttention's weights (query, key, value, output projections).
 
 import * as tf from '@tensorflow/tfjs';
+import { SeededLayer } from './seeded';
 
 export interface AttentionConfig {
   readonly name?: string;
@@ -9,17 +10,20 @@ export interface AttentionConfig {
   readonly valueDim: number;
   readonly dropout: number;
   readonly useBias: boolean;
+  /** Seeds the initializers. */
   readonly seed?: number;
+  /** Seeds the attention weights' dropout (a stream of its own, counted per training call). */
+  readonly dropoutSeed?: number;
 }
 
 /** Every position of a (length, dim) sequence attends to every position; softmax(QKᵀ/√key_dim)·V per head. */
-export class MultiHeadSelfAttention extends tf.layers.Layer {
+export class MultiHeadSelfAttention extends SeededLayer {
   static className = 'StrideMultiHeadSelfAttention';
   private readonly cfg: AttentionConfig;
   private readonly w: Record<string, tf.LayerVariable> = {};
 
   constructor(cfg: AttentionConfig) {
-    super({ name: cfg.name });
+    super({ name: cfg.name, seed: cfg.dropoutSeed });
     this.cfg = cfg;
   }
 
@@ -53,7 +57,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       };
       const q = tf.mul(project('query', k), 1 / Math.sqrt(k));
       let weights = tf.softmax(tf.matMul(q, project('key', k), false, true));
-      if (kwargs.training && dropout > 0) weights = tf.dropout(weights, dropout);
+      if (kwargs.training && dropout > 0) weights = tf.dropout(weights, dropout, undefined, this.nextSeed());
       const heads = tf.transpose(tf.matMul(weights, project('value', v)), [0, 2, 1, 3]);
       return tf.reshape(this.dense(tf.reshape(heads, [b * t, h * v]), 'attention_output'), [b, t, d]);
     });

@@ -10,6 +10,7 @@ import { GroupNorm, LocalResponseNorm } from './normalization';
 import { globalPool, pool } from './pool-factories';
 import { ResetAfterGru } from './gru';
 import { DropPath, LayerScale } from './residual-branch';
+import { StrideNoise } from './seeded';
 import { PositionalEmbedding, Resize, StrideDropout, Subtract } from './small-layers';
 import { SPLIT_FACTORIES } from './split-layers';
 
@@ -101,14 +102,18 @@ function resetAfterGru(ctx: LayerContext): tf.layers.Layer {
 function attention(ctx: LayerContext): tf.layers.Layer {
   const a = ctx.args;
   const keyDim = num(a.key_dim);
+  const dropout = num(a.dropout ?? 0);
+  const seed = ctx.nextSeed();
   return new MultiHeadSelfAttention({
     name: ctx.name,
     heads: num(a.heads),
     keyDim,
     valueDim: a.value_dim === null || a.value_dim === undefined ? keyDim : num(a.value_dim),
-    dropout: num(a.dropout ?? 0),
+    dropout,
     useBias: a.bias !== false,
-    seed: ctx.nextSeed(),
+    seed,
+    // Asked only when there is dropout, so the seeds of the layers after it stay what they were without.
+    dropoutSeed: dropout > 0 ? ctx.nextSeed() : undefined,
   });
 }
 
@@ -153,9 +158,9 @@ const CORE: Record<string, LayerFactory> = {
   spatial_dropout1d: (ctx) => new StrideDropout({ name: ctx.name, rate: num(ctx.args.rate), spatial: true, seed: ctx.nextSeed() }),
   spatial_dropout2d: (ctx) => new StrideDropout({ name: ctx.name, rate: num(ctx.args.rate), spatial: true, seed: ctx.nextSeed() }),
   spatial_dropout3d: (ctx) => new StrideDropout({ name: ctx.name, rate: num(ctx.args.rate), spatial: true, seed: ctx.nextSeed() }),
-  gaussian_noise: (ctx) => tf.layers.gaussianNoise({ name: ctx.name, stddev: num(ctx.args.stddev) }),
-  gaussian_dropout: (ctx) => tf.layers.gaussianDropout({ name: ctx.name, rate: num(ctx.args.rate) }),
-  alpha_dropout: (ctx) => tf.layers.alphaDropout({ name: ctx.name, rate: num(ctx.args.rate) }),
+  gaussian_noise: (ctx) => new StrideNoise({ name: ctx.name, kind: 'gaussian_noise', amount: num(ctx.args.stddev), seed: ctx.nextSeed() }),
+  gaussian_dropout: (ctx) => new StrideNoise({ name: ctx.name, kind: 'gaussian_dropout', amount: num(ctx.args.rate), seed: ctx.nextSeed() }),
+  alpha_dropout: (ctx) => new StrideNoise({ name: ctx.name, kind: 'alpha_dropout', amount: num(ctx.args.rate), seed: ctx.nextSeed() }),
   simple_rnn: recurrent(tf.layers.simpleRNN as typeof tf.layers.lstm),
   lstm: recurrent(tf.layers.lstm),
   gru: (ctx) => (ctx.args.reset_after === false ? recurrent(tf.layers.gru as typeof tf.layers.lstm)(ctx) : resetAfterGru(ctx)),

@@ -2,6 +2,7 @@
 // whole samples of the branch in training (torchvision's StochasticDepth in "row" mode).
 
 import * as tf from '@tensorflow/tfjs';
+import { SeededLayer } from './seeded';
 
 type Kwargs = { training?: boolean };
 const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
@@ -37,16 +38,13 @@ export class LayerScale extends tf.layers.Layer {
  * In training, keeps each sample with probability 1 − rate and divides the kept ones by it, so the expected value
  * is unchanged; at inference the identity. The seed advances with every training call, as StrideDropout's does.
  */
-export class DropPath extends tf.layers.Layer {
+export class DropPath extends SeededLayer {
   static className = 'StrideDropPath';
   private readonly rate: number;
-  private readonly seed?: number;
-  private calls = 0;
 
   constructor(cfg: { name?: string; rate: number; seed?: number }) {
-    super({ name: cfg.name });
+    super(cfg);
     this.rate = cfg.rate;
-    this.seed = cfg.seed;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
@@ -54,7 +52,7 @@ export class DropPath extends tf.layers.Layer {
       const x = input(inputs);
       if (!kwargs.training || this.rate === 0) return tf.clone(x);
       const keep = 1 - this.rate;
-      const seed = this.seed === undefined ? undefined : this.seed + this.calls++;
+      const seed = this.nextSeed();
       const perSample = [x.shape[0] as number, ...x.shape.slice(1).map(() => 1)];
       const mask = tf.floor(tf.add(tf.randomUniform(perSample, 0, 1, 'float32', seed), keep));
       return tf.mul(x, tf.div(mask, keep));

@@ -2,6 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { broadcastShapes } from '../../core/model/layers/merge';
+import { SeededLayer } from './seeded';
 
 type Kwargs = { training?: boolean };
 const first = (shape: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
@@ -12,19 +13,15 @@ const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inp
  * seeded layer would drop the same units at every step; here the seed advances with each training call,
  * which keeps runs reproducible and masks fresh.
  */
-export class StrideDropout extends tf.layers.Layer {
+export class StrideDropout extends SeededLayer {
   static className = 'StrideDropout';
   private readonly rate: number;
   private readonly spatial: boolean;
-  private readonly seed?: number;
-  /** Seeded draws so far: the next one's seed is `seed + calls` (a checkpoint keeps it, so a resumed run draws on). */
-  calls = 0;
 
   constructor(cfg: { name?: string; rate: number; spatial: boolean; seed?: number }) {
-    super({ name: cfg.name });
+    super(cfg);
     this.rate = cfg.rate;
     this.spatial = cfg.spatial;
-    this.seed = cfg.seed;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
@@ -33,8 +30,7 @@ export class StrideDropout extends tf.layers.Layer {
       if (!kwargs.training || this.rate === 0) return tf.clone(x);
       // Spatial: one decision per sample and channel, shared by every position.
       const noise = this.spatial ? x.shape.map((d, i) => (i === 0 || i === x.shape.length - 1 ? d : 1)) : undefined;
-      const seed = this.seed === undefined ? undefined : this.seed + this.calls++;
-      return tf.dropout(x, this.rate, noise, seed);
+      return tf.dropout(x, this.rate, noise, this.nextSeed());
     });
   }
 

@@ -7,7 +7,7 @@ import { useWasmBinariesBeside } from '../backends/shipped-wasm';
 import { selectBackend, type BackendName } from '../backends/select';
 import { buildModel } from '../../model-builder';
 import { gradientsOf, type StepObjective } from '../../step';
-import { dropouts } from '../../checkpoint';
+import { seededLayers } from '../../checkpoint';
 import { Control, DROPOUT_STREAM, State, weightsInOrder, writeWeights, type StepMessage, type Layout, type ModelRecipe } from './shared-step';
 
 interface Start {
@@ -44,7 +44,7 @@ async function build(recipe: ModelRecipe): Promise<tf.LayersModel> {
 /** Answers steps until told to quit; a failed step is reported and ends the thread. */
 function serve(start: Start, control: Int32Array, model: tf.LayersModel, weights: tf.Variable[]): void {
   let message: StepMessage | undefined;
-  const drop = dropouts(model);
+  const drop = seededLayers(model);
   Atomics.store(control, Control.State, State.Idle);
   Atomics.notify(control, Control.State);
   for (;;) {

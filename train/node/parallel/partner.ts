@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { ShareResult, StepObjective, StepPartner } from '../../step';
-import { dropouts } from '../../checkpoint';
+import { seededLayers } from '../../checkpoint';
 import { Control, layoutOf, readWeights, State, weightsInOrder, type Layout, type ModelRecipe, type StepMessage } from './shared-step';
 
 export type { ModelRecipe } from './shared-step';
@@ -74,7 +74,7 @@ export class ThreadPartner implements StepPartner {
     new Int32Array(this.sab, L.y, rows).set(ys.dataSync() as Int32Array);
     const chosen = new Int32Array(this.sab, L.vars, all.length);
     vars.forEach((v, i) => (chosen[i] = index.get(v.id)!));
-    const message: StepMessage = { objective, dropoutCalls: dropouts(model).map((d) => d.calls) };
+    const message: StepMessage = { objective, dropoutCalls: seededLayers(model).map((d) => d.calls) };
     this.port.postMessage(message);
     this.control[Control.Rows] = rows;
     this.control[Control.Vars] = vars.length;
