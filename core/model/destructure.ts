@@ -22,7 +22,7 @@ export interface DestructureHost {
   reference(ref: ast.Ident, scope: Scope): number | null;
   layerCall(elem: ast.LayerCall, input: number | null | undefined, scope: Scope, stmt: ast.Statement): number | null;
   bindLayer(def: LayerDef, call: ast.CallExpr, input: number | null | undefined, scope: Scope, stmt: ast.Statement): Binding;
-  push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null;
+  push(fields: GraphNode, scope: Scope, target?: ast.Ident): number | null;
   define(name: ast.Ident, id: number | null, scope: Scope): void;
   /** Remembers the names just destructured, so a bare layer after them is told to start from one. */
   readonly destructured: WeakMap<Scope, readonly string[]>;
@@ -94,6 +94,8 @@ function splitParts(host: DestructureHost, last: ast.ChainElem, input: number | 
         valid: bound.valid,
         target: target.missing ? undefined : target.name,
         doc: stmt.doc,
+        id: -1, // placeholders: push() names the node
+        name: '',
       },
       scope,
       target,

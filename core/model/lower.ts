@@ -227,6 +227,8 @@ export class ModelLowerer implements BlockHost, DestructureHost {
         valid: bound.valid,
         target: target?.name,
         doc: stmt.doc,
+        id: -1, // placeholders: push() names the node
+        name: '',
       },
       scope,
       target,
@@ -358,7 +360,8 @@ export class ModelLowerer implements BlockHost, DestructureHost {
   }
 
   /** Completes and adds a node; null when the work budget is spent (the node is dropped). */
-  push(fields: Omit<GraphNode, 'id' | 'name'>, scope: Scope, target?: ast.Ident): number | null {
+  /** Adds a node; `fields` is a fresh literal whose `id` and `name` are placeholders, filled in here. */
+  push(fields: GraphNode, scope: Scope, target?: ast.Ident): number | null {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
     if (!base) {
@@ -369,7 +372,9 @@ export class ModelLowerer implements BlockHost, DestructureHost {
       base = `${fields.kind}_${n}`;
     }
     // `fields` is a fresh literal from layer(): completing it in place avoids an object spread per node,
-    // which was the largest single cost of lowering a 1,000-layer model.
+    // which was the largest single cost of lowering a 1,000-layer model; the literal already has the two
+    // placeholders, so filling them keeps every field inside the object (adding them would give each node a
+    // second, out-of-object property store).
     const node = fields as { -readonly [K in keyof GraphNode]: GraphNode[K] };
     node.id = id;
     node.name = scope.prefix + base;
