@@ -146,6 +146,7 @@ export class Lexer {
   private readonly names = new Interner();
   /** The token `step` produced, until `next` hands it out. */
   private pending: Token | undefined;
+  private eof: Token | undefined;
 
   constructor(
     private readonly text: string,
@@ -153,11 +154,11 @@ export class Lexer {
     private readonly base = 0,
   ) {}
 
-  /** The next token; `eof` (again and again) at the end of the text. */
+  /** The next token; at the end of the text, the one `eof` token, again and again. */
   next(): Token {
     const text = this.text;
     while (this.pending === undefined && this.i < text.length) this.step();
-    const t = this.pending ?? this.make('eof', text.length, text.length);
+    const t = this.pending ?? (this.eof ??= this.make('eof', text.length, text.length));
     this.pending = undefined;
     return t;
   }
