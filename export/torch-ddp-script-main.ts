@@ -81,6 +81,7 @@ def run_epoch(ctx, epoch, order):
         # DDP averages gradients over processes: world / len(chunk) makes the result the global batch's mean.
         (total * world / len(chunk)).backward()
         ctx["frozen"].drop_grads(epoch)
+        ctx["frozen"].align_adam(opt, ctx["step"])
         opt.step()
         loss_sum += flags[0].item()
         if weight:

@@ -58,4 +58,18 @@ class Frozen:
         if self.now(epoch):
             for p in self.params:
                 p.grad = None
+
+    def align_adam(self, opt, step):
+        """Adam and AdamW count steps per parameter in PyTorch, but for the whole run in Keras and in Stride's Node
+        trainer (its bias correction uses the run's step). A parameter unfrozen at step "step" (1-based) gets its state
+        here, with the run's count, so its first updates are the Node trainer's, not larger ones of a fresh count."""
+        if not self.params or not isinstance(opt, (torch.optim.Adam, torch.optim.AdamW)):
+            return
+        for p in self.params:
+            if p.grad is not None and p not in opt.state:
+                opt.state[p] = {
+                    "step": torch.tensor(float(step - 1)),
+                    "exp_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
+                    "exp_avg_sq": torch.zeros_like(p, memory_format=torch.preserve_format),
+                }
 `;

@@ -51,6 +51,11 @@ describe('fine-tuning on PyTorch', { skip: NO_TORCH }, () => {
     await sameAsNode(writeModel(dir, 'net', source(extra, false)), dir, ['--nproc', '2']);
   });
 
+  test("adam with unfreeze: the unfrozen layer's first steps are the Node run's (Adam counts the run's steps)", async () => {
+    const dir = tempDir('stride-ddp-adam-unfreeze-');
+    await sameAsNode(writeModel(dir, 'net', source('freeze: [conv2d_1]\n  unfreeze: 1', false, 'adam(lr: 0.003)')), dir);
+  });
+
   test('adam with lr_mult: matches PyTorch parameter groups epoch by epoch', async () => {
     const dir = tempDir('stride-ddp-lrmult-');
     await sameAsNode(writeModel(dir, 'net', source('lr_mult: layers(conv2d_1: 0.1, dense_1: 2)', false, 'adam(lr: 0.003)')), dir);
