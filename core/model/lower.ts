@@ -359,8 +359,10 @@ export class ModelLowerer implements BlockHost, DestructureHost {
     return input;
   }
 
-  /** Completes and adds a node; null when the work budget is spent (the node is dropped). */
-  /** Adds a node; `fields` is a fresh literal whose `id` and `name` are placeholders, filled in here. */
+  /**
+   * Completes and adds a node; null when the work budget is spent (the node is dropped). `fields` is a fresh literal
+   * whose `id` and `name` are placeholders, filled in here.
+   */
   push(fields: GraphNode, scope: Scope, target?: ast.Ident): number | null {
     const id = this.nodes.length;
     let base = target && !target.missing ? target.name : '';
