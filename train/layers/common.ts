@@ -1,9 +1,16 @@
-// Shared pieces for turning Stride layer arguments into tfjs-layers configuration: activations, regularizers, seeds.
+// Shared pieces for turning Stride layer arguments into tfjs-layers configuration: activations, regularizers, seeds;
+// and what the custom layers' `call`s share.
 
 import * as tf from '@tensorflow/tfjs';
 import type { ArgValue, ResolvedArgs } from '../../core/model/registry';
 // Registers Stride's hard sigmoid and hard swish under the names in the table below.
 import './hard-activations';
+
+/** What tfjs passes a layer's `call` besides its inputs. */
+export type Kwargs = { training?: boolean };
+
+/** A single-input layer's input. */
+export const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 /** tfjs activation identifiers for Stride's activation names. */
 export const TFJS_ACTIVATION: Readonly<Record<string, string>> = {

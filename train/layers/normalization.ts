@@ -1,9 +1,9 @@
 // Normalization layers tfjs-layers lacks: group normalization (Keras semantics) and local response normalization (PyTorch semantics).
 
 import * as tf from '@tensorflow/tfjs';
+import { input } from './common';
 
 const first = (shape: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
-const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 export interface GroupNormConfig {
   readonly name?: string;

@@ -2,10 +2,8 @@
 // whole samples of the branch in training (torchvision's StochasticDepth in "row" mode).
 
 import * as tf from '@tensorflow/tfjs';
+import { input, type Kwargs } from './common';
 import { SeededLayer } from './seeded';
-
-type Kwargs = { training?: boolean };
-const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 /** x · γ, with γ one trainable factor per channel (last axis), all starting at `init`. */
 export class LayerScale extends tf.layers.Layer {

@@ -3,9 +3,7 @@
 // partner threads offset theirs (train/node/parallel), so every draw is a function of the seed and the step.
 
 import * as tf from '@tensorflow/tfjs';
-
-type Kwargs = { training?: boolean };
-const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
+import { input, type Kwargs } from './common';
 
 /** A layer with seeded draws (tfjs's own noise layers reuse one seed on every call, or draw unseeded). */
 export abstract class SeededLayer extends tf.layers.Layer {

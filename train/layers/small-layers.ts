@@ -1,12 +1,11 @@
 // Small custom layers: spatial dropout of any rank, subtraction, 3-D global pooling and learned position embeddings.
 
 import * as tf from '@tensorflow/tfjs';
+import { input, type Kwargs } from './common';
 import { broadcastShapes } from '../../core/model/layers/merge';
 import { SeededLayer } from './seeded';
 
-type Kwargs = { training?: boolean };
 const first = (shape: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
-const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 /**
  * Dropout, optionally of whole channels (spatial). tfjs's own layer reuses its seed on every call, so a

@@ -2,10 +2,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { sliceRange } from '../../core/model/layers/split';
-import { num, type LayerContext } from './common';
+import { input, num, type LayerContext } from './common';
 
 const first = (shape: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
-const input = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 /** Positions begin … begin + size − 1 along one axis (counted with the batch as 0): a part of a split or a slice. */
 export class StrideSlice extends tf.layers.Layer {
