@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze } from '../../core/analyze';
+import { isLibrarySpan, LIBRARY_BASE, libraryBlocks, libraryFunctions, sourceSlice } from '../../core/model/library';
 import { lex } from '../../core/syntax/lexer';
 import { parse } from '../../core/syntax/parser';
 
@@ -94,4 +95,28 @@ test('more distinct layers than the shared tables hold still get their own shape
   const again = analyze('model M {\n  input(8)\n  dense(8)\n  dense(8)\n  dense(8)\n}\n').models[0].layers;
   assert.equal(again[2].shape, again[3].shape);
   assert.equal(again[2].params, again[3].params);
+});
+
+/** Every `start`/`end` pair reachable from `root` (a syntax tree), depth first. */
+function spansIn(root: unknown, out: { start: number; end: number }[] = [], seen = new Set<object>()): { start: number; end: number }[] {
+  if (root === null || typeof root !== 'object' || seen.has(root)) return out;
+  seen.add(root);
+  const o = root as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') out.push(o as { start: number; end: number });
+  for (const value of Object.values(o)) spansIn(value, out, seen);
+  return out;
+}
+
+test('library spans are small integers past any document, and still map back to the library text', () => {
+  // V8 keeps integers below 2³⁰ unboxed (a field holding any larger number, anywhere, makes every span's fields boxed
+  // doubles), and no string is longer than 2²⁹ − 24 characters, so no document offset reaches the library's.
+  assert.ok(LIBRARY_BASE >= 2 ** 29 - 24);
+  const spans = [...libraryBlocks().values(), ...libraryFunctions().values()].flatMap((item) => spansIn(item));
+  assert.ok(spans.length > 100, `${spans.length} spans`);
+  for (const at of spans) {
+    assert.ok(Number.isInteger(at.start) && Number.isInteger(at.end) && at.end < 2 ** 30, `${at.start}..${at.end}`);
+    assert.ok(isLibrarySpan(at));
+  }
+  const block = libraryBlocks().values().next().value!;
+  assert.match(sourceSlice('', block.span), new RegExp(`^block ${block.name.name}\\(`));
 });
