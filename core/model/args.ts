@@ -282,7 +282,7 @@ function convertNumber(spec: ArgSpec, t: TypeOf<'int' | 'float'>, values: readon
   const below = t.min !== undefined && ('exclusiveMin' in t && t.exclusiveMin ? v.value <= t.min : v.value < t.min);
   if (below || (t.max !== undefined && v.value > t.max))
     return { error: `'${spec.name}' is ${v.value}, outside ${rangeText(t.min, t.max)}.`, code: 'out-of-range' };
-  return v.value;
+  return small(v.value);
 }
 
 function convertEnum(spec: ArgSpec, t: TypeOf<'enum'>, v: Value): ArgValue | ConvertError {
@@ -296,15 +296,25 @@ function convertEnum(spec: ArgSpec, t: TypeOf<'enum'>, v: Value): ArgValue | Con
   };
 }
 
+/**
+ * An integer as V8's small integer when it is one. Numbers read from the syntax tree or from evaluated values come
+ * boxed (those fields hold fractions too); a boxed size flows into every shape, and a boxed number stored in a
+ * layer's facts makes V8 box that field in every layer's.
+ */
+function small(n: number): number {
+  const i = n | 0;
+  return i === n ? i : n;
+}
+
 /** One integer for every spatial axis, or a tuple with one per axis. */
 function convertInts(spec: ArgSpec, t: TypeOf<'ints'>, values: readonly Value[], spatialRank: number): ArgValue | ConvertError {
   const v = values[0];
   // The common case, one integer for every axis (`kernel: 3`), shares its tuple like a default does.
-  if (v.kind === 'number' && Number.isInteger(v.value) && (t.min === undefined || v.value >= t.min)) return sameOnEveryAxis(spatialRank, v.value);
+  if (v.kind === 'number' && Number.isInteger(v.value) && (t.min === undefined || v.value >= t.min)) return sameOnEveryAxis(spatialRank, small(v.value));
   const items = v.kind === 'tuple' ? v.items : [v];
   const expected = `an integer or a tuple of ${spatialRank} integers`;
   if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, expected);
-  const nums = items.map((x) => (x as { value: number }).value);
+  const nums = items.map((x) => small((x as { value: number }).value));
   if (nums.length !== 1 && nums.length !== spatialRank) return bad(spec, values, expected);
   if (t.min !== undefined && nums.some((n) => n < t.min!)) return { error: `'${spec.name}' must be ≥ ${t.min}, got ${formatValue(v)}.`, code: 'out-of-range' };
   return nums.length === 1 ? sameOnEveryAxis(spatialRank, nums[0]) : nums;
@@ -319,7 +329,7 @@ function convertPadding(spec: ArgSpec, values: readonly Value[], spatialRank: nu
   const items = v.kind === 'tuple' ? v.items : [v];
   const expected = paddingForms(spatialRank);
   if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, expected);
-  const nums = items.map((x) => (x as { value: number }).value);
+  const nums = items.map((x) => small((x as { value: number }).value));
   if (nums.some((n) => n < 0)) return { error: `'${spec.name}' must not be negative, got ${formatValue(v)}.`, code: 'out-of-range' };
   if (nums.length === 1) return Array(2 * spatialRank).fill(nums[0]);
   if (nums.length === spatialRank && spatialRank > 1) return nums.flatMap((n) => [n, n]);
@@ -339,7 +349,7 @@ function convertDims(spec: ArgSpec, t: TypeOf<'dims'>, values: readonly Value[])
   const v = values[0];
   const items = values.length === 1 && v.kind === 'tuple' ? v.items : values;
   if (items.some((x) => x.kind !== 'number' || !Number.isInteger(x.value))) return bad(spec, values, 'integers');
-  const nums = items.map((x) => (x as { value: number }).value);
+  const nums = items.map((x) => small((x as { value: number }).value));
   // Padding and cropping widths may be 0 (nothing on that side); sizes must be positive.
   const sides = spec.name === 'padding' || spec.name === 'cropping';
   if (sides && nums.some((n) => n < 0)) return { error: `'${spec.name}' must not be negative, got (${nums.join(', ')}).`, code: 'out-of-range' };
