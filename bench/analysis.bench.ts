@@ -1,5 +1,7 @@
 // Analysis benchmark: median and p90 time of analyze() on generated 1,000- to 100,000-layer models, split by phase;
 // with BENCH_BASELINE=<another build's out/ folder> the same models also go through that build's analyze(), in turns.
+// The two builds share one V8 heap and its object shapes: a change to what kind of value a field holds (a small
+// integer or a boxed number) leaks from one build to the other, so compare such changes in separate processes.
 
 import * as os from 'node:os';
 import * as fs from 'node:fs';
