@@ -1,6 +1,7 @@
 // Folding ranges: item bodies, multi-line calls and runs of comment lines.
 
 import type { Analysis } from '../core/analyze';
+import { argsSpan } from '../core/syntax/ast';
 import type { Span } from '../core/syntax/span';
 import { flatStatements, ifStatements } from '../core/syntax/walk';
 import type { LineIndex } from './line-index';
@@ -26,7 +27,7 @@ export function foldingRanges(analysis: Analysis, lines: LineIndex): Fold[] {
     add(item.bodySpan, 'region');
     if (item.kind === 'train' || item.kind === 'fn') continue;
     for (const stmt of ifStatements(item.body)) for (const branch of stmt.branches) add(branch.bodySpan, 'region');
-    for (const stmt of flatStatements(item.body)) for (const elem of stmt.chain) if (elem.kind === 'layer') add(elem.call.argsSpan);
+    for (const stmt of flatStatements(item.body)) for (const elem of stmt.chain) if (elem.kind === 'layer') add(argsSpan(elem.call));
   }
   commentRuns(analysis, lines, out);
   return out;

@@ -65,7 +65,7 @@ function chain(elems: readonly ast.ChainElem[], offset: number, push: (s: Span) 
 function call(c: ast.CallExpr, offset: number, push: (s: Span) => void): void {
   push(c.span);
   push(c.callee.span);
-  push(c.argsSpan);
+  push(ast.argsSpan(c));
   const arg = c.args.find((a) => contains(a.span, offset));
   if (!arg) return;
   push(arg.span);

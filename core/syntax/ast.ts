@@ -77,8 +77,9 @@ export interface CallExpr {
   readonly kind: 'call';
   readonly callee: Ident;
   readonly args: readonly Arg[];
-  /** Span of the argument list including parentheses. */
-  readonly argsSpan: Span;
+  /** Offset of the argument list's `(`; `argsSpan()` gives the list's span (a large file has a call per line, so
+   *  the span is made when asked, not kept). */
+  readonly argsStart: number;
   readonly span: Span;
 }
 
@@ -136,6 +137,11 @@ export interface IfStatement {
 export type BodyStatement = Statement | IfStatement;
 
 /** The names a statement defines: its one target, every target of a destructuring, or none. */
+/** The span of a call's argument list, parentheses included. */
+export function argsSpan(call: CallExpr): Span {
+  return { start: call.argsStart, end: call.span.end };
+}
+
 export function targetsOf(stmt: Statement): readonly Ident[] {
   return stmt.targets ?? (stmt.target ? [stmt.target] : []);
 }

@@ -45,7 +45,7 @@ export class ExpressionParser extends TokenCursor {
     const callee = this.expectIdent('a name');
     const open = this.advance(); // '('
     const { items: args, end } = this.list(open, ')', () => this.parseArg(), SYNC.args);
-    return { kind: 'call', callee, args, argsSpan: span(open.start, end), span: span(callee.span.start, end) };
+    return { kind: 'call', callee, args, argsStart: open.start, span: span(callee.span.start, end) };
   }
 
   /** arg := (IDENT ':')? (expr | IDENT ('->' elem)+) */
