@@ -136,12 +136,12 @@ export interface IfStatement {
 /** What a block or model body holds. */
 export type BodyStatement = Statement | IfStatement;
 
-/** The names a statement defines: its one target, every target of a destructuring, or none. */
 /** The span of a call's argument list, parentheses included. */
 export function argsSpan(call: CallExpr): Span {
   return { start: call.argsStart, end: call.span.end };
 }
 
+/** The names a statement defines: its one target, every target of a destructuring, or none. */
 export function targetsOf(stmt: Statement): readonly Ident[] {
   return stmt.targets ?? (stmt.target ? [stmt.target] : []);
 }
