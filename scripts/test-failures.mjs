@@ -20,7 +20,8 @@ export default async function* failures(source) {
       stack.length = data.nesting;
       stack.push(data.name);
       open.set(data.file, stack);
-    } else if (event.type === 'test:fail' && data.details?.type !== 'suite') {
+    } else if (event.type === 'test:fail' && data.details?.error?.failureType !== 'subtestsFailed') {
+      // A suite is listed when it failed by itself (its body or a hook threw), not for its failed tests.
       const above = (open.get(data.file) ?? []).slice(0, data.nesting);
       failed.push({ file: data.file ?? '(no file)', path: [...above, data.name].join(' › '), error: errorText(data.details?.error) });
     }
