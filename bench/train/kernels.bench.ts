@@ -5,6 +5,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../train/node/backends/select';
 import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
 import { byGemm } from '../../train/node/backends/wasm-conv-filter-grad';
+import { convLoopOrder, packedConv2d, streamedConv2d } from '../../train/node/backends/wasm-conv';
 import { runStock, type Info } from '../../train/node/backends/wasm-heap';
 
 /** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
@@ -17,6 +18,34 @@ const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: nu
   { name: 'resnet8 32×32×16 → 32, stride 2', x: [32, 32, 32, 16], w: [3, 3, 16, 32], stride: 2, pad: 'same' },
   { name: 'resnet8 8×8×64 → 64', x: [32, 8, 8, 64], w: [3, 3, 64, 64], stride: 1, pad: 'same' },
 ];
+
+/** Layers of ResNet-18 and MobileNetV2 at 224×224 (`bench:infer`), batch 1: input shape, filter shape, stride. */
+const INFERENCE_LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: number }> = [
+  { name: 'ResNet-18 56×56×64 → 64', x: [1, 56, 56, 64], w: [3, 3, 64, 64], stride: 1 },
+  { name: 'ResNet-18 28×28×128 → 128', x: [1, 28, 28, 128], w: [3, 3, 128, 128], stride: 1 },
+  { name: 'ResNet-18 14×14×256 → 256', x: [1, 14, 14, 256], w: [3, 3, 256, 256], stride: 1 },
+  { name: 'ResNet-18 14×14×256 → 512, stride 2', x: [1, 14, 14, 256], w: [3, 3, 256, 512], stride: 2 },
+  { name: 'ResNet-18 7×7×512 → 512', x: [1, 7, 7, 512], w: [3, 3, 512, 512], stride: 1 },
+  { name: 'MobileNetV2 1×1 56×56×24 → 144', x: [1, 56, 56, 24], w: [1, 1, 24, 144], stride: 1 },
+  { name: 'MobileNetV2 1×1 14×14×96 → 576', x: [1, 14, 14, 96], w: [1, 1, 96, 576], stride: 1 },
+  { name: 'MobileNetV2 1×1 14×14×576 → 96', x: [1, 14, 14, 576], w: [1, 1, 576, 96], stride: 1 },
+  { name: 'MobileNetV2 1×1 7×7×160 → 960', x: [1, 7, 7, 160], w: [1, 1, 160, 960], stride: 1 },
+  { name: 'MobileNetV2 1×1 7×7×320 → 1280', x: [1, 7, 7, 320], w: [1, 1, 320, 1280], stride: 1 },
+];
+
+/** Each of `runs` timed once per round, in turns, for `rounds` rounds; the best of each, in microseconds. */
+function bestInTurns(backend: BackendWasm, runs: ReadonlyArray<() => Info>, rounds: number): number[] {
+  const min = runs.map(() => Infinity);
+  for (let r = 0; r < rounds; r++) {
+    runs.forEach((run, k) => {
+      const t0 = performance.now();
+      const out = run();
+      min[k] = Math.min(min[k], performance.now() - t0);
+      backend.disposeData(out.dataId);
+    });
+  }
+  return min.map((m) => m * 1000);
+}
 
 /** Best of `reps` calls, in microseconds: other processes only ever slow a call down. */
 function best(backend: BackendWasm, run: () => Info, reps: number): number {
@@ -63,6 +92,26 @@ async function main(): Promise<void> {
     ];
     console.log(`| ${row.join(' | ')} |`);
     tf.dispose([x, w, y, dy]);
+  }
+  // The forward pass at batch 1, in GFLOP/s: XNNPACK and both loop orders of Stride's direct kernel, timed in turns.
+  console.log('\n| layer (batch 1, padding same) | XNNPACK | streamed | weight-stationary | taken | taken / XNNPACK |');
+  console.log('|---|---:|---:|---:|---|---:|');
+  for (const l of INFERENCE_LAYERS) {
+    const x = tf.randomNormal(l.x);
+    const w = tf.randomNormal(l.w);
+    const attrs = { strides: [l.stride, l.stride], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+    const c = conv2dInfo(l.x, l.w, attrs);
+    const us = bestInTurns(
+      backend,
+      [() => runStock('Conv2D', backend, { x, filter: w }, attrs), () => streamedConv2d(backend, x, w, c), () => packedConv2d(backend, x, w, c)],
+      40,
+    );
+    const flops = 2 * c.outHeight * c.outWidth * c.outChannels * c.filterHeight * c.filterWidth * c.inChannels;
+    const [stock, streamed, packed] = us.map((t) => flops / t / 1e3);
+    const order = convLoopOrder(c);
+    const taken = order === 'streamed' ? streamed : packed;
+    console.log(`| ${l.name} | ${stock.toFixed(1)} | ${streamed.toFixed(1)} | ${packed.toFixed(1)} | ${order} | ${(taken / stock).toFixed(2)}× |`);
+    tf.dispose([x, w]);
   }
 }
 

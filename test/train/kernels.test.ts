@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { backpropInputStrategy } from '../../train/node/backends/wasm-conv-grad';
-import { DIRECT_MAX_FILTER } from '../../train/node/backends/wasm-conv';
+import { convLoopOrder, STREAMED_MAX_FILTER } from '../../train/node/backends/wasm-conv';
 import { WASM_TRAINING_KERNELS } from '../../train/node/backends/wasm-kernels';
 import { initBackends, input, maxRelativeError, onBoth, runKernel, TOLERANCE, wasmAllocations, type Input } from './kernels-support';
 
@@ -193,18 +193,32 @@ describe('wasm training kernels: Conv2D (forward)', () => {
       });
     }),
   );
-  test('a filter past DIRECT_MAX_FILTER weights (stock kernel)', async () => {
-    const c: ConvCase = { x: [1, 6, 6, 256], k: [3, 3], co: 512, s: 2, pad: 'same' };
-    const info = convInfo(c);
-    assert.ok(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels > DIRECT_MAX_FILTER);
-    await agrees({
-      label: convLabel(c),
-      kernel: 'Conv2D',
-      inputs: { x: input(155, c.x), filter: input(255, info.filterShape) },
-      attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] },
-      shape: info.outShape,
-    });
+  test('the table covers both loop orders of the direct kernel', () => {
+    const used = new Set(CONV.filter((c) => c.co % 4 === 0).map((c) => convLoopOrder(convInfo(c))));
+    assert.deepEqual([...used].sort(), ['streamed', 'weight-stationary']);
   });
+  // Weight-stationary cases the table lacks: a filter past STREAMED_MAX_FILTER weights (stride 2, and 1×1 with more
+  // output channels than one register tile), blocks of 8 then 4 channels with a tail of single positions, batch > 1.
+  const PACKED: readonly ConvCase[] = [
+    { x: [1, 6, 6, 256], k: [3, 3], co: 512, s: 2, pad: 'same' },
+    { x: [2, 3, 3, 320], k: [1, 1], co: 1280, s: 1, pad: 'valid' },
+    { x: [2, 7, 5, 6], k: [3, 3], co: 12, s: 1, pad: 'same' },
+    { x: [3, 6, 11, 5], k: [3, 2], co: 4, s: [1, 2], pad: 'valid' },
+  ];
+  PACKED.forEach((c, i) =>
+    test(`${convLabel(c)} (weight-stationary)`, async () => {
+      const info = convInfo(c);
+      assert.equal(convLoopOrder(info), 'weight-stationary');
+      if (i === 0) assert.ok(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels > STREAMED_MAX_FILTER);
+      await agrees({
+        label: convLabel(c),
+        kernel: 'Conv2D',
+        inputs: { x: input(155 + i, c.x), filter: input(255 + i, info.filterShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] },
+        shape: info.outShape,
+      });
+    }),
+  );
   // Dilation is a forward-only attribute here (tfjs has no gradients for dilated conv2d).
   const DILATED: readonly { x: [number, number, number, number]; k: [number, number]; co: number; d: [number, number]; pad: 'valid' | 'same' }[] = [
     { x: [2, 9, 9, 3], k: [3, 3], co: 8, d: [2, 2], pad: 'same' },
@@ -233,7 +247,7 @@ describe('wasm training kernels: FusedConv2D (conv + bias + activation)', () => 
     { c: { x: [1, 10, 8, 4], k: [3, 3], co: 12, s: 2, pad: 'valid' }, bias: true, activation: 'relu' },
     { c: { x: [2, 6, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'same' }, bias: false, activation: 'relu' },
     { c: { x: [1, 9, 9, 6], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
-    // Past DIRECT_MAX_FILTER weights: the stock forward kernel, with and without bias and activation.
+    // Past STREAMED_MAX_FILTER weights: the weight-stationary kernel, with and without bias and activation.
     { c: { x: [1, 5, 5, 256], k: [3, 3], co: 256, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
     { c: { x: [2, 3, 3, 320], k: [1, 1], co: 1280, s: 1, pad: 'valid' }, bias: false, activation: 'linear' },
     // Kept on the stock kernel: output channels not a multiple of 4, another activation.

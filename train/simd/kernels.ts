@@ -549,6 +549,152 @@ export function conv2d(
 }
 
 /**
+ * Conv2D, weight-stationary: the same sums as conv2d, in the other loop order. For each block of 8 (then 4) output
+ * channels, that block's K×8 slice of the filter (K = KH·KW·Ci, rows in the filter's own (ky, kx, ci) order) is
+ * copied contiguous into `packPtr` (K·8 floats), then every output position of the image sweeps it in register
+ * tiles of 4 positions × 8 channels, the 4 positions taken in row-major order across output rows. conv2d instead
+ * streams the whole filter once per tile of positions, which is right when the filter stays in cache and the
+ * positions are many (training batches), and slow for large filters over few positions (a 3×3×512×512 filter is
+ * 9.4 MB, and batch-1 inference has 49 positions at 7×7): here the filter is read once per image, the slice being
+ * swept stays in cache, and short output rows leave no single-position tails but the last few of the image.
+ * Co must be a multiple of 4 (the caller checks).
+ */
+export function conv2dPacked(
+  xPtr: usize, wPtr: usize, outPtr: usize, padPtr: usize, packPtr: usize,
+  batch: i32, H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, Co: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, Hp: i32, Wp: i32,
+): void {
+  const padded = Hp != H || Wp != W;
+  if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * Ci)) << 2);
+  const merged = sw == 1 && dw == 1;
+  const groups = merged ? 1 : KW;
+  const columns = merged ? KW * Ci : Ci;
+  const K = KH * KW * Ci;
+  const P = Ho * Wo;
+  const rowBytes = (<usize>(W * Ci)) << 2;
+  const wRow = (<usize>Co) << 2;
+  const yRow = (<usize>Co) << 2;
+  const gridRow = (<usize>(Wp * Ci)) << 2;
+  const tapStep = (<usize>(dw * Ci)) << 2;
+  for (let n = 0; n < batch; n++) {
+    const source = xPtr + (<usize>n) * H * rowBytes;
+    const image = padded ? padImage(source, padPtr, H, Wp, Ci, pt, pl, rowBytes) : source;
+    const outImage = outPtr + (<usize>n) * P * yRow;
+    for (let co = 0; co < Co; ) {
+      const wide = co + 8 <= Co;
+      const lanes = wide ? 8 : 4;
+      // The slice of this block: row r of the filter's (ky, kx, ci) rows is lanes floats at packPtr + r·lanes·4.
+      for (let r = 0; r < K; r++) {
+        const from = wPtr + (<usize>r) * wRow + ((<usize>co) << 2);
+        const to = packPtr + ((<usize>(r * lanes)) << 2);
+        v128.store(to, v128.load(from));
+        if (wide) v128.store(to, v128.load(from, 16), 16);
+      }
+      // Output position p = oy·Wo + ox, its patch's top-left tap at `at`; stepped without divisions.
+      const xStep = (<usize>(sw * Ci)) << 2;
+      const rowStep = (<usize>sh) * gridRow - (<usize>Wo) * xStep;
+      let ox = 0;
+      let at = image;
+      let p = 0;
+      for (; p + 4 <= P; p += 4) {
+        const b0 = at;
+        if (++ox == Wo) (ox = 0), (at += xStep + rowStep);
+        else at += xStep;
+        const b1 = at;
+        if (++ox == Wo) (ox = 0), (at += xStep + rowStep);
+        else at += xStep;
+        const b2 = at;
+        if (++ox == Wo) (ox = 0), (at += xStep + rowStep);
+        else at += xStep;
+        const b3 = at;
+        if (++ox == Wo) (ox = 0), (at += xStep + rowStep);
+        else at += xStep;
+        const out = outImage + (<usize>p) * yRow + ((<usize>co) << 2);
+        let wp = packPtr;
+        if (wide) {
+          let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+          let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+          for (let ky = 0; ky < KH; ky++) {
+            for (let g = 0; g < groups; g++) {
+              let o = (<usize>(ky * dh)) * gridRow + (<usize>g) * tapStep;
+              for (let j = 0; j < columns; j++) {
+                const w0 = v128.load(wp);
+                const w1 = v128.load(wp, 16);
+                const x0 = v128.load32_splat(b0 + o);
+                const x1 = v128.load32_splat(b1 + o);
+                const x2 = v128.load32_splat(b2 + o);
+                const x3 = v128.load32_splat(b3 + o);
+                a00 = f32x4.add(a00, f32x4.mul(x0, w0));
+                a01 = f32x4.add(a01, f32x4.mul(x0, w1));
+                a10 = f32x4.add(a10, f32x4.mul(x1, w0));
+                a11 = f32x4.add(a11, f32x4.mul(x1, w1));
+                a20 = f32x4.add(a20, f32x4.mul(x2, w0));
+                a21 = f32x4.add(a21, f32x4.mul(x2, w1));
+                a30 = f32x4.add(a30, f32x4.mul(x3, w0));
+                a31 = f32x4.add(a31, f32x4.mul(x3, w1));
+                o += 4;
+                wp += 32;
+              }
+            }
+          }
+          v128.store(out, a00);
+          v128.store(out, a01, 16);
+          v128.store(out + yRow, a10);
+          v128.store(out + yRow, a11, 16);
+          v128.store(out + 2 * yRow, a20);
+          v128.store(out + 2 * yRow, a21, 16);
+          v128.store(out + 3 * yRow, a30);
+          v128.store(out + 3 * yRow, a31, 16);
+        } else {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          for (let ky = 0; ky < KH; ky++) {
+            for (let g = 0; g < groups; g++) {
+              let o = (<usize>(ky * dh)) * gridRow + (<usize>g) * tapStep;
+              for (let j = 0; j < columns; j++) {
+                const w0 = v128.load(wp);
+                a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(b0 + o), w0));
+                a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(b1 + o), w0));
+                a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(b2 + o), w0));
+                a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(b3 + o), w0));
+                o += 4;
+                wp += 16;
+              }
+            }
+          }
+          v128.store(out, a0);
+          v128.store(out + yRow, a1);
+          v128.store(out + 2 * yRow, a2);
+          v128.store(out + 3 * yRow, a3);
+        }
+      }
+      for (; p < P; p++) {
+        const b0 = at;
+        if (++ox == Wo) (ox = 0), (at += xStep + rowStep);
+        else at += xStep;
+        const out = outImage + (<usize>p) * yRow + ((<usize>co) << 2);
+        let wp = packPtr;
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+        for (let ky = 0; ky < KH; ky++) {
+          for (let g = 0; g < groups; g++) {
+            let o = (<usize>(ky * dh)) * gridRow + (<usize>g) * tapStep;
+            for (let j = 0; j < columns; j++) {
+              const x0 = v128.load32_splat(b0 + o);
+              a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(wp)));
+              if (wide) a1 = f32x4.add(a1, f32x4.mul(x0, v128.load(wp, 16)));
+              o += 4;
+              wp += <usize>(lanes << 2);
+            }
+          }
+        }
+        v128.store(out, a0);
+        if (wide) v128.store(out, a1, 16);
+      }
+      co += lanes;
+    }
+  }
+}
+
+/**
  * Depthwise convolution filter gradient with one filter per channel (multiplier 1), NHWC:
  * dW[ky, kx, c] = Σ x[n, iy, ix, c] · dy[n, oy, ox, c]. Products and sums in float64 (exact products of float32
  * values), as the cpu backend computes them, in `acc` (KH·KW·C float64 scratch), then rounded once into dw.

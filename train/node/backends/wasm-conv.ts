@@ -24,19 +24,29 @@ export function directApplies(c: ConvInfo): boolean {
 }
 
 /**
- * The direct kernel streams the whole filter once per tile of output positions; past about 1 MB of filter (256K
- * weights, e.g. ResNet-18's 3×3 layers of 256 and 512 channels, MobileNetV2's last 1×1 layers) it falls out of
- * cache and XNNPACK's packed GEMM was 2–4× faster at batch 1. Such layers keep the stock forward kernel.
+ * The direct kernels come in two loop orders. `conv2d` (positions outer) streams the whole filter once per tile of 4
+ * output positions of a row: fastest while the filter stays in cache and rows split into whole tiles (the training
+ * benchmark's layers, 1.0–1.15× the other order there). Past about 1 MB of filter (256K weights, e.g. ResNet-18's
+ * 3×3 layers of 256 and 512 channels at batch 1) it falls out of cache and ran 2–6× slower than XNNPACK;
+ * `conv2dPacked` (weight-stationary) reads the filter once per image and tiles positions across rows, so it also
+ * leaves no single-position tails in rows of 7, 13 or 14 (1.1–2× the other order there).
+ * Measured per layer at batch 1 and 32: `npm run bench:kernels`.
  */
-export const DIRECT_MAX_FILTER = 256 * 1024;
+export const STREAMED_MAX_FILTER = 256 * 1024;
 
-/** Whether the forward kernels take the direct path: `directApplies` and a filter that stays in cache. */
-export function directForward(c: ConvInfo): boolean {
-  return directApplies(c) && c.filterHeight * c.filterWidth * c.inChannels * c.outChannels <= DIRECT_MAX_FILTER;
+/** Which direct kernel a convolution takes: see STREAMED_MAX_FILTER. */
+export function convLoopOrder(c: ConvInfo): 'streamed' | 'weight-stationary' {
+  const weights = c.filterHeight * c.filterWidth * c.inChannels * c.outChannels;
+  return weights > STREAMED_MAX_FILTER || c.outWidth % 4 !== 0 ? 'weight-stationary' : 'streamed';
 }
 
-/** y = conv(x, filter) per `c` (which must satisfy `directApplies`), on a one-image padded scratch grid. */
+/** y = conv(x, filter) per `c` (which must satisfy `directApplies`) by the kernel `convLoopOrder` picks. */
 export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
+  return convLoopOrder(c) === 'streamed' ? streamedConv2d(backend, x, filter, c) : packedConv2d(backend, x, filter, c);
+}
+
+/** y = conv(x, filter) by `conv2d` (positions outer), on a one-image padded scratch grid. */
+export function streamedConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
   const { Hp, Wp, padded } = paddedGrid(c);
   const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
   const out = alloc(backend, c.outShape);
@@ -67,6 +77,41 @@ export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: Con
   return out;
 }
 
+/** y = conv(x, filter) by `conv2dPacked` (weight-stationary), with a K×8 slice of the filter as scratch. */
+export function packedConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
+  const { Hp, Wp, padded } = paddedGrid(c);
+  const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
+  const pack = alloc(backend, [c.filterHeight * c.filterWidth * c.inChannels * 8]);
+  const out = alloc(backend, c.outShape);
+  simdKernels(backend).conv2dPacked(
+    ptr(backend, x),
+    ptr(backend, filter),
+    ptr(backend, out),
+    ptr(backend, scratch),
+    ptr(backend, pack),
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
+    Hp,
+    Wp,
+  );
+  free(backend, pack);
+  free(backend, scratch);
+  return out;
+}
+
 function convInfoOf(x: Info, filter: Info, attrs: Record<string, unknown>): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
@@ -88,7 +133,7 @@ function conv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
   const { x, filter } = inputs;
   const c = convInfoOf(x, filter, attrs);
-  if (!directForward(c) || x.dtype !== 'float32') return runStock('Conv2D', backend, inputs, attrs);
+  if (!directApplies(c) || x.dtype !== 'float32') return runStock('Conv2D', backend, inputs, attrs);
   return directConv2d(backend, x, filter, c);
 }
 
@@ -108,7 +153,7 @@ function fusedConv2d(args: KernelArgs): Info {
   const c = convInfoOf(x, filter, attrs);
   const simple = Object.hasOwn(FUSED_ACTIVATIONS, activation) && !preluActivationWeights;
   const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels && bias.dtype === 'float32');
-  if (!simple || !plainBias || !directForward(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
+  if (!simple || !plainBias || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
   const y = directConv2d(backend, x, filter, c);
   const Co = c.outChannels;
   if (bias) simdKernels(backend).channelBinary(0, ptr(backend, y), ptr(backend, bias), ptr(backend, y), tf.util.sizeFromShape(c.outShape) / Co, Co, false);
