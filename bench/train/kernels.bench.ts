@@ -33,6 +33,17 @@ const INFERENCE_LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; 
   { name: 'MobileNetV2 1×1 7×7×320 → 1280', x: [1, 7, 7, 320], w: [1, 1, 320, 1280], stride: 1 },
 ];
 
+/** Depthwise layers' inputs: MobileNetV2's at stride 1 (batch 1), mobilenet-tiny's (batch 32). */
+const DEPTHWISE_LAYERS: readonly number[][] = [
+  [1, 112, 112, 32],
+  [1, 56, 56, 144],
+  [1, 28, 28, 192],
+  [1, 14, 14, 576],
+  [1, 7, 7, 960],
+  [32, 32, 32, 48],
+  [32, 8, 8, 144],
+];
+
 /** Each of `runs` timed once per round, in turns, for `rounds` rounds; the best of each, in microseconds. */
 function bestInTurns(backend: BackendWasm, runs: ReadonlyArray<() => Info>, rounds: number): number[] {
   const min = runs.map(() => Infinity);
@@ -111,6 +122,25 @@ async function main(): Promise<void> {
     const order = convLoopOrder(c);
     const taken = order === 'streamed' ? streamed : packed;
     console.log(`| ${l.name} | ${stock.toFixed(1)} | ${streamed.toFixed(1)} | ${packed.toFixed(1)} | ${order} | ${(taken / stock).toFixed(2)}× |`);
+    tf.dispose([x, w]);
+  }
+  // Depthwise 3×3 convolutions at stride 1 (MobileNetV2 at batch 1, mobilenet-tiny at batch 32), in GFLOP/s.
+  console.log('\n| depthwise 3×3, stride 1, padding same | XNNPACK | Stride | × |');
+  console.log('|---|---:|---:|---:|');
+  for (const shape of DEPTHWISE_LAYERS) {
+    const x = tf.randomNormal(shape);
+    const w = tf.randomNormal([3, 3, shape[3], 1]);
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+    const [stock, stride] = bestInTurns(
+      backend,
+      [
+        () => runStock('DepthwiseConv2dNative', backend, { x, filter: w }, attrs),
+        () => tf.engine().runKernel('DepthwiseConv2dNative', { x, filter: w }, attrs) as Info,
+      ],
+      40,
+    );
+    const flops = 2 * 9 * shape.reduce((a, b) => a * b, 1);
+    console.log(`| ${shape.join('×')} | ${(flops / stock / 1e3).toFixed(1)} | ${(flops / stride / 1e3).toFixed(1)} | ${(stock / stride).toFixed(2)}× |`);
     tf.dispose([x, w]);
   }
 }

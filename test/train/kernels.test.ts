@@ -5,6 +5,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { backpropInputStrategy } from '../../train/node/backends/wasm-conv-grad';
 import { convLoopOrder, STREAMED_MAX_FILTER } from '../../train/node/backends/wasm-conv';
+import { depthwiseApplies } from '../../train/node/backends/wasm-depthwise';
 import { WASM_TRAINING_KERNELS } from '../../train/node/backends/wasm-kernels';
 import { initBackends, input, maxRelativeError, onBoth, runKernel, TOLERANCE, wasmAllocations, type Input } from './kernels-support';
 
@@ -325,6 +326,47 @@ const DEPTHWISE: readonly DepthwiseCase[] = [
 ];
 const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
 const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);
+
+describe('wasm training kernels: DepthwiseConv2dNative (forward)', () => {
+  // One filter per channel and whole vectors of channels run Stride's SIMD kernel (with tails of single positions,
+  // dilation, explicit padding); the rest of the table keeps the stock kernel.
+  const FORWARD: readonly (DepthwiseCase & { d?: [number, number] })[] = [
+    ...DEPTHWISE,
+    { x: [2, 7, 5, 12], k: [3, 3], mult: 1, s: 1, pad: 'valid' },
+    { x: [1, 9, 10, 4], k: [2, 3], mult: 1, s: 1, pad: 'same' },
+    { x: [2, 9, 9, 8], k: [3, 3], mult: 1, s: 1, pad: 'same', d: [2, 2] },
+    { x: [1, 12, 11, 8], k: [3, 3], mult: 1, s: 2, pad: 'same' },
+    {
+      x: [2, 6, 7, 4],
+      k: [3, 3],
+      mult: 1,
+      s: 1,
+      pad: [
+        [0, 0],
+        [2, 0],
+        [1, 2],
+        [0, 0],
+      ],
+    },
+  ];
+  const infoOf = (c: (typeof FORWARD)[number]) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), c.d ?? 1, c.pad, undefined, true);
+  test('the table covers the SIMD kernel and the stock one', () => {
+    assert.deepEqual([...new Set(FORWARD.map((c) => depthwiseApplies(infoOf(c))))].sort(), [false, true]);
+  });
+  FORWARD.forEach((c, i) => {
+    const label = `${depthwiseLabel(c)}${c.d ? `, dilation ${c.d.join(',')}` : ''}`;
+    test(label, async () => {
+      const info = infoOf(c);
+      await agrees({
+        label,
+        kernel: 'DepthwiseConv2dNative',
+        inputs: { x: input(1100 + i, c.x), filter: input(1200 + i, info.filterShape) },
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: c.d ?? [1, 1] },
+        shape: info.outShape,
+      });
+    });
+  });
+});
 
 describe('wasm training kernels: DepthwiseConv2dNativeBackpropFilter', () => {
   DEPTHWISE.forEach((c, i) =>

@@ -45,3 +45,24 @@ export function reluGrad(x: usize, dy: usize, out: usize, n: i32): void {
     store<f32>(out + o, load<f32>(dy + o) * s);
   }
 }
+
+/**
+ * A convolution's epilogue in place, one pass: y[r, c] = act(y[r, c] + bias[c]) over `rows` rows of C values (C a
+ * multiple of 4), the bias skipped when `hasBias` is false; act is none (0), ReLU (1: y < 0 ? 0 : y) or ReLU6 (2:
+ * then y > 6 ? 6 : y). NaN passes through both, as in the stock kernels the pass replaces.
+ */
+export function biasActivation(y: usize, bias: usize, rows: i32, C: i32, hasBias: bool, activation: i32): void {
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  const rowBytes = (<usize>C) << 2;
+  for (let r = 0; r < rows; r++) {
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      let v = v128.load(y + o);
+      if (hasBias) v = f32x4.add(v, v128.load(bias + o));
+      if (activation >= 1) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
+      if (activation == 2) v = v128.bitselect(six, v, f32x4.gt(v, six));
+      v128.store(y + o, v);
+    }
+    y += rowBytes;
+  }
+}

@@ -783,6 +783,76 @@ export function depthwiseInputGrad(
 }
 
 /**
+ * Depthwise convolution with one filter per channel (multiplier 1), NHWC, C a multiple of 4:
+ * out[n, oy, ox, c] = Σ over (ky, kx) of xp[n, oy·sh + ky·dh, ox·sw + kx·dw, c] · w[ky, kx, c], with xp zero-padded
+ * as in conv2d (padPtr: Hp·Wp·C floats, unused without padding). Tiles of 4 output positions of a row × 4 channels:
+ * each filter vector is loaded once for the 4 positions; float32 sums in tap order.
+ */
+export function depthwiseConv2d(
+  xPtr: usize, wPtr: usize, outPtr: usize, padPtr: usize,
+  batch: i32, H: i32, W: i32, C: i32, Ho: i32, Wo: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, Hp: i32, Wp: i32,
+): void {
+  const padded = Hp != H || Wp != W;
+  if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * C)) << 2);
+  const rowBytes = (<usize>(W * C)) << 2;
+  const pixel = (<usize>C) << 2;
+  const xStep = (<usize>sw) * pixel;
+  const tapX = (<usize>dw) * pixel;
+  const gridRow = (<usize>Wp) * pixel;
+  for (let n = 0; n < batch; n++) {
+    const source = xPtr + (<usize>n) * H * rowBytes;
+    const image = padded ? padImage(source, padPtr, H, Wp, C, pt, pl, rowBytes) : source;
+    let out = outPtr + (<usize>n) * Ho * Wo * pixel;
+    for (let oy = 0; oy < Ho; oy++) {
+      const top = image + (<usize>(oy * sh)) * gridRow;
+      let ox = 0;
+      for (; ox + 4 <= Wo; ox += 4) {
+        const left = top + (<usize>ox) * xStep;
+        for (let o: usize = 0; o < pixel; o += 16) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          let wp = wPtr + o;
+          for (let ky = 0; ky < KH; ky++) {
+            let xp = left + (<usize>(ky * dh)) * gridRow + o;
+            for (let kx = 0; kx < KW; kx++) {
+              const wv = v128.load(wp);
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(xp), wv));
+              a1 = f32x4.add(a1, f32x4.mul(v128.load(xp + xStep), wv));
+              a2 = f32x4.add(a2, f32x4.mul(v128.load(xp + 2 * xStep), wv));
+              a3 = f32x4.add(a3, f32x4.mul(v128.load(xp + 3 * xStep), wv));
+              xp += tapX;
+              wp += pixel;
+            }
+          }
+          v128.store(out + o, a0);
+          v128.store(out + pixel + o, a1);
+          v128.store(out + 2 * pixel + o, a2);
+          v128.store(out + 3 * pixel + o, a3);
+        }
+        out += 4 * pixel;
+      }
+      for (; ox < Wo; ox++) {
+        const left = top + (<usize>ox) * xStep;
+        for (let o: usize = 0; o < pixel; o += 16) {
+          let a0 = f32x4.splat(0);
+          let wp = wPtr + o;
+          for (let ky = 0; ky < KH; ky++) {
+            let xp = left + (<usize>(ky * dh)) * gridRow + o;
+            for (let kx = 0; kx < KW; kx++) {
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(xp), v128.load(wp)));
+              xp += tapX;
+              wp += pixel;
+            }
+          }
+          v128.store(out + o, a0);
+        }
+        out += pixel;
+      }
+    }
+  }
+}
+
+/**
  * ClipByValue's gradient: out = dy where lo ≤ x ≤ hi, else 0 (NaN x gives 0), four values a vector — what the stock
  * gradient computes with GreaterEqual, LessEqual, LogicalAnd and Select over the whole tensor.
  */
@@ -804,4 +874,4 @@ export function clipGrad(x: usize, dy: usize, out: usize, n: i32, lo: f32, hi: f
 }
 
 export { batchNormTrain, batchNormTrainGrad } from './batchnorm';
-export { reluGrad, scatterPhase } from './elementwise';
+export { biasActivation, reluGrad, scatterPhase } from './elementwise';

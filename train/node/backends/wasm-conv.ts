@@ -140,11 +140,11 @@ function conv2d(args: KernelArgs): Info {
 /**
  * FusedConv2D (a convolution, an optional per-channel bias and an activation) is what tfjs-layers runs for a conv
  * layer without activation even while training (ResNet's conv → batch norm), and for every conv layer in inference.
- * The direct kernel, then the bias in place, then ReLU or ReLU6 (inference folds batch norm and the activation after
- * it into the conv); other activations keep the stock kernel.
+ * The direct kernel, then one pass in place for the bias and ReLU or ReLU6 (inference folds batch norm and the
+ * activation after it into the conv); other activations keep the stock kernel.
  */
-/** Activations the direct path applies after the bias, by the stock kernel that applies them ('' for none). */
-const FUSED_ACTIVATIONS: Readonly<Record<string, string | undefined>> = { linear: '', relu: 'Relu', relu6: 'Relu6' };
+/** Activations the direct path applies with the bias, by their code in the SIMD module's `biasActivation`. */
+const FUSED_ACTIVATIONS: Readonly<Record<string, number | undefined>> = { linear: 0, relu: 1, relu6: 2 };
 
 function fusedConv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
@@ -155,12 +155,11 @@ function fusedConv2d(args: KernelArgs): Info {
   const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels && bias.dtype === 'float32');
   if (!simple || !plainBias || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
   const y = directConv2d(backend, x, filter, c);
+  const code = FUSED_ACTIVATIONS[activation]!;
+  if (!bias && code === 0) return y;
   const Co = c.outChannels;
-  if (bias) simdKernels(backend).channelBinary(0, ptr(backend, y), ptr(backend, bias), ptr(backend, y), tf.util.sizeFromShape(c.outShape) / Co, Co, false);
-  if (activation === 'linear') return y;
-  const out = runStock(FUSED_ACTIVATIONS[activation]!, backend, { x: y }, {});
-  free(backend, y);
-  return out;
+  simdKernels(backend).biasActivation(ptr(backend, y), bias ? ptr(backend, bias) : 0, tf.util.sizeFromShape(c.outShape) / Co, Co, !!bias, code);
+  return y;
 }
 
 export const conv2dConfig: KernelConfig = { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: conv2d as unknown as KernelFunc };

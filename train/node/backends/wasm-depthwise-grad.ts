@@ -7,7 +7,7 @@ import { ptr, simdKernels } from './wasm-simd';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
-function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Record<string, unknown>): ConvInfo {
+export function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Record<string, unknown>): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],

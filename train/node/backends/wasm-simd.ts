@@ -95,6 +95,28 @@ export interface SimdKernels {
     Hp: number,
     Wp: number,
   ): void;
+  depthwiseConv2d(
+    x: number,
+    w: number,
+    out: number,
+    pad: number,
+    batch: number,
+    H: number,
+    W: number,
+    C: number,
+    Ho: number,
+    Wo: number,
+    KH: number,
+    KW: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dwl: number,
+    pt: number,
+    pl: number,
+    Hp: number,
+    Wp: number,
+  ): void;
   depthwiseFilterGrad(
     x: number,
     dy: number,
@@ -135,6 +157,7 @@ export interface SimdKernels {
     pl: number,
   ): void;
   clipGrad(x: number, dy: number, out: number, n: number, lo: number, hi: number): void;
+  biasActivation(y: number, bias: number, rows: number, C: number, hasBias: boolean, activation: number): void;
   reluGrad(x: number, dy: number, out: number, n: number): void;
   scatterPhase(
     src: number,
