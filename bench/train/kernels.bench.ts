@@ -104,7 +104,12 @@ async function main(): Promise<void> {
     console.log(`| ${row.join(' | ')} |`);
     tf.dispose([x, w, y, dy]);
   }
-  // The forward pass at batch 1, in GFLOP/s: XNNPACK and both loop orders of Stride's direct kernel, timed in turns.
+  inferenceTable(backend);
+  depthwiseTable(backend);
+}
+
+/** The forward pass at batch 1, in GFLOP/s: XNNPACK and both loop orders of Stride's direct kernel, timed in turns. */
+function inferenceTable(backend: BackendWasm): void {
   console.log('\n| layer (batch 1, padding same) | XNNPACK | streamed | weight-stationary | taken | taken / XNNPACK |');
   console.log('|---|---:|---:|---:|---|---:|');
   for (const l of INFERENCE_LAYERS) {
@@ -124,7 +129,10 @@ async function main(): Promise<void> {
     console.log(`| ${l.name} | ${stock.toFixed(1)} | ${streamed.toFixed(1)} | ${packed.toFixed(1)} | ${order} | ${(taken / stock).toFixed(2)}× |`);
     tf.dispose([x, w]);
   }
-  // Depthwise 3×3 convolutions at stride 1 (MobileNetV2 at batch 1, mobilenet-tiny at batch 32), in GFLOP/s.
+}
+
+/** Depthwise 3×3 convolutions at stride 1 (MobileNetV2 at batch 1, mobilenet-tiny at batch 32), in GFLOP/s. */
+function depthwiseTable(backend: BackendWasm): void {
   console.log('\n| depthwise 3×3, stride 1, padding same | XNNPACK | Stride | × |');
   console.log('|---|---:|---:|---:|');
   for (const shape of DEPTHWISE_LAYERS) {
