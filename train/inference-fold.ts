@@ -1,5 +1,5 @@
-// Inference-only rewrite of a trained model: each convolution followed by batch norm (and ReLU) becomes one
-// convolution with a bias and that activation, so a forward pass runs one fused kernel instead of three.
+// Inference-only rewrite of a trained model: each convolution followed by batch norm (and ReLU or ReLU6) becomes one
+// convolution with a bias and that activation, so a forward pass runs one fused kernel instead of three or four.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel, TrainingNode } from '../protocol/training-model';
 import { buildModel, tfName } from './model-builder';
@@ -9,16 +9,18 @@ interface Fold {
   readonly conv: TrainingNode;
   readonly bn: TrainingNode;
   readonly last: number;
-  readonly activation: 'linear' | 'relu';
+  readonly activation: FoldActivation;
 }
+
+type FoldActivation = 'linear' | 'relu' | 'relu6';
 
 const CONV_CLASSES: Readonly<Record<string, string>> = { conv2d: 'Conv2D', depthwise_conv2d: 'DepthwiseConv2D' };
 /**
- * Only ReLU joins the conv: tfjs-layers fuses it into the conv kernel. A conv layer's `relu6` activation would run as
- * `minimum(6, relu(x))`, whose scalar broadcast cost more than the conv itself on wasm (MobileNetV2), while the
- * ReLU6 layer left in place clips in one kernel.
+ * Activations that join the conv, by node kind or `activation(fn)`. The folded conv runs as one fused op
+ * (`fusedCall`): tfjs-layers fuses only ReLU and only into Conv2D, applies ReLU6 as `minimum(6, relu(x))` (a scalar
+ * broadcast slower than the conv itself on wasm), and its ReLU6 layer as two passes (`relu`, then `clipByValue`).
  */
-const ACTIVATIONS: Readonly<Record<string, 'relu'>> = { relu: 'relu' };
+const ACTIVATIONS: Readonly<Record<string, FoldActivation>> = { relu: 'relu', relu6: 'relu6' };
 
 function consumersOf(model: TrainingModel): number[][] {
   const consumers: number[][] = model.nodes.map(() => []);
@@ -86,6 +88,32 @@ function foldedWeights(conv: tf.layers.Layer, bn: tf.layers.Layer): tf.Tensor[] 
   });
 }
 
+interface ConvConfig {
+  readonly strides: [number, number];
+  readonly padding: 'valid' | 'same';
+  readonly dilationRate: [number, number];
+  readonly dataFormat?: string;
+}
+
+/**
+ * Makes a folded conv layer run one fused op — convolution, bias and activation — on every backend (the wasm
+ * backend's fused kernels are Stride's where they apply). Layers in another data format keep tfjs-layers' call.
+ */
+function fusedCall(layer: tf.layers.Layer, activation: FoldActivation): void {
+  const c = layer.getConfig() as unknown as ConvConfig;
+  const [kernel, bias] = layer.weights;
+  if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast' || !bias || !/kernel$/.test(kernel.originalName)) return;
+  const depthwise = layer.getClassName() === 'DepthwiseConv2D';
+  layer.call = (inputs) =>
+    tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      const args = { x, bias: bias.read(), strides: c.strides, pad: c.padding, dataFormat: 'NHWC' as const, dilations: c.dilationRate, activation };
+      return depthwise
+        ? tf.fused.depthwiseConv2d({ ...args, filter: kernel.read() as tf.Tensor4D })
+        : tf.fused.conv2d({ ...args, filter: kernel.read() as tf.Tensor4D });
+    });
+}
+
 export interface FoldedModel {
   readonly model: tf.LayersModel;
   /** How many batch norms were folded away. */
@@ -107,7 +135,9 @@ export function foldForInference(training: TrainingModel, model: tf.LayersModel)
       const source = model.getLayer(layer.name);
       const weights = fold ? foldedWeights(source, model.getLayer(tfName(fold.bn.name))) : source.getWeights();
       layer.setWeights(weights);
-      if (fold) tf.dispose(weights);
+      if (!fold) continue;
+      tf.dispose(weights);
+      fusedCall(layer, fold.activation);
     }
   } catch (e) {
     next.dispose();

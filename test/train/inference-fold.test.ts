@@ -40,6 +40,12 @@ model Foldable {
   conv2d(4, 3, padding: (1, 2, 0, 1))
   batchnorm()
   tee()
+  conv2d(8, 1, bias: false)
+  batchnorm()
+  relu6()
+  depthwise_conv2d(3, padding: same)
+  batchnorm()
+  activation(relu6)
   globalavgpool2d()
   dense(6)
   batchnorm()
@@ -65,19 +71,19 @@ function perturb(model: tf.LayersModel): void {
 before(useTrainingBackend);
 
 describe('folding batch norm into convolutions for inference', () => {
-  test('folds conv/depthwise → batchnorm (→ relu) chains and gives the same outputs', () => {
+  test('folds conv/depthwise → batchnorm (→ relu or relu6) chains and gives the same outputs', () => {
     const training = lowered(SOURCE);
     const model = buildModel(training, { seed: 3 });
     perturb(model);
     const { model: folded, folded: count } = foldForInference(training, model);
-    // Folded: the first five chains (explicit padding stays a pad layer before the folded conv). Kept: a conv with
-    // its own activation (relu before the batch norm) and the batch norm after dense.
-    assert.equal(count, 5);
+    // Folded: the first five chains (explicit padding stays a pad layer before the folded conv) and the last two.
+    // Kept: a conv with its own activation (relu before the batch norm) and the batch norm after dense.
+    assert.equal(count, 7);
     const layers = (m: tf.LayersModel, className: string) => m.layers.filter((l) => l.getClassName() === className).length;
-    assert.equal(layers(model, 'BatchNormalization') - layers(folded, 'BatchNormalization'), 5);
-    // relu() and activation(relu) join their convs; relu6() stays a layer of its own.
-    assert.equal(layers(model, 'ReLU') - layers(folded, 'ReLU'), 1);
-    assert.equal(layers(model, 'Activation') - layers(folded, 'Activation'), 1);
+    assert.equal(layers(model, 'BatchNormalization') - layers(folded, 'BatchNormalization'), 7);
+    // relu(), relu6() (twice) and activation(relu), activation(relu6) join their convs.
+    assert.equal(layers(model, 'ReLU') - layers(folded, 'ReLU'), 3);
+    assert.equal(layers(model, 'Activation') - layers(folded, 'Activation'), 2);
     const x = tf.randomUniform([3, 12, 12, 3], -2, 2, 'float32', 7);
     const [want, got] = [model.predict(x) as tf.Tensor, folded.predict(x) as tf.Tensor];
     const diff = tf.max(tf.abs(tf.sub(want, got))).dataSync()[0];
@@ -85,6 +91,29 @@ describe('folding batch norm into convolutions for inference', () => {
     assert.ok(scale > 0.1, `outputs too small to tell anything (${scale})`);
     assert.ok(diff <= 1e-4 * Math.max(1, scale), `max abs diff ${diff} (largest output ${scale})`);
     tf.dispose([x, want, got]);
+    folded.dispose();
+    model.dispose();
+  });
+
+  test('a folded conv runs as one fused kernel: no separate bias, ReLU or ReLU6 passes', async () => {
+    const training = lowered(
+      'model M {\n  input(10, 10, 4)\n  conv2d(8, 1, bias: false)\n  batchnorm()\n  relu6()\n  depthwise_conv2d(3, padding: same)\n  batchnorm()\n  relu6()\n  depthwise_conv2d(3, padding: same)\n  batchnorm()\n  relu()\n}\n',
+    );
+    const model = buildModel(training, { seed: 2 });
+    const { model: folded, folded: count } = foldForInference(training, model);
+    assert.equal(count, 3);
+    const x = tf.randomUniform([1, 10, 10, 4], -1, 1, 'float32', 5);
+    const profile = await tf.profile(() => tf.tidy(() => (folded.predict(x) as tf.Tensor).dataSync()));
+    const kernels = profile.kernels.map((k) => k.name).filter((name) => !name.endsWith('__op'));
+    assert.deepEqual(
+      kernels.filter((name) => /Conv/.test(name)),
+      ['FusedConv2D', 'FusedDepthwiseConv2D', 'FusedDepthwiseConv2D'],
+    );
+    assert.deepEqual(
+      kernels.filter((name) => /Relu|Clip|Minimum|Add|BiasAdd/.test(name)),
+      [],
+    );
+    x.dispose();
     folded.dispose();
     model.dispose();
   });

@@ -368,6 +368,38 @@ describe('wasm training kernels: DepthwiseConv2dNative (forward)', () => {
   });
 });
 
+describe('wasm training kernels: FusedDepthwiseConv2D (depthwise + bias + activation)', () => {
+  // Stride's kernel at stride 1 with every activation it fuses, with and without bias; the stock kernel otherwise.
+  const FUSED: ReadonlyArray<{ c: DepthwiseCase; bias: boolean; activation: string }> = [
+    { c: { x: [2, 9, 9, 8], k: [3, 3], mult: 1, s: 1, pad: 'same' }, bias: true, activation: 'linear' },
+    { c: { x: [1, 7, 6, 12], k: [3, 3], mult: 1, s: 1, pad: 'valid' }, bias: true, activation: 'relu' },
+    { c: { x: [2, 8, 7, 4], k: [3, 3], mult: 1, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
+    { c: { x: [2, 8, 7, 4], k: [3, 3], mult: 1, s: 1, pad: 'same' }, bias: false, activation: 'relu6' },
+    { c: { x: [2, 9, 9, 8], k: [3, 3], mult: 1, s: 2, pad: 'same' }, bias: true, activation: 'relu6' },
+    { c: { x: [2, 9, 9, 3], k: [3, 3], mult: 1, s: 1, pad: 'same' }, bias: true, activation: 'relu' },
+    { c: { x: [2, 9, 9, 8], k: [3, 3], mult: 1, s: 1, pad: 'same' }, bias: true, activation: 'elu' },
+  ];
+  test('the table covers the SIMD kernel and the stock one', () => {
+    assert.deepEqual([...new Set(FUSED.map(({ c }) => depthwiseApplies(depthwiseInfo(c))))].sort(), [false, true]);
+  });
+  FUSED.forEach(({ c, bias, activation }, i) => {
+    const label = `${depthwiseLabel(c)}${bias ? ', bias' : ''}, ${activation}`;
+    test(label, async () => {
+      const info = depthwiseInfo(c);
+      // Scaled so that ReLU6's upper clip is reached too.
+      const inputs: Record<string, Input> = { x: input(1300 + i, c.x, -8, 8), filter: input(1400 + i, info.filterShape) };
+      if (bias) inputs.bias = input(1500 + i, [info.outChannels]);
+      await agrees({
+        label,
+        kernel: 'FusedDepthwiseConv2D',
+        inputs,
+        attrs: { strides: pair(c.s), pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation },
+        shape: info.outShape,
+      });
+    });
+  });
+});
+
 describe('wasm training kernels: DepthwiseConv2dNativeBackpropFilter', () => {
   DEPTHWISE.forEach((c, i) =>
     test(depthwiseLabel(c), async () => {

@@ -7,7 +7,7 @@ import { clipByValueGradConfig, clipGradConfig } from './wasm-clip-grad';
 import { conv2dConfig, fusedConv2dConfig } from './wasm-conv';
 import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
 import { conv2dBackpropInputConfig } from './wasm-conv-grad';
-import { depthwiseConv2dConfig } from './wasm-depthwise';
+import { depthwiseConv2dConfig, fusedDepthwiseConv2dConfig } from './wasm-depthwise';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './wasm-depthwise-grad';
 import { batchMatMulConfig, FUSED_MATMUL_DELEGATES, fusedMatMulConfig } from './wasm-matmul';
 import { captureStock } from './wasm-heap';
@@ -26,6 +26,7 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
   { config: conv2dBackpropFilterConfig, reason: 'missing in tfjs-backend-wasm 4.22' },
   { config: conv2dBackpropInputConfig, reason: 'stock kernel is a naive loop' },
   { config: depthwiseConv2dConfig, reason: 'stride 1: the stock (XNNPACK) depthwise convolution was 1.1–1.8× slower' },
+  { config: fusedDepthwiseConv2dConfig, reason: 'the same kernel with bias and ReLU/ReLU6, what folded depthwise layers run for prediction' },
   { config: depthwiseBackpropFilterConfig, reason: 'missing' },
   { config: depthwiseBackpropInputConfig, reason: 'missing' },
   { config: maxPoolGradConfig, reason: 'stock kernel drops gradients of windows whose values are all ≤ 0' },
@@ -55,6 +56,7 @@ const DELEGATES = [
   'Conv2D',
   'FusedConv2D',
   'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2D',
   'Tile',
   'Sum',
   'Mean',
