@@ -1,5 +1,6 @@
 // Shared set-up for the wasm kernel tests: backends, seeded inputs, cpu-vs-wasm comparison, leak checks.
 
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../train/node/backends/select';
 import { Prng } from '../helpers/prng';
@@ -69,3 +70,27 @@ export function wasmAllocations(): { tensors: number; buffers: number } {
 }
 
 export const TOLERANCE = 1e-4;
+
+export type Pair = number | [number, number];
+export type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+export const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+export interface Check {
+  readonly label: string;
+  readonly kernel: string;
+  readonly inputs: Record<string, Input>;
+  readonly attrs: object;
+  readonly shape: number[];
+}
+
+/** The kernel on cpu and on wasm agree, wasm gives the expected shape, and repeating it leaks nothing. */
+export async function agrees(check: Check): Promise<void> {
+  const { cpu, wasm } = await onBoth(() => runKernel(check.kernel, check.inputs, check.attrs));
+  assert.deepEqual(wasm.shape, check.shape, 'output shape');
+  assert.deepEqual(cpu.shape, check.shape, 'reference output shape');
+  const error = maxRelativeError(wasm.data, cpu.data);
+  assert.ok(error <= TOLERANCE, `${check.label}: max relative error ${error.toExponential(2)} > ${TOLERANCE}`);
+  const start = wasmAllocations();
+  for (let i = 0; i < 3; i++) runKernel(check.kernel, check.inputs, check.attrs);
+  assert.deepEqual(wasmAllocations(), start, 'tensors or heap buffers leaked');
+}
