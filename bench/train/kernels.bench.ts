@@ -5,7 +5,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../train/node/backends/select';
 import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
 import { byGemm } from '../../train/node/backends/wasm-conv-filter-grad';
-import { convLoopOrder, packedConv2d, streamedConv2d } from '../../train/node/backends/wasm-conv';
+import { convLoopOrder, directConv2d } from '../../train/node/backends/wasm-conv';
 import { runStock, type Info } from '../../train/node/backends/wasm-heap';
 
 /** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
@@ -119,7 +119,11 @@ function inferenceTable(backend: BackendWasm): void {
     const c = conv2dInfo(l.x, l.w, attrs);
     const us = bestInTurns(
       backend,
-      [() => runStock('Conv2D', backend, { x, filter: w }, attrs), () => streamedConv2d(backend, x, w, c), () => packedConv2d(backend, x, w, c)],
+      [
+        () => runStock('Conv2D', backend, { x, filter: w }, attrs),
+        () => directConv2d(backend, x, w, c, 'streamed'),
+        () => directConv2d(backend, x, w, c, 'weight-stationary'),
+      ],
       40,
     );
     const flops = 2 * c.outHeight * c.outWidth * c.outChannels * c.filterHeight * c.filterWidth * c.inChannels;

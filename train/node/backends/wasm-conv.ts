@@ -40,76 +40,52 @@ export function convLoopOrder(c: ConvInfo): 'streamed' | 'weight-stationary' {
   return weights > STREAMED_MAX_FILTER || c.outWidth % 4 !== 0 ? 'weight-stationary' : 'streamed';
 }
 
-/** y = conv(x, filter) per `c` (which must satisfy `directApplies`) by the kernel `convLoopOrder` picks. */
-export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
-  return convLoopOrder(c) === 'streamed' ? streamedConv2d(backend, x, filter, c) : packedConv2d(backend, x, filter, c);
-}
+type LoopOrder = ReturnType<typeof convLoopOrder>;
 
-/** y = conv(x, filter) by `conv2d` (positions outer), on a one-image padded scratch grid. */
-export function streamedConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
+/**
+ * y = conv(x, filter) per `c` (which must satisfy `directApplies`) by the SIMD kernel of `order` (by default the one
+ * `convLoopOrder` picks), on a one-image padded scratch grid; the weight-stationary kernel also takes a K×8 slice of
+ * the filter as scratch.
+ */
+export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, order: LoopOrder = convLoopOrder(c)): Info {
   const { Hp, Wp, padded } = paddedGrid(c);
   const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
   const out = alloc(backend, c.outShape);
-  simdKernels(backend).conv2d(
-    ptr(backend, x),
-    ptr(backend, filter),
-    ptr(backend, out),
-    ptr(backend, scratch),
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outHeight,
-    c.outWidth,
-    c.outChannels,
-    c.filterHeight,
-    c.filterWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    c.padInfo.top,
-    c.padInfo.left,
-    Hp,
-    Wp,
-  );
+  const [xp, wp, yp, sp] = [ptr(backend, x), ptr(backend, filter), ptr(backend, out), ptr(backend, scratch)];
+  const geometry = [
+    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.filterHeight, c.filterWidth,
+    c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left, Hp, Wp,
+  ] as const; // prettier-ignore
+  const kernels = simdKernels(backend);
+  if (order === 'streamed') kernels.conv2d(xp, wp, yp, sp, ...geometry);
+  else {
+    const pack = alloc(backend, [c.filterHeight * c.filterWidth * c.inChannels * 8]);
+    kernels.conv2dPacked(xp, wp, yp, sp, ptr(backend, pack), ...geometry);
+    free(backend, pack);
+  }
   free(backend, scratch);
   return out;
 }
 
-/** y = conv(x, filter) by `conv2dPacked` (weight-stationary), with a K×8 slice of the filter as scratch. */
-export function packedConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo): Info {
-  const { Hp, Wp, padded } = paddedGrid(c);
-  const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
-  const pack = alloc(backend, [c.filterHeight * c.filterWidth * c.inChannels * 8]);
-  const out = alloc(backend, c.outShape);
-  simdKernels(backend).conv2dPacked(
-    ptr(backend, x),
-    ptr(backend, filter),
-    ptr(backend, out),
-    ptr(backend, scratch),
-    ptr(backend, pack),
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outHeight,
-    c.outWidth,
-    c.outChannels,
-    c.filterHeight,
-    c.filterWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    c.padInfo.top,
-    c.padInfo.left,
-    Hp,
-    Wp,
-  );
-  free(backend, pack);
-  free(backend, scratch);
-  return out;
+/** Activation codes of the SIMD module's `biasActivation`, by the fused ops' activation names. */
+const EPILOGUE_ACTIVATIONS: Readonly<Record<string, number | undefined>> = { linear: 0, relu: 1, relu6: 2 };
+
+/**
+ * The `biasActivation` code for a fused op (FusedConv2D, FusedDepthwiseConv2D) whose bias and activation the SIMD
+ * epilogue applies — no bias or a float32 one per output channel, linear, ReLU or ReLU6 — else undefined.
+ */
+export function epilogueCode(inputs: Record<string, Info | undefined>, attrs: Record<string, unknown>, channels: number): number | undefined {
+  const { bias, preluActivationWeights } = inputs;
+  const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === channels && bias.dtype === 'float32');
+  return plainBias && !preluActivationWeights ? EPILOGUE_ACTIVATIONS[(attrs.activation as string | undefined) ?? 'linear'] : undefined;
+}
+
+/** Adds `bias` (optional) and applies the activation of `code` to y (channels last) in place, in one pass; returns y. */
+export function epilogue(backend: BackendWasm, y: Info, bias: Info | undefined, code: number, channels: number): Info {
+  if (!bias && code === 0) return y;
+  const rows = tf.util.sizeFromShape(y.shape) / channels;
+  simdKernels(backend).biasActivation(ptr(backend, y), bias ? ptr(backend, bias) : 0, rows, channels, !!bias, code);
+  return y;
 }
 
 function convInfoOf(x: Info, filter: Info, attrs: Record<string, unknown>): ConvInfo {
@@ -143,23 +119,13 @@ function conv2d(args: KernelArgs): Info {
  * The direct kernel, then one pass in place for the bias and ReLU or ReLU6 (inference folds batch norm and the
  * activation after it into the conv); other activations keep the stock kernel.
  */
-/** Activations the direct path applies with the bias, by their code in the SIMD module's `biasActivation`. */
-const FUSED_ACTIVATIONS: Readonly<Record<string, number | undefined>> = { linear: 0, relu: 1, relu6: 2 };
-
 function fusedConv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
-  const { x, filter, bias, preluActivationWeights } = inputs;
-  const activation = (attrs.activation as string | undefined) ?? 'linear';
+  const { x, filter, bias } = inputs;
   const c = convInfoOf(x, filter, attrs);
-  const simple = Object.hasOwn(FUSED_ACTIVATIONS, activation) && !preluActivationWeights;
-  const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels && bias.dtype === 'float32');
-  if (!simple || !plainBias || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
-  const y = directConv2d(backend, x, filter, c);
-  const code = FUSED_ACTIVATIONS[activation]!;
-  if (!bias && code === 0) return y;
-  const Co = c.outChannels;
-  simdKernels(backend).biasActivation(ptr(backend, y), bias ? ptr(backend, bias) : 0, tf.util.sizeFromShape(c.outShape) / Co, Co, !!bias, code);
-  return y;
+  const code = epilogueCode(inputs, attrs, c.outChannels);
+  if (code === undefined || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
+  return epilogue(backend, directConv2d(backend, x, filter, c), bias, code, c.outChannels);
 }
 
 export const conv2dConfig: KernelConfig = { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: conv2d as unknown as KernelFunc };

@@ -45,7 +45,7 @@ function forEachTap(c: ConvInfo, visit: (dyBase: number, xBase: number, wBase: n
 }
 
 /** The geometry arguments the SIMD depthwise kernels take after their pointers. */
-function geometry(c: ConvInfo): number[] {
+export function geometry(c: ConvInfo): Geometry {
   return [
     c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
     c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
@@ -56,12 +56,12 @@ function geometry(c: ConvInfo): number[] {
 function simdFilterGrad(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
   const dw = alloc(backend, c.filterShape);
   const acc = alloc(backend, [2 * c.filterHeight * c.filterWidth * c.outChannels]);
-  simdKernels(backend).depthwiseFilterGrad(ptr(backend, x), ptr(backend, dy), ptr(backend, dw), ptr(backend, acc), ...(geometry(c) as Geometry));
+  simdKernels(backend).depthwiseFilterGrad(ptr(backend, x), ptr(backend, dy), ptr(backend, dw), ptr(backend, acc), ...geometry(c));
   free(backend, acc);
   return dw;
 }
 
-type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+export type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 /** dW[ky, kx, ci, m] = Σ x[n, iy, ix, ci] · dy[n, oy, ox, ci·M + m]; sums in float64 like cpu does. */
 function depthwiseBackpropFilter(args: KernelArgs): Info {
@@ -93,7 +93,7 @@ function depthwiseBackpropInput(args: KernelArgs): Info {
   const multiplier = c.outChannels / c.inChannels;
   const dx = alloc(backend, c.inShape, true);
   if (multiplier === 1) {
-    simdKernels(backend).depthwiseInputGrad(ptr(backend, inputs.dy), ptr(backend, inputs.filter), ptr(backend, dx), ...(geometry(c) as Geometry));
+    simdKernels(backend).depthwiseInputGrad(ptr(backend, inputs.dy), ptr(backend, inputs.filter), ptr(backend, dx), ...geometry(c));
     return dx;
   }
   const dxValues = heap(backend, dx);
