@@ -189,7 +189,7 @@ function padImage(image: usize, padPtr: usize, H: i32, Wp: i32, Ci: i32, pt: i32
  * Blocking: image by image and `rowsPerBlock` output rows at a time, so the rows of x and dy a block reads stay in
  * cache while every (tap, channel tile) sweeps them; dW (zeroed here) accumulates across blocks. Register tiles are
  * 4 "columns" × 8 output channels (8 accumulators), 4 × 4, or 1 × 4. A column is an input channel of one tap — or,
- * when sw = dw = 1, any of the KW·Ci contiguous values (kx, ci) of a patch row, which keeps tiles full for
+ * when dw = 1, any of the KW·Ci contiguous values (kx, ci) of a patch row, which keeps tiles full for
  * few input channels. Co must be a multiple of 4 (the caller checks).
  */
 export function convFilterGrad(
@@ -200,8 +200,8 @@ export function convFilterGrad(
   memory.fill(dwPtr, 0, (<usize>(KH * KW * Ci * Co)) << 2);
   const padded = Hp != H || Wp != W;
   if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * Ci)) << 2);
-  // Patch rows are contiguous when the window moves one column at a time and has no holes.
-  const merged = sw == 1 && dw == 1;
+  // A patch row's (kx, ci) values are contiguous when the window has no holes, whatever its stride.
+  const merged = dw == 1;
   const groups = merged ? 1 : KW;
   const columns = merged ? KW * Ci : Ci;
   const rowBytes = (<usize>(W * Ci)) << 2;
@@ -437,7 +437,7 @@ function channelLoop(op: i32, xPtr: usize, kPtr: usize, outPtr: usize, rows: i32
  * Conv2D, directly: out[n, oy, ox, co] = Σ over (ky, kx, ci) of xp[n, oy·sh + ky·dh, ox·sw + kx·dw, ci] ·
  * w[ky, kx, ci, co], with xp zero-padded as in convFilterGrad (padPtr: Hp·Wp·Ci floats, unused without padding).
  * Register tiles of 4 output positions × 8 output channels, then 4 × 4, and single positions at the end of a
- * row; the reduction runs over the (kx, ci) values of each patch row, contiguous when sw = dw = 1.
+ * row; the reduction runs over the (kx, ci) values of each patch row, contiguous when dw = 1 (whatever the stride).
  * Co must be a multiple of 4 (the caller checks).
  */
 export function conv2d(
@@ -447,7 +447,7 @@ export function conv2d(
 ): void {
   const padded = Hp != H || Wp != W;
   if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * Ci)) << 2);
-  const merged = sw == 1 && dw == 1;
+  const merged = dw == 1;
   const groups = merged ? 1 : KW;
   const columns = merged ? KW * Ci : Ci;
   const rowBytes = (<usize>(W * Ci)) << 2;
@@ -566,7 +566,7 @@ export function conv2dPacked(
 ): void {
   const padded = Hp != H || Wp != W;
   if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * Ci)) << 2);
-  const merged = sw == 1 && dw == 1;
+  const merged = dw == 1;
   const groups = merged ? 1 : KW;
   const columns = merged ? KW * Ci : Ci;
   const K = KH * KW * Ci;
