@@ -2,6 +2,7 @@
 // convolution with a bias and that activation, so a forward pass runs one fused kernel instead of three or four.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingModel, TrainingNode } from '../protocol/training-model';
+import type { ConvConfig } from './layers/lazy-conv-grad';
 import { buildModel, tfName } from './model-builder';
 
 /** A conv → batchnorm (→ activation) chain to fold; `last` is the node whose consumers now read the conv. */
@@ -86,13 +87,6 @@ function foldedWeights(conv: tf.layers.Layer, bn: tf.layers.Layer): tf.Tensor[] 
     const shift = tf.mul(tf.sub(oldBias ?? tf.zerosLike(mean), mean), scale);
     return [folded, tf.add(named('beta') ?? tf.zerosLike(mean), shift)];
   });
-}
-
-interface ConvConfig {
-  readonly strides: [number, number];
-  readonly padding: 'valid' | 'same';
-  readonly dilationRate: [number, number];
-  readonly dataFormat?: string;
 }
 
 /**

@@ -60,14 +60,7 @@ function bestInTurns(backend: BackendWasm, runs: ReadonlyArray<() => Info>, roun
 
 /** Best of `reps` calls, in microseconds: other processes only ever slow a call down. */
 function best(backend: BackendWasm, run: () => Info, reps: number): number {
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    const out = run();
-    min = Math.min(min, performance.now() - t0);
-    backend.disposeData(out.dataId);
-  }
-  return min * 1000;
+  return bestInTurns(backend, [run], reps)[0];
 }
 
 async function main(): Promise<void> {

@@ -14,6 +14,7 @@ interface DepthwiseCase {
   readonly mult: number;
   readonly s: Pair;
   readonly pad: Pad;
+  readonly d?: [number, number];
 }
 const DEPTHWISE: readonly DepthwiseCase[] = [
   { x: [1, 5, 5, 1], k: [3, 3], mult: 1, s: 1, pad: 'valid' },
@@ -40,12 +41,12 @@ const DEPTHWISE: readonly DepthwiseCase[] = [
   { x: [3, 6, 7, 9], k: [3, 2], mult: 1, s: [1, 2], pad: 'valid' },
 ];
 const depthwiseLabel = (c: DepthwiseCase) => `x ${c.x.join('×')} k ${c.k.join('×')} ×${c.mult}, stride ${pair(c.s).join(',')}, pad ${JSON.stringify(c.pad)}`;
-const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), 1, c.pad, undefined, true);
+const depthwiseInfo = (c: DepthwiseCase) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), c.d ?? 1, c.pad, undefined, true);
 
 describe('wasm training kernels: DepthwiseConv2dNative (forward)', () => {
   // One filter per channel and whole vectors of channels run Stride's SIMD kernel (with tails of single positions,
   // dilation, explicit padding); the rest of the table keeps the stock kernel.
-  const FORWARD: readonly (DepthwiseCase & { d?: [number, number] })[] = [
+  const FORWARD: readonly DepthwiseCase[] = [
     ...DEPTHWISE,
     { x: [2, 7, 5, 12], k: [3, 3], mult: 1, s: 1, pad: 'valid' },
     { x: [1, 9, 10, 4], k: [2, 3], mult: 1, s: 1, pad: 'same' },
@@ -64,14 +65,13 @@ describe('wasm training kernels: DepthwiseConv2dNative (forward)', () => {
       ],
     },
   ];
-  const infoOf = (c: (typeof FORWARD)[number]) => tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.mult], pair(c.s), c.d ?? 1, c.pad, undefined, true);
   test('the table covers the SIMD kernel and the stock one', () => {
-    assert.deepEqual([...new Set(FORWARD.map((c) => depthwiseApplies(infoOf(c))))].sort(), [false, true]);
+    assert.deepEqual([...new Set(FORWARD.map((c) => depthwiseApplies(depthwiseInfo(c))))].sort(), [false, true]);
   });
   FORWARD.forEach((c, i) => {
     const label = `${depthwiseLabel(c)}${c.d ? `, dilation ${c.d.join(',')}` : ''}`;
     test(label, async () => {
-      const info = infoOf(c);
+      const info = depthwiseInfo(c);
       await agrees({
         label,
         kernel: 'DepthwiseConv2dNative',

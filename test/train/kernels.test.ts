@@ -265,5 +265,3 @@ describe('wasm training kernels: Conv2DBackpropInput', () => {
     }),
   );
 });
-
-// ---------------------------------------------------------------- depthwise gradients

@@ -44,7 +44,8 @@ export function lazyConvGradients(model: tf.LayersModel): void {
   for (const layer of model.layers) lazyGradients(layer);
 }
 
-interface ConvConfig {
+/** What a built tfjs-layers Conv2D or DepthwiseConv2D layer's getConfig() holds that a direct kernel call needs. */
+export interface ConvConfig {
   readonly activation?: string;
   readonly strides: [number, number];
   readonly padding: 'valid' | 'same';

@@ -17,13 +17,18 @@ export function depthwiseApplies(c: tf.backend_util.Conv2DInfo): boolean {
   return c.dataFormat === 'channelsLast' && c.outChannels === c.inChannels && c.inChannels % 4 === 0 && c.strideHeight === 1 && c.strideWidth === 1;
 }
 
+/** The geometry of a depthwise op whose tensors Stride's kernel takes (float32, channels last, `depthwiseApplies`). */
+function simdGeometry(inputs: Record<string, Info>, attrs: Record<string, unknown>): tf.backend_util.Conv2DInfo | undefined {
+  const { x, filter } = inputs;
+  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+  const c = depthwiseInfo(x.shape, filter.shape, attrs);
+  return depthwiseApplies(c) ? c : undefined;
+}
+
 function depthwiseConv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
-  const { x, filter } = inputs;
-  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return runStock('DepthwiseConv2dNative', backend, inputs, attrs);
-  const c = depthwiseInfo(x.shape, filter.shape, attrs);
-  if (!depthwiseApplies(c)) return runStock('DepthwiseConv2dNative', backend, inputs, attrs);
-  return simdDepthwise(backend, x, filter, c);
+  const c = simdGeometry(inputs, attrs);
+  return c ? simdDepthwise(backend, inputs.x, inputs.filter, c) : runStock('DepthwiseConv2dNative', backend, inputs, attrs);
 }
 
 /**
@@ -32,12 +37,10 @@ function depthwiseConv2d(args: KernelArgs): Info {
  */
 function fusedDepthwiseConv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
-  const { x, filter, bias } = inputs;
-  const simple = attrs.dataFormat !== 'NCHW' && x.dtype === 'float32' && filter.dtype === 'float32';
-  const c = simple ? depthwiseInfo(x.shape, filter.shape, attrs) : undefined;
+  const c = simdGeometry(inputs, attrs);
   const code = c && epilogueCode(inputs, attrs, c.outChannels);
-  if (!c || code === undefined || !depthwiseApplies(c)) return runStock('FusedDepthwiseConv2D', backend, inputs, attrs);
-  return epilogue(backend, simdDepthwise(backend, x, filter, c), bias, code, c.outChannels);
+  if (!c || code === undefined) return runStock('FusedDepthwiseConv2D', backend, inputs, attrs);
+  return epilogue(backend, simdDepthwise(backend, inputs.x, inputs.filter, c), inputs.bias, code, c.outChannels);
 }
 
 function simdDepthwise(backend: BackendWasm, x: Info, filter: Info, c: tf.backend_util.Conv2DInfo): Info {
