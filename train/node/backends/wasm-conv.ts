@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { alloc, free, runStock, type Info, type KernelArgs } from './wasm-heap';
-import { ptr, simdKernels } from './wasm-simd';
+import { ptr, simdKernels, type ConvGeometry } from './wasm-simd';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -52,10 +52,10 @@ export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: Con
   const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
   const out = alloc(backend, c.outShape);
   const [xp, wp, yp, sp] = [ptr(backend, x), ptr(backend, filter), ptr(backend, out), ptr(backend, scratch)];
-  const geometry = [
+  const geometry: ConvGeometry = [
     c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.filterHeight, c.filterWidth,
     c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left, Hp, Wp,
-  ] as const; // prettier-ignore
+  ]; // prettier-ignore
   const kernels = simdKernels(backend);
   if (order === 'streamed') kernels.conv2d(xp, wp, yp, sp, ...geometry);
   else {

@@ -3,6 +3,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SIMD_KERNELS_WASM_BASE64 } from './simd-binary.generated';
 import type { Info } from './wasm-heap';
 
+/** The sizes both direct convolution kernels take after their pointers (see `conv2d` in train/simd/kernels.ts). */
+export type ConvGeometry = [
+  batch: number, H: number, W: number, Ci: number, Ho: number, Wo: number, Co: number, KH: number, KW: number,
+  sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, Hp: number, Wp: number,
+]; // prettier-ignore
+
 /** The exports of train/simd/kernels.ts; every pointer is a byte offset on the backend's heap. */
 export interface SimdKernels {
   maxPoolGrad(
@@ -48,53 +54,8 @@ export interface SimdKernels {
     Wp: number,
     rowsPerBlock: number,
   ): void;
-  conv2d(
-    x: number,
-    w: number,
-    out: number,
-    pad: number,
-    batch: number,
-    H: number,
-    W: number,
-    Ci: number,
-    Ho: number,
-    Wo: number,
-    Co: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dwl: number,
-    pt: number,
-    pl: number,
-    Hp: number,
-    Wp: number,
-  ): void;
-  conv2dPacked(
-    x: number,
-    w: number,
-    out: number,
-    pad: number,
-    pack: number,
-    batch: number,
-    H: number,
-    W: number,
-    Ci: number,
-    Ho: number,
-    Wo: number,
-    Co: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dwl: number,
-    pt: number,
-    pl: number,
-    Hp: number,
-    Wp: number,
-  ): void;
+  conv2d(x: number, w: number, out: number, pad: number, ...geometry: ConvGeometry): void;
+  conv2dPacked(x: number, w: number, out: number, pad: number, pack: number, ...geometry: ConvGeometry): void;
   depthwiseConv2d(
     x: number,
     w: number,
