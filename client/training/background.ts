@@ -19,6 +19,7 @@ import { runDir, weightsDir } from '../../train/node/saved-files';
 import { recordBatch, replayMessage, type BackgroundRun } from './background-runs';
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';
+import { StopDeadline, TextPacer } from './pacing';
 
 /** Overrides for quick runs (code lenses, tests); the `train` section decides otherwise. */
 export interface BackgroundOptions {
@@ -26,9 +27,6 @@ export interface BackgroundOptions {
   readonly batch?: number;
   readonly limit?: number;
 }
-
-/** How long a stopped worker may take to finish its batch and save before it is terminated (saves are atomic). */
-const STOP_GRACE_MS = 15_000;
 
 const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 
@@ -55,6 +53,7 @@ class WorkerRun implements BackgroundRun {
   readonly history: BackgroundRun['history'] = [];
   private readonly worker: Worker;
   private stopTimer: NodeJS.Timeout | undefined;
+  private readonly deadline = new StopDeadline();
   private done: (outcome: RunSummary | Error) => void = () => undefined;
   readonly outcome = new Promise<RunSummary | Error>((resolve) => (this.done = resolve));
 
@@ -90,6 +89,7 @@ class WorkerRun implements BackgroundRun {
   private setPaused(paused: boolean): void {
     if (this.paused === paused || this.stopTimer) return;
     this.paused = paused;
+    this.deadline.interrupted();
     this.send({ type: paused ? 'pause' : 'resume' });
     this.log(`${paused ? 'paused after the current batch' : 'resumed'}`);
     this.panel()?.postBackground({ type: 'backgroundPaused', paused });
@@ -99,10 +99,17 @@ class WorkerRun implements BackgroundRun {
   stop(): void {
     if (this.stopTimer) return;
     this.send({ type: 'stop' });
+    this.armStopTimer();
+  }
+
+  /** Terminates a stopped worker that shows no sign of life for longer than its batches and a save take. */
+  private armStopTimer(): void {
+    clearTimeout(this.stopTimer);
+    const grace = this.deadline.graceMs();
     this.stopTimer = setTimeout(() => {
-      this.log(`the worker did not stop within ${STOP_GRACE_MS / 1000} s; terminated (saved weights are untouched).`);
+      this.log(`the worker did not stop within ${Math.round(grace / 1000)} s; terminated (saved weights are untouched).`);
       this.end(new Error('training was stopped before it could save'));
-    }, STOP_GRACE_MS);
+    }, grace);
   }
 
   private panel() {
@@ -121,6 +128,7 @@ class WorkerRun implements BackgroundRun {
   private receive(raw: unknown): void {
     const checked = checkFromWorker(raw);
     if (!checked.ok) return this.end(new Error(`the training worker sent an invalid message: ${checked.error}`));
+    if (this.stopTimer) this.armStopTimer(); // stopping, and alive
     this.handle(checked.value);
   }
 
@@ -137,6 +145,7 @@ class WorkerRun implements BackgroundRun {
       case 'warning':
         return this.log(`warning: ${m.message}`);
       case 'batch':
+        this.deadline.batch();
         recordBatch(this, m.progress);
         this.panel()?.postBackground({ type: 'backgroundBatch', progress: m.progress });
         return this.onBatch(m.progress);
@@ -264,11 +273,14 @@ type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 function progressReporter(run: WorkerRun, progress: Progress): (p: BackgroundBatch) => void {
   let done = 0;
   const PAUSED = 'paused — Resume in the training panel';
+  const pacer = new TextPacer();
   run.onPauseChange = (paused) => progress.report({ message: paused ? PAUSED : 'resuming…' });
   return (p) => {
+    // A batch under way when Pause came still reports: the message keeps saying the run is paused. A report without
+    // a message would show the bare title, so the bar advances only with the (paced) text.
+    if (run.paused || !pacer.due()) return;
     const fraction = (100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches);
-    // A batch under way when Pause came still reports: the message keeps saying the run is paused.
-    progress.report({ message: run.paused ? PAUSED : batchText(p), increment: Math.max(0, fraction - done) });
+    progress.report({ message: batchText(p), increment: Math.max(0, fraction - done) });
     done = Math.max(done, fraction);
   };
 }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openFile, runCommand, screenshotOnFailure, workbenchPerFile } from './harness';
+import { cancelProgress, openFile, runCommand, screenshotOnFailure, workbenchPerFile } from './harness';
 
 let workspace = '';
 const current = workbenchPerFile((ws) => (workspace = ws), { 'stride.training.threads': 2 });
@@ -21,8 +21,7 @@ test('Train in Background with stride.training.threads 2 trains on two threads a
     const start = JSON.parse(readFileSync(join(workspace, 'shapes.runs', 'Shapes', 'metrics.jsonl'), 'utf8').split('\n')[0]);
     assert.equal(start.event, 'start');
     assert.match(start.backend, /^wasm \(SIMD.*; data-parallel on 2 threads$/);
-    await progress.hover();
-    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await cancelProgress(progress);
     await toasts
       .locator('.notification-toast-container', {
         hasText: /Stride: Stopped training Shapes after \d+ epochs? on wasm .*data-parallel on 2 threads.*the weights trained so far are saved/,

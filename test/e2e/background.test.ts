@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
-import { openFile, runCommand, screenshotOnFailure, workbenchPerFile } from './harness';
+import { cancelProgress, openFile, runCommand, screenshotOnFailure, workbenchPerFile } from './harness';
 import { ROOT } from './paths';
 
 let workspace = '';
@@ -106,13 +106,14 @@ async function pauseAndResume({ page, panel, frame, progress }: BackgroundRun): 
 
 /** Cancel: the worker stops after its batch and saves what it trained; the panel reloads it; Show Weights reveals it. */
 async function cancelKeepsWeights({ workbench, page, toasts, progress, panel }: BackgroundRun): Promise<void> {
-  await progress.hover();
-  await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await cancelProgress(progress);
   const stopped = toasts.locator('.notification-toast-container', {
     hasText:
       /Stride: Stopped training Shapes after \d+ epochs? on wasm .*; the weights trained so far are saved\. Final evaluation: loss \d\.\d{4}, accuracy [\d.]+%; validation loss \d\.\d{4}.* Weights: shapes\.weights\/Shapes\./,
   });
-  await stopped.waitFor({ timeout: 60_000 });
+  await stopped.waitFor({ timeout: 60_000 }).catch(async (e: Error) => {
+    throw new Error(`${e.message}\nThe notifications shown: ${JSON.stringify(await toasts.locator('.notification-toast-container').allInnerTexts())}`);
+  });
   for (const dir of ['shapes.weights/Shapes', 'shapes.runs/Shapes/weights']) {
     const json = JSON.parse(readFileSync(join(workspace, dir, 'model.json'), 'utf8'));
     assert.equal(json.format, 'layers-model', dir);

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startCodeServer, type CodeServer, type CodeServerOptions } from './code-server';
 import { after, before } from 'node:test';
 import { ARTIFACTS, copyWorkspace, EXTENSION, requireExtensionBuild, withDeadline } from './paths';
@@ -176,6 +176,24 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     const el = document.querySelector<HTMLInputElement>('.quick-input-widget input');
     return !el || el.offsetParent === null || !el.value.startsWith('>');
   });
+}
+
+/**
+ * Cancel closes the progress notification. VS Code redraws a toast (its buttons too) whenever its text changes; the
+ * run changes it at most once a second, but a click can still straddle a redraw and be lost, as a person's can: then
+ * the notification stays, and the click is repeated.
+ */
+export async function cancelProgress(progress: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await progress.hover();
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const closed = await progress.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed) return;
+    if (attempt === 3) throw new Error('three clicks on Cancel left the progress notification open');
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { openFile, openWorkbench, runCommand, withWorkbench } from './harness';
+import { cancelProgress, openFile, openWorkbench, runCommand, withWorkbench } from './harness';
 import { ROOT, copyWorkspace } from './paths';
 
 const VSIX = process.env.STRIDE_E2E_VSIX ?? join(ROOT, 'stride.vsix');
@@ -110,8 +110,7 @@ test('the installed .vsix shows diagnostics and shapes in the editor, and trains
       await runCommand(page, 'Stride: Train in Background');
       const progress = page.locator('.notifications-toasts .notification-toast-container', { hasText: 'Stride: training Shapes in the background' });
       await progress.filter({ hasText: /epoch \d+\/10000 · batch \d+\/10/ }).waitFor({ timeout: 60_000 });
-      await progress.hover();
-      await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await cancelProgress(progress);
       await page
         .locator('.notifications-toasts .notification-toast-container', { hasText: /Stride: Stopped training Shapes after \d+ epochs? on wasm \(SIMD/ })
         .waitFor({ timeout: 60_000 });
