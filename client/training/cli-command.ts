@@ -11,6 +11,7 @@ import { checkTorch, childEnvironment, cliKnowsEngine, processCountError, stride
 import { CliRun, type CliOutcome } from './cli-run';
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';
+import { TextPacer } from './pacing';
 
 /** What the commands resolve with (tests read it): how the run ended and where its files are. */
 export interface CliSummary extends CliOutcome {
@@ -136,7 +137,9 @@ async function runWithProgress(host: TrainingHost, run: CliRun, file: string, op
         run.stop();
       });
       let done = 0;
+      const pacer = new TextPacer();
       run.onEpoch = (r) => {
+        if (!pacer.due()) return; // a report without text would show the bare title
         const share = r.epochs ? (100 * r.epoch) / r.epochs : 0;
         const accuracy = r.accuracy === null ? '' : ` · accuracy ${(r.accuracy * 100).toFixed(1)}%`;
         progress.report({
