@@ -107,7 +107,7 @@ class WorkerRun implements BackgroundRun {
     clearTimeout(this.stopTimer);
     const grace = this.deadline.graceMs();
     this.stopTimer = setTimeout(() => {
-      this.log(`the worker did not stop within ${Math.round(grace / 1000)} s; terminated (saved weights are untouched).`);
+      this.log(`the stopping worker sent nothing for ${Math.round(grace / 1000)} s; terminated (saved weights are untouched).`);
       this.end(new Error('training was stopped before it could save'));
     }, grace);
   }
