@@ -19,7 +19,7 @@ import { runDir, weightsDir } from '../../train/node/saved-files';
 import { recordBatch, replayMessage, type BackgroundRun } from './background-runs';
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';
-import { StopDeadline, TextPacer } from './pacing';
+import { PacedProgress, StopDeadline } from './pacing';
 
 /** Overrides for quick runs (code lenses, tests); the `train` section decides otherwise. */
 export interface BackgroundOptions {
@@ -271,17 +271,13 @@ type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
 /** Batches advance the notification's bar; a paused run says so instead. */
 function progressReporter(run: WorkerRun, progress: Progress): (p: BackgroundBatch) => void {
-  let done = 0;
   const PAUSED = 'paused — Resume in the training panel';
-  const pacer = new TextPacer();
+  const paced = new PacedProgress(progress);
   run.onPauseChange = (paused) => progress.report({ message: paused ? PAUSED : 'resuming…' });
   return (p) => {
-    // A batch under way when Pause came still reports: the message keeps saying the run is paused. A report without
-    // a message would show the bare title, so the bar advances only with the (paced) text.
-    if (run.paused || !pacer.due()) return;
-    const fraction = (100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches);
-    progress.report({ message: batchText(p), increment: Math.max(0, fraction - done) });
-    done = Math.max(done, fraction);
+    // A batch under way when Pause came still reports: the message keeps saying the run is paused.
+    if (run.paused) return;
+    paced.update((100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches), batchText(p));
   };
 }
 

@@ -11,7 +11,7 @@ import { checkTorch, childEnvironment, cliKnowsEngine, processCountError, stride
 import { CliRun, type CliOutcome } from './cli-run';
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';
-import { TextPacer } from './pacing';
+import { PacedProgress } from './pacing';
 
 /** What the commands resolve with (tests read it): how the run ended and where its files are. */
 export interface CliSummary extends CliOutcome {
@@ -136,17 +136,11 @@ async function runWithProgress(host: TrainingHost, run: CliRun, file: string, op
         progress.report({ message: 'stopping: saving the weights…' });
         run.stop();
       });
-      let done = 0;
-      const pacer = new TextPacer();
+      const paced = new PacedProgress(progress);
       run.onEpoch = (r) => {
-        if (!pacer.due()) return; // a report without text would show the bare title
         const share = r.epochs ? (100 * r.epoch) / r.epochs : 0;
         const accuracy = r.accuracy === null ? '' : ` · accuracy ${(r.accuracy * 100).toFixed(1)}%`;
-        progress.report({
-          message: `epoch ${r.epoch}${r.epochs ? `/${r.epochs}` : ''} · loss ${r.loss?.toFixed(4)}${accuracy}`,
-          increment: Math.max(0, share - done),
-        });
-        done = Math.max(done, share);
+        paced.update(share, `epoch ${r.epoch}${r.epochs ? `/${r.epochs}` : ''} · loss ${r.loss?.toFixed(4)}${accuracy}`);
       };
       progress.report({ message: 'starting…' });
       return run.run();

@@ -24,6 +24,35 @@ export class TextPacer {
   }
 }
 
+/** What a progress notification takes (the shape of vscode.Progress). */
+export interface ProgressSink {
+  report(value: { message?: string; increment?: number }): void;
+}
+
+/**
+ * A notification's text and bar from the share of the run done so far. The bar moves only with the (paced) text: a
+ * report without text would show the bare title, which is a change of text too.
+ */
+export class PacedProgress {
+  private done = 0;
+  private readonly pacer: TextPacer;
+
+  constructor(
+    private readonly sink: ProgressSink,
+    intervalMs = NOTIFICATION_TEXT_INTERVAL_MS,
+    now: () => number = Date.now,
+  ) {
+    this.pacer = new TextPacer(intervalMs, now);
+  }
+
+  /** `percent` (0–100) of the run done, and what to say; dropped when the text changed less than an interval ago. */
+  update(percent: number, message: string): void {
+    if (!this.pacer.due()) return;
+    this.sink.report({ message, increment: Math.max(0, percent - this.done) });
+    this.done = Math.max(this.done, percent);
+  }
+}
+
 /** The least time a stopped worker gets to finish its batch and save before it is terminated (saves are atomic). */
 export const STOP_GRACE_MS = 15_000;
 /** How many of the run's slowest batches a stop may wait for on top of the grace. */

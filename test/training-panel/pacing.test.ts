@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NOTIFICATION_TEXT_INTERVAL_MS, STOP_GRACE_MS, StopDeadline, TextPacer } from '../../client/training/pacing';
+import { NOTIFICATION_TEXT_INTERVAL_MS, PacedProgress, STOP_GRACE_MS, StopDeadline, TextPacer } from '../../client/training/pacing';
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1_000_000;
@@ -31,6 +31,24 @@ describe('notification text pacing', () => {
       return due;
     });
     assert.deepEqual(allowed, [true, true, true, true, true]);
+  });
+});
+
+describe('paced progress', () => {
+  it('reports text and bar together, the bar catching up on the shares it skipped, never going back', () => {
+    const c = clock();
+    const reports: { message?: string; increment?: number }[] = [];
+    const paced = new PacedProgress({ report: (v) => reports.push(v) }, 1_000, c.now);
+    // Ten updates a second, the share done rising by 1 each; one dip (a resumed run reporting an earlier batch).
+    for (let i = 1; i <= 25; i++) {
+      paced.update(i === 21 ? 5 : i, `step ${i}`);
+      c.advance(100);
+    }
+    assert.deepEqual(reports, [
+      { message: 'step 1', increment: 1 },
+      { message: 'step 11', increment: 10 },
+      { message: 'step 21', increment: 0 },
+    ]);
   });
 });
 
