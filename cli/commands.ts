@@ -241,7 +241,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'lsp',
     args: '',
     summary: 'Start the language server on stdin/stdout',
-    options: [{ name: 'stdio', help: 'Speak LSP on stdin and stdout (the only transport)' }],
+    options: [
+      { name: 'stdio', help: 'Speak LSP on stdin and stdout (the only transport)' },
+      {
+        name: 'young-generation-mb',
+        value: 'N',
+        type: 'count',
+        complete: 'none',
+        help: "Largest young-generation semi-space of the server's heap in MB, as the setting stride.server.youngGenerationMB (default 128; 0: Node's default)",
+      },
+    ],
     positionals: [],
   },
   { name: 'help', args: '[COMMAND]', summary: "Show this help, or one command's", options: [], positionals: [[]] },

@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'import':
         return await (require('./import-command') as typeof import('./import-command')).importCommand(args);
       case 'lsp':
-        return await lsp();
+        return await (require('./lsp') as typeof import('./lsp')).lspCommand(args);
       default:
         throw new UsageError(`unknown command '${args.command}'`);
     }
@@ -226,13 +226,6 @@ function pickModel(analysis: Analysis, file: string, name: string | undefined): 
 /** Loaded on demand: the layout engine is large, and `check` must not pay for it. */
 function plotModule(): typeof import('./plot') {
   return require('./plot') as typeof import('./plot');
-}
-
-function lsp(): Promise<number> {
-  // Loaded lazily: check and summary must not pay for the server's dependencies.
-  const server = require('../server/stdio') as { runStdioServer: () => void };
-  server.runStdioServer();
-  return new Promise<number>(() => undefined);
 }
 
 /** Runs the command line and sets the exit status; what bin/stride.js and the bundled CLI (cli/bundle.ts) call. */

@@ -11,6 +11,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SERVER_YOUNG_GENERATION_KEY, serverHeapFlags } from '../protocol/server-heap';
 import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
 import { Previews } from './preview';
@@ -48,6 +49,16 @@ export class Ctx {
     this.pushExtensionScoped(this.summaries);
     this.training = new TrainingHost(this);
     this.pushExtensionScoped(this.training);
+    this.pushExtensionScoped(vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChange(e)));
+  }
+
+  /** The server's heap is fixed when its process starts: a change applies after a restart, which the user may ask for. */
+  private onConfigurationChange(e: vscode.ConfigurationChangeEvent): void {
+    if (!e.affectsConfiguration(`${SETTINGS_SECTION}.${SERVER_YOUNG_GENERATION_KEY}`)) return;
+    const restart = 'Restart Now';
+    void vscode.window.showInformationMessage('Stride: the language server uses the new heap size after a restart.', restart).then((choice) => {
+      if (choice === restart) void vscode.commands.executeCommand('stride.restartServer');
+    });
   }
 
   /** Lives until the extension deactivates. */
@@ -66,9 +77,10 @@ export class Ctx {
 
   async start(): Promise<void> {
     const serverModule = this.extension.asAbsolutePath('dist/server.js');
+    const heap = serverHeapFlags(vscode.workspace.getConfiguration(SETTINGS_SECTION).get(SERVER_YOUNG_GENERATION_KEY));
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: heap } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...heap, '--nolazy', '--inspect=6011'] } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: LANGUAGE_ID }],

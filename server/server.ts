@@ -12,6 +12,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, parseSettings, SETTINGS_SECTION, type StrideSettings } from '../protocol/settings';
+import { heapFlagsOf } from '../protocol/server-heap';
 import { CHECK_FILES_METHOD, MODEL_GRAPH_METHOD, SUMMARY_METHOD, TRAINING_MODEL_METHOD, type CheckFilesParams, type SummaryParams } from '../protocol/lsp-ext';
 import { checkFiles } from './check-files';
 import { codeActions } from './code-actions';
@@ -147,7 +148,10 @@ class StrideServer {
       this.settings = parseSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
       return { capabilities: CAPABILITIES, serverInfo: { name: 'stride-language-server', version: '0.1.0' } };
     });
-    c.onInitialized(() => void this.pullSettings());
+    c.onInitialized(() => {
+      c.console.info(`Stride language server on Node ${process.version}; heap: ${heapFlagsOf(process.execArgv)}.`);
+      void this.pullSettings();
+    });
     c.onDidChangeConfiguration((p) => void this.pullSettings((p?.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]));
     c.onShutdown(() => this.scheduler.dispose());
   }

@@ -8,6 +8,7 @@ const STDIO_MODULE = join(__dirname, '..', '..', 'server', 'stdio.js');
 export interface RawMessage {
   readonly id?: number | string | null;
   readonly method?: string;
+  readonly params?: unknown;
   readonly result?: unknown;
   readonly error?: { code: number; message: string };
 }
@@ -16,10 +17,11 @@ export class RawLsp {
   readonly received: RawMessage[] = [];
   private pending = Buffer.alloc(0);
   private waiters: (() => void)[] = [];
-  private readonly child: ChildProcess;
+  readonly child: ChildProcess;
 
-  constructor() {
-    this.child = spawn(process.execPath, ['-e', `require(${JSON.stringify(STDIO_MODULE)}).runStdioServer()`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `args`: Node's arguments for the server (default: the stdio server module, loaded directly). */
+  constructor(args: readonly string[] = ['-e', `require(${JSON.stringify(STDIO_MODULE)}).runStdioServer()`]) {
+    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.parse(chunk));
   }
 

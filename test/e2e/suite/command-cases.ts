@@ -1,6 +1,7 @@
 // Extension-host cases for the contributed commands: summary panel, workspace check, server restart.
 
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Case } from './runner';
 import { codeOf, describeDiagnostics, open, serverReady, waitForDiagnostics, workspaceUri } from './host';
@@ -108,9 +109,52 @@ async function commandsSettle(): Promise<void> {
   await waitForDiagnostics(workspaceUri('mistakes.stride'), (l) => l.length > 0, 'diagnostics after the restart');
 }
 
+/** Command lines of this extension host's child processes that run the bundled language server. */
+function serverCommandLines(): string[][] {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').split(' ').filter(Boolean);
+  const lines = children.flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+  return lines.filter((argv) => argv.some((a) => a.endsWith('dist/server.js')));
+}
+
+/** Waits until exactly one language server runs (a stopped one may take a moment to exit) and checks its heap flags. */
+async function expectServerHeap(expected: string[], what: string): Promise<void> {
+  let seen: string[][] = [];
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    seen = serverCommandLines().map((argv) => argv.filter((a) => a.includes('semi-space')));
+    if (seen.length === 1) break;
+  }
+  assert.deepEqual(seen, [expected], `${what}: the heap flags of the running language servers`);
+}
+
+/** The server's Node process gets the young generation the setting asks for, and a restart applies a change. */
+async function serverHeapFollowsTheSetting(): Promise<void> {
+  await serverReady();
+  await expectServerHeap(['--max-semi-space-size=128', '--semi-space-growth-factor=8'], 'the default');
+  const config = vscode.workspace.getConfiguration('stride');
+  await config.update('server.youngGenerationMB', 0, vscode.ConfigurationTarget.Global);
+  try {
+    await execute('stride.restartServer');
+    await expectServerHeap([], "0 (Node's default heap)");
+    await config.update('server.youngGenerationMB', 48, vscode.ConfigurationTarget.Global);
+    await execute('stride.restartServer');
+    await expectServerHeap(['--max-semi-space-size=48', '--semi-space-growth-factor=8'], '48 MB');
+  } finally {
+    await config.update('server.youngGenerationMB', undefined, vscode.ConfigurationTarget.Global);
+    await execute('stride.restartServer');
+  }
+  await waitForDiagnostics(workspaceUri('mistakes.stride'), (l) => l.length > 0, 'diagnostics after the restart');
+}
+
 export const commandCases: readonly Case[] = [
   { name: 'stride.showSummary opens the summary panel', run: showSummaryOpensPanel },
   { name: 'stride.checkWorkspace reports files that are not open', run: checkWorkspaceReportsUnopenedFiles },
   { name: 'stride.restartServer brings back a working server', run: restartServerKeepsServing },
   { name: 'commands settle without waiting for a notification to be dismissed', run: commandsSettle },
+  { name: "the server's heap follows stride.server.youngGenerationMB after a restart", run: serverHeapFollowsTheSetting },
 ];
