@@ -1,6 +1,7 @@
 // Language-server latency: on a 1,000-layer file, hover (analysed, and right after an edit) and diagnostics while edits
 // stream in; on a 1 MB, 100,000-layer file, a keystroke answered by hover, its diagnostics, and stride/modelGraph.
-// With BENCH_BASELINE=<another build's out/ folder> the big file also goes through that build's server, in turns.
+// With BENCH_BASELINE=<another build's out/ folder> the big file also goes through that build's server, in turns;
+// with BENCH_HEAP=server it runs in a process with the language server's heap flags (protocol/server-heap.ts).
 
 import { PassThrough } from 'node:stream';
 import * as os from 'node:os';
@@ -14,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { startServer } from '../server/server';
 import { bigFileKeystrokes } from './lsp-big';
+import { heapLabel, rerunInServerHeap } from './server-heap';
 
 const LAYERS = 1000;
 const HOVERS = 1000;
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
 
   const load = os.loadavg()[0].toFixed(1);
   console.log(
-    `# LSP latency, ${LAYERS}-layer model (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, load average ${load}, ${new Date().toISOString().slice(0, 10)})`,
+    `# LSP latency, ${LAYERS}-layer model (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${heapLabel()}, load average ${load}, ${new Date().toISOString().slice(0, 10)})`,
   );
   console.log(`hover, analysed:               ${stats(analysed)}`);
   console.log(`hover, analysed (CPU time):    ${stats(analysedCpu)}`);
@@ -120,4 +122,4 @@ async function main(): Promise<void> {
 }
 
 // Only when run itself: lsp-big.ts imports `connect` and `stats` from here.
-if (require.main === module) void main();
+if (require.main === module && !rerunInServerHeap()) void main();

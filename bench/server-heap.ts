@@ -99,3 +99,21 @@ if (require.main === module) {
   if (mode === 'child') child(model as ModelName, Number(layers), Number(repeats));
   else heapComparison();
 }
+
+/**
+ * For benchmarks that run the server in their own process: with BENCH_HEAP=server, runs this script again in a process
+ * with the server's heap flags and exits with its status (true: the caller must not go on); otherwise false.
+ */
+export function rerunInServerHeap(): boolean {
+  const flags = serverHeapFlags(DEFAULT_SERVER_YOUNG_GENERATION_MB);
+  if (process.env.BENCH_HEAP !== 'server' || process.execArgv.includes(flags[0])) return false;
+  const run = spawnSync(process.execPath, [...process.execArgv, ...flags, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exitCode = run.status ?? 1;
+  return true;
+}
+
+/** The heap a benchmark's process runs with, for its header line. */
+export function heapLabel(): string {
+  const flags = process.execArgv.filter((a) => a.includes('semi-space'));
+  return flags.length > 0 ? `server heap (${flags.join(' ')})` : "Node's default heap";
+}
