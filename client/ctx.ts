@@ -14,6 +14,7 @@ import {
 import { SERVER_YOUNG_GENERATION_KEY, serverHeapFlags } from '../protocol/server-heap';
 import { SETTINGS_SECTION } from '../protocol/settings';
 import { rawSettings } from './config';
+import { acceptedHeapFlags } from './heap-check';
 import { Previews } from './preview';
 import { Summaries } from './summary-view';
 import { TrainingHost } from './training/host';
@@ -77,7 +78,8 @@ export class Ctx {
 
   async start(): Promise<void> {
     const serverModule = this.extension.asAbsolutePath('dist/server.js');
-    const heap = serverHeapFlags(vscode.workspace.getConfiguration(SETTINGS_SECTION).get(SERVER_YOUNG_GENERATION_KEY));
+    const wanted = serverHeapFlags(vscode.workspace.getConfiguration(SETTINGS_SECTION).get(SERVER_YOUNG_GENERATION_KEY));
+    const heap = await acceptedHeapFlags(wanted, this.extension.globalState, (line) => this.output.appendLine(line));
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: heap } },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...heap, '--nolazy', '--inspect=6011'] } },

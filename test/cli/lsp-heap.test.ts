@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SERVER_YOUNG_GENERATION_MB, serverHeapFlags } from '../../protocol/server-heap';
+import { acceptedHeapFlags, type Memo } from '../../client/heap-check';
 import { RawLsp, type RawMessage } from '../server/raw-lsp';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -41,6 +42,27 @@ test('serverHeapFlags: the default, 0 for none, and anything invalid falls back 
   assert.deepEqual(serverHeapFlags(0), []);
   assert.deepEqual(serverHeapFlags(48), ['--max-semi-space-size=48', '--semi-space-growth-factor=8']);
   for (const bad of [undefined, null, -1, 1.5, 1025, '64', Number.NaN]) assert.deepEqual(serverHeapFlags(bad), fallback, String(bad));
+});
+
+function memo(): Memo & { entries: Map<string, unknown> } {
+  const entries = new Map<string, unknown>();
+  return { entries, get: (k) => entries.get(k), update: async (k, v) => void entries.set(k, v) };
+}
+
+test('the client keeps the heap flags this runtime accepts, remembers that, and drops flags it rejects', async () => {
+  const flags = serverHeapFlags(DEFAULT_SERVER_YOUNG_GENERATION_MB);
+  const store = memo();
+  const logged: string[] = [];
+  assert.deepEqual(await acceptedHeapFlags(flags, store, (l) => logged.push(l)), flags);
+  assert.deepEqual([...store.entries.values()], [true], 'the success is remembered');
+  // Remembered: no runtime is started (this path does not exist), the flags are used as they are.
+  assert.deepEqual(await acceptedHeapFlags(flags, store, (l) => logged.push(l), '/nonexistent/node'), flags);
+  const bogus = [...flags, '--no-such-flag-in-any-v8'];
+  assert.deepEqual(await acceptedHeapFlags(bogus, store, (l) => logged.push(l)), []);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /did not start with .*--no-such-flag-in-any-v8: the language server runs with Node's default heap/);
+  assert.equal(store.entries.size, 1, 'a failure is not remembered');
+  assert.deepEqual(await acceptedHeapFlags([], store, () => assert.fail('nothing to check')), []);
 });
 
 test('stride lsp --stdio serves from a process with the default young generation and exits when asked', async () => {
