@@ -20,6 +20,7 @@ import { recordBatch, replayMessage, type BackgroundRun } from './background-run
 import { openTrainingPanel, targetDocument } from './commands';
 import type { TrainingHost } from './host';
 import { PacedProgress, StopDeadline } from './pacing';
+import { RunStatusItem } from './run-status';
 
 /** Overrides for quick runs (code lenses, tests); the `train` section decides otherwise. */
 export interface BackgroundOptions {
@@ -39,6 +40,12 @@ function clock(seconds: number | null): string {
 function batchText(p: BackgroundBatch): string {
   const loss = p.loss === null ? 'not finite' : p.loss.toFixed(4);
   return `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${loss} · accuracy ${percent(p.accuracy)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`;
+}
+
+/** The status bar's shorter line: where the run is, its loss and what is left. */
+function statusText(p: BackgroundBatch): string {
+  const loss = p.loss === null ? 'not finite' : p.loss.toFixed(4);
+  return `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${loss} · ETA ${clock(p.etaSeconds)}`;
 }
 
 function evaluationText(e: EpochSummary): string {
@@ -94,6 +101,11 @@ class WorkerRun implements BackgroundRun {
     this.log(`${paused ? 'paused after the current batch' : 'resumed'}`);
     this.panel()?.postBackground({ type: 'backgroundPaused', paused });
     this.onPauseChange(paused);
+  }
+
+  /** Stop was asked for: the worker ends after its current batch. */
+  get stopping(): boolean {
+    return this.stopTimer !== undefined;
   }
 
   stop(): void {
@@ -244,6 +256,7 @@ async function runInWorker(host: TrainingHost, uri: string, start: WorkerStart):
   const name = start.model;
   let report: (p: BackgroundBatch) => void = () => undefined;
   const run = new WorkerRun(host, uri, name, (p) => report(p));
+  const status = new RunStatusItem(name, uri);
   host.runs.add(run);
   host.panelFor(uri, name)?.postBackground(replayMessage(run));
   try {
@@ -253,9 +266,10 @@ async function runInWorker(host: TrainingHost, uri: string, start: WorkerStart):
         token.onCancellationRequested(() => {
           host.log(`${name}: cancelled; stopping after the current batch`);
           progress.report({ message: 'stopping after the current batch…' });
+          status.state('stopping');
           run.stop();
         });
-        report = progressReporter(run, progress);
+        report = progressReporter(run, progress, status);
         progress.report({ message: 'starting…' });
         run.start(start);
         return run.outcome;
@@ -263,21 +277,26 @@ async function runInWorker(host: TrainingHost, uri: string, start: WorkerStart):
     );
     return finished(host, run, outcome);
   } finally {
+    status.dispose();
     host.runs.remove(run);
   }
 }
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
-/** Batches advance the notification's bar; a paused run says so instead. */
-function progressReporter(run: WorkerRun, progress: Progress): (p: BackgroundBatch) => void {
+/** Batches advance the notification's bar and the status bar's numbers; a paused or stopping run says so instead. */
+function progressReporter(run: WorkerRun, progress: Progress, status: RunStatusItem): (p: BackgroundBatch) => void {
   const PAUSED = 'paused — Resume in the training panel';
   const paced = new PacedProgress(progress);
-  run.onPauseChange = (paused) => progress.report({ message: paused ? PAUSED : 'resuming…' });
+  run.onPauseChange = (paused) => {
+    progress.report({ message: paused ? PAUSED : 'resuming…' });
+    status.state(paused ? 'paused' : 'resuming');
+  };
   return (p) => {
-    // A batch under way when Pause came still reports: the message keeps saying the run is paused.
-    if (run.paused) return;
+    // A batch under way when Pause or Cancel came still reports: the texts keep saying what the run is doing.
+    if (run.paused || run.stopping) return;
     paced.update((100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches), batchText(p));
+    status.batch(statusText(p));
   };
 }
 

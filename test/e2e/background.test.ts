@@ -64,6 +64,11 @@ interface BackgroundRun {
   readonly frame: Frame;
 }
 
+/** The background run's status-bar item, with `text`. */
+function runStatus(page: Page, text: RegExp | string): Locator {
+  return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: text });
+}
+
 /** Starts the run from the palette, waits for its progress, then opens the panel and checks it draws the worker's batches. */
 async function startBackgroundRun(workbench: Workbench): Promise<BackgroundRun> {
   const { page } = workbench;
@@ -75,6 +80,8 @@ async function startBackgroundRun(workbench: Workbench): Promise<BackgroundRun> 
   await progress
     .filter({ hasText: /epoch \d+\/10000 · batch \d+\/10 · loss \d\.\d{4} · accuracy [\d.]+% · \d+ samples\/s · ETA/ })
     .waitFor({ timeout: 60_000 });
+  // The live numbers are in the status bar too, where they change every second without redrawing the toast.
+  await runStatus(page, /Shapes: epoch \d+\/10000 · batch \d+\/10 · loss \d\.\d{4} · ETA/).waitFor({ timeout: 30_000 });
 
   // The training panel opened during the run follows it instead of training by itself.
   await runCommand(page, 'Stride: Train Model');
@@ -97,6 +104,7 @@ async function pauseAndResume({ page, panel, frame, progress }: BackgroundRun): 
   await panel.locator('#btn-pause').click();
   await panel.locator('#stat-state', { hasText: 'background, paused' }).waitFor({ timeout: 30_000 });
   await progress.filter({ hasText: 'paused — Resume in the training panel' }).waitFor({ timeout: 30_000 });
+  await runStatus(page, 'Shapes: paused').waitFor({ timeout: 10_000 });
   const held = await backgroundPoints(frame);
   await page.waitForTimeout(2_000);
   assert.ok((await backgroundPoints(frame)) <= held + 1, 'no batches while paused (one may have been under way)');
@@ -114,6 +122,8 @@ async function cancelKeepsWeights({ workbench, page, toasts, progress, panel }: 
   await stopped.waitFor({ timeout: 60_000 }).catch(async (e: Error) => {
     throw new Error(`${e.message}\nThe notifications shown: ${JSON.stringify(await toasts.locator('.notification-toast-container').allInnerTexts())}`);
   });
+  // The status-bar item goes with the run.
+  await runStatus(page, /Shapes: (epoch|stopping)/).waitFor({ state: 'detached', timeout: 10_000 });
   for (const dir of ['shapes.weights/Shapes', 'shapes.runs/Shapes/weights']) {
     const json = JSON.parse(readFileSync(join(workspace, dir, 'model.json'), 'utf8'));
     assert.equal(json.format, 'layers-model', dir);

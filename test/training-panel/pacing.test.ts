@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NOTIFICATION_TEXT_INTERVAL_MS, PacedProgress, STOP_GRACE_MS, StopDeadline, TextPacer } from '../../client/training/pacing';
+import { NOTIFICATION_TEXT_INTERVAL_MS, PacedProgress, STATUS_TEXT_INTERVAL_MS, STOP_GRACE_MS, StopDeadline, TextPacer } from '../../client/training/pacing';
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1_000_000;
@@ -14,12 +14,19 @@ describe('notification text pacing', () => {
     const c = clock();
     const pacer = new TextPacer(NOTIFICATION_TEXT_INTERVAL_MS, c.now);
     const allowed: number[] = [];
-    // 30 batches a second for three seconds.
-    for (let i = 0; i < 90; i++) {
+    // 30 batches a second for fifteen seconds: the toast's text changes every five.
+    for (let i = 0; i < 450; i++) {
       if (pacer.due()) allowed.push(i);
       c.advance(1000 / 30);
     }
-    assert.deepEqual(allowed, [0, 30, 60]);
+    assert.deepEqual(allowed, [0, 150, 300]);
+    const live = new TextPacer(STATUS_TEXT_INTERVAL_MS, c.now);
+    const shown: number[] = [];
+    for (let i = 0; i < 90; i++) {
+      if (live.due()) shown.push(i);
+      c.advance(1000 / 30);
+    }
+    assert.deepEqual(shown, [0, 30, 60], 'the status bar, once a second');
   });
 
   it('lets every text through when batches are slower than the interval', () => {
