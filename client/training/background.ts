@@ -84,6 +84,8 @@ class WorkerRun implements BackgroundRun {
   readonly canPause = true;
   /** Told when the run is paused or resumed (the progress notification says so). */
   onPauseChange: (paused: boolean) => void = () => undefined;
+  /** Told once when Stop is asked for, from the notification's Cancel or the panel's Stop. */
+  onStop: () => void = () => undefined;
 
   pause(): void {
     this.setPaused(true);
@@ -112,6 +114,7 @@ class WorkerRun implements BackgroundRun {
     if (this.stopTimer) return;
     this.send({ type: 'stop' });
     this.armStopTimer();
+    this.onStop();
   }
 
   /** Terminates a stopped worker that shows no sign of life for longer than its batches and a save take. */
@@ -265,8 +268,6 @@ async function runInWorker(host: TrainingHost, uri: string, start: WorkerStart):
       (progress, token) => {
         token.onCancellationRequested(() => {
           host.log(`${name}: cancelled; stopping after the current batch`);
-          progress.report({ message: 'stopping after the current batch…' });
-          status.state('stopping');
           run.stop();
         });
         report = progressReporter(run, progress, status);
@@ -292,8 +293,12 @@ function progressReporter(run: WorkerRun, progress: Progress, status: RunStatusI
     progress.report({ message: paused ? PAUSED : 'resuming…' });
     status.state(paused ? 'paused' : 'resuming');
   };
+  run.onStop = () => {
+    progress.report({ message: 'stopping after the current batch…' });
+    status.state('stopping');
+  };
   return (p) => {
-    // A batch under way when Pause or Cancel came still reports: the texts keep saying what the run is doing.
+    // A batch under way when Pause or Stop came still reports: the texts keep saying what the run is doing.
     if (run.paused || run.stopping) return;
     paced.update((100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches), batchText(p));
     status.batch(statusText(p));
