@@ -7,6 +7,7 @@ import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
 import { byGemm } from '../../train/node/backends/wasm-conv-filter-grad';
 import { convLoopOrder, directConv2d } from '../../train/node/backends/wasm-conv';
 import { runStock, type Info } from '../../train/node/backends/wasm-heap';
+import { clearWinogradCache, winogradApplies, winogradConv2d } from '../../train/node/backends/wasm-winograd';
 
 /** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
 const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: number; pad: 'valid' | 'same' }> = [
@@ -16,6 +17,8 @@ const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: nu
   { name: 'vgg-small conv2 32×32×32 → 32', x: [32, 32, 32, 32], w: [3, 3, 32, 32], stride: 1, pad: 'same' },
   { name: 'vgg-small conv4 16×16×64 → 64', x: [32, 16, 16, 64], w: [3, 3, 64, 64], stride: 1, pad: 'same' },
   { name: 'resnet8 32×32×16 → 32, stride 2', x: [32, 32, 32, 16], w: [3, 3, 16, 32], stride: 2, pad: 'same' },
+  { name: 'resnet8 32×32×16 → 16', x: [32, 32, 32, 16], w: [3, 3, 16, 16], stride: 1, pad: 'same' },
+  { name: 'resnet8 16×16×32 → 32', x: [32, 16, 16, 32], w: [3, 3, 32, 32], stride: 1, pad: 'same' },
   { name: 'resnet8 8×8×64 → 64', x: [32, 8, 8, 64], w: [3, 3, 64, 64], stride: 1, pad: 'same' },
 ];
 
@@ -71,8 +74,10 @@ async function main(): Promise<void> {
     .map((v) => v.toFixed(1))
     .join(' ');
   console.log(`${new Date().toISOString()} · ${os.cpus()[0].model} × ${os.cpus().length} · Node ${process.version} · ${chosen.description} · load ${load}`);
-  console.log('| layer (batch 32) | stock forward (XNNPACK) | Stride forward | × | filter gradient, GEMM path | Stride filter gradient | × |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| layer (batch 32) | stock forward (XNNPACK) | direct forward | Stride forward (taken) | × | filter gradient, GEMM path | Stride filter gradient | × |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const l of LAYERS) {
     const x = tf.randomNormal(l.x);
     const w = tf.randomNormal(l.w);
@@ -81,15 +86,24 @@ async function main(): Promise<void> {
     const dy = tf.randomNormal(y.shape);
     const c = conv2dInfo(l.x, l.w, attrs);
     const reps = l.x.reduce((a, b) => a * b, 1) > 300_000 ? 8 : 50;
-    const stock = best(backend, () => runStock('Conv2D', backend, { x, filter: w }, attrs), reps);
-    const direct = best(backend, () => tf.engine().runKernel('Conv2D', { x, filter: w }, attrs) as Info, reps);
+    const [stock, direct, taken] = bestInTurns(
+      backend,
+      [
+        () => runStock('Conv2D', backend, { x, filter: w }, attrs),
+        () => directConv2d(backend, x, w, c),
+        // A training step's filter is new each step: its transform is never kept (see wasm-winograd.ts).
+        () => (clearWinogradCache(backend), tf.engine().runKernel('Conv2D', { x, filter: w }, attrs) as Info),
+      ],
+      reps,
+    );
     const gemm = best(backend, () => byGemm(backend, x, dy, c), reps);
     const filter = best(backend, () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: l.w }) as Info, reps);
     const row = [
       l.name,
       stock.toFixed(0),
       direct.toFixed(0),
-      `${(stock / direct).toFixed(2)}×`,
+      taken.toFixed(0),
+      `${(stock / taken).toFixed(2)}×`,
       gemm.toFixed(0),
       filter.toFixed(0),
       `${(gemm / filter).toFixed(2)}×`,
@@ -101,30 +115,38 @@ async function main(): Promise<void> {
   depthwiseTable(backend);
 }
 
-/** The forward pass at batch 1, in GFLOP/s: XNNPACK and both loop orders of Stride's direct kernel, timed in turns. */
+/**
+ * The forward pass at batch 1, in GFLOP/s of the direct computation: XNNPACK, both loop orders of Stride's direct
+ * kernel and, for 3×3 stride-1 layers, Winograd with the filter transformed in the call and with its transform kept
+ * (as prediction runs after its first pass), timed in turns. "taken" is what prediction runs from its second pass on.
+ */
 function inferenceTable(backend: BackendWasm): void {
-  console.log('\n| layer (batch 1, padding same) | XNNPACK | streamed | weight-stationary | taken | taken / XNNPACK |');
-  console.log('|---|---:|---:|---:|---|---:|');
+  console.log('\n| layer (batch 1, padding same) | XNNPACK | streamed | weight-stationary | Winograd | Winograd, transform kept | taken | taken / XNNPACK |');
+  console.log('|---|---:|---:|---:|---:|---:|---|---:|');
   for (const l of INFERENCE_LAYERS) {
     const x = tf.randomNormal(l.x);
     const w = tf.randomNormal(l.w);
     const attrs = { strides: [l.stride, l.stride], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
     const c = conv2dInfo(l.x, l.w, attrs);
-    const us = bestInTurns(
-      backend,
-      [
-        () => runStock('Conv2D', backend, { x, filter: w }, attrs),
-        () => directConv2d(backend, x, w, c, 'streamed'),
-        () => directConv2d(backend, x, w, c, 'weight-stationary'),
-      ],
-      40,
-    );
+    const winograd = winogradApplies(c);
+    const runs = [
+      () => runStock('Conv2D', backend, { x, filter: w }, attrs),
+      () => directConv2d(backend, x, w, c, 'streamed'),
+      () => directConv2d(backend, x, w, c, 'weight-stationary'),
+    ];
+    if (winograd) {
+      runs.push(() => (clearWinogradCache(backend), winogradConv2d(backend, x, w, c)));
+      runs.push(() => winogradConv2d(backend, x, w, c));
+    }
     const flops = 2 * c.outHeight * c.outWidth * c.outChannels * c.filterHeight * c.filterWidth * c.inChannels;
-    const [stock, streamed, packed] = us.map((t) => flops / t / 1e3);
-    const order = convLoopOrder(c);
-    const taken = order === 'streamed' ? streamed : packed;
-    console.log(`| ${l.name} | ${stock.toFixed(1)} | ${streamed.toFixed(1)} | ${packed.toFixed(1)} | ${order} | ${(taken / stock).toFixed(2)}× |`);
+    const rates = bestInTurns(backend, runs, 40).map((t) => flops / t / 1e3);
+    const [stock, streamed, packed] = rates;
+    const order = winograd ? 'Winograd, kept' : convLoopOrder(c);
+    const taken = winograd ? rates[4] : order === 'streamed' ? streamed : packed;
+    const cells = [stock, streamed, packed, rates[3], rates[4]].map((r) => (r === undefined ? '—' : r.toFixed(1)));
+    console.log(`| ${l.name} | ${cells.join(' | ')} | ${order} | ${(taken / stock).toFixed(2)}× |`);
     tf.dispose([x, w]);
+    clearWinogradCache(backend);
   }
 }
 

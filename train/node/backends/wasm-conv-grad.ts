@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { directApplies, directConv2d } from './wasm-conv';
+import { directApplies, fastConv2d } from './wasm-conv';
 import { stridedBackpropInput, stridedPhases } from './wasm-conv-grad-strided';
 import { alloc, assertChannelsLast, free, heap, matmul, runStock, transposeInto, view, type Info, type KernelArgs } from './wasm-heap';
 
@@ -85,7 +85,7 @@ function backpropInputByConv(backend: BackendWasm, dy: Info, filter: Info, c: Co
     1,
     pad as tf.backend_util.ExplicitPadding,
   );
-  const dx = directApplies(flippedInfo) ? directConv2d(backend, dy, flipped, flippedInfo) : runStock('Conv2D', backend, { x: dy, filter: flipped }, attrs);
+  const dx = directApplies(flippedInfo) ? fastConv2d(backend, dy, flipped, flippedInfo) : runStock('Conv2D', backend, { x: dy, filter: flipped }, attrs);
   free(backend, flipped);
   return dx;
 }

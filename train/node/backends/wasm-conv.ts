@@ -4,6 +4,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { alloc, free, runStock, type Info, type KernelArgs } from './wasm-heap';
 import { ptr, simdKernels, type ConvGeometry } from './wasm-simd';
+import { winogradConv2d, winogradPays } from './wasm-winograd';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -88,6 +89,15 @@ export function epilogue(backend: BackendWasm, y: Info, bias: Info | undefined, 
   return y;
 }
 
+/**
+ * act(conv(x, filter) + bias) for a convolution `directApplies` accepts, by the fastest of Stride's kernels for it:
+ * Winograd's F(2×2, 3×3) where `winogradPays`, else the direct kernel and the one-pass epilogue.
+ */
+export function fastConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, bias?: Info, code = 0): Info {
+  if (winogradPays(backend, filter, c)) return winogradConv2d(backend, x, filter, c, bias, code);
+  return epilogue(backend, directConv2d(backend, x, filter, c), bias, code, c.outChannels);
+}
+
 function convInfoOf(x: Info, filter: Info, attrs: Record<string, unknown>): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
@@ -110,14 +120,14 @@ function conv2d(args: KernelArgs): Info {
   const { x, filter } = inputs;
   const c = convInfoOf(x, filter, attrs);
   if (!directApplies(c) || x.dtype !== 'float32') return runStock('Conv2D', backend, inputs, attrs);
-  return directConv2d(backend, x, filter, c);
+  return fastConv2d(backend, x, filter, c);
 }
 
 /**
  * FusedConv2D (a convolution, an optional per-channel bias and an activation) is what tfjs-layers runs for a conv
  * layer without activation even while training (ResNet's conv → batch norm), and for every conv layer in inference.
- * The direct kernel, then one pass in place for the bias and ReLU or ReLU6 (inference folds batch norm and the
- * activation after it into the conv); other activations keep the stock kernel.
+ * `fastConv2d` with the bias and ReLU or ReLU6 (inference folds batch norm and the activation after it into the
+ * conv); other activations keep the stock kernel.
  */
 function fusedConv2d(args: KernelArgs): Info {
   const { backend, inputs, attrs } = args;
@@ -125,7 +135,7 @@ function fusedConv2d(args: KernelArgs): Info {
   const c = convInfoOf(x, filter, attrs);
   const code = epilogueCode(inputs, attrs, c.outChannels);
   if (code === undefined || !directApplies(c) || x.dtype !== 'float32') return runStock('FusedConv2D', backend, inputs, attrs);
-  return epilogue(backend, directConv2d(backend, x, filter, c), bias, code, c.outChannels);
+  return fastConv2d(backend, x, filter, c, bias, code);
 }
 
 export const conv2dConfig: KernelConfig = { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: conv2d as unknown as KernelFunc };
