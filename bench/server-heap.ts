@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../core/analyze';
-import { DEFAULT_SERVER_YOUNG_GENERATION_MB, serverHeapFlags } from '../protocol/server-heap';
+import { DEFAULT_SERVER_YOUNG_GENERATION_MB, heapFlagsIn, relaunchArgs, serverHeapFlags } from '../protocol/server-heap';
 import { mixed, plainChain } from './generated-models';
 
 const GENERATORS = { 'plain chain': plainChain, 'blocks + chains': mixed } as const;
@@ -105,15 +105,15 @@ if (require.main === module) {
  * with the server's heap flags and exits with its status (true: the caller must not go on); otherwise false.
  */
 export function rerunInServerHeap(): boolean {
-  const flags = serverHeapFlags(DEFAULT_SERVER_YOUNG_GENERATION_MB);
-  if (process.env.BENCH_HEAP !== 'server' || process.execArgv.includes(flags[0])) return false;
-  const run = spawnSync(process.execPath, [...process.execArgv, ...flags, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  const relaunch = relaunchArgs(serverHeapFlags(DEFAULT_SERVER_YOUNG_GENERATION_MB), process.execArgv, process.argv);
+  if (process.env.BENCH_HEAP !== 'server' || !relaunch) return false;
+  const run = spawnSync(process.execPath, relaunch, { stdio: 'inherit' });
   process.exitCode = run.status ?? 1;
   return true;
 }
 
 /** The heap a benchmark's process runs with, for its header line. */
 export function heapLabel(): string {
-  const flags = process.execArgv.filter((a) => a.includes('semi-space'));
+  const flags = heapFlagsIn(process.execArgv);
   return flags.length > 0 ? `server heap (${flags.join(' ')})` : "Node's default heap";
 }

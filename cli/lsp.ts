@@ -5,7 +5,7 @@
 // passes on its exit status; the editor talks to that process directly.
 
 import { spawn } from 'node:child_process';
-import { MAX_SERVER_YOUNG_GENERATION_MB, serverHeapFlags, YOUNG_GENERATION_FLAG } from '../protocol/server-heap';
+import { MAX_SERVER_YOUNG_GENERATION_MB, relaunchArgs, serverHeapFlags } from '../protocol/server-heap';
 import { countOption, UsageError, type ParsedArgs } from './args';
 
 /** Signals an editor sends to stop its server: passed on, so the server ends with this process. */
@@ -20,11 +20,10 @@ export function lspCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError(`--young-generation-mb must be at most ${MAX_SERVER_YOUNG_GENERATION_MB}, got ${megabytes}`, 'lsp');
   }
   const flags = serverHeapFlags(megabytes);
-  const script = process.argv[1];
-  const started = process.execArgv.some((a) => a.startsWith(`${YOUNG_GENERATION_FLAG}=`));
-  if (flags.length === 0 || started || !script) return serveHere();
+  const relaunch = relaunchArgs(flags, process.execArgv, process.argv);
+  if (!relaunch) return serveHere();
   return new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, ...flags, script, ...process.argv.slice(2)], { stdio: 'inherit' });
+    const child = spawn(process.execPath, relaunch, { stdio: 'inherit' });
     const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
     for (const s of FORWARDED_SIGNALS) process.on(s, forward);
     const fallBack = (why: string): void => {

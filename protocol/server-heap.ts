@@ -15,9 +15,6 @@ export const SERVER_YOUNG_GENERATION_KEY = 'server.youngGenerationMB';
 /** Largest value the setting accepts: V8 keeps two semi-spaces, so the young generation alone may reach twice this. */
 export const MAX_SERVER_YOUNG_GENERATION_MB = 1024;
 
-/** The flag that marks a process started with a young generation of its own (`stride lsp` then starts no other). */
-export const YOUNG_GENERATION_FLAG = '--max-semi-space-size';
-
 /**
  * V8 flags for a server whose semi-spaces may grow to `megabytes` (0: Node's own sizing, no flags). Anything but an
  * integer in [0, MAX] falls back to the default, so a bad settings file never keeps the server from starting. The
@@ -26,11 +23,26 @@ export const YOUNG_GENERATION_FLAG = '--max-semi-space-size';
 export function serverHeapFlags(megabytes: unknown): string[] {
   const valid = typeof megabytes === 'number' && Number.isInteger(megabytes) && megabytes >= 0 && megabytes <= MAX_SERVER_YOUNG_GENERATION_MB;
   const mb = valid ? megabytes : DEFAULT_SERVER_YOUNG_GENERATION_MB;
-  return mb === 0 ? [] : [`${YOUNG_GENERATION_FLAG}=${mb}`, '--semi-space-growth-factor=8'];
+  return mb === 0 ? [] : [`--max-semi-space-size=${mb}`, '--semi-space-growth-factor=8'];
+}
+
+/** The young-generation flags among a process's Node arguments (`process.execArgv`). */
+export function heapFlagsIn(execArgv: readonly string[]): string[] {
+  return execArgv.filter((a) => a.includes('semi-space'));
 }
 
 /** The young-generation flags a process was started with, for its start-up log line. */
 export function heapFlagsOf(execArgv: readonly string[]): string {
-  const flags = execArgv.filter((a) => a.includes('semi-space'));
+  const flags = heapFlagsIn(execArgv);
   return flags.length > 0 ? flags.join(' ') : "Node's default";
+}
+
+/**
+ * Node arguments that run the same script again with `flags` (`execArgv` and `argv` are the process's), or undefined
+ * when there is nothing to do: no flags wanted, this process already has heap flags of its own, or no script to run.
+ */
+export function relaunchArgs(flags: readonly string[], execArgv: readonly string[], argv: readonly string[]): string[] | undefined {
+  const script = argv[1];
+  if (flags.length === 0 || heapFlagsIn(execArgv).length > 0 || !script) return undefined;
+  return [...execArgv, ...flags, script, ...argv.slice(2)];
 }

@@ -38,14 +38,17 @@ function clock(seconds: number | null): string {
 }
 
 function batchText(p: BackgroundBatch): string {
-  const loss = p.loss === null ? 'not finite' : p.loss.toFixed(4);
-  return `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${loss} · accuracy ${percent(p.accuracy)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`;
+  return `${whereText(p)} · accuracy ${percent(p.accuracy)} · ${Math.round(p.samplesPerSecond)} samples/s · ETA ${clock(p.etaSeconds)}`;
 }
 
 /** The status bar's shorter line: where the run is, its loss and what is left. */
 function statusText(p: BackgroundBatch): string {
-  const loss = p.loss === null ? 'not finite' : p.loss.toFixed(4);
-  return `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${loss} · ETA ${clock(p.etaSeconds)}`;
+  return `${whereText(p)} · ETA ${clock(p.etaSeconds)}`;
+}
+
+/** Epoch, batch and loss: the start of both lines. */
+function whereText(p: BackgroundBatch): string {
+  return `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss === null ? 'not finite' : p.loss.toFixed(4)}`;
 }
 
 function evaluationText(e: EpochSummary): string {

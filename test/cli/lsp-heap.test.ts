@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SERVER_YOUNG_GENERATION_MB, serverHeapFlags } from '../../protocol/server-heap';
 import { acceptedHeapFlags, type Memo } from '../../client/heap-check';
+import { childPids } from '../helpers/processes';
 import { RawLsp, type RawMessage } from '../server/raw-lsp';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -111,7 +112,7 @@ test('a signal to stride lsp ends the server process it started', { skip: !exist
   try {
     await startUp(server);
     const pid = server.child.pid!;
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    const children = childPids(pid);
     assert.equal(children.length, 1, 'one server process');
     const done = exited(server);
     server.child.kill('SIGTERM');

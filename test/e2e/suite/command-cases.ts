@@ -3,6 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { heapFlagsIn } from '../../../protocol/server-heap';
+import { childPids } from '../../helpers/processes';
 import type { Case } from './runner';
 import { codeOf, describeDiagnostics, open, serverReady, waitForDiagnostics, workspaceUri } from './host';
 
@@ -111,8 +113,7 @@ async function commandsSettle(): Promise<void> {
 
 /** Command lines of this extension host's child processes that run the bundled language server. */
 function serverCommandLines(): string[][] {
-  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').split(' ').filter(Boolean);
-  const lines = children.flatMap((pid) => {
+  const lines = childPids(process.pid).flatMap((pid) => {
     try {
       return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)];
     } catch {
@@ -126,7 +127,7 @@ function serverCommandLines(): string[][] {
 async function expectServerHeap(expected: string[], what: string): Promise<void> {
   let seen: string[][] = [];
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    seen = serverCommandLines().map((argv) => argv.filter((a) => a.includes('semi-space')));
+    seen = serverCommandLines().map(heapFlagsIn);
     if (seen.length === 1) break;
   }
   assert.deepEqual(seen, [expected], `${what}: the heap flags of the running language servers`);
