@@ -254,13 +254,27 @@ def main():
     elif rank == 0:
         # The caller (stride train --engine torch) converts the weights first, then logs the end with Stride's folder.
         atomic_write(os.path.join(args.out, "result.json"), lambda f: f.write(json.dumps(end).encode("utf-8")))
-    # No closing barrier: torchrun waits for every process anyway, and gloo's barrier can leave the last process
-    # waiting forever when its peer exits first.
+    if world > 1:
+        # Every process gets here (stop and divergence travel with the per-step all-reduce), so this barrier ends
+        # all communication before any process leaves; see leave() for why none of them then tears gloo down.
+        dist.barrier()
     return 1 if status == "diverged" else 0
 
 
+def leave(code):
+    """Exits with code. After a multi-process run, without the interpreter's teardown of the process group: with
+    PyTorch 1.13 and gloo that teardown, racing a peer that had already exited, aborted a finished process
+    ("terminate called without an active exception") or, with destroy_process_group(), hung it. Every file was
+    written and closed before the closing barrier."""
+    if dist.is_available() and dist.is_initialized():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())
 `;
 
 /** launch.py: torchrun with the one parser fix old PyTorch needs on new Python (see its docstring). */
