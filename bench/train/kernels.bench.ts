@@ -6,8 +6,8 @@ import { selectBackend } from '../../train/node/backends/select';
 import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
 import { byGemm } from '../../train/node/backends/wasm-conv-filter-grad';
 import { convLoopOrder, directConv2d } from '../../train/node/backends/wasm-conv';
-import { runStock, type Info } from '../../train/node/backends/wasm-heap';
-import { clearWinogradCache, winogradApplies, winogradConv2d } from '../../train/node/backends/wasm-winograd';
+import { free, runStock, type Info } from '../../train/node/backends/wasm-heap';
+import { clearWinogradCache, forgetWinogradFilter, winogradApplies, winogradConv2d, winogradTile } from '../../train/node/backends/wasm-winograd';
 
 /** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
 const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: number; pad: 'valid' | 'same' }> = [
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
         () => runStock('Conv2D', backend, { x, filter: w }, attrs),
         () => directConv2d(backend, x, w, c),
         // A training step's filter is new each step: its transform is never kept (see wasm-winograd.ts).
-        () => (clearWinogradCache(backend), tf.engine().runKernel('Conv2D', { x, filter: w }, attrs) as Info),
+        () => (forgetWinogradFilter(backend, w), tf.engine().runKernel('Conv2D', { x, filter: w }, attrs) as Info),
       ],
       reps,
     );
@@ -117,35 +117,42 @@ async function main(): Promise<void> {
 
 /**
  * The forward pass at batch 1, in GFLOP/s of the direct computation: XNNPACK, both loop orders of Stride's direct
- * kernel and, for 3×3 stride-1 layers, Winograd with the filter transformed in the call and with its transform kept
- * (as prediction runs after its first pass), timed in turns. "taken" is what prediction runs from its second pass on.
+ * kernel and, for 3×3 stride-1 layers, both Winograd variants with the filter transformed in the call and with its
+ * transform kept (as prediction runs from its second pass on), timed in turns. "taken" is what prediction runs then.
  */
 function inferenceTable(backend: BackendWasm): void {
-  console.log('\n| layer (batch 1, padding same) | XNNPACK | streamed | weight-stationary | Winograd | Winograd, transform kept | taken | taken / XNNPACK |');
-  console.log('|---|---:|---:|---:|---:|---:|---|---:|');
+  console.log(
+    '\n| layer (batch 1, padding same) | XNNPACK | streamed | weight-stationary | F(2×2) | F(2×2) kept | F(4×4) | F(4×4) kept | taken | taken / XNNPACK |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const l of INFERENCE_LAYERS) {
     const x = tf.randomNormal(l.x);
     const w = tf.randomNormal(l.w);
     const attrs = { strides: [l.stride, l.stride], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
     const c = conv2dInfo(l.x, l.w, attrs);
-    const winograd = winogradApplies(c);
     const runs = [
       () => runStock('Conv2D', backend, { x, filter: w }, attrs),
       () => directConv2d(backend, x, w, c, 'streamed'),
       () => directConv2d(backend, x, w, c, 'weight-stationary'),
     ];
-    if (winograd) {
-      runs.push(() => (clearWinogradCache(backend), winogradConv2d(backend, x, w, c)));
-      runs.push(() => winogradConv2d(backend, x, w, c));
+    const kept = [tf.add(w, 0), tf.add(w, 0)];
+    if (winogradApplies(c)) {
+      for (const [tile, filter] of [
+        [2, kept[0]],
+        [4, kept[1]],
+      ] as const) {
+        runs.push(() => (forgetWinogradFilter(backend, w), winogradConv2d(backend, x, w, c, undefined, 0, tile)));
+        for (let k = 0; k < 2; k++) free(backend, winogradConv2d(backend, x, filter, c, undefined, 0, tile));
+        runs.push(() => winogradConv2d(backend, x, filter, c, undefined, 0, tile));
+      }
     }
     const flops = 2 * c.outHeight * c.outWidth * c.outChannels * c.filterHeight * c.filterWidth * c.inChannels;
     const rates = bestInTurns(backend, runs, 40).map((t) => flops / t / 1e3);
-    const [stock, streamed, packed] = rates;
-    const order = winograd ? 'Winograd, kept' : convLoopOrder(c);
-    const taken = winograd ? rates[4] : order === 'streamed' ? streamed : packed;
-    const cells = [stock, streamed, packed, rates[3], rates[4]].map((r) => (r === undefined ? '—' : r.toFixed(1)));
-    console.log(`| ${l.name} | ${cells.join(' | ')} | ${order} | ${(taken / stock).toFixed(2)}× |`);
-    tf.dispose([x, w]);
+    const order = winogradApplies(c) ? `F(${winogradTile(c)}×${winogradTile(c)}) kept` : convLoopOrder(c);
+    const taken = winogradApplies(c) ? rates[winogradTile(c) === 4 ? 6 : 4] : rates[order === 'streamed' ? 1 : 2];
+    const cells = Array.from({ length: 7 }, (_, k) => (rates[k] === undefined ? '—' : rates[k].toFixed(1)));
+    console.log(`| ${l.name} | ${cells.join(' | ')} | ${order} | ${(taken / rates[0]).toFixed(2)}× |`);
+    tf.dispose([x, w, ...kept]);
     clearWinogradCache(backend);
   }
 }

@@ -1,5 +1,5 @@
-// Winograd F(2×2, 3×3) convolutions (train/simd/winograd.ts) against the tfjs cpu backend: the kernel over a table
-// of geometries, the routing through the registered Conv2D / FusedConv2D / Conv2DBackpropInput kernels, and the
+// Winograd F(2×2, 3×3) and F(4×4, 3×3) convolutions (train/simd/winograd.ts, winograd4.ts) against the tfjs cpu
+// backend: both kernels over a table of geometries, the routing through the registered Conv2D / FusedConv2D / Conv2DBackpropInput kernels, and the
 // cache of transformed filters (kept for filters used again, dropped when the filter goes, no buffers leaked).
 
 import assert from 'node:assert/strict';
@@ -14,6 +14,8 @@ import {
   winogradCacheSize,
   winogradConv2d,
   winogradPays,
+  winogradTile,
+  type WinogradTile,
   WINOGRAD_CACHE_BYTES,
   WINOGRAD_MIN_TILES,
 } from '../../train/node/backends/wasm-winograd';
@@ -95,14 +97,22 @@ function reference(c: Case, inputs: Record<string, Input>): Float32Array {
   });
 }
 
-/** The Winograd kernel itself on wasm (whatever the routing would choose). */
-function winograd(c: Case, inputs: Record<string, Input>): Float32Array {
+/** A Winograd kernel itself on wasm (whatever the routing would choose). */
+function winograd(c: Case, inputs: Record<string, Input>, tile: WinogradTile): Float32Array {
   const backend = tf.backend() as unknown as BackendWasm;
   return tf.tidy(() => {
     const t = (v: Input) => tf.tensor(v.data, v.shape);
     const [x, filter] = [t(inputs.x), t(inputs.filter)];
     const bias = inputs.bias ? t(inputs.bias) : undefined;
-    const out = winogradConv2d(backend, x as unknown as Info, filter as unknown as Info, infoOf(c), bias as unknown as Info, CODES[c.activation ?? 'linear']);
+    const out = winogradConv2d(
+      backend,
+      x as unknown as Info,
+      filter as unknown as Info,
+      infoOf(c),
+      bias as unknown as Info,
+      CODES[c.activation ?? 'linear'],
+      tile,
+    );
     const y = tf.engine().makeTensorFromTensorInfo(out);
     return Float32Array.from(y.dataSync());
   });
@@ -112,22 +122,36 @@ const wasmBuffers = () => tf.findBackend('wasm')!.numDataIds();
 
 before(initBackends);
 
-describe('wasm kernels: Winograd F(2×2, 3×3)', () => {
-  CASES.forEach((c, i) =>
-    test(`the kernel: ${label(c)}`, async () => {
-      assert.ok(winogradApplies(infoOf(c)), 'the case is one the Winograd kernel takes');
-      const inputs = inputsOf(c, 500 + 3 * i);
-      await tf.setBackend('cpu');
-      const expected = reference(c, inputs);
-      await tf.setBackend('wasm');
-      const buffers = wasmBuffers();
-      const actual = winograd(c, inputs);
-      assert.equal(actual.length, expected.length);
-      const error = maxRelativeError(actual, expected);
-      assert.ok(error <= TOLERANCE, `max relative error ${error.toExponential(2)} > ${TOLERANCE}`);
-      assert.equal(wasmBuffers(), buffers, 'scratch and the transformed filter are freed');
-    }),
-  );
+describe('wasm kernels: Winograd F(2×2, 3×3) and F(4×4, 3×3) against the cpu backend', () => {
+  for (const tile of [2, 4] as const) {
+    CASES.forEach((c, i) =>
+      test(`F(${tile}×${tile}, 3×3): ${label(c)}`, async () => {
+        assert.ok(winogradApplies(infoOf(c)), 'the case is one the Winograd kernels take');
+        const inputs = inputsOf(c, 500 + 3 * i);
+        await tf.setBackend('cpu');
+        const expected = reference(c, inputs);
+        await tf.setBackend('wasm');
+        const buffers = wasmBuffers();
+        const actual = winograd(c, inputs, tile);
+        assert.equal(actual.length, expected.length);
+        const error = maxRelativeError(actual, expected);
+        assert.ok(error <= TOLERANCE, `max relative error ${error.toExponential(2)} > ${TOLERANCE}`);
+        assert.equal(wasmBuffers(), buffers, 'scratch and the transformed filter are freed');
+      }),
+    );
+  }
+});
+
+describe('wasm kernels: which convolutions take Winograd, and how', () => {
+  test('F(4×4, 3×3) where its tiles waste little and its transform is small, F(2×2, 3×3) elsewhere', () => {
+    const tile = (size: number, ci: number, co: number) => winogradTile(tf.backend_util.computeConv2DInfo([1, size, size, ci], [3, 3, ci, co], 1, 1, 'same'));
+    assert.equal(tile(56, 64, 64), 4);
+    assert.equal(tile(28, 128, 128), 4);
+    assert.equal(tile(8, 64, 64), 4);
+    assert.equal(tile(14, 256, 256), 2, '16×16 computed for 14×14');
+    assert.equal(tile(7, 512, 512), 2, '8×8 computed for 7×7');
+    assert.equal(tile(32, 512, 512), 2, 'a 36 MiB transform');
+  });
 
   test('takes only 3×3 stride-1 undilated convolutions with channels in whole blocks and enough of them', () => {
     const info = (x: number[], w: number[], stride = 1, dilation = 1) =>

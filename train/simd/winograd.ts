@@ -107,14 +107,15 @@ function inputRow(o: usize, xiStride: usize, row: i32, x0: v128, x1: v128, x2: v
 }
 
 /**
- * The 16 products of one image: M[ξ][t][co] = Σ_ci V[ξ][t][ci] · U[ξ][co / 8][ci][co % 8]. Register tiles of 4 tiles ×
- * 8 output channels; a block of U (Ci × 8 floats) stays in cache while every tile sweeps it.
+ * The `planes` products of one image (16 for F(2×2, 3×3), 36 for F(4×4, 3×3)): M[ξ][t][co] = Σ_ci V[ξ][t][ci] ·
+ * U[ξ][co / 8][ci][co % 8]. Register tiles of 4 tiles × 8 output channels; a block of U (Ci × 8 floats) stays in
+ * cache while every tile sweeps it.
  */
-function products(vPtr: usize, uPtr: usize, mPtr: usize, T: i32, Ci: i32, Co: i32): void {
+export function products(vPtr: usize, uPtr: usize, mPtr: usize, T: i32, Ci: i32, Co: i32, planes: i32): void {
   const vRow = (<usize>Ci) << 2;
   const mRow = (<usize>Co) << 2;
   const blocks = Co >> 3;
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < planes; xi++) {
     const vXi = vPtr + (<usize>xi) * T * vRow;
     const mXi = mPtr + (<usize>xi) * T * mRow;
     for (let cb = 0; cb < blocks; cb++) {
@@ -215,11 +216,25 @@ function outputTransform(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32
 /** Bias and activation of one output vector (NaN passes through both, as in `biasActivation`). */
 // @ts-ignore: decorator
 @inline
-function finish(v: v128, b: v128, activation: i32, zero: v128, six: v128): v128 {
+export function finish(v: v128, b: v128, activation: i32, zero: v128, six: v128): v128 {
   let r = f32x4.add(v, b);
   if (activation >= 1) r = v128.bitselect(zero, r, f32x4.lt(r, zero));
   if (activation == 2) r = v128.bitselect(six, r, f32x4.gt(r, six));
   return r;
+}
+
+/**
+ * Copies one image into the zero-padded grid (Hg × Wg × Ci, zeroed once by the caller) at (pt, pl): the part of each
+ * input row and the input rows that fall inside the grid (the rest is never read).
+ */
+export function intoGrid(image: usize, grid: usize, H: i32, W: i32, Ci: i32, Hg: i32, Wg: i32, pt: i32, pl: i32): void {
+  const cBytes = (<usize>Ci) << 2;
+  const gridRow = (<usize>Wg) * cBytes;
+  const rows = min(H, Hg - pt);
+  const cols = min(W, Wg - pl);
+  for (let iy = 0; iy < rows; iy++) {
+    memory.copy(grid + (<usize>(iy + pt)) * gridRow + (<usize>pl) * cBytes, image + (<usize>iy) * W * cBytes, (<usize>cols) * cBytes);
+  }
 }
 
 /**
@@ -235,19 +250,11 @@ export function winogradConv3x3(
   const TW = (Wo + 1) >> 1;
   const Hg = 2 * TH + 2;
   const Wg = 2 * TW + 2;
-  const cBytes = (<usize>Ci) << 2;
-  const gridRow = (<usize>Wg) * cBytes;
-  // The part of each input row and the input rows that fall inside the grid (the rest is never read).
-  const rows = min(H, Hg - pt);
-  const cols = min(W, Wg - pl);
-  memory.fill(grid, 0, (<usize>Hg) * gridRow);
+  memory.fill(grid, 0, (<usize>(Hg * Wg * Ci)) << 2);
   for (let n = 0; n < batch; n++) {
-    const image = xPtr + (<usize>n) * H * W * cBytes;
-    for (let iy = 0; iy < rows; iy++) {
-      memory.copy(grid + (<usize>(iy + pt)) * gridRow + (<usize>pl) * cBytes, image + (<usize>iy) * W * cBytes, (<usize>cols) * cBytes);
-    }
+    intoGrid(xPtr + (<usize>n) * H * W * ((<usize>Ci) << 2), grid, H, W, Ci, Hg, Wg, pt, pl);
     inputTransform(grid, vPtr, TH, TW, Wg, Ci);
-    products(vPtr, uPtr, mPtr, TH * TW, Ci, Co);
+    products(vPtr, uPtr, mPtr, TH * TW, Ci, Co, 16);
     outputTransform(mPtr, yPtr + (<usize>n) * Ho * Wo * ((<usize>Co) << 2), bias, TH, TW, Ho, Wo, Co, hasBias, activation);
   }
 }

@@ -1,5 +1,6 @@
-// 3×3 stride-1 convolutions for wasm by Winograd's F(2×2, 3×3) (train/simd/winograd.ts): 16 multiplications per 2×2
-// outputs of a channel pair where a direct convolution does 36.
+// 3×3 stride-1 convolutions for wasm by Winograd's F(2×2, 3×3) (train/simd/winograd.ts) and F(4×4, 3×3)
+// (train/simd/winograd4.ts): 16 multiplications per 2×2 outputs of a channel pair, or 36 per 4×4, where a direct
+// convolution does 36 or 144.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type * as tf from '@tensorflow/tfjs';
 import { alloc, free, type Info } from './wasm-heap';
@@ -72,17 +73,19 @@ function cacheOf(backend: BackendWasm): FilterCache {
 const bytesOf = (u: Info): number => u.shape[0] * 4;
 
 /** U = winogradFilter(filter), from the cache or computed; `owned` when the caller must free it. */
-function transformedFilter(backend: BackendWasm, filter: Info, Ci: number, Co: number): { u: Info; owned: boolean } {
+function transformedFilter(backend: BackendWasm, filter: Info, Ci: number, Co: number, tile: WinogradTile): { u: Info; owned: boolean } {
   const cache = cacheOf(backend);
   const hit = cache.entries.get(filter.dataId);
-  if (hit && hit.shape[0] === 16 * Ci * Co) {
+  const planes = (tile + 2) ** 2;
+  if (hit && hit.shape[0] === planes * Ci * Co) {
     cache.entries.delete(filter.dataId);
     cache.entries.set(filter.dataId, hit);
     return { u: hit, owned: false };
   }
   if (hit) drop(backend, cache, filter.dataId, hit);
-  const u = alloc(backend, [16 * Ci * Co]);
-  simdKernels(backend).winogradFilter(ptr(backend, filter), ptr(backend, u), Ci, Co);
+  const u = alloc(backend, [planes * Ci * Co]);
+  const kernels = simdKernels(backend);
+  (tile === 4 ? kernels.winogradFilter4 : kernels.winogradFilter)(ptr(backend, filter), ptr(backend, u), Ci, Co);
   if (!cache.seen.has(filter.dataId) || bytesOf(u) > WINOGRAD_CACHE_BYTES) {
     cache.seen.add(filter.dataId);
     return { u, owned: true };
@@ -105,6 +108,14 @@ function drop(backend: BackendWasm, cache: FilterCache, dataId: object, u: Info)
   free(backend, u);
 }
 
+/** Forgets `filter`: drops its kept transform and that it was seen, so its next call transforms it again (benchmarks). */
+export function forgetWinogradFilter(backend: BackendWasm, filter: Info): void {
+  const cache = cacheOf(backend);
+  const kept = cache.entries.get(filter.dataId);
+  if (kept) drop(backend, cache, filter.dataId, kept);
+  cache.seen.delete(filter.dataId);
+}
+
 /** Frees every transformed filter kept for `backend` (tests; a backend's memory is otherwise kept for reuse). */
 export function clearWinogradCache(backend: BackendWasm): void {
   const cache = caches.get(backend);
@@ -117,19 +128,38 @@ export function winogradCacheSize(backend: BackendWasm): { filters: number; byte
   return { filters: cache?.entries.size ?? 0, bytes: cache?.bytes ?? 0 };
 }
 
+/** The output tile of the Winograd variant: 2 for F(2×2, 3×3), 4 for F(4×4, 3×3). */
+export type WinogradTile = 2 | 4;
+
 /**
- * y = act(conv(x, filter) + bias) by F(2×2, 3×3) for a convolution `winogradApplies` accepts (whether or not it pays); `activation` is a
- * `biasActivation` code (0 none, 1 ReLU, 2 ReLU6).
+ * F(4×4, 3×3) where its 4×4 tiles waste at most 15 % of their outputs and its transform (36·Ci·Co floats, kept for
+ * prediction) is at most 16 MiB; F(2×2, 3×3) otherwise. With the transforms kept, F(4×4) ran 1.5–1.7× F(2×2) on
+ * 56×56×64 and 28×28×128 at batch 1 and 1.1–1.7× on the training nets' 8×8 and 16×16 layers at batch 32; on 14×14
+ * outputs (16×16 computed) the two tie, and transforming a 512×512 filter per call cost it 2–3×.
  */
-export function winogradConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, bias?: Info, activation = 0): Info {
-  const [TH, TW] = [Math.ceil(c.outHeight / 2), Math.ceil(c.outWidth / 2)];
+export function winogradTile(c: ConvInfo): WinogradTile {
+  const computed = 16 * Math.ceil(c.outHeight / 4) * Math.ceil(c.outWidth / 4);
+  const waste = computed / (c.outHeight * c.outWidth);
+  return waste <= 1.15 && 36 * c.inChannels * c.outChannels * 4 <= F4_MAX_TRANSFORM_BYTES ? 4 : 2;
+}
+
+export const F4_MAX_TRANSFORM_BYTES = 16 * 1024 * 1024;
+
+/**
+ * y = act(conv(x, filter) + bias) by Winograd for a convolution `winogradApplies` accepts (whether or not it pays),
+ * with the output tile `winogradTile` picks; `activation` is a `biasActivation` code (0 none, 1 ReLU, 2 ReLU6).
+ */
+export function winogradConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, bias?: Info, activation = 0, tile = winogradTile(c)): Info {
+  const [TH, TW] = [Math.ceil(c.outHeight / tile), Math.ceil(c.outWidth / tile)];
+  const planes = (tile + 2) ** 2;
   const T = TH * TW;
-  const { u, owned } = transformedFilter(backend, filter, c.inChannels, c.outChannels);
-  const grid = alloc(backend, [(2 * TH + 2) * (2 * TW + 2) * c.inChannels]);
-  const v = alloc(backend, [16 * T * c.inChannels]);
-  const m = alloc(backend, [16 * T * c.outChannels]);
+  const { u, owned } = transformedFilter(backend, filter, c.inChannels, c.outChannels, tile);
+  const grid = alloc(backend, [(tile * TH + 2) * (tile * TW + 2) * c.inChannels]);
+  const v = alloc(backend, [planes * T * c.inChannels]);
+  const m = alloc(backend, [planes * T * c.outChannels]);
   const out = alloc(backend, c.outShape);
-  simdKernels(backend).winogradConv3x3(
+  const kernels = simdKernels(backend);
+  (tile === 4 ? kernels.winogradConv3x3F4 : kernels.winogradConv3x3)(
     ptr(backend, x), ptr(backend, u), ptr(backend, out), bias ? ptr(backend, bias) : 0, ptr(backend, grid), ptr(backend, v), ptr(backend, m),
     c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.padInfo.top, c.padInfo.left,
     !!bias, activation,
