@@ -876,4 +876,4 @@ export function clipGrad(x: usize, dy: usize, out: usize, n: i32, lo: f32, hi: f
 export { batchNormTrain, batchNormTrainGrad } from './batchnorm';
 export { biasActivation, reluGrad, scatterPhase } from './elementwise';
 export { winogradConv3x3, winogradFilter } from './winograd';
-export { winogradConv3x3F4, winogradFilter4 } from './winograd4';
+export { winogradFilter4 } from './winograd4';

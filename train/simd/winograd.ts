@@ -13,6 +13,9 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
+import { finish, intoGrid, products } from './winograd-core';
+import { inputTransform4, outputTransform4 } from './winograd4';
+
 /** Stores [a, (a + b + c)/2, (a − b + c)/2, c] (one row of (G g) Gᵀ) at ξ = 4·row … 4·row + 3 of U. */
 // @ts-ignore: decorator
 @inline
@@ -107,72 +110,6 @@ function inputRow(o: usize, xiStride: usize, row: i32, x0: v128, x1: v128, x2: v
 }
 
 /**
- * The `planes` products of one image (16 for F(2×2, 3×3), 36 for F(4×4, 3×3)): M[ξ][t][co] = Σ_ci V[ξ][t][ci] ·
- * U[ξ][co / 8][ci][co % 8]. Register tiles of 4 tiles × 8 output channels; a block of U (Ci × 8 floats) stays in
- * cache while every tile sweeps it.
- */
-export function products(vPtr: usize, uPtr: usize, mPtr: usize, T: i32, Ci: i32, Co: i32, planes: i32): void {
-  const vRow = (<usize>Ci) << 2;
-  const mRow = (<usize>Co) << 2;
-  const blocks = Co >> 3;
-  for (let xi = 0; xi < planes; xi++) {
-    const vXi = vPtr + (<usize>xi) * T * vRow;
-    const mXi = mPtr + (<usize>xi) * T * mRow;
-    for (let cb = 0; cb < blocks; cb++) {
-      const uBlock = uPtr + ((<usize>((xi * blocks + cb) * Ci)) << 5);
-      let t = 0;
-      for (; t + 4 <= T; t += 4) {
-        const v0 = vXi + (<usize>t) * vRow;
-        const v1 = v0 + vRow, v2 = v1 + vRow, v3 = v2 + vRow;
-        let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-        let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-        let up = uBlock;
-        for (let o: usize = 0; o < vRow; o += 4) {
-          const w0 = v128.load(up);
-          const w1 = v128.load(up, 16);
-          const x0 = v128.load32_splat(v0 + o);
-          const x1 = v128.load32_splat(v1 + o);
-          const x2 = v128.load32_splat(v2 + o);
-          const x3 = v128.load32_splat(v3 + o);
-          a00 = f32x4.add(a00, f32x4.mul(x0, w0));
-          a01 = f32x4.add(a01, f32x4.mul(x0, w1));
-          a10 = f32x4.add(a10, f32x4.mul(x1, w0));
-          a11 = f32x4.add(a11, f32x4.mul(x1, w1));
-          a20 = f32x4.add(a20, f32x4.mul(x2, w0));
-          a21 = f32x4.add(a21, f32x4.mul(x2, w1));
-          a30 = f32x4.add(a30, f32x4.mul(x3, w0));
-          a31 = f32x4.add(a31, f32x4.mul(x3, w1));
-          up += 32;
-        }
-        const out = mXi + (<usize>t) * mRow + ((<usize>cb) << 5);
-        v128.store(out, a00);
-        v128.store(out, a01, 16);
-        v128.store(out + mRow, a10);
-        v128.store(out + mRow, a11, 16);
-        v128.store(out + 2 * mRow, a20);
-        v128.store(out + 2 * mRow, a21, 16);
-        v128.store(out + 3 * mRow, a30);
-        v128.store(out + 3 * mRow, a31, 16);
-      }
-      for (; t < T; t++) {
-        const v0 = vXi + (<usize>t) * vRow;
-        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-        let up = uBlock;
-        for (let o: usize = 0; o < vRow; o += 4) {
-          const x0 = v128.load32_splat(v0 + o);
-          a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(up)));
-          a1 = f32x4.add(a1, f32x4.mul(x0, v128.load(up, 16)));
-          up += 32;
-        }
-        const out = mXi + (<usize>t) * mRow + ((<usize>cb) << 5);
-        v128.store(out, a0);
-        v128.store(out, a1, 16);
-      }
-    }
-  }
-}
-
-/**
  * One image's output transform and epilogue: y[2·ty + r, 2·tx + s, co] = act((Aᵀ M A)[r][s] + bias[co]) for the
  * positions inside Ho × Wo; activation codes as `biasActivation` (0 none, 1 ReLU, 2 ReLU6).
  */
@@ -213,48 +150,28 @@ function outputTransform(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32
   }
 }
 
-/** Bias and activation of one output vector (NaN passes through both, as in `biasActivation`). */
-// @ts-ignore: decorator
-@inline
-export function finish(v: v128, b: v128, activation: i32, zero: v128, six: v128): v128 {
-  let r = f32x4.add(v, b);
-  if (activation >= 1) r = v128.bitselect(zero, r, f32x4.lt(r, zero));
-  if (activation == 2) r = v128.bitselect(six, r, f32x4.gt(r, six));
-  return r;
-}
-
 /**
- * Copies one image into the zero-padded grid (Hg × Wg × Ci, zeroed once by the caller) at (pt, pl): the part of each
- * input row and the input rows that fall inside the grid (the rest is never read).
- */
-export function intoGrid(image: usize, grid: usize, H: i32, W: i32, Ci: i32, Hg: i32, Wg: i32, pt: i32, pl: i32): void {
-  const cBytes = (<usize>Ci) << 2;
-  const gridRow = (<usize>Wg) * cBytes;
-  const rows = min(H, Hg - pt);
-  const cols = min(W, Wg - pl);
-  for (let iy = 0; iy < rows; iy++) {
-    memory.copy(grid + (<usize>(iy + pt)) * gridRow + (<usize>pl) * cBytes, image + (<usize>iy) * W * cBytes, (<usize>cols) * cBytes);
-  }
-}
-
-/**
- * y = act(conv(x, w) + bias) for a 3×3 filter at stride 1 and dilation 1 with top/left padding (pt, pl), by F(2×2, 3×3),
- * given U = `winogradFilter(w)`. Scratch from the caller: `grid` Hg·Wg·Ci floats (Hg = 2·⌈Ho/2⌉ + 2, likewise Wg),
- * `vPtr` 16·T·Ci and `mPtr` 16·T·Co floats (T = ⌈Ho/2⌉·⌈Wo/2⌉ tiles of one image).
+ * y = act(conv(x, w) + bias) for a 3×3 filter at stride 1 and dilation 1 with top/left padding (pt, pl), by
+ * F(2×2, 3×3) (`tile` 2, U = `winogradFilter(w)`) or F(4×4, 3×3) (`tile` 4, U = `winogradFilter4(w)`). Scratch from
+ * the caller: `grid` Hg·Wg·Ci floats (Hg = tile·⌈Ho/tile⌉ + 2, likewise Wg), `vPtr` P·T·Ci and `mPtr` P·T·Co floats
+ * (P = (tile + 2)² planes, T = ⌈Ho/tile⌉·⌈Wo/tile⌉ tiles of one image).
  */
 export function winogradConv3x3(
   xPtr: usize, uPtr: usize, yPtr: usize, bias: usize, grid: usize, vPtr: usize, mPtr: usize,
-  batch: i32, H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, Co: i32, pt: i32, pl: i32, hasBias: bool, activation: i32,
+  batch: i32, H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, Co: i32, pt: i32, pl: i32, hasBias: bool, activation: i32, tile: i32,
 ): void {
-  const TH = (Ho + 1) >> 1;
-  const TW = (Wo + 1) >> 1;
-  const Hg = 2 * TH + 2;
-  const Wg = 2 * TW + 2;
+  const TH = (Ho + tile - 1) / tile;
+  const TW = (Wo + tile - 1) / tile;
+  const Hg = tile * TH + 2;
+  const Wg = tile * TW + 2;
+  const out = (<usize>(Ho * Wo * Co)) << 2;
   memory.fill(grid, 0, (<usize>(Hg * Wg * Ci)) << 2);
   for (let n = 0; n < batch; n++) {
     intoGrid(xPtr + (<usize>n) * H * W * ((<usize>Ci) << 2), grid, H, W, Ci, Hg, Wg, pt, pl);
-    inputTransform(grid, vPtr, TH, TW, Wg, Ci);
-    products(vPtr, uPtr, mPtr, TH * TW, Ci, Co, 16);
-    outputTransform(mPtr, yPtr + (<usize>n) * Ho * Wo * ((<usize>Co) << 2), bias, TH, TW, Ho, Wo, Co, hasBias, activation);
+    if (tile == 4) inputTransform4(grid, vPtr, TH, TW, Wg, Ci);
+    else inputTransform(grid, vPtr, TH, TW, Wg, Ci);
+    products(vPtr, uPtr, mPtr, TH * TW, Ci, Co, (tile + 2) * (tile + 2));
+    if (tile == 4) outputTransform4(mPtr, yPtr + (<usize>n) * out, bias, TH, TW, Ho, Wo, Co, hasBias, activation);
+    else outputTransform(mPtr, yPtr + (<usize>n) * out, bias, TH, TW, Ho, Wo, Co, hasBias, activation);
   }
 }

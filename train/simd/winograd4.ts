@@ -4,12 +4,12 @@
 //   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
 //   G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1],  Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
 // Its coefficients are not all exact in binary, so results differ from a direct sum by a few float32 roundings more
-// (about 1e-5 of the output range, where F(2×2, 3×3) stays near 1e-6). Same passes, layouts and scratch as
-// winograd.ts with 36 planes and tiles of 4×4 outputs (6×6 inputs at stride 4).
+// (about 1e-5 of the output range, where F(2×2, 3×3) stays near 1e-6). The filter, input and output transforms;
+// `winogradConv3x3` (winograd.ts) runs them with 36 planes and tiles of 4×4 outputs (6×6 inputs at stride 4).
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
-import { finish, intoGrid, products } from './winograd';
+import { finish } from './winograd-core';
 
 /** Stores the 6 values of G·(a, b, c) (one row of (G g) Gᵀ) at u, u + plane, …, u + 5·plane. */
 // @ts-ignore: decorator
@@ -87,7 +87,7 @@ function inputRow6(o: usize, plane: usize, row: i32, x0: v128, x1: v128, x2: v12
  * One image's input transform: V[ξ][t][ci] = (Bᵀ d B)[ξ] of each tile's 6×6 patch d (tile origin (4·ty, 4·tx) of the
  * padded grid), 4 channels at a time. Bᵀ's rows are taken in the groups that share inputs (0; 1 and 2; 3 and 4; 5).
  */
-function inputTransform4(grid: usize, vPtr: usize, TH: i32, TW: i32, Wg: i32, Ci: i32): void {
+export function inputTransform4(grid: usize, vPtr: usize, TH: i32, TW: i32, Wg: i32, Ci: i32): void {
   const T = TH * TW;
   const plane = (<usize>(T * Ci)) << 2;
   const row = (<usize>(Wg * Ci)) << 2;
@@ -186,7 +186,7 @@ function outputRow(y: usize, col: usize, cols: i32, s0: v128, s1: v128, s2: v128
  * One image's output transform and epilogue: y[4·ty + r, 4·tx + c, co] = act((Aᵀ M A)[r][c] + bias[co]) inside
  * Ho × Wo. Aᵀ's rows in the pairs that share sums: 0 and 2 (M1 + M2, M3 + M4), 1 and 3 (M1 − M2, M3 − M4).
  */
-function outputTransform4(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32, Ho: i32, Wo: i32, Co: i32, hasBias: bool, activation: i32): void {
+export function outputTransform4(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32, Ho: i32, Wo: i32, Co: i32, hasBias: bool, activation: i32): void {
   const T = TH * TW;
   const plane = (<usize>(T * Co)) << 2;
   const col = (<usize>Co) << 2;
@@ -250,26 +250,4 @@ function oddLast(p: usize, plane: usize, j: i32, eight: v128): v128 {
   const at = p + (<usize>j) * plane;
   const odd = f32x4.add(f32x4.sub(v128.load(at + 6 * plane), v128.load(at + 12 * plane)), f32x4.mul(eight, f32x4.sub(v128.load(at + 18 * plane), v128.load(at + 24 * plane))));
   return f32x4.add(odd, v128.load(at + 30 * plane));
-}
-
-/**
- * y = act(conv(x, w) + bias) for a 3×3 filter at stride 1 and dilation 1 with top/left padding (pt, pl), by F(4×4, 3×3),
- * given U = `winogradFilter4(w)`. Scratch from the caller: `grid` Hg·Wg·Ci floats (Hg = 4·⌈Ho/4⌉ + 2, likewise Wg),
- * `vPtr` 36·T·Ci and `mPtr` 36·T·Co floats (T = ⌈Ho/4⌉·⌈Wo/4⌉ tiles of one image).
- */
-export function winogradConv3x3F4(
-  xPtr: usize, uPtr: usize, yPtr: usize, bias: usize, grid: usize, vPtr: usize, mPtr: usize,
-  batch: i32, H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, Co: i32, pt: i32, pl: i32, hasBias: bool, activation: i32,
-): void {
-  const TH = (Ho + 3) >> 2;
-  const TW = (Wo + 3) >> 2;
-  const Hg = 4 * TH + 2;
-  const Wg = 4 * TW + 2;
-  memory.fill(grid, 0, (<usize>(Hg * Wg * Ci)) << 2);
-  for (let n = 0; n < batch; n++) {
-    intoGrid(xPtr + (<usize>n) * H * W * ((<usize>Ci) << 2), grid, H, W, Ci, Hg, Wg, pt, pl);
-    inputTransform4(grid, vPtr, TH, TW, Wg, Ci);
-    products(vPtr, uPtr, mPtr, TH * TW, Ci, Co, 36);
-    outputTransform4(mPtr, yPtr + (<usize>n) * Ho * Wo * ((<usize>Co) << 2), bias, TH, TW, Ho, Wo, Co, hasBias, activation);
-  }
 }

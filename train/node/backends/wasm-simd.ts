@@ -121,14 +121,9 @@ export interface SimdKernels {
   winogradConv3x3(
     x: number, u: number, y: number, bias: number, grid: number, v: number, m: number,
     batch: number, H: number, W: number, Ci: number, Ho: number, Wo: number, Co: number, pt: number, pl: number,
-    hasBias: boolean, activation: number,
+    hasBias: boolean, activation: number, tile: number,
   ): void; // prettier-ignore
   winogradFilter4(w: number, u: number, Ci: number, Co: number): void;
-  winogradConv3x3F4(
-    x: number, u: number, y: number, bias: number, grid: number, v: number, m: number,
-    batch: number, H: number, W: number, Ci: number, Ho: number, Wo: number, Co: number, pt: number, pl: number,
-    hasBias: boolean, activation: number,
-  ): void; // prettier-ignore
   clipGrad(x: number, dy: number, out: number, n: number, lo: number, hi: number): void;
   biasActivation(y: number, bias: number, rows: number, C: number, hasBias: boolean, activation: number): void;
   reluGrad(x: number, dy: number, out: number, n: number): void;

@@ -159,10 +159,10 @@ export function winogradConv2d(backend: BackendWasm, x: Info, filter: Info, c: C
   const m = alloc(backend, [planes * T * c.outChannels]);
   const out = alloc(backend, c.outShape);
   const kernels = simdKernels(backend);
-  (tile === 4 ? kernels.winogradConv3x3F4 : kernels.winogradConv3x3)(
+  kernels.winogradConv3x3(
     ptr(backend, x), ptr(backend, u), ptr(backend, out), bias ? ptr(backend, bias) : 0, ptr(backend, grid), ptr(backend, v), ptr(backend, m),
     c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.padInfo.top, c.padInfo.left,
-    !!bias, activation,
+    !!bias, activation, tile,
   ); // prettier-ignore
   free(backend, grid, v, m);
   if (owned) free(backend, u);
