@@ -35,8 +35,8 @@ function filterRow(u: usize, xiStride: usize, row: i32, a: v128, b: v128, c: v12
  * the 4×4 result), so the products read 8 output channels of consecutive input channels contiguously.
  */
 export function winogradFilter(wPtr: usize, uPtr: usize, Ci: i32, Co: i32): void {
-  // Block of 8 output channels outer, input channels inner: each of the 16 ξ planes is then written sequentially
-  // (32 bytes per input channel) and each of the 9 taps read sequentially, instead of 16 scattered stores per load.
+  // Output channels 4 at a time outer, input channels inner: each of the 16 ξ planes is then written at a steady
+  // 32-byte stride and each of the 9 taps read at a steady stride, instead of 16 stores scattered across the planes.
   const tap = (<usize>(Ci * Co)) << 2;
   const xiStride = (<usize>(Ci * Co)) << 2;
   for (let co = 0; co < Co; co += 4) {
