@@ -135,7 +135,7 @@ function inferenceTable(backend: BackendWasm): void {
       () => directConv2d(backend, x, w, c, 'streamed'),
       () => directConv2d(backend, x, w, c, 'weight-stationary'),
     ];
-    const kept = [tf.add(w, 0), tf.add(w, 0)];
+    const kept = winogradApplies(c) ? [tf.add(w, 0), tf.add(w, 0)] : [];
     if (winogradApplies(c)) {
       for (const [tile, filter] of [
         [2, kept[0]],

@@ -91,7 +91,8 @@ export function epilogue(backend: BackendWasm, y: Info, bias: Info | undefined, 
 
 /**
  * act(conv(x, filter) + bias) for a convolution `directApplies` accepts, by the fastest of Stride's kernels for it:
- * Winograd's F(2×2, 3×3) where `winogradPays`, else the direct kernel and the one-pass epilogue.
+ * Winograd (F(4×4, 3×3) or F(2×2, 3×3), as `winogradTile` picks) where `winogradPays`, else the direct kernel and
+ * the one-pass epilogue.
  */
 export function fastConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, bias?: Info, code = 0): Info {
   if (winogradPays(backend, filter, c)) return winogradConv2d(backend, x, filter, c, bias, code);
