@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../train/node/backends/select';
 import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
-import { byGemm } from '../../train/node/backends/wasm-conv-filter-grad';
+import { byGemm, directFilterGrad } from '../../train/node/backends/wasm-conv-filter-grad';
 import { convLoopOrder, directConv2d } from '../../train/node/backends/wasm-conv';
 import { free, runStock, type Info } from '../../train/node/backends/wasm-heap';
 import { clearWinogradCache, forgetWinogradFilter, winogradApplies, winogradConv2d, winogradTile } from '../../train/node/backends/wasm-winograd';
@@ -47,7 +47,10 @@ const DEPTHWISE_LAYERS: readonly number[][] = [
   [32, 8, 8, 144],
 ];
 
-/** Each of `runs` timed once per round, in turns, for `rounds` rounds; the best of each, in microseconds. */
+/**
+ * Each of `runs` timed once per round, in turns, for `rounds` rounds; the best of each, in microseconds (other
+ * processes only ever slow a call down).
+ */
 function bestInTurns(backend: BackendWasm, runs: ReadonlyArray<() => Info>, rounds: number): number[] {
   const min = runs.map(() => Infinity);
   for (let r = 0; r < rounds; r++) {
@@ -61,11 +64,6 @@ function bestInTurns(backend: BackendWasm, runs: ReadonlyArray<() => Info>, roun
   return min.map((m) => m * 1000);
 }
 
-/** Best of `reps` calls, in microseconds: other processes only ever slow a call down. */
-function best(backend: BackendWasm, run: () => Info, reps: number): number {
-  return bestInTurns(backend, [run], reps)[0];
-}
-
 async function main(): Promise<void> {
   const chosen = await selectBackend({ backend: 'wasm', warn: () => undefined });
   const backend = tf.backend() as unknown as BackendWasm;
@@ -75,9 +73,9 @@ async function main(): Promise<void> {
     .join(' ');
   console.log(`${new Date().toISOString()} · ${os.cpus()[0].model} × ${os.cpus().length} · Node ${process.version} · ${chosen.description} · load ${load}`);
   console.log(
-    '| layer (batch 32) | stock forward (XNNPACK) | direct forward | Stride forward (taken) | × | filter gradient, GEMM path | Stride filter gradient | × |',
+    '| layer (batch 32) | stock forward (XNNPACK) | direct forward | Stride forward (taken) | × XNNPACK | × direct | filter gradient, GEMM path | direct | Stride filter gradient (taken) | × direct |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const l of LAYERS) {
     const x = tf.randomNormal(l.x);
     const w = tf.randomNormal(l.w);
@@ -96,17 +94,26 @@ async function main(): Promise<void> {
       ],
       reps,
     );
-    const gemm = best(backend, () => byGemm(backend, x, dy, c), reps);
-    const filter = best(backend, () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: l.w }) as Info, reps);
+    const [gemm, directGrad, filter] = bestInTurns(
+      backend,
+      [
+        () => byGemm(backend, x, dy, c),
+        () => directFilterGrad(backend, x, dy, c),
+        () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: l.w }) as Info,
+      ],
+      reps,
+    );
     const row = [
       l.name,
       stock.toFixed(0),
       direct.toFixed(0),
       taken.toFixed(0),
       `${(stock / taken).toFixed(2)}×`,
+      `${(direct / taken).toFixed(2)}×`,
       gemm.toFixed(0),
+      directGrad.toFixed(0),
       filter.toFixed(0),
-      `${(gemm / filter).toFixed(2)}×`,
+      `${(directGrad / filter).toFixed(2)}×`,
     ];
     console.log(`| ${row.join(' | ')} |`);
     tf.dispose([x, w, y, dy]);

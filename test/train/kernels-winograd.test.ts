@@ -151,6 +151,7 @@ describe('wasm kernels: which convolutions take Winograd, and how', () => {
     assert.equal(tile(14, 256, 256), 2, '16×16 computed for 14×14');
     assert.equal(tile(7, 512, 512), 2, '8×8 computed for 7×7');
     assert.equal(tile(32, 512, 512), 2, 'a 36 MiB transform');
+    assert.equal(tile(4, 64, 64), 2, 'one 4×4 tile per image');
   });
 
   test('takes only 3×3 stride-1 undilated convolutions with channels in whole blocks and enough of them', () => {
@@ -162,8 +163,8 @@ describe('wasm kernels: which convolutions take Winograd, and how', () => {
     assert.ok(!winogradApplies(info([1, 8, 8, 16], [5, 5, 16, 32])), '5×5');
     assert.ok(!winogradApplies(info([1, 8, 8, 18], [3, 3, 18, 32])), 'input channels not a multiple of 4');
     assert.ok(!winogradApplies(info([1, 8, 8, 16], [3, 3, 16, 36])), 'output channels not a multiple of 8');
-    assert.ok(!winogradApplies(info([1, 8, 8, 16], [3, 3, 16, 16])), '16 output channels');
-    assert.ok(!winogradApplies(info([1, 8, 8, 8], [3, 3, 8, 32])), '8 input channels');
+    assert.ok(winogradApplies(info([1, 8, 8, 8], [3, 3, 8, 8])), '8 channels in and out');
+    assert.ok(!winogradApplies(info([1, 8, 8, 4], [3, 3, 4, 32])), '4 input channels');
   });
 
   test('the registered kernels route through it, with the fused bias and activation', async () => {
@@ -175,10 +176,11 @@ describe('wasm kernels: which convolutions take Winograd, and how', () => {
     await agrees({ label: 'FusedConv2D', kernel: 'FusedConv2D', inputs, attrs: { ...attrs, activation: 'relu6' }, shape });
     await agrees({ label: 'Conv2D', kernel: 'Conv2D', inputs: { x: inputs.x, filter: inputs.filter }, attrs, shape });
     // The input gradient at stride 1 is a convolution of dy with the filter flipped and its channel axes swapped:
-    // a [3, 3, 32, 16] filter's flipped one maps 16 channels to 32, which Winograd takes; [3, 3, 16, 32]'s does not.
+    // a [3, 3, 32, 16] filter's flipped one maps 16 channels to 32, which Winograd takes; [3, 3, 4, 32]'s maps 32
+    // to 4, which it does not.
     for (const [ci, co, winograd] of [
       [32, 16, true],
-      [16, 32, false],
+      [4, 32, false],
     ] as const) {
       const inputShape: [number, number, number, number] = [2, 12, 10, ci];
       const flipped = tf.backend_util.computeConv2DInfo([2, 12, 10, co], [3, 3, co, ci], 1, 1, 'same');

@@ -877,3 +877,4 @@ export { batchNormTrain, batchNormTrainGrad } from './batchnorm';
 export { biasActivation, reluGrad, scatterPhase } from './elementwise';
 export { winogradConv3x3, winogradFilter } from './winograd';
 export { winogradFilter4 } from './winograd4';
+export { winogradFilterGrad3x3 } from './winograd-grad';

@@ -18,6 +18,21 @@ export function intoGrid(image: usize, grid: usize, H: i32, W: i32, Ci: i32, Hg:
 }
 
 /**
+ * Bytes from one plane of V or M (T rows of C floats) to the next: one cache line more than the plane, so that the
+ * planes a transform writes or reads together do not fall into the same cache sets when T·C·4 is a multiple of 4 KiB
+ * (a 32×32 image of 16 channels in 4×4 tiles: 64 tiles × 16 floats, exactly 4 KiB). Callers allocate
+ * planes · (T·C + PLANE_PAD) floats.
+ */
+// @ts-ignore: decorator
+@inline
+export function planeBytes(T: i32, C: i32): usize {
+  return (<usize>(T * C + PLANE_PAD)) << 2;
+}
+
+/** Floats of padding after each plane (one 64-byte cache line). */
+export const PLANE_PAD: i32 = 16;
+
+/**
  * The `planes` products of one image (16 for F(2×2, 3×3), 36 for F(4×4, 3×3)): M[ξ][t][co] = Σ_ci V[ξ][t][ci] ·
  * U[ξ][co / 8][ci][co % 8]. Register tiles of 4 tiles × 8 output channels; a block of U (Ci × 8 floats) stays in
  * cache while every tile sweeps it.
@@ -27,8 +42,8 @@ export function products(vPtr: usize, uPtr: usize, mPtr: usize, T: i32, Ci: i32,
   const mRow = (<usize>Co) << 2;
   const blocks = Co >> 3;
   for (let xi = 0; xi < planes; xi++) {
-    const vXi = vPtr + (<usize>xi) * T * vRow;
-    const mXi = mPtr + (<usize>xi) * T * mRow;
+    const vXi = vPtr + (<usize>xi) * planeBytes(T, Ci);
+    const mXi = mPtr + (<usize>xi) * planeBytes(T, Co);
     for (let cb = 0; cb < blocks; cb++) {
       const uBlock = uPtr + ((<usize>((xi * blocks + cb) * Ci)) << 5);
       let t = 0;

@@ -13,7 +13,7 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
-import { finish, intoGrid, products } from './winograd-core';
+import { finish, intoGrid, planeBytes, products } from './winograd-core';
 import { inputTransform4, outputTransform4 } from './winograd4';
 
 /** Stores [a, (a + b + c)/2, (a − b + c)/2, c] (one row of (G g) Gᵀ) at ξ = 4·row … 4·row + 3 of U. */
@@ -70,11 +70,10 @@ function filterVector(g: usize, u: usize, tap: usize, xiStride: usize): void {
 
 /**
  * One image's input transform: for every tile (ty, tx) of the padded grid `grid` (Hg × Wg × Ci; tile origin
- * (2·ty, 2·tx)), V[ξ][ty·TW + tx][ci] = (Bᵀ d B)[ξ] of its 4×4 patch d, 4 channels at a time.
+ * (2·ty, 2·tx)), V[ξ][ty·TW + tx][ci] = (Bᵀ d B)[ξ] of its 4×4 patch d, 4 channels at a time; V's planes are
+ * `xiStride` bytes apart.
  */
-function inputTransform(grid: usize, vPtr: usize, TH: i32, TW: i32, Wg: i32, Ci: i32): void {
-  const T = TH * TW;
-  const xiStride = (<usize>(T * Ci)) << 2;
+export function inputTransform(grid: usize, vPtr: usize, TH: i32, TW: i32, Wg: i32, Ci: i32, xiStride: usize): void {
   const row = (<usize>(Wg * Ci)) << 2;
   const col = (<usize>Ci) << 2;
   for (let ty = 0; ty < TH; ty++) {
@@ -115,7 +114,7 @@ function inputRow(o: usize, xiStride: usize, row: i32, x0: v128, x1: v128, x2: v
  */
 function outputTransform(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32, Ho: i32, Wo: i32, Co: i32, hasBias: bool, activation: i32): void {
   const T = TH * TW;
-  const xiStride = (<usize>(T * Co)) << 2;
+  const xiStride = planeBytes(T, Co);
   const col = (<usize>Co) << 2;
   const row = (<usize>Wo) * col;
   const zero = f32x4.splat(0);
@@ -153,8 +152,8 @@ function outputTransform(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32
 /**
  * y = act(conv(x, w) + bias) for a 3×3 filter at stride 1 and dilation 1 with top/left padding (pt, pl), by
  * F(2×2, 3×3) (`tile` 2, U = `winogradFilter(w)`) or F(4×4, 3×3) (`tile` 4, U = `winogradFilter4(w)`). Scratch from
- * the caller: `grid` Hg·Wg·Ci floats (Hg = tile·⌈Ho/tile⌉ + 2, likewise Wg), `vPtr` P·T·Ci and `mPtr` P·T·Co floats
- * (P = (tile + 2)² planes, T = ⌈Ho/tile⌉·⌈Wo/tile⌉ tiles of one image).
+ * the caller: `grid` Hg·Wg·Ci floats (Hg = tile·⌈Ho/tile⌉ + 2, likewise Wg), `vPtr` P·(T·Ci + PLANE_PAD) and `mPtr`
+ * P·(T·Co + PLANE_PAD) floats (P = (tile + 2)² planes, T = ⌈Ho/tile⌉·⌈Wo/tile⌉ tiles of one image).
  */
 export function winogradConv3x3(
   xPtr: usize, uPtr: usize, yPtr: usize, bias: usize, grid: usize, vPtr: usize, mPtr: usize,
@@ -168,8 +167,8 @@ export function winogradConv3x3(
   memory.fill(grid, 0, (<usize>(Hg * Wg * Ci)) << 2);
   for (let n = 0; n < batch; n++) {
     intoGrid(xPtr + (<usize>n) * H * W * ((<usize>Ci) << 2), grid, H, W, Ci, Hg, Wg, pt, pl);
-    if (tile == 4) inputTransform4(grid, vPtr, TH, TW, Wg, Ci);
-    else inputTransform(grid, vPtr, TH, TW, Wg, Ci);
+    if (tile == 4) inputTransform4(grid, vPtr, TH, TW, Wg, Ci, planeBytes(TH * TW, Ci));
+    else inputTransform(grid, vPtr, TH, TW, Wg, Ci, planeBytes(TH * TW, Ci));
     products(vPtr, uPtr, mPtr, TH * TW, Ci, Co, (tile + 2) * (tile + 2));
     if (tile == 4) outputTransform4(mPtr, yPtr + (<usize>n) * out, bias, TH, TW, Ho, Wo, Co, hasBias, activation);
     else outputTransform(mPtr, yPtr + (<usize>n) * out, bias, TH, TW, Ho, Wo, Co, hasBias, activation);

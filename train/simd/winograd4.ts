@@ -9,7 +9,7 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
-import { finish } from './winograd-core';
+import { finish, planeBytes } from './winograd-core';
 
 /** Stores the 6 values of G·(a, b, c) (one row of (G g) Gᵀ) at u, u + plane, …, u + 5·plane. */
 // @ts-ignore: decorator
@@ -85,11 +85,10 @@ function inputRow6(o: usize, plane: usize, row: i32, x0: v128, x1: v128, x2: v12
 
 /**
  * One image's input transform: V[ξ][t][ci] = (Bᵀ d B)[ξ] of each tile's 6×6 patch d (tile origin (4·ty, 4·tx) of the
- * padded grid), 4 channels at a time. Bᵀ's rows are taken in the groups that share inputs (0; 1 and 2; 3 and 4; 5).
+ * padded grid), 4 channels at a time, V's planes `plane` bytes apart. Bᵀ's rows are taken in the groups that share
+ * inputs (0; 1 and 2; 3 and 4; 5).
  */
-export function inputTransform4(grid: usize, vPtr: usize, TH: i32, TW: i32, Wg: i32, Ci: i32): void {
-  const T = TH * TW;
-  const plane = (<usize>(T * Ci)) << 2;
+export function inputTransform4(grid: usize, vPtr: usize, TH: i32, TW: i32, Wg: i32, Ci: i32, plane: usize): void {
   const row = (<usize>(Wg * Ci)) << 2;
   const col = (<usize>Ci) << 2;
   const four = f32x4.splat(4);
@@ -188,7 +187,7 @@ function outputRow(y: usize, col: usize, cols: i32, s0: v128, s1: v128, s2: v128
  */
 export function outputTransform4(mPtr: usize, yPtr: usize, bias: usize, TH: i32, TW: i32, Ho: i32, Wo: i32, Co: i32, hasBias: bool, activation: i32): void {
   const T = TH * TW;
-  const plane = (<usize>(T * Co)) << 2;
+  const plane = planeBytes(T, Co);
   const col = (<usize>Co) << 2;
   const row = (<usize>Wo) * col;
   const four = f32x4.splat(4);

@@ -1,5 +1,6 @@
-// Conv2DBackpropFilter for wasm (missing upstream): a direct wasm-SIMD kernel, or for output channel counts that are
-// not a multiple of 4, a transposed im2col fed to the backend's GEMM.
+// Conv2DBackpropFilter for wasm (missing upstream): Winograd's transforms for 3×3 stride-1 layers
+// (wasm-winograd.ts), a direct wasm-SIMD kernel, or for output channel counts that are not a multiple of 4, a
+// transposed im2col fed to the backend's GEMM.
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -7,11 +8,12 @@ import { paddedGrid } from './wasm-conv';
 import { conv2dInfo } from './wasm-conv-grad';
 import { alloc, assertChannelsLast, free, heap, matmul, view, type Info, type KernelArgs } from './wasm-heap';
 import { ptr, simdKernels } from './wasm-simd';
+import { winogradFilterGrad, winogradFilterGradPays } from './wasm-winograd';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
 /**
- * With Co a multiple of 4, the direct kernel (see `direct`). Otherwise the product is dW[K, Co] = colsᵀ[K, P] · dy[P, Co] (K = filter taps × input channels, P = output
+ * With Co a multiple of 4, the direct kernel (see `directFilterGrad`). Otherwise the product is dW[K, Co] = colsᵀ[K, P] · dy[P, Co] (K = filter taps × input channels, P = output
  * positions). XNNPACK packs its right-hand operand for every new buffer at a high cost per
  * element, so dy — the smaller of the two big operands — goes on the right, and the left operand is
  * built already transposed. Two ways to build it:
@@ -27,10 +29,11 @@ function conv2dBackpropFilter(args: KernelArgs): Info {
   assertChannelsLast(attrs.dataFormat, 'Conv2DBackpropFilter');
   const { x, dy } = inputs;
   const c = conv2dInfo(x.shape, attrs.filterShape as number[], attrs);
-  return c.outChannels % 4 === 0 ? direct(backend, x, dy, c) : byGemm(backend, x, dy, c);
+  if (winogradFilterGradPays(c)) return winogradFilterGrad(backend, x, dy, c);
+  return c.outChannels % 4 === 0 ? directFilterGrad(backend, x, dy, c) : byGemm(backend, x, dy, c);
 }
 
-/** The GEMM paths (any channel counts); exported for the kernel benchmark, which compares them with `direct`. */
+/** The GEMM paths (any channel counts); exported for the kernel benchmark, which compares them with `directFilterGrad`. */
 export function byGemm(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
   const dw = c.strideHeight === 1 && c.strideWidth === 1 ? byShiftedGrid(backend, x, dy, c) : byGather(backend, x, dy, c);
   return view(dw, c.filterShape);
@@ -42,8 +45,11 @@ export function byGemm(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): In
  */
 const BLOCK_POSITIONS = 64;
 
-/** The wasm-SIMD kernel of train/simd/kernels.ts: no im2col, no transposes, cache-blocked by output rows. */
-function direct(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
+/**
+ * The wasm-SIMD kernel of train/simd/kernels.ts: no im2col, no transposes, cache-blocked by output rows (exported
+ * for the kernel benchmark).
+ */
+export function directFilterGrad(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo): Info {
   const { Hp, Wp, padded } = paddedGrid(c);
   const pad = alloc(backend, padded ? [Hp * Wp * c.inChannels] : [1]);
   const dw = alloc(backend, c.filterShape);

@@ -124,6 +124,10 @@ export interface SimdKernels {
     hasBias: boolean, activation: number, tile: number,
   ): void; // prettier-ignore
   winogradFilter4(w: number, u: number, Ci: number, Co: number): void;
+  winogradFilterGrad3x3(
+    x: number, dy: number, dw: number, grid: number, dyGrid: number, v: number, z: number, du: number,
+    batch: number, H: number, W: number, Ci: number, Ho: number, Wo: number, Co: number, pt: number, pl: number, tile: number, chunk: number,
+  ): void; // prettier-ignore
   clipGrad(x: number, dy: number, out: number, n: number, lo: number, hi: number): void;
   biasActivation(y: number, bias: number, rows: number, C: number, hasBias: boolean, activation: number): void;
   reluGrad(x: number, dy: number, out: number, n: number): void;

@@ -9,9 +9,9 @@ import { ptr, simdKernels } from './wasm-simd';
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
 /**
- * Whether a convolution can take the Winograd kernel: channels last, a 3×3 filter at stride 1 and dilation 1, input
- * channels in whole SIMD vectors, output channels in whole 8-channel blocks, and enough of both for the transforms
- * to pay (16 output channels measured 0.91–0.97× the direct kernel, `npm run bench:kernels`).
+ * Whether a convolution can take the Winograd kernels: channels last, a 3×3 filter at stride 1 and dilation 1, input
+ * channels in whole SIMD vectors, output channels in whole 8-channel blocks, and at least 8 of each (8 → 8 channels
+ * at batch 32 ran 1.4× the direct kernel; 4 → 8 ties, `npm run bench:kernels`).
  */
 export function winogradApplies(c: ConvInfo): boolean {
   return (
@@ -24,8 +24,8 @@ export function winogradApplies(c: ConvInfo): boolean {
     c.dilationWidth === 1 &&
     c.inChannels % 4 === 0 &&
     c.outChannels % 8 === 0 &&
-    c.inChannels >= 16 &&
-    c.outChannels >= 32
+    c.inChannels >= 8 &&
+    c.outChannels >= 8
   );
 }
 
@@ -132,18 +132,23 @@ export function winogradCacheSize(backend: BackendWasm): { filters: number; byte
 export type WinogradTile = 2 | 4;
 
 /**
- * F(4×4, 3×3) where its 4×4 tiles waste at most 15 % of their outputs and its transform (36·Ci·Co floats, kept for
- * prediction) is at most 16 MiB; F(2×2, 3×3) otherwise. With the transforms kept, F(4×4) ran 1.5–1.7× F(2×2) on
- * 56×56×64 and 28×28×128 at batch 1 and 1.1–1.7× on the training nets' 8×8 and 16×16 layers at batch 32; on 14×14
- * outputs (16×16 computed) the two tie, and transforming a 512×512 filter per call cost it 2–3×.
+ * F(4×4, 3×3) where the output is at least 8×8, its 4×4 tiles waste at most 15 % of their outputs and its transform
+ * (36·Ci·Co floats, kept for prediction) is at most 16 MiB; F(2×2, 3×3) otherwise. With the transforms kept, F(4×4)
+ * ran 1.5–1.7× F(2×2) on 56×56×64 and 28×28×128 at batch 1 and 1.1–1.7× on the training nets' 8×8 and 16×16 layers
+ * at batch 32; on 14×14 outputs (16×16 computed) the two tie, transforming a 512×512 filter per call cost it 2–3×,
+ * and on 4×4 outputs (one tile per image) it ran 0.7× F(2×2).
  */
 export function winogradTile(c: ConvInfo): WinogradTile {
   const computed = 16 * Math.ceil(c.outHeight / 4) * Math.ceil(c.outWidth / 4);
   const waste = computed / (c.outHeight * c.outWidth);
-  return waste <= 1.15 && 36 * c.inChannels * c.outChannels * 4 <= F4_MAX_TRANSFORM_BYTES ? 4 : 2;
+  const big = c.outHeight >= 8 && c.outWidth >= 8;
+  return big && waste <= 1.15 && 36 * c.inChannels * c.outChannels * 4 <= F4_MAX_TRANSFORM_BYTES ? 4 : 2;
 }
 
 export const F4_MAX_TRANSFORM_BYTES = 16 * 1024 * 1024;
+
+/** Floats after each plane of the kernels' V and M scratch (`planeBytes` in train/simd/winograd-core.ts). */
+export const PLANE_PAD = 16;
 
 /**
  * y = act(conv(x, filter) + bias) by Winograd for a convolution `winogradApplies` accepts (whether or not it pays),
@@ -155,8 +160,8 @@ export function winogradConv2d(backend: BackendWasm, x: Info, filter: Info, c: C
   const T = TH * TW;
   const { u, owned } = transformedFilter(backend, filter, c.inChannels, c.outChannels, tile);
   const grid = alloc(backend, [(tile * TH + 2) * (tile * TW + 2) * c.inChannels]);
-  const v = alloc(backend, [planes * T * c.inChannels]);
-  const m = alloc(backend, [planes * T * c.outChannels]);
+  const v = alloc(backend, [planes * (T * c.inChannels + PLANE_PAD)]);
+  const m = alloc(backend, [planes * (T * c.outChannels + PLANE_PAD)]);
   const out = alloc(backend, c.outShape);
   const kernels = simdKernels(backend);
   kernels.winogradConv3x3(
@@ -167,4 +172,48 @@ export function winogradConv2d(backend: BackendWasm, x: Info, filter: Info, c: C
   free(backend, grid, v, m);
   if (owned) free(backend, u);
   return out;
+}
+
+/** Whether a filter gradient should take the Winograd kernel: `winogradApplies`, and at least `WINOGRAD_MIN_TILES`. */
+export function winogradFilterGradPays(c: ConvInfo): boolean {
+  return winogradApplies(c) && c.batchSize * Math.ceil(c.outHeight / 2) * Math.ceil(c.outWidth / 2) >= WINOGRAD_MIN_TILES;
+}
+
+/**
+ * Tiles the filter gradient transforms before each round of products (whole images): enough rows for the products'
+ * register tiles to run long, few enough for a plane of V and Z to stay in cache.
+ */
+export const GRAD_CHUNK_TILES = 64;
+
+/**
+ * The output tile of the filter gradient: F(4×4, 3×3) for outputs of at least 8×8 whatever the tiles waste (its
+ * transforms are made per call anyway, and for the 11×11 and 14×14 layers of a training batch it ran 1.1–1.3× F(2×2)),
+ * F(2×2, 3×3) below that or past a 16 MiB transform.
+ */
+export function winogradGradTile(c: ConvInfo): WinogradTile {
+  return c.outHeight >= 8 && c.outWidth >= 8 && 36 * c.inChannels * c.outChannels * 4 <= F4_MAX_TRANSFORM_BYTES ? 4 : 2;
+}
+
+/**
+ * The filter gradient [3, 3, Ci, Co] of a convolution `winogradApplies` accepts, from its input x and output gradient
+ * dy, by train/simd/winograd-grad.ts with the output tile `winogradGradTile` picks.
+ */
+export function winogradFilterGrad(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo, tile = winogradGradTile(c)): Info {
+  const [TH, TW] = [Math.ceil(c.outHeight / tile), Math.ceil(c.outWidth / tile)];
+  const planes = (tile + 2) ** 2;
+  const T = TH * TW;
+  const chunk = Math.min(c.batchSize, Math.ceil(GRAD_CHUNK_TILES / T));
+  const [Ci, Co] = [c.inChannels, c.outChannels];
+  const grid = alloc(backend, [(tile * TH + 2) * (tile * TW + 2) * Ci]);
+  const dyGrid = alloc(backend, [tile * TH * tile * TW * Co]);
+  const v = alloc(backend, [planes * (chunk * T * Ci + PLANE_PAD)]);
+  const z = alloc(backend, [planes * (chunk * T * Co + PLANE_PAD)]);
+  const du = alloc(backend, [planes * Ci * Co]);
+  const dw = alloc(backend, c.filterShape);
+  simdKernels(backend).winogradFilterGrad3x3(
+    ptr(backend, x), ptr(backend, dy), ptr(backend, dw), ptr(backend, grid), ptr(backend, dyGrid), ptr(backend, v), ptr(backend, z), ptr(backend, du),
+    c.batchSize, c.inHeight, c.inWidth, Ci, c.outHeight, c.outWidth, Co, c.padInfo.top, c.padInfo.left, tile, chunk,
+  ); // prettier-ignore
+  free(backend, grid, dyGrid, v, z, du);
+  return dw;
 }
