@@ -223,6 +223,10 @@ describe('wasm training kernels: FusedConv2D (conv + bias + activation)', () => 
     { c: { x: [1, 10, 8, 4], k: [3, 3], co: 12, s: 2, pad: 'valid' }, bias: true, activation: 'relu' },
     { c: { x: [2, 6, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'same' }, bias: false, activation: 'relu' },
     { c: { x: [1, 9, 9, 6], k: [3, 3], co: 8, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
+    // The streamed kernel (rows of whole 4-position tiles) and the weight-stationary one (rows of 7, a last single
+    // position), each with a block of 8 output channels and one of 4, the bias and activation applied as stored.
+    { c: { x: [2, 8, 8, 3], k: [3, 3], co: 12, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
+    { c: { x: [1, 7, 7, 4], k: [3, 3], co: 12, s: 1, pad: 'same' }, bias: true, activation: 'relu' },
     // Past STREAMED_MAX_FILTER weights: the weight-stationary kernel, with and without bias and activation.
     { c: { x: [1, 5, 5, 256], k: [3, 3], co: 256, s: 1, pad: 'same' }, bias: true, activation: 'relu6' },
     { c: { x: [2, 3, 3, 320], k: [1, 1], co: 1280, s: 1, pad: 'valid' }, bias: false, activation: 'linear' },

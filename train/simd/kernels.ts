@@ -7,6 +7,8 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
+import { finish } from './winograd-core';
+
 /**
  * MaxPoolGrad: dx[n, the first maximum of each window] += dy[n, window] (row-major tap order, strict `>`
  * from −∞, padding excluded), as the tfjs cpu backend does. Four channels at a time: lanes track their
@@ -438,13 +440,17 @@ function channelLoop(op: i32, xPtr: usize, kPtr: usize, outPtr: usize, rows: i32
  * w[ky, kx, ci, co], with xp zero-padded as in convFilterGrad (padPtr: Hp·Wp·Ci floats, unused without padding).
  * Register tiles of 4 output positions × 8 output channels, then 4 × 4, and single positions at the end of a
  * row; the reduction runs over the (kx, ci) values of each patch row, contiguous when dw = 1 (whatever the stride).
- * Co must be a multiple of 4 (the caller checks).
+ * Each tile is stored as act(sum + bias) (`finish`; activation codes as `biasActivation`'s, bias read only with
+ * hasBias). Co must be a multiple of 4 (the caller checks).
  */
 export function conv2d(
   xPtr: usize, wPtr: usize, outPtr: usize, padPtr: usize,
   batch: i32, H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, Co: i32,
   KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, Hp: i32, Wp: i32,
+  bias: usize, hasBias: bool, activation: i32,
 ): void {
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
   const padded = Hp != H || Wp != W;
   if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * Ci)) << 2);
   const merged = dw == 1;
@@ -463,6 +469,8 @@ export function conv2d(
         const out = outRow + ((<usize>(ox * Co)) << 2);
         let co = 0;
         for (; co + 8 <= Co; co += 8) {
+          const b0 = hasBias ? v128.load(bias + (<usize>co << 2)) : zero;
+          const b1 = hasBias ? v128.load(bias + (<usize>co << 2), 16) : zero;
           let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
           let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
           for (let ky = 0; ky < KH; ky++) {
@@ -491,16 +499,17 @@ export function conv2d(
             }
           }
           const o = out + (<usize>co << 2);
-          v128.store(o, a00);
-          v128.store(o, a01, 16);
-          v128.store(o + wRow, a10);
-          v128.store(o + wRow, a11, 16);
-          v128.store(o + 2 * wRow, a20);
-          v128.store(o + 2 * wRow, a21, 16);
-          v128.store(o + 3 * wRow, a30);
-          v128.store(o + 3 * wRow, a31, 16);
+          v128.store(o, finish(a00, b0, activation, zero, six));
+          v128.store(o, finish(a01, b1, activation, zero, six), 16);
+          v128.store(o + wRow, finish(a10, b0, activation, zero, six));
+          v128.store(o + wRow, finish(a11, b1, activation, zero, six), 16);
+          v128.store(o + 2 * wRow, finish(a20, b0, activation, zero, six));
+          v128.store(o + 2 * wRow, finish(a21, b1, activation, zero, six), 16);
+          v128.store(o + 3 * wRow, finish(a30, b0, activation, zero, six));
+          v128.store(o + 3 * wRow, finish(a31, b1, activation, zero, six), 16);
         }
         for (; co < Co; co += 4) {
+          const b0 = hasBias ? v128.load(bias + (<usize>co << 2)) : zero;
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
           for (let ky = 0; ky < KH; ky++) {
             const xRow = image + ((<usize>((oy * sh + ky * dh) * Wp * Ci)) << 2) + (<usize>ox) * xStep;
@@ -519,15 +528,16 @@ export function conv2d(
             }
           }
           const o = out + (<usize>co << 2);
-          v128.store(o, a0);
-          v128.store(o + wRow, a1);
-          v128.store(o + 2 * wRow, a2);
-          v128.store(o + 3 * wRow, a3);
+          v128.store(o, finish(a0, b0, activation, zero, six));
+          v128.store(o + wRow, finish(a1, b0, activation, zero, six));
+          v128.store(o + 2 * wRow, finish(a2, b0, activation, zero, six));
+          v128.store(o + 3 * wRow, finish(a3, b0, activation, zero, six));
         }
       }
       for (; ox < Wo; ox++) {
         const out = outRow + ((<usize>(ox * Co)) << 2);
         for (let co = 0; co < Co; co += 4) {
+          const b0 = hasBias ? v128.load(bias + (<usize>co << 2)) : zero;
           let a0 = f32x4.splat(0);
           for (let ky = 0; ky < KH; ky++) {
             const xRow = image + ((<usize>((oy * sh + ky * dh) * Wp * Ci)) << 2) + (<usize>ox) * xStep;
@@ -541,7 +551,7 @@ export function conv2d(
               }
             }
           }
-          v128.store(out + (<usize>co << 2), a0);
+          v128.store(out + (<usize>co << 2), finish(a0, b0, activation, zero, six));
         }
       }
     }
@@ -557,13 +567,16 @@ export function conv2d(
  * positions are many (training batches), and slow for large filters over few positions (a 3×3×512×512 filter is
  * 9.4 MB, and batch-1 inference has 49 positions at 7×7): here the filter is read once per image, the slice being
  * swept stays in cache, and short output rows leave no single-position tails but the last few of the image.
- * Co must be a multiple of 4 (the caller checks).
+ * Tiles are stored with the bias and activation applied, as in conv2d. Co must be a multiple of 4 (the caller checks).
  */
 export function conv2dPacked(
   xPtr: usize, wPtr: usize, outPtr: usize, padPtr: usize, packPtr: usize,
   batch: i32, H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, Co: i32,
   KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, Hp: i32, Wp: i32,
+  bias: usize, hasBias: bool, activation: i32,
 ): void {
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
   const padded = Hp != H || Wp != W;
   if (padded) memory.fill(padPtr, 0, (<usize>(Hp * Wp * Ci)) << 2);
   const merged = dw == 1;
@@ -583,6 +596,8 @@ export function conv2dPacked(
     for (let co = 0; co < Co; ) {
       const wide = co + 8 <= Co;
       const lanes = wide ? 8 : 4;
+      const biasLo = hasBias ? v128.load(bias + (<usize>co << 2)) : zero;
+      const biasHi = hasBias && wide ? v128.load(bias + (<usize>co << 2), 16) : zero;
       // The slice of this block: row r of the filter's (ky, kx, ci) rows is lanes floats at packPtr + r·lanes·4.
       for (let r = 0; r < K; r++) {
         const from = wPtr + (<usize>r) * wRow + ((<usize>co) << 2);
@@ -637,14 +652,14 @@ export function conv2dPacked(
               }
             }
           }
-          v128.store(out, a00);
-          v128.store(out, a01, 16);
-          v128.store(out + yRow, a10);
-          v128.store(out + yRow, a11, 16);
-          v128.store(out + 2 * yRow, a20);
-          v128.store(out + 2 * yRow, a21, 16);
-          v128.store(out + 3 * yRow, a30);
-          v128.store(out + 3 * yRow, a31, 16);
+          v128.store(out, finish(a00, biasLo, activation, zero, six));
+          v128.store(out, finish(a01, biasHi, activation, zero, six), 16);
+          v128.store(out + yRow, finish(a10, biasLo, activation, zero, six));
+          v128.store(out + yRow, finish(a11, biasHi, activation, zero, six), 16);
+          v128.store(out + 2 * yRow, finish(a20, biasLo, activation, zero, six));
+          v128.store(out + 2 * yRow, finish(a21, biasHi, activation, zero, six), 16);
+          v128.store(out + 3 * yRow, finish(a30, biasLo, activation, zero, six));
+          v128.store(out + 3 * yRow, finish(a31, biasHi, activation, zero, six), 16);
         } else {
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
           for (let ky = 0; ky < KH; ky++) {
@@ -661,10 +676,10 @@ export function conv2dPacked(
               }
             }
           }
-          v128.store(out, a0);
-          v128.store(out + yRow, a1);
-          v128.store(out + 2 * yRow, a2);
-          v128.store(out + 3 * yRow, a3);
+          v128.store(out, finish(a0, biasLo, activation, zero, six));
+          v128.store(out + yRow, finish(a1, biasLo, activation, zero, six));
+          v128.store(out + 2 * yRow, finish(a2, biasLo, activation, zero, six));
+          v128.store(out + 3 * yRow, finish(a3, biasLo, activation, zero, six));
         }
       }
       for (; p < P; p++) {
@@ -686,8 +701,8 @@ export function conv2dPacked(
             }
           }
         }
-        v128.store(out, a0);
-        if (wide) v128.store(out, a1, 16);
+        v128.store(out, finish(a0, biasLo, activation, zero, six));
+        if (wide) v128.store(out, finish(a1, biasHi, activation, zero, six), 16);
       }
       co += lanes;
     }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { alloc, free, runStock, type Info, type KernelArgs } from './wasm-heap';
-import { ptr, simdKernels, type ConvGeometry } from './wasm-simd';
+import { ptr, simdKernels, type ConvEpilogue, type ConvGeometry } from './wasm-simd';
 import { winogradConv2d, winogradPays } from './wasm-winograd';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
@@ -44,11 +44,12 @@ export function convLoopOrder(c: ConvInfo): 'streamed' | 'weight-stationary' {
 type LoopOrder = ReturnType<typeof convLoopOrder>;
 
 /**
- * y = conv(x, filter) per `c` (which must satisfy `directApplies`) by the SIMD kernel of `order` (by default the one
- * `convLoopOrder` picks), on a one-image padded scratch grid; the weight-stationary kernel also takes a K×8 slice of
- * the filter as scratch.
+ * y = act(conv(x, filter) + bias) per `c` (which must satisfy `directApplies`) by the SIMD kernel of `order` (by
+ * default the one `convLoopOrder` picks), on a one-image padded scratch grid; the weight-stationary kernel also takes
+ * a K×8 slice of the filter as scratch. The bias and the activation (`code`, as `biasActivation`'s: 0 none, 1 ReLU,
+ * 2 ReLU6) are applied to each register tile as it is stored, not in a pass of their own over y.
  */
-export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, order: LoopOrder = convLoopOrder(c)): Info {
+export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, order: LoopOrder = convLoopOrder(c), bias?: Info, code = 0): Info {
   const { Hp, Wp, padded } = paddedGrid(c);
   const scratch = alloc(backend, [padded ? Hp * Wp * c.inChannels : 1]);
   const out = alloc(backend, c.outShape);
@@ -58,10 +59,11 @@ export function directConv2d(backend: BackendWasm, x: Info, filter: Info, c: Con
     c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left, Hp, Wp,
   ]; // prettier-ignore
   const kernels = simdKernels(backend);
-  if (order === 'streamed') kernels.conv2d(xp, wp, yp, sp, ...geometry);
+  const finish: ConvEpilogue = [bias ? ptr(backend, bias) : 0, !!bias, code];
+  if (order === 'streamed') kernels.conv2d(xp, wp, yp, sp, ...geometry, ...finish);
   else {
     const pack = alloc(backend, [c.filterHeight * c.filterWidth * c.inChannels * 8]);
-    kernels.conv2dPacked(xp, wp, yp, sp, ptr(backend, pack), ...geometry);
+    kernels.conv2dPacked(xp, wp, yp, sp, ptr(backend, pack), ...geometry, ...finish);
     free(backend, pack);
   }
   free(backend, scratch);
@@ -91,12 +93,12 @@ export function epilogue(backend: BackendWasm, y: Info, bias: Info | undefined, 
 
 /**
  * act(conv(x, filter) + bias) for a convolution `directApplies` accepts, by the fastest of Stride's kernels for it:
- * Winograd (F(4×4, 3×3) or F(2×2, 3×3), as `winogradTile` picks) where `winogradPays`, else the direct kernel and
- * the one-pass epilogue.
+ * Winograd (F(4×4, 3×3) or F(2×2, 3×3), as `winogradTile` picks) where `winogradPays`, else the direct kernel, both
+ * with the bias and activation applied as outputs are stored.
  */
 export function fastConv2d(backend: BackendWasm, x: Info, filter: Info, c: ConvInfo, bias?: Info, code = 0): Info {
   if (winogradPays(backend, filter, c)) return winogradConv2d(backend, x, filter, c, bias, code);
-  return epilogue(backend, directConv2d(backend, x, filter, c), bias, code, c.outChannels);
+  return directConv2d(backend, x, filter, c, convLoopOrder(c), bias, code);
 }
 
 function convInfoOf(x: Info, filter: Info, attrs: Record<string, unknown>): ConvInfo {

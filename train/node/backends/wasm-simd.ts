@@ -9,6 +9,9 @@ export type ConvGeometry = [
   sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, Hp: number, Wp: number,
 ]; // prettier-ignore
 
+/** What both direct convolution kernels take after the geometry: the bias (a pointer, 0 without), and the activation code. */
+export type ConvEpilogue = [bias: number, hasBias: boolean, activation: number];
+
 /** The exports of train/simd/kernels.ts; every pointer is a byte offset on the backend's heap. */
 export interface SimdKernels {
   maxPoolGrad(
@@ -54,8 +57,8 @@ export interface SimdKernels {
     Wp: number,
     rowsPerBlock: number,
   ): void;
-  conv2d(x: number, w: number, out: number, pad: number, ...geometry: ConvGeometry): void;
-  conv2dPacked(x: number, w: number, out: number, pad: number, pack: number, ...geometry: ConvGeometry): void;
+  conv2d(x: number, w: number, out: number, pad: number, ...args: [...ConvGeometry, ...ConvEpilogue]): void;
+  conv2dPacked(x: number, w: number, out: number, pad: number, pack: number, ...args: [...ConvGeometry, ...ConvEpilogue]): void;
   depthwiseConv2d(
     x: number,
     w: number,
