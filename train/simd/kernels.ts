@@ -7,6 +7,7 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
+import { storeTile4x8, tile4x8 } from './tiles';
 import { finish } from './winograd-core';
 
 /**
@@ -232,50 +233,6 @@ export function convFilterGrad(
   }
 }
 
-/** Adds Σ over `rows`×Wo positions of x[4 columns] ⊗ dy[8 channels] onto out (4 rows of Co floats). */
-// @ts-ignore: decorator
-@inline
-function tile4x8(xp0: usize, gp0: usize, out: usize, rows: i32, Wo: i32, Co: i32, sh: i32, sw: i32, Wp: i32, Ci: i32): void {
-  const row = (<usize>Co) << 2;
-  let a00 = v128.load(out), a01 = v128.load(out, 16);
-  let a10 = v128.load(out + row), a11 = v128.load(out + row, 16);
-  let a20 = v128.load(out + 2 * row), a21 = v128.load(out + 2 * row, 16);
-  let a30 = v128.load(out + 3 * row), a31 = v128.load(out + 3 * row, 16);
-  const xStep = (<usize>(sw * Ci)) << 2;
-  const xRow = (<usize>(sh * Wp * Ci)) << 2;
-  const gRow = (<usize>(Wo * Co)) << 2;
-  for (let r = 0; r < rows; r++) {
-    let xp = xp0 + (<usize>r) * xRow;
-    let gp = gp0 + (<usize>r) * gRow;
-    for (let ox = 0; ox < Wo; ox++) {
-      const g0 = v128.load(gp);
-      const g1 = v128.load(gp, 16);
-      const x0 = v128.load32_splat(xp);
-      const x1 = v128.load32_splat(xp, 4);
-      const x2 = v128.load32_splat(xp, 8);
-      const x3 = v128.load32_splat(xp, 12);
-      a00 = f32x4.add(a00, f32x4.mul(x0, g0));
-      a01 = f32x4.add(a01, f32x4.mul(x0, g1));
-      a10 = f32x4.add(a10, f32x4.mul(x1, g0));
-      a11 = f32x4.add(a11, f32x4.mul(x1, g1));
-      a20 = f32x4.add(a20, f32x4.mul(x2, g0));
-      a21 = f32x4.add(a21, f32x4.mul(x2, g1));
-      a30 = f32x4.add(a30, f32x4.mul(x3, g0));
-      a31 = f32x4.add(a31, f32x4.mul(x3, g1));
-      xp += xStep;
-      gp += row;
-    }
-  }
-  v128.store(out, a00);
-  v128.store(out, a01, 16);
-  v128.store(out + row, a10);
-  v128.store(out + row, a11, 16);
-  v128.store(out + 2 * row, a20);
-  v128.store(out + 2 * row, a21, 16);
-  v128.store(out + 3 * row, a30);
-  v128.store(out + 3 * row, a31, 16);
-}
-
 /** `columns` (1 or 4) × 4 output channels. */
 // @ts-ignore: decorator
 @inline
@@ -499,14 +456,7 @@ export function conv2d(
             }
           }
           const o = out + (<usize>co << 2);
-          v128.store(o, finish(a00, b0, activation, zero, six));
-          v128.store(o, finish(a01, b1, activation, zero, six), 16);
-          v128.store(o + wRow, finish(a10, b0, activation, zero, six));
-          v128.store(o + wRow, finish(a11, b1, activation, zero, six), 16);
-          v128.store(o + 2 * wRow, finish(a20, b0, activation, zero, six));
-          v128.store(o + 2 * wRow, finish(a21, b1, activation, zero, six), 16);
-          v128.store(o + 3 * wRow, finish(a30, b0, activation, zero, six));
-          v128.store(o + 3 * wRow, finish(a31, b1, activation, zero, six), 16);
+          storeTile4x8(o, wRow, a00, a01, a10, a11, a20, a21, a30, a31, b0, b1, activation);
         }
         for (; co < Co; co += 4) {
           const b0 = hasBias ? v128.load(bias + (<usize>co << 2)) : zero;
@@ -652,14 +602,7 @@ export function conv2dPacked(
               }
             }
           }
-          v128.store(out, finish(a00, biasLo, activation, zero, six));
-          v128.store(out, finish(a01, biasHi, activation, zero, six), 16);
-          v128.store(out + yRow, finish(a10, biasLo, activation, zero, six));
-          v128.store(out + yRow, finish(a11, biasHi, activation, zero, six), 16);
-          v128.store(out + 2 * yRow, finish(a20, biasLo, activation, zero, six));
-          v128.store(out + 2 * yRow, finish(a21, biasHi, activation, zero, six), 16);
-          v128.store(out + 3 * yRow, finish(a30, biasLo, activation, zero, six));
-          v128.store(out + 3 * yRow, finish(a31, biasHi, activation, zero, six), 16);
+          storeTile4x8(out, yRow, a00, a01, a10, a11, a20, a21, a30, a31, biasLo, biasHi, activation);
         } else {
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
           for (let ky = 0; ky < KH; ky++) {

@@ -12,6 +12,7 @@
 
 import { inputTransform } from './winograd';
 import { inputTransform4 } from './winograd4';
+import { tile4x8 } from './tiles';
 import { intoGrid, planeBytes } from './winograd-core';
 
 /** (A d)[k] for F(2×2, 3×3)'s A = [1 0; 1 1; 1 −1; 0 −1]. */
@@ -82,7 +83,6 @@ export function gradientTransform(dyGrid: usize, zPtr: usize, TH: i32, TW: i32, 
  * Z's `zPlane`; dU's planes dense, Ci × Co each). Register tiles of 4 input × 8 output channels sweep the tiles.
  */
 export function gradientProducts(vPtr: usize, zPtr: usize, duPtr: usize, T: i32, Ci: i32, Co: i32, planes: i32, vPlane: usize, zPlane: usize): void {
-  const vRow = (<usize>Ci) << 2;
   const zRow = (<usize>Co) << 2;
   for (let xi = 0; xi < planes; xi++) {
     const v = vPtr + (<usize>xi) * vPlane;
@@ -90,39 +90,8 @@ export function gradientProducts(vPtr: usize, zPtr: usize, duPtr: usize, T: i32,
     const du = duPtr + (<usize>xi) * Ci * zRow;
     for (let ci = 0; ci < Ci; ci += 4) {
       for (let co = 0; co < Co; co += 8) {
-        const out = du + (<usize>ci) * zRow + ((<usize>co) << 2);
-        let a00 = v128.load(out), a01 = v128.load(out, 16);
-        let a10 = v128.load(out + zRow), a11 = v128.load(out + zRow, 16);
-        let a20 = v128.load(out + 2 * zRow), a21 = v128.load(out + 2 * zRow, 16);
-        let a30 = v128.load(out + 3 * zRow), a31 = v128.load(out + 3 * zRow, 16);
-        let vp = v + ((<usize>ci) << 2);
-        let zp = z + ((<usize>co) << 2);
-        for (let t = 0; t < T; t++) {
-          const g0 = v128.load(zp);
-          const g1 = v128.load(zp, 16);
-          const x0 = v128.load32_splat(vp);
-          const x1 = v128.load32_splat(vp, 4);
-          const x2 = v128.load32_splat(vp, 8);
-          const x3 = v128.load32_splat(vp, 12);
-          a00 = f32x4.add(a00, f32x4.mul(x0, g0));
-          a01 = f32x4.add(a01, f32x4.mul(x0, g1));
-          a10 = f32x4.add(a10, f32x4.mul(x1, g0));
-          a11 = f32x4.add(a11, f32x4.mul(x1, g1));
-          a20 = f32x4.add(a20, f32x4.mul(x2, g0));
-          a21 = f32x4.add(a21, f32x4.mul(x2, g1));
-          a30 = f32x4.add(a30, f32x4.mul(x3, g0));
-          a31 = f32x4.add(a31, f32x4.mul(x3, g1));
-          vp += vRow;
-          zp += zRow;
-        }
-        v128.store(out, a00);
-        v128.store(out, a01, 16);
-        v128.store(out + zRow, a10);
-        v128.store(out + zRow, a11, 16);
-        v128.store(out + 2 * zRow, a20);
-        v128.store(out + 2 * zRow, a21, 16);
-        v128.store(out + 3 * zRow, a30);
-        v128.store(out + 3 * zRow, a31, 16);
+        // As the direct filter gradient's tiles, with the T tiles as one row of T positions, Ci floats apart in V.
+        tile4x8(v + ((<usize>ci) << 2), z + ((<usize>co) << 2), du + (<usize>ci) * zRow + ((<usize>co) << 2), 1, T, Co, 1, 1, 0, Ci);
       }
     }
   }
