@@ -1,6 +1,6 @@
 // 3×3 stride-1 convolutions for wasm by Winograd's F(2×2, 3×3) (train/simd/winograd.ts) and F(4×4, 3×3)
 // (train/simd/winograd4.ts): 16 multiplications per 2×2 outputs of a channel pair, or 36 per 4×4, where a direct
-// convolution does 36 or 144.
+// convolution does 36 or 144; and their filter gradients by the same transforms (train/simd/winograd-grad.ts).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type * as tf from '@tensorflow/tfjs';
 import { alloc, free, type Info } from './wasm-heap';
@@ -135,8 +135,9 @@ export type WinogradTile = 2 | 4;
  * F(4×4, 3×3) where the output is at least 8×8, its 4×4 tiles waste at most 15 % of their outputs and its transform
  * (36·Ci·Co floats, kept for prediction) is at most 16 MiB; F(2×2, 3×3) otherwise. With the transforms kept, F(4×4)
  * ran 1.5–1.7× F(2×2) on 56×56×64 and 28×28×128 at batch 1 and 1.1–1.7× on the training nets' 8×8 and 16×16 layers
- * at batch 32; on 14×14 outputs (16×16 computed) the two tie, transforming a 512×512 filter per call cost it 2–3×,
- * and on 4×4 outputs (one tile per image) it ran 0.7× F(2×2).
+ * at batch 32; on 14×14 outputs (16×16 computed) it ran 1.1× F(2×2) kept but half as fast transformed per call (the
+ * first pass), transforming a 512×512 filter per call cost it 2–3×, and on 4×4 outputs (one tile per image) it ran
+ * 0.7× F(2×2).
  */
 export function winogradTile(c: ConvInfo): WinogradTile {
   const computed = 16 * Math.ceil(c.outHeight / 4) * Math.ceil(c.outWidth / 4);
