@@ -7,7 +7,14 @@ import { conv2dInfo } from '../../train/node/backends/wasm-conv-grad';
 import { byGemm, directFilterGrad } from '../../train/node/backends/wasm-conv-filter-grad';
 import { convLoopOrder, directConv2d } from '../../train/node/backends/wasm-conv';
 import { free, runStock, type Info } from '../../train/node/backends/wasm-heap';
-import { clearWinogradCache, forgetWinogradFilter, winogradApplies, winogradConv2d, winogradTile } from '../../train/node/backends/wasm-winograd';
+import {
+  clearWinogradCache,
+  forgetWinogradFilter,
+  winogradApplies,
+  winogradConv2d,
+  winogradFilterGrad,
+  winogradTile,
+} from '../../train/node/backends/wasm-winograd';
 
 /** Layers of the throughput benchmark's nets (batch 32): input shape, filter shape, stride, padding. */
 const LAYERS: ReadonlyArray<{ name: string; x: number[]; w: number[]; stride: number; pad: 'valid' | 'same' }> = [
@@ -73,9 +80,9 @@ async function main(): Promise<void> {
     .join(' ');
   console.log(`${new Date().toISOString()} · ${os.cpus()[0].model} × ${os.cpus().length} · Node ${process.version} · ${chosen.description} · load ${load}`);
   console.log(
-    '| layer (batch 32) | stock forward (XNNPACK) | direct forward | Stride forward (taken) | × XNNPACK | × direct | filter gradient, GEMM path | direct | Stride filter gradient (taken) | × direct |',
+    '| layer (batch 32) | stock forward (XNNPACK) | direct forward | Stride forward (taken) | × XNNPACK | × direct | filter gradient, GEMM path | direct | F(4×4) | Stride filter gradient (taken) | × direct |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const l of LAYERS) {
     const x = tf.randomNormal(l.x);
     const w = tf.randomNormal(l.w);
@@ -94,12 +101,15 @@ async function main(): Promise<void> {
       ],
       reps,
     );
-    const [gemm, directGrad, filter] = bestInTurns(
+    // F(4×4) is timed beside what training takes (see WINOGRAD_GRAD_TILE for why it does not).
+    const f4 = winogradApplies(c) ? () => winogradFilterGrad(backend, x, dy, c, 4) : undefined;
+    const [gemm, directGrad, filter, f4Grad] = bestInTurns(
       backend,
       [
         () => byGemm(backend, x, dy, c),
         () => directFilterGrad(backend, x, dy, c),
         () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: l.w }) as Info,
+        ...(f4 ? [f4] : []),
       ],
       reps,
     );
@@ -112,6 +122,7 @@ async function main(): Promise<void> {
       `${(direct / taken).toFixed(2)}×`,
       gemm.toFixed(0),
       directGrad.toFixed(0),
+      f4Grad === undefined ? '—' : f4Grad.toFixed(0),
       filter.toFixed(0),
       `${(directGrad / filter).toFixed(2)}×`,
     ];

@@ -12,8 +12,8 @@ import {
   GRAD_CHUNK_TILES,
   winogradFilterGrad,
   winogradFilterGradPays,
-  winogradGradTile,
   type WinogradTile,
+  WINOGRAD_GRAD_TILE,
   WINOGRAD_MIN_TILES,
 } from '../../train/node/backends/wasm-winograd';
 import { initBackends, input, maxRelativeError, runKernel, TOLERANCE, type Input, type Pad } from './kernels-support';
@@ -104,16 +104,6 @@ describe('wasm kernels: which filter gradients take Winograd', () => {
     assert.ok(GRAD_CHUNK_TILES >= 16, 'a round of products spans at least one 8×8 image');
   });
 
-  test('F(4×4, 3×3) for outputs of 8×8 and more, F(2×2, 3×3) below that or for a transform past 16 MiB', () => {
-    const tile = (size: number, ci: number, co: number) =>
-      winogradGradTile(tf.backend_util.computeConv2DInfo([32, size, size, ci], [3, 3, ci, co], 1, 1, 'same'));
-    assert.equal(tile(32, 16, 16), 4);
-    assert.equal(tile(11, 8, 16), 4, '12×12 computed for 11×11');
-    assert.equal(tile(8, 64, 64), 4);
-    assert.equal(tile(7, 64, 64), 2);
-    assert.equal(tile(32, 512, 512), 2, 'a 36 MiB transform');
-  });
-
   test('the registered Conv2DBackpropFilter kernel runs it where it pays, the direct kernel elsewhere', async () => {
     await tf.setBackend('wasm');
     for (const [i, c] of [
@@ -122,7 +112,7 @@ describe('wasm kernels: which filter gradients take Winograd', () => {
     ].entries() as IterableIterator<[number, Case]>) {
       const inputs = inputsOf(c, 950 + 10 * i);
       const registered = runKernel('Conv2DBackpropFilter', inputs, attrsOf(c)).data;
-      const winograd = onWasm(inputs, (b, x, dy) => winogradFilterGrad(b, x, dy, infoOf(c), winogradGradTile(infoOf(c))));
+      const winograd = onWasm(inputs, (b, x, dy) => winogradFilterGrad(b, x, dy, infoOf(c), WINOGRAD_GRAD_TILE));
       const direct = onWasm(inputs, (b, x, dy) => directFilterGrad(b, x, dy, infoOf(c)));
       const pays = winogradFilterGradPays(infoOf(c));
       assert.equal(pays, i === 0);

@@ -187,19 +187,21 @@ export function winogradFilterGradPays(c: ConvInfo): boolean {
 export const GRAD_CHUNK_TILES = 64;
 
 /**
- * The output tile of the filter gradient: F(4×4, 3×3) for outputs of at least 8×8 whatever the tiles waste (its
- * transforms are made per call anyway, and for the 11×11 and 14×14 layers of a training batch it ran 1.1–1.3× F(2×2)),
- * F(2×2, 3×3) below that or past a 16 MiB transform.
+ * The output tile of training's filter gradients: F(2×2, 3×3). Against a float64 sum (ShapesNet's 16×16×16 → 32 layer, batch
+ * 32) its errors match the direct kernel's (per weight, median 1.1e-6 against 0.8e-6 relative), where F(4×4)'s
+ * are 3–4× larger (its transforms scale by 2, 4, 8, ¼, ⅙ and 1/24); an Adam step divides each gradient by its own
+ * running size, so small gradients' errors reach the weights in full. F(4×4) ran 1.3–1.5× faster (`npm run
+ * bench:kernels`), but the README's `shapes` run with it ended on a validation spike (90 % after 99 % the epoch before;
+ * 99.3 % with the direct kernel, 99.8 % with F(2×2)), so training takes F(2×2); `npm run bench:kernels` still
+ * times F(4×4).
  */
-export function winogradGradTile(c: ConvInfo): WinogradTile {
-  return c.outHeight >= 8 && c.outWidth >= 8 && 36 * c.inChannels * c.outChannels * 4 <= F4_MAX_TRANSFORM_BYTES ? 4 : 2;
-}
+export const WINOGRAD_GRAD_TILE: WinogradTile = 2;
 
 /**
  * The filter gradient [3, 3, Ci, Co] of a convolution `winogradApplies` accepts, from its input x and output gradient
- * dy, by train/simd/winograd-grad.ts with the output tile `winogradGradTile` picks.
+ * dy, by train/simd/winograd-grad.ts (by default with the output tile of `WINOGRAD_GRAD_TILE`).
  */
-export function winogradFilterGrad(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo, tile = winogradGradTile(c)): Info {
+export function winogradFilterGrad(backend: BackendWasm, x: Info, dy: Info, c: ConvInfo, tile: WinogradTile = WINOGRAD_GRAD_TILE): Info {
   const [TH, TW] = [Math.ceil(c.outHeight / tile), Math.ceil(c.outWidth / tile)];
   const planes = (tile + 2) ** 2;
   const T = TH * TW;
