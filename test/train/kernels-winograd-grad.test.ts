@@ -96,11 +96,11 @@ describe('wasm kernels: which filter gradients take Winograd', () => {
   test('3×3 stride-1 layers with enough tiles; the others keep the direct kernel', () => {
     const info = (x: number[], co: number, stride = 1) =>
       tf.backend_util.computeConv2DInfo(x as [number, number, number, number], [3, 3, x[3], co], stride, 1, 'same');
-    assert.ok(winogradFilterGradPays(info([2, 8, 8, 8], 8)), '2 images of 16 tiles');
-    assert.ok(!winogradFilterGradPays(info([1, 8, 8, 8], 8)), `16 tiles, fewer than ${WINOGRAD_MIN_TILES}`);
-    assert.ok(!winogradFilterGradPays(info([4, 8, 8, 8], 8, 2)), 'stride 2');
-    assert.ok(!winogradFilterGradPays(info([4, 8, 8, 4], 8)), '4 input channels');
-    assert.ok(!winogradFilterGradPays(info([4, 8, 8, 8], 12)), 'output channels not a multiple of 8');
+    assert.ok(winogradFilterGradPays(info([2, 8, 8, 16], 8)), '2 images of 16 tiles');
+    assert.ok(!winogradFilterGradPays(info([1, 8, 8, 16], 8)), `16 tiles, fewer than ${WINOGRAD_MIN_TILES}`);
+    assert.ok(!winogradFilterGradPays(info([4, 8, 8, 16], 8, 2)), 'stride 2');
+    assert.ok(!winogradFilterGradPays(info([4, 8, 8, 8], 16)), '8 input channels');
+    assert.ok(!winogradFilterGradPays(info([4, 8, 8, 16], 12)), 'output channels not a multiple of 8');
     assert.ok(GRAD_CHUNK_TILES >= 16, 'a round of products spans at least one 8×8 image');
   });
 
@@ -108,7 +108,7 @@ describe('wasm kernels: which filter gradients take Winograd', () => {
     await tf.setBackend('wasm');
     for (const [i, c] of [
       { x: [4, 16, 16, 16], co: 16, pad: 'same' },
-      { x: [1, 8, 8, 8], co: 8, pad: 'same' },
+      { x: [4, 8, 8, 8], co: 8, pad: 'same' },
     ].entries() as IterableIterator<[number, Case]>) {
       const inputs = inputsOf(c, 950 + 10 * i);
       const registered = runKernel('Conv2DBackpropFilter', inputs, attrsOf(c)).data;
