@@ -26,14 +26,15 @@ interface Case {
 
 /**
  * Output sizes even and odd (the last tiles partly outside the output), images per round of products (64 tiles'
- * worth, so 20 images of 8×8 make a full round and a partial one), 'same', 'valid' and explicit padding
- * (asymmetric, wider than the filter), input channels not a multiple of 8, 8-channel blocks beyond the first.
+ * worth: 22 images of 8×8 make full rounds of 4 images and a partial one of 2 by F(2×2), of 16 and 6 by F(4×4)),
+ * 'same', 'valid' and explicit padding (asymmetric, wider than the filter), input channels not a multiple of 8,
+ * 8-channel blocks beyond the first.
  */
 const CASES: readonly Case[] = [
   { x: [1, 8, 8, 8], co: 8, pad: 'same' },
   { x: [2, 7, 9, 12], co: 16, pad: 'same' },
   { x: [3, 10, 6, 8], co: 24, pad: 'valid' },
-  { x: [20, 8, 8, 16], co: 16, pad: 'same' },
+  { x: [22, 8, 8, 16], co: 16, pad: 'same' },
   { x: [2, 13, 11, 20], co: 40, pad: 1 },
   {
     x: [2, 6, 7, 8],
