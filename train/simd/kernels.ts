@@ -7,8 +7,7 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
-import { storeTile4x8, tile4x8 } from './tiles';
-import { finish } from './winograd-core';
+import { finish, storeTile4x8, tile4x8 } from './tiles';
 
 /**
  * MaxPoolGrad: dx[n, the first maximum of each window] += dy[n, window] (row-major tap order, strict `>`

@@ -1,8 +1,7 @@
-// Register tiles of 4 rows × 8 output channels that more than one kernel shares.
+// Register tiles of 4 rows × 8 output channels that more than one kernel shares, and the epilogue of one output
+// vector.
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
-
-import { finish } from './winograd-core';
 
 /**
  * Adds Σ over `rows`×Wo positions of x[4 columns] ⊗ dy[8 channels] onto out (4 rows of Co floats): the outer
@@ -42,16 +41,22 @@ export function tile4x8(xp0: usize, gp0: usize, out: usize, rows: i32, Wo: i32, 
       gp += row;
     }
   }
-  v128.store(out, a00);
-  v128.store(out, a01, 16);
-  v128.store(out + row, a10);
-  v128.store(out + row, a11, 16);
-  v128.store(out + 2 * row, a20);
-  v128.store(out + 2 * row, a21, 16);
-  v128.store(out + 3 * row, a30);
-  v128.store(out + 3 * row, a31, 16);
+  putTile4x8(out, row, a00, a01, a10, a11, a20, a21, a30, a31);
 }
 
+/** Stores a 4 × 8 tile: rows `row` bytes apart, each row's two 4-channel halves side by side. */
+// @ts-ignore: decorator
+@inline
+export function putTile4x8(o: usize, row: usize, a00: v128, a01: v128, a10: v128, a11: v128, a20: v128, a21: v128, a30: v128, a31: v128): void {
+  v128.store(o, a00);
+  v128.store(o, a01, 16);
+  v128.store(o + row, a10);
+  v128.store(o + row, a11, 16);
+  v128.store(o + 2 * row, a20);
+  v128.store(o + 2 * row, a21, 16);
+  v128.store(o + 3 * row, a30);
+  v128.store(o + 3 * row, a31, 16);
+}
 
 /** Stores a 4 × 8 tile as act(a + bias) (`finish`): rows `row` bytes apart, lo/hi the bias of its two 4-channel halves. */
 // @ts-ignore: decorator
@@ -62,12 +67,19 @@ export function storeTile4x8(
 ): void {
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);
-  v128.store(o, finish(a00, lo, activation, zero, six));
-  v128.store(o, finish(a01, hi, activation, zero, six), 16);
-  v128.store(o + row, finish(a10, lo, activation, zero, six));
-  v128.store(o + row, finish(a11, hi, activation, zero, six), 16);
-  v128.store(o + 2 * row, finish(a20, lo, activation, zero, six));
-  v128.store(o + 2 * row, finish(a21, hi, activation, zero, six), 16);
-  v128.store(o + 3 * row, finish(a30, lo, activation, zero, six));
-  v128.store(o + 3 * row, finish(a31, hi, activation, zero, six), 16);
+  putTile4x8(o, row,
+    finish(a00, lo, activation, zero, six), finish(a01, hi, activation, zero, six),
+    finish(a10, lo, activation, zero, six), finish(a11, hi, activation, zero, six),
+    finish(a20, lo, activation, zero, six), finish(a21, hi, activation, zero, six),
+    finish(a30, lo, activation, zero, six), finish(a31, hi, activation, zero, six));
+}
+
+/** Bias and activation of one output vector (NaN passes through both, as in `biasActivation`). */
+// @ts-ignore: decorator
+@inline
+export function finish(v: v128, b: v128, activation: i32, zero: v128, six: v128): v128 {
+  let r = f32x4.add(v, b);
+  if (activation >= 1) r = v128.bitselect(zero, r, f32x4.lt(r, zero));
+  if (activation == 2) r = v128.bitselect(six, r, f32x4.gt(r, six));
+  return r;
 }

@@ -1,7 +1,9 @@
-// What both Winograd variants (winograd.ts, winograd4.ts) share: the zero-padded copy of an image, the products in
-// transformed space and the epilogue of one output vector.
+// What both Winograd variants (winograd.ts, winograd4.ts) share: the zero-padded copy of an image, the plane stride
+// of their scratch and the products in transformed space.
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
+
+import { putTile4x8 } from './tiles';
 
 /**
  * Copies one image into the zero-padded grid (Hg × Wg × Ci, zeroed once by the caller) at (pt, pl): the part of each
@@ -71,14 +73,7 @@ export function products(vPtr: usize, uPtr: usize, mPtr: usize, T: i32, Ci: i32,
           up += 32;
         }
         const out = mXi + (<usize>t) * mRow + ((<usize>cb) << 5);
-        v128.store(out, a00);
-        v128.store(out, a01, 16);
-        v128.store(out + mRow, a10);
-        v128.store(out + mRow, a11, 16);
-        v128.store(out + 2 * mRow, a20);
-        v128.store(out + 2 * mRow, a21, 16);
-        v128.store(out + 3 * mRow, a30);
-        v128.store(out + 3 * mRow, a31, 16);
+        putTile4x8(out, mRow, a00, a01, a10, a11, a20, a21, a30, a31);
       }
       for (; t < T; t++) {
         const v0 = vXi + (<usize>t) * vRow;
@@ -96,14 +91,4 @@ export function products(vPtr: usize, uPtr: usize, mPtr: usize, T: i32, Ci: i32,
       }
     }
   }
-}
-
-/** Bias and activation of one output vector (NaN passes through both, as in `biasActivation`). */
-// @ts-ignore: decorator
-@inline
-export function finish(v: v128, b: v128, activation: i32, zero: v128, six: v128): v128 {
-  let r = f32x4.add(v, b);
-  if (activation >= 1) r = v128.bitselect(zero, r, f32x4.lt(r, zero));
-  if (activation == 2) r = v128.bitselect(six, r, f32x4.gt(r, six));
-  return r;
 }

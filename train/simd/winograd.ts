@@ -13,7 +13,8 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
-import { finish, intoGrid, planeBytes, products } from './winograd-core';
+import { finish } from './tiles';
+import { intoGrid, planeBytes, products } from './winograd-core';
 import { inputTransform4, outputTransform4 } from './winograd4';
 
 /** Stores [a, (a + b + c)/2, (a − b + c)/2, c] (one row of (G g) Gᵀ) at ξ = 4·row … 4·row + 3 of U. */

@@ -9,7 +9,8 @@
 
 // @ts-nocheck: AssemblyScript types (usize, f32, v128) and builtins, not TypeScript.
 
-import { finish, planeBytes } from './winograd-core';
+import { finish } from './tiles';
+import { planeBytes } from './winograd-core';
 
 /** Stores the 6 values of G·(a, b, c) (one row of (G g) Gᵀ) at u, u + plane, …, u + 5·plane. */
 // @ts-ignore: decorator
