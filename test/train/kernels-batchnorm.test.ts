@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormalization } from '../../train/layers/fused-batchnorm';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, MOVING_AVERAGES, batchNormalization } from '../../train/layers/fused-batchnorm';
 import { initBackends, maxRelativeError, TOLERANCE, values, wasmAllocations } from './kernels-support';
 
 before(initBackends);
@@ -71,9 +71,41 @@ describe('batch norm in training on wasm', () => {
       train('wasm', CASES[0]);
     });
     const names = info.kernels.map((k) => k.name);
-    assert.ok(names.includes(BATCH_NORM_TRAIN) && names.includes(BATCH_NORM_TRAIN_GRAD), names.join(', '));
-    assert.ok(!names.includes('FusedBatchNorm') && !names.includes('Tile'), names.join(', '));
+    assert.ok(
+      [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, MOVING_AVERAGES].every((k) => names.includes(k)),
+      names.join(', '),
+    );
+    assert.ok(!['FusedBatchNorm', 'Tile', 'Sub'].some((k) => names.includes(k)), names.join(', '));
   });
+
+  for (const [C, momentum] of [
+    [1, 0.99],
+    [5, 0.9],
+    [64, 0.5],
+    [512, 0.1],
+  ]) {
+    test(`moving averages of ${C} channels, momentum ${momentum}: bit-equal to tfjs-layers' element-wise update`, async () => {
+      const update = (kernel: boolean) =>
+        tf.tidy(() => {
+          const [movingMean, mean] = [tf.tensor1d(values(13, C, -2, 2)), tf.tensor1d(values(14, C, -2, 2))];
+          const [movingVariance, variance] = [tf.tensor1d(values(15, C, 0, 3)), tf.tensor1d(values(16, C, 0, 3))];
+          const stock = (v: tf.Tensor, x: tf.Tensor) => tf.sub(v, tf.mul(tf.sub(v, x), 1 - momentum));
+          const out = kernel
+            ? (tf.engine().runKernel(MOVING_AVERAGES, { movingMean, mean, movingVariance, variance }, { momentum }) as tf.Tensor[])
+            : [stock(movingMean, mean), stock(movingVariance, variance)];
+          return out.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+        });
+      const { cpu, wasm } = await both(
+        () => update(false),
+        () => update(false),
+      );
+      const before = wasmAllocations();
+      const fused = update(true);
+      assert.deepEqual(wasmAllocations(), before, 'no tensors or buffers left behind');
+      assert.deepEqual(wasm, cpu, 'the element-wise update agrees across backends');
+      assert.deepEqual(fused, wasm);
+    });
+  }
 
   for (const c of CASES) {
     test(`shape [${c.shape}], inputs from ${c.lo}, momentum ${c.momentum}, ε ${c.epsilon}: as tfjs-layers on cpu`, () => {

@@ -1,8 +1,8 @@
 // Batch normalization in training mode and its gradient as two SIMD kernels on wasm (train/simd/batchnorm.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap } from '@tensorflow/tfjs';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../../layers/fused-batchnorm';
-import { alloc, free, type Info, type KernelArgs } from './wasm-heap';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, MOVING_AVERAGES } from '../../layers/fused-batchnorm';
+import { alloc, free, heap, type Info, type KernelArgs } from './wasm-heap';
 import { ptr, simdKernels } from './wasm-simd';
 
 const channelsOf = (x: Info): number => x.shape[x.shape.length - 1];
@@ -54,6 +54,28 @@ function batchNormTrainGrad(args: KernelArgs): Info[] {
   return [dx, dscale, doffset];
 }
 
+/**
+ * movingMean, mean, movingVariance, variance → [new moving mean, new moving variance]: v − (v − value)·(1 − momentum),
+ * each operation rounded to float32 as the element-wise kernels round it (so bit-equal to tfjs-layers' update).
+ */
+function movingAverages(args: KernelArgs): Info[] {
+  const { backend, inputs, attrs } = args;
+  const { movingMean, mean, movingVariance, variance } = inputs;
+  const k = Math.fround(1 - (attrs.momentum as number));
+  const outputs = [alloc(backend, movingMean.shape), alloc(backend, movingVariance.shape)];
+  const pairs: Array<[Info, Info]> = [
+    [movingMean, mean],
+    [movingVariance, variance],
+  ];
+  pairs.forEach(([moving, value], i) => {
+    const [v, x, out] = [heap(backend, moving), heap(backend, value), heap(backend, outputs[i])];
+    if (x.length !== v.length) throw new Error(`${MOVING_AVERAGES}: ${x.length} batch values for ${v.length} moving ones`);
+    for (let c = 0; c < v.length; c++) out[c] = v[c] - Math.fround(Math.fround(v[c] - x[c]) * k);
+  });
+  return outputs;
+}
+
+export const movingAveragesConfig: KernelConfig = { kernelName: MOVING_AVERAGES, backendName: 'wasm', kernelFunc: movingAverages as unknown as KernelFunc };
 export const batchNormTrainConfig: KernelConfig = { kernelName: BATCH_NORM_TRAIN, backendName: 'wasm', kernelFunc: batchNormTrain as unknown as KernelFunc };
 export const batchNormTrainGradConfig: KernelConfig = {
   kernelName: BATCH_NORM_TRAIN_GRAD,

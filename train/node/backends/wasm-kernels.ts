@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { fusedAdamConfig } from './wasm-adam';
-import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './wasm-batchnorm';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient, movingAveragesConfig } from './wasm-batchnorm';
 import { clipByValueGradConfig, clipGradConfig } from './wasm-clip-grad';
 import { conv2dConfig, fusedConv2dConfig } from './wasm-conv';
 import { conv2dBackpropFilterConfig } from './wasm-conv-filter-grad';
@@ -48,6 +48,7 @@ export const WASM_TRAINING_KERNELS: ReadonlyArray<{ config: KernelConfig; reason
     reason: 'new: batch norm in training (batch mean and variance, normalize, scale, shift) in one kernel instead of ~12',
   },
   { config: batchNormTrainGradConfig, reason: 'new: its gradient (dx, dγ, dβ) in one kernel instead of ~30 element-wise ones' },
+  { config: movingAveragesConfig, reason: 'new: both moving statistics of a batch norm in one kernel instead of six and two scalar uploads' },
   { config: fusedAdamConfig, reason: 'new: one Adam update per weight instead of ~13 elementwise kernels (train/optimizers.ts)' },
 ];
 
