@@ -28,6 +28,7 @@ const CASES: Case[] = [
   { shape: [2, 8, 8, 64], lo: -1, momentum: 0.99, epsilon: 1e-3 },
   { shape: [10, 6], lo: -1, momentum: 0.99, epsilon: 1e-3 },
   { shape: [3, 4], lo: 0, momentum: 0.99, epsilon: 1e-3 },
+  { shape: [8, 4, 4, 8], lo: 1000, momentum: 0.9, epsilon: 1e-3 },
 ];
 
 interface Result {

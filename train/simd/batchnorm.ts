@@ -10,27 +10,12 @@ function zero64(p: usize, count: i32): void {
   for (let i = 0; i < count; i++) store<f64>(p + ((<usize>i) << 3), 0);
 }
 
-/** acc[c] += x[r, c] over all rows (float64). */
-function sumRows(x: usize, acc: usize, rows: i32, C: i32): void {
-  const rowBytes = (<usize>C) << 2;
-  for (let r = 0; r < rows; r++) {
-    const row = x + (<usize>r) * rowBytes;
-    let ch = 0;
-    for (; ch + 4 <= C; ch += 4) {
-      const a = v128.load(row + ((<usize>ch) << 2));
-      const s = acc + ((<usize>ch) << 3);
-      v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(a)));
-      v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 0, 1))), 16);
-    }
-    for (; ch < C; ch++) {
-      const s = acc + ((<usize>ch) << 3);
-      store<f64>(s, load<f64>(s) + <f64>load<f32>(row + ((<usize>ch) << 2)));
-    }
-  }
-}
-
-/** acc[c] += (x[r, c] − mean[c])² over all rows (float64; `mean` float64 too). */
-function sumSquaredDeviations(x: usize, mean: usize, acc: usize, rows: i32, C: i32): void {
+/**
+ * Both moments in one pass, about a shift: with K[c] = x[0, c] (float64 at `shift`), sums[c] += x[r, c] − K[c] and
+ * squares[c] += (x[r, c] − K[c])² over all rows, in float64. Shifting by one of the channel's own values keeps the
+ * variance from cancelling however far the data lie from zero (the two-pass form's accuracy, one pass fewer).
+ */
+function shiftedMoments(x: usize, shift: usize, sums: usize, squares: usize, rows: i32, C: i32): void {
   const rowBytes = (<usize>C) << 2;
   for (let r = 0; r < rows; r++) {
     const row = x + (<usize>r) * rowBytes;
@@ -38,15 +23,18 @@ function sumSquaredDeviations(x: usize, mean: usize, acc: usize, rows: i32, C: i
     for (; ch + 4 <= C; ch += 4) {
       const a = v128.load(row + ((<usize>ch) << 2));
       const o = (<usize>ch) << 3;
-      const d0 = f64x2.sub(f64x2.promote_low_f32x4(a), v128.load(mean + o));
-      const d1 = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 0, 1)), v128.load(mean + o, 16));
-      v128.store(acc + o, f64x2.add(v128.load(acc + o), f64x2.mul(d0, d0)));
-      v128.store(acc + o, f64x2.add(v128.load(acc + o, 16), f64x2.mul(d1, d1)), 16);
+      const d0 = f64x2.sub(f64x2.promote_low_f32x4(a), v128.load(shift + o));
+      const d1 = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 0, 1)), v128.load(shift + o, 16));
+      v128.store(sums + o, f64x2.add(v128.load(sums + o), d0));
+      v128.store(sums + o, f64x2.add(v128.load(sums + o, 16), d1), 16);
+      v128.store(squares + o, f64x2.add(v128.load(squares + o), f64x2.mul(d0, d0)));
+      v128.store(squares + o, f64x2.add(v128.load(squares + o, 16), f64x2.mul(d1, d1)), 16);
     }
     for (; ch < C; ch++) {
       const o = (<usize>ch) << 3;
-      const d = <f64>load<f32>(row + ((<usize>ch) << 2)) - load<f64>(mean + o);
-      store<f64>(acc + o, load<f64>(acc + o) + d * d);
+      const d = <f64>load<f32>(row + ((<usize>ch) << 2)) - load<f64>(shift + o);
+      store<f64>(sums + o, load<f64>(sums + o) + d);
+      store<f64>(squares + o, load<f64>(squares + o) + d * d);
     }
   }
 }
@@ -74,21 +62,23 @@ function affineRows(x: usize, m: usize, a: usize, b: usize, dy: usize, k: usize,
 
 /**
  * y = (x − mean)·γ/√(variance + ε) + β with the batch's mean and (biased) variance, which are written too, as
- * tfjs-layers' BatchNormalization computes them in training. `acc` holds 5·C float32 slots (2·C float64 sums, then
- * C float32 scales).
+ * tfjs-layers' BatchNormalization computes them in training: two passes over x (both moments, then y). `acc` holds
+ * 7·C float32 slots (3·C float64: the sums, the squares and the shift; then C float32 scales).
  */
 export function batchNormTrain(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize, acc: usize, rows: i32, C: i32, eps: f64): void {
   const sums = acc;
   const squares = acc + ((<usize>C) << 3);
-  const scale = acc + ((<usize>C) << 4);
+  const shift = acc + ((<usize>C) << 4);
+  const scale = shift + ((<usize>C) << 3);
   zero64(acc, 2 * C);
-  sumRows(x, sums, rows, C);
+  for (let c = 0; c < C; c++) store<f64>(shift + ((<usize>c) << 3), <f64>load<f32>(x + ((<usize>c) << 2)));
+  shiftedMoments(x, shift, sums, squares, rows, C);
   const inv: f64 = 1.0 / <f64>rows;
-  for (let c = 0; c < C; c++) store<f64>(sums + ((<usize>c) << 3), load<f64>(sums + ((<usize>c) << 3)) * inv);
-  sumSquaredDeviations(x, sums, squares, rows, C);
   for (let c = 0; c < C; c++) {
-    const v = load<f64>(squares + ((<usize>c) << 3)) * inv;
-    store<f32>(mean + ((<usize>c) << 2), <f32>load<f64>(sums + ((<usize>c) << 3)));
+    const o = (<usize>c) << 3;
+    const m = load<f64>(sums + o) * inv;
+    const v = Math.max(0, load<f64>(squares + o) * inv - m * m);
+    store<f32>(mean + ((<usize>c) << 2), <f32>(load<f64>(shift + o) + m));
     store<f32>(variance + ((<usize>c) << 2), <f32>v);
     store<f32>(scale + ((<usize>c) << 2), <f32>(<f64>load<f32>(gamma + ((<usize>c) << 2)) / Math.sqrt(v + eps)));
   }

@@ -16,7 +16,7 @@ function batchNormTrain(args: KernelArgs): Info[] {
   const y = alloc(backend, x.shape);
   const mean = alloc(backend, [C]);
   const variance = alloc(backend, [C]);
-  const acc = alloc(backend, [5 * C]);
+  const acc = alloc(backend, [7 * C]);
   const at = (info: Info) => ptr(backend, info);
   simdKernels(backend).batchNormTrain(at(x), at(scale), at(offset), at(y), at(mean), at(variance), at(acc), rowsOf(x), C, attrs.epsilon as number);
   free(backend, acc);
