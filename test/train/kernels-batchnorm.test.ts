@@ -79,35 +79,6 @@ describe('batch norm in training on wasm', () => {
     assert.ok(!['FusedBatchNorm', 'Tile', 'Sub'].some((k) => names.includes(k)), names.join(', '));
   });
 
-  for (const [C, momentum] of [
-    [1, 0.99],
-    [5, 0.9],
-    [64, 0.5],
-    [512, 0.1],
-  ]) {
-    test(`moving averages of ${C} channels, momentum ${momentum}: bit-equal to tfjs-layers' element-wise update`, async () => {
-      const update = (kernel: boolean) =>
-        tf.tidy(() => {
-          const [movingMean, mean] = [tf.tensor1d(values(13, C, -2, 2)), tf.tensor1d(values(14, C, -2, 2))];
-          const [movingVariance, variance] = [tf.tensor1d(values(15, C, 0, 3)), tf.tensor1d(values(16, C, 0, 3))];
-          const stock = (v: tf.Tensor, x: tf.Tensor) => tf.sub(v, tf.mul(tf.sub(v, x), 1 - momentum));
-          const out = kernel
-            ? (tf.engine().runKernel(MOVING_AVERAGES, { movingMean, mean, movingVariance, variance }, { momentum }) as tf.Tensor[])
-            : [stock(movingMean, mean), stock(movingVariance, variance)];
-          return out.map((t) => Float32Array.from(t.dataSync() as Float32Array));
-        });
-      const { cpu, wasm } = await both(
-        () => update(false),
-        () => update(false),
-      );
-      const before = wasmAllocations();
-      const fused = update(true);
-      assert.deepEqual(wasmAllocations(), before, 'no tensors or buffers left behind');
-      assert.deepEqual(wasm, cpu, 'the element-wise update agrees across backends');
-      assert.deepEqual(fused, wasm);
-    });
-  }
-
   for (const c of CASES) {
     test(`shape [${c.shape}], inputs from ${c.lo}, momentum ${c.momentum}, ε ${c.epsilon}: as tfjs-layers on cpu`, () => {
       const cpu = train('cpu', c);
@@ -150,6 +121,40 @@ describe('batch norm in training on wasm', () => {
     );
     cpu.forEach((g, i) => assert.ok(maxRelativeError(wasm[i], g) <= TOLERANCE, `input ${i}: ${maxRelativeError(wasm[i], g)}`));
   });
+});
+
+/** Both moving statistics after one update of seeded values: by MOVING_AVERAGES, or by tfjs-layers' operations. */
+function movingAverages(C: number, momentum: number, kernel: boolean): Float32Array[] {
+  return tf.tidy(() => {
+    const [movingMean, mean] = [tf.tensor1d(values(13, C, -2, 2)), tf.tensor1d(values(14, C, -2, 2))];
+    const [movingVariance, variance] = [tf.tensor1d(values(15, C, 0, 3)), tf.tensor1d(values(16, C, 0, 3))];
+    const stock = (v: tf.Tensor, x: tf.Tensor) => tf.sub(v, tf.mul(tf.sub(v, x), 1 - momentum));
+    const out = kernel
+      ? (tf.engine().runKernel(MOVING_AVERAGES, { movingMean, mean, movingVariance, variance }, { momentum }) as tf.Tensor[])
+      : [stock(movingMean, mean), stock(movingVariance, variance)];
+    return out.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+  });
+}
+
+describe('batch norm moving averages on wasm', () => {
+  for (const [C, momentum] of [
+    [1, 0.99],
+    [5, 0.9],
+    [64, 0.5],
+    [512, 0.1],
+  ]) {
+    test(`${C} channels, momentum ${momentum}: bit-equal to tfjs-layers' element-wise update`, async () => {
+      const { cpu, wasm } = await both(
+        () => movingAverages(C, momentum, false),
+        () => movingAverages(C, momentum, false),
+      );
+      const before = wasmAllocations();
+      const fused = movingAverages(C, momentum, true);
+      assert.deepEqual(wasmAllocations(), before, 'no tensors or buffers left behind');
+      assert.deepEqual(wasm, cpu, 'the element-wise update agrees across backends');
+      assert.deepEqual(fused, wasm);
+    });
+  }
 });
 
 /** tfjs-layers' training composition: batch moments, then FusedBatchNorm. */
