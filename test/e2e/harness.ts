@@ -144,8 +144,8 @@ export async function runExtensionHostTests(workbench: Workbench, folder: string
  * a text editor (`textEditor`; a model file opens in a placeholder or a viewer).
  */
 export async function openFile(page: Page, fileName: string, textEditor = true): Promise<void> {
-  // Up to three tries: on a loaded machine a Ctrl+P held back by a focused webview has been seen to land after the
-  // fallback click below, so Quick Open showed and closed again before its input could be filled.
+  // Up to three tries: in one clean-clone run Quick Open showed (after the fallback click below) and was hidden again
+  // before its input could be filled; a Ctrl+P a focused webview held back and let through late is the likely cause.
   for (let attempt = 1; ; attempt++) {
     try {
       await showQuickOpen(page);
