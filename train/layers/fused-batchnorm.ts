@@ -33,8 +33,8 @@ const Base = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormal
  * The same layer (class name, weights, serialization, inference and fallback are tfjs-layers'), whose training
  * call runs BATCH_NORM_TRAIN when the current backend registers it: one kernel forward and one backward, where
  * tfjs-core builds ~25 small ones (moments, then FusedBatchNorm, and their gradients). The moving averages are
- * updated with tfjs-layers' own arithmetic, by MOVING_AVERAGES where the backend has it (one kernel where the
- * element-wise operations take six and two scalar uploads: ~10 % of a resnet8 step's kernels).
+ * updated with tfjs-layers' own arithmetic by MOVING_AVERAGES, which is registered with it (wasm-kernels.ts): one
+ * kernel where the element-wise operations take six and two scalar uploads (~10 % of a resnet8 step's kernels).
  */
 export class FusedTrainingBatchNorm extends Base {
   static className = 'BatchNormalization';
@@ -51,7 +51,10 @@ export class FusedTrainingBatchNorm extends Base {
           { x, scale: (f.gamma as tf.LayerVariable).read(), offset: (f.beta as tf.LayerVariable).read() },
           { epsilon: f.epsilon },
         ) as tf.Tensor[];
-      updateMovingStatistics(f, mean, variance);
+      const moving = { movingMean: f.movingMean.read(), mean, movingVariance: f.movingVariance.read(), variance };
+      const [newMean, newVariance] = tf.engine().runKernel(MOVING_AVERAGES, moving, { momentum: f.momentum }) as tf.Tensor[];
+      f.movingMean.write(newMean);
+      f.movingVariance.write(newVariance);
       return y;
     });
   }
@@ -69,29 +72,6 @@ export class FusedTrainingBatchNorm extends Base {
       tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) != null
     );
   }
-}
-
-/** Both moving averages, by MOVING_AVERAGES if the current backend has it, else by tfjs-layers' operations. */
-function updateMovingStatistics(f: BatchNormFields, mean: tf.Tensor, variance: tf.Tensor): void {
-  if (tf.getKernel(MOVING_AVERAGES, tf.getBackend()) == null) {
-    movingAverage(f.movingMean, mean, f.momentum);
-    movingAverage(f.movingVariance, variance, f.momentum);
-    return;
-  }
-  tf.tidy(() => {
-    const inputs = { movingMean: f.movingMean.read(), mean, movingVariance: f.movingVariance.read(), variance };
-    const [newMean, newVariance] = tf.engine().runKernel(MOVING_AVERAGES, inputs, { momentum: f.momentum }) as tf.Tensor[];
-    f.movingMean.write(newMean);
-    f.movingVariance.write(newVariance);
-  });
-}
-
-/** tfjs-layers' update, the same operations: v ← v − (v − value)·(1 − momentum). */
-function movingAverage(variable: tf.LayerVariable, value: tf.Tensor, momentum: number): void {
-  tf.tidy(() => {
-    const orig = variable.read();
-    variable.write(tf.sub(orig, tf.mul(tf.sub(orig, value), 1 - momentum)));
-  });
 }
 
 /** A batch-norm layer: tfjs-layers' BatchNormalization with the fused training path. */
